@@ -1,0 +1,2 @@
+open Hybrid.Core
+printfn "%A" (Mat.zeros 2 2)
