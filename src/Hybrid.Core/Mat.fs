@@ -2,7 +2,70 @@ namespace Hybrid.Core
 
 open MathNet.Numerics.LinearAlgebra
 
-/// Thin helpers over MathNet.Numerics dense matrices (float64).
+/// Thin helpers over MathNet.Numerics dense float64 matrices, so the rest of the core reads
+/// like the math. Convention (docs/notation.md): one example per row, X is n×d.
 module Mat =
+    /// The builder for dense float64 matrices.
+    let private build = Matrix<float>.Build
+
     /// A rows×cols matrix of zeros.
-    let zeros (rows: int) (cols: int) : Matrix<float> = Matrix<float>.Build.Dense(rows, cols)
+    let zeros (rows: int) (cols: int) : Matrix<float> = build.Dense(rows, cols)
+
+    /// A rows×cols matrix with every entry equal to value.
+    let constant (rows: int) (cols: int) (value: float) : Matrix<float> = build.Dense(rows, cols, value)
+
+    /// A rows×cols matrix with entry (i, j) = f i j.
+    let init (rows: int) (cols: int) (f: int -> int -> float) : Matrix<float> = build.Dense(rows, cols, f)
+
+    /// A matrix from a 2-D array (copied).
+    let ofArray2 (a: float[,]) : Matrix<float> = build.DenseOfArray a
+
+    /// A matrix from rows (copied); every row must have the same length.
+    let ofRows (rows: float[][]) : Matrix<float> = build.DenseOfRowArrays rows
+
+    /// A 1×m row matrix from values (copied).
+    let row (values: float[]) : Matrix<float> = build.DenseOfRowArrays [| values |]
+
+    /// The rows of a matrix as arrays.
+    let toRows (m: Matrix<float>) : float[][] = m.ToRowArrays()
+
+    /// "rows×cols", for messages.
+    let shape (m: Matrix<float>) : string = sprintf "%d×%d" m.RowCount m.ColumnCount
+
+    /// Whether two matrices have the same shape.
+    let sameShape (a: Matrix<float>) (b: Matrix<float>) : bool =
+        a.RowCount = b.RowCount && a.ColumnCount = b.ColumnCount
+
+    /// Element-wise map: (f A)_ij = f(A_ij).
+    let map (f: float -> float) (m: Matrix<float>) : Matrix<float> = m.Map(f)
+
+    /// Element-wise map of two same-shaped matrices: C_ij = f(A_ij, B_ij).
+    let map2 (f: float -> float -> float) (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
+        build.Dense(a.RowCount, a.ColumnCount, fun i j -> f a.[i, j] b.[i, j])
+
+    /// Hadamard (element-wise) product A ⊙ B.
+    let hadamard (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> = a.PointwiseMultiply b
+
+    /// Σ_ij A_ij.
+    let sum (m: Matrix<float>) : float = m.Enumerate() |> Seq.sum
+
+    /// Column sums as a 1×m row: 1ᵀ·A (the bias gradient of a batch).
+    let sumRows (m: Matrix<float>) : Matrix<float> = build.DenseOfRowVectors [| m.ColumnSums() |]
+
+    /// Column means as a 1×m row: (1/n)·1ᵀ·A.
+    let meanRows (m: Matrix<float>) : Matrix<float> = sumRows m / float m.RowCount
+
+    /// A + 1·b: adds the 1×m row b to every row of the n×m matrix A (broadcast of a bias).
+    let addRow (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
+        build.Dense(a.RowCount, a.ColumnCount, fun i j -> a.[i, j] + b.[0, j])
+
+    /// The index of the largest entry of each row (first one on ties).
+    let argmaxRows (m: Matrix<float>) : int[] =
+        Array.init m.RowCount (fun i -> m.Row(i).MaximumIndex())
+
+    /// Whether every entry is finite (no NaN, no ±∞).
+    let isFinite (m: Matrix<float>) : bool = m.Enumerate() |> Seq.forall System.Double.IsFinite
+
+    /// The rows with the given indices, in that order, as a new matrix.
+    let selectRows (indices: int[]) (m: Matrix<float>) : Matrix<float> =
+        build.Dense(indices.Length, m.ColumnCount, fun i j -> m.[indices.[i], j])

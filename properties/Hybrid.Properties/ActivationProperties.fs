@@ -1,0 +1,107 @@
+/// Laws of the activation functions (S04, S05, S12), quantified over every activation case.
+module Hybrid.Properties.ActivationProperties
+
+open System
+open Xunit
+open FsCheck.FSharp
+open Hybrid.Core
+open Hybrid.Properties.Generators
+
+/// An activation, a pre-activation Z kept ≥ 1e-3 from the activation's kinks (so a central
+/// difference with h = 1e-5 never straddles one: the kink values are tested apart), and a
+/// random upstream gradient dA of Z's shape.
+let private caseGen =
+    gen {
+        let! g = activation
+        let! n = dim 5
+        let! m = dim 6
+        let! Z = matrixOf (awayFrom (Activation.kinks g) 1e-3 4.0) n m
+        let! dA = matrix 1.0 n m
+        return g, Z, dA
+    }
+
+[<Fact>]
+let ``S04 backward equals the vector-Jacobian product by central differences, for every activation`` () =
+    Runner.forAllAssert caseGen (fun (g, Z, dA) ->
+        let analytic = Activation.backward g Z dA
+        let numerical = Numerical.vjp Tolerance.h (Activation.forward g) Z dA
+        Tolerance.expectGradient (Activation.name g) analytic numerical)
+
+[<Fact>]
+let ``S04 each element-wise derivative equals the central difference of its function`` () =
+    Runner.forAllAssert caseGen (fun (g, Z, _) ->
+        if Activation.isElementwise g then
+            let analytic = Activation.derivative g Z
+            let numerical = Mat.map (Numerical.derivative Tolerance.h (fun z -> (Activation.forward g (Mat.constant 1 1 z)).[0, 0])) Z
+            Tolerance.expectGradient (Activation.name g) analytic numerical)
+
+[<Fact>]
+let ``S04 PReLU alpha gradient equals the central difference in alpha`` () =
+    Runner.forAllAssert caseGen (fun (_, Z, dA) ->
+        let alpha = 0.2
+        let loss a = Mat.sum (Mat.hadamard dA (Activation.forward (PReLU a) Z))
+        let analytic = Activation.alphaGradient (PReLU alpha) Z dA
+        let numerical = Numerical.derivative Tolerance.h loss alpha
+        Tolerance.expectGradient "PReLU alpha" (Mat.constant 1 1 analytic) (Mat.constant 1 1 numerical))
+
+let private logits =
+    gen {
+        let! n = dim 6
+        let! k = dim 8
+        let! Z = matrix 15.0 n k
+        let! c = floatIn -1000.0 1000.0
+        return Z, c
+    }
+
+[<Fact>]
+let ``S04 softmax rows sum to one and lie in (0, 1)`` () =
+    Runner.forAll logits (fun (Z, _) ->
+        let P = Activation.softmax Z
+        // Logits within ±15 keep every e^(z − max) ≥ e^-30 ≈ 9e-14, well above ε ≈ 2.2e-16, so in
+        // float64 no entry rounds to 0 and none to 1 (unless the row has a single column). Wider
+        // logits are exact-math (0, 1) but may round to 0 or 1: the finiteness law covers them.
+        Seq.forall (fun i -> abs (P.Row(i).Sum() - 1.0) <= 1e-12) [ 0 .. P.RowCount - 1 ]
+        && P.Enumerate() |> Seq.forall (fun p -> p > 0.0 && (p < 1.0 || P.ColumnCount = 1)))
+
+[<Fact>]
+let ``S04 softmax is unchanged by adding a constant to a row`` () =
+    Runner.forAll logits (fun (Z, c) ->
+        let P = Activation.softmax Z
+        let Q = Activation.softmax (Mat.map (fun z -> z + c) Z)
+        // The shift changes the rounding of z − max by at most ~|c|·ε ≈ 2e-13 in the exponent.
+        Seq.forall2 (fun (p: float) q -> abs (p - q) <= 1e-11) (P.Enumerate()) (Q.Enumerate()))
+
+[<Fact>]
+let ``S04 activations, derivatives and backward stay finite for inputs up to ±1e3`` () =
+    let extreme =
+        gen {
+            let! g = activation
+            let! Z = matrixOf (Gen.elements [ -1000.0; -745.0; -100.0; -1e-300; 0.0; 1e-300; 100.0; 709.0; 710.0; 1000.0 ]) 2 3
+            return g, Z
+        }
+    Runner.forAll extreme (fun (g, Z) ->
+        Mat.isFinite (Activation.forward g Z) && Mat.isFinite (Activation.backward g Z (Mat.constant 2 3 1.0)))
+
+[<Fact>]
+let ``S05 two stacked identity layers equal one linear layer`` () =
+    let stack =
+        gen {
+            let! n, a, b, c = Gen.zip (dim 4) (Gen.zip3 (dim 4) (dim 4) (dim 4)) |> Gen.map (fun (n, (a, b, c)) -> n, a, b, c)
+            let! X = matrix 2.0 n a
+            let! W1 = matrix 2.0 a b
+            let! W2 = matrix 2.0 b c
+            return X, W1, W2
+        }
+    Runner.forAllAssert stack (fun (X, W1, W2) ->
+        let layered = Activation.forward Identity (Activation.forward Identity (X * W1) * W2)
+        Tolerance.expectClose "S05" 1e-12 (X * (W1 * W2)) layered)
+
+[<Fact>]
+let ``S04 the derivative at the kinks is the stated choice`` () =
+    let at0 g = (Activation.derivative g (Mat.zeros 1 1)).[0, 0]
+    Assert.Equal(0.0, at0 ReLU)
+    Assert.Equal(0.1, at0 (LeakyReLU 0.1))
+    Assert.Equal(0.25, at0 (PReLU 0.25))
+    Assert.Equal(0.5, at0 (ELU 0.5))
+    Assert.Equal(0.0, at0 BinaryStep)
+    Assert.Equal(1.0, (Activation.forward BinaryStep (Mat.zeros 1 1)).[0, 0])

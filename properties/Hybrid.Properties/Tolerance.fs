@@ -1,0 +1,42 @@
+/// Named tolerances for comparing floating-point results, each with the reason for its value.
+module Hybrid.Properties.Tolerance
+
+/// Step for central differences: f′(x) ≈ (f(x+h) − f(x−h)) / 2h. Its truncation error is
+/// h²·|f‴|/6 ≈ 1e-10·|f‴|, its rounding error ≈ ε·|f|/h ≈ 1e-11·|f| (ε ≈ 2.2e-16): both far
+/// below the tolerances below for the well-conditioned ranges the generators produce.
+let h = 1e-5
+
+/// Floor of the denominator in |a − n| / max(|a|, |n|, tiny): an entry whose true derivative
+/// is ~0 is compared absolutely at this scale, above the ~1e-10 absolute noise of a central
+/// difference, so cancellations to ~0 do not read as huge relative errors.
+let tiny = 1e-7
+
+/// Relative-error bound for analytic vs numerical gradients. With the errors above (≲1e-9
+/// relative for values of order 1) 1e-5 leaves four orders of margin against noise, yet a
+/// wrong derivative (a missing factor, a sign, a dropped term) gives errors of order 1e-1..1.
+let gradient = 1e-5
+
+/// Entry-wise bound for results that should be equal up to rounding (a few ulps of values of
+/// order 1 after sums of at most a few hundred terms).
+let rounding = 1e-10
+
+/// Whether |a − b| ≤ tol·max(1, |a|, |b|): absolute near zero, relative for large values.
+let close (tol: float) (a: float) (b: float) : bool =
+    abs (a - b) <= tol * max 1.0 (max (abs a) (abs b))
+
+/// Asserts that an analytic gradient matches a numerical one within `gradient`; on failure the
+/// message names what was checked and where the worst entry is.
+let expectGradient (what: string) (analytic: MathNet.Numerics.LinearAlgebra.Matrix<float>) (numerical: MathNet.Numerics.LinearAlgebra.Matrix<float>) : unit =
+    let c = Hybrid.Core.Numerical.check tiny analytic numerical
+    if not (c.MaxRelativeError <= gradient) then
+        failwithf "%s: analytic and numerical gradients differ: relative error %g at (%d, %d): analytic %g, numerical %g."
+            what c.MaxRelativeError c.Row c.Column c.Analytic c.Numerical
+
+/// Asserts that two matrices of the same shape agree entry by entry within `tol` (see close).
+let expectClose (what: string) (tol: float) (expected: MathNet.Numerics.LinearAlgebra.Matrix<float>) (actual: MathNet.Numerics.LinearAlgebra.Matrix<float>) : unit =
+    if expected.RowCount <> actual.RowCount || expected.ColumnCount <> actual.ColumnCount then
+        failwithf "%s: shapes differ: expected %d×%d, got %d×%d." what expected.RowCount expected.ColumnCount actual.RowCount actual.ColumnCount
+    for i in 0 .. expected.RowCount - 1 do
+        for j in 0 .. expected.ColumnCount - 1 do
+            if not (close tol expected.[i, j] actual.[i, j]) then
+                failwithf "%s: entry (%d, %d) differs: expected %.17g, got %.17g (tolerance %g)." what i j expected.[i, j] actual.[i, j] tol
