@@ -1,0 +1,32 @@
+namespace Hybrid.Core
+
+open System
+open MathNet.Numerics.LinearAlgebra
+
+/// Inverted dropout (S34's Dropout): in training each activation is kept with probability
+/// 1 − rate and scaled by 1/(1 − rate), so the expected activation is unchanged and inference
+/// needs no rescaling; at inference the layer is the identity.
+module Dropout =
+
+    /// The rate must lie in [0, 1).
+    let validate (paramName: string) (rate: float) : unit =
+        if not (rate >= 0.0 && rate < 1.0) then Shape.fail paramName (sprintf "dropout rate must lie in [0, 1) but is %g." rate)
+
+    /// The mask M: M_ij = 1/(1 − rate) with probability 1 − rate, else 0, drawn from a
+    /// generator seeded with `seed` (same seed, same mask). Shapes: rows×cols.
+    let mask (seed: int) (rate: float) (rows: int) (cols: int) : Matrix<float> =
+        validate "rate" rate
+        let rng = Random(seed)
+        let keep = 1.0 / (1.0 - rate)
+        let values = Array.init (rows * cols) (fun _ -> if rng.NextDouble() >= rate then keep else 0.0)
+        Mat.init rows cols (fun i j -> values.[i * cols + j])
+
+    /// Training forward: A = X ⊙ M. Shapes: X n×d, M n×d -> n×d.
+    let forward (M: Matrix<float>) (X: Matrix<float>) : Matrix<float> =
+        Shape.same "mask" M "X" X
+        Mat.hadamard X M
+
+    /// Backward: dX = dA ⊙ M (the mask routes the gradient like a multiply gate).
+    let backward (M: Matrix<float>) (dA: Matrix<float>) : Matrix<float> =
+        Shape.same "mask" M "dA" dA
+        Mat.hadamard dA M

@@ -1,0 +1,230 @@
+namespace Hybrid.Core
+
+open System
+open MathNet.Numerics.LinearAlgebra
+
+/// The cost functions of the course (S18-S23). Each is a batch mean over the N rows
+/// (examples) of a sum over the output columns, so J is an average of per-example costs (S18).
+type Loss =
+    /// J = 1/N Σ |ŷ − y|.
+    | MeanAbsoluteError
+    /// J = 1/(2N) Σ (ŷ − y)².
+    | MeanSquaredError
+    /// J = Σ (ŷ − y)² (plain sum, the "20 lines" network of S29; not a mean).
+    | SumOfSquares
+    /// J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)], y ∈ [0, 1].
+    | BinaryCrossEntropy
+    /// J = −1/N Σ_i Σ_k y_ik ln p_ik (negative log-likelihood of one-hot targets).
+    | CategoricalCrossEntropy
+    /// J = 1/N Σ max(0, 1 − y·f), y ∈ {−1, 1}.
+    | Hinge
+    /// J = 1/N Σ_i Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1), targets one-hot.
+    | MulticlassHinge
+    /// J = 1/N Σ ln(1 + e^(−y·f)), y ∈ {−1, 1}.
+    | Logistic
+
+/// Cost functions J(Ŷ, Y) and their gradients ∂J/∂Ŷ (S18-S23), and the fused, stable forms
+/// computed from logits. Ŷ and Y are N×m, one example per row. Every cost is finite for
+/// predictions of exactly 0 or 1: logs see max(p, ε) with ε = `epsilon`.
+module Loss =
+
+    /// The floor under probabilities before a log: ln(1e-12) ≈ −27.6, so a prediction of exactly
+    /// 0 or 1 costs at most 27.6 per entry and its gradient at most 1e12/N, instead of ∞.
+    let epsilon = 1e-12
+
+    let private clampP (p: float) : float = Math.Min(Math.Max(p, epsilon), 1.0 - epsilon)
+
+    let private check (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        Shape.same "Yhat" Yhat "Y" Y
+        if Yhat.RowCount = 0 then Shape.fail "Yhat" "the batch is empty (0 rows)."
+        float Yhat.RowCount
+
+    let private checkSigns (Y: Matrix<float>) : unit =
+        for i in 0 .. Y.RowCount - 1 do
+            for j in 0 .. Y.ColumnCount - 1 do
+                if Y.[i, j] <> 1.0 && Y.[i, j] <> -1.0 then
+                    Shape.fail "Y" (sprintf "hinge and logistic targets must be -1 or 1, but Y[%d, %d] = %g." i j Y.[i, j])
+
+    let private checkUnit (Y: Matrix<float>) : unit =
+        for i in 0 .. Y.RowCount - 1 do
+            for j in 0 .. Y.ColumnCount - 1 do
+                if not (Y.[i, j] >= 0.0 && Y.[i, j] <= 1.0) then
+                    Shape.fail "Y" (sprintf "cross-entropy targets must lie in [0, 1], but Y[%d, %d] = %g." i j Y.[i, j])
+
+    /// MAE: J = 1/N Σ |ŷ − y|. Course: S19.
+    let mae (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check Yhat Y
+        Mat.sum (Mat.map abs (Yhat - Y)) / n
+
+    /// ∂MAE/∂Ŷ = sign(ŷ − y)/N (0 where ŷ = y, the kink). Course: S19.
+    let mae' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check Yhat Y
+        Mat.map (fun d -> float (sign d) / n) (Yhat - Y)
+
+    /// MSE: J = 1/(2N) Σ (ŷ − y)². The slides' other forms map onto it: the 1/N form is 2J and
+    /// the plain sum (SumOfSquares) is 2N·J. Course: S20.
+    let mse (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check Yhat Y
+        let D = Yhat - Y
+        Mat.sum (Mat.hadamard D D) / (2.0 * n)
+
+    /// ∂MSE/∂Ŷ = (ŷ − y)/N = −(y − ŷ)/N. Course: S20.
+    let mse' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check Yhat Y
+        (Yhat - Y) / n
+
+    /// Sum of squares: J = Σ (ŷ − y)² (S29's "20 lines" loss; equals 2N·MSE). Course: S20, S29.
+    let sumOfSquares (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        check Yhat Y |> ignore
+        let D = Yhat - Y
+        Mat.sum (Mat.hadamard D D)
+
+    /// ∂(Σ (ŷ − y)²)/∂Ŷ = 2(ŷ − y). Course: S20, S29.
+    let sumOfSquares' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        check Yhat Y |> ignore
+        2.0 * (Yhat - Y)
+
+    /// Binary cross-entropy: J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)], with ŷ clamped to
+    /// [ε, 1 − ε] (the slide's table shows ln 0; the leading minus is restored, see errata).
+    /// Course: S03, S21.
+    let binaryCrossEntropy (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check Yhat Y
+        checkUnit Y
+        let terms = Mat.map2 (fun p y -> let p = clampP p in y * Math.Log p + (1.0 - y) * Math.Log(1.0 - p)) Yhat Y
+        -(Mat.sum terms) / n
+
+    /// ∂BCE/∂Ŷ = −(y − ŷ)/(ŷ(1 − ŷ)N) = (−y/ŷ + (1 − y)/(1 − ŷ))/N, with ŷ clamped as above
+    /// (the dA[L] of slides 003 with its sign corrected, see errata). Course: S21.
+    let binaryCrossEntropy' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check Yhat Y
+        checkUnit Y
+        Mat.map2 (fun p y -> let p = clampP p in -(y - p) / (p * (1.0 - p) * n)) Yhat Y
+
+    /// Categorical cross-entropy / negative log-likelihood: J = −1/N Σ_i Σ_k y_ik ln p_ik
+    /// (= 1/N Σ −ln p_{i,label} for one-hot Y), with p floored at ε. Course: S22.
+    let crossEntropy (P: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check P Y
+        checkUnit Y
+        -(Mat.sum (Mat.map2 (fun p y -> if y = 0.0 then 0.0 else y * Math.Log(Math.Max(p, epsilon))) P Y)) / n
+
+    /// ∂CE/∂P = −y/(p·N), with p floored at ε. Course: S22.
+    let crossEntropy' (P: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check P Y
+        checkUnit Y
+        Mat.map2 (fun p y -> if y = 0.0 then 0.0 else -y / (Math.Max(p, epsilon) * n)) P Y
+
+    /// Hinge: J = 1/N Σ max(0, 1 − y·f), y ∈ {−1, 1}. Course: S23.
+    let hinge (F: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check F Y
+        checkSigns Y
+        Mat.sum (Mat.map2 (fun f y -> Math.Max(0.0, 1.0 - y * f)) F Y) / n
+
+    /// ∂hinge/∂F = −y/N where 1 − y·f &gt; 0, else 0 (0 at the kink y·f = 1). Course: S23.
+    let hinge' (F: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check F Y
+        checkSigns Y
+        Mat.map2 (fun f y -> if 1.0 - y * f > 0.0 then -y / n else 0.0) F Y
+
+    let private labelsOf (Y: Matrix<float>) : int[] =
+        Array.init Y.RowCount (fun i ->
+            let r = Y.Row i
+            let k = r.MaximumIndex()
+            if r.[k] <> 1.0 || r.Sum() <> 1.0 then
+                Shape.fail "Y" (sprintf "multiclass hinge targets must be one-hot, but row %d is not." i)
+            k)
+
+    /// Multiclass SVM loss: L_i = Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1), J = 1/N Σ L_i, with Y
+    /// one-hot. Course: S23.
+    let multiclassHinge (S: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check S Y
+        let labels = labelsOf Y
+        let mutable total = 0.0
+        for i in 0 .. S.RowCount - 1 do
+            let sy = S.[i, labels.[i]]
+            for j in 0 .. S.ColumnCount - 1 do
+                if j <> labels.[i] then total <- total + Math.Max(0.0, S.[i, j] - sy + 1.0)
+        total / n
+
+    /// ∂J/∂s_j = 1/N for each j ≠ y_i with a positive margin s_j − s_{y_i} + 1 &gt; 0, and
+    /// ∂J/∂s_{y_i} = −(number of such j)/N. Course: S23.
+    let multiclassHinge' (S: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check S Y
+        let labels = labelsOf Y
+        let G = Mat.zeros S.RowCount S.ColumnCount
+        for i in 0 .. S.RowCount - 1 do
+            let sy = S.[i, labels.[i]]
+            for j in 0 .. S.ColumnCount - 1 do
+                if j <> labels.[i] && S.[i, j] - sy + 1.0 > 0.0 then
+                    G.[i, j] <- G.[i, j] + 1.0 / n
+                    G.[i, labels.[i]] <- G.[i, labels.[i]] - 1.0 / n
+        G
+
+    /// Logistic loss: J = 1/N Σ ln(1 + e^(−y·f)) = 1/N Σ softplus(−y·f), stable for any f.
+    /// Course: S23.
+    let logistic (F: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check F Y
+        checkSigns Y
+        Mat.sum (Mat.map2 (fun f y -> Activation.softplus (-y * f)) F Y) / n
+
+    /// ∂J/∂F = −y·σ(−y·f)/N. Course: S23.
+    let logistic' (F: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check F Y
+        checkSigns Y
+        Mat.map2 (fun f y -> -y * Activation.sigmoid (-y * f) / n) F Y
+
+    /// J(Ŷ, Y) for any case of Loss. Course: S18-S23.
+    let value (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        match loss with
+        | MeanAbsoluteError -> mae Yhat Y
+        | MeanSquaredError -> mse Yhat Y
+        | SumOfSquares -> sumOfSquares Yhat Y
+        | BinaryCrossEntropy -> binaryCrossEntropy Yhat Y
+        | CategoricalCrossEntropy -> crossEntropy Yhat Y
+        | Hinge -> hinge Yhat Y
+        | MulticlassHinge -> multiclassHinge Yhat Y
+        | Logistic -> logistic Yhat Y
+
+    /// ∂J/∂Ŷ for any case of Loss; the shape of Ŷ. Course: S18-S23.
+    let gradient (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        match loss with
+        | MeanAbsoluteError -> mae' Yhat Y
+        | MeanSquaredError -> mse' Yhat Y
+        | SumOfSquares -> sumOfSquares' Yhat Y
+        | BinaryCrossEntropy -> binaryCrossEntropy' Yhat Y
+        | CategoricalCrossEntropy -> crossEntropy' Yhat Y
+        | Hinge -> hinge' Yhat Y
+        | MulticlassHinge -> multiclassHinge' Yhat Y
+        | Logistic -> logistic' Yhat Y
+
+    /// Sigmoid + binary cross-entropy fused, from logits Z: ŷ = σ(z) and
+    /// J = 1/N Σ [softplus(z) − y·z] (the same J, with no log of 0 and no overflow for any z),
+    /// dZ = (σ(Z) − Y)/N. Returns (J, dZ). Course: S21 (dZ = ŷ − y), S15.
+    let sigmoidCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
+        let n = check Z Y
+        checkUnit Y
+        let J = Mat.sum (Mat.map2 (fun z y -> Activation.softplus z - y * z) Z Y) / n
+        J, Mat.map2 (fun z y -> (Activation.sigmoid z - y) / n) Z Y
+
+    /// Softmax + categorical cross-entropy fused, from logits Z: per row,
+    /// J_i = Σ_k y_ik (lse(z_i) − z_ik) with lse(z) = max z + ln Σ e^(z − max z); J = 1/N Σ J_i;
+    /// dZ_ik = (p_ik·Σ_k y_ik − y_ik)/N, i.e. (P − Y)/N for one-hot rows. Returns (J, dZ).
+    /// Course: S22.
+    let softmaxCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
+        let n = check Z Y
+        checkUnit Y
+        let P = Activation.softmax Z
+        let mutable J = 0.0
+        let dZ = Mat.zeros Z.RowCount Z.ColumnCount
+        for i in 0 .. Z.RowCount - 1 do
+            let zi = Z.Row i
+            let m = zi.Maximum()
+            let lse = m + Math.Log(zi.Map(fun z -> Math.Exp(z - m)).Sum())
+            let yi = Y.Row i
+            let ysum = yi.Sum()
+            for k in 0 .. Z.ColumnCount - 1 do
+                if yi.[k] <> 0.0 then J <- J + yi.[k] * (lse - zi.[k])
+                dZ.[i, k] <- (P.[i, k] * ysum - yi.[k]) / n
+        J / n, dZ
+
+    /// A readable name.
+    let name (loss: Loss) : string = sprintf "%A" loss

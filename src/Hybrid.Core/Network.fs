@@ -1,0 +1,240 @@
+namespace Hybrid.Core
+
+open MathNet.Numerics.LinearAlgebra
+
+/// A layer of a network.
+type Layer =
+    /// A fully connected layer with its activation.
+    | DenseLayer of Dense
+    /// A maxout layer with k linear pieces.
+    | MaxoutLayer of Maxout
+    /// Inverted dropout with the given rate (identity at inference).
+    | DropoutLayer of rate: float
+
+/// What each layer's forward kept for backward.
+type LayerCache =
+    | DenseCache of DenseCache
+    | MaxoutCache of MaxoutCache
+    /// The mask used, or None at inference (identity).
+    | DropoutCache of Matrix<float> option
+
+/// A feed-forward network: layers applied in order.
+type Network = { Layers: Layer list }
+
+/// A network of L layers (S14-S17): forward over the layers, backward over the caches
+/// (BP1-BP4), and its parameters as one list of matrices — per dense layer W, b (and PReLU's α
+/// as a 1×1 matrix), per maxout layer W_1..W_k, b_1..b_k — so optimisers treat every parameter
+/// alike. Gradients come as a list aligned with `parameters`, each of the same shape.
+module Network =
+
+    /// A network from its layers; consecutive widths must agree.
+    let create (layers: Layer list) : Network =
+        if List.isEmpty layers then Shape.fail "layers" "a network needs at least one layer."
+        let widths =
+            layers |> List.choose (function
+                | DenseLayer d -> Some(d.W.RowCount, d.W.ColumnCount)
+                | MaxoutLayer m -> Some(m.W.[0].RowCount, m.W.[0].ColumnCount)
+                | DropoutLayer r -> Dropout.validate "layers" r; None)
+        if List.isEmpty widths then Shape.fail "layers" "a network needs at least one dense or maxout layer."
+        widths |> List.pairwise |> List.iteri (fun i ((_, outA), (inB, _)) ->
+            if outA <> inB then Shape.fail "layers" (sprintf "layer widths do not chain: a layer outputs %d columns but the next trainable layer (#%d) takes %d." outA (i + 1) inB))
+        { Layers = layers }
+
+    /// Number of input columns d_in.
+    let inputSize (net: Network) : int =
+        net.Layers |> List.pick (function DenseLayer d -> Some d.W.RowCount | MaxoutLayer m -> Some m.W.[0].RowCount | _ -> None)
+
+    /// Number of output columns.
+    let outputSize (net: Network) : int =
+        net.Layers |> List.rev |> List.pick (function DenseLayer d -> Some d.W.ColumnCount | MaxoutLayer m -> Some m.W.[0].ColumnCount | _ -> None)
+
+    /// A network of dense layers: `inputs` columns, then one layer per (units, activation),
+    /// weights from `init` (layer l seeded with Init.derive seed l), biases 0 (and PReLU's α
+    /// as given in its case). Course: S14, S31.
+    let dense (seed: int) (init: Initializer) (inputs: int) (layers: (int * Activation) list) : Network =
+        Shape.positiveInt "inputs" inputs
+        let _, built =
+            layers |> List.indexed |> List.fold (fun (fanIn, acc) (l, (units, g)) ->
+                Shape.positiveInt "units" units
+                let W = Init.matrix init (Init.derive seed l) fanIn units
+                units, DenseLayer(Dense.create W (Mat.zeros 1 units) g) :: acc) (inputs, [])
+        create (List.rev built)
+
+    /// Number of trainable parameters Σ_l (d_in·d_out + d_out) (+1 per PReLU, k pieces per
+    /// maxout). The 3-4-4-1 network has 16 + 20 + 5 = 41. Course: S14.
+    let parameterCount (net: Network) : int =
+        net.Layers |> List.sumBy (function DenseLayer d -> Dense.parameterCount d | MaxoutLayer m -> Maxout.parameterCount m | DropoutLayer _ -> 0)
+
+    let private checkInput (net: Network) (X: Matrix<float>) : unit =
+        Shape.nonEmpty "X" X
+        Shape.columns "X" (inputSize net) X
+
+    /// Forward pass with the caches; `dropoutSeed` = Some s turns dropout on (layer l's mask
+    /// seeded with Init.derive s l), None is inference. Shapes: X n×d_in -> A n×d_out.
+    let forwardCache (dropoutSeed: int option) (net: Network) (X: Matrix<float>) : Matrix<float> * LayerCache list =
+        checkInput net X
+        let A, caches =
+            net.Layers |> List.indexed |> List.fold (fun (A: Matrix<float>, caches) (l, layer) ->
+                match layer with
+                | DenseLayer d -> let A', c = Dense.forward d A in A', DenseCache c :: caches
+                | MaxoutLayer m -> let A', c = Maxout.forward m A in A', MaxoutCache c :: caches
+                | DropoutLayer rate ->
+                    match dropoutSeed with
+                    | Some s when rate > 0.0 ->
+                        let M = Dropout.mask (Init.derive s l) rate A.RowCount A.ColumnCount
+                        Dropout.forward M A, DropoutCache(Some M) :: caches
+                    | _ -> A, DropoutCache None :: caches) (X, [])
+        A, List.rev caches
+
+    /// Inference: A^L = g^L(... g^1(X·W^1 + 1·b^1) ...), dropout off. Shapes: X n×d_in -> n×d_out.
+    /// Course: S15 (forward pass).
+    let forward (net: Network) (X: Matrix<float>) : Matrix<float> = fst (forwardCache None net X)
+
+    /// The parameters, in order: per dense layer W, b (and α as 1×1 for PReLU); per maxout
+    /// layer W_1..W_k then b_1..b_k. Course: S17 (θ = all weights and biases).
+    let parameters (net: Network) : Matrix<float> list =
+        net.Layers |> List.collect (function
+            | DenseLayer d ->
+                [ yield d.W; yield d.B
+                  match d.Activation with PReLU a -> yield Mat.constant 1 1 a | _ -> () ]
+            | MaxoutLayer m -> List.ofArray m.W @ List.ofArray m.B
+            | DropoutLayer _ -> [])
+
+    /// Whether each parameter (aligned with `parameters`) is a weight matrix (true) or a bias or
+    /// α (false): L2 applies to weights only.
+    let isWeight (net: Network) : bool list =
+        net.Layers |> List.collect (function
+            | DenseLayer d -> [ yield true; yield false; match d.Activation with PReLU _ -> yield false | _ -> () ]
+            | MaxoutLayer m -> List.replicate m.W.Length true @ List.replicate m.B.Length false
+            | DropoutLayer _ -> [])
+
+    /// A name per parameter ("layer 0 W", "layer 0 b", "layer 1 alpha", "layer 2 W[1]", ...).
+    let parameterNames (net: Network) : string list =
+        net.Layers |> List.indexed |> List.collect (fun (l, layer) ->
+            match layer with
+            | DenseLayer d ->
+                [ yield sprintf "layer %d W" l; yield sprintf "layer %d b" l
+                  match d.Activation with PReLU _ -> yield sprintf "layer %d alpha" l | _ -> () ]
+            | MaxoutLayer m ->
+                [ for j in 0 .. m.W.Length - 1 -> sprintf "layer %d W[%d]" l j ] @ [ for j in 0 .. m.B.Length - 1 -> sprintf "layer %d b[%d]" l j ]
+            | DropoutLayer _ -> [])
+
+    /// The same network with new parameters (aligned with `parameters`, same shapes).
+    let withParameters (net: Network) (ps: Matrix<float> list) : Network =
+        let names = parameterNames net
+        let old = parameters net
+        if List.length ps <> List.length old then
+            Shape.fail "parameters" (sprintf "the network has %d parameter matrices but %d were given." old.Length ps.Length)
+        List.zip3 names old ps |> List.iter (fun (name, o, p) -> Shape.same name o name p)
+        let rec rebuild layers (ps: Matrix<float> list) =
+            match layers with
+            | [] -> []
+            | DenseLayer d :: rest ->
+                match d.Activation, ps with
+                | PReLU _, w :: b :: a :: ps' -> DenseLayer { d with W = w; B = b; Activation = PReLU a.[0, 0] } :: rebuild rest ps'
+                | _, w :: b :: ps' -> DenseLayer { d with W = w; B = b } :: rebuild rest ps'
+                | _ -> invalidOp "parameter list out of step with the layers."
+            | MaxoutLayer m :: rest ->
+                let k = m.W.Length
+                let W = ps |> List.take k |> Array.ofList
+                let B = ps |> List.skip k |> List.take k |> Array.ofList
+                MaxoutLayer { W = W; B = B } :: rebuild rest (List.skip (2 * k) ps)
+            | (DropoutLayer _ as d) :: rest -> d :: rebuild rest ps
+        { Layers = rebuild net.Layers ps }
+
+    /// Backward pass (BP1-BP4 of S16): from dA^L = ∂L/∂A^L, each layer in reverse turns its
+    /// upstream gradient into its parameter gradients and the next upstream dA^(l−1) = dZ^l·W^lᵀ.
+    /// `dZLast` = Some dZ starts the last dense layer from its pre-activation gradient (for the
+    /// fused losses), bypassing its activation. Returns (gradients aligned with `parameters`, dX).
+    /// Course: S15, S16, S17 (a weight reaching the output by several paths: their effects add
+    /// in the matrix products).
+    let backward (net: Network) (caches: LayerCache list) (dA: Matrix<float>) (dZLast: Matrix<float> option) : Matrix<float> list * Matrix<float> =
+        if List.length caches <> List.length net.Layers then Shape.fail "caches" "the caches do not belong to this network."
+        let pairs = List.zip net.Layers caches |> List.rev
+        let grads, dX, _ =
+            pairs |> List.fold (fun (grads, dA: Matrix<float>, first) (layer, cache) ->
+                match layer, cache with
+                | DenseLayer d, DenseCache c ->
+                    let g =
+                        match first, dZLast with
+                        | true, Some dZ -> Dense.backwardZ d c dZ 0.0
+                        | _ -> Dense.backward d c dA
+                    let mine = [ yield g.dW; yield g.dB; match d.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ]
+                    mine @ grads, g.dX, false
+                | MaxoutLayer m, MaxoutCache c ->
+                    let dW, dB, dX = Maxout.backward m c dA
+                    (List.ofArray dW @ List.ofArray dB) @ grads, dX, false
+                | DropoutLayer _, DropoutCache(Some mask) -> grads, Dropout.backward mask dA, first
+                | DropoutLayer _, DropoutCache None -> grads, dA, first
+                | _ -> Shape.fail "caches" "the caches do not belong to this network.") ([], dA, true)
+        grads, dX
+
+    let private lastActivation (net: Network) : Activation option =
+        net.Layers |> List.rev |> List.tryPick (function DenseLayer d -> Some(Some d.Activation) | MaxoutLayer _ -> Some None | DropoutLayer _ -> None) |> Option.flatten
+
+    /// Whether the last layer and the loss fuse into a stable from-logits form: sigmoid +
+    /// binary cross-entropy, or softmax + categorical cross-entropy (with no dropout after it).
+    let fuses (loss: Loss) (net: Network) : bool =
+        match List.last net.Layers, loss with
+        | DenseLayer { Activation = Sigmoid }, BinaryCrossEntropy -> true
+        | DenseLayer { Activation = Softmax }, CategoricalCrossEntropy -> true
+        | _ -> false
+
+    /// The loss J = data loss + λ·Σ‖W‖² (weights only) and its gradient for every parameter,
+    /// on the batch (X, Y); dropout on with Some seed. Sigmoid+BCE and softmax+CE are computed
+    /// from the logits (dZ = (ŷ − y)/N, S21, S22). Returns (J, gradients aligned with
+    /// `parameters`). Course: S15-S18, S23, S28. Checked by: NetworkProperties.
+    let lossAndGradientWith (l2: float) (dropoutSeed: int option) (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> list =
+        Shape.nonNegative "l2" l2
+        let A, caches = forwardCache dropoutSeed net X
+        Shape.same "prediction" A "Y" Y
+        let J, grads =
+            if fuses loss net then
+                let Z = match List.last caches with DenseCache c -> c.Z | _ -> invalidOp "unreachable"
+                let J, dZ =
+                    match loss with
+                    | BinaryCrossEntropy -> Loss.sigmoidCrossEntropy Z Y
+                    | _ -> Loss.softmaxCrossEntropy Z Y
+                J, fst (backward net caches dZ (Some dZ))
+            else
+                Loss.value loss A Y, fst (backward net caches (Loss.gradient loss A Y) None)
+        if l2 = 0.0 then J, grads
+        else
+            let ps = parameters net
+            let flags = isWeight net
+            let penalty = List.zip ps flags |> List.sumBy (fun (p, w) -> if w then Regularization.l2 l2 p else 0.0)
+            let grads' = List.map3 (fun (g: Matrix<float>) p w -> if w then g + Regularization.l2' l2 p else g) grads ps flags
+            J + penalty, grads'
+
+    /// The loss and every parameter's gradient on (X, Y): no dropout, no regularisation.
+    /// Course: S15-S18.
+    let lossAndGradient (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> list =
+        lossAndGradientWith 0.0 None loss net X Y
+
+    /// The loss alone on (X, Y) at inference (no dropout), computed as lossAndGradient does.
+    let loss (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float =
+        let A, caches = forwardCache None net X
+        Shape.same "prediction" A "Y" Y
+        if fuses loss net then
+            let Z = match List.last caches with DenseCache c -> c.Z | _ -> invalidOp "unreachable"
+            match loss with
+            | BinaryCrossEntropy -> fst (Loss.sigmoidCrossEntropy Z Y)
+            | _ -> fst (Loss.softmaxCrossEntropy Z Y)
+        else Loss.value loss A Y
+
+    /// θ: every parameter stacked into one long vector, row-major within each matrix, in the
+    /// order of `parameters`. Course: S17.
+    let toVector (net: Network) : float[] =
+        parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.concat
+
+    /// The network with parameters read back from a θ of length parameterCount. Course: S17.
+    let ofVector (net: Network) (theta: float[]) : Network =
+        let ps = parameters net
+        let total = ps |> List.sumBy (fun p -> p.RowCount * p.ColumnCount)
+        if isNull theta || theta.Length <> total then
+            Shape.fail "theta" (sprintf "theta must have %d entries but has %d." total (if isNull theta then 0 else theta.Length))
+        let _, rebuilt =
+            ps |> List.fold (fun (offset, acc) p ->
+                let r, c = p.RowCount, p.ColumnCount
+                offset + r * c, Mat.init r c (fun i j -> theta.[offset + i * c + j]) :: acc) (0, [])
+        withParameters net (List.rev rebuilt)
