@@ -41,3 +41,122 @@ module Optimizer =
             idx.[i] <- idx.[j]
             idx.[j] <- t
         Array.chunkBySize batchSize idx
+
+/// An update rule for gradient-based training. The learning rate η is not part of the case: it
+/// comes from the schedule at each step. All rules act entry by entry on each parameter matrix.
+type UpdateRule =
+    /// θ ← θ − η·g. Course: S27, S28.
+    | PlainSgd
+    /// Classical (heavy-ball) momentum with coefficient μ ∈ [0, 1).
+    | Momentum of momentum: float
+    /// Nesterov accelerated gradient with coefficient μ ∈ [0, 1).
+    | Nesterov of momentum: float
+    /// AdaGrad with ε &gt; 0 in the denominator.
+    | AdaGrad of epsilon: float
+    /// RMSProp with decay ρ ∈ [0, 1) and ε &gt; 0.
+    | RmsProp of decay: float * epsilon: float
+    /// Adam with β1, β2 ∈ [0, 1) and ε &gt; 0.
+    | Adam of beta1: float * beta2: float * epsilon: float
+
+/// The state an update rule carries from step to step, for every parameter (lists aligned with
+/// Network.parameters): the first moment (velocity / m), the second moment (Σg² / s / v), and
+/// the number of steps taken so far t.
+type UpdateState =
+    { /// Steps taken so far (0 before the first).
+      Step: int
+      /// Velocity (momentum, Nesterov) or first moment m (Adam); zeros for the other rules.
+      First: Matrix<float> list
+      /// Accumulated g² (AdaGrad), running mean of g² (RMSProp, Adam's v); zeros otherwise.
+      Second: Matrix<float> list }
+
+/// The optimisers of gradient-based training (S27, S28 and their standard refinements), each a
+/// pure function (state, θ, g) -> (state′, θ′) on one parameter matrix, then lifted to every
+/// parameter of a network. Shapes: state, θ and g all have the same shape.
+/// Checked by: OptimizerProperties (properties/Hybrid.Properties/OptimizerProperties.fs).
+module Update =
+
+    /// Checks a rule's hyper-parameters: coefficients in [0, 1), ε finite and &gt; 0.
+    let validate (paramName: string) (rule: UpdateRule) : unit =
+        let unitInterval name (x: float) =
+            if not (x >= 0.0 && x < 1.0) then Shape.fail paramName (sprintf "%s must lie in [0, 1) but is %g." name x)
+        match rule with
+        | PlainSgd -> ()
+        | Momentum mu | Nesterov mu -> unitInterval "momentum" mu
+        | AdaGrad eps -> Shape.positive paramName eps
+        | RmsProp(rho, eps) ->
+            unitInterval "decay" rho
+            Shape.positive paramName eps
+        | Adam(b1, b2, eps) ->
+            unitInterval "beta1" b1
+            unitInterval "beta2" b2
+            Shape.positive paramName eps
+
+    /// Momentum: v′ = μ·v − η·g; θ′ = θ + v′. With μ = 0 it is SGD's θ − η·g exactly.
+    /// Returns (v′, θ′). Course: S27, S28 (refinement). Checked by: OptimizerProperties
+    /// "momentum 0 equals SGD", "momentum equals its formula".
+    let momentum (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
+        let v' = mu * v - eta * g
+        v', theta + v'
+
+    /// Nesterov (the look-ahead form on the current parameters, as in Sutskever et al. 2013):
+    /// v′ = μ·v − η·g; θ′ = θ + μ·v′ − η·g. With μ = 0 it is SGD. Returns (v′, θ′).
+    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "Nesterov equals its formula".
+    let nesterov (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
+        let v' = mu * v - eta * g
+        v', theta + mu * v' - eta * g
+
+    /// AdaGrad: G′ = G + g ⊙ g; θ′ = θ − η·g ⊘ (√G′ + ε). Returns (G′, θ′).
+    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "AdaGrad equals its formula".
+    let adagrad (eta: float) (eps: float) (G: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
+        let G' = G + Mat.hadamard g g
+        G', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g G'
+
+    /// RMSProp: s′ = ρ·s + (1 − ρ)·g ⊙ g; θ′ = θ − η·g ⊘ (√s′ + ε). Returns (s′, θ′).
+    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "RMSProp equals its formula".
+    let rmsprop (eta: float) (rho: float) (eps: float) (s: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
+        let s' = rho * s + (1.0 - rho) * Mat.hadamard g g
+        s', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g s'
+
+    /// Adam at step t ≥ 1 (t counts this step): m′ = β1·m + (1 − β1)·g; v′ = β2·v + (1 − β2)·g⊙g;
+    /// m̂ = m′/(1 − β1^t); v̂ = v′/(1 − β2^t); θ′ = θ − η·m̂ ⊘ (√v̂ + ε). On the first step
+    /// m̂ = g and v̂ = g⊙g, so every entry moves by η·|g|/(|g| + ε) ≈ η. Returns (m′, v′, θ′).
+    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "Adam's first step has size
+    /// about eta", "Adam equals its formula".
+    let adam (eta: float) (beta1: float) (beta2: float) (eps: float) (t: int) (m: Matrix<float>) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> * Matrix<float> =
+        if t < 1 then Shape.fail "t" (sprintf "Adam's step count starts at 1 but is %d." t)
+        let m' = beta1 * m + (1.0 - beta1) * g
+        let v' = beta2 * v + (1.0 - beta2) * Mat.hadamard g g
+        let c1 = 1.0 - Math.Pow(beta1, float t)
+        let c2 = 1.0 - Math.Pow(beta2, float t)
+        m', v', theta - Mat.map2 (fun mi vi -> eta * (mi / c1) / (Math.Sqrt(vi / c2) + eps)) m' v'
+
+    /// The state before the first step: t = 0 and zero moments shaped as each parameter.
+    let init (thetas: Matrix<float> list) : UpdateState =
+        let zeros = thetas |> List.map (fun p -> Mat.zeros p.RowCount p.ColumnCount)
+        { Step = 0; First = zeros; Second = zeros }
+
+    /// One step of `rule` with learning rate η on every parameter (lists aligned as
+    /// Network.parameters; each g the gradient of the same-index θ). Returns (state′, θ′s).
+    /// Course: S27, S28. Checked by: OptimizerProperties "one trainer step equals one core step".
+    let step (rule: UpdateRule) (eta: float) (state: UpdateState) (thetas: Matrix<float> list) (grads: Matrix<float> list) : UpdateState * Matrix<float> list =
+        Shape.positive "eta" eta
+        validate "rule" rule
+        let n = List.length thetas
+        if List.length grads <> n || List.length state.First <> n || List.length state.Second <> n then
+            Shape.fail "grads" (sprintf "%d parameters but %d gradients and %d state entries." n grads.Length state.First.Length)
+        List.iter2 (fun (p: Matrix<float>) g -> Shape.same "theta" p "g" g) thetas grads
+        let t = state.Step + 1
+        let results =
+            List.zip3 (List.zip state.First state.Second) thetas grads
+            |> List.map (fun ((f, s), theta, g) ->
+                match rule with
+                | PlainSgd -> f, s, theta - eta * g
+                | Momentum mu -> let f', th = momentum eta mu f theta g in f', s, th
+                | Nesterov mu -> let f', th = nesterov eta mu f theta g in f', s, th
+                | AdaGrad eps -> let s', th = adagrad eta eps s theta g in f, s', th
+                | RmsProp(rho, eps) -> let s', th = rmsprop eta rho eps s theta g in f, s', th
+                | Adam(b1, b2, eps) -> adam eta b1 b2 eps t f s theta g)
+        { Step = t
+          First = results |> List.map (fun (f, _, _) -> f)
+          Second = results |> List.map (fun (_, s, _) -> s) },
+        results |> List.map (fun (_, _, th) -> th)

@@ -1,0 +1,255 @@
+namespace Hybrid.Core
+
+open System
+open MathNet.Numerics.LinearAlgebra
+
+/// Everything a training run needs besides the network and the data.
+type TrainingConfig =
+    { /// The data loss J (batch mean, S18).
+      Loss: Loss
+      /// The update rule (SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam).
+      Rule: UpdateRule
+      /// The initial learning rate η0 &gt; 0.
+      LearningRate: float
+      /// η per epoch from η0.
+      Schedule: Schedule
+      /// L2 coefficient λ ≥ 0: λ·Σ‖W‖² is added to J (weights only), i.e. 2λW to each weight gradient.
+      L2: float
+      /// Examples per minibatch (the last batch of an epoch may be smaller).
+      BatchSize: int
+      /// Maximum number of epochs.
+      Epochs: int
+      /// Seed of the shuffles (epoch e uses Init.derive Seed e) and of dropout masks.
+      Seed: int
+      /// Early stopping: stop after this many epochs without improvement; 0 turns it off.
+      Patience: int
+      /// An epoch improves on the best only if its monitored loss is below best − MinDelta.
+      MinDelta: float
+      /// Return the weights of the best epoch (lowest monitored loss) instead of the last ones.
+      RestoreBest: bool }
+
+/// What one epoch produced. Epochs are numbered from 1.
+type EpochRecord =
+    { /// 1-based epoch number.
+      Epoch: int
+      /// η used during this epoch.
+      LearningRate: float
+      /// Data loss on the whole training set after the epoch (no dropout, no L2 term).
+      TrainingLoss: float
+      /// Accuracy on the whole training set after the epoch (Training.accuracy).
+      TrainingAccuracy: float
+      /// Data loss on the validation set, if there is one.
+      ValidationLoss: float option
+      /// Accuracy on the validation set, if there is one.
+      ValidationAccuracy: float option
+      /// Whether this epoch set a new best monitored loss.
+      IsBest: bool }
+
+/// Why training ended.
+type StopReason =
+    /// All epochs ran.
+    | Completed
+    /// Patience ran out.
+    | EarlyStopped
+    /// A loss, gradient or parameter became NaN or ±∞.
+    | NonFinite
+    /// The caller asked to stop.
+    | Cancelled
+
+/// The result of Training.fit.
+type TrainingOutcome =
+    { /// The trained network (the best epoch's if RestoreBest and an epoch completed).
+      Network: Network
+      /// One record per completed epoch.
+      History: EpochRecord list
+      /// Why training ended.
+      Stop: StopReason
+      /// A readable account of how training ended.
+      Message: string
+      /// The 1-based epoch with the lowest monitored loss (0 if no epoch completed).
+      BestEpoch: int
+      /// Whether Network holds the best epoch's weights rather than the last ones.
+      Restored: bool }
+
+/// The minibatch training loop (S28) around the optimisers of Update and the schedules of
+/// Schedule; evaluation (loss, accuracy S32, confusion matrix). Inputs are never mutated: fit
+/// returns a new network.
+module Training =
+
+    /// Accuracy (S32). With k ≥ 2 output columns: mean(argmax(Ŷ_i) = argmax(Y_i)) (Y one-hot or
+    /// a target distribution). With 1 column: the two classes are split at t = 0 for the
+    /// hinge and logistic losses (targets ±1) and t = 0.5 otherwise: mean([ŷ ≥ t] = [y ≥ t]).
+    /// Shapes: Ŷ, Y n×k -> scalar in [0, 1]. Course: S32.
+    let classesOf (loss: Loss) (M: Matrix<float>) : int[] =
+        if M.ColumnCount > 1 then Mat.argmaxRows M
+        else
+            let t = match loss with Hinge | Logistic -> 0.0 | _ -> 0.5
+            Array.init M.RowCount (fun i -> if M.[i, 0] >= t then 1 else 0)
+
+    /// See classesOf. Course: S32. Checked by: the façade tests "Evaluate ..." (tests/Hybrid.Tests).
+    let accuracy (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        Shape.same "Yhat" Yhat "Y" Y
+        Shape.nonEmpty "Y" Y
+        let p, a = classesOf loss Yhat, classesOf loss Y
+        float (Array.fold2 (fun acc x y -> if x = y then acc + 1 else acc) 0 p a) / float p.Length
+
+    /// The confusion matrix C (classes×classes): C[a, p] counts examples of actual class a
+    /// predicted as p (classes = k for k ≥ 2 columns, 2 for one column). Course: S32.
+    let confusion (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : int[,] =
+        Shape.same "Yhat" Yhat "Y" Y
+        let k = if Y.ColumnCount > 1 then Y.ColumnCount else 2
+        let C = Array2D.zeroCreate k k
+        Array.iter2 (fun p a -> C.[a, p] <- C.[a, p] + 1) (classesOf loss Yhat) (classesOf loss Y)
+        C
+
+    /// (J, accuracy, confusion) of the network on (X, Y) at inference (no dropout, no L2).
+    /// Course: S18, S32.
+    let evaluate (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * float * int[,] =
+        let J = Network.loss loss net X Y
+        let Yhat = Network.forward net X
+        J, accuracy loss Yhat Y, confusion loss Yhat Y
+
+    /// A seeded split of the row indices 0..n−1 into (training, validation), the validation part
+    /// holding round(fraction·n) rows; both parts are non-empty and keep their shuffled order.
+    let split (seed: int) (fraction: float) (n: int) : int[] * int[] =
+        if not (fraction > 0.0 && fraction < 1.0) then Shape.fail "fraction" (sprintf "the validation fraction must lie in (0, 1) but is %g." fraction)
+        let k = int (Math.Round(fraction * float n))
+        if k < 1 || k > n - 1 then
+            Shape.fail "fraction" (sprintf "a validation fraction of %g of %d rows leaves %d validation and %d training rows: both need at least 1." fraction n k (n - k))
+        let perm = (Optimizer.minibatches (Init.derive seed -1) n n).[0]
+        perm.[k..], perm.[.. k - 1]
+
+    /// Checks a configuration's hyper-parameters (each error names the field).
+    let validate (config: TrainingConfig) : unit =
+        Shape.positive "LearningRate" config.LearningRate
+        Shape.nonNegative "L2" config.L2
+        Shape.positiveInt "BatchSize" config.BatchSize
+        Shape.positiveInt "Epochs" config.Epochs
+        if config.Patience < 0 then Shape.fail "Patience" (sprintf "Patience must be >= 0 but is %d." config.Patience)
+        Shape.nonNegative "MinDelta" config.MinDelta
+        Update.validate "Rule" config.Rule
+        Schedule.validate "Schedule" config.Schedule
+
+    /// Whether the loss can be computed for the network's output: categorical cross-entropy
+    /// needs at least 2 output columns (a softmax of width 1 is constantly 1 and learns nothing).
+    let checkLossFits (loss: Loss) (net: Network) : unit =
+        match loss with
+        | CategoricalCrossEntropy when Network.outputSize net < 2 ->
+            Shape.fail "loss" "categorical cross-entropy needs at least 2 output units (a softmax of width 1 always outputs 1): use binary cross-entropy with a sigmoid output, or widen the last layer."
+        | MulticlassHinge when Network.outputSize net < 2 ->
+            Shape.fail "loss" "the multiclass hinge loss needs at least 2 output units."
+        | _ -> ()
+
+    let private allFinite (ms: Matrix<float> list) = ms |> List.forall Mat.isFinite
+
+    let private hasDropout (net: Network) =
+        net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
+
+    /// Minibatch training (S28). Epoch e (0-based) uses η_e = Schedule.rate schedule η0 e and the
+    /// batches Optimizer.minibatches (Init.derive seed e) n batchSize (a shuffle without
+    /// replacement: every example once per epoch). Each batch: (J, ∇) =
+    /// Network.lossAndGradientWith λ (dropout seed Init.derive (Init.derive seed e) b) then
+    /// Update.step. After each epoch: training (and validation) loss and accuracy on the whole
+    /// set, the record handed to `report`.
+    /// Early stopping monitors the validation loss if there is a validation set, else the training
+    /// loss; an epoch is best if it is the first or its loss is below best − MinDelta; with
+    /// Patience p &gt; 0 training stops once p epochs in a row are not best.
+    /// NaN stop: if a batch loss, a gradient or an updated parameter is not finite, or an epoch's
+    /// loss is not finite, training stops with NonFinite and keeps the last good weights (before
+    /// that step, or the start of that epoch).
+    /// Restore-best rule: with RestoreBest the returned network is the best epoch's, however
+    /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
+    /// epoch completed.
+    /// `shouldStop` is polled before each batch; true ends training with Cancelled.
+    let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
+            (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+        validate config
+        checkLossFits config.Loss net
+        Shape.nonEmpty "X" X
+        Shape.columns "X" (Network.inputSize net) X
+        Shape.finite "X" X
+        Shape.exactly "Y" X.RowCount (Network.outputSize net) Y
+        Shape.finite "Y" Y
+        validation |> Option.iter (fun (Xv, Yv) ->
+            Shape.nonEmpty "validationX" Xv
+            Shape.columns "validationX" (Network.inputSize net) Xv
+            Shape.finite "validationX" Xv
+            Shape.exactly "validationY" Xv.RowCount (Network.outputSize net) Yv
+            Shape.finite "validationY" Yv)
+        let n = X.RowCount
+        let dropout = hasDropout net
+        let mutable current = net
+        let mutable state = Update.init (Network.parameters net)
+        let mutable history = []
+        let mutable best = None // (epoch, loss, network)
+        let mutable sinceBest = 0
+        let mutable stop = None
+        let mutable epoch = 0
+        while stop.IsNone && epoch < config.Epochs do
+            let eta = Schedule.rate config.Schedule config.LearningRate epoch
+            let epochStart = current
+            let batches = Optimizer.minibatches (Init.derive config.Seed epoch) n config.BatchSize
+            let mutable b = 0
+            while stop.IsNone && b < batches.Length do
+                if shouldStop () then
+                    stop <- Some(Cancelled, sprintf "cancelled during epoch %d, before batch %d." (epoch + 1) (b + 1))
+                else
+                    let idx = batches.[b]
+                    let Xb, Yb = Mat.selectRows idx X, Mat.selectRows idx Y
+                    let seed = if dropout then Some(Init.derive (Init.derive config.Seed epoch) b) else None
+                    let J, grads = Network.lossAndGradientWith config.L2 seed config.Loss current Xb Yb
+                    if not (Double.IsFinite J) || not (allFinite grads) then
+                        stop <- Some(NonFinite, sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." J (epoch + 1) (b + 1))
+                    else
+                        let state', ps = Update.step config.Rule eta state (Network.parameters current) grads
+                        if not (allFinite ps) then
+                            stop <- Some(NonFinite, sprintf "a parameter became non-finite in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate." (epoch + 1) (b + 1))
+                        else
+                            state <- state'
+                            current <- Network.withParameters current ps
+                    b <- b + 1
+            if stop.IsNone then
+                let trainJ = Network.loss config.Loss current X Y
+                let valJ = validation |> Option.map (fun (Xv, Yv) -> Network.loss config.Loss current Xv Yv)
+                let monitored = defaultArg valJ trainJ
+                if not (Double.IsFinite monitored) || not (Double.IsFinite trainJ) then
+                    current <- epochStart
+                    stop <- Some(NonFinite, sprintf "the loss became non-finite (%g) after epoch %d; the weights from the start of that epoch are kept." monitored (epoch + 1))
+                else
+                    let isBest =
+                        match best with
+                        | None -> true
+                        | Some(_, bestJ, _) -> monitored < bestJ - config.MinDelta
+                    if isBest then
+                        best <- Some(epoch + 1, monitored, current)
+                        sinceBest <- 0
+                    else sinceBest <- sinceBest + 1
+                    let record =
+                        { Epoch = epoch + 1
+                          LearningRate = eta
+                          TrainingLoss = trainJ
+                          TrainingAccuracy = accuracy config.Loss (Network.forward current X) Y
+                          ValidationLoss = valJ
+                          ValidationAccuracy = validation |> Option.map (fun (Xv, Yv) -> accuracy config.Loss (Network.forward current Xv) Yv)
+                          IsBest = isBest }
+                    history <- record :: history
+                    report record
+                    if config.Patience > 0 && sinceBest >= config.Patience then
+                        let bestEpoch = match best with Some(e, _, _) -> e | None -> 0
+                        stop <- Some(EarlyStopped, sprintf "stopped early after epoch %d: no improvement for %d epochs since epoch %d." (epoch + 1) config.Patience bestEpoch)
+            epoch <- epoch + 1
+        let reason, message =
+            match stop with
+            | Some(r, m) -> r, m
+            | None -> Completed, sprintf "completed %d epochs." config.Epochs
+        let final, restored, bestEpoch =
+            match best with
+            | Some(e, _, bestNet) when config.RestoreBest -> bestNet, true, e
+            | Some(e, _, _) -> current, false, e
+            | None -> current, false, 0
+        { Network = final
+          History = List.rev history
+          Stop = reason
+          Message = (if restored then message + sprintf " Restored the weights of the best epoch %d." bestEpoch else message)
+          BestEpoch = bestEpoch
+          Restored = restored }

@@ -1,0 +1,161 @@
+using Hybrid.Core;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Hybrid;
+
+/// <summary>
+/// Input data, one example per row: converts implicitly from <c>double[][]</c> (rows),
+/// <c>double[,]</c> and MathNet <c>Matrix&lt;double&gt;</c>. The data is copied and checked when a
+/// method uses it: not null, not empty, rows of equal length, every value finite (an error names
+/// the row and column).
+/// </summary>
+public readonly struct Features
+{
+    private readonly object? _source;
+
+    private Features(object? source) => _source = source;
+
+    /// <summary>Rows of features (every row the same length).</summary>
+    /// <param name="rows">The rows.</param>
+    public static implicit operator Features(double[][] rows) => new(rows);
+
+    /// <summary>A rows×columns array of features.</summary>
+    /// <param name="values">The values.</param>
+    public static implicit operator Features(double[,] values) => new(values);
+
+    /// <summary>A MathNet matrix of features.</summary>
+    /// <param name="matrix">The matrix.</param>
+    public static implicit operator Features(Matrix<double> matrix) => new(matrix);
+
+    /// <summary>Rows of features (the named alternative to the implicit conversion).</summary>
+    /// <param name="rows">The rows.</param>
+    /// <returns>The features.</returns>
+    public static Features FromRows(double[][] rows) => new(rows);
+
+    /// <summary>A rows×columns array of features (the named alternative to the implicit conversion).</summary>
+    /// <param name="values">The values.</param>
+    /// <returns>The features.</returns>
+    public static Features FromArray(double[,] values) => new(values);
+
+    /// <summary>A MathNet matrix of features (the named alternative to the implicit conversion).</summary>
+    /// <param name="matrix">The matrix.</param>
+    /// <returns>The features.</returns>
+    public static Features FromMatrix(Matrix<double> matrix) => new(matrix);
+
+    internal Matrix<double> ToMatrix(string paramName) => DataConvert.ToMatrix(_source, paramName);
+}
+
+/// <summary>
+/// Targets, one per example: converts implicitly from <c>int[]</c> (class indices 0..k−1, one-hot
+/// encoded to the network's k outputs; with one output, 0/1 labels become 0/1 targets, or −1/1
+/// for the hinge and logistic losses) and from target rows as <c>double[][]</c>, <c>double[,]</c>
+/// or MathNet <c>Matrix&lt;double&gt;</c> (one column per output).
+/// </summary>
+public readonly struct Targets
+{
+    private readonly object? _source;
+
+    private Targets(object? source) => _source = source;
+
+    /// <summary>Class indices.</summary>
+    /// <param name="labels">The labels.</param>
+    public static implicit operator Targets(int[] labels) => new(labels);
+
+    /// <summary>Target rows.</summary>
+    /// <param name="rows">The rows.</param>
+    public static implicit operator Targets(double[][] rows) => new(rows);
+
+    /// <summary>A rows×outputs array of targets.</summary>
+    /// <param name="values">The values.</param>
+    public static implicit operator Targets(double[,] values) => new(values);
+
+    /// <summary>A MathNet matrix of targets.</summary>
+    /// <param name="matrix">The matrix.</param>
+    public static implicit operator Targets(Matrix<double> matrix) => new(matrix);
+
+    /// <summary>Class indices (the named alternative to the implicit conversion).</summary>
+    /// <param name="labels">The labels.</param>
+    /// <returns>The targets.</returns>
+    public static Targets FromLabels(int[] labels) => new(labels);
+
+    /// <summary>Target rows (the named alternative to the implicit conversion).</summary>
+    /// <param name="rows">The rows.</param>
+    /// <returns>The targets.</returns>
+    public static Targets FromRows(double[][] rows) => new(rows);
+
+    /// <summary>A rows×outputs array (the named alternative to the implicit conversion).</summary>
+    /// <param name="values">The values.</param>
+    /// <returns>The targets.</returns>
+    public static Targets FromArray(double[,] values) => new(values);
+
+    /// <summary>A MathNet matrix (the named alternative to the implicit conversion).</summary>
+    /// <param name="matrix">The matrix.</param>
+    /// <returns>The targets.</returns>
+    public static Targets FromMatrix(Matrix<double> matrix) => new(matrix);
+
+    internal Matrix<double> ToMatrix(string paramName, int outputs, Hybrid.Core.Loss loss)
+    {
+        if (_source is int[] labels)
+        {
+            if (labels.Length == 0) throw new ArgumentException($"{paramName} is empty: give at least one label.", paramName);
+            if (outputs == 1)
+            {
+                bool signs = loss.IsHinge || loss.IsLogistic;
+                var y = Matrix<double>.Build.Dense(labels.Length, 1);
+                for (int i = 0; i < labels.Length; i++)
+                {
+                    if (labels[i] is not (0 or 1))
+                        throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but a network with one output takes class labels 0 or 1.");
+                    y[i, 0] = signs ? 2 * labels[i] - 1 : labels[i];
+                }
+                return y;
+            }
+            for (int i = 0; i < labels.Length; i++)
+                if (labels[i] < 0 || labels[i] >= outputs)
+                    throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but the network has {outputs} outputs, so labels must lie in 0..{outputs - 1}.");
+            return Data.oneHot(outputs, labels);
+        }
+        var m = DataConvert.ToMatrix(_source, paramName);
+        if (m.ColumnCount != outputs)
+            throw new ArgumentException($"{paramName} has {m.ColumnCount} columns but the network has {outputs} outputs: give one target column per output, or class labels as int[].", paramName);
+        return m;
+    }
+}
+
+internal static class DataConvert
+{
+    internal static Matrix<double> ToMatrix(object? source, string paramName)
+    {
+        Matrix<double> m = source switch
+        {
+            null => throw new ArgumentNullException(paramName),
+            double[][] rows => FromRows(rows, paramName),
+            double[,] values => Matrix<double>.Build.DenseOfArray(values),
+            Matrix<double> matrix => matrix.Clone(),
+            _ => throw new ArgumentException("Unsupported data type.", paramName),
+        };
+        if (m.RowCount == 0 || m.ColumnCount == 0)
+            throw new ArgumentException($"{paramName} is empty ({m.RowCount}×{m.ColumnCount}): give at least one row and one column.", paramName);
+        Shape.finite(paramName, m);
+        return m;
+    }
+
+    private static Matrix<double> FromRows(double[][] rows, string paramName)
+    {
+        if (rows.Length == 0) return Matrix<double>.Build.Dense(0, 0);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] is null) throw new ArgumentException($"{paramName}[{i}] is null.", paramName);
+            if (rows[i].Length != rows[0].Length)
+                throw new ArgumentException($"{paramName} is ragged: row {i} has {rows[i].Length} values but row 0 has {rows[0].Length}.", paramName);
+        }
+        return Matrix<double>.Build.DenseOfRowArrays(rows);
+    }
+
+    internal static Matrix<double> Checked(Matrix<double> m, int columns, string paramName)
+    {
+        if (m.ColumnCount != columns)
+            throw new ArgumentException($"{paramName} has {m.ColumnCount} columns but the network takes {columns} inputs.", paramName);
+        return m;
+    }
+}

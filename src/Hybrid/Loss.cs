@@ -1,0 +1,55 @@
+using CoreLoss = Hybrid.Core.Loss;
+
+namespace Hybrid;
+
+/// <summary>
+/// A cost function J(Ŷ, Y), a batch mean over the examples (rows) unless stated (course items
+/// S18–S23). Each value wraps one case of the F# core's loss. With a softmax output,
+/// <see cref="CrossEntropy"/> is computed from the logits (stable); likewise a sigmoid output with
+/// <see cref="BinaryCrossEntropy"/>.
+/// </summary>
+public sealed class Loss : IEquatable<Loss>
+{
+    internal CoreLoss Core { get; }
+
+    private Loss(CoreLoss core) => Core = core;
+
+    /// <summary>J = 1/(2N) Σ (ŷ − y)² (S20).</summary>
+    public static Loss MeanSquaredError { get; } = new(CoreLoss.MeanSquaredError);
+
+    /// <summary>J = 1/N Σ |ŷ − y| (S19).</summary>
+    public static Loss MeanAbsoluteError { get; } = new(CoreLoss.MeanAbsoluteError);
+
+    /// <summary>J = Σ (ŷ − y)², a plain sum, not a mean (S29's "20 lines" network).</summary>
+    public static Loss SumOfSquares { get; } = new(CoreLoss.SumOfSquares);
+
+    /// <summary>J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)], targets in [0, 1] (S21).</summary>
+    public static Loss BinaryCrossEntropy { get; } = new(CoreLoss.BinaryCrossEntropy);
+
+    /// <summary>Categorical cross-entropy J = −1/N Σ_i Σ_k y_ik ln p_ik, for a softmax output of width ≥ 2 (S22).</summary>
+    public static Loss CrossEntropy { get; } = new(CoreLoss.CategoricalCrossEntropy);
+
+    /// <summary>J = 1/N Σ max(0, 1 − y·f), targets −1 or 1 (class labels 0/1 are mapped to −1/1) (S23).</summary>
+    public static Loss Hinge { get; } = new(CoreLoss.Hinge);
+
+    /// <summary>Multiclass SVM loss J = 1/N Σ_i Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1) (S23).</summary>
+    public static Loss MulticlassHinge { get; } = new(CoreLoss.MulticlassHinge);
+
+    /// <summary>J = 1/N Σ ln(1 + e^(−y·f)), targets −1 or 1 (class labels 0/1 are mapped to −1/1) (S23).</summary>
+    public static Loss Logistic { get; } = new(CoreLoss.Logistic);
+
+    /// <summary>A readable name.</summary>
+    public string Name => Hybrid.Core.LossModule.name(Core);
+
+    /// <inheritdoc />
+    public bool Equals(Loss? other) => other is not null && Core.Equals(other.Core);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as Loss);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Core.GetHashCode();
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

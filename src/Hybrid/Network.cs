@@ -1,0 +1,390 @@
+using Hybrid.Core;
+using MathNet.Numerics.LinearAlgebra;
+using CoreActivation = Hybrid.Core.Activation;
+using CoreNetwork = Hybrid.Core.Network;
+
+namespace Hybrid;
+
+/// <summary>
+/// A feed-forward network of dense, maxout and dropout layers. Immutable: nothing changes it
+/// after it is built; training returns a new network (<see cref="TrainingResult.Network"/>), and
+/// every array it hands out is a copy. Convention: one example per row, Z = X·W + 1·b.
+/// Every formula it applies is a call into the F# core (<c>Hybrid.Core.Network</c>).
+/// </summary>
+public sealed class Network
+{
+    internal CoreNetwork Model { get; }
+
+    internal Network(CoreNetwork model) => Model = model;
+
+    /// <summary>Starts describing a network with the given number of inputs.</summary>
+    /// <param name="inputs">Input columns, ≥ 1.</param>
+    /// <returns>An empty builder.</returns>
+    /// <exception cref="ArgumentException">inputs &lt; 1.</exception>
+    public static NetworkBuilder Create(int inputs) => new(inputs);
+
+    /// <summary>Input columns d_in.</summary>
+    public int InputCount => NetworkModule.inputSize(Model);
+
+    /// <summary>Output columns.</summary>
+    public int OutputCount => NetworkModule.outputSize(Model);
+
+    /// <summary>Trainable parameters: Σ (d_in·d_out + d_out) over dense layers (+1 per PReLU), k times that per maxout layer (S14).</summary>
+    public int ParameterCount => NetworkModule.parameterCount(Model);
+
+    /// <summary>The layers in order.</summary>
+    public IReadOnlyList<LayerInfo> Layers
+    {
+        get
+        {
+            var list = new List<LayerInfo>();
+            int width = InputCount;
+            foreach (var layer in Model.Layers)
+            {
+                var info = layer switch
+                {
+                    Layer.DenseLayer d => new LayerInfo(LayerKind.Dense, d.Item.W.RowCount, d.Item.W.ColumnCount, Activation.FromCore(d.Item.Activation), 1, 0, DenseModule.parameterCount(d.Item)),
+                    Layer.MaxoutLayer m => new LayerInfo(LayerKind.Maxout, m.Item.W[0].RowCount, m.Item.W[0].ColumnCount, null, m.Item.W.Length, 0, MaxoutModule.parameterCount(m.Item)),
+                    Layer.DropoutLayer r => new LayerInfo(LayerKind.Dropout, width, width, null, 0, r.rate, 0),
+                    _ => throw new InvalidOperationException("Unknown layer."),
+                };
+                width = info.Units;
+                list.Add(info);
+            }
+            return list.AsReadOnly();
+        }
+    }
+
+    /// <summary>The loss <see cref="Evaluate(Features, Targets)"/> uses: cross-entropy after a softmax, binary cross-entropy after a sigmoid, mean squared error otherwise.</summary>
+    public Loss DefaultLoss => Model.Layers.Last() switch
+    {
+        Layer.DenseLayer d when d.Item.Activation.IsSoftmax && OutputCount > 1 => Loss.CrossEntropy,
+        Layer.DenseLayer d when d.Item.Activation.IsSigmoid => Loss.BinaryCrossEntropy,
+        _ => Loss.MeanSquaredError,
+    };
+
+    // ------------------------------------------------------------------ inference
+
+    private Matrix<double> Input(Features x) => DataConvert.Checked(x.ToMatrix(nameof(x)), InputCount, nameof(x));
+
+    /// <summary>The outputs for each row of x (dropout off).</summary>
+    /// <param name="x">n×InputCount rows.</param>
+    /// <returns>n rows of OutputCount values.</returns>
+    /// <exception cref="ArgumentException">x is empty, ragged, has the wrong width or a non-finite value (named by row and column).</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public double[][] Predict(double[][] x) => NetworkModule.forward(Model, Input(x)).ToRowArrays();
+
+    /// <summary>The outputs for each row of x (dropout off).</summary>
+    /// <param name="x">An n×InputCount array.</param>
+    /// <returns>An n×OutputCount array.</returns>
+    /// <exception cref="ArgumentException">x is empty, has the wrong width or a non-finite value.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public double[,] Predict(double[,] x) => NetworkModule.forward(Model, Input(x)).ToArray();
+
+    /// <summary>The outputs for each row of x (dropout off).</summary>
+    /// <param name="x">An n×InputCount matrix (not modified).</param>
+    /// <returns>A new n×OutputCount matrix.</returns>
+    /// <exception cref="ArgumentException">x is empty, has the wrong width or a non-finite value.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public Matrix<double> Predict(Matrix<double> x) => NetworkModule.forward(Model, Input(x));
+
+    /// <summary>The outputs for one example.</summary>
+    /// <param name="example">InputCount values.</param>
+    /// <returns>OutputCount values.</returns>
+    /// <exception cref="ArgumentException">Wrong length or a non-finite value.</exception>
+    /// <exception cref="ArgumentNullException">example is null.</exception>
+    public double[] Predict(double[] example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        var m = DataConvert.Checked(((Features)new[] { example }).ToMatrix(nameof(example)), InputCount, nameof(example));
+        return NetworkModule.forward(Model, m).Row(0).ToArray();
+    }
+
+    /// <summary>The predicted class of each row: the argmax of the outputs, or, for a single output, 1 if it is ≥ 0.5 and 0 otherwise.</summary>
+    /// <param name="x">Input rows.</param>
+    /// <returns>One class index per row.</returns>
+    /// <exception cref="ArgumentException">Bad input as for Predict.</exception>
+    public int[] PredictClasses(Features x) => Training.classesOf(Hybrid.Core.Loss.MeanSquaredError, NetworkModule.forward(Model, Input(x)));
+
+    // ------------------------------------------------------------------ evaluation and gradients
+
+    private (Matrix<double> X, Matrix<double> Y) Batch(Features x, Targets y, Loss loss)
+    {
+        var X = Input(x);
+        var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
+        if (Y.RowCount != X.RowCount)
+            throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
+        Training.checkLossFits(loss.Core, Model);
+        return (X, Y);
+    }
+
+    /// <summary>Loss (with <see cref="DefaultLoss"/>), accuracy and confusion matrix on (x, y), dropout off.</summary>
+    /// <param name="x">Input rows.</param>
+    /// <param name="y">Class labels or target rows.</param>
+    /// <returns>The evaluation.</returns>
+    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values or labels out of range.</exception>
+    public Evaluation Evaluate(Features x, Targets y) => Evaluate(x, y, DefaultLoss);
+
+    /// <summary>Loss, accuracy and confusion matrix on (x, y) with the given loss, dropout off.</summary>
+    /// <param name="x">Input rows.</param>
+    /// <param name="y">Class labels or target rows.</param>
+    /// <param name="loss">The loss to report.</param>
+    /// <returns>The evaluation.</returns>
+    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values, labels out of range, or a loss that does not fit the output.</exception>
+    public Evaluation Evaluate(Features x, Targets y, Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        var (X, Y) = Batch(x, y, loss);
+        var r = Training.evaluate(loss.Core, Model, X, Y);
+        return new Evaluation(r.Item1, r.Item2, r.Item3, X.RowCount);
+    }
+
+    /// <summary>The loss J on (x, y), dropout off, no regularisation.</summary>
+    /// <param name="loss">The loss.</param>
+    /// <param name="x">Input rows.</param>
+    /// <param name="y">Class labels or target rows.</param>
+    /// <returns>J.</returns>
+    /// <exception cref="ArgumentException">Bad input as for Evaluate.</exception>
+    public double ComputeLoss(Loss loss, Features x, Targets y)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        var (X, Y) = Batch(x, y, loss);
+        return NetworkModule.loss(loss.Core, Model, X, Y);
+    }
+
+    /// <summary>
+    /// The loss and the gradient of every parameter on the batch (x, y), without training (what a
+    /// gradient check or a course exercise needs). Dropout off. With l2 = λ &gt; 0 the loss includes
+    /// λ·Σ‖W‖² and each weight gradient 2λ·W.
+    /// </summary>
+    /// <param name="loss">The loss.</param>
+    /// <param name="x">Input rows.</param>
+    /// <param name="y">Class labels or target rows.</param>
+    /// <param name="l2">λ ≥ 0.</param>
+    /// <returns>J and one gradient per parameter, in the order of <see cref="GetParameters"/>.</returns>
+    /// <exception cref="ArgumentException">Bad input as for Evaluate, or λ negative or not finite.</exception>
+    public LossGradient ComputeGradients(Loss loss, Features x, Targets y, double l2 = 0)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        if (!double.IsFinite(l2) || l2 < 0) throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number >= 0.");
+        var (X, Y) = Batch(x, y, loss);
+        var r = NetworkModule.lossAndGradientWith(l2, null, loss.Core, Model, X, Y);
+        return new LossGradient(r.Item1, Describe(r.Item2));
+    }
+
+    /// <summary>Every parameter with its name and a copy of its values, in the core's order: per dense layer W, b (and α for PReLU); per maxout layer W_1..W_k, b_1..b_k.</summary>
+    /// <returns>The parameters.</returns>
+    public IReadOnlyList<Parameter> GetParameters() => Describe(NetworkModule.parameters(Model));
+
+    private IReadOnlyList<Parameter> Describe(IEnumerable<Matrix<double>> values)
+    {
+        var names = NetworkModule.parameterNames(Model).ToArray();
+        return values.Select((m, i) => new Parameter(names[i], m.ToArray())).ToList().AsReadOnly();
+    }
+
+    // ------------------------------------------------------------------ weights
+
+    private Layer LayerAt(int layer)
+    {
+        int count = Model.Layers.Length;
+        if (layer < 0 || layer >= count)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The network has layers 0..{count - 1}.");
+        return Model.Layers[layer];
+    }
+
+    private (Matrix<double> W, Matrix<double> B) Piece(int layer, int piece)
+    {
+        switch (LayerAt(layer))
+        {
+            case Layer.DenseLayer d:
+                if (piece != 0) throw new ArgumentOutOfRangeException(nameof(piece), piece, "A dense layer has only piece 0.");
+                return (d.Item.W, d.Item.B);
+            case Layer.MaxoutLayer m:
+                if (piece < 0 || piece >= m.Item.W.Length)
+                    throw new ArgumentOutOfRangeException(nameof(piece), piece, $"Layer {layer} has pieces 0..{m.Item.W.Length - 1}.");
+                return (m.Item.W[piece], m.Item.B[piece]);
+            default:
+                throw new ArgumentException($"Layer {layer} is a dropout layer: it has no weights.", nameof(layer));
+        }
+    }
+
+    /// <summary>A copy of a layer's weights W (inputs×units); for maxout, of piece <paramref name="piece"/>.</summary>
+    /// <param name="layer">0-based layer index (dropout layers count).</param>
+    /// <param name="piece">The maxout piece (0 for dense layers).</param>
+    /// <returns>A new array.</returns>
+    /// <exception cref="ArgumentException">No such layer or piece, or a dropout layer.</exception>
+    public double[,] GetWeights(int layer, int piece = 0) => Piece(layer, piece).W.ToArray();
+
+    /// <summary>A copy of a layer's biases b (one per unit); for maxout, of piece <paramref name="piece"/>.</summary>
+    /// <param name="layer">0-based layer index.</param>
+    /// <param name="piece">The maxout piece (0 for dense layers).</param>
+    /// <returns>A new array.</returns>
+    /// <exception cref="ArgumentException">No such layer or piece, or a dropout layer.</exception>
+    public double[] GetBiases(int layer, int piece = 0) => Piece(layer, piece).B.Row(0).ToArray();
+
+    // ------------------------------------------------------------------ persistence
+
+    /// <summary>The network in the versioned JSON format of docs/model-format.md (UTF-8 text).</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Model));
+
+    /// <summary>Reads a network from the JSON format of docs/model-format.md.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The network.</returns>
+    /// <exception cref="ArgumentNullException">json is null.</exception>
+    /// <exception cref="InvalidDataException">The text is not a valid model: truncated, corrupted, inconsistent, or of a newer version.</exception>
+    public static Network FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return new Network(ModelFormat.Read(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    /// <summary>
+    /// Saves the network atomically: it writes a temporary file in the same directory, flushes it
+    /// to disk, then moves it over <paramref name="path"/>; a crash mid-save leaves the old file (if
+    /// any) intact. Saving the same network twice writes the same bytes.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace.</exception>
+    /// <exception cref="IOException">The directory does not exist or the file cannot be written.</exception>
+    public void Save(string path) => ModelFormat.Save(Model, path);
+
+    /// <summary>Loads a network saved by <see cref="Save"/>.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <returns>The network: its predictions are bit-identical to the saved one's.</returns>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid model: truncated, corrupted, inconsistent, or of a newer version.</exception>
+    public static Network Load(string path) => new(ModelFormat.Load(path));
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"Network({InputCount} -> {string.Join(" -> ", Layers.Select(l => l.ToString()))}, {ParameterCount} parameters)";
+}
+
+/// <summary>The kind of a layer.</summary>
+public enum LayerKind
+{
+    /// <summary>A fully connected layer A = g(X·W + 1·b).</summary>
+    Dense,
+    /// <summary>A maxout layer A = max_j (X·W_j + 1·b_j).</summary>
+    Maxout,
+    /// <summary>Inverted dropout (identity at inference).</summary>
+    Dropout,
+}
+
+/// <summary>A description of one layer of a <see cref="Network"/>.</summary>
+public sealed class LayerInfo
+{
+    internal LayerInfo(LayerKind kind, int inputs, int units, Activation? activation, int pieces, double dropoutRate, int parameterCount)
+    {
+        Kind = kind;
+        Inputs = inputs;
+        Units = units;
+        Activation = activation;
+        Pieces = pieces;
+        DropoutRate = dropoutRate;
+        ParameterCount = parameterCount;
+    }
+
+    /// <summary>The kind of layer.</summary>
+    public LayerKind Kind { get; }
+
+    /// <summary>Input width.</summary>
+    public int Inputs { get; }
+
+    /// <summary>Output width.</summary>
+    public int Units { get; }
+
+    /// <summary>The activation of a dense layer (with PReLU's current α); null otherwise.</summary>
+    public Activation? Activation { get; }
+
+    /// <summary>The number of linear pieces of a maxout layer (1 for dense, 0 for dropout).</summary>
+    public int Pieces { get; }
+
+    /// <summary>The drop probability of a dropout layer (0 otherwise).</summary>
+    public double DropoutRate { get; }
+
+    /// <summary>Trainable parameters of this layer.</summary>
+    public int ParameterCount { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        LayerKind.Dense => $"Dense({Units}, {Activation})",
+        LayerKind.Maxout => $"Maxout({Units}, pieces={Pieces})",
+        _ => $"Dropout({DropoutRate})",
+    };
+}
+
+/// <summary>A named parameter matrix (or its gradient): biases are 1×units, PReLU's α is 1×1.</summary>
+public sealed class Parameter
+{
+    private readonly double[,] _values;
+
+    internal Parameter(string name, double[,] values)
+    {
+        Name = name;
+        _values = values;
+    }
+
+    /// <summary>The name, e.g. "layer 0 W", "layer 0 b", "layer 1 alpha", "layer 2 W[1]".</summary>
+    public string Name { get; }
+
+    /// <summary>A copy of the values.</summary>
+    public double[,] Values => (double[,])_values.Clone();
+
+    /// <summary>Rows of the matrix.</summary>
+    public int RowCount => _values.GetLength(0);
+
+    /// <summary>Columns of the matrix.</summary>
+    public int ColumnCount => _values.GetLength(1);
+}
+
+/// <summary>A loss and the gradient of every parameter, from <see cref="Network.ComputeGradients"/>.</summary>
+public sealed class LossGradient
+{
+    internal LossGradient(double loss, IReadOnlyList<Parameter> gradients)
+    {
+        Loss = loss;
+        Gradients = gradients;
+    }
+
+    /// <summary>The loss J on the batch.</summary>
+    public double Loss { get; }
+
+    /// <summary>∂J/∂θ for each parameter θ, aligned with <see cref="Network.GetParameters"/> and of the same shapes.</summary>
+    public IReadOnlyList<Parameter> Gradients { get; }
+}
+
+/// <summary>Loss, accuracy and confusion matrix of a network on a data set.</summary>
+public sealed class Evaluation
+{
+    private readonly int[,] _confusion;
+
+    internal Evaluation(double loss, double accuracy, int[,] confusion, int count)
+    {
+        Loss = loss;
+        Accuracy = accuracy;
+        _confusion = confusion;
+        Count = count;
+    }
+
+    /// <summary>The loss J (a batch mean for every loss but SumOfSquares).</summary>
+    public double Loss { get; }
+
+    /// <summary>The fraction of examples whose predicted class (argmax, or the 0.5 threshold for one output) is the actual one (S32).</summary>
+    public double Accuracy { get; }
+
+    /// <summary>The number of examples.</summary>
+    public int Count { get; }
+
+    /// <summary>The number of classes (outputs, or 2 for one output).</summary>
+    public int ClassCount => _confusion.GetLength(0);
+
+    /// <summary>A copy of the confusion matrix C: C[actual, predicted] counts examples.</summary>
+    public int[,] ConfusionMatrix => (int[,])_confusion.Clone();
+
+    /// <inheritdoc />
+    public override string ToString() => $"Evaluation(loss={Loss:G6}, accuracy={Accuracy:P2}, n={Count})";
+}

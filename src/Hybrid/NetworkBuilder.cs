@@ -1,0 +1,219 @@
+using Hybrid.Core;
+using MathNet.Numerics.LinearAlgebra;
+using CoreNetwork = Hybrid.Core.Network;
+
+namespace Hybrid;
+
+/// <summary>
+/// Describes a network layer by layer; <see cref="Build(Initializer)"/> draws the weights and
+/// returns an immutable <see cref="Network"/>. Every method checks its arguments at once (widths,
+/// rates, given weight shapes and values) and returns a NEW builder: a builder is immutable, so a
+/// prefix can be shared and extended in different ways.
+/// </summary>
+public sealed class NetworkBuilder
+{
+    internal abstract record Spec;
+    internal sealed record DenseSpec(int Units, Activation Activation, Initializer? Init, Matrix<double>? W, Matrix<double>? B) : Spec;
+    internal sealed record MaxoutSpec(int Units, int Pieces, Initializer? Init, Matrix<double>[]? W, Matrix<double>[]? B) : Spec;
+    internal sealed record DropoutSpec(double Rate) : Spec;
+
+    private readonly int _inputs;
+    private readonly int _width;
+    private readonly Spec[] _layers;
+
+    internal NetworkBuilder(int inputs)
+    {
+        if (inputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "A network needs at least 1 input.");
+        _inputs = inputs;
+        _width = inputs;
+        _layers = [];
+    }
+
+    private NetworkBuilder(int inputs, int width, Spec[] layers)
+    {
+        _inputs = inputs;
+        _width = width;
+        _layers = layers;
+    }
+
+    private NetworkBuilder With(Spec spec, int width) => new(_inputs, width, [.. _layers, spec]);
+
+    /// <summary>The number of input columns.</summary>
+    public int InputCount => _inputs;
+
+    /// <summary>The number of layers added so far (dense, maxout and dropout).</summary>
+    public int LayerCount => _layers.Length;
+
+    /// <summary>The width of the last layer so far (the inputs if there is none).</summary>
+    public int OutputCount => _width;
+
+    /// <summary>Adds a dense layer A = g(X·W + 1·b) whose weights <see cref="Build(Initializer)"/> draws.</summary>
+    /// <param name="units">Output width, ≥ 1.</param>
+    /// <param name="activation">Its activation g.</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="ArgumentException">units &lt; 1.</exception>
+    /// <exception cref="ArgumentNullException">activation is null.</exception>
+    public NetworkBuilder Dense(int units, Activation activation) => DenseCore(units, activation, null);
+
+    /// <summary>Adds a dense layer whose weights are drawn by its own initialiser (not the one given to Build).</summary>
+    /// <param name="units">Output width, ≥ 1.</param>
+    /// <param name="activation">Its activation g.</param>
+    /// <param name="initializer">The initialiser of this layer's weights.</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="ArgumentException">units &lt; 1.</exception>
+    /// <exception cref="ArgumentNullException">activation or initializer is null.</exception>
+    public NetworkBuilder Dense(int units, Activation activation, Initializer initializer)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return DenseCore(units, activation, initializer);
+    }
+
+    private NetworkBuilder DenseCore(int units, Activation activation, Initializer? initializer)
+    {
+        if (units < 1) throw new ArgumentOutOfRangeException(nameof(units), units, "A dense layer needs at least 1 unit.");
+        ArgumentNullException.ThrowIfNull(activation);
+        return With(new DenseSpec(units, activation, initializer, null, null), units);
+    }
+
+    /// <summary>
+    /// Adds a dense layer with the given weights and biases (copied), e.g. to reproduce a worked
+    /// example by hand. Convention: one example per row, so weights is inputs×units
+    /// (Z = X·W + 1·b).
+    /// </summary>
+    /// <param name="weights">W, (width of the previous layer)×units.</param>
+    /// <param name="biases">b, one per unit.</param>
+    /// <param name="activation">Its activation g.</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="ArgumentException">Shapes do not chain or a value is not finite (the message names the row and column).</exception>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public NetworkBuilder Dense(double[,] weights, double[] biases, Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(biases);
+        ArgumentNullException.ThrowIfNull(activation);
+        var (w, b) = CheckedPiece(weights, biases, nameof(weights), nameof(biases));
+        return With(new DenseSpec(w.ColumnCount, activation, null, w, b), w.ColumnCount);
+    }
+
+    /// <summary>Adds a maxout layer A = max_j (X·W_j + 1·b_j) over k linear pieces (S04), whose weights Build draws.</summary>
+    /// <param name="units">Output width, ≥ 1.</param>
+    /// <param name="pieces">The number k ≥ 2 of linear pieces.</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="ArgumentException">units &lt; 1 or pieces &lt; 2.</exception>
+    public NetworkBuilder Maxout(int units, int pieces)
+    {
+        if (units < 1) throw new ArgumentOutOfRangeException(nameof(units), units, "A maxout layer needs at least 1 unit.");
+        if (pieces < 2) throw new ArgumentOutOfRangeException(nameof(pieces), pieces, "A maxout layer needs at least 2 pieces.");
+        return With(new MaxoutSpec(units, pieces, null, null, null), units);
+    }
+
+    /// <summary>Adds a maxout layer with the given pieces (copied): weights[j] is inputs×units and biases[j] has one value per unit.</summary>
+    /// <param name="weights">The k ≥ 2 weight matrices W_j.</param>
+    /// <param name="biases">The k biases b_j.</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="ArgumentException">Fewer than 2 pieces, shapes that do not agree, or a non-finite value.</exception>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public NetworkBuilder Maxout(double[][,] weights, double[][] biases)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(biases);
+        if (weights.Length < 2) throw new ArgumentException($"A maxout layer needs at least 2 pieces but {weights.Length} weight matrices were given.", nameof(weights));
+        if (biases.Length != weights.Length) throw new ArgumentException($"{weights.Length} weight matrices but {biases.Length} bias vectors: give one per piece.", nameof(biases));
+        var ws = new Matrix<double>[weights.Length];
+        var bs = new Matrix<double>[weights.Length];
+        for (int j = 0; j < weights.Length; j++)
+        {
+            if (weights[j] is null) throw new ArgumentException($"weights[{j}] is null.", nameof(weights));
+            if (biases[j] is null) throw new ArgumentException($"biases[{j}] is null.", nameof(biases));
+            (ws[j], bs[j]) = CheckedPiece(weights[j], biases[j], $"weights[{j}]", $"biases[{j}]");
+            if (ws[j].ColumnCount != ws[0].ColumnCount)
+                throw new ArgumentException($"weights[{j}] has {ws[j].ColumnCount} columns but weights[0] has {ws[0].ColumnCount}: every piece must have the same shape.", nameof(weights));
+        }
+        return With(new MaxoutSpec(ws[0].ColumnCount, ws.Length, null, ws, bs), ws[0].ColumnCount);
+    }
+
+    /// <summary>Adds inverted dropout: in training each activation is kept with probability 1 − rate and scaled by 1/(1 − rate); at inference the layer does nothing.</summary>
+    /// <param name="rate">The drop probability in [0, 1).</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="ArgumentException">rate outside [0, 1).</exception>
+    public NetworkBuilder Dropout(double rate)
+    {
+        if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must lie in [0, 1).");
+        if (_layers.Length == 0) throw new InvalidOperationException("Add a dense or maxout layer before a dropout layer.");
+        return With(new DropoutSpec(rate), _width);
+    }
+
+    private (Matrix<double> W, Matrix<double> B) CheckedPiece(double[,] weights, double[] biases, string wName, string bName)
+    {
+        var w = Matrix<double>.Build.DenseOfArray(weights);
+        if (w.RowCount != _width)
+            throw new ArgumentException($"{wName} is {w.RowCount}×{w.ColumnCount} but must have {_width} rows (the width of what comes before it).", wName);
+        if (w.ColumnCount < 1) throw new ArgumentException($"{wName} has no columns: a layer needs at least 1 unit.", wName);
+        Shape.finite(wName, w);
+        if (biases.Length != w.ColumnCount)
+            throw new ArgumentException($"{bName} has {biases.Length} values but {wName} has {w.ColumnCount} columns: give one bias per unit.", bName);
+        var b = Mat.row((double[])biases.Clone());
+        Shape.finite(bName, b);
+        return (w, b);
+    }
+
+    /// <summary>Builds the network, drawing every layer's weights that were not given (biases 0).
+    /// Layer l is seeded with a seed derived from (initializer.Seed, l).</summary>
+    /// <param name="initializer">The initialiser for layers without their own (e.g. <c>Initializer.He(seed: 7)</c> or <c>Initializer.Default(seed)</c>).</param>
+    /// <returns>An immutable network.</returns>
+    /// <exception cref="ArgumentNullException">initializer is null.</exception>
+    /// <exception cref="InvalidOperationException">No dense or maxout layer was added.</exception>
+    public Network Build(Initializer initializer)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return BuildCore(initializer);
+    }
+
+    /// <summary>Builds a network whose every trainable layer has given weights or its own initialiser.</summary>
+    /// <returns>An immutable network.</returns>
+    /// <exception cref="InvalidOperationException">A layer has neither weights nor an initialiser, or there is no trainable layer.</exception>
+    public Network Build() => BuildCore(null);
+
+    private Network BuildCore(Initializer? shared)
+    {
+        if (!_layers.Any(s => s is not DropoutSpec))
+            throw new InvalidOperationException("A network needs at least one dense or maxout layer: call Dense(...) before Build.");
+        var layers = new List<Layer>();
+        int fanIn = _inputs;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            switch (_layers[l])
+            {
+                case DenseSpec d:
+                {
+                    var w = d.W ?? Draw(d.Init ?? shared, d.Activation.Core, l, -1, fanIn, d.Units);
+                    var b = d.B ?? Mat.zeros(1, d.Units);
+                    layers.Add(Layer.NewDenseLayer(Hybrid.Core.DenseModule.create(w, b, d.Activation.Core)));
+                    fanIn = d.Units;
+                    break;
+                }
+                case MaxoutSpec m:
+                {
+                    var ws = m.W ?? Enumerable.Range(0, m.Pieces).Select(j => Draw(m.Init ?? shared, null, l, j, fanIn, m.Units)).ToArray();
+                    var bs = m.B ?? Enumerable.Range(0, m.Pieces).Select(_ => Mat.zeros(1, m.Units)).ToArray();
+                    layers.Add(Layer.NewMaxoutLayer(Hybrid.Core.MaxoutModule.create(ws, bs)));
+                    fanIn = m.Units;
+                    break;
+                }
+                case DropoutSpec r:
+                    layers.Add(Layer.NewDropoutLayer(r.Rate));
+                    break;
+            }
+        }
+        return new Network(NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers)));
+    }
+
+    private static Matrix<double> Draw(Initializer? init, Hybrid.Core.Activation? activation, int layer, int piece, int fanIn, int fanOut)
+    {
+        if (init is null)
+            throw new InvalidOperationException($"Layer {layer} has no weights and no initialiser: call Build(initializer), e.g. Build(Initializer.Default(seed: 0)).");
+        int seed = Init.derive(init.Seed, layer);
+        if (piece >= 0) seed = Init.derive(seed, piece);
+        return Init.matrix(init.For(activation), seed, fanIn, fanOut);
+    }
+}

@@ -1,0 +1,272 @@
+using Hybrid.Core;
+using MathNet.Numerics.LinearAlgebra;
+using Microsoft.FSharp.Core;
+
+namespace Hybrid;
+
+/// <summary>
+/// Minibatch training (S28) with a loss and an optimiser. Configure it with an object
+/// initializer; every setting is checked when it is set, and a trainer is immutable afterwards.
+/// <see cref="Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/> never
+/// changes the network it is given: it returns a new one. The loop itself is the F# core's
+/// <c>Training.fit</c>; see docs/facade-trainer.md for the exact rules (shuffling, early stopping,
+/// restore-best, the NaN stop).
+/// </summary>
+public sealed class Trainer
+{
+    private readonly int _batchSize = 32;
+    private readonly int _epochs = 10;
+    private readonly double _validationSplit;
+    private readonly double _weightDecay;
+    private readonly int _patience;
+    private readonly double _minDelta;
+    private readonly LearningRateSchedule _schedule = LearningRateSchedule.Constant;
+
+    /// <summary>A trainer with the given loss and optimiser and the default settings.</summary>
+    /// <param name="loss">The loss J to minimise.</param>
+    /// <param name="optimizer">The update rule and its initial learning rate.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public Trainer(Loss loss, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Loss = loss;
+        Optimizer = optimizer;
+    }
+
+    /// <summary>The loss.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The optimiser.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Examples per minibatch, ≥ 1 (default 32). The last batch of an epoch may be smaller.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int BatchSize
+    {
+        get => _batchSize;
+        init => _batchSize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1.");
+    }
+
+    /// <summary>The maximum number of epochs, ≥ 1 (default 10).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int Epochs
+    {
+        get => _epochs;
+        init => _epochs = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Epochs must be at least 1.");
+    }
+
+    /// <summary>The seed of the shuffles, the validation split and dropout (default 0). The same seeds give bit-identical results.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The fraction in [0, 1) of the training rows held out (by a seeded shuffle) for validation; 0 (default) holds none. Not combinable with an explicit validation set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
+    public double ValidationSplit
+    {
+        get => _validationSplit;
+        init => _validationSplit = value >= 0 && value < 1 ? value : throw new ArgumentOutOfRangeException(nameof(ValidationSplit), value, "ValidationSplit must lie in [0, 1).");
+    }
+
+    /// <summary>L2 weight decay λ ≥ 0 (default 0): λ·Σ‖W‖² is added to the loss, 2λW to each weight gradient (biases and α are not decayed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
+    public double WeightDecay
+    {
+        get => _weightDecay;
+        init => _weightDecay = double.IsFinite(value) && value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, "WeightDecay must be a finite number >= 0.");
+    }
+
+    /// <summary>The learning-rate schedule (default constant).</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public LearningRateSchedule Schedule
+    {
+        get => _schedule;
+        init => _schedule = value ?? throw new ArgumentNullException(nameof(Schedule));
+    }
+
+    /// <summary>Early stopping: stop once this many epochs in a row did not improve the monitored loss (validation loss if there is a validation set, else training loss); 0 (default) turns early stopping off.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public int Patience
+    {
+        get => _patience;
+        init => _patience = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Patience), value, "Patience must be >= 0 (0 turns early stopping off).");
+    }
+
+    /// <summary>An epoch improves only if its monitored loss is below the best so far minus MinDelta ≥ 0 (default 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
+    public double MinDelta
+    {
+        get => _minDelta;
+        init => _minDelta = double.IsFinite(value) && value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MinDelta), value, "MinDelta must be a finite number >= 0.");
+    }
+
+    /// <summary>
+    /// Restore-best rule: when true, the result holds the weights of the epoch with the lowest
+    /// monitored loss, however training ended (all epochs, early stop, or NaN stop); when false
+    /// (default), the last good weights.
+    /// </summary>
+    public bool RestoreBestWeights { get; init; }
+
+    /// <summary>Trains a copy of the network on (x, y), holding out <see cref="ValidationSplit"/> of the rows if it is &gt; 0.</summary>
+    /// <param name="network">The starting network (not modified).</param>
+    /// <param name="x">Training inputs, one example per row.</param>
+    /// <param name="y">Class labels or target rows.</param>
+    /// <param name="progress">Receives an <see cref="EpochReport"/> after each epoch, on the training thread (optional).</param>
+    /// <param name="cancellationToken">Polled before each minibatch.</param>
+    /// <returns>The trained network, the history and how training ended.</returns>
+    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values (named by row and column), labels out of range, a loss that does not fit the output, or a validation split that leaves a part empty.</exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested; the network passed in is unchanged.</exception>
+    public TrainingResult Fit(Network network, Features x, Targets y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
+        if (ValidationSplit > 0)
+        {
+            var (train, valid) = Training.split(Seed, ValidationSplit, X.RowCount).ToValueTuple();
+            var validation = Tuple.Create(Mat.selectRows(valid, X), Mat.selectRows(valid, Y));
+            return Run(network, Mat.selectRows(train, X), Mat.selectRows(train, Y), validation, progress, cancellationToken);
+        }
+        return Run(network, X, Y, null, progress, cancellationToken);
+    }
+
+    /// <summary>Trains a copy of the network on (x, y), monitoring the explicit validation set (validationX, validationY).</summary>
+    /// <param name="network">The starting network (not modified).</param>
+    /// <param name="x">Training inputs.</param>
+    /// <param name="y">Training labels or targets.</param>
+    /// <param name="validationX">Validation inputs.</param>
+    /// <param name="validationY">Validation labels or targets.</param>
+    /// <param name="progress">Receives an <see cref="EpochReport"/> after each epoch (optional).</param>
+    /// <param name="cancellationToken">Polled before each minibatch.</param>
+    /// <returns>The trained network, the history and how training ended.</returns>
+    /// <exception cref="ArgumentException">Bad input as for the other overload, or <see cref="ValidationSplit"/> is also set.</exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
+    public TrainingResult Fit(Network network, Features x, Targets y, Features validationX, Targets validationY, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (ValidationSplit > 0)
+            throw new ArgumentException("Give either ValidationSplit > 0 or an explicit validation set, not both.", nameof(validationX));
+        var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
+        var (Xv, Yv) = Prepare(network, validationX, validationY, nameof(validationX), nameof(validationY));
+        return Run(network, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
+    }
+
+    private (Matrix<double>, Matrix<double>) Prepare(Network network, Features x, Targets y, string xName, string yName)
+    {
+        var X = DataConvert.Checked(x.ToMatrix(xName), network.InputCount, xName);
+        var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
+        if (Y.RowCount != X.RowCount)
+            throw new ArgumentException($"{xName} has {X.RowCount} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
+        return (X, Y);
+    }
+
+    private TrainingResult Run(Network network, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
+                               IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        Training.checkLossFits(Loss.Core, network.Model);
+        if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
+        var config = new TrainingConfig(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay,
+                                        BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights);
+        var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
+        var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
+        var outcome = Training.fit(config, network.Model, X, Y,
+                                   validation is null ? FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.None : FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.Some(validation),
+                                   report, shouldStop);
+        if (outcome.Stop.IsCancelled)
+            throw new OperationCanceledException("Training was cancelled: " + outcome.Message, cancellationToken);
+        var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped : StopReason.NonFiniteLoss;
+        return new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
+                                  reason, outcome.Message, outcome.BestEpoch, outcome.Restored);
+    }
+}
+
+/// <summary>Why training ended.</summary>
+public enum StopReason
+{
+    /// <summary>All epochs ran.</summary>
+    Completed,
+    /// <summary>Patience ran out (early stopping).</summary>
+    EarlyStopped,
+    /// <summary>A loss, gradient or parameter became NaN or infinite; the last good weights are kept.</summary>
+    NonFiniteLoss,
+}
+
+/// <summary>What one epoch produced.</summary>
+public sealed class EpochReport
+{
+    private EpochReport(int epoch, double learningRate, double trainingLoss, double trainingAccuracy, double? validationLoss, double? validationAccuracy, bool isBest)
+    {
+        Epoch = epoch;
+        LearningRate = learningRate;
+        TrainingLoss = trainingLoss;
+        TrainingAccuracy = trainingAccuracy;
+        ValidationLoss = validationLoss;
+        ValidationAccuracy = validationAccuracy;
+        IsBest = isBest;
+    }
+
+    internal static EpochReport FromCore(EpochRecord r) =>
+        new(r.Epoch, r.LearningRate, r.TrainingLoss, r.TrainingAccuracy,
+            FSharpOption<double>.get_IsSome(r.ValidationLoss) ? r.ValidationLoss.Value : null,
+            FSharpOption<double>.get_IsSome(r.ValidationAccuracy) ? r.ValidationAccuracy.Value : null,
+            r.IsBest);
+
+    /// <summary>The 1-based epoch number.</summary>
+    public int Epoch { get; }
+
+    /// <summary>The learning rate used during this epoch.</summary>
+    public double LearningRate { get; }
+
+    /// <summary>The loss on the whole training set after the epoch (dropout off, without the L2 term).</summary>
+    public double TrainingLoss { get; }
+
+    /// <summary>The accuracy on the whole training set after the epoch.</summary>
+    public double TrainingAccuracy { get; }
+
+    /// <summary>The loss on the validation set, or null without one.</summary>
+    public double? ValidationLoss { get; }
+
+    /// <summary>The accuracy on the validation set, or null without one.</summary>
+    public double? ValidationAccuracy { get; }
+
+    /// <summary>Whether this epoch set a new best monitored loss.</summary>
+    public bool IsBest { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"epoch {Epoch}: lr={LearningRate:G4} loss={TrainingLoss:G6} acc={TrainingAccuracy:P1}" +
+        (ValidationLoss is double v ? $" val_loss={v:G6} val_acc={ValidationAccuracy:P1}" : "") + (IsBest ? " *" : "");
+}
+
+/// <summary>The outcome of <see cref="Trainer.Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>.</summary>
+public sealed class TrainingResult
+{
+    internal TrainingResult(Network network, IReadOnlyList<EpochReport> history, StopReason stopReason, string message, int bestEpoch, bool restoredBestWeights)
+    {
+        Network = network;
+        History = history;
+        StopReason = stopReason;
+        Message = message;
+        BestEpoch = bestEpoch;
+        RestoredBestWeights = restoredBestWeights;
+    }
+
+    /// <summary>The trained network (a new object; the input network is unchanged).</summary>
+    public Network Network { get; }
+
+    /// <summary>One report per completed epoch: the loss and accuracy history.</summary>
+    public IReadOnlyList<EpochReport> History { get; }
+
+    /// <summary>Why training ended.</summary>
+    public StopReason StopReason { get; }
+
+    /// <summary>A readable account of how training ended (for a NaN stop: where, and what to try).</summary>
+    public string Message { get; }
+
+    /// <summary>The 1-based epoch with the lowest monitored loss (0 if no epoch completed).</summary>
+    public int BestEpoch { get; }
+
+    /// <summary>Whether <see cref="Network"/> holds the best epoch's weights (<see cref="Trainer.RestoreBestWeights"/>).</summary>
+    public bool RestoredBestWeights { get; }
+
+    /// <summary>The number of completed epochs.</summary>
+    public int EpochsCompleted => History.Count;
+}

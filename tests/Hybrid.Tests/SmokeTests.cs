@@ -1,7 +1,0 @@
-namespace Hybrid.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void NameIsHybrid() => Assert.Equal("Hybrid", HybridInfo.Name);
-}
