@@ -102,6 +102,9 @@ internal static class ModelFormat
         w.WriteEndArray();
     }
 
+    /// <summary>A test seam: called with the temporary file's path after it is written and flushed, just before it replaces the target (a test throws here to simulate a crash).</summary>
+    [ThreadStatic] internal static Action<string>? BeforeReplace;
+
     internal static void Save(CoreNetwork net, string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
@@ -109,7 +112,9 @@ internal static class ModelFormat
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The directory '{directory}' does not exist.");
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        // A short temporary name (never longer than the file system's name limit), in the same
+        // directory so that the final move is a rename on the same volume.
+        var temp = Path.Combine(directory, $".hybrid-{Guid.NewGuid():N}.tmp");
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -117,6 +122,7 @@ internal static class ModelFormat
                 file.Write(bytes);
                 file.Flush(flushToDisk: true);
             }
+            BeforeReplace?.Invoke(temp);
             File.Move(temp, full, overwrite: true);
         }
         catch

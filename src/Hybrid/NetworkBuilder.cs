@@ -139,7 +139,6 @@ public sealed class NetworkBuilder
     public NetworkBuilder Dropout(double rate)
     {
         if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must lie in [0, 1).");
-        if (_layers.Length == 0) throw new InvalidOperationException("Add a dense or maxout layer before a dropout layer.");
         return With(new DropoutSpec(rate), _width);
     }
 

@@ -1,0 +1,263 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Hybrid.Tests;
+
+/// <summary>A synchronous IProgress (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class Recorder(Action<EpochReport>? onReport = null) : IProgress<EpochReport>
+{
+    public List<EpochReport> Reports { get; } = [];
+
+    public void Report(EpochReport value)
+    {
+        Reports.Add(value);
+        onReport?.Invoke(value);
+    }
+}
+
+/// <summary>The contract of Trainer: settings, determinism, early stopping, restore-best, cancellation, the NaN stop.</summary>
+public class TrainerTests
+{
+    private static readonly double[][] X = Enumerable.Range(0, 40).Select(i => new[] { Math.Sin(i), Math.Cos(1.7 * i), i % 3 - 1.0 }).ToArray();
+    private static readonly int[] Y = X.Select(r => r[0] + r[1] > 0 ? 1 : 0).ToArray();
+
+    private static Network Net(int seed = 1) =>
+        Network.Create(3).Dense(6, Activation.Tanh).Dense(2, Activation.Softmax).Build(Initializer.XavierNormal(seed));
+
+    private static double[] Flatten(Network n) => n.GetParameters().SelectMany(p => p.Values.Cast<double>()).ToArray();
+
+    [Fact]
+    public void Settings_are_validated_when_set_and_name_the_setting()
+    {
+        var adam = Optimizer.Adam();
+        Assert.Equal("BatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, adam) { BatchSize = 0 }).ParamName);
+        Assert.Equal("Epochs", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, adam) { Epochs = -1 }).ParamName);
+        Assert.Equal("ValidationSplit", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, adam) { ValidationSplit = 1 }).ParamName);
+        Assert.Equal("WeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, adam) { WeightDecay = double.NaN }).ParamName);
+        Assert.Equal("Patience", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, adam) { Patience = -1 }).ParamName);
+        Assert.Equal("MinDelta", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, adam) { MinDelta = -1 }).ParamName);
+        Assert.Equal("Schedule", Assert.Throws<ArgumentNullException>(() => new Trainer(Loss.CrossEntropy, adam) { Schedule = null! }).ParamName);
+        Assert.Equal("loss", Assert.Throws<ArgumentNullException>(() => new Trainer(null!, adam)).ParamName);
+        Assert.Equal("optimizer", Assert.Throws<ArgumentNullException>(() => new Trainer(Loss.CrossEntropy, null!)).ParamName);
+    }
+
+    [Fact]
+    public void Optimizers_and_schedules_reject_bad_hyper_parameters()
+    {
+        Assert.Equal("learningRate", Assert.Throws<ArgumentException>(() => Optimizer.Sgd(0)).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentException>(() => Optimizer.Adam(double.NaN)).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentException>(() => Optimizer.Momentum(-1)).ParamName);
+        Assert.Contains("momentum", Assert.Throws<ArgumentException>(() => Optimizer.Momentum(0.1, 1.0)).Message);
+        Assert.Contains("momentum", Assert.Throws<ArgumentException>(() => Optimizer.Nesterov(0.1, -0.1)).Message);
+        Assert.Contains("beta1", Assert.Throws<ArgumentException>(() => Optimizer.Adam(beta1: 1)).Message);
+        Assert.Contains("beta2", Assert.Throws<ArgumentException>(() => Optimizer.Adam(beta2: 1.5)).Message);
+        Assert.Throws<ArgumentException>(() => Optimizer.AdaGrad(0.1, epsilon: 0));
+        Assert.Contains("decay", Assert.Throws<ArgumentException>(() => Optimizer.RmsProp(0.1, decay: 1)).Message);
+        Assert.Equal("everyEpochs", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.Step(0, 0.5)).ParamName);
+        Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.Exponential(0)).ParamName);
+        Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.Step(2, 1.5)).ParamName);
+        Assert.Throws<ArgumentException>(() => LearningRateSchedule.Constant.RateAt(0.1, -1));
+    }
+
+    [Fact]
+    public void Fit_rejects_bad_data_before_doing_anything()
+    {
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Adam());
+        var net = Net();
+        Assert.Equal("network", Assert.Throws<ArgumentNullException>(() => trainer.Fit(null!, X, Y)).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => trainer.Fit(net, new double[0, 3], new int[0])).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => trainer.Fit(net, X, Y.Take(5).ToArray())).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(net, X, Y.Select(v => v * 3).ToArray())).ParamName);
+        var bad = X.Select(r => (double[])r.Clone()).ToArray();
+        bad[7][2] = double.NaN;
+        Assert.Contains("row 7, column 2", Assert.Throws<ArgumentException>(() => trainer.Fit(net, bad, Y)).Message);
+        Assert.Equal("validationX", Assert.Throws<ArgumentException>(() => trainer.Fit(net, X, Y, new double[2, 4], new[] { 0, 1 })).ParamName);
+        var split = new Trainer(Loss.CrossEntropy, Optimizer.Adam()) { ValidationSplit = 0.2 };
+        Assert.Throws<ArgumentException>(() => split.Fit(net, X, Y, X, Y));
+        Assert.Contains("validation", Assert.Throws<ArgumentException>(() => new Trainer(Loss.CrossEntropy, Optimizer.Adam()) { ValidationSplit = 0.1 }.Fit(net, X.Take(3).ToArray(), Y.Take(3).ToArray())).Message);
+    }
+
+    [Fact]
+    public void Fit_returns_a_new_network_and_leaves_the_given_one_unchanged()
+    {
+        var net = Net();
+        var before = Flatten(net);
+        var result = new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.05)) { Epochs = 3 }.Fit(net, X, Y);
+        Assert.Equal(before, Flatten(net));
+        Assert.NotSame(net, result.Network);
+        Assert.NotEqual(before, Flatten(result.Network));
+    }
+
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    [InlineData("nesterov")]
+    [InlineData("adagrad")]
+    [InlineData("rmsprop")]
+    [InlineData("adam")]
+    public void The_same_seeds_give_bit_identical_weights_and_history_for_every_optimizer(string name)
+    {
+        Optimizer Make() => name switch
+        {
+            "sgd" => Optimizer.Sgd(0.1),
+            "momentum" => Optimizer.Momentum(0.1),
+            "nesterov" => Optimizer.Nesterov(0.1),
+            "adagrad" => Optimizer.AdaGrad(0.1),
+            "rmsprop" => Optimizer.RmsProp(0.01),
+            _ => Optimizer.Adam(0.01),
+        };
+        TrainingResult Run(int seed) =>
+            new Trainer(Loss.CrossEntropy, Make()) { Epochs = 4, BatchSize = 8, Seed = seed, ValidationSplit = 0.25, WeightDecay = 1e-3 }
+                .Fit(Network.Create(3).Dense(5, Activation.ReLU).Dropout(0.3).Dense(2, Activation.Softmax).Build(Initializer.He(3)), X, Y);
+        var a = Run(9);
+        var b = Run(9);
+        var c = Run(10);
+        Assert.Equal(Flatten(a.Network), Flatten(b.Network));
+        Assert.Equal(a.History.Select(h => h.TrainingLoss), b.History.Select(h => h.TrainingLoss));
+        Assert.Equal(a.History.Select(h => h.ValidationLoss), b.History.Select(h => h.ValidationLoss));
+        Assert.NotEqual(Flatten(a.Network), Flatten(c.Network));
+        Assert.All(a.History, h => Assert.True(h.TrainingLoss > 0 && h.TrainingLoss < 10));
+    }
+
+    [Fact]
+    public void Jagged_rectangular_and_matrix_data_train_identically()
+    {
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.05)) { Epochs = 2, BatchSize = 7 };
+        var rect = new double[X.Length, 3];
+        for (int i = 0; i < X.Length; i++) for (int j = 0; j < 3; j++) rect[i, j] = X[i][j];
+        var a = trainer.Fit(Net(), X, Y);
+        var b = trainer.Fit(Net(), rect, Y);
+        var c = trainer.Fit(Net(), Matrix<double>.Build.DenseOfRowArrays(X), Matrix<double>.Build.DenseOfRowArrays(Y.Select(v => v == 0 ? new[] { 1.0, 0 } : [0.0, 1]).ToArray()));
+        Assert.Equal(Flatten(a.Network), Flatten(b.Network));
+        Assert.Equal(Flatten(a.Network), Flatten(c.Network));
+    }
+
+    [Fact]
+    public void Progress_receives_one_report_per_epoch_with_the_scheduled_learning_rate()
+    {
+        var recorder = new Recorder();
+        var schedule = LearningRateSchedule.Step(everyEpochs: 2, factor: 0.5);
+        var result = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.2)) { Epochs = 5, Schedule = schedule }.Fit(Net(), X, Y, recorder);
+        Assert.Equal([1, 2, 3, 4, 5], recorder.Reports.Select(r => r.Epoch));
+        Assert.Equal([0.2, 0.2, 0.1, 0.1, 0.05], recorder.Reports.Select(r => r.LearningRate));
+        Assert.Equal(result.History.Select(h => h.TrainingLoss), recorder.Reports.Select(r => r.TrainingLoss));
+        Assert.All(recorder.Reports, r => Assert.Null(r.ValidationLoss));
+        Assert.Equal(StopReason.Completed, result.StopReason);
+        Assert.Equal(5, result.EpochsCompleted);
+        Assert.Equal(0.2 * Math.Pow(0.9, 3), LearningRateSchedule.Exponential(0.9).RateAt(0.2, 3));
+    }
+
+    [Fact]
+    public void Cancellation_throws_OperationCanceledException_and_leaves_the_network_unchanged()
+    {
+        using var cts = new CancellationTokenSource();
+        var net = Net();
+        var before = Flatten(net);
+        var recorder = new Recorder(r => { if (r.Epoch == 2) cts.Cancel(); });
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Adam()) { Epochs = 50 };
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(net, X, Y, recorder, cts.Token));
+        Assert.Equal(2, recorder.Reports.Count);
+        Assert.Equal(before, Flatten(net));
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(net, X, Y, null, cts.Token));
+    }
+
+    [Fact]
+    public void A_loss_that_becomes_infinite_stops_training_with_a_clear_report_and_the_last_good_weights()
+    {
+        // Linear regression with a learning rate far beyond 2/λ_max: the weights grow ×~10⁴ per step
+        // and overflow within a few epochs.
+        double[][] x = Enumerable.Range(0, 16).Select(i => new[] { i - 8.0, (i * 7 % 16) - 8.0 }).ToArray();
+        double[][] y = x.Select(r => new[] { 3 * r[0] - 2 * r[1] }).ToArray();
+        var net = Network.Create(2).Dense(1, Activation.Identity).Build(Initializer.Constant(0.1));
+        var result = new Trainer(Loss.MeanSquaredError, Optimizer.Sgd(10)) { Epochs = 100, BatchSize = 16 }.Fit(net, x, y);
+        Assert.Equal(StopReason.NonFiniteLoss, result.StopReason);
+        Assert.Contains("non-finite", result.Message);
+        Assert.Contains("epoch", result.Message);
+        Assert.True(result.EpochsCompleted < 100);
+        Assert.All(Flatten(result.Network), v => Assert.True(double.IsFinite(v)));
+        Assert.All(result.History, h => Assert.True(double.IsFinite(h.TrainingLoss)));
+        Assert.All(result.Network.Predict(x), p => Assert.True(double.IsFinite(p[0])));
+    }
+
+    // Validation labels are the training labels flipped: the better the network fits the training
+    // set, the worse it does on validation, so the validation loss is lowest early.
+    private static TrainingResult Overfit(int patience, bool restore, int epochs = 12) =>
+        new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.05)) { Epochs = epochs, Patience = patience, RestoreBestWeights = restore, Seed = 4 }
+            .Fit(Net(), X, Y, X, Y.Select(v => 1 - v).ToArray());
+
+    [Fact]
+    public void Early_stopping_stops_after_patience_epochs_without_improvement()
+    {
+        var result = Overfit(patience: 3, restore: false);
+        Assert.Equal(StopReason.EarlyStopped, result.StopReason);
+        Assert.Equal(result.BestEpoch + 3, result.EpochsCompleted);
+        Assert.All(result.History.Skip(result.BestEpoch), h => Assert.False(h.IsBest));
+        Assert.True(result.History[result.BestEpoch - 1].IsBest);
+        double best = result.History.Min(h => h.ValidationLoss!.Value);
+        Assert.Equal(best, result.History[result.BestEpoch - 1].ValidationLoss);
+        Assert.False(result.RestoredBestWeights);
+        // Without restore, the result is the last epoch's network.
+        var flipped = Y.Select(v => 1 - v).ToArray();
+        Assert.Equal(result.History[^1].ValidationLoss, result.Network.ComputeLoss(Loss.CrossEntropy, X, flipped));
+    }
+
+    [Fact]
+    public void Restore_best_returns_the_best_epochs_weights_after_an_early_stop()
+    {
+        var result = Overfit(patience: 3, restore: true);
+        var flipped = Y.Select(v => 1 - v).ToArray();
+        Assert.Equal(StopReason.EarlyStopped, result.StopReason);
+        Assert.True(result.RestoredBestWeights);
+        Assert.Equal(result.History[result.BestEpoch - 1].ValidationLoss, result.Network.ComputeLoss(Loss.CrossEntropy, X, flipped));
+        Assert.Contains("best epoch", result.Message);
+    }
+
+    [Fact]
+    public void Restore_best_applies_also_when_all_epochs_run()
+    {
+        var result = Overfit(patience: 0, restore: true, epochs: 8);
+        var flipped = Y.Select(v => 1 - v).ToArray();
+        Assert.Equal(StopReason.Completed, result.StopReason);
+        Assert.Equal(8, result.EpochsCompleted);
+        Assert.True(result.BestEpoch < 8);
+        Assert.Equal(result.History.Min(h => h.ValidationLoss!.Value), result.Network.ComputeLoss(Loss.CrossEntropy, X, flipped));
+    }
+
+    [Fact]
+    public void Without_a_validation_set_early_stopping_monitors_the_training_loss()
+    {
+        var result = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.5)) { Epochs = 30, Patience = 2, MinDelta = 0.05 }.Fit(Net(), X, Y);
+        Assert.Equal(StopReason.EarlyStopped, result.StopReason);
+        var bestLoss = result.History[result.BestEpoch - 1].TrainingLoss;
+        Assert.All(result.History.Skip(result.BestEpoch), h => Assert.True(h.TrainingLoss >= bestLoss - 0.05));
+    }
+
+    [Fact]
+    public void A_validation_split_reports_validation_loss_and_accuracy()
+    {
+        var result = new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.05)) { Epochs = 3, ValidationSplit = 0.25 }.Fit(Net(), X, Y);
+        Assert.All(result.History, h =>
+        {
+            Assert.NotNull(h.ValidationLoss);
+            Assert.InRange(h.ValidationAccuracy!.Value, 0, 1);
+        });
+    }
+
+    [Fact]
+    public void PReLU_alpha_and_maxout_pieces_are_trained()
+    {
+        var net = Network.Create(3).Dense(4, Activation.PReLU(0.25)).Maxout(3, pieces: 2).Dense(2, Activation.Softmax).Build(Initializer.Default(5));
+        var result = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.5)) { Epochs = 5 }.Fit(net, X, Y);
+        Assert.NotEqual(0.25, result.Network.Layers[0].Activation!.Parameter);
+        Assert.NotEqual(net.GetWeights(1, 1), result.Network.GetWeights(1, 1));
+        Assert.Equal(0.25, net.Layers[0].Activation!.Parameter);
+    }
+
+    [Fact]
+    public void Weight_decay_shrinks_the_weights()
+    {
+        static double Norm(Network n) => n.GetParameters().Where(p => p.Name.EndsWith(" W")).Sum(p => p.Values.Cast<double>().Sum(v => v * v));
+        var plain = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.3)) { Epochs = 20 }.Fit(Net(), X, Y);
+        var decayed = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.3)) { Epochs = 20, WeightDecay = 0.05 }.Fit(Net(), X, Y);
+        Assert.True(Norm(decayed.Network) < Norm(plain.Network));
+    }
+}
