@@ -1,0 +1,194 @@
+/// The C# façade equals the core's pure functions on generated cases: it adds no math. Networks
+/// are generated as core layers (dense with every activation, maxout, dropout), then rebuilt through
+/// the façade's builder from the same weights.
+module Hybrid.Properties.FacadeProperties
+
+open System
+open System.IO
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open MathNet.Numerics.LinearAlgebra
+open Hybrid.Core
+open Hybrid.Properties.Generators
+
+type private FNetwork = Hybrid.Network
+type private FActivation = Hybrid.Activation
+
+/// The façade's activation for a core case.
+let facadeActivation (g: Activation) : FActivation =
+    match g with
+    | Identity -> FActivation.Identity
+    | BinaryStep -> FActivation.BinaryStep
+    | Sigmoid -> FActivation.Sigmoid
+    | Tanh -> FActivation.Tanh
+    | Arctan -> FActivation.Arctan
+    | ReLU -> FActivation.ReLU
+    | LeakyReLU a -> FActivation.LeakyReLU a
+    | PReLU a -> FActivation.PReLU a
+    | ELU a -> FActivation.ELU a
+    | SoftPlus -> FActivation.SoftPlus
+    | Softmax -> FActivation.Softmax
+
+/// The façade's optimiser for a core rule and η.
+let facadeOptimizer (rule: UpdateRule) (eta: float) : Hybrid.Optimizer =
+    match rule with
+    | PlainSgd -> Hybrid.Optimizer.Sgd eta
+    | Momentum mu -> Hybrid.Optimizer.Momentum(eta, mu)
+    | Nesterov mu -> Hybrid.Optimizer.Nesterov(eta, mu)
+    | AdaGrad eps -> Hybrid.Optimizer.AdaGrad(eta, eps)
+    | RmsProp(rho, eps) -> Hybrid.Optimizer.RmsProp(eta, rho, eps)
+    | Adam(b1, b2, eps) -> Hybrid.Optimizer.Adam(eta, b1, b2, eps)
+
+/// 1..3 core layers after an input of width `width`; dropout only if `dropout`.
+let rec private layersFrom (dropout: bool) (width: int) (remaining: int) : Gen<Layer list> =
+    if remaining = 0 then Gen.constant []
+    else
+        gen {
+            let! kind = Gen.frequency [ 5, Gen.constant 0; 2, Gen.constant 1; (if dropout then 1 else 0), Gen.constant 2 ]
+            match kind with
+            | 0 ->
+                let! units = dim 4
+                let! W = matrix 1.0 width units
+                let! B = matrix 1.0 1 units
+                let! g = activation
+                let! rest = layersFrom dropout units (remaining - 1)
+                return DenseLayer(Dense.create W B g) :: rest
+            | 1 ->
+                let! units = dim 3
+                let! k = Gen.choose (2, 3)
+                let! W = Gen.arrayOfLength k (matrix 1.0 width units)
+                let! B = Gen.arrayOfLength k (matrix 1.0 1 units)
+                let! rest = layersFrom dropout units (remaining - 1)
+                return MaxoutLayer(Maxout.create W B) :: rest
+            | _ ->
+                let! rate = Gen.elements [ 0.0; 0.2; 0.5 ]
+                let! rest = layersFrom dropout width (remaining - 1)
+                return DropoutLayer rate :: rest
+        }
+
+/// A core network (at least one trainable layer), its input width, and a batch X.
+let networkCase (dropout: bool) : Gen<Network * int * Matrix<float>> =
+    gen {
+        let! inputs = dim 4
+        let! count = Gen.choose (1, 3)
+        let! layers = layersFrom dropout inputs count |> Gen.filter (List.exists (function DropoutLayer _ -> false | _ -> true))
+        let! n = dim 5
+        let! X = matrix 2.0 n inputs
+        return Network.create layers, inputs, X
+    }
+
+/// The same network built through the façade's builder from the core network's weights.
+let facadeOf (inputs: int) (net: Network) : FNetwork =
+    let builder =
+        net.Layers |> List.fold (fun (b: Hybrid.NetworkBuilder) layer ->
+            match layer with
+            | DenseLayer d -> b.Dense(d.W.ToArray(), d.B.Row(0).ToArray(), facadeActivation d.Activation)
+            | MaxoutLayer m -> b.Maxout(m.W |> Array.map (fun w -> w.ToArray()), m.B |> Array.map (fun b -> b.Row(0).ToArray()))
+            | DropoutLayer r -> b.Dropout r) (FNetwork.Create inputs)
+    builder.Build()
+
+let private sameBits (what: string) (expected: Matrix<float>) (actual: Matrix<float>) : unit =
+    Tolerance.expectClose what 0.0 expected actual
+
+[<Fact>]
+let ``Façade Predict equals the core forward pass for every input form`` () =
+    Runner.forAllAssert (networkCase true) (fun (net, inputs, X) ->
+        let f = facadeOf inputs net
+        let expected = Network.forward net X
+        sameBits "Predict(Matrix)" expected (f.Predict X)
+        sameBits "Predict(double[,])" expected (Mat.ofArray2 (f.Predict(X.ToArray())))
+        sameBits "Predict(double[][])" expected (Mat.ofRows (f.Predict(X.ToRowArrays())))
+        if f.ParameterCount <> Network.parameterCount net then failwith "parameter count differs")
+
+[<Fact>]
+let ``Façade ComputeGradients equals the core loss and gradient, L2 included`` () =
+    let case = gen {
+        let! net, inputs, X = networkCase true
+        let! Y = matrix 1.0 X.RowCount (Network.outputSize net)
+        let! l2 = Gen.elements [ 0.0; 1e-3; 0.5 ]
+        return net, inputs, X, Y, l2 }
+    Runner.forAllAssert case (fun (net, inputs, X, Y, l2) ->
+        let f = facadeOf inputs net
+        let J, grads = Network.lossAndGradientWith l2 None MeanSquaredError net X Y
+        let r = f.ComputeGradients(Hybrid.Loss.MeanSquaredError, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y, l2)
+        if r.Loss <> J then failwithf "loss %.17g <> core %.17g" r.Loss J
+        List.iteri (fun i (g: Matrix<float>) -> sameBits (sprintf "gradient %d" i) g (Mat.ofArray2 r.Gradients.[i].Values)) grads)
+
+[<Fact>]
+let ``One trainer step equals one core optimiser step, for every optimiser`` () =
+    let case = gen {
+        let! net, inputs, X = networkCase true
+        let! Y = matrix 1.0 X.RowCount (Network.outputSize net)
+        let! rule = OptimizerProperties.rule
+        let! eta = floatIn 1e-3 0.3
+        let! seed = Gen.choose (0, 1000)
+        let! l2 = Gen.elements [ 0.0; 1e-2 ]
+        return net, inputs, X, Y, rule, eta, seed, l2 }
+    Runner.forAllAssert case (fun (net, inputs, X, Y, rule, eta, seed, l2) ->
+        let n = X.RowCount
+        // One epoch with one batch of all n rows: the trainer shuffles them with seed derive(seed, 0)
+        // and seeds dropout with derive(derive(seed, 0), 0).
+        let trainer = Hybrid.Trainer(Hybrid.Loss.MeanSquaredError, facadeOptimizer rule eta, Epochs = 1, BatchSize = n, Seed = seed, WeightDecay = l2)
+        let result = trainer.Fit(facadeOf inputs net, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y)
+        let perm = (Optimizer.minibatches (Init.derive seed 0) n n).[0]
+        let dropout = net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
+        let dropoutSeed = if dropout then Some(Init.derive (Init.derive seed 0) 0) else None
+        let _, grads = Network.lossAndGradientWith l2 dropoutSeed MeanSquaredError net (Mat.selectRows perm X) (Mat.selectRows perm Y)
+        let ps = Network.parameters net
+        let _, expected = Update.step rule eta (Update.init ps) ps grads
+        let actual = result.Network.GetParameters()
+        List.iteri (fun i (p: Matrix<float>) -> sameBits (sprintf "%A parameter %d" rule i) p (Mat.ofArray2 actual.[i].Values)) expected)
+
+[<Fact>]
+let ``L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed`` () =
+    let case = gen {
+        let! net, inputs, X = networkCase false
+        let! Y = matrix 1.0 X.RowCount (Network.outputSize net)
+        let! eta = floatIn 1e-3 0.3
+        let! lambda = floatIn 1e-4 0.5
+        return net, inputs, X, Y, eta, lambda }
+    Runner.forAllAssert case (fun (net, inputs, X, Y, eta, lambda) ->
+        let f = facadeOf inputs net
+        let trainer = Hybrid.Trainer(Hybrid.Loss.MeanSquaredError, Hybrid.Optimizer.Sgd eta, Epochs = 1, BatchSize = X.RowCount, WeightDecay = lambda)
+        let after = trainer.Fit(f, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y).Network.GetParameters()
+        let data = f.ComputeGradients(Hybrid.Loss.MeanSquaredError, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y).Gradients
+        let before = f.GetParameters()
+        for i in 0 .. before.Count - 1 do
+            let theta, g = Mat.ofArray2 before.[i].Values, Mat.ofArray2 data.[i].Values
+            let decay = if before.[i].Name.Contains " W" then 1.0 - 2.0 * eta * lambda else 1.0
+            // The trainer's batch is the rows shuffled: the gradient's sums run in another order,
+            // so the two agree to rounding, not to the bit.
+            Tolerance.expectClose before.[i].Name 1e-12 (decay * theta - eta * g) (Mat.ofArray2 after.[i].Values))
+
+[<Fact>]
+let ``Save then Load round-trips generated networks bit for bit and re-saves the same bytes`` () =
+    let dir = Directory.CreateTempSubdirectory("hybrid-props-").FullName
+    try
+        Runner.forAllAssert (Gen.zip (networkCase true) (Gen.choose (0, 9))) (fun ((net, inputs, X), k) ->
+            let f = facadeOf inputs net
+            let json = f.ToJson()
+            let again =
+                if k = 0 then
+                    let path = Path.Combine(dir, "m.json")
+                    f.Save path
+                    FNetwork.Load path
+                else FNetwork.FromJson json
+            if again.ToJson() <> json then failwith "re-saved JSON differs"
+            let p, q = f.Predict X, again.Predict X
+            for i in 0 .. p.RowCount - 1 do
+                for j in 0 .. p.ColumnCount - 1 do
+                    if BitConverter.DoubleToInt64Bits p.[i, j] <> BitConverter.DoubleToInt64Bits q.[i, j] then
+                        failwithf "prediction (%d, %d) differs: %.17g vs %.17g" i j p.[i, j] q.[i, j])
+    finally
+        Directory.Delete(dir, true)
+
+[<Fact>]
+let ``S31 Initializer.CreateWeights equals the core's seeded draw`` () =
+    let inits = [ Hybrid.Initializer.HeNormal, HeNormal; Hybrid.Initializer.HeUniform, HeUniform; Hybrid.Initializer.XavierNormal, XavierNormal
+                  Hybrid.Initializer.XavierUniform, XavierUniform; Hybrid.Initializer.LeCunNormal, LeCunNormal; Hybrid.Initializer.LeCunUniform, LeCunUniform
+                  Hybrid.Initializer.SmallRandom, SmallRandom ]
+    Runner.forAllAssert (Gen.zip3 (Gen.elements inits) (Gen.choose (-1000, 1000)) (Gen.zip (dim 6) (dim 6))) (fun ((make, core), seed, (fi, fo)) ->
+        let f: Hybrid.Initializer = make seed
+        sameBits f.Name (Init.matrix core seed fi fo) (Mat.ofArray2 (f.CreateWeights(fi, fo)))
+        if f.Variance(fi, fo) <> Init.variance core fi fo then failwith "variance differs")

@@ -1,0 +1,134 @@
+/// Laws of the optimisers and learning-rate schedules (S27, S28): each update rule equals its
+/// formula written out entry by entry, momentum 0 is SGD, Adam's first step has size ≈ η, and each
+/// schedule's recurrence agrees with its closed form at every epoch.
+module Hybrid.Properties.OptimizerProperties
+
+open System
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open MathNet.Numerics.LinearAlgebra
+open Hybrid.Core
+open Hybrid.Properties.Generators
+
+/// Every update rule, with hyper-parameters drawn from their valid ranges.
+let rule : Gen<UpdateRule> =
+    Gen.oneof [
+        Gen.constant PlainSgd
+        floatIn 0.0 0.99 |> Gen.map Momentum
+        floatIn 0.0 0.99 |> Gen.map Nesterov
+        floatIn 1e-8 1e-3 |> Gen.map AdaGrad
+        Gen.map2 (fun r e -> RmsProp(r, e)) (floatIn 0.0 0.99) (floatIn 1e-8 1e-3)
+        Gen.map3 (fun b1 b2 e -> Adam(b1, b2, e)) (floatIn 0.0 0.99) (floatIn 0.5 0.9999) (floatIn 1e-8 1e-3) ]
+
+/// θ (r×c), a sequence of 1..6 gradients of its shape, and η.
+let private trajectory =
+    gen {
+        let! r = dim 3
+        let! c = dim 3
+        let! theta = matrix 2.0 r c
+        let! steps = Gen.choose (1, 6)
+        let! grads = Gen.listOfLength steps (matrix 3.0 r c)
+        let! eta = floatIn 1e-4 0.5
+        return theta, grads, eta
+    }
+
+/// The formulas of docs/facade-trainer.md, written out for one scalar parameter: an independent
+/// statement of each rule that Update.step must match.
+let private formula (rule: UpdateRule) (eta: float) (theta0: float) (gs: float list) : float =
+    let mutable theta, first, second = theta0, 0.0, 0.0
+    gs |> List.iteri (fun i g ->
+        let t = float (i + 1)
+        match rule with
+        | PlainSgd -> theta <- theta - eta * g
+        | Momentum mu ->
+            first <- mu * first - eta * g
+            theta <- theta + first
+        | Nesterov mu ->
+            first <- mu * first - eta * g
+            theta <- theta + mu * first - eta * g
+        | AdaGrad eps ->
+            second <- second + g * g
+            theta <- theta - eta * g / (sqrt second + eps)
+        | RmsProp(rho, eps) ->
+            second <- rho * second + (1.0 - rho) * g * g
+            theta <- theta - eta * g / (sqrt second + eps)
+        | Adam(b1, b2, eps) ->
+            first <- b1 * first + (1.0 - b1) * g
+            second <- b2 * second + (1.0 - b2) * g * g
+            let mHat = first / (1.0 - b1 ** t)
+            let vHat = second / (1.0 - b2 ** t)
+            theta <- theta - eta * mHat / (sqrt vHat + eps))
+    theta
+
+let private run (rule: UpdateRule) (eta: float) (theta: Matrix<float>) (grads: Matrix<float> list) : Matrix<float> =
+    let _, thetas =
+        grads |> List.fold (fun (state, thetas) g -> Update.step rule eta state thetas [ g ]) (Update.init [ theta ], [ theta ])
+    List.head thetas
+
+[<Fact>]
+let ``S27 S28 every optimiser equals its formula entry by entry over several steps`` () =
+    Runner.forAllAssert (Gen.zip rule trajectory) (fun (rule, (theta, grads, eta)) ->
+        let actual = run rule eta theta grads
+        let expected = Mat.init theta.RowCount theta.ColumnCount (fun i j -> formula rule eta theta.[i, j] (grads |> List.map (fun g -> g.[i, j])))
+        Tolerance.expectClose (sprintf "%A" rule) 1e-12 expected actual)
+
+[<Fact>]
+let ``S27 momentum and Nesterov with coefficient 0 equal plain SGD exactly`` () =
+    Runner.forAllAssert trajectory (fun (theta, grads, eta) ->
+        let sgd = run PlainSgd eta theta grads
+        Tolerance.expectClose "momentum 0" 0.0 sgd (run (Momentum 0.0) eta theta grads)
+        Tolerance.expectClose "Nesterov 0" 0.0 sgd (run (Nesterov 0.0) eta theta grads)
+        Tolerance.expectClose "Optimizer.sgd" 0.0 sgd (grads |> List.fold (Optimizer.sgd eta) theta))
+
+[<Fact>]
+let ``S28 Adam's first step moves every entry by about eta, against the gradient`` () =
+    let case =
+        gen {
+            let! r, c = Gen.zip (dim 4) (dim 4)
+            let! g = matrixOf (Gen.oneof [ floatIn 1e-2 100.0; floatIn -100.0 -1e-2 ]) r c
+            let! eta = floatIn 1e-5 1.0
+            let! b1, b2 = Gen.zip (floatIn 0.0 0.99) (floatIn 0.5 0.9999)
+            return g, eta, b1, b2
+        }
+    Runner.forAllAssert case (fun (g, eta, b1, b2) ->
+        let theta = Mat.zeros g.RowCount g.ColumnCount
+        let step = run (Adam(b1, b2, 1e-8)) eta theta [ g ]
+        for i in 0 .. g.RowCount - 1 do
+            for j in 0 .. g.ColumnCount - 1 do
+                // |Δ| = η·|g|/(|g| + ε) with |g| ≥ 1e-2, ε = 1e-8: within 1e-6 relative of η.
+                let d = step.[i, j]
+                if not (abs (abs d - eta) <= 1e-6 * eta && float (sign d) = -float (sign g.[i, j])) then
+                    failwithf "step %g at (%d, %d) for g = %g, eta = %g" d i j g.[i, j] eta)
+
+[<Fact>]
+let ``S27 from a fresh state a zero gradient leaves the parameters unchanged, for every rule`` () =
+    Runner.forAllAssert (Gen.zip rule trajectory) (fun (rule, (theta, _, eta)) ->
+        let zero = Mat.zeros theta.RowCount theta.ColumnCount
+        Tolerance.expectClose "zero gradient" 0.0 theta (run rule eta theta [ zero; zero ]))
+
+/// Every schedule with valid parameters.
+let schedule : Gen<Schedule> =
+    Gen.oneof [
+        Gen.constant ConstantRate
+        Gen.map2 (fun k g -> StepDecay(k, g)) (Gen.choose (1, 7)) (floatIn 0.05 1.0)
+        floatIn 0.5 1.0 |> Gen.map ExponentialDecay ]
+
+[<Fact>]
+let ``S28 a schedule equals its closed form at every step`` () =
+    Runner.forAllAssert (Gen.zip3 schedule (floatIn 1e-5 1.0) (Gen.choose (1, 60))) (fun (s, eta0, epochs) ->
+        let mutable eta = eta0
+        for e in 0 .. epochs - 1 do
+            let closed = Schedule.rate s eta0 e
+            // The recurrence multiplies e times, the closed form once by γ^e: they differ by at most
+            // ~e rounding errors of 1.1e-16 each.
+            if not (abs (eta - closed) <= 1e-13 * closed) then
+                failwithf "%A epoch %d: recurrence %.17g, closed form %.17g" s e eta closed
+            // The façade returns the core's closed form, bit for bit.
+            let facade =
+                match s with
+                | ConstantRate -> Hybrid.LearningRateSchedule.Constant
+                | StepDecay(k, g) -> Hybrid.LearningRateSchedule.Step(k, g)
+                | ExponentialDecay g -> Hybrid.LearningRateSchedule.Exponential g
+            if facade.RateAt(eta0, e) <> closed then failwithf "façade %.17g <> core %.17g" (facade.RateAt(eta0, e)) closed
+            eta <- Schedule.next s e eta)
