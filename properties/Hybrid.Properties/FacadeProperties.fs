@@ -120,7 +120,7 @@ let ``One trainer step equals one core optimiser step, for every optimiser`` () 
     let case = gen {
         let! net, inputs, X = networkCase true
         let! Y = matrix 1.0 X.RowCount (Network.outputSize net)
-        let! rule = OptimizerProperties.rule
+        let! rule = UpdateRuleProperties.rule
         let! eta = floatIn 1e-3 0.3
         let! seed = Gen.choose (0, 1000)
         let! l2 = Gen.elements [ 0.0; 1e-2 ]

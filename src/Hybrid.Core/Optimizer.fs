@@ -72,7 +72,7 @@ type UpdateState =
 /// The optimisers of gradient-based training (S27, S28 and their standard refinements), each a
 /// pure function (state, θ, g) -> (state′, θ′) on one parameter matrix, then lifted to every
 /// parameter of a network. Shapes: state, θ and g all have the same shape.
-/// Checked by: OptimizerProperties (properties/Hybrid.Properties/OptimizerProperties.fs).
+/// Checked by: UpdateRuleProperties (properties/Hybrid.Properties/UpdateRuleProperties.fs).
 module Update =
 
     /// Checks a rule's hyper-parameters: coefficients in [0, 1), ε finite and &gt; 0.
@@ -92,27 +92,30 @@ module Update =
             Shape.positive paramName eps
 
     /// Momentum: v′ = μ·v − η·g; θ′ = θ + v′. With μ = 0 it is SGD's θ − η·g exactly.
-    /// Returns (v′, θ′). Course: S27, S28 (refinement). Checked by: OptimizerProperties
-    /// "momentum 0 equals SGD", "momentum equals its formula".
+    /// Returns (v′, θ′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// "S27 S28 every optimiser equals its formula entry by entry over several steps", "S27 momentum and Nesterov with coefficient 0 equal plain SGD exactly".
     let momentum (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let v' = mu * v - eta * g
         v', theta + v'
 
     /// Nesterov (the look-ahead form on the current parameters, as in Sutskever et al. 2013):
     /// v′ = μ·v − η·g; θ′ = θ + μ·v′ − η·g. With μ = 0 it is SGD. Returns (v′, θ′).
-    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "Nesterov equals its formula".
+    /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// "S27 S28 every optimiser equals its formula entry by entry over several steps", "S27 momentum and Nesterov with coefficient 0 equal plain SGD exactly".
     let nesterov (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let v' = mu * v - eta * g
         v', theta + mu * v' - eta * g
 
     /// AdaGrad: G′ = G + g ⊙ g; θ′ = θ − η·g ⊘ (√G′ + ε). Returns (G′, θ′).
-    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "AdaGrad equals its formula".
+    /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// "S27 S28 every optimiser equals its formula entry by entry over several steps".
     let adagrad (eta: float) (eps: float) (G: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let G' = G + Mat.hadamard g g
         G', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g G'
 
     /// RMSProp: s′ = ρ·s + (1 − ρ)·g ⊙ g; θ′ = θ − η·g ⊘ (√s′ + ε). Returns (s′, θ′).
-    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "RMSProp equals its formula".
+    /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// "S27 S28 every optimiser equals its formula entry by entry over several steps".
     let rmsprop (eta: float) (rho: float) (eps: float) (s: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let s' = rho * s + (1.0 - rho) * Mat.hadamard g g
         s', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g s'
@@ -120,8 +123,8 @@ module Update =
     /// Adam at step t ≥ 1 (t counts this step): m′ = β1·m + (1 − β1)·g; v′ = β2·v + (1 − β2)·g⊙g;
     /// m̂ = m′/(1 − β1^t); v̂ = v′/(1 − β2^t); θ′ = θ − η·m̂ ⊘ (√v̂ + ε). On the first step
     /// m̂ = g and v̂ = g⊙g, so every entry moves by η·|g|/(|g| + ε) ≈ η. Returns (m′, v′, θ′).
-    /// Course: S27, S28 (refinement). Checked by: OptimizerProperties "Adam's first step has size
-    /// about eta", "Adam equals its formula".
+    /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// "S28 Adam's first step moves every entry by about eta, against the gradient", "S27 S28 every optimiser equals its formula entry by entry over several steps".
     let adam (eta: float) (beta1: float) (beta2: float) (eps: float) (t: int) (m: Matrix<float>) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> * Matrix<float> =
         if t < 1 then Shape.fail "t" (sprintf "Adam's step count starts at 1 but is %d." t)
         let m' = beta1 * m + (1.0 - beta1) * g
@@ -137,7 +140,8 @@ module Update =
 
     /// One step of `rule` with learning rate η on every parameter (lists aligned as
     /// Network.parameters; each g the gradient of the same-index θ). Returns (state′, θ′s).
-    /// Course: S27, S28. Checked by: OptimizerProperties "one trainer step equals one core step".
+    /// Course: S27, S28. Checked by: UpdateRuleProperties
+    /// (each rule), FacadeProperties "One trainer step equals one core optimiser step, for every optimiser".
     let step (rule: UpdateRule) (eta: float) (state: UpdateState) (thetas: Matrix<float> list) (grads: Matrix<float> list) : UpdateState * Matrix<float> list =
         Shape.positive "eta" eta
         validate "rule" rule

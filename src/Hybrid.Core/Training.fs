@@ -76,17 +76,17 @@ type TrainingOutcome =
 /// returns a new network.
 module Training =
 
-    /// Accuracy (S32). With k ≥ 2 output columns: mean(argmax(Ŷ_i) = argmax(Y_i)) (Y one-hot or
-    /// a target distribution). With 1 column: the two classes are split at t = 0 for the
-    /// hinge and logistic losses (targets ±1) and t = 0.5 otherwise: mean([ŷ ≥ t] = [y ≥ t]).
-    /// Shapes: Ŷ, Y n×k -> scalar in [0, 1]. Course: S32.
+    /// The class of each row: argmax for k ≥ 2 columns; for 1 column, [m ≥ t] with t = 0 for the
+    /// hinge and logistic losses (targets ±1) and t = 0.5 otherwise. Shapes: n×k -> n. Course: S32.
     let classesOf (loss: Loss) (M: Matrix<float>) : int[] =
         if M.ColumnCount > 1 then Mat.argmaxRows M
         else
             let t = match loss with Hinge | Logistic -> 0.0 | _ -> 0.5
             Array.init M.RowCount (fun i -> if M.[i, 0] >= t then 1 else 0)
 
-    /// See classesOf. Course: S32. Checked by: the façade tests "Evaluate ..." (tests/Hybrid.Tests).
+    /// Accuracy = mean(class(Ŷ_i) = class(Y_i)) with classesOf (so argmax(Ŷ_i) = argmax(Y_i) for
+    /// one-hot Y). Shapes: Ŷ, Y n×k -> scalar in [0, 1]. Course: S32. Checked by: NetworkTests
+    /// "Evaluate_gives_loss_accuracy_and_confusion_matrix" (tests/Hybrid.Tests).
     let accuracy (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
         Shape.same "Yhat" Yhat "Y" Y
         Shape.nonEmpty "Y" Y
@@ -94,7 +94,8 @@ module Training =
         float (Array.fold2 (fun acc x y -> if x = y then acc + 1 else acc) 0 p a) / float p.Length
 
     /// The confusion matrix C (classes×classes): C[a, p] counts examples of actual class a
-    /// predicted as p (classes = k for k ≥ 2 columns, 2 for one column). Course: S32.
+    /// predicted as p (classes = k for k ≥ 2 columns, 2 for one column). Course: S32. Checked by:
+    /// NetworkTests "Evaluate_gives_loss_accuracy_and_confusion_matrix", EndToEndTests (digits).
     let confusion (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : int[,] =
         Shape.same "Yhat" Yhat "Y" Y
         let k = if Y.ColumnCount > 1 then Y.ColumnCount else 2
@@ -161,6 +162,9 @@ module Training =
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
     /// epoch completed.
     /// `shouldStop` is polled before each batch; true ends training with Cancelled.
+    /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
+    /// for every optimiser", "L2 acts as weight decay ..."; TrainerTests (early stopping,
+    /// restore-best, NaN stop, cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         validate config

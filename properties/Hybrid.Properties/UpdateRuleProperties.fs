@@ -1,7 +1,7 @@
 /// Laws of the optimisers and learning-rate schedules (S27, S28): each update rule equals its
 /// formula written out entry by entry, momentum 0 is SGD, Adam's first step has size ≈ η, and each
 /// schedule's recurrence agrees with its closed form at every epoch.
-module Hybrid.Properties.OptimizerProperties
+module Hybrid.Properties.UpdateRuleProperties
 
 open System
 open Xunit

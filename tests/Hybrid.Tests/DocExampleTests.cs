@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using Hybrid.Tests.DocExamples;
+
+namespace Hybrid.Tests;
+
+/// <summary>Runs the C# examples of docs/ and checks that each page shows them verbatim.</summary>
+public sealed class DocExampleTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hybrid-doc-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Network_example_runs()
+    {
+        var (network, outputs, evaluation) = NetworkExample.BuildAndPredict();
+        Assert.Equal(166, network.ParameterCount);
+        Assert.All(outputs, row => Assert.Equal(1.0, row.Sum(), 12));
+        Assert.Equal(2, evaluation.Count);
+        var (f, g) = NetworkExample.ByHand();
+        Assert.Equal(1 / (1 + Math.Exp(-1)), f, 15);
+        Assert.Equal(-1 * (f - 1), g.Gradients[0].Values[0, 0], 12);
+        Assert.Equal(f - 1, g.Gradients[1].Values[0, 0], 12);
+    }
+
+    [Fact]
+    public void Trainer_example_learns_the_digits_and_round_trips_the_model()
+    {
+        var (result, test, again) = TrainerExample.Digits(Path.Combine(_dir, "digits.model.json"));
+        Assert.True(test.Accuracy >= 0.95, $"{test.Accuracy}");
+        Assert.True(result.RestoredBestWeights);
+        Assert.All(result.History, h => Assert.NotNull(h.ValidationLoss));
+        Assert.Equal(result.Network.ToJson(), again.ToJson());
+        var nan = TrainerExample.NanStop();
+        Assert.Equal(StopReason.NonFiniteLoss, nan.StopReason);
+    }
+
+    [Fact]
+    public void Initializer_example_runs()
+    {
+        var (w, variance, a, b) = InitializerExample.Family();
+        Assert.Equal(0.004, variance, 15);
+        double mean = w.Cast<double>().Average();
+        double sample = w.Cast<double>().Sum(v => (v - mean) * (v - mean)) / (w.Length - 1);
+        Assert.InRange(sample, 0.0038, 0.0042);
+        Assert.Equal(a.ParameterCount, b.ParameterCount);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hybrid.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Hybrid.sln not found above the test binaries.");
+    }
+
+    [Theory]
+    [InlineData("NetworkExample.cs", "facade-network.md")]
+    [InlineData("TrainerExample.cs", "facade-trainer.md")]
+    [InlineData("InitializerExample.cs", "facade-initializer.md")]
+    public void Each_docs_page_shows_its_compiled_examples_verbatim(string source, string page)
+    {
+        var root = RepositoryRoot();
+        var code = File.ReadAllText(Path.Combine(root, "tests", "Hybrid.Tests", "DocExamples", source));
+        var doc = File.ReadAllText(Path.Combine(root, "docs", page));
+        var blocks = Regex.Matches(code, @"// begin-doc: (\S+)\r?\n(.*?)\r?\n\s*// end-doc: \1", RegexOptions.Singleline);
+        Assert.NotEmpty(blocks);
+        foreach (Match block in blocks)
+        {
+            var lines = block.Groups[2].Value.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            int indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+            var text = string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+            Assert.True(doc.Replace("\r\n", "\n").Contains(text), $"{page} does not show the example '{block.Groups[1].Value}' of {source} verbatim:\n{text}");
+        }
+    }
+}
