@@ -45,3 +45,147 @@ let activation : Gen<Activation> =
 /// as soon as it is added to `activation` and here.
 let allActivations : Activation list =
     [ Identity; BinaryStep; Sigmoid; Tanh; Arctan; ReLU; LeakyReLU 0.01; LeakyReLU 0.1; PReLU 0.25; ELU 1.0; ELU 0.5; SoftPlus; Softmax ]
+
+/// A random one-hot n×k matrix (k ≥ 1).
+let oneHot (n: int) (k: int) : Gen<Matrix<float>> =
+    Gen.arrayOfLength n (Gen.choose (0, k - 1)) |> Gen.map (Data.oneHot k)
+
+/// A random n×m matrix of −1/+1 targets.
+let signs (n: int) (m: int) : Gen<Matrix<float>> = matrixOf (Gen.elements [ -1.0; 1.0 ]) n m
+
+/// A loss case: the loss, a prediction Ŷ in the loss's valid range kept ≥ 1e-3 from its kinks
+/// (MAE at ŷ = y, hinge at y·f = 1, multiclass hinge at a zero margin), and a valid target Y.
+let lossCase : Gen<Loss * Matrix<float> * Matrix<float>> =
+    gen {
+        let! n = dim 5
+        let! m = dim 4
+        let! loss = Gen.elements [ MeanAbsoluteError; MeanSquaredError; SumOfSquares; BinaryCrossEntropy; CategoricalCrossEntropy; Hinge; MulticlassHinge; Logistic ]
+        match loss with
+        | MeanAbsoluteError ->
+            let! Y = matrix 2.0 n m
+            let! D = matrixOf (awayFrom [ 0.0 ] 1e-3 2.0) n m
+            return loss, Y + D, Y
+        | MeanSquaredError | SumOfSquares ->
+            let! Y = matrix 2.0 n m
+            let! Yhat = matrix 2.0 n m
+            return loss, Yhat, Y
+        | BinaryCrossEntropy ->
+            let! Y = matrix 1.0 n m |> Gen.map (Mat.map abs)
+            let! Yhat = matrixOf (floatIn 0.05 0.95) n m
+            return loss, Yhat, Y
+        | CategoricalCrossEntropy ->
+            let! Y = oneHot n m
+            let! P = matrixOf (floatIn 0.05 1.0) n m
+            return loss, P, Y
+        | Hinge ->
+            let! Y = signs n m
+            let! Fs = matrixOf (awayFrom [ 1.0; -1.0 ] 1e-3 3.0) n m
+            return loss, Fs, Y
+        | MulticlassHinge ->
+            let! Y = oneHot n m
+            let! S =
+                matrix 3.0 n m |> Gen.filter (fun S ->
+                    let labels = Mat.argmaxRows Y
+                    Seq.forall (fun i -> Seq.forall (fun j -> j = labels.[i] || abs (S.[i, j] - S.[i, labels.[i]] + 1.0) >= 1e-3) [ 0 .. m - 1 ]) [ 0 .. n - 1 ])
+            return loss, S, Y
+        | Logistic ->
+            let! Y = signs n m
+            let! Fs = matrix 5.0 n m
+            return loss, Fs, Y
+    }
+
+/// Layer widths for a network: input width and 1..3 layers of width 1..4.
+let private widths : Gen<int * int list> =
+    gen {
+        let! inputs = dim 4
+        let! depth = dim 3
+        let! ws = Gen.listOfLength depth (dim 4)
+        return inputs, ws
+    }
+
+/// Whether every pre-activation of the network on X is ≥ gap from its activation's kinks and
+/// every maxout max is won by a margin ≥ gap (so central differences never straddle a kink).
+let clearOfKinks (gap: float) (net: Network) (X: Matrix<float>) : bool =
+    let _, caches = Network.forwardCache None net X
+    List.zip net.Layers caches |> List.forall (fun (layer, cache) ->
+        match layer, cache with
+        | DenseLayer d, DenseCache c ->
+            let ks = Activation.kinks d.Activation
+            c.Z.Enumerate() |> Seq.forall (fun z -> ks |> List.forall (fun k -> abs (z - k) >= gap))
+        | MaxoutLayer _, MaxoutCache c ->
+            let n, m = c.Z.[0].RowCount, c.Z.[0].ColumnCount
+            Seq.forall (fun i -> Seq.forall (fun col ->
+                let vals = c.Z |> Array.map (fun z -> z.[i, col]) |> Array.sortDescending
+                vals.[0] - vals.[1] >= gap) [ 0 .. m - 1 ]) [ 0 .. n - 1 ]
+        | _ -> true)
+
+/// A hidden layer: dense with any activation but softmax/step (step has zero gradient: it is
+/// checked in the activation laws), a maxout layer, or dropout.
+let private hiddenLayer (fanIn: int) (units: int) : Gen<Layer> =
+    gen {
+        let! kind = Gen.frequency [ 6, Gen.constant 0; 1, Gen.constant 1; 1, Gen.constant 2 ]
+        match kind with
+        | 1 ->
+            let! k = Gen.choose (2, 3)
+            let! Ws = Gen.arrayOfLength k (matrix 1.0 fanIn units)
+            let! Bs = Gen.arrayOfLength k (matrix 0.5 1 units)
+            return MaxoutLayer(Maxout.create Ws Bs)
+        | 2 when fanIn = units ->
+            let! rate = floatIn 0.0 0.5
+            return DropoutLayer rate
+        | _ ->
+            let! g = activation |> Gen.filter (fun g -> g <> Softmax && g <> BinaryStep)
+            let! W = matrix 1.0 fanIn units
+            let! B = matrix 0.5 1 units
+            return DenseLayer(Dense.create W B g)
+    }
+
+/// A whole network case: a network of 1..3 generated layers, a batch X (n ≤ 4), a target Y
+/// and a loss that suits the output layer (sigmoid+BCE and softmax+CE take the fused path),
+/// all clear of kinks by 1e-3.
+let networkCase : Gen<Network * Loss * Matrix<float> * Matrix<float>> =
+    gen {
+        let! inputs, ws = widths
+        let dims = inputs :: ws
+        let hidden = List.pairwise dims |> List.take (ws.Length - 1)
+        let! layers = hidden |> Gen.collectToList (fun (a, b) -> hiddenLayer a b)
+        let fanIn, out = List.last (List.pairwise dims)
+        let! loss = Gen.elements [ MeanSquaredError; MeanAbsoluteError; BinaryCrossEntropy; CategoricalCrossEntropy; Hinge; MulticlassHinge; Logistic; SumOfSquares ]
+        let! g =
+            match loss with
+            | BinaryCrossEntropy -> Gen.constant Sigmoid
+            | CategoricalCrossEntropy -> Gen.elements [ Softmax; Sigmoid ]
+            | Hinge | Logistic | MulticlassHinge -> Gen.elements [ Identity; Tanh ]
+            | _ -> activation |> Gen.filter (fun g -> g <> BinaryStep)
+        let! W = matrix 1.0 fanIn out
+        let! B = matrix 0.5 1 out
+        let net = Network.create (layers @ [ DenseLayer(Dense.create W B g) ])
+        let! n = dim 4
+        let! X = matrix 1.5 n inputs
+        let! Y =
+            match loss with
+            | BinaryCrossEntropy -> matrix 1.0 n out |> Gen.map (Mat.map abs)
+            | CategoricalCrossEntropy | MulticlassHinge -> oneHot n out
+            | Hinge | Logistic -> signs n out
+            | _ -> matrix 1.0 n out
+        return net, loss, X, Y
+    }
+    |> Gen.filter (fun (net, loss, X, Y) ->
+        clearOfKinks 1e-3 net X
+        && (let A = Network.forward net X
+            match loss with
+            | MeanAbsoluteError -> Seq.forall2 (fun (a: float) y -> abs (a - y) >= 1e-3) (A.Enumerate()) (Y.Enumerate())
+            | Hinge -> Seq.forall2 (fun (a: float) y -> abs (1.0 - a * y) >= 1e-3) (A.Enumerate()) (Y.Enumerate())
+            | MulticlassHinge ->
+                let labels = Mat.argmaxRows Y
+                Seq.forall (fun i -> Seq.forall (fun j -> j = labels.[i] || abs (A.[i, j] - A.[i, labels.[i]] + 1.0) >= 1e-3) [ 0 .. A.ColumnCount - 1 ]) [ 0 .. A.RowCount - 1 ]
+            | _ -> true))
+
+/// Every initialiser case.
+let initializer : Gen<Initializer> =
+    Gen.oneof [
+        Gen.constant Zeros
+        floatIn -2.0 2.0 |> Gen.map Constant
+        floatIn 0.1 2.0 |> Gen.map Normal
+        floatIn 0.1 2.0 |> Gen.map Uniform
+        Gen.elements [ SmallRandom; XavierNormal; XavierUniform; HeNormal; HeUniform; LeCunNormal; LeCunUniform ] ]

@@ -3,8 +3,9 @@ namespace Hybrid.Core
 open System
 open MathNet.Numerics.LinearAlgebra
 
-/// The cost functions of the course (S18-S23). Each is a batch mean over the N rows
-/// (examples) of a sum over the output columns, so J is an average of per-example costs (S18).
+/// The cost functions of the course (S18-S23). Each but SumOfSquares is a batch mean over the
+/// N rows (examples) of a sum over the output columns, so J is an average of per-example costs
+/// (S18); SumOfSquares is the plain sum of S29.
 type Loss =
     /// J = 1/N Σ |ŷ − y|.
     | MeanAbsoluteError

@@ -7,8 +7,8 @@ open MathNet.Numerics.LinearAlgebra
 module Optimizer =
 
     /// One step of gradient descent on one parameter: θ ← θ − η·g. Course: S27.
-    /// Checked by: OptimizerProperties "zero gradient changes nothing", "a small step lowers a
-    /// convex loss".
+    /// Checked by: OptimizerProperties "S27 an SGD step with a zero gradient changes nothing",
+    /// "S27 a small gradient step on a convex loss lowers it".
     let sgd (eta: float) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> =
         Shape.positive "eta" eta
         Shape.same "theta" theta "g" g

@@ -1,0 +1,34 @@
+/// The core's argument checks: ArgumentException naming the argument, with both shapes.
+module Hybrid.Core.Tests.BadInput
+
+open System
+open Xunit
+open Hybrid.Core
+
+let private throwsArg (paramName: string) (contains: string list) (f: unit -> 'a) =
+    let e = Assert.ThrowsAny<ArgumentException>(fun () -> f () |> ignore)
+    Assert.Equal(paramName, e.ParamName)
+    for c in contains do Assert.Contains(c, e.Message)
+
+[<Fact>]
+let ``S13 a shape mismatch names the argument and prints both shapes`` () =
+    throwsArg "W" [ "X is 2×3"; "W is 4×5" ] (fun () -> Dense.linear (Mat.zeros 2 3) (Mat.zeros 4 5) (Mat.zeros 1 5))
+    throwsArg "Y" [ "Yhat is 2×3"; "Y is 2×2" ] (fun () -> Loss.mse (Mat.zeros 2 3) (Mat.zeros 2 2))
+    throwsArg "B" [ "B is 1×4"; "must be 1×5" ] (fun () -> Dense.create (Mat.zeros 4 5) (Mat.zeros 1 4) ReLU)
+
+[<Fact>]
+let ``S14 layers whose widths do not chain are refused`` () =
+    throwsArg "layers" [ "outputs 4 columns"; "takes 3" ] (fun () ->
+        Network.create [ DenseLayer(Dense.create (Mat.zeros 2 4) (Mat.zeros 1 4) ReLU); DenseLayer(Dense.create (Mat.zeros 3 1) (Mat.zeros 1 1) Sigmoid) ])
+    throwsArg "X" [ "must have 2 columns" ] (fun () -> Network.forward (Network.dense 1 HeNormal 2 [ 3, ReLU ]) (Mat.zeros 4 3))
+
+[<Fact>]
+let ``Bad hyper-parameters and values are refused with the value in the message`` () =
+    throwsArg "eta" [ "-0.1" ] (fun () -> Optimizer.sgd -0.1 (Mat.zeros 1 1) (Mat.zeros 1 1))
+    throwsArg "activation" [ "LeakyReLU slope" ] (fun () -> Dense.create (Mat.zeros 1 1) (Mat.zeros 1 1) (LeakyReLU 1.5))
+    throwsArg "W" [ "row 0, column 1" ] (fun () -> Dense.create (Mat.ofRows [| [| 1.0; nan |] |]) (Mat.zeros 1 2) ReLU)
+    throwsArg "Y" [ "-1 or 1" ] (fun () -> Loss.hinge (Mat.zeros 1 1) (Mat.zeros 1 1))
+    throwsArg "Y" [ "[0, 1]" ] (fun () -> Loss.binaryCrossEntropy (Mat.zeros 1 1) (Mat.constant 1 1 2.0))
+    throwsArg "batchSize" [ "at least 1" ] (fun () -> Optimizer.minibatches 1 10 0)
+    throwsArg "rate" [ "[0, 1)" ] (fun () -> Dropout.mask 1 1.0 2 2)
+    throwsArg "theta" [ "must have 2 entries but has 1" ] (fun () -> Network.ofVector (Network.dense 1 HeNormal 1 [ 1, Identity ]) [| 1.0 |])
