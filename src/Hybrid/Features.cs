@@ -6,7 +6,7 @@ namespace Hybrid;
 /// <summary>
 /// Input data, one example per row: converts implicitly from <c>double[][]</c> (rows),
 /// <c>double[,]</c> and MathNet <c>Matrix&lt;double&gt;</c>. The data is copied and checked when a
-/// method uses it: not null, not empty, rows of equal length, every value finite (an error names
+/// method uses it (the named factories FromRows, FromArray and FromMatrix reject null at once): not null, not empty, rows of equal length, every value finite (an error names
 /// the row and column).
 /// </summary>
 public readonly struct Features
@@ -30,17 +30,17 @@ public readonly struct Features
     /// <summary>Rows of features (the named alternative to the implicit conversion).</summary>
     /// <param name="rows">The rows.</param>
     /// <returns>The features.</returns>
-    public static Features FromRows(double[][] rows) => new(rows);
+    public static Features FromRows(double[][] rows) => new(rows ?? throw new ArgumentNullException(nameof(rows)));
 
     /// <summary>A rows×columns array of features (the named alternative to the implicit conversion).</summary>
     /// <param name="values">The values.</param>
     /// <returns>The features.</returns>
-    public static Features FromArray(double[,] values) => new(values);
+    public static Features FromArray(double[,] values) => new(values ?? throw new ArgumentNullException(nameof(values)));
 
     /// <summary>A MathNet matrix of features (the named alternative to the implicit conversion).</summary>
     /// <param name="matrix">The matrix.</param>
     /// <returns>The features.</returns>
-    public static Features FromMatrix(Matrix<double> matrix) => new(matrix);
+    public static Features FromMatrix(Matrix<double> matrix) => new(matrix ?? throw new ArgumentNullException(nameof(matrix)));
 
     internal Matrix<double> ToMatrix(string paramName) => DataConvert.ToMatrix(_source, paramName);
 }
@@ -76,22 +76,22 @@ public readonly struct Targets
     /// <summary>Class indices (the named alternative to the implicit conversion).</summary>
     /// <param name="labels">The labels.</param>
     /// <returns>The targets.</returns>
-    public static Targets FromLabels(int[] labels) => new(labels);
+    public static Targets FromLabels(int[] labels) => new(labels ?? throw new ArgumentNullException(nameof(labels)));
 
     /// <summary>Target rows (the named alternative to the implicit conversion).</summary>
     /// <param name="rows">The rows.</param>
     /// <returns>The targets.</returns>
-    public static Targets FromRows(double[][] rows) => new(rows);
+    public static Targets FromRows(double[][] rows) => new(rows ?? throw new ArgumentNullException(nameof(rows)));
 
     /// <summary>A rows×outputs array (the named alternative to the implicit conversion).</summary>
     /// <param name="values">The values.</param>
     /// <returns>The targets.</returns>
-    public static Targets FromArray(double[,] values) => new(values);
+    public static Targets FromArray(double[,] values) => new(values ?? throw new ArgumentNullException(nameof(values)));
 
     /// <summary>A MathNet matrix (the named alternative to the implicit conversion).</summary>
     /// <param name="matrix">The matrix.</param>
     /// <returns>The targets.</returns>
-    public static Targets FromMatrix(Matrix<double> matrix) => new(matrix);
+    public static Targets FromMatrix(Matrix<double> matrix) => new(matrix ?? throw new ArgumentNullException(nameof(matrix)));
 
     internal Matrix<double> ToMatrix(string paramName, int outputs, Hybrid.Core.Loss loss)
     {

@@ -1,0 +1,105 @@
+using System.Reflection;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Hybrid.Tests;
+
+/// <summary>Every public method and constructor of the façade, called with null for each non-nullable reference argument, raises an ArgumentException (usually ArgumentNullException naming it), never a NullReferenceException deep inside.</summary>
+public class NullArgumentTests
+{
+    private static object? Sample(Type t) => t switch
+    {
+        _ when t == typeof(int) => 1,
+        _ when t == typeof(double) => 0.1,
+        _ when t == typeof(bool) => false,
+        _ when t == typeof(string) => "unused.json",
+        _ when t == typeof(Network) => NetworkTests.Small(),
+        _ when t == typeof(Loss) => Loss.CrossEntropy,
+        _ when t == typeof(Activation) => Activation.ReLU,
+        _ when t == typeof(Initializer) => Initializer.He(1),
+        _ when t == typeof(Optimizer) => Optimizer.Sgd(0.1),
+        _ when t == typeof(LearningRateSchedule) => LearningRateSchedule.Constant,
+        _ when t == typeof(Features) => (Features)new[] { new[] { 0.1, 0.2, 0.3 } },
+        _ when t == typeof(Targets) => (Targets)new[] { 1 },
+        _ when t == typeof(double[]) => new[] { 0.1, 0.2, 0.3 },
+        _ when t == typeof(int[]) => new[] { 1 },
+        _ when t == typeof(double[][]) => new[] { new[] { 0.1, 0.2, 0.3 } },
+        _ when t == typeof(double[,]) => new double[3, 2],
+        _ when t == typeof(double[][,]) => new[] { new double[3, 2], new double[3, 2] },
+        _ when t == typeof(Matrix<double>) => Matrix<double>.Build.Dense(1, 3),
+        _ when t == typeof(CancellationToken) => CancellationToken.None,
+        _ when t == typeof(IProgress<EpochReport>) => null,
+        _ => throw new InvalidOperationException($"no sample for {t}"),
+    };
+
+    private static object? Instance(Type t) => t switch
+    {
+        _ when t == typeof(Network) => NetworkTests.Small(),
+        _ when t == typeof(NetworkBuilder) => Network.Create(3),
+        _ when t == typeof(Trainer) => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 },
+        _ when t == typeof(Initializer) => Initializer.He(1),
+        _ when t == typeof(LearningRateSchedule) => LearningRateSchedule.Constant,
+        _ => null,
+    };
+
+    public static TheoryData<string> Calls()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (name, _, _) in Enumerate()) data.Add(name);
+        return data;
+    }
+
+    private static IEnumerable<(string Name, MethodBase Method, int NullAt)> Enumerate()
+    {
+        var nullability = new NullabilityInfoContext();
+        foreach (var type in typeof(Network).Assembly.GetExportedTypes())
+        {
+            var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                .Where(m => !m.IsSpecialName && !m.Name.StartsWith("op_") && m.DeclaringType == type && m.Name is not ("Equals"))
+                .Cast<MethodBase>().Concat(type.GetConstructors());
+            foreach (var m in methods)
+            {
+                var ps = m.GetParameters();
+                for (int i = 0; i < ps.Length; i++)
+                {
+                    var p = ps[i];
+                    if (p.ParameterType.IsValueType) continue;
+                    if (nullability.Create(p).WriteState == NullabilityState.Nullable) continue;
+                    yield return ($"{type.Name}.{m.Name}({string.Join(", ", ps.Select(q => q.ParameterType.Name))}) with {p.Name} = null", m, i);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Calls))]
+    public void A_null_argument_raises_an_ArgumentException(string call)
+    {
+        var (_, method, nullAt) = Enumerate().Single(c => c.Name == call);
+        var args = method.GetParameters().Select((p, i) => i == nullAt ? null : Sample(p.ParameterType)).ToArray();
+        var target = method.IsStatic || method is ConstructorInfo ? null : Instance(method.DeclaringType!);
+        var e = Assert.ThrowsAny<Exception>(() =>
+        {
+            try
+            {
+                if (method is ConstructorInfo c) c.Invoke(args);
+                else method.Invoke(target, args);
+            }
+            catch (TargetInvocationException t) when (t.InnerException is not null)
+            {
+                throw t.InnerException;
+            }
+        });
+        Assert.True(e is ArgumentException, $"{call} raised {e.GetType()}: {e.Message}");
+    }
+
+    [Fact]
+    public void The_sweep_covers_the_main_entry_points()
+    {
+        var names = Enumerate().Select(c => c.Name).ToList();
+        Assert.True(names.Count > 30, $"only {names.Count} calls");
+        Assert.Contains(names, n => n.StartsWith("Trainer.Fit("));
+        Assert.Contains(names, n => n.StartsWith("Network.Predict("));
+        Assert.Contains(names, n => n.StartsWith("NetworkBuilder.Dense("));
+        Assert.Contains(names, n => n.StartsWith("Network.Load("));
+    }
+}
