@@ -76,6 +76,7 @@ type UpdateState =
 module Update =
 
     /// Checks a rule's hyper-parameters: coefficients in [0, 1), ε finite and &gt; 0.
+    /// Checked by: BadInputProperties, TrainerTests "Optimizers_and_schedules_reject_bad_hyper_parameters".
     let validate (paramName: string) (rule: UpdateRule) : unit =
         let unitInterval name (x: float) =
             if not (x >= 0.0 && x < 1.0) then Shape.fail paramName (sprintf "%s must lie in [0, 1) but is %g." name x)
@@ -133,7 +134,9 @@ module Update =
         let c2 = 1.0 - Math.Pow(beta2, float t)
         m', v', theta - Mat.map2 (fun mi vi -> eta * (mi / c1) / (Math.Sqrt(vi / c2) + eps)) m' v'
 
-    /// The state before the first step: t = 0 and zero moments shaped as each parameter.
+    /// The state before the first step: t = 0 and zero moments shaped as each parameter (v = 0,
+    /// G = 0, s = 0, m = 0). Checked by: UpdateRuleProperties "S27 from a fresh state a zero
+    /// gradient leaves the parameters unchanged, for every rule".
     let init (thetas: Matrix<float> list) : UpdateState =
         let zeros = thetas |> List.map (fun p -> Mat.zeros p.RowCount p.ColumnCount)
         { Step = 0; First = zeros; Second = zeros }

@@ -18,7 +18,7 @@ type Schedule =
 /// checks that the recurrence iterated from η0 agrees with it.
 module Schedule =
 
-    /// Checks a schedule's parameters: k ≥ 1 and 0 &lt; γ ≤ 1.
+    /// Checks a schedule's parameters: k ≥ 1 and 0 &lt; γ ≤ 1. Checked by: BadInputProperties.
     let validate (paramName: string) (schedule: Schedule) : unit =
         let factor (g: float) =
             if not (g > 0.0 && g <= 1.0) then Shape.fail paramName (sprintf "the decay factor must lie in (0, 1] but is %g." g)
@@ -42,7 +42,8 @@ module Schedule =
 
     /// The recurrence: η_(e+1) from η_e (e is the epoch being left): constant keeps η;
     /// step multiplies by γ when (e + 1) is a multiple of k; exponential multiplies by γ.
-    /// Course: S27, S28.
+    /// Course: S27, S28. Checked by: UpdateRuleProperties "S28 a schedule equals its closed form at
+    /// every step" (against `rate`).
     let next (schedule: Schedule) (epoch: int) (eta: float) : float =
         match schedule with
         | ConstantRate -> eta

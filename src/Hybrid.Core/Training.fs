@@ -104,7 +104,8 @@ module Training =
         C
 
     /// (J, accuracy, confusion) of the network on (X, Y) at inference (no dropout, no L2).
-    /// Course: S18, S32.
+    /// Shapes: X n×d_in, Y n×d_out. Course: S18, S32. Checked by: NetworkTests
+    /// "Evaluate_gives_loss_accuracy_and_confusion_matrix".
     let evaluate (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * float * int[,] =
         let J = Network.loss loss net X Y
         let Yhat = Network.forward net X
@@ -112,6 +113,8 @@ module Training =
 
     /// A seeded split of the row indices 0..n−1 into (training, validation), the validation part
     /// holding round(fraction·n) rows; both parts are non-empty and keep their shuffled order.
+    /// Checked by: TrainerTests "A_validation_split_reports_validation_loss_and_accuracy",
+    /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties.
     let split (seed: int) (fraction: float) (n: int) : int[] * int[] =
         if not (fraction > 0.0 && fraction < 1.0) then Shape.fail "fraction" (sprintf "the validation fraction must lie in (0, 1) but is %g." fraction)
         let k = int (Math.Round(fraction * float n))
@@ -120,7 +123,8 @@ module Training =
         let perm = (Optimizer.minibatches (Init.derive seed -1) n n).[0]
         perm.[k..], perm.[.. k - 1]
 
-    /// Checks a configuration's hyper-parameters (each error names the field).
+    /// Checks a configuration's hyper-parameters (each error names the field). Checked by:
+    /// BadInputProperties.
     let validate (config: TrainingConfig) : unit =
         Shape.positive "LearningRate" config.LearningRate
         Shape.nonNegative "L2" config.L2
@@ -133,6 +137,7 @@ module Training =
 
     /// Whether the loss can be computed for the network's output: categorical cross-entropy
     /// needs at least 2 output columns (a softmax of width 1 is constantly 1 and learns nothing).
+    /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected".
     let checkLossFits (loss: Loss) (net: Network) : unit =
         match loss with
         | CategoricalCrossEntropy when Network.outputSize net < 2 ->
