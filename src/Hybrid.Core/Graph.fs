@@ -6,7 +6,7 @@ open System.Collections.Generic
 /// A value in a computational graph of scalar gates (S06-S11): its forward value Data, the
 /// gradient Grad = ∂(root)/∂(this value) filled in by Graph.backward, the gate that produced it
 /// and that gate's inputs. Nodes compare by reference: one node used twice is one shared value.
-[<Sealed; AllowNullLiteral>]
+[<Sealed>]
 type Node internal (data: float, op: string, parents: Node[], local: float -> float[]) =
     let mutable grad = 0.0
 
@@ -44,7 +44,7 @@ module Graph =
     let private noParents : Node[] = [||]
 
     let private checkNode (paramName: string) (n: Node) : unit =
-        if isNull n then raise (ArgumentNullException(paramName))
+        if isNull (box n) then raise (ArgumentNullException(paramName))
 
     /// A gate: value `data`, inputs `parents`, backward `local`.
     let private gate (op: string) (parents: Node[]) (data: float) (local: float -> float[]) : Node =
