@@ -69,7 +69,9 @@ let ``S01 learning rate 0.01 needs many more epochs than 0.1 from the same rando
             let e eta = (Perceptron.fit eta 10000 init g.X g.Y).MistakesPerEpoch.Length
             slow <- slow + e 0.01
             fast <- fast + e 0.1
-    Assert.True(slow >= 4 * fast, sprintf "lr 0.01: %d epochs in total, lr 0.1: %d" slow fast)
+    // Totals over the 12 runs: 746 epochs at lr 0.01, 113 at lr 0.1 (6.6 times fewer).
+    Assert.Equal(746, slow)
+    Assert.Equal(113, fast)
 
 [<Fact>]
 let ``S02 one Adaline online step by hand, with the right sign`` () =
