@@ -15,7 +15,7 @@ let private neuronGen (d: int) (r: float) : Gen<Neuron> =
     gen {
         let! W = Gen.arrayOfLength d (floatIn -r r)
         let! B = floatIn -r r
-        return { W = W; B = B }
+        return ({ W = W; B = B }: Neuron)
     }
 
 /// A data set of n rows of d entries in [−r, r] with targets from `target`.
@@ -158,7 +158,7 @@ let ``S03 the sigmoid-neuron loss equals the cross-entropy of its outputs and st
         gen {
             let! n, X, Y, _ = regression (Gen.elements [ 0.0; 1.0 ])
             let! scale = Gen.elements [ 1.0; 1e3; 1e6 ]
-            return { n with W = Array.map ((*) scale) n.W; B = n.B * scale }, X, Y, scale
+            return ({ n with W = Array.map ((*) scale) n.W; B = n.B * scale }: Neuron), X, Y, scale
         }
     Runner.forAll case (fun (n, X, Y, scale) ->
         let l = SigmoidNeuron.loss n X Y

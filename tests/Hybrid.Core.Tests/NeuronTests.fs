@@ -77,7 +77,7 @@ let ``S01 learning rate 0.01 needs many more epochs than 0.1 from the same rando
 let ``S02 one Adaline online step by hand, with the right sign`` () =
     // ŷ = 0.5·1 + 0.5·1 − 0.25 = 0.75, y = 1: W ← W + 0.1·(1 − 0.75)·x. The slides' W − η(y − ŷ)x
     // would move away from the target (erratum, docs/neurons.md).
-    let n = Adaline.step 0.1 { W = [| 0.5; 0.5 |]; B = -0.25 } [| 1.0; 1.0 |] 1.0
+    let n = Adaline.step 0.1 ({ W = [| 0.5; 0.5 |]; B = -0.25 }: Neuron) [| 1.0; 1.0 |] 1.0
     Assert.Equal(0.525, n.W.[0], 12)
     Assert.Equal(0.525, n.W.[1], 12)
     Assert.Equal(-0.225, n.B, 12)
@@ -85,7 +85,7 @@ let ``S02 one Adaline online step by hand, with the right sign`` () =
 
 [<Fact>]
 let ``S02 the least-squares Adaline on AND has J = 1/8 and zero gradient`` () =
-    let best = { W = [| 0.5; 0.5 |]; B = -0.25 }
+    let best: Neuron = { W = [| 0.5; 0.5 |]; B = -0.25 }
     Assert.Equal(0.125, Adaline.cost best andGate.X andGate.Y, 15)
     let g = Adaline.gradient best andGate.X andGate.Y
     Assert.Equal<float[]>([| 0.0; 0.0 |], g.W)
@@ -139,7 +139,7 @@ let ``S02 a too-large online learning rate overshoots every sample and never set
     Assert.Equal(0.3125, Array.last (fit 0.5).CostPerEpoch, 10)
     Assert.Equal(3.125, Array.last (fit 0.8).CostPerEpoch, 8)
     Assert.True(Array.last (fit 1.0).CostPerEpoch > 1e3)
-    let n = { W = [| 0.5; 0.5 |]; B = -0.25 }
+    let n: Neuron = { W = [| 0.5; 0.5 |]; B = -0.25 }
     let e0 = 1.0 - Adaline.predict n [| 1.0; 1.0 |]
     let e1 = 1.0 - Adaline.predict (Adaline.step 0.8 n [| 1.0; 1.0 |] 1.0) [| 1.0; 1.0 |]
     Assert.Equal(-1.4 * e0, e1, 12)
@@ -159,7 +159,7 @@ let ``S03 the cross-entropy table is finite at outputs of exactly 0 and 1`` () =
 [<Fact>]
 let ``S03 the loss stays finite where sigmoid rounds to 0 or 1`` () =
     // z = ±1000: σ(z) is exactly 0 or 1 in float64, yet softplus(z) − y·z stays exact.
-    let n = { W = [| 1000.0 |]; B = 0.0 }
+    let n: Neuron = { W = [| 1000.0 |]; B = 0.0 }
     Assert.Equal(1000.0, SigmoidNeuron.loss n [| [| -1.0 |] |] [| 1.0 |], 9)
     Assert.Equal(0.0, SigmoidNeuron.loss n [| [| 1.0 |] |] [| 1.0 |], 12)
     Assert.Equal(1000.0, SigmoidNeuron.loss n [| [| 1.0 |] |] [| 0.0 |], 9)
