@@ -52,40 +52,47 @@ module Graph =
 
     /// A leaf (an input whose gradient we want). Raises ArgumentException for a non-finite value.
     /// Course: S07.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S07 …".
     let input (x: float) : Node =
         Shape.finiteScalar "x" x
         Node(x, "input", noParents, fun _ -> [||])
 
     /// A constant (a leaf, e.g. the 1 of 1 + e^(−z)); it receives a gradient like any leaf but
     /// is not meant to be trained. Course: S08 (c + x, a·x).
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S08 a·x and c + x …".
     let constant (c: float) : Node =
         Shape.finiteScalar "c" c
         Node(c, "const", noParents, fun _ -> [||])
 
     /// a + b. ∂/∂a = 1, ∂/∂b = 1: add distributes the upstream gradient (S10). Course: S07, S08.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphProperties "S10 add distributes …".
     let add (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
         gate "+" [| a; b |] (a.Data + b.Data) (fun g -> [| g; g |])
 
     /// a − b. ∂/∂a = 1, ∂/∂b = −1. Course: S08.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S08 the other gates …".
     let sub (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
         gate "-" [| a; b |] (a.Data - b.Data) (fun g -> [| g; -g |])
 
     /// a·b. ∂/∂a = b, ∂/∂b = a: multiply swaps its inputs (S10). Course: S06, S07, S08.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphProperties "S10 multiply swaps …".
     let mul (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
         gate "*" [| a; b |] (a.Data * b.Data) (fun g -> [| b.Data * g; a.Data * g |])
 
     /// −a. ∂/∂a = −1. Course: S09 (the ×(−1) gate).
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S09 …".
     let neg (a: Node) : Node =
         checkNode "a" a
         gate "neg" [| a |] (-a.Data) (fun g -> [| -g |])
 
     /// 1/a. ∂/∂a = −1/a². Raises ArgumentException when a = 0. Course: S08, S09.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S08 1/a …".
     let reciprocal (a: Node) : Node =
         checkNode "a" a
         if a.Data = 0.0 then Shape.fail "a" "1/a is undefined for a = 0."
@@ -94,6 +101,7 @@ module Graph =
 
     /// a/b. ∂/∂a = 1/b, ∂/∂b = −a/b². Raises ArgumentException when b = 0. Course: S08
     /// ((a + b)/(c + d)).
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S08 (a + b)/(c + d) …".
     let div (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
@@ -102,12 +110,14 @@ module Graph =
         gate "/" [| a; b |] q (fun g -> [| g / b.Data; -(q / b.Data) * g |])
 
     /// e^a. ∂/∂a = e^a (the output itself). Course: S08, S09.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S08 e^x …".
     let exp (a: Node) : Node =
         checkNode "a" a
         let e = Math.Exp a.Data
         gate "exp" [| a |] e (fun g -> [| e * g |])
 
     /// ln a. ∂/∂a = 1/a. Raises ArgumentException when a ≤ 0. Course: S08 (S21's log).
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S08 the other gates …".
     let log (a: Node) : Node =
         checkNode "a" a
         if not (a.Data > 0.0) then Shape.fail "a" (sprintf "ln a needs a > 0 but a = %g." a.Data)
@@ -116,6 +126,7 @@ module Graph =
     /// a^p for a constant exponent p. ∂/∂a = p·a^(p−1). Raises ArgumentException when a^p is
     /// not a finite real (a < 0 with a non-integer p, or a = 0 with p < 0). Course: S06 (x²), S08
     /// (a·a, a² + b² + c², ((a·b + c)·d)²).
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S06 …", "S08 ((a·b + c)·d)² …".
     let pow (a: Node) (p: float) : Node =
         checkNode "a" a
         Shape.finiteScalar "p" p
@@ -125,6 +136,7 @@ module Graph =
 
     /// max(a, b). The gradient goes to the larger input (max routes, S10); on a tie a ≥ b it
     /// goes to a. Course: S08, S10.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphProperties "S10 max routes …".
     let max (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
@@ -133,17 +145,20 @@ module Graph =
 
     /// ReLU(a) = max(0, a). ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as Activation.relu').
     /// Course: S08.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S08 max(0, a) is ReLU …".
     let relu (a: Node) : Node =
         checkNode "a" a
         gate "relu" [| a |] (Activation.relu a.Data) (fun g -> [| (if a.Data > 0.0 then g else 0.0) |])
 
     /// σ(a) = 1/(1 + e^(−a)) as one gate. ∂/∂a = (1 − σ)σ, the shortcut of S09.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S09 …" (equal to the circuit).
     let sigmoid (a: Node) : Node =
         checkNode "a" a
         let s = Activation.sigmoid a.Data
         gate "sigmoid" [| a |] s (fun g -> [| (1.0 - s) * s * g |])
 
     /// tanh a. ∂/∂a = 1 − tanh² a. Course: S04, S08.
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S11 a chain of 100,000 gates …".
     let tanh (a: Node) : Node =
         checkNode "a" a
         let t = Math.Tanh a.Data
@@ -152,6 +167,7 @@ module Graph =
     /// Every node that `root` depends on (itself included), inputs before the gates that use
     /// them: a topological order found by an iterative depth-first search (an explicit stack,
     /// no recursion). Course: S11 (nodes_topologically_sorted).
+    /// Checked by: GraphProperties "S07-S09 … trees" and "S10-S11 … DAGs … every gradient equals the central difference"; GraphTests "S11 backward runs in reverse topological order …".
     let topologicalOrder (root: Node) : Node[] =
         checkNode "root" root
         let visited = HashSet<Node>(HashIdentity.Reference)

@@ -51,6 +51,7 @@ module Neuron =
 
     /// A neuron with a copy of W and bias B. Raises ArgumentException for an empty or non-finite
     /// W or a non-finite B. Course: S33.
+    /// Checked by: NeuronTests "S33 tick …", "bad input raises ArgumentException naming the argument".
     let create (W: float[]) (B: float) : Neuron =
         LessonChecks.finiteVector "W" W
         if W.Length = 0 then Shape.fail "W" "W is empty: a neuron needs at least one input."
@@ -58,12 +59,14 @@ module Neuron =
         { W = Array.copy W; B = B }
 
     /// The neuron with d zero weights and a zero bias (the start of Novikoff's bound). Course: S01.
+    /// Checked by: NeuronProperties "S01 Novikoff …" (the W = 0 start).
     let zeros (d: int) : Neuron =
         Shape.positiveInt "d" d
         { W = Array.zeroCreate d; B = 0.0 }
 
     /// A seeded random neuron: W_i and B uniform in [−scale, scale] drawn from System.Random(seed)
     /// in the order W_1..W_d, B. Same seed, same neuron. Course: S01 (different starting points).
+    /// Checked by: NeuronTests "the same seed gives the same neuron, another seed another".
     let random (seed: int) (d: int) (scale: float) : Neuron =
         Shape.positiveInt "d" d
         Shape.nonNegative "scale" scale
@@ -73,6 +76,7 @@ module Neuron =
         { W = W; B = draw () }
 
     /// The number of inputs d.
+    /// Checked by: used by every check that builds data for a neuron (NeuronProperties).
     let inputs (n: Neuron) : int = n.W.Length
 
     let internal netUnchecked (n: Neuron) (x: float[]) : float =
@@ -88,6 +92,7 @@ module Neuron =
             Shape.fail paramName (sprintf "%s has %d entries but the neuron has %d inputs." paramName x.Length n.W.Length)
 
     /// The cell-body sum z = Σ_i W_i·x_i + B. Shapes: x d -> scalar. Course: S01, S33.
+    /// Checked by: NeuronTests "S33 tick is the sigmoid of the cell-body sum".
     let net (n: Neuron) (x: float[]) : float =
         checkInput n "x" x
         netUnchecked n x
@@ -110,6 +115,7 @@ module Perceptron =
         else { W = Array.init n.W.Length (fun i -> n.W.[i] + eta * e * x.[i]); B = n.B + eta * e }
 
     /// ŷ = step(W·x + B) ∈ {0, 1}, with step(0) = 1. Shapes: x d -> scalar. Course: S01.
+    /// Checked by: NeuronProperties and NeuronTests of this module (every fit checks its predictions).
     let predict (n: Neuron) (x: float[]) : float = Activation.binaryStep (Neuron.net n x)
 
     /// One online update by the perceptron rule (S01): W ← W + η(y − ŷ)x, B ← B + η(y − ŷ).
@@ -123,6 +129,7 @@ module Perceptron =
         stepUnchecked eta n x y
 
     /// The number of rows of X that the neuron misclassifies. Shapes: X n×d, Y n. Course: S01.
+    /// Checked by: NeuronProperties "S01 Novikoff …" (ends with 0 errors), "S01 XOR …" (always ≥ 1).
     let errors (n: Neuron) (X: float[][]) (Y: float[]) : int =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         Array.fold2 (fun acc x y -> if predictUnchecked n x = y then acc else acc + 1) 0 X Y
@@ -172,10 +179,12 @@ module Adaline =
         { W = dW; B = db }
 
     /// ŷ = W·x + B (identity activation). Shapes: x d -> scalar. Course: S02.
+    /// Checked by: NeuronProperties and NeuronTests of this module (every fit checks its predictions).
     let predict (n: Neuron) (x: float[]) : float = Neuron.net n x
 
     /// J = ½·Σ_i (y_i − ŷ_i)² (a plain sum, not a mean, as on the slide). Shapes: X n×d, Y n.
     /// Course: S02.
+    /// Checked by: NeuronProperties "S02 the Adaline gradient equals the numerical gradient of J …"; NeuronTests "S02 the least-squares Adaline on AND has J = 1/8 …".
     let cost (n: Neuron) (X: float[][]) (Y: float[]) : float =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         costUnchecked n X Y
@@ -221,6 +230,7 @@ module Adaline =
 
     /// Batch training: `epochs` batch steps (one per epoch); J is recorded after each.
     /// Shapes: X n×d, Y n. Course: S02.
+    /// Checked by: NeuronTests "S02 learning rate 0.01 needs about ten times the epochs of 0.1 …", "S02 a too-large learning rate oscillates …".
     let fitBatch (eta: float) (epochs: int) (init: Neuron) (X: float[][]) (Y: float[]) : AdalineFit =
         Shape.positive "eta" eta
         Shape.positiveInt "epochs" epochs
@@ -238,9 +248,11 @@ module SigmoidNeuron =
 
     /// Probabilities are clipped to [ε, 1 − ε] with this ε before a log in `crossEntropy`, so the
     /// slide's table entries log(0) come out as −ln ε ≈ 34.5 instead of ∞.
+    /// Checked by: NeuronTests "S03 the cross-entropy table is finite at outputs of exactly 0 and 1".
     let epsilon = 1e-15
 
-    /// ŷ = σ(W·x + B) ∈ (0, 1). Shapes: x d -> scalar. Course: S03.
+    /// ŷ = σ(W·x + B) ∈ [0, 1] (exactly 0 or 1 only where σ rounds, |z| ≳ 37). Shapes: x d -> scalar. Course: S03.
+    /// Checked by: NeuronProperties and NeuronTests of this module (every fit checks its predictions).
     let predict (n: Neuron) (x: float[]) : float = Activation.sigmoid (Neuron.net n x)
 
     /// The binary cross-entropy of one prediction p for target t ∈ [0, 1]:
@@ -278,6 +290,7 @@ module SigmoidNeuron =
     /// J = −(1/N)·Σ_i [y_i·ln ŷ_i + (1 − y_i)·ln(1 − ŷ_i)], computed from the logit
     /// z_i = W·x_i + B as (1/N)·Σ_i [softplus(z_i) − y_i·z_i]: finite even where σ(z) rounds to
     /// 0 or 1. A batch mean. Shapes: X n×d, Y n (targets in [0, 1]). Course: S03, S21.
+    /// Checked by: NeuronProperties "S03 the sigmoid-neuron gradient equals the numerical gradient of its loss", "S03 the sigmoid-neuron loss equals the cross-entropy of its outputs …"; NeuronTests "S03 the loss stays finite …".
     let loss (n: Neuron) (X: float[][]) (Y: float[]) : float =
         checkData n X Y
         lossUnchecked n X Y
@@ -290,6 +303,7 @@ module SigmoidNeuron =
         gradientUnchecked n X Y
 
     /// One gradient-descent step: W ← W − η·dJ/dW, B ← B − η·dJ/dB. Course: S03, S27.
+    /// Checked by: NeuronTests "S03 the sigmoid neuron learns AND and OR by gradient descent" (through fit).
     let step (eta: float) (n: Neuron) (X: float[][]) (Y: float[]) : Neuron =
         Shape.positive "eta" eta
         checkData n X Y
@@ -316,13 +330,17 @@ module LogicGates =
     let private corners () = [| [| 0.0; 0.0 |]; [| 0.0; 1.0 |]; [| 1.0; 0.0 |]; [| 1.0; 1.0 |] |]
 
     /// AND: targets 0, 0, 0, 1. Linearly separable. Course: S01.
+    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables".
     let andGate () : GateData = { Name = "AND"; X = corners (); Y = [| 0.0; 0.0; 0.0; 1.0 |] }
 
     /// OR: targets 0, 1, 1, 1. Linearly separable. Course: S01.
+    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables".
     let orGate () : GateData = { Name = "OR"; X = corners (); Y = [| 0.0; 1.0; 1.0; 1.0 |] }
 
     /// NAND: targets 1, 1, 1, 0. Linearly separable. Course: S01.
+    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables".
     let nandGate () : GateData = { Name = "NAND"; X = corners (); Y = [| 1.0; 1.0; 1.0; 0.0 |] }
 
     /// XOR: targets 0, 1, 1, 0. Not linearly separable: no perceptron classifies it. Course: S01.
+    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables"; NeuronProperties "S01 XOR …".
     let xorGate () : GateData = { Name = "XOR"; X = corners (); Y = [| 0.0; 1.0; 1.0; 0.0 |] }
