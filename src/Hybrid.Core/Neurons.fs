@@ -251,7 +251,7 @@ module SigmoidNeuron =
     /// Checked by: NeuronTests "S03 the cross-entropy table is finite at outputs of exactly 0 and 1".
     let epsilon = 1e-15
 
-    /// ŷ = σ(W·x + B) ∈ [0, 1] (exactly 0 or 1 only where σ rounds, |z| ≳ 37). Shapes: x d -> scalar. Course: S03.
+    /// ŷ = σ(W·x + B) ∈ [0, 1] (exactly 1 where σ rounds up, z ≳ 37; exactly 0 only below z ≈ −745). Shapes: x d -> scalar. Course: S03.
     /// Checked by: NeuronProperties and NeuronTests of this module (every fit checks its predictions).
     let predict (n: Neuron) (x: float[]) : float = Activation.sigmoid (Neuron.net n x)
 
