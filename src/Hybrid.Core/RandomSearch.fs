@@ -97,3 +97,17 @@ module RandomSearch =
                     Shape.fail "gradient" (sprintf "gradient must return %d entries (one per parameter)." theta.Length)
                 theta <- Array.map2 (fun t gi -> t - eta * gi) theta g
         { Parameters = best; Loss = bestLoss; BestLossHistory = history; Evaluations = budget }
+
+    /// The loss of a core network as a function of its stacked parameter vector θ (S17's θ,
+    /// Network.toVector order): θ ↦ J(Network.ofVector net θ; X, Y). This puts random search and
+    /// random local search over a whole network's parameters. Course: S17, S25.
+    /// Checked by: RandomSearchTests "S25 over a core Network's parameters ...".
+    let networkLoss (loss: Loss) (net: Network) (X: MathNet.Numerics.LinearAlgebra.Matrix<float>) (Y: MathNet.Numerics.LinearAlgebra.Matrix<float>) : float[] -> float =
+        fun theta -> Network.loss loss (Network.ofVector net theta) X Y
+
+    /// ∇_θ J for the same function, by backprop (Network.lossAndGradient), flattened in θ's order.
+    /// Course: S17, S25, S27.
+    let networkGradient (loss: Loss) (net: Network) (X: MathNet.Numerics.LinearAlgebra.Matrix<float>) (Y: MathNet.Numerics.LinearAlgebra.Matrix<float>) : float[] -> float[] =
+        fun theta ->
+            let _, grads = Network.lossAndGradient loss (Network.ofVector net theta) X Y
+            grads |> List.map (fun g -> g.ToRowMajorArray()) |> Array.concat
