@@ -1,0 +1,40 @@
+namespace Hybrid.Lessons;
+
+/// <summary>
+/// The logic-gate data sets of the course (S01, S03): the four corners (0, 0), (0, 1), (1, 0),
+/// (1, 1) with the gate's output. AND, OR and NAND are linearly separable; XOR is not.
+/// </summary>
+public static class LogicGates
+{
+    /// <summary>AND: targets 0, 0, 0, 1.</summary>
+    public static GateData And => new(Core.LogicGates.andGate());
+
+    /// <summary>OR: targets 0, 1, 1, 1.</summary>
+    public static GateData Or => new(Core.LogicGates.orGate());
+
+    /// <summary>NAND: targets 1, 1, 1, 0.</summary>
+    public static GateData Nand => new(Core.LogicGates.nandGate());
+
+    /// <summary>XOR: targets 0, 1, 1, 0 (no perceptron can learn it).</summary>
+    public static GateData Xor => new(Core.LogicGates.xorGate());
+}
+
+/// <summary>A small labelled data set: rows of inputs and one target per row (read-only).</summary>
+public sealed class GateData
+{
+    internal GateData(Core.GateData data)
+    {
+        Name = data.Name;
+        Inputs = Array.AsReadOnly(data.X.Select(row => (IReadOnlyList<double>)Array.AsReadOnly(row)).ToArray());
+        Targets = Array.AsReadOnly(data.Y);
+    }
+
+    /// <summary>The gate's name: "AND", "OR", "NAND" or "XOR".</summary>
+    public string Name { get; }
+
+    /// <summary>The inputs, one row per example (two values each).</summary>
+    public IReadOnlyList<IReadOnlyList<double>> Inputs { get; }
+
+    /// <summary>The targets, 0 or 1, one per row.</summary>
+    public IReadOnlyList<double> Targets { get; }
+}
