@@ -50,7 +50,7 @@ module Dense =
     let linear (X: Matrix<float>) (W: Matrix<float>) (B: Matrix<float>) : Matrix<float> =
         Shape.multipliable "X" X "W" W
         Shape.exactly "B" 1 W.ColumnCount B
-        Mat.addRow (X * W) B
+        Mat.addRow (Mat.mul X W) B
 
     /// A = g(X·W + 1·b), with the cache for backward. Shapes: X n×d_in -> A n×d_out.
     /// Course: S13-S16 (forward pass).
@@ -65,10 +65,10 @@ module Dense =
     /// Shapes: dZ n×d_out -> dW d_in×d_out, db 1×d_out, dX n×d_in. Course: S13, S15, S16 (BP3, BP4).
     let backwardZ (layer: Dense) (cache: DenseCache) (dZ: Matrix<float>) (dAlpha: float) : DenseGradient =
         Shape.same "Z" cache.Z "dZ" dZ
-        { dW = cache.X.TransposeThisAndMultiply dZ
+        { dW = Mat.mulTN cache.X dZ
           dB = Mat.sumRows dZ
           dAlpha = dAlpha
-          dX = dZ.TransposeAndMultiply layer.W }
+          dX = Mat.mulNT dZ layer.W }
 
     /// Backward from dA = ∂L/∂A: dZ = dA ⊙ g′(Z) (softmax: its vector-Jacobian product), then
     /// as backwardZ; PReLU also returns ∂L/∂α. Shapes: dA n×d_out -> gradients shaped as W, b,

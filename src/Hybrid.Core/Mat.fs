@@ -66,6 +66,35 @@ module Mat =
     /// Whether every entry is finite (no NaN, no ±∞).
     let isFinite (m: Matrix<float>) : bool = m.Enumerate() |> Seq.forall System.Double.IsFinite
 
+    /// The column-major entries of m: the storage itself for a dense matrix (no copy), else a copy.
+    let private columnMajor (m: Matrix<float>) : float[] =
+        match m with
+        | :? MathNet.Numerics.LinearAlgebra.Double.DenseMatrix as d when d.Values.Length = d.RowCount * d.ColumnCount -> d.Values
+        | _ -> m.ToColumnMajorArray()
+
+    let private ofColumnMajor (rows: int) (cols: int) (values: float[]) : Matrix<float> =
+        MathNet.Numerics.LinearAlgebra.Double.DenseMatrix(rows, cols, values) :> Matrix<float>
+
+    /// The matrix product A·B (A n×k, B k×m -> n×m), computed by the core's SIMD kernel
+    /// (Gemm; docs/performance.md). Checked by: MatProperties "products equal MathNet's".
+    let mul (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
+        if a.ColumnCount <> b.RowCount then
+            invalidArg "b" (sprintf "a is %s and b is %s: b needs %d rows to multiply a." (shape a) (shape b) a.ColumnCount)
+        ofColumnMajor a.RowCount b.ColumnCount (Gemm.multiply a.RowCount a.ColumnCount b.ColumnCount (columnMajor a) (columnMajor b) b.RowCount 1)
+
+    /// Aᵀ·B (A n×k, B n×m -> k×m), e.g. dW = Xᵀ·dZ. Checked by: MatProperties "products equal MathNet's".
+    let mulTN (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
+        if a.RowCount <> b.RowCount then
+            invalidArg "b" (sprintf "a is %s and b is %s: aᵀ·b needs the same number of rows." (shape a) (shape b))
+        let at = a.Transpose()
+        ofColumnMajor at.RowCount b.ColumnCount (Gemm.multiply at.RowCount at.ColumnCount b.ColumnCount (columnMajor at) (columnMajor b) b.RowCount 1)
+
+    /// A·Bᵀ (A n×k, B m×k -> n×m), e.g. dX = dZ·Wᵀ. Checked by: MatProperties "products equal MathNet's".
+    let mulNT (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
+        if a.ColumnCount <> b.ColumnCount then
+            invalidArg "b" (sprintf "a is %s and b is %s: a·bᵀ needs the same number of columns." (shape a) (shape b))
+        ofColumnMajor a.RowCount b.RowCount (Gemm.multiply a.RowCount a.ColumnCount b.RowCount (columnMajor a) (columnMajor b) 1 b.RowCount)
+
     /// The rows with the given indices, in that order, as a new matrix.
     let selectRows (indices: int[]) (m: Matrix<float>) : Matrix<float> =
         build.Dense(indices.Length, m.ColumnCount, fun i j -> m.[indices.[i], j])

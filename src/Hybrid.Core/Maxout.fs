@@ -55,9 +55,9 @@ module Maxout =
     let backward (layer: Maxout) (cache: MaxoutCache) (dA: Matrix<float>) : Matrix<float>[] * Matrix<float>[] * Matrix<float> =
         Shape.same "A" cache.Z.[0] "dA" dA
         let dZ = Array.init layer.W.Length (fun j -> Mat.init dA.RowCount dA.ColumnCount (fun i c -> if cache.Winner.[i, c] = j then dA.[i, c] else 0.0))
-        let dW = dZ |> Array.map (fun d -> cache.X.TransposeThisAndMultiply d)
+        let dW = dZ |> Array.map (Mat.mulTN cache.X)
         let dB = dZ |> Array.map Mat.sumRows
-        let dX = Array.fold2 (fun (acc: Matrix<float>) (d: Matrix<float>) (w: Matrix<float>) -> acc + d.TransposeAndMultiply w) (Mat.zeros cache.X.RowCount cache.X.ColumnCount) dZ layer.W
+        let dX = Array.fold2 (fun (acc: Matrix<float>) (d: Matrix<float>) (w: Matrix<float>) -> acc + Mat.mulNT d w) (Mat.zeros cache.X.RowCount cache.X.ColumnCount) dZ layer.W
         dW, dB, dX
 
     /// Trainable parameters: k·(d_in·d_out + d_out).

@@ -1,0 +1,82 @@
+namespace Hybrid.Core
+
+open System.Threading.Tasks
+
+type private V = System.Numerics.Vector<float>
+
+/// The matrix-product kernel behind Mat.mul / mulTN / mulNT. Measured by tests/Hybrid.Benchmarks
+/// (docs/performance.md): 3-5× faster than MathNet's managed product on the shapes of small and
+/// medium networks, so it earns its mutation, which stays inside: each call fills a fresh array
+/// and returns it, and nothing else is written.
+module internal Gemm =
+
+    /// Products with at least this many multiply-adds split their columns over the cores.
+    let private parallelThreshold = 2_000_000L
+
+    /// Columns j0 .. j1−1 of C = A·B into c (column-major, n×m), where A is n×k column-major in a
+    /// and B's entry (p, j) is b.[j·bc + p·br] (B column-major: bc = k, br = 1; Bᵀ of a
+    /// column-major m×k matrix: bc = 1, br = m). A register tile of 2 SIMD vectors of rows × 4
+    /// columns accumulates over p; the remaining rows and columns are done one by one.
+    let private columns (n: int) (k: int) (a: float[]) (b: float[]) (bc: int) (br: int) (c: float[]) (j0: int) (j1: int) : unit =
+        let w = V.Count
+        let rowsV = n - n % (2 * w)
+        let mutable j = j0
+        while j + 4 <= j1 do
+            let mutable i = 0
+            while i < rowsV do
+                let mutable c00 = V.Zero
+                let mutable c01 = V.Zero
+                let mutable c10 = V.Zero
+                let mutable c11 = V.Zero
+                let mutable c20 = V.Zero
+                let mutable c21 = V.Zero
+                let mutable c30 = V.Zero
+                let mutable c31 = V.Zero
+                for p in 0 .. k - 1 do
+                    let a0 = V(a, p * n + i)
+                    let a1 = V(a, p * n + i + w)
+                    let q = j * bc + p * br
+                    let v0 = V(b.[q])
+                    let v1 = V(b.[q + bc])
+                    let v2 = V(b.[q + 2 * bc])
+                    let v3 = V(b.[q + 3 * bc])
+                    c00 <- c00 + a0 * v0
+                    c01 <- c01 + a1 * v0
+                    c10 <- c10 + a0 * v1
+                    c11 <- c11 + a1 * v1
+                    c20 <- c20 + a0 * v2
+                    c21 <- c21 + a1 * v2
+                    c30 <- c30 + a0 * v3
+                    c31 <- c31 + a1 * v3
+                c00.CopyTo(c, j * n + i)
+                c01.CopyTo(c, j * n + i + w)
+                c10.CopyTo(c, (j + 1) * n + i)
+                c11.CopyTo(c, (j + 1) * n + i + w)
+                c20.CopyTo(c, (j + 2) * n + i)
+                c21.CopyTo(c, (j + 2) * n + i + w)
+                c30.CopyTo(c, (j + 3) * n + i)
+                c31.CopyTo(c, (j + 3) * n + i + w)
+                i <- i + 2 * w
+            for i in rowsV .. n - 1 do
+                for jj in j .. j + 3 do
+                    let mutable s = 0.0
+                    for p in 0 .. k - 1 do
+                        s <- s + a.[p * n + i] * b.[jj * bc + p * br]
+                    c.[jj * n + i] <- s
+            j <- j + 4
+        for jj in j .. j1 - 1 do
+            for p in 0 .. k - 1 do
+                let bp = b.[jj * bc + p * br]
+                for i in 0 .. n - 1 do
+                    c.[jj * n + i] <- c.[jj * n + i] + a.[p * n + i] * bp
+
+    /// C = A·B' as a fresh column-major n×m array, with B' given by (b, bc, br) as in `columns`.
+    let multiply (n: int) (k: int) (m: int) (a: float[]) (b: float[]) (bc: int) (br: int) : float[] =
+        let c = Array.zeroCreate<float> (n * m)
+        if int64 n * int64 k * int64 m >= parallelThreshold && m >= 8 then
+            let parts = min System.Environment.ProcessorCount (m / 4)
+            let per = (m / 4 + parts - 1) / parts * 4
+            Parallel.For(0, parts, fun t -> columns n k a b bc br c (min m (t * per)) (if t = parts - 1 then m else min m ((t + 1) * per))) |> ignore
+        else
+            columns n k a b bc br c 0 m
+        c
