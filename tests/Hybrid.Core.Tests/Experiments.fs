@@ -8,14 +8,14 @@ open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
 
 /// Per-layer standard deviation of the activations of 10 layers of 500 units fed with a
-/// standard normal input, as in the S31 experiment (slides: input randn(1000, 500); here 100
-/// rows, which estimates each std from 50,000 values).
+/// standard normal input, as in the S31 experiment (slides: input randn(1000, 500); the same here,
+/// which estimates each std from 500,000 values).
 let private activationStds (g: Activation) (init: Initializer) : float list =
-    let X = Init.matrix (Normal 1.0) 1 100 500
+    let X = Init.matrix (Normal 1.0) 1 1000 500
     let layers = [ 0 .. 9 ] |> List.map (fun l -> Init.matrix init (100 + l) 500 500)
     let _, stds =
         layers |> List.fold (fun (A: Matrix<float>, acc) W ->
-            let H = Activation.forward g (A * W)
+            let H = Activation.forward g (Mat.mul A W)
             let xs = H.Enumerate() |> Array.ofSeq
             let mean = Array.average xs
             H, sqrt (xs |> Array.averageBy (fun x -> (x - mean) ** 2.0)) :: acc) (X, [])
