@@ -51,7 +51,7 @@ module Neuron =
 
     /// A neuron with a copy of W and bias B. Raises ArgumentException for an empty or non-finite
     /// W or a non-finite B. Course: S33.
-    /// Checked by: NeuronTests "S33 tick …", "bad input raises ArgumentException naming the argument".
+    /// Checked by: NeuronTests "S33 tick is the sigmoid of the cell-body sum", "bad input raises ArgumentException naming the argument".
     let create (W: float[]) (B: float) : Neuron =
         LessonChecks.finiteVector "W" W
         if W.Length = 0 then Shape.fail "W" "W is empty: a neuron needs at least one input."
@@ -59,7 +59,7 @@ module Neuron =
         { W = Array.copy W; B = B }
 
     /// The neuron with d zero weights and a zero bias (the start of Novikoff's bound). Course: S01.
-    /// Checked by: NeuronProperties "S01 Novikoff …" (the W = 0 start).
+    /// Checked by: NeuronProperties "S01 Novikoff: on separable data with margin γ and radius R the perceptron makes at most (R/γ)² mistakes and ends error-free" (the W = 0 start).
     let zeros (d: int) : Neuron =
         Shape.positiveInt "d" d
         { W = Array.zeroCreate d; B = 0.0 }
@@ -98,7 +98,7 @@ module Neuron =
         netUnchecked n x
 
     /// S33's neuron_tick: the firing rate σ(Σ_i W_i·x_i + B). Shapes: x d -> scalar in (0, 1).
-    /// Course: S33. Checked by: NeuronTests "S33 tick".
+    /// Course: S33. Checked by: NeuronTests "S33 tick is the sigmoid of the cell-body sum".
     let tick (n: Neuron) (x: float[]) : float = Activation.sigmoid (net n x)
 
 /// The perceptron (S01): ŷ = step(W·x + B), step(z) = 1 if z ≥ 0 else 0, trained online by the
@@ -129,7 +129,7 @@ module Perceptron =
         stepUnchecked eta n x y
 
     /// The number of rows of X that the neuron misclassifies. Shapes: X n×d, Y n. Course: S01.
-    /// Checked by: NeuronProperties "S01 Novikoff …" (ends with 0 errors), "S01 XOR …" (always ≥ 1).
+    /// Checked by: NeuronProperties "S01 Novikoff: on separable data with margin γ and radius R the perceptron makes at most (R/γ)² mistakes and ends error-free" (ends with 0 errors), "S01 XOR: no weights classify all four points, so no epoch is ever error-free" (always ≥ 1).
     let errors (n: Neuron) (X: float[][]) (Y: float[]) : int =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         Array.fold2 (fun acc x y -> if predictUnchecked n x = y then acc else acc + 1) 0 X Y
@@ -137,7 +137,8 @@ module Perceptron =
     /// Trains online from `init`: each epoch visits the rows of X in order and applies `step`;
     /// the mistakes of each epoch are recorded; training stops after the first epoch with no
     /// mistake (Converged = true) or after maxEpochs epochs. Shapes: X n×d, Y n with labels 0/1.
-    /// Course: S01. Checked by: NeuronProperties "S01 Novikoff" and "S01 XOR", NeuronTests "S01 ...".
+    /// Course: S01. Checked by: NeuronProperties "S01 Novikoff: on separable data with margin γ and radius R the perceptron makes at most (R/γ)² mistakes and ends error-free" and "S01 XOR: no weights classify all four points, so no epoch is ever error-free", NeuronTests "S01 the perceptron learns AND, OR and NAND and stops after an error-free
+    /// epoch", "S01 the perceptron cannot learn XOR: every epoch makes a mistake".
     let fit (eta: float) (maxEpochs: int) (init: Neuron) (X: float[][]) (Y: float[]) : PerceptronFit =
         Shape.positive "eta" eta
         Shape.positiveInt "maxEpochs" maxEpochs
@@ -184,21 +185,20 @@ module Adaline =
 
     /// J = ½·Σ_i (y_i − ŷ_i)² (a plain sum, not a mean, as on the slide). Shapes: X n×d, Y n.
     /// Course: S02.
-    /// Checked by: NeuronProperties "S02 the Adaline gradient equals the numerical gradient of J …"; NeuronTests "S02 the least-squares Adaline on AND has J = 1/8 …".
+    /// Checked by: NeuronProperties "S02 the Adaline gradient equals the numerical gradient of J and the batch step follows it"; NeuronTests "S02 the least-squares Adaline on AND has J = 1/8 and zero gradient".
     let cost (n: Neuron) (X: float[][]) (Y: float[]) : float =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         costUnchecked n X Y
 
     /// ∇J as a neuron-shaped pair: dJ/dW = −Σ_i (y_i − ŷ_i)·x_i, dJ/dB = −Σ_i (y_i − ŷ_i).
-    /// Shapes: X n×d, Y n -> W d, B scalar. Course: S02. Checked by: NeuronProperties "S02 the
-    /// Adaline gradient equals the numerical gradient of J".
+    /// Shapes: X n×d, Y n -> W d, B scalar. Course: S02. Checked by: NeuronProperties "S02 the Adaline gradient equals the numerical gradient of J and the batch step follows it".
     let gradient (n: Neuron) (X: float[][]) (Y: float[]) : Neuron =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         gradientUnchecked n X Y
 
     /// One online step on one sample: W ← W + η(y − ŷ)x, B ← B + η(y − ŷ), i.e. a gradient step
     /// on ½(y − ŷ)² (the slide's minus sign is an erratum). Shapes: x d. Course: S02.
-    /// Checked by: NeuronProperties "S02 an online step is a gradient step on ½(y − ŷ)²".
+    /// Checked by: NeuronProperties "S02 an Adaline online step is a gradient step on ½(y − ŷ)² for that sample".
     let step (eta: float) (n: Neuron) (x: float[]) (y: float) : Neuron =
         Shape.positive "eta" eta
         Neuron.checkInput n "x" x
@@ -206,7 +206,8 @@ module Adaline =
         stepUnchecked eta n x y
 
     /// One batch step: W ← W − η·dJ/dW, B ← B − η·dJ/dB over the whole data set.
-    /// Shapes: X n×d, Y n. Course: S02. Checked by: NeuronProperties "S02 the batch step ...".
+    /// Shapes: X n×d, Y n. Course: S02. Checked by: NeuronProperties "S02 the Adaline gradient equals the
+    /// numerical gradient of J and the batch step follows it".
     let batchStep (eta: float) (n: Neuron) (X: float[][]) (Y: float[]) : Neuron =
         Shape.positive "eta" eta
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
@@ -215,7 +216,7 @@ module Adaline =
 
     /// Online training: `epochs` passes over the rows of X in order, one `step` per row; J is
     /// recorded after each epoch. Shapes: X n×d, Y n. Course: S02. Checked by: NeuronTests
-    /// "S02 learning rate ...".
+    /// "S02 learning rate 0.01 needs about ten times the epochs of 0.1 (online, AND)".
     let fit (eta: float) (epochs: int) (init: Neuron) (X: float[][]) (Y: float[]) : AdalineFit =
         Shape.positive "eta" eta
         Shape.positiveInt "epochs" epochs
@@ -230,7 +231,7 @@ module Adaline =
 
     /// Batch training: `epochs` batch steps (one per epoch); J is recorded after each.
     /// Shapes: X n×d, Y n. Course: S02.
-    /// Checked by: NeuronTests "S02 learning rate 0.01 needs about ten times the epochs of 0.1 …", "S02 a too-large learning rate oscillates …".
+    /// Checked by: NeuronTests "S02 learning rate 0.01 needs about ten times the epochs of 0.1 (online, AND)", "S02 a too-large learning rate oscillates: batch above 2 over the largest eigenvalue".
     let fitBatch (eta: float) (epochs: int) (init: Neuron) (X: float[][]) (Y: float[]) : AdalineFit =
         Shape.positive "eta" eta
         Shape.positiveInt "epochs" epochs
@@ -258,7 +259,7 @@ module SigmoidNeuron =
     /// The binary cross-entropy of one prediction p for target t ∈ [0, 1]:
     /// −[t·ln p + (1 − t)·ln(1 − p)], with p clipped to [ε, 1 − ε] so that p = 0 or 1 (the slide's
     /// table) gives a finite value. Course: S03 (with the leading minus the slide's J lacks).
-    /// Checked by: NeuronTests "S03 the cross-entropy table is finite".
+    /// Checked by: NeuronTests "S03 the cross-entropy table is finite at outputs of exactly 0 and 1".
     let crossEntropy (p: float) (t: float) : float =
         if Double.IsNaN p || p < 0.0 || p > 1.0 then Shape.fail "p" (sprintf "p must lie in [0, 1] but is %g." p)
         if Double.IsNaN t || t < 0.0 || t > 1.0 then Shape.fail "t" (sprintf "t must lie in [0, 1] but is %g." t)
@@ -290,7 +291,7 @@ module SigmoidNeuron =
     /// J = −(1/N)·Σ_i [y_i·ln ŷ_i + (1 − y_i)·ln(1 − ŷ_i)], computed from the logit
     /// z_i = W·x_i + B as (1/N)·Σ_i [softplus(z_i) − y_i·z_i]: finite even where σ(z) rounds to
     /// 0 or 1. A batch mean. Shapes: X n×d, Y n (targets in [0, 1]). Course: S03, S21.
-    /// Checked by: NeuronProperties "S03 the sigmoid-neuron gradient equals the numerical gradient of its loss", "S03 the sigmoid-neuron loss equals the cross-entropy of its outputs …"; NeuronTests "S03 the loss stays finite …".
+    /// Checked by: NeuronProperties "S03 the sigmoid-neuron gradient equals the numerical gradient of its loss", "S03 the sigmoid-neuron loss equals the cross-entropy of its outputs and stays finite for huge logits"; NeuronTests "S03 the loss stays finite where sigmoid rounds to 0 or 1".
     let loss (n: Neuron) (X: float[][]) (Y: float[]) : float =
         checkData n X Y
         lossUnchecked n X Y
@@ -311,7 +312,7 @@ module SigmoidNeuron =
         { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
 
     /// `epochs` gradient-descent steps from `init`, recording J after each. Shapes: X n×d, Y n.
-    /// Course: S03. Checked by: NeuronTests "S03 the sigmoid neuron learns AND and OR".
+    /// Course: S03. Checked by: NeuronTests "S03 the sigmoid neuron learns AND and OR by gradient descent".
     let fit (eta: float) (epochs: int) (init: Neuron) (X: float[][]) (Y: float[]) : SigmoidFit =
         Shape.positive "eta" eta
         Shape.positiveInt "epochs" epochs
@@ -342,5 +343,5 @@ module LogicGates =
     let nandGate () : GateData = { Name = "NAND"; X = corners (); Y = [| 1.0; 1.0; 1.0; 0.0 |] }
 
     /// XOR: targets 0, 1, 1, 0. Not linearly separable: no perceptron classifies it. Course: S01.
-    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables"; NeuronProperties "S01 XOR …".
+    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables"; NeuronProperties "S01 XOR: no weights classify all four points, so no epoch is ever error-free".
     let xorGate () : GateData = { Name = "XOR"; X = corners (); Y = [| 0.0; 1.0; 1.0; 0.0 |] }

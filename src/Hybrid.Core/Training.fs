@@ -168,7 +168,7 @@ module Training =
     /// epoch completed.
     /// `shouldStop` is polled before each batch; true ends training with Cancelled.
     /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
-    /// for every optimiser", "L2 acts as weight decay ..."; TrainerTests (early stopping,
+    /// for every optimiser", "L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
     /// restore-best, NaN stop, cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
