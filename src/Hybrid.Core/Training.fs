@@ -25,7 +25,8 @@ type TrainingConfig =
       Patience: int
       /// An epoch improves on the best only if its monitored loss is below best − MinDelta.
       MinDelta: float
-      /// Return the weights of the best epoch (lowest monitored loss) instead of the last ones.
+      /// Return the weights of the best epoch (the last epoch that counted as an improvement:
+      /// monitored loss &lt; best − MinDelta) instead of the last ones.
       RestoreBest: bool }
 
 /// What one epoch produced. Epochs are numbered from 1.
@@ -66,7 +67,8 @@ type TrainingOutcome =
       Stop: StopReason
       /// A readable account of how training ended.
       Message: string
-      /// The 1-based epoch with the lowest monitored loss (0 if no epoch completed).
+      /// The 1-based last epoch that counted as an improvement (monitored loss &lt; best − MinDelta;
+      /// 0 if no epoch completed).
       BestEpoch: int
       /// Whether Network holds the best epoch's weights rather than the last ones.
       Restored: bool }

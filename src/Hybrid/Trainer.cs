@@ -100,9 +100,10 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Restore-best rule: when true, the result holds the weights of the epoch with the lowest
-    /// monitored loss, however training ended (all epochs, early stop, or NaN stop); when false
-    /// (default), the last good weights.
+    /// Restore-best rule: when true, the result holds the weights of the last epoch that counted as
+    /// an improvement (monitored loss &lt; best − <see cref="MinDelta"/>; the first epoch always
+    /// counts), however training ended (all epochs, early stop, or NaN stop); when false (default),
+    /// the last good weights.
     /// </summary>
     public bool RestoreBestWeights { get; init; }
 
@@ -261,7 +262,7 @@ public sealed class TrainingResult
     /// <summary>A readable account of how training ended (for a NaN stop: where, and what to try).</summary>
     public string Message { get; }
 
-    /// <summary>The 1-based epoch with the lowest monitored loss (0 if no epoch completed).</summary>
+    /// <summary>The 1-based last epoch that counted as an improvement (monitored loss &lt; best − MinDelta; 0 if no epoch completed).</summary>
     public int BestEpoch { get; }
 
     /// <summary>Whether <see cref="Network"/> holds the best epoch's weights (<see cref="Trainer.RestoreBestWeights"/>).</summary>
