@@ -58,6 +58,43 @@ public class TrainerTests
         Assert.Throws<ArgumentException>(() => LearningRateSchedule.Constant.RateAt(0.1, -1));
     }
 
+    public static TheoryData<string, string, string> BadOptimizerArguments => new()
+    {
+        { "sgd lr", "learningRate", "-0.5" },
+        { "momentum", "momentum", "1" },
+        { "nesterov", "momentum", "-0.1" },
+        { "adagrad epsilon", "epsilon", "0" },
+        { "adagrad lr", "learningRate", "NaN" },
+        { "rmsprop decay", "decay", "1.5" },
+        { "rmsprop epsilon", "epsilon", "-1" },
+        { "adam beta1", "beta1", "1" },
+        { "adam beta2", "beta2", "-0.2" },
+        { "adam epsilon", "epsilon", "Infinity" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptimizerArguments))]
+    public void Optimizer_factories_name_the_bad_argument_and_its_value(string call, string parameter, string value)
+    {
+        Action make = call switch
+        {
+            "sgd lr" => () => Optimizer.Sgd(-0.5),
+            "momentum" => () => Optimizer.Momentum(0.1, 1),
+            "nesterov" => () => Optimizer.Nesterov(0.1, -0.1),
+            "adagrad epsilon" => () => Optimizer.AdaGrad(0.1, 0),
+            "adagrad lr" => () => Optimizer.AdaGrad(double.NaN),
+            "rmsprop decay" => () => Optimizer.RmsProp(0.1, decay: 1.5),
+            "rmsprop epsilon" => () => Optimizer.RmsProp(0.1, epsilon: -1),
+            "adam beta1" => () => Optimizer.Adam(beta1: 1),
+            "adam beta2" => () => Optimizer.Adam(beta2: -0.2),
+            _ => () => Optimizer.Adam(epsilon: double.PositiveInfinity),
+        };
+        var e = Assert.Throws<ArgumentException>(make);
+        Assert.Equal(parameter, e.ParamName);
+        Assert.Contains($"{parameter} must", e.Message);
+        Assert.Contains($"but is {value}", e.Message);
+    }
+
     [Fact]
     public void Fit_rejects_bad_data_before_doing_anything()
     {
