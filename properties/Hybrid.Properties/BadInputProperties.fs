@@ -129,6 +129,39 @@ let private badLabels : Gen<BadCall> =
         return call (sprintf "%s with labels %A" name y) ArgumentError (if name = "Fit(validationX)" && not mismatch then "" else mentions) f
     }
 
+/// A target value the loss does not take, at a generated row and column of y or validationY:
+/// rejected up front, naming the caller's parameter, row and column.
+let private badTargets : Gen<BadCall> =
+    gen {
+        let! lossName, loss, valid, badValues =
+            Gen.elements [
+                "BinaryCrossEntropy", Loss.BinaryCrossEntropy, (fun (_: int) (_: int) -> 0.25), [ -0.5; 1.5; 2.0 ]
+                "CrossEntropy", Loss.CrossEntropy, (fun label j -> if j = label then 1.0 else 0.0), [ -0.2; 1.1; 3.0 ]
+                "Hinge", Loss.Hinge, (fun label j -> if j = label then 1.0 else -1.0), [ 0.0; 0.5; 2.0; -0.3 ]
+                "Logistic", Loss.Logistic, (fun label j -> if j = label then 1.0 else -1.0), [ 0.0; 0.5; 2.0; -0.3 ]
+                "MulticlassHinge", Loss.MulticlassHinge, (fun label j -> if j = label then 1.0 else 0.0), [ 0.5; -1.0; 2.0 ] ]
+        let! n = Gen.choose (2, 6)
+        let! x = rows n 3
+        let! classes = labels n
+        let good = Array.init n (fun i -> Array.init 2 (fun j -> valid classes.[i] j))
+        let bad = Array.map Array.copy good
+        let! r = Gen.choose (0, n - 1)
+        let! c = Gen.choose (0, 1)
+        let! v = Gen.elements badValues
+        bad.[r].[c] <- v
+        let t = Trainer(loss, Optimizer.Sgd 0.1, Epochs = 1, BatchSize = 1)
+        let ys = Targets.FromRows bad
+        let! name, paramName, f =
+            Gen.elements [
+                "Fit", "y", (fun () -> t.Fit(net, Features.FromRows x, ys) |> ignore)
+                "Fit(validationY)", "validationY", (fun () -> t.Fit(net, Features.FromRows x, Targets.FromRows good, Features.FromRows x, ys) |> ignore)
+                "Evaluate", "y", (fun () -> net.Evaluate(Features.FromRows x, ys, loss) |> ignore)
+                "ComputeLoss", "y", (fun () -> net.ComputeLoss(loss, Features.FromRows x, ys) |> ignore)
+                "ComputeGradients", "y", (fun () -> net.ComputeGradients(loss, Features.FromRows x, ys) |> ignore) ]
+        return call (sprintf "%s with %s target %g at row %d, column %d" name lossName v r c) ArgumentError
+                    (sprintf "%s has an invalid target %g at row %d, column %d" paramName v r c) f
+    }
+
 let private badHyperParameters : Gen<BadCall> =
     Gen.oneof [
         badRate |> Gen.map (fun v -> call (sprintf "Optimizer.Sgd(%g)" v) ArgumentError "learningRate" (fun () -> Optimizer.Sgd v |> ignore))
@@ -226,7 +259,7 @@ let private badPaths : Gen<BadCall> =
 
 /// Every kind of bad call, weighted so each entry point gets many cases.
 let badCall : Gen<BadCall> =
-    Gen.frequency [ 3, wrongWidth; 3, nonFinite; 2, emptyOrRagged; 3, badLabels; 4, badHyperParameters; 3, corruptedFiles; 1, badPaths ]
+    Gen.frequency [ 3, wrongWidth; 3, nonFinite; 2, emptyOrRagged; 3, badLabels; 2, badTargets; 4, badHyperParameters; 3, corruptedFiles; 1, badPaths ]
 
 /// Runs one bad call and checks what it raised and that nothing changed.
 let check (c: BadCall) : unit =

@@ -114,7 +114,7 @@ public sealed class Trainer
     /// <param name="progress">Receives an <see cref="EpochReport"/> after each epoch, on the training thread (optional).</param>
     /// <param name="cancellationToken">Polled before each minibatch.</param>
     /// <returns>The trained network, the history and how training ended.</returns>
-    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values (named by row and column), labels out of range, a loss that does not fit the output, or a validation split that leaves a part empty.</exception>
+    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values (named by row and column), labels out of range, target values the loss does not take (named by parameter, row and column, checked before the split and the shuffles: cross-entropy targets in [0, 1], hinge and logistic −1 or 1, multiclass hinge one-hot), a loss that does not fit the output, or a validation split that leaves a part empty.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested; the network passed in is unchanged.</exception>
     public TrainingResult Fit(Network network, Features x, Targets y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -156,6 +156,7 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"{xName} has {X.RowCount} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
+        Training.checkTargets(yName, Loss.Core, Y);
         return (X, Y);
     }
 
