@@ -219,7 +219,7 @@ let private goodBytes = File.ReadAllBytes goodPath
 let private corruptedFiles : Gen<BadCall> =
     let bytes = Encoding.UTF8.GetBytes netJson
     gen {
-        let! kind = Gen.elements [ "truncate"; "flip"; "version"; "delete"; "garbage"; "empty" ]
+        let! kind = Gen.elements [ "truncate"; "flip"; "version"; "delete"; "garbage"; "empty"; "bom" ]
         let! pos = Gen.choose (0, bytes.Length - 1)
         let! len = Gen.choose (1, 40)
         let! b = Gen.choose (0, 255)
@@ -231,10 +231,13 @@ let private corruptedFiles : Gen<BadCall> =
             | "version" -> Encoding.UTF8.GetBytes(netJson.Replace("\"version\":1", sprintf "\"version\":%d" v))
             | "delete" -> Array.append bytes.[.. pos - 1] bytes.[min bytes.Length (pos + len) ..]
             | "garbage" -> Array.append (Array.init len (fun i -> byte ((b + 37 * i) % 256))) bytes
+            // A UTF-8 byte order mark before a truncated model: still invalid (a BOM before a
+            // whole model loads: SerializationTests).
+            | "bom" -> Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] bytes.[.. pos - 1]
             | _ -> [||]
         // A truncated, emptied or newer-version file is never valid; a flipped byte, a deleted span
         // or a prefix (which may be whitespace) can leave a valid model by chance.
-        let expected = if kind = "version" || kind = "truncate" || kind = "empty" then InvalidData else InvalidDataOrValid
+        let expected = if kind = "version" || kind = "truncate" || kind = "empty" || kind = "bom" then InvalidData else InvalidDataOrValid
         let mentions = if kind = "version" then "newer" else ""
         let! viaFile = Gen.elements [ true; false ]
         return
@@ -255,6 +258,8 @@ let private badPaths : Gen<BadCall> =
         call "Save to an empty path" ArgumentError "path" (fun () -> net.Save "")
         call "Save to null" ArgumentError "path" (fun () -> net.Save null)
         call "Load of a whitespace path" ArgumentError "path" (fun () -> Network.Load "  " |> ignore)
+        call "Load of a directory" ArgumentError "directory" (fun () -> Network.Load dir |> ignore)
+        call "Save to a directory" ArgumentError "directory" (fun () -> net.Save dir)
         call "FromJson(null)" ArgumentError "json" (fun () -> Network.FromJson null |> ignore) ]
 
 /// Every kind of bad call, weighted so each entry point gets many cases.

@@ -251,7 +251,7 @@ public sealed class Network
     /// <returns>The JSON text.</returns>
     public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Model));
 
-    /// <summary>Reads a network from the JSON format of docs/model-format.md.</summary>
+    /// <summary>Reads a network from the JSON format of docs/model-format.md (a leading byte order mark U+FEFF is accepted).</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The network.</returns>
     /// <exception cref="ArgumentNullException">json is null.</exception>
@@ -268,15 +268,19 @@ public sealed class Network
     /// any) intact. Saving the same network twice writes the same bytes.
     /// </summary>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="ArgumentException">path is null, empty or whitespace.</exception>
-    /// <exception cref="IOException">The directory does not exist or the file cannot be written.</exception>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace, or names an existing directory.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be written (an I/O error).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write the file or its directory.</exception>
     public void Save(string path) => ModelFormat.Save(Model, path);
 
-    /// <summary>Loads a network saved by <see cref="Save"/>.</summary>
+    /// <summary>Loads a network saved by <see cref="Save"/>. A leading UTF-8 byte order mark is accepted.</summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The network: its predictions are bit-identical to the saved one's.</returns>
-    /// <exception cref="ArgumentException">path is null, empty or whitespace.</exception>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace, or names a directory.</exception>
+    /// <exception cref="FileNotFoundException">The file (or its directory) does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read (an I/O error).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid model: truncated, corrupted, inconsistent, or of a newer version.</exception>
     public static Network Load(string path) => new(ModelFormat.Load(path));
 
