@@ -198,8 +198,10 @@ module Training =
     /// epoch completed.
     /// `shouldStop` is polled before each batch; true ends training with Cancelled.
     /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
-    /// for every optimiser", "L2 acts as weight decay ..."; TrainerTests (early stopping,
-    /// restore-best, NaN stop, cancellation, determinism).
+    /// for every optimiser", "Optimiser state carries over between batches and epochs: the trainer
+    /// equals Update.step folded over its batch sequence", "L2 acts as weight decay ...";
+    /// TrainerTests (early stopping, restore-best, NaN stop, the epoch-end rollback, restore-best
+    /// after a NaN stop, cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         validate config
