@@ -129,15 +129,50 @@ let private badLabels : Gen<BadCall> =
         return call (sprintf "%s with labels %A" name y) ArgumentError (if name = "Fit(validationX)" && not mismatch then "" else mentions) f
     }
 
+/// A target value the loss does not take, at a generated row and column of y or validationY:
+/// rejected up front, naming the caller's parameter, row and column.
+let private badTargets : Gen<BadCall> =
+    gen {
+        let! lossName, loss, valid, badValues =
+            Gen.elements [
+                "BinaryCrossEntropy", Loss.BinaryCrossEntropy, (fun (_: int) (_: int) -> 0.25), [ -0.5; 1.5; 2.0 ]
+                "CrossEntropy", Loss.CrossEntropy, (fun label j -> if j = label then 1.0 else 0.0), [ -0.2; 1.1; 3.0 ]
+                "Hinge", Loss.Hinge, (fun label j -> if j = label then 1.0 else -1.0), [ 0.0; 0.5; 2.0; -0.3 ]
+                "Logistic", Loss.Logistic, (fun label j -> if j = label then 1.0 else -1.0), [ 0.0; 0.5; 2.0; -0.3 ]
+                "MulticlassHinge", Loss.MulticlassHinge, (fun label j -> if j = label then 1.0 else 0.0), [ 0.5; -1.0; 2.0 ] ]
+        let! n = Gen.choose (2, 6)
+        let! x = rows n 3
+        let! classes = labels n
+        let good = Array.init n (fun i -> Array.init 2 (fun j -> valid classes.[i] j))
+        let bad = Array.map Array.copy good
+        let! r = Gen.choose (0, n - 1)
+        let! c = Gen.choose (0, 1)
+        let! v = Gen.elements badValues
+        bad.[r].[c] <- v
+        let t = Trainer(loss, Optimizer.Sgd 0.1, Epochs = 1, BatchSize = 1)
+        let ys = Targets.FromRows bad
+        let! name, paramName, f =
+            Gen.elements [
+                "Fit", "y", (fun () -> t.Fit(net, Features.FromRows x, ys) |> ignore)
+                "Fit(validationY)", "validationY", (fun () -> t.Fit(net, Features.FromRows x, Targets.FromRows good, Features.FromRows x, ys) |> ignore)
+                "Evaluate", "y", (fun () -> net.Evaluate(Features.FromRows x, ys, loss) |> ignore)
+                "ComputeLoss", "y", (fun () -> net.ComputeLoss(loss, Features.FromRows x, ys) |> ignore)
+                "ComputeGradients", "y", (fun () -> net.ComputeGradients(loss, Features.FromRows x, ys) |> ignore) ]
+        return call (sprintf "%s with %s target %g at row %d, column %d" name lossName v r c) ArgumentError
+                    (sprintf "%s has an invalid target %g at row %d, column %d" paramName v r c) f
+    }
+
 let private badHyperParameters : Gen<BadCall> =
     Gen.oneof [
         badRate |> Gen.map (fun v -> call (sprintf "Optimizer.Sgd(%g)" v) ArgumentError "learningRate" (fun () -> Optimizer.Sgd v |> ignore))
         badRate |> Gen.map (fun v -> call (sprintf "Optimizer.Adam(%g)" v) ArgumentError "learningRate" (fun () -> Optimizer.Adam v |> ignore))
         badUnit |> Gen.map (fun v -> call (sprintf "Optimizer.Momentum(0.1, %g)" v) ArgumentError "momentum" (fun () -> Optimizer.Momentum(0.1, v) |> ignore))
         badUnit |> Gen.map (fun v -> call (sprintf "Optimizer.Nesterov(0.1, %g)" v) ArgumentError "momentum" (fun () -> Optimizer.Nesterov(0.1, v) |> ignore))
-        badRate |> Gen.map (fun v -> call (sprintf "Optimizer.AdaGrad(0.1, %g)" v) ArgumentError "" (fun () -> Optimizer.AdaGrad(0.1, v) |> ignore))
+        badRate |> Gen.map (fun v -> call (sprintf "Optimizer.AdaGrad(0.1, %g)" v) ArgumentError "epsilon must be a finite number > 0" (fun () -> Optimizer.AdaGrad(0.1, v) |> ignore))
         badUnit |> Gen.map (fun v -> call (sprintf "Optimizer.RmsProp(0.1, %g)" v) ArgumentError "decay" (fun () -> Optimizer.RmsProp(0.1, v) |> ignore))
         badUnit |> Gen.map (fun v -> call (sprintf "Optimizer.Adam(beta1 = %g)" v) ArgumentError "beta1" (fun () -> Optimizer.Adam(1e-3, v) |> ignore))
+        badRate |> Gen.map (fun v -> call (sprintf "Optimizer.RmsProp(0.1, 0.9, %g)" v) ArgumentError "epsilon must be a finite number > 0" (fun () -> Optimizer.RmsProp(0.1, 0.9, v) |> ignore))
+        badRate |> Gen.map (fun v -> call (sprintf "Optimizer.Adam(epsilon = %g)" v) ArgumentError "epsilon must be a finite number > 0" (fun () -> Optimizer.Adam(1e-3, 0.9, 0.999, v) |> ignore))
         badUnit |> Gen.map (fun v -> call (sprintf "Optimizer.Adam(beta2 = %g)" v) ArgumentError "beta2" (fun () -> Optimizer.Adam(1e-3, 0.9, v) |> ignore))
         badCount |> Gen.map (fun v -> call (sprintf "Trainer BatchSize = %d" v) ArgumentError "BatchSize" (fun () -> Trainer(Loss.CrossEntropy, Optimizer.Adam(), BatchSize = v) |> ignore))
         badCount |> Gen.map (fun v -> call (sprintf "Trainer Epochs = %d" v) ArgumentError "Epochs" (fun () -> Trainer(Loss.CrossEntropy, Optimizer.Adam(), Epochs = v) |> ignore))
@@ -184,7 +219,7 @@ let private goodBytes = File.ReadAllBytes goodPath
 let private corruptedFiles : Gen<BadCall> =
     let bytes = Encoding.UTF8.GetBytes netJson
     gen {
-        let! kind = Gen.elements [ "truncate"; "flip"; "version"; "delete"; "garbage"; "empty" ]
+        let! kind = Gen.elements [ "truncate"; "flip"; "version"; "delete"; "garbage"; "empty"; "bom" ]
         let! pos = Gen.choose (0, bytes.Length - 1)
         let! len = Gen.choose (1, 40)
         let! b = Gen.choose (0, 255)
@@ -196,10 +231,13 @@ let private corruptedFiles : Gen<BadCall> =
             | "version" -> Encoding.UTF8.GetBytes(netJson.Replace("\"version\":1", sprintf "\"version\":%d" v))
             | "delete" -> Array.append bytes.[.. pos - 1] bytes.[min bytes.Length (pos + len) ..]
             | "garbage" -> Array.append (Array.init len (fun i -> byte ((b + 37 * i) % 256))) bytes
+            // A UTF-8 byte order mark before a truncated model: still invalid (a BOM before a
+            // whole model loads: SerializationTests).
+            | "bom" -> Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] bytes.[.. pos - 1]
             | _ -> [||]
         // A truncated, emptied or newer-version file is never valid; a flipped byte, a deleted span
         // or a prefix (which may be whitespace) can leave a valid model by chance.
-        let expected = if kind = "version" || kind = "truncate" || kind = "empty" then InvalidData else InvalidDataOrValid
+        let expected = if kind = "version" || kind = "truncate" || kind = "empty" || kind = "bom" then InvalidData else InvalidDataOrValid
         let mentions = if kind = "version" then "newer" else ""
         let! viaFile = Gen.elements [ true; false ]
         return
@@ -220,11 +258,13 @@ let private badPaths : Gen<BadCall> =
         call "Save to an empty path" ArgumentError "path" (fun () -> net.Save "")
         call "Save to null" ArgumentError "path" (fun () -> net.Save null)
         call "Load of a whitespace path" ArgumentError "path" (fun () -> Network.Load "  " |> ignore)
+        call "Load of a directory" ArgumentError "directory" (fun () -> Network.Load dir |> ignore)
+        call "Save to a directory" ArgumentError "directory" (fun () -> net.Save dir)
         call "FromJson(null)" ArgumentError "json" (fun () -> Network.FromJson null |> ignore) ]
 
 /// Every kind of bad call, weighted so each entry point gets many cases.
 let badCall : Gen<BadCall> =
-    Gen.frequency [ 3, wrongWidth; 3, nonFinite; 2, emptyOrRagged; 3, badLabels; 4, badHyperParameters; 3, corruptedFiles; 1, badPaths ]
+    Gen.frequency [ 3, wrongWidth; 3, nonFinite; 2, emptyOrRagged; 3, badLabels; 2, badTargets; 4, badHyperParameters; 3, corruptedFiles; 1, badPaths ]
 
 /// Runs one bad call and checks what it raised and that nothing changed.
 let check (c: BadCall) : unit =

@@ -192,3 +192,51 @@ let ``S31 Initializer.CreateWeights equals the core's seeded draw`` () =
         let f: Hybrid.Initializer = make seed
         sameBits f.Name (Init.matrix core seed fi fo) (Mat.ofArray2 (f.CreateWeights(fi, fo)))
         if f.Variance(fi, fo) <> Init.variance core fi fo then failwith "variance differs")
+
+[<Fact>]
+let ``Optimiser state carries over between batches and epochs: the trainer equals Update.step folded over its batch sequence`` () =
+    let case = gen {
+        let! net, inputs, _ = networkCase true
+        let! n = Gen.choose (3, 8)
+        let! X = matrix 2.0 n inputs
+        let! Y = matrix 1.0 n (Network.outputSize net)
+        // At least 2 batches per epoch.
+        let! batchSize = Gen.choose (1, n - 1)
+        let! epochs = Gen.choose (2, 3)
+        let! rule = UpdateRuleProperties.rule
+        let! eta = floatIn 1e-3 0.1
+        let! schedule = Gen.elements [ ConstantRate; StepDecay(1, 0.5); StepDecay(2, 0.7); ExponentialDecay 0.8 ]
+        let! seed = Gen.choose (0, 1000)
+        let! l2 = Gen.elements [ 0.0; 1e-2 ]
+        return net, inputs, X, Y, batchSize, epochs, rule, eta, schedule, seed, l2 }
+    Runner.forAllAssert case (fun (net, inputs, X, Y, batchSize, epochs, rule, eta, schedule, seed, l2) ->
+        let facadeSchedule =
+            match schedule with
+            | ConstantRate -> Hybrid.LearningRateSchedule.Constant
+            | StepDecay(k, g) -> Hybrid.LearningRateSchedule.Step(k, g)
+            | ExponentialDecay g -> Hybrid.LearningRateSchedule.Exponential g
+        let trainer = Hybrid.Trainer(Hybrid.Loss.MeanSquaredError, facadeOptimizer rule eta, Epochs = epochs, BatchSize = batchSize,
+                                     Seed = seed, WeightDecay = l2, Schedule = facadeSchedule)
+        let result = trainer.Fit(facadeOf inputs net, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y)
+        // The core fold: one optimiser state from the first batch of the first epoch to the last
+        // batch of the last epoch, never reset.
+        let dropout = net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
+        let mutable state = Update.init (Network.parameters net)
+        let mutable current = net
+        let mutable finite = true
+        for e in 0 .. epochs - 1 do
+            let rate = Schedule.rate schedule eta e
+            let batches = Optimizer.minibatches (Init.derive seed e) X.RowCount batchSize
+            if batches.Length < 2 then failwithf "only %d batches in epoch %d" batches.Length e
+            batches |> Array.iteri (fun b idx ->
+                let dropoutSeed = if dropout then Some(Init.derive (Init.derive seed e) b) else None
+                let J, grads = Network.lossAndGradientWith l2 dropoutSeed MeanSquaredError current (Mat.selectRows idx X) (Mat.selectRows idx Y)
+                let state', ps = Update.step rule rate state (Network.parameters current) grads
+                if not (Double.IsFinite J) || not (List.forall Mat.isFinite grads) || not (List.forall Mat.isFinite ps) then finite <- false
+                state <- state'
+                current <- Network.withParameters current ps)
+        // A generated case that overflows ends in a NaN stop, which other tests cover.
+        if finite && result.StopReason = Hybrid.StopReason.Completed then
+            let actual = result.Network.GetParameters()
+            Network.parameters current
+            |> List.iteri (fun i (p: Matrix<float>) -> sameBits (sprintf "%A %A parameter %d" rule schedule i) p (Mat.ofArray2 actual.[i].Values)))

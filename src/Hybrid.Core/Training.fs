@@ -25,7 +25,8 @@ type TrainingConfig =
       Patience: int
       /// An epoch improves on the best only if its monitored loss is below best − MinDelta.
       MinDelta: float
-      /// Return the weights of the best epoch (lowest monitored loss) instead of the last ones.
+      /// Return the weights of the best epoch (the last epoch that counted as an improvement:
+      /// monitored loss &lt; best − MinDelta) instead of the last ones.
       RestoreBest: bool }
 
 /// What one epoch produced. Epochs are numbered from 1.
@@ -66,7 +67,8 @@ type TrainingOutcome =
       Stop: StopReason
       /// A readable account of how training ended.
       Message: string
-      /// The 1-based epoch with the lowest monitored loss (0 if no epoch completed).
+      /// The 1-based last epoch that counted as an improvement (monitored loss &lt; best − MinDelta;
+      /// 0 if no epoch completed).
       BestEpoch: int
       /// Whether Network holds the best epoch's weights rather than the last ones.
       Restored: bool }
@@ -146,6 +148,34 @@ module Training =
             Shape.fail "loss" "the multiclass hinge loss needs at least 2 output units."
         | _ -> ()
 
+    /// Whether the target values suit the loss, checked on the caller's whole matrix (before any
+    /// split or shuffle), so an error names the caller's parameter, row and column: binary and
+    /// categorical cross-entropy need every target in [0, 1]; hinge and logistic need −1 or 1;
+    /// the multiclass hinge needs one-hot rows (entries 0 or 1, exactly one 1). Other losses take
+    /// any finite target. Checked by: TargetTests (tests/Hybrid.Tests)
+    /// "Invalid_target_values_are_rejected_up_front_naming_the_callers_parameter_row_and_column",
+    /// "Evaluate_ComputeLoss_and_ComputeGradients_reject_invalid_target_values"; BadInputProperties.
+    let checkTargets (paramName: string) (loss: Loss) (Y: Matrix<float>) : unit =
+        let bad i j (rule: string) =
+            Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName Y.[i, j] i j rule)
+        for i in 0 .. Y.RowCount - 1 do
+            let mutable ones = 0
+            for j in 0 .. Y.ColumnCount - 1 do
+                let v = Y.[i, j]
+                match loss with
+                | BinaryCrossEntropy | CategoricalCrossEntropy ->
+                    if not (v >= 0.0 && v <= 1.0) then bad i j "cross-entropy targets must lie in [0, 1]."
+                | Hinge | Logistic ->
+                    if v <> 1.0 && v <> -1.0 then bad i j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
+                | MulticlassHinge ->
+                    if v <> 0.0 && v <> 1.0 then bad i j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
+                    if v = 1.0 then
+                        ones <- ones + 1
+                        if ones > 1 then bad i j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
+                | _ -> ()
+            if loss = MulticlassHinge && ones = 0 then
+                Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i)
+
     let private allFinite (ms: Matrix<float> list) = ms |> List.forall Mat.isFinite
 
     let private hasDropout (net: Network) =
@@ -168,8 +198,11 @@ module Training =
     /// epoch completed.
     /// `shouldStop` is polled before each batch; true ends training with Cancelled.
     /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
-    /// for every optimiser", "L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
-    /// restore-best, NaN stop, cancellation, determinism).
+    /// for every optimiser", "Optimiser state carries over between batches and epochs: the trainer
+    /// equals Update.step folded over its batch sequence", "L2 acts as weight decay: an SGD step
+    /// gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
+    /// restore-best, NaN stop, the epoch-end rollback, restore-best after a NaN stop,
+    /// cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         validate config

@@ -47,9 +47,12 @@ public readonly struct Features
 
 /// <summary>
 /// Targets, one per example: converts implicitly from <c>int[]</c> (class indices 0..k−1, one-hot
-/// encoded to the network's k outputs; with one output, 0/1 labels become 0/1 targets, or −1/1
-/// for the hinge and logistic losses) and from target rows as <c>double[][]</c>, <c>double[,]</c>
-/// or MathNet <c>Matrix&lt;double&gt;</c> (one column per output).
+/// encoded to the network's k outputs; with one output, 0/1 labels become 0/1 targets) and from
+/// target rows as <c>double[][]</c>, <c>double[,]</c> or MathNet <c>Matrix&lt;double&gt;</c> (one
+/// column per output). For the hinge and logistic losses labels are encoded as signs instead:
+/// with k ≥ 2 outputs one-vs-rest (+1 at the label, −1 elsewhere), with one output label 1 → +1
+/// and label 0 → −1. Target values are checked against the loss before any work: cross-entropy
+/// targets in [0, 1], hinge and logistic targets −1 or 1, multiclass hinge targets one-hot rows.
 /// </summary>
 public readonly struct Targets
 {
@@ -113,6 +116,13 @@ public readonly struct Targets
             for (int i = 0; i < labels.Length; i++)
                 if (labels[i] < 0 || labels[i] >= outputs)
                     throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but the network has {outputs} outputs, so labels must lie in 0..{outputs - 1}.");
+            if (loss.IsHinge || loss.IsLogistic)
+            {
+                // One-vs-rest signs: +1 at the label, −1 elsewhere.
+                var signs = Matrix<double>.Build.Dense(labels.Length, outputs, -1.0);
+                for (int i = 0; i < labels.Length; i++) signs[i, labels[i]] = 1.0;
+                return signs;
+            }
             return Data.oneHot(outputs, labels);
         }
         var m = DataConvert.ToMatrix(_source, paramName);

@@ -110,6 +110,7 @@ internal static class ModelFormat
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
         var bytes = Write(net);
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new ArgumentException($"'{path}' is a directory: path must name a file.", nameof(path));
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The directory '{directory}' does not exist.");
         // A short temporary name (never longer than the file system's name limit), in the same
@@ -137,6 +138,7 @@ internal static class ModelFormat
     internal static CoreNetwork Load(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
+        if (Directory.Exists(path)) throw new ArgumentException($"'{path}' is a directory: path must name a model file.", nameof(path));
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (DirectoryNotFoundException e) { throw new FileNotFoundException($"The model file '{path}' does not exist.", path, e); }
@@ -148,8 +150,11 @@ internal static class ModelFormat
 
     internal static CoreNetwork Read(byte[] bytes)
     {
+        // A leading UTF-8 byte order mark (EF BB BF), as some editors write, is skipped.
+        var text = new ReadOnlyMemory<byte>(bytes);
+        if (text.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) text = text[3..];
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 }); }
+        try { doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 }); }
         catch (JsonException e) { throw new InvalidDataException($"the text is not valid JSON (truncated or corrupted?): {e.Message}", e); }
         using (doc)
         {

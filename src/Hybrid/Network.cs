@@ -100,11 +100,33 @@ public sealed class Network
         return NetworkModule.forward(Model, m).Row(0).ToArray();
     }
 
-    /// <summary>The predicted class of each row: the argmax of the outputs, or, for a single output, 1 if it is ≥ 0.5 and 0 otherwise.</summary>
+    /// <summary>
+    /// The predicted class of each row: the argmax of the outputs, or, for a single output, 1 if it
+    /// is ≥ 0.5 and 0 otherwise. The 0.5 threshold suits 0/1 targets (a sigmoid output); for the
+    /// hinge and logistic losses, whose targets are −1/1, <see cref="Evaluate(Features, Targets, Loss)"/>
+    /// uses the threshold 0 instead: use <see cref="PredictClasses(Features, Loss)"/> to get the
+    /// classes Evaluate counts.
+    /// </summary>
     /// <param name="x">Input rows.</param>
     /// <returns>One class index per row.</returns>
     /// <exception cref="ArgumentException">Bad input as for Predict.</exception>
     public int[] PredictClasses(Features x) => Training.classesOf(Hybrid.Core.Loss.MeanSquaredError, NetworkModule.forward(Model, Input(x)));
+
+    /// <summary>
+    /// The predicted class of each row by the rule <see cref="Evaluate(Features, Targets, Loss)"/>
+    /// uses with this loss: the argmax of the outputs; for a single output, 1 if it is ≥ 0 for the
+    /// hinge and logistic losses (targets −1/1) and ≥ 0.5 for every other loss, else 0.
+    /// </summary>
+    /// <param name="x">Input rows.</param>
+    /// <param name="loss">The loss whose class rule to apply.</param>
+    /// <returns>One class index per row.</returns>
+    /// <exception cref="ArgumentNullException">loss is null.</exception>
+    /// <exception cref="ArgumentException">Bad input as for Predict.</exception>
+    public int[] PredictClasses(Features x, Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return Training.classesOf(loss.Core, NetworkModule.forward(Model, Input(x)));
+    }
 
     // ------------------------------------------------------------------ evaluation and gradients
 
@@ -114,6 +136,7 @@ public sealed class Network
         var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
+        Training.checkTargets(nameof(y), loss.Core, Y);
         Training.checkLossFits(loss.Core, Model);
         return (X, Y);
     }
@@ -130,7 +153,7 @@ public sealed class Network
     /// <param name="y">Class labels or target rows.</param>
     /// <param name="loss">The loss to report.</param>
     /// <returns>The evaluation.</returns>
-    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values, labels out of range, or a loss that does not fit the output.</exception>
+    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values, labels out of range, target values the loss does not take (named by y, row and column: cross-entropy targets in [0, 1], hinge and logistic −1 or 1, multiclass hinge one-hot rows), or a loss that does not fit the output.</exception>
     public Evaluation Evaluate(Features x, Targets y, Loss loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
@@ -228,7 +251,7 @@ public sealed class Network
     /// <returns>The JSON text.</returns>
     public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Model));
 
-    /// <summary>Reads a network from the JSON format of docs/model-format.md.</summary>
+    /// <summary>Reads a network from the JSON format of docs/model-format.md (a leading byte order mark U+FEFF is accepted).</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The network.</returns>
     /// <exception cref="ArgumentNullException">json is null.</exception>
@@ -245,15 +268,19 @@ public sealed class Network
     /// any) intact. Saving the same network twice writes the same bytes.
     /// </summary>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="ArgumentException">path is null, empty or whitespace.</exception>
-    /// <exception cref="IOException">The directory does not exist or the file cannot be written.</exception>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace, or names an existing directory.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be written (an I/O error).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write the file or its directory.</exception>
     public void Save(string path) => ModelFormat.Save(Model, path);
 
-    /// <summary>Loads a network saved by <see cref="Save"/>.</summary>
+    /// <summary>Loads a network saved by <see cref="Save"/>. A leading UTF-8 byte order mark is accepted.</summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The network: its predictions are bit-identical to the saved one's.</returns>
-    /// <exception cref="ArgumentException">path is null, empty or whitespace.</exception>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace, or names a directory.</exception>
+    /// <exception cref="FileNotFoundException">The file (or its directory) does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read (an I/O error).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid model: truncated, corrupted, inconsistent, or of a newer version.</exception>
     public static Network Load(string path) => new(ModelFormat.Load(path));
 
@@ -373,7 +400,7 @@ public sealed class Evaluation
     /// <summary>The loss J (a batch mean for every loss but SumOfSquares).</summary>
     public double Loss { get; }
 
-    /// <summary>The fraction of examples whose predicted class (argmax, or the 0.5 threshold for one output) is the actual one (S32).</summary>
+    /// <summary>The fraction of examples whose predicted class (argmax; for one output the threshold 0 with the hinge and logistic losses, 0.5 otherwise: <see cref="Network.PredictClasses(Features, Loss)"/>) is the actual one (S32).</summary>
     public double Accuracy { get; }
 
     /// <summary>The number of examples.</summary>

@@ -100,9 +100,10 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Restore-best rule: when true, the result holds the weights of the epoch with the lowest
-    /// monitored loss, however training ended (all epochs, early stop, or NaN stop); when false
-    /// (default), the last good weights.
+    /// Restore-best rule: when true, the result holds the weights of the last epoch that counted as
+    /// an improvement (monitored loss &lt; best − <see cref="MinDelta"/>; the first epoch always
+    /// counts), however training ended (all epochs, early stop, or NaN stop); when false (default),
+    /// the last good weights.
     /// </summary>
     public bool RestoreBestWeights { get; init; }
 
@@ -113,7 +114,7 @@ public sealed class Trainer
     /// <param name="progress">Receives an <see cref="EpochReport"/> after each epoch, on the training thread (optional).</param>
     /// <param name="cancellationToken">Polled before each minibatch.</param>
     /// <returns>The trained network, the history and how training ended.</returns>
-    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values (named by row and column), labels out of range, a loss that does not fit the output, or a validation split that leaves a part empty.</exception>
+    /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values (named by row and column), labels out of range, target values the loss does not take (named by parameter, row and column, checked before the split and the shuffles: cross-entropy targets in [0, 1], hinge and logistic −1 or 1, multiclass hinge one-hot), a loss that does not fit the output, or a validation split that leaves a part empty.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested; the network passed in is unchanged.</exception>
     public TrainingResult Fit(Network network, Features x, Targets y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -155,6 +156,7 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"{xName} has {X.RowCount} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
+        Training.checkTargets(yName, Loss.Core, Y);
         return (X, Y);
     }
 
@@ -261,7 +263,7 @@ public sealed class TrainingResult
     /// <summary>A readable account of how training ended (for a NaN stop: where, and what to try).</summary>
     public string Message { get; }
 
-    /// <summary>The 1-based epoch with the lowest monitored loss (0 if no epoch completed).</summary>
+    /// <summary>The 1-based last epoch that counted as an improvement (monitored loss &lt; best − MinDelta; 0 if no epoch completed).</summary>
     public int BestEpoch { get; }
 
     /// <summary>Whether <see cref="Network"/> holds the best epoch's weights (<see cref="Trainer.RestoreBestWeights"/>).</summary>

@@ -102,6 +102,34 @@ public sealed class SerializationTests : IDisposable
     }
 
     [Fact]
+    public void Load_or_Save_of_a_directory_path_is_ArgumentException_naming_path()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Network.Load(_dir));
+        Assert.Equal("path", e.ParamName);
+        Assert.Contains("directory", e.Message);
+        Assert.Equal("path", Assert.Throws<ArgumentException>(() => Network.Load(_dir + Path.DirectorySeparatorChar)).ParamName);
+        var sub = Directory.CreateDirectory(Path.Combine(_dir, "sub")).FullName;
+        Assert.Equal("path", Assert.Throws<ArgumentException>(() => NetworkTests.Small().Save(sub)).ParamName);
+        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFileSystemEntries(sub));
+    }
+
+    [Fact]
+    public void A_model_file_with_a_UTF8_byte_order_mark_loads()
+    {
+        var net = EveryKindOfLayer();
+        var json = net.ToJson();
+        var path = Path.Combine(_dir, "bom.json");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(json)]);
+        Assert.Equal(json, Network.Load(path).ToJson());
+        Assert.Equal(net.Predict(Inputs), Network.Load(path).Predict(Inputs));
+        Assert.Equal(json, Network.FromJson("\uFEFF" + json).ToJson());
+        // Only one leading BOM: a second one, or one after the start, is still corrupted text.
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(json)]);
+        Assert.Throws<InvalidDataException>(() => Network.Load(path));
+    }
+
+    [Fact]
     public void A_crash_before_the_replace_leaves_the_old_file_intact()
     {
         var path = Path.Combine(_dir, "model.json");

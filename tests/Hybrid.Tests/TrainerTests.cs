@@ -58,6 +58,43 @@ public class TrainerTests
         Assert.Throws<ArgumentException>(() => LearningRateSchedule.Constant.RateAt(0.1, -1));
     }
 
+    public static TheoryData<string, string, string> BadOptimizerArguments => new()
+    {
+        { "sgd lr", "learningRate", "-0.5" },
+        { "momentum", "momentum", "1" },
+        { "nesterov", "momentum", "-0.1" },
+        { "adagrad epsilon", "epsilon", "0" },
+        { "adagrad lr", "learningRate", "NaN" },
+        { "rmsprop decay", "decay", "1.5" },
+        { "rmsprop epsilon", "epsilon", "-1" },
+        { "adam beta1", "beta1", "1" },
+        { "adam beta2", "beta2", "-0.2" },
+        { "adam epsilon", "epsilon", "Infinity" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptimizerArguments))]
+    public void Optimizer_factories_name_the_bad_argument_and_its_value(string call, string parameter, string value)
+    {
+        Action make = call switch
+        {
+            "sgd lr" => () => Optimizer.Sgd(-0.5),
+            "momentum" => () => Optimizer.Momentum(0.1, 1),
+            "nesterov" => () => Optimizer.Nesterov(0.1, -0.1),
+            "adagrad epsilon" => () => Optimizer.AdaGrad(0.1, 0),
+            "adagrad lr" => () => Optimizer.AdaGrad(double.NaN),
+            "rmsprop decay" => () => Optimizer.RmsProp(0.1, decay: 1.5),
+            "rmsprop epsilon" => () => Optimizer.RmsProp(0.1, epsilon: -1),
+            "adam beta1" => () => Optimizer.Adam(beta1: 1),
+            "adam beta2" => () => Optimizer.Adam(beta2: -0.2),
+            _ => () => Optimizer.Adam(epsilon: double.PositiveInfinity),
+        };
+        var e = Assert.Throws<ArgumentException>(make);
+        Assert.Equal(parameter, e.ParamName);
+        Assert.Contains($"{parameter} must", e.Message);
+        Assert.Contains($"but is {value}", e.Message);
+    }
+
     [Fact]
     public void Fit_rejects_bad_data_before_doing_anything()
     {
@@ -176,6 +213,53 @@ public class TrainerTests
         Assert.All(Flatten(result.Network), v => Assert.True(double.IsFinite(v)));
         Assert.All(result.History, h => Assert.True(double.IsFinite(h.TrainingLoss)));
         Assert.All(result.Network.Predict(x), p => Assert.True(double.IsFinite(p[0])));
+    }
+
+    // Two identical rows x = 1, y = 0, batch size 1 (two steps per epoch) and an identity unit
+    // p = w + b: each SGD step on J = p²/2 multiplies p by 1 − 2η = −10^k. With p0 = 0.2 every
+    // batch loss, gradient and parameter stays finite, but after the last step of epoch `bad` p is
+    // about 2·10^(2·k·bad − 1) > 1.3·10^154, so the whole-set loss p²/2 overflows to +∞ at that
+    // epoch's end (and no earlier: the batch losses are taken before each step).
+    private static readonly double[][] TwoRows = [[1.0], [1.0]];
+    private static readonly double[][] Zeros = [[0.0], [0.0]];
+
+    private static TrainingResult Overflow(double growth, int epochs, bool restore = false) =>
+        new Trainer(Loss.MeanSquaredError, Optimizer.Sgd((1 + growth) / 2)) { Epochs = epochs, BatchSize = 1, RestoreBestWeights = restore }
+            .Fit(Network.Create(1).Dense(1, Activation.Identity).Build(Initializer.Constant(0.1)), TwoRows, Zeros);
+
+    [Fact]
+    public void A_whole_set_loss_that_overflows_at_epoch_end_rolls_back_to_the_start_of_that_epoch()
+    {
+        // 1 − 2η = −1e40: p ≈ 2e39, 2e79 (epoch 1), 2e119, 2e159 (epoch 2): the epoch-2 loss is +∞.
+        var result = Overflow(1e40, epochs: 10);
+        var afterEpoch1 = Overflow(1e40, epochs: 1);
+        Assert.Equal(StopReason.Completed, afterEpoch1.StopReason);
+        Assert.Equal(StopReason.NonFiniteLoss, result.StopReason);
+        Assert.Contains("after epoch 2", result.Message);
+        Assert.Equal(1, result.EpochsCompleted);
+        Assert.False(result.RestoredBestWeights);
+        // The network at the start of epoch 2, not the one before its last step.
+        Assert.Equal(Flatten(afterEpoch1.Network), Flatten(result.Network));
+        Assert.All(Flatten(result.Network), v => Assert.True(Math.Abs(v) > 1e78 && double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Restore_best_after_a_NaN_stop_returns_the_best_epochs_weights()
+    {
+        // 1 − 2η = −1e27: the loss grows every epoch (epoch 1 is the best) and overflows at the
+        // end of epoch 3; without restore the result would be the network after epoch 2.
+        var result = Overflow(1e27, epochs: 10, restore: true);
+        var withoutRestore = Overflow(1e27, epochs: 10);
+        var afterEpoch1 = Overflow(1e27, epochs: 1);
+        var afterEpoch2 = Overflow(1e27, epochs: 2);
+        Assert.Equal(StopReason.NonFiniteLoss, result.StopReason);
+        Assert.Equal(2, result.EpochsCompleted);
+        Assert.Equal(1, result.BestEpoch);
+        Assert.True(result.RestoredBestWeights);
+        Assert.Contains("best epoch 1", result.Message);
+        Assert.Equal(Flatten(afterEpoch1.Network), Flatten(result.Network));
+        Assert.Equal(Flatten(afterEpoch2.Network), Flatten(withoutRestore.Network));
+        Assert.NotEqual(Flatten(afterEpoch1.Network), Flatten(afterEpoch2.Network));
     }
 
     // Validation labels are the training labels flipped: the better the network fits the training
