@@ -15,15 +15,21 @@ module internal Gemm =
 
     /// Columns j0 .. j1−1 of C = A·B into c (column-major, n×m), where A is n×k column-major in a
     /// and B's entry (p, j) is b.[j·bc + p·br] (B column-major: bc = k, br = 1; Bᵀ of a
-    /// column-major m×k matrix: bc = 1, br = m). A register tile of 2 SIMD vectors of rows × 4
-    /// columns accumulates over p; the remaining rows and columns are done one by one.
+    /// column-major m×k matrix: bc = 1, br = m). Rows go in blocks of h = 2 SIMD vectors: each
+    /// block of A is first packed into a contiguous h×k panel (so the p loop reads memory in
+    /// order instead of striding n doubles per p), then a register tile of h rows × 4 columns
+    /// accumulates over p. The remaining columns and rows are done one by one.
     let private columns (n: int) (k: int) (a: float[]) (b: float[]) (bc: int) (br: int) (c: float[]) (j0: int) (j1: int) : unit =
         let w = V.Count
-        let rowsV = n - n % (2 * w)
-        let mutable j = j0
-        while j + 4 <= j1 do
-            let mutable i = 0
-            while i < rowsV do
+        let h = 2 * w
+        let rowsV = n - n % h
+        let panel = Array.zeroCreate<float> (h * k)
+        let mutable i = 0
+        while i < rowsV do
+            for p in 0 .. k - 1 do
+                System.Array.Copy(a, p * n + i, panel, p * h, h)
+            let mutable j = j0
+            while j + 4 <= j1 do
                 let mutable c00 = V.Zero
                 let mutable c01 = V.Zero
                 let mutable c10 = V.Zero
@@ -33,8 +39,8 @@ module internal Gemm =
                 let mutable c30 = V.Zero
                 let mutable c31 = V.Zero
                 for p in 0 .. k - 1 do
-                    let a0 = V(a, p * n + i)
-                    let a1 = V(a, p * n + i + w)
+                    let a0 = V(panel, p * h)
+                    let a1 = V(panel, p * h + w)
                     let q = j * bc + p * br
                     let v0 = V(b.[q])
                     let v1 = V(b.[q + bc])
@@ -56,19 +62,23 @@ module internal Gemm =
                 c21.CopyTo(c, (j + 2) * n + i + w)
                 c30.CopyTo(c, (j + 3) * n + i)
                 c31.CopyTo(c, (j + 3) * n + i + w)
-                i <- i + 2 * w
-            for i in rowsV .. n - 1 do
-                for jj in j .. j + 3 do
-                    let mutable s = 0.0
-                    for p in 0 .. k - 1 do
-                        s <- s + a.[p * n + i] * b.[jj * bc + p * br]
-                    c.[jj * n + i] <- s
-            j <- j + 4
-        for jj in j .. j1 - 1 do
-            for p in 0 .. k - 1 do
-                let bp = b.[jj * bc + p * br]
-                for i in 0 .. n - 1 do
-                    c.[jj * n + i] <- c.[jj * n + i] + a.[p * n + i] * bp
+                j <- j + 4
+            for jj in j .. j1 - 1 do
+                let mutable c0 = V.Zero
+                let mutable c1 = V.Zero
+                for p in 0 .. k - 1 do
+                    let v = V(b.[jj * bc + p * br])
+                    c0 <- c0 + V(panel, p * h) * v
+                    c1 <- c1 + V(panel, p * h + w) * v
+                c0.CopyTo(c, jj * n + i)
+                c1.CopyTo(c, jj * n + i + w)
+            i <- i + h
+        for i in rowsV .. n - 1 do
+            for jj in j0 .. j1 - 1 do
+                let mutable s = 0.0
+                for p in 0 .. k - 1 do
+                    s <- s + a.[p * n + i] * b.[jj * bc + p * br]
+                c.[jj * n + i] <- s
 
     /// C = A·B' as a fresh column-major n×m array, with B' given by (b, bc, br) as in `columns`.
     let multiply (n: int) (k: int) (m: int) (a: float[]) (b: float[]) (bc: int) (br: int) : float[] =
