@@ -124,13 +124,8 @@ module Activation =
     /// Shapes: Z n×k -> n×k. Course: S04, S22. Checked by: ActivationProperties "S04 softmax rows sum
     /// to one and lie in (0, 1)", "S04 softmax is unchanged by adding a constant to a row".
     let softmax (Z: Matrix<float>) : Matrix<float> =
-        let P = Mat.zeros Z.RowCount Z.ColumnCount
-        for i in 0 .. Z.RowCount - 1 do
-            let zi = Z.Row i
-            let m = zi.Maximum()
-            let e = zi.Map(fun z -> Math.Exp(z - m))
-            P.SetRow(i, e / e.Sum())
-        P
+        let E = Mat.map Math.Exp (Mat.subtractFromRows Z (Mat.rowMax Z))
+        Mat.divideRows E (E.RowSums())
 
     /// Whether g acts entry by entry (every case but Softmax).
     let isElementwise (g: Activation) : bool = match g with Softmax -> false | _ -> true
@@ -193,13 +188,8 @@ module Activation =
         match g with
         | Softmax ->
             let P = softmax Z
-            let dZ = Mat.zeros Z.RowCount Z.ColumnCount
-            for i in 0 .. Z.RowCount - 1 do
-                let p = P.Row i
-                let da = dA.Row i
-                let dot = da.DotProduct p
-                dZ.SetRow(i, p.PointwiseMultiply(da - dot))
-            dZ
+            // Row i: p ⊙ (da − (da·p)); the dots da_i·p_i for all rows at once are (dA ⊙ P)·1.
+            Mat.hadamard P (Mat.subtractFromRows dA ((Mat.hadamard dA P).RowSums()))
         | _ -> Mat.hadamard dA (derivative g Z)
 
     /// PReLU's gradient with respect to its learned α (one α shared by the layer):

@@ -213,19 +213,13 @@ module Loss =
     let softmaxCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
         let n = check Z Y
         checkUnit Y
+        let m = Mat.rowMax Z
+        let lse = m + (Mat.map Math.Exp (Mat.subtractFromRows Z m)).RowSums().PointwiseLog()
+        let ysum = Y.RowSums()
+        // Per row first (lse_i·Σ_k y_ik − Σ_k y_ik z_ik), then the mean: no cancellation across rows.
+        let J = (lse.PointwiseMultiply ysum - (Mat.hadamard Y Z).RowSums()).Sum() / n
         let P = Activation.softmax Z
-        let mutable J = 0.0
-        let dZ = Mat.zeros Z.RowCount Z.ColumnCount
-        for i in 0 .. Z.RowCount - 1 do
-            let zi = Z.Row i
-            let m = zi.Maximum()
-            let lse = m + Math.Log(zi.Map(fun z -> Math.Exp(z - m)).Sum())
-            let yi = Y.Row i
-            let ysum = yi.Sum()
-            for k in 0 .. Z.ColumnCount - 1 do
-                if yi.[k] <> 0.0 then J <- J + yi.[k] * (lse - zi.[k])
-                dZ.[i, k] <- (P.[i, k] * ysum - yi.[k]) / n
-        J / n, dZ
+        J, (P.MapIndexed(fun i _ p -> p * ysum.[i]) - Y) / n
 
     /// A readable name.
     let name (loss: Loss) : string = sprintf "%A" loss

@@ -59,6 +59,16 @@ module Mat =
     let addRow (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         build.Dense(a.RowCount, a.ColumnCount, fun i j -> a.[i, j] + b.[0, j])
 
+    /// The largest entry of each row, as an n-vector (a reduction, like RowSums).
+    let rowMax (m: Matrix<float>) : Vector<float> =
+        Vector<float>.Build.Dense(m.RowCount, fun i -> m.Row(i).Maximum())
+
+    /// A − v·1ᵀ: subtracts v_i from every entry of row i.
+    let subtractFromRows (a: Matrix<float>) (v: Vector<float>) : Matrix<float> = a.MapIndexed(fun i _ x -> x - v.[i])
+
+    /// diag(v)⁻¹·A: divides every entry of row i by v_i.
+    let divideRows (a: Matrix<float>) (v: Vector<float>) : Matrix<float> = a.MapIndexed(fun i _ x -> x / v.[i])
+
     /// The index of the largest entry of each row (first one on ties).
     let argmaxRows (m: Matrix<float>) : int[] =
         Array.init m.RowCount (fun i -> m.Row(i).MaximumIndex())
