@@ -101,6 +101,19 @@ module Neuron =
     /// Course: S33. Checked by: NeuronTests "S33 tick is the sigmoid of the cell-body sum".
     let tick (n: Neuron) (x: float[]) : float = Activation.sigmoid (net n x)
 
+    /// Batch gradient descent (S27) on a neuron: `epochs` times W ← W − η·∂J/∂W, B ← B − η·∂J/∂B
+    /// with (∂J/∂W, ∂J/∂B) = gradient n, recording J = cost n after each step. The shared loop of
+    /// Adaline.fitBatch and SigmoidNeuron.fit; arguments are checked by those callers.
+    /// Course: S02, S03, S27.
+    let internal descend (eta: float) (epochs: int) (init: Neuron) (gradient: Neuron -> Neuron) (cost: Neuron -> float) : Neuron * float[] =
+        let mutable n = init
+        let costs =
+            Array.init epochs (fun _ ->
+                let g = gradient n
+                n <- { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
+                cost n)
+        n, costs
+
 /// The perceptron (S01): ŷ = step(W·x + B), step(z) = 1 if z ≥ 0 else 0, trained online by the
 /// perceptron rule (not by a gradient).
 module Perceptron =
@@ -236,12 +249,7 @@ module Adaline =
         Shape.positive "eta" eta
         Shape.positiveInt "epochs" epochs
         LessonChecks.dataSet "X" X "Y" Y init.W.Length
-        let mutable n = init
-        let costs =
-            Array.init epochs (fun _ ->
-                let g = gradientUnchecked n X Y
-                n <- { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
-                costUnchecked n X Y)
+        let n, costs = Neuron.descend eta epochs init (fun n -> gradientUnchecked n X Y) (fun n -> costUnchecked n X Y)
         { Neuron = n; CostPerEpoch = costs }
 
 /// The sigmoid neuron (S03): ŷ = σ(W·x + B), binary cross-entropy cost, batch gradient descent.
@@ -317,12 +325,7 @@ module SigmoidNeuron =
         Shape.positive "eta" eta
         Shape.positiveInt "epochs" epochs
         checkData init X Y
-        let mutable n = init
-        let losses =
-            Array.init epochs (fun _ ->
-                let g = gradientUnchecked n X Y
-                n <- { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
-                lossUnchecked n X Y)
+        let n, losses = Neuron.descend eta epochs init (fun n -> gradientUnchecked n X Y) (fun n -> lossUnchecked n X Y)
         { Neuron = n; LossPerEpoch = losses }
 
 /// The logic-gate data sets of the course (S01, S03): the four corners of the unit square with
