@@ -8,12 +8,12 @@ open MathNet.Numerics.LinearAlgebra
 /// needs no rescaling; at inference the layer is the identity.
 module Dropout =
 
-    /// The rate must lie in [0, 1).
+    /// The rate must lie in [0, 1). Course: S34.
     let validate (paramName: string) (rate: float) : unit =
         if not (rate >= 0.0 && rate < 1.0) then Shape.fail paramName (sprintf "dropout rate must lie in [0, 1) but is %g." rate)
 
     /// The mask M: M_ij = 1/(1 − rate) with probability 1 − rate, else 0, drawn from a
-    /// generator seeded with `seed` (same seed, same mask). Shapes: rows×cols.
+    /// generator seeded with `seed` (same seed, same mask). Shapes: rows×cols. Course: S34.
     let mask (seed: int) (rate: float) (rows: int) (cols: int) : Matrix<float> =
         validate "rate" rate
         let rng = Random(seed)
@@ -21,12 +21,13 @@ module Dropout =
         let values = Array.init (rows * cols) (fun _ -> if rng.NextDouble() >= rate then keep else 0.0)
         Mat.init rows cols (fun i j -> values.[i * cols + j])
 
-    /// Training forward: A = X ⊙ M. Shapes: X n×d, M n×d -> n×d.
+    /// Training forward: A = X ⊙ M. Shapes: X n×d, M n×d -> n×d. Course: S34.
     let forward (M: Matrix<float>) (X: Matrix<float>) : Matrix<float> =
         Shape.same "mask" M "X" X
         Mat.hadamard X M
 
-    /// Backward: dX = dA ⊙ M (the mask routes the gradient like a multiply gate).
+    /// Backward: dX = dA ⊙ M (the mask routes the gradient like a multiply gate, S10). Course: S34.
+    /// Checked by: NetworkProperties "S34 dropout with a fixed mask seed backpropagates exactly (gradients match central differences)".
     let backward (M: Matrix<float>) (dA: Matrix<float>) : Matrix<float> =
         Shape.same "mask" M "dA" dA
         Mat.hadamard dA M

@@ -95,7 +95,7 @@ module Init =
         Mat.init fanIn fanOut (fun i j -> values.[i * fanOut + j])
 
     /// A seed for part `index` of something seeded with `seed` (SplitMix64 of the pair), so
-    /// each layer of a network gets its own independent, reproducible stream.
+    /// each layer of a network gets its own independent, reproducible stream. Course: S31.
     let derive (seed: int) (index: int) : int =
         let mutable z = (uint64 (uint32 seed) <<< 32) ||| uint64 (uint32 index)
         z <- z + 0x9E3779B97F4A7C15UL

@@ -43,19 +43,19 @@ module Mat =
     let map2 (f: float -> float -> float) (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         build.Dense(a.RowCount, a.ColumnCount, fun i j -> f a.[i, j] b.[i, j])
 
-    /// Hadamard (element-wise) product A ⊙ B.
+    /// Hadamard (element-wise) product A ⊙ B (S16's ⊙ σ′(z), S17's vectorised update).
     let hadamard (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> = a.PointwiseMultiply b
 
     /// Σ_ij A_ij.
     let sum (m: Matrix<float>) : float = m.Enumerate() |> Seq.sum
 
-    /// Column sums as a 1×m row: 1ᵀ·A (the bias gradient of a batch).
+    /// Column sums as a 1×m row: 1ᵀ·A (the bias gradient of a batch, db = 1ᵀ·dZ, S15).
     let sumRows (m: Matrix<float>) : Matrix<float> = build.DenseOfRowVectors [| m.ColumnSums() |]
 
     /// Column means as a 1×m row: (1/n)·1ᵀ·A.
     let meanRows (m: Matrix<float>) : Matrix<float> = sumRows m / float m.RowCount
 
-    /// A + 1·b: adds the 1×m row b to every row of the n×m matrix A (broadcast of a bias).
+    /// A + 1·b: adds the 1×m row b to every row of the n×m matrix A (broadcast of a bias, S14).
     let addRow (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         build.Dense(a.RowCount, a.ColumnCount, fun i j -> a.[i, j] + b.[0, j])
 
@@ -69,7 +69,7 @@ module Mat =
     /// diag(v)⁻¹·A: divides every entry of row i by v_i.
     let divideRows (a: Matrix<float>) (v: Vector<float>) : Matrix<float> = a.MapIndexed(fun i _ x -> x / v.[i])
 
-    /// The index of the largest entry of each row (first one on ties).
+    /// The index of the largest entry of each row (first one on ties): argmax of S32.
     let argmaxRows (m: Matrix<float>) : int[] =
         Array.init m.RowCount (fun i -> m.Row(i).MaximumIndex())
 

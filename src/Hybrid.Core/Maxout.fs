@@ -21,7 +21,7 @@ type MaxoutCache =
 /// Maxout (S04): max(w1·x + b1, w2·x + b2, ...) as its own layer with k linear pieces.
 module Maxout =
 
-    /// A layer from k ≥ 2 weight matrices (all d_in×d_out) and k biases (1×d_out).
+    /// A layer from k ≥ 2 weight matrices (all d_in×d_out) and k biases (1×d_out). Course: S04.
     let create (W: Matrix<float>[]) (B: Matrix<float>[]) : Maxout =
         if isNull W || W.Length < 2 then Shape.fail "W" "maxout needs at least 2 pieces."
         if isNull B || B.Length <> W.Length then Shape.fail "B" (sprintf "maxout needs one bias per piece: %d weights but %d biases." W.Length (if isNull B then 0 else B.Length))
@@ -60,6 +60,6 @@ module Maxout =
         let dX = Array.fold2 (fun (acc: Matrix<float>) (d: Matrix<float>) (w: Matrix<float>) -> acc + Mat.mulNT d w) (Mat.zeros cache.X.RowCount cache.X.ColumnCount) dZ layer.W
         dW, dB, dX
 
-    /// Trainable parameters: k·(d_in·d_out + d_out).
+    /// Trainable parameters: k·(d_in·d_out + d_out). Course: S04, S14.
     let parameterCount (layer: Maxout) : int =
         layer.W.Length * (layer.W.[0].RowCount * layer.W.[0].ColumnCount + layer.W.[0].ColumnCount)

@@ -27,7 +27,7 @@ type Network = { Layers: Layer list }
 /// alike. Gradients come as a list aligned with `parameters`, each of the same shape.
 module Network =
 
-    /// A network from its layers; consecutive widths must agree.
+    /// A network from its layers; consecutive widths must agree (S14's shape table).
     let create (layers: Layer list) : Network =
         if List.isEmpty layers then Shape.fail "layers" "a network needs at least one layer."
         let widths =
@@ -40,11 +40,11 @@ module Network =
             if outA <> inB then Shape.fail "layers" (sprintf "layer widths do not chain: a layer outputs %d columns but the next trainable layer (#%d) takes %d." outA (i + 1) inB))
         { Layers = layers }
 
-    /// Number of input columns d_in.
+    /// Number of input columns d_in (S14).
     let inputSize (net: Network) : int =
         net.Layers |> List.pick (function DenseLayer d -> Some d.W.RowCount | MaxoutLayer m -> Some m.W.[0].RowCount | _ -> None)
 
-    /// Number of output columns.
+    /// Number of output columns (S14).
     let outputSize (net: Network) : int =
         net.Layers |> List.rev |> List.pick (function DenseLayer d -> Some d.W.ColumnCount | MaxoutLayer m -> Some m.W.[0].ColumnCount | _ -> None)
 
@@ -71,6 +71,7 @@ module Network =
 
     /// Forward pass with the caches; `dropoutSeed` = Some s turns dropout on (layer l's mask
     /// seeded with Init.derive s l), None is inference. Shapes: X n×d_in -> A n×d_out.
+    /// Course: S15, S16 (forward pass with caches), S34 (dropout).
     let forwardCache (dropoutSeed: int option) (net: Network) (X: Matrix<float>) : Matrix<float> * LayerCache list =
         checkInput net X
         let A, caches =
@@ -101,14 +102,15 @@ module Network =
             | DropoutLayer _ -> [])
 
     /// Whether each parameter (aligned with `parameters`) is a weight matrix (true) or a bias or
-    /// α (false): L2 applies to weights only.
+    /// α (false): L2 applies to weights only (S23).
     let isWeight (net: Network) : bool list =
         net.Layers |> List.collect (function
             | DenseLayer d -> [ yield true; yield false; match d.Activation with PReLU _ -> yield false | _ -> () ]
             | MaxoutLayer m -> List.replicate m.W.Length true @ List.replicate m.B.Length false
             | DropoutLayer _ -> [])
 
-    /// A name per parameter ("layer 0 W", "layer 0 b", "layer 1 alpha", "layer 2 W[1]", ...).
+    /// A name per parameter ("layer 0 W", "layer 0 b", "layer 1 alpha", "layer 2 W[1]", ...), in
+    /// the order of θ (S17).
     let parameterNames (net: Network) : string list =
         net.Layers |> List.indexed |> List.collect (fun (l, layer) ->
             match layer with
@@ -119,7 +121,7 @@ module Network =
                 [ for j in 0 .. m.W.Length - 1 -> sprintf "layer %d W[%d]" l j ] @ [ for j in 0 .. m.B.Length - 1 -> sprintf "layer %d b[%d]" l j ]
             | DropoutLayer _ -> [])
 
-    /// The same network with new parameters (aligned with `parameters`, same shapes).
+    /// The same network with new parameters (aligned with `parameters`, same shapes). Course: S17, S27.
     let withParameters (net: Network) (ps: Matrix<float> list) : Network =
         let names = parameterNames net
         let old = parameters net
@@ -174,6 +176,7 @@ module Network =
 
     /// Whether the last layer and the loss fuse into a stable from-logits form: sigmoid +
     /// binary cross-entropy, or softmax + categorical cross-entropy (with no dropout after it).
+    /// Course: S21, S22.
     let fuses (loss: Loss) (net: Network) : bool =
         match List.last net.Layers, loss with
         | DenseLayer { Activation = Sigmoid }, BinaryCrossEntropy -> true
@@ -212,6 +215,7 @@ module Network =
         lossAndGradientWith 0.0 None loss net X Y
 
     /// The loss alone on (X, Y) at inference (no dropout), computed as lossAndGradient does.
+    /// Course: S18-S23.
     let loss (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float =
         let A, caches = forwardCache None net X
         Shape.same "prediction" A "Y" Y

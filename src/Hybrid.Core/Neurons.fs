@@ -75,7 +75,7 @@ module Neuron =
         let W = Array.init d (fun _ -> draw ())
         { W = W; B = draw () }
 
-    /// The number of inputs d.
+    /// The number of inputs d (S33: the neuron's dendrites).
     /// Checked by: used by every check that builds data for a neuron (NeuronProperties).
     let inputs (n: Neuron) : int = n.W.Length
 

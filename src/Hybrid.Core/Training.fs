@@ -115,6 +115,7 @@ module Training =
 
     /// A seeded split of the row indices 0..n−1 into (training, validation), the validation part
     /// holding round(fraction·n) rows; both parts are non-empty and keep their shuffled order.
+    /// Course: S28 (data for minibatch SGD), S30 (fit statistics on one set, apply to another).
     /// Checked by: TrainerTests "A_validation_split_reports_validation_loss_and_accuracy",
     /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties.
     let split (seed: int) (fraction: float) (n: int) : int[] * int[] =
@@ -125,7 +126,8 @@ module Training =
         let perm = (Optimizer.minibatches (Init.derive seed -1) n n).[0]
         perm.[k..], perm.[.. k - 1]
 
-    /// Checks a configuration's hyper-parameters (each error names the field). Checked by:
+    /// Checks a configuration's hyper-parameters (each error names the field). Course: S27, S28.
+    /// Checked by:
     /// BadInputProperties.
     let validate (config: TrainingConfig) : unit =
         Shape.positive "LearningRate" config.LearningRate
@@ -139,6 +141,7 @@ module Training =
 
     /// Whether the loss can be computed for the network's output: categorical cross-entropy
     /// needs at least 2 output columns (a softmax of width 1 is constantly 1 and learns nothing).
+    /// Course: S22.
     /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected".
     let checkLossFits (loss: Loss) (net: Network) : unit =
         match loss with
@@ -152,7 +155,7 @@ module Training =
     /// split or shuffle), so an error names the caller's parameter, row and column: binary and
     /// categorical cross-entropy need every target in [0, 1]; hinge and logistic need −1 or 1;
     /// the multiclass hinge needs one-hot rows (entries 0 or 1, exactly one 1). Other losses take
-    /// any finite target. Checked by: TargetTests (tests/Hybrid.Tests)
+    /// any finite target. Course: S21-S24. Checked by: TargetTests (tests/Hybrid.Tests)
     /// "Invalid_target_values_are_rejected_up_front_naming_the_callers_parameter_row_and_column",
     /// "Evaluate_ComputeLoss_and_ComputeGradients_reject_invalid_target_values"; BadInputProperties.
     let checkTargets (paramName: string) (loss: Loss) (Y: Matrix<float>) : unit =
