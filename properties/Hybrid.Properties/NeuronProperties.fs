@@ -34,32 +34,26 @@ let private unflatten (theta: MathNet.Numerics.LinearAlgebra.Matrix<float>) : Ne
     let v = theta.Row(0).ToArray()
     { W = v.[.. v.Length - 2]; B = v.[v.Length - 1] }
 
+/// A neuron, one sample and a learning rate for a single perceptron step.
+let private perceptronStepCase =
+    gen {
+        let! d = dim 5
+        let! n = neuronGen d 3.0
+        let! x = Gen.arrayOfLength d (floatIn -3.0 3.0)
+        let! eta = floatIn 0.001 2.0
+        return n, x, eta
+    }
+
 [<Fact>]
 let ``S01 the perceptron never changes its weights on a correctly classified sample`` () =
-    let case =
-        gen {
-            let! d = dim 5
-            let! n = neuronGen d 3.0
-            let! x = Gen.arrayOfLength d (floatIn -3.0 3.0)
-            let! eta = floatIn 0.001 2.0
-            return n, x, eta
-        }
-    Runner.forAll case (fun (n, x, eta) ->
+    Runner.forAll perceptronStepCase (fun (n, x, eta) ->
         let y = Perceptron.predict n x // the label the neuron already gives: a correct sample
         let after = Perceptron.step eta n x y
         after.W = n.W && after.B = n.B)
 
 [<Fact>]
 let ``S01 a wrongly classified sample moves W·x + B towards its label`` () =
-    let case =
-        gen {
-            let! d = dim 5
-            let! n = neuronGen d 3.0
-            let! x = Gen.arrayOfLength d (floatIn -3.0 3.0)
-            let! eta = floatIn 0.001 2.0
-            return n, x, eta
-        }
-    Runner.forAll case (fun (n, x, eta) ->
+    Runner.forAll perceptronStepCase (fun (n, x, eta) ->
         let y = 1.0 - Perceptron.predict n x // the other label: a mistake
         let after = Perceptron.step eta n x y
         // Δz = η(y − ŷ)(‖x‖² + 1): strictly positive for y = 1, strictly negative for y = 0.
