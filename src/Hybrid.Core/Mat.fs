@@ -87,8 +87,8 @@ module Mat =
 
     /// The matrix product A·B (A n×k, B k×m -> n×m) through Backend.Gemm (docs/performance.md).
     /// MathNet stores column-major, i.e. the row-major storage of the transpose, so the backend
-    /// computes Cᵀ = Bᵀ·Aᵀ on the stored arrays as they are. Checked by: MatProperties "S13
-    /// products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// computes Cᵀ = Bᵀ·Aᵀ on the stored arrays as they are. Checked by: MatProperties
+    /// "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mul (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.ColumnCount <> b.RowCount then
             invalidArg "b" (sprintf "a is %s and b is %s: b needs %d rows to multiply a." (shape a) (shape b) a.ColumnCount)
@@ -98,7 +98,7 @@ module Mat =
         ofColumnMajor n m c
 
     /// Aᵀ·B (A n×k, B n×m -> k×m), e.g. dW = Xᵀ·dZ, without forming Aᵀ (Cᵀ = Bᵀ·A on the stored
-    /// arrays). Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// arrays). Checked by: MatProperties "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mulTN (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.RowCount <> b.RowCount then
             invalidArg "b" (sprintf "a is %s and b is %s: aᵀ·b needs the same number of rows." (shape a) (shape b))
@@ -108,7 +108,7 @@ module Mat =
         ofColumnMajor k m c
 
     /// A·Bᵀ (A n×k, B m×k -> n×m), e.g. dX = dZ·Wᵀ, without forming Bᵀ (Cᵀ = B·Aᵀ on the stored
-    /// arrays). Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// arrays). Checked by: MatProperties "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mulNT (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.ColumnCount <> b.ColumnCount then
             invalidArg "b" (sprintf "a is %s and b is %s: a·bᵀ needs the same number of columns." (shape a) (shape b))
