@@ -55,7 +55,7 @@ module Split =
     /// The held-out part must be non-empty. Shapes: n labels -> (n − Σt_c, Σt_c) indices.
     /// Course: S32 (held-out evaluation), S28 (validation). Checked by: SplitProperties "S32 a
     /// stratified split holds out the stated count of every class", "S32 a split partitions the
-    /// rows with the stated counts"; DataSetTests "TrainTestSplit_is_stratified".
+    /// rows with the stated counts"; DataSetTests "TrainTestSplit_is_stratified_with_round_half_up_per_class".
     let stratified (seed: int) (fraction: float) (labels: int[]) : int[] * int[] =
         checkFraction "fraction" fraction
         let byClass = rowsByClass labels
