@@ -227,10 +227,7 @@ module Training =
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
     /// epoch completed.
     /// `shouldStop` is polled before each batch; true ends training with Cancelled.
-    /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
-    /// for every optimiser", "Optimiser state carries over between batches and epochs: the trainer
-    /// equals Update.step folded over its batch sequence", "L2 acts as weight decay: an SGD step
-    /// gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
+    /// Course: S28. Checked by: FacadeProperties "Façade / trainer / one trainer step equals one core optimiser step, for every optimiser", "Façade / trainer / optimiser state carries over between batches and epochs: the trainer equals Update.step folded over its batch sequence", "Façade / trainer / L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
     /// restore-best, NaN stop, the epoch-end rollback, restore-best after a NaN stop,
     /// cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
