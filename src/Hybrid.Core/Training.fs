@@ -114,10 +114,11 @@ module Training =
         J, accuracy loss Yhat Y, confusion loss Yhat Y
 
     /// A seeded split of the row indices 0..n−1 into (training, validation), the validation part
-    /// holding round(fraction·n) rows; both parts are non-empty and keep their shuffled order.
+    /// holding round(fraction·n) rows (round half to even, as Math.Round); both parts are non-empty and keep their shuffled order.
     /// Course: S28 (data for minibatch SGD), S30 (fit statistics on one set, apply to another).
     /// Checked by: TrainerTests "A_validation_split_reports_validation_loss_and_accuracy",
-    /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties.
+    /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties; TrainingProperties
+    /// "S28 / validation split / a partition of the rows with round(fraction·n) validation rows, or an ArgumentException when a part would be empty".
     let split (seed: int) (fraction: float) (n: int) : int[] * int[] =
         if not (fraction > 0.0 && fraction < 1.0) then Shape.fail "fraction" (sprintf "the validation fraction must lie in (0, 1) but is %g." fraction)
         let k = int (Math.Round(fraction * float n))
