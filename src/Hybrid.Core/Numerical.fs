@@ -43,8 +43,8 @@ module Numerical =
         G
 
     /// The vector-Jacobian product ∂(Σ_ij U_ij·f(X)_ij)/∂X by central differences: what
-    /// backward(dA = U) must return for a matrix function f (STYLE.md: check with a random
-    /// upstream gradient, never a full Jacobian). Course: S06, S12, S26.
+    /// backward(dA = U) must return for a matrix function f (check with a random upstream
+    /// gradient, never a full Jacobian). Course: S06, S12, S26.
     let vjp (h: float) (f: Matrix<float> -> Matrix<float>) (X: Matrix<float>) (U: Matrix<float>) : Matrix<float> =
         gradient h (fun x -> Mat.sum (Mat.hadamard U (f x))) X
 
