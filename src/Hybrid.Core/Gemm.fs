@@ -370,9 +370,10 @@ module internal Gemm =
     let mutable threads = Environment.ProcessorCount
 
     /// C ← op(A)·op(B) (+ C) on row-major arrays (arguments already checked by Backend), with the
-    /// given micro-kernel. The split over threads is fixed by the shape and the thread count:
-    /// the larger of C's two dimensions is cut into equal runs of whole micro-tiles.
-    let multiplyWith (isa: Isa) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
+    /// given micro-kernel and at most `threads` threads. The split over threads is fixed by the
+    /// shape and the thread count: the larger of C's two dimensions is cut into equal runs of
+    /// whole micro-tiles.
+    let multiplyWith (isa: Isa) (threads: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                      (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
         if m > 0 && n > 0 then
             let mr, nr = tile isa
@@ -393,4 +394,4 @@ module internal Gemm =
     /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine.
     let multiply (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                  (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
-        multiplyWith detected transA transB m n k a lda b ldb c ldc accumulate
+        multiplyWith detected threads transA transB m n k a lda b ldb c ldc accumulate
