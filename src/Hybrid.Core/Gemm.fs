@@ -326,7 +326,8 @@ module internal Gemm =
         use pB = fixed b
         use pC = fixed c
         let w = Vector256<float>.Count
-        let av (i: int) (p: int) = if transA then a.[p * lda + i] else a.[i * lda + p]
+        // op(A)(i, p) = a[i·ai + p·ap].
+        let ai, ap = if transA then 1, lda else lda, 1
         for i in i0 .. i1 - 1 do
             let ci = at pC (i * ldc)
             let mutable j = 0
@@ -338,7 +339,7 @@ module internal Gemm =
                     let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<float>.Zero
                     let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<float>.Zero
                     for p in 0 .. k - 1 do
-                        let x = Vector256.Create(av i p)
+                        let x = Vector256.Create(a.[i * ai + p * ap])
                         let bp = at pB (p * ldb + j)
                         s0 <- fma4 x (Vector256.Load(bp)) s0
                         s1 <- fma4 x (Vector256.Load(at bp w)) s1
@@ -353,13 +354,13 @@ module internal Gemm =
                     let cj = at ci j
                     let mutable s = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
                     for p in 0 .. k - 1 do
-                        s <- fma4 (Vector256.Create(av i p)) (Vector256.Load(at pB (p * ldb + j))) s
+                        s <- fma4 (Vector256.Create(a.[i * ai + p * ap])) (Vector256.Load(at pB (p * ldb + j))) s
                     s.Store(cj)
                     j <- j + w
             while j < n do
                 let mutable s = if accumulate then NativePtr.get ci j else 0.0
                 for p in 0 .. k - 1 do
-                    s <- Math.FusedMultiplyAdd(av i p, NativePtr.get pB (p * ldb + j), s)
+                    s <- Math.FusedMultiplyAdd(a.[i * ai + p * ap], NativePtr.get pB (p * ldb + j), s)
                 NativePtr.set ci j s
                 j <- j + 1
 
