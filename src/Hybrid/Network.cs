@@ -272,9 +272,11 @@ public sealed class Network
     }
 
     /// <summary>
-    /// Saves the network atomically: it writes a temporary file in the same directory, flushes it
-    /// to disk, then moves it over <paramref name="path"/>; a crash mid-save leaves the old file (if
-    /// any) intact. Saving the same network twice writes the same bytes.
+    /// Saves the network atomically: it writes a temporary file <c>.hybrid-save-&lt;tag&gt;-&lt;guid&gt;.tmp</c>
+    /// in the same directory, flushes it to disk, renames it over <paramref name="path"/> and
+    /// flushes the directory (Unix); a process killed mid-save leaves the old file (if any) intact.
+    /// Then it removes stale temporary files that killed saves of the same path left behind
+    /// (docs/model-format.md "Atomic writes"). Saving the same network twice writes the same bytes.
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <exception cref="ArgumentException">path is null, empty or whitespace, or names an existing directory.</exception>
