@@ -50,9 +50,17 @@ module Network =
 
     /// A network of dense layers: `inputs` columns, then one layer per (units, activation),
     /// weights from `init` (layer l seeded with Init.derive seed l), biases 0 (and PReLU's α
-    /// as given in its case). Course: S14, S31.
+    /// as given in its case). Every size is checked before anything is drawn: each W at most
+    /// Mat.maxEntries entries, the whole network at most Shape.maxParameters parameters.
+    /// Course: S14, S31.
     let dense (seed: int) (init: Initializer) (inputs: int) (layers: (int * Activation) list) : Network =
         Shape.positiveInt "inputs" inputs
+        layers |> List.fold (fun (fanIn, total) (units, g) ->
+            Shape.positiveInt "units" units
+            Shape.entries "units" fanIn units
+            let total = total + int64 fanIn * int64 units + int64 units + (match g with PReLU _ -> 1L | _ -> 0L)
+            Shape.parameterTotal "units" total
+            units, total) (inputs, 0L) |> ignore
         let _, built =
             layers |> List.indexed |> List.fold (fun (fanIn, acc) (l, (units, g)) ->
                 Shape.positiveInt "units" units

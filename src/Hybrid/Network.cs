@@ -18,9 +18,9 @@ public sealed class Network
     internal Network(CoreNetwork model) => Model = model;
 
     /// <summary>Starts describing a network with the given number of inputs.</summary>
-    /// <param name="inputs">Input columns, ≥ 1.</param>
+    /// <param name="inputs">Input columns, 1 ≤ inputs ≤ <see cref="Array.MaxLength"/> (2,147,483,591: each layer's weights are one array).</param>
     /// <returns>An empty builder.</returns>
-    /// <exception cref="ArgumentException">inputs &lt; 1.</exception>
+    /// <exception cref="ArgumentException">inputs &lt; 1 or above <see cref="Array.MaxLength"/>.</exception>
     public static NetworkBuilder Create(int inputs) => new(inputs);
 
     /// <summary>Input columns d_in.</summary>
