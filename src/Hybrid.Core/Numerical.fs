@@ -54,7 +54,8 @@ module Numerical =
         abs (a - n) / Math.Max(Math.Max(abs a, abs n), tiny)
 
     /// Gradient checking (S26): the worst entry-wise relative error between an analytic and a
-    /// numerical gradient of the same shape, and where it occurs. NaN counts as the worst.
+    /// numerical gradient of the same shape, and where it occurs. NaN counts as the worst (+∞).
+    /// Checked by: TrainingProperties "S26 / gradient check / a NaN in either gradient is the worst error (+∞), reported where it is".
     let check (tiny: float) (analytic: Matrix<float>) (numerical: Matrix<float>) : GradientCheck =
         Shape.same "analytic" analytic "numerical" numerical
         let mutable worst = { MaxRelativeError = 0.0; Row = 0; Column = 0; Analytic = nan; Numerical = nan }

@@ -119,10 +119,11 @@ module Training =
         J, accuracy loss Yhat Y, confusion loss Yhat Y
 
     /// A seeded split of the row indices 0..n−1 into (training, validation), the validation part
-    /// holding round(fraction·n) rows; both parts are non-empty and keep their shuffled order.
+    /// holding round(fraction·n) rows (round half to even, as Math.Round); both parts are non-empty and keep their shuffled order.
     /// Course: S28 (data for minibatch SGD), S30 (fit statistics on one set, apply to another).
     /// Checked by: TrainerTests "A_validation_split_reports_validation_loss_and_accuracy",
-    /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties.
+    /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties; TrainingProperties
+    /// "S28 / validation split / a partition of the rows with round(fraction·n) validation rows, or an ArgumentException when a part would be empty".
     let split (seed: int) (fraction: float) (n: int) : int[] * int[] =
         if not (fraction > 0.0 && fraction < 1.0) then Shape.fail "fraction" (sprintf "the validation fraction must lie in (0, 1) but is %g." fraction)
         let k = int (Math.Round(fraction * float n))
@@ -146,16 +147,36 @@ module Training =
         Update.validate "Rule" config.Rule
         Schedule.validate "Schedule" config.Schedule
 
-    /// Whether the loss can be computed for the network's output: categorical cross-entropy
-    /// needs at least 2 output columns (a softmax of width 1 is constantly 1 and learns nothing).
-    /// Course: S22.
-    /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected".
+    /// Whether the loss fits the network's output (docs/losses.md, "Loss and output pairings"):
+    /// the cross-entropies read probabilities, so binary cross-entropy needs a dense sigmoid last
+    /// layer and categorical cross-entropy a dense softmax last layer of at least 2 units (a
+    /// softmax of width 1 is constantly 1); both then take the fused path from the logits, which
+    /// is PyTorch's BCEWithLogitsLoss / CrossEntropyLoss on a Linear layer. The multiclass hinge
+    /// needs at least 2 output units. The regression and margin losses take any output.
+    /// Course: S21, S22, S23.
+    /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected";
+    /// LossPairingTests "Every_loss_and_last_layer_pair_is_accepted_or_rejected_as_documented".
     let checkLossFits (loss: Loss) (net: Network) : unit =
-        match loss with
-        | CategoricalCrossEntropy when Network.outputSize net < 2 ->
+        let last =
+            match List.last net.Layers with
+            | DenseLayer d -> Activation.name d.Activation
+            | MaxoutLayer _ -> "maxout"
+            | DropoutLayer _ -> "dropout"
+        let needs (what: string) =
+            let lossName = match loss with BinaryCrossEntropy -> "Binary cross-entropy" | _ -> "Cross-entropy"
+            Shape.fail "loss" (sprintf "%s needs %s, but the last layer is %s. %s" lossName what last
+                (match loss with
+                 | CategoricalCrossEntropy -> "For raw scores (PyTorch's Linear + CrossEntropyLoss) make the last layer Dense(k, Softmax): cross-entropy is then computed from its logits, fused and stable."
+                 | _ -> "For raw scores (PyTorch's Linear + BCEWithLogitsLoss) make the last layer Dense(k, Sigmoid): cross-entropy is then computed from its logits, fused and stable."))
+        match loss, List.last net.Layers with
+        | BinaryCrossEntropy, DenseLayer { Activation = Sigmoid } -> ()
+        | BinaryCrossEntropy, _ -> needs "a dense sigmoid last layer (probabilities in (0, 1), one per column)"
+        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } when Network.outputSize net < 2 ->
             Shape.fail "loss" "categorical cross-entropy needs at least 2 output units (a softmax of width 1 always outputs 1): use binary cross-entropy with a sigmoid output, or widen the last layer."
-        | MulticlassHinge when Network.outputSize net < 2 ->
-            Shape.fail "loss" "the multiclass hinge loss needs at least 2 output units."
+        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } -> ()
+        | CategoricalCrossEntropy, _ -> needs "a dense softmax last layer (a probability distribution per row)"
+        | MulticlassHinge, _ when Network.outputSize net < 2 ->
+            Shape.fail "loss" (sprintf "the multiclass hinge loss needs at least 2 output units, but the last layer (%s) has 1." last)
         | _ -> ()
 
     /// Whether the target values suit the loss, checked on the caller's whole matrix (before any
@@ -219,10 +240,7 @@ module Training =
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
     /// epoch completed.
     /// `shouldStop` is polled before each batch; true ends training with Cancelled.
-    /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
-    /// for every optimiser", "Optimiser state carries over between batches and epochs: the trainer
-    /// equals Update.step folded over its batch sequence", "L2 acts as weight decay: an SGD step
-    /// gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
+    /// Course: S28. Checked by: FacadeProperties "Façade / trainer / one trainer step equals one core optimiser step, for every optimiser", "Façade / trainer / optimiser state carries over between batches and epochs: the trainer equals Update.step folded over its batch sequence", "Façade / trainer / L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
     /// restore-best, NaN stop, the epoch-end rollback, restore-best after a NaN stop,
     /// cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)

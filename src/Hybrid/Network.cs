@@ -161,12 +161,13 @@ public sealed class Network
 
     private (Matrix<double> X, Matrix<double> Y) Batch(Features x, Targets y, Loss loss)
     {
+        // Whether the loss fits the last layer comes first: it does not depend on the data.
+        Training.checkLossFits(loss.Core, Model);
         var X = Input(x);
         var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
         Training.checkTargets(nameof(y), loss.Core, Y);
-        Training.checkLossFits(loss.Core, Model);
         return (X, Y);
     }
 

@@ -166,6 +166,8 @@ public sealed class Trainer
 
     private (Matrix<double>, Matrix<double>) Prepare(Network network, Features x, Targets y, string xName, string yName)
     {
+        // Whether the loss fits the last layer comes first: it does not depend on the data.
+        Training.checkLossFits(Loss.Core, network.Model);
         var X = DataConvert.Checked(x.ToMatrix(xName), network.InputCount, xName);
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
