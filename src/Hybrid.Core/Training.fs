@@ -37,7 +37,9 @@ type TrainingConfig =
       /// Training.improves) instead of the last ones.
       RestoreBest: bool
       /// What early stopping, IsBest and RestoreBest watch (Training.improves).
-      Monitor: Monitor }
+      Monitor: Monitor
+      /// The divergence rule's factor (> 1; +∞ turns the rule off): see Training.diverged.
+      DivergenceFactor: float }
 
 /// What one epoch produced. Epochs are numbered from 1.
 type EpochRecord =
@@ -69,6 +71,9 @@ type StopReason =
     | EarlyStopped
     /// A loss, gradient or parameter became NaN or ±∞.
     | NonFinite
+    /// A batch loss grew beyond DivergenceFactor × max(1, the first batch's loss): the
+    /// learning rate is too large (Training.diverged).
+    | Diverged
     /// The caller asked to stop.
     | Cancelled
 
@@ -152,6 +157,8 @@ module Training =
         Shape.positiveInt "Epochs" config.Epochs
         if config.Patience < 0 then Shape.fail "Patience" (sprintf "Patience must be >= 0 but is %d." config.Patience)
         Shape.nonNegative "MinDelta" config.MinDelta
+        if not (config.DivergenceFactor > 1.0) then
+            Shape.fail "DivergenceFactor" (sprintf "DivergenceFactor must be > 1 (or +infinity to turn the rule off) but is %g." config.DivergenceFactor)
         Update.validate "Rule" config.Rule
         Schedule.validate "Schedule" config.Schedule
 
@@ -228,6 +235,16 @@ module Training =
 
     let private allFinite (ms: Matrix<float> list) = ms |> List.forall Mat.isFinite
 
+    /// The default factor of the divergence rule: a loss a million times the first one.
+    let defaultDivergenceFactor = 1e6
+
+    /// The divergence rule: a finite batch loss J diverges when J > factor · max(1, J₀), J₀ the
+    /// loss of the run's first batch (at the starting weights). Non-finite losses are the NonFinite
+    /// rule's. Course: S27 (a learning rate far too large makes the loss explode).
+    /// Checked by: OverflowTests "A_learning_rate_of_1e10_is_reported_as_divergence_by_every_optimiser",
+    /// "A_sensible_learning_rate_completes_without_a_divergence_report" (tests/Hybrid.Tests).
+    let diverged (factor: float) (J0: float) (J: float) : bool = Double.IsFinite J && J > factor * max 1.0 J0
+
     let private hasDropout (net: Network) =
         net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
 
@@ -243,7 +260,9 @@ module Training =
     /// Patience p &gt; 0 training stops once p epochs in a row are not best.
     /// NaN stop: if a batch loss, a gradient or an updated parameter is not finite, or an epoch's
     /// loss is not finite, training stops with NonFinite and keeps the last good weights (before
-    /// that step, or the start of that epoch).
+    /// that step, or the start of that epoch). Divergence stop: if a finite batch loss exceeds
+    /// DivergenceFactor · max(1, first batch loss) (`diverged`), training stops with Diverged and
+    /// keeps the weights from the start of that epoch.
     /// Restore-best rule: with RestoreBest the returned network is the best epoch's, however
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
     /// epoch completed.
@@ -274,6 +293,7 @@ module Training =
         let mutable best = None // (epoch, loss, network)
         let mutable sinceBest = 0
         let mutable stop = None
+        let mutable firstLoss = nan   // J₀ of the divergence rule
         let mutable epoch = 0
         let clock = Diagnostics.Stopwatch.StartNew()
         while stop.IsNone && epoch < config.Epochs do
@@ -290,7 +310,12 @@ module Training =
                     let Xb, Yb = Mat.selectRows idx X, Mat.selectRows idx Y
                     let seed = if dropout then Some(Init.derive (Init.derive config.Seed epoch) b) else None
                     let J, grads = Network.lossAndGradientWith config.L2 seed config.Loss current Xb Yb
-                    if not (Double.IsFinite J) || not (allFinite grads) then
+                    if Double.IsNaN firstLoss then firstLoss <- J
+                    if diverged config.DivergenceFactor firstLoss J then
+                        // The weights that gave J are already off: go back to the start of the epoch.
+                        current <- epochStart
+                        stop <- Some(Diverged, sprintf "training diverged: the loss grew from %g (first batch) to %g in epoch %d, batch %d, more than %g times; the weights from the start of that epoch are kept. Lower the learning rate." firstLoss J (epoch + 1) (b + 1) config.DivergenceFactor)
+                    elif not (Double.IsFinite J) || not (allFinite grads) then
                         stop <- Some(NonFinite, sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." J (epoch + 1) (b + 1))
                     else
                         let state', ps = Update.step config.Rule eta state (Network.parameters current) grads

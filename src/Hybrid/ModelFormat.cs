@@ -17,6 +17,13 @@ internal static class ModelFormat
     internal static byte[] Write(CoreNetwork net)
     {
         using var stream = new MemoryStream();
+        WriteTo(stream, net);
+        return stream.ToArray();
+    }
+
+    /// <summary>Writes the model to a stream (the writer flushes in pieces, so a large model is never held whole in memory).</summary>
+    internal static void WriteTo(Stream stream, CoreNetwork net)
+    {
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
@@ -57,7 +64,6 @@ internal static class ModelFormat
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        return stream.ToArray();
     }
 
     private static void WriteActivation(Utf8JsonWriter w, CoreActivation g)
@@ -91,6 +97,7 @@ internal static class ModelFormat
             w.WriteStartArray();
             for (int j = 0; j < m.ColumnCount; j++) w.WriteNumberValue(m[i, j]);
             w.WriteEndArray();
+            if (w.BytesPending > 1 << 16) w.Flush();
         }
         w.WriteEndArray();
     }
@@ -105,22 +112,34 @@ internal static class ModelFormat
     /// <summary>A test seam: called with the temporary file's path after it is written and flushed, just before it replaces the target (a test throws here to simulate a crash).</summary>
     [ThreadStatic] internal static Action<string>? BeforeReplace;
 
+    /// <summary>Every temporary file of Save starts with this (docs/model-format.md "Atomic writes").</summary>
+    internal const string TempPrefix = ".hybrid-save-";
+
+    /// <summary>
+    /// The temporary files of saves to the file named <paramref name="fileName"/> match
+    /// <c>.hybrid-save-&lt;tag&gt;-*.tmp</c>, the tag being the first 16 hex digits of the SHA-256 of
+    /// the UTF-8 file name: recognisable, tied to one target, and short whatever the target's name.
+    /// </summary>
+    internal static string TempTag(string fileName) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(fileName)))[..16];
+
     internal static void Save(CoreNetwork net, string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
-        var bytes = Write(net);
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new ArgumentException($"'{path}' is a directory: path must name a file.", nameof(path));
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The directory '{directory}' does not exist.");
-        // A short temporary name (never longer than the file system's name limit), in the same
-        // directory so that the final move is a rename on the same volume.
-        var temp = Path.Combine(directory, $".hybrid-{Guid.NewGuid():N}.tmp");
+        // In the same directory, so that the final move is a rename on the same volume.
+        var tag = TempTag(Path.GetFileName(full));
+        var temp = Path.Combine(directory, $"{TempPrefix}{tag}-{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // FileShare.None also takes an exclusive lock (flock on Unix) while the file is written,
+            // which tells RemoveStaleTemps of another save that this temp is alive.
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                file.Write(bytes);
+                WriteTo(file, net);
                 file.Flush(flushToDisk: true);
             }
             BeforeReplace?.Invoke(temp);
@@ -131,6 +150,29 @@ internal static class ModelFormat
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
+        FileKind.FlushDirectory(directory);
+        RemoveStaleTemps(directory, tag);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files that killed saves of the same target left behind: each one that
+    /// can be opened exclusively (no live save holds it) is deleted on close. Failures are ignored
+    /// (another process may be cleaning up at the same time). Returns how many were removed.
+    /// </summary>
+    internal static int RemoveStaleTemps(string directory, string tag)
+    {
+        int removed = 0;
+        foreach (var stale in Directory.EnumerateFiles(directory, $"{TempPrefix}{tag}-*.tmp"))
+        {
+            try
+            {
+                using (new FileStream(stale, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+                removed++;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return removed;
     }
 
     // ------------------------------------------------------------------ reading
@@ -531,6 +573,33 @@ internal static class ModelFormat
 /// <summary>Whether a path names something other than a regular file (a named pipe, a device, a socket), which Load refuses before opening it: opening a named pipe blocks until a writer comes.</summary>
 internal static class FileKind
 {
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Open")]
+    private static extern IntPtr Open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_FSync")]
+    private static extern int FSync(IntPtr fd);
+
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Close")]
+    private static extern int Close(IntPtr fd);
+
+    /// <summary>
+    /// fsync(2) on a directory, so that a rename inside it survives a power loss (Unix). Returns
+    /// whether it happened; on Windows, or when the call is unavailable or fails, it does nothing
+    /// and returns false (docs/model-format.md "Atomic writes" says what that leaves).
+    /// </summary>
+    internal static bool FlushDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return false;
+        try
+        {
+            var fd = Open(directory, 0 /* read only */, 0);
+            if (fd == -1) return false;
+            try { return FSync(fd) == 0; }
+            finally { Close(fd); }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
     private const int TypeMask = 0xF000, Regular = 0x8000;
 
     // .NET's own native shim (libSystem.Native, shipped with every runtime on Unix) exposes
