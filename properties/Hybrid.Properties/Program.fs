@@ -23,6 +23,8 @@ let specification : Test =
         @ UpdateRuleProperties.laws
         @ TrainingProperties.laws
         @ DataProperties.laws
+        @ PcaProperties.laws
+        @ SplitProperties.laws
         @ InitProperties.laws
         @ FacadeProperties.laws
         @ BadInputProperties.laws)

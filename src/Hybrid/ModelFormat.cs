@@ -7,28 +7,29 @@ using CoreNetwork = Hybrid.Core.Network;
 namespace Hybrid;
 
 /// <summary>The versioned JSON model format (docs/model-format.md), read and written without reflection.</summary>
-internal static class ModelFormat
+internal static partial class ModelFormat
 {
     internal const string FormatName = "hybrid-network";
-    internal const int Version = 1;
+    /// <summary>The newest version this reader reads. A plain network is written as version 1; a model with preprocessing or class names as version 2 (ModelFormatExtras.cs).</summary>
+    internal const int Version = 2;
 
     // ------------------------------------------------------------------ writing
 
-    internal static byte[] Write(CoreNetwork net)
+    internal static byte[] Write(CoreNetwork net, ModelExtras? extras = null)
     {
         using var stream = new MemoryStream();
-        WriteTo(stream, net);
+        WriteTo(stream, net, extras);
         return stream.ToArray();
     }
 
     /// <summary>Writes the model to a stream (the writer flushes in pieces, so a large model is never held whole in memory).</summary>
-    internal static void WriteTo(Stream stream, CoreNetwork net)
+    internal static void WriteTo(Stream stream, CoreNetwork net, ModelExtras? extras = null)
     {
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
             w.WriteString("format", FormatName);
-            w.WriteNumber("version", Version);
+            w.WriteNumber("version", extras is null ? 1 : 2);
             w.WriteNumber("inputs", NetworkModule.inputSize(net));
             w.WriteStartArray("layers");
             foreach (var layer in net.Layers)
@@ -62,6 +63,7 @@ internal static class ModelFormat
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            extras?.WriteTo(w);
             w.WriteEndObject();
         }
     }
@@ -123,7 +125,7 @@ internal static class ModelFormat
     internal static string TempTag(string fileName) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(fileName)))[..16];
 
-    internal static void Save(CoreNetwork net, string path)
+    internal static void Save(CoreNetwork net, string path, ModelExtras? extras = null)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
         var full = Path.GetFullPath(path);
@@ -139,7 +141,7 @@ internal static class ModelFormat
             // which tells RemoveStaleTemps of another save that this temp is alive.
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                WriteTo(file, net);
+                WriteTo(file, net, extras);
                 file.Flush(flushToDisk: true);
             }
             BeforeReplace?.Invoke(temp);
@@ -182,7 +184,9 @@ internal static class ModelFormat
     // and every size is checked against the bytes that remain before anything of that size is
     // allocated. Messages are built only on failure and quote at most a few dozen characters.
 
-    internal static CoreNetwork Load(string path, ModelLimits limits)
+    internal static CoreNetwork Load(string path, ModelLimits limits) => LoadContents(path, limits).Network;
+
+    internal static ModelContents LoadContents(string path, ModelLimits limits)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
         ArgumentNullException.ThrowIfNull(limits);
@@ -206,7 +210,9 @@ internal static class ModelFormat
         }
     }
 
-    internal static CoreNetwork Read(string json, ModelLimits limits)
+    internal static CoreNetwork Read(string json, ModelLimits limits) => ReadContents(json, limits).Network;
+
+    internal static ModelContents ReadContents(string json, ModelLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         // A leading U+FEFF (a byte order mark that survived decoding) is skipped.
@@ -221,7 +227,7 @@ internal static class ModelFormat
         return Read(new JsonTokenStream(stream, bytes, limits.MaxFileBytes), limits);
     }
 
-    private static CoreNetwork Read(JsonTokenStream json, ModelLimits limits)
+    private static ModelContents Read(JsonTokenStream json, ModelLimits limits)
     {
         try { return new ModelReader(json, limits).ReadModel(); }
         catch (InvalidDataException) { throw; }
@@ -241,7 +247,7 @@ internal static class ModelFormat
     /// field to hold it). Unknown keys are skipped (a newer writer's optional fields), duplicated
     /// keys are refused.
     /// </summary>
-    private sealed class ModelReader(JsonTokenStream json, ModelLimits limits)
+    private sealed partial class ModelReader(JsonTokenStream json, ModelLimits limits)
     {
         /// <summary>The most unknown keys one object may carry (each is remembered to refuse duplicates).</summary>
         internal const int MaxUnknownKeys = 64;
@@ -251,7 +257,7 @@ internal static class ModelFormat
         private const int ChunkLength = 8192;
         private readonly List<double[]> _chunks = [];
 
-        public CoreNetwork ReadModel()
+        public ModelContents ReadModel()
         {
             if (json.Next() != JsonTokenType.StartObject) throw json.Fail("the model must be a JSON object.");
             var keys = new Keys("the model");
@@ -280,6 +286,9 @@ internal static class ModelFormat
                             throw json.Fail("\"layers\" must come after \"format\", \"version\" and \"inputs\" (the order Save writes).");
                         layers = ReadLayers(inputs);
                         break;
+                    case "preprocessing" or "classNames":
+                        ReadExtra(key);
+                        break;
                     default:
                         json.Next();
                         json.SkipValue();
@@ -291,7 +300,8 @@ internal static class ModelFormat
             if (inputs == 0) throw json.Fail("the model has no \"inputs\".");
             if (layers is null) throw json.Fail("the model has no \"layers\".");
             if (json.TryNext()) throw json.Fail($"the model is followed by more text at byte {json.TokenPosition}.");
-            return NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+            var network = NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+            return new ModelContents(network, Extras(version, network));
         }
 
         private List<Layer> ReadLayers(int inputs)
