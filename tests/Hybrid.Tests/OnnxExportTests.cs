@@ -188,3 +188,66 @@ public sealed class OnnxExportTests
         finally { Directory.Delete(dir, recursive: true); }
     }
 }
+
+/// <summary>The model's preprocessing as ops in front (S30): ONNX Runtime on the raw features equals Predict on the transformed ones.</summary>
+public sealed class OnnxPreprocessingTests
+{
+    public static TheoryData<string, int> Cases() => new()
+    {
+        { "none", 1 }, { "standardize", 2 }, { "standardize", 3 }, { "pca", 4 }, { "pca", 5 }, { "whiten", 6 }, { "whiten", 7 }, { "whiten-all", 8 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ONNX_Runtime_on_raw_features_equals_Predict_after_the_transform(string kind, int seed)
+    {
+        var rng = new Random(seed);
+        int d = rng.Next(2, 6);
+        // Correlated features on different scales, so that every transform changes them.
+        var mix = new double[d, d];
+        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) mix[i, j] = rng.NextDouble() * 2 - 1;
+        var train = new double[60][];
+        for (int r = 0; r < train.Length; r++)
+        {
+            var z = Enumerable.Range(0, d).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
+            train[r] = Enumerable.Range(0, d).Select(j => 5 * j + (j + 1) * Enumerable.Range(0, d).Sum(k => mix[j, k] * z[k])).ToArray();
+        }
+        int k = Math.Max(1, d - 1);
+        var pre = kind switch
+        {
+            "none" => Data.Preprocessor.None(d),
+            "standardize" => Data.Preprocessor.FitStandardize(train),
+            "pca" => Data.Preprocessor.FitPca(train, k),
+            "whiten" => Data.Preprocessor.FitWhitening(train, k),
+            _ => Data.Preprocessor.FitWhitening(train, d),
+        };
+        var net = Network.Create(pre.OutputCount).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax).Build(Initializer.Default(seed));
+        var x = new double[7, d];
+        for (int i = 0; i < 7; i++) for (int j = 0; j < d; j++) x[i, j] = train[i * 3][j] + rng.NextDouble() - 0.5;
+        var rows = Enumerable.Range(0, 7).Select(i => Enumerable.Range(0, d).Select(j => x[i, j]).ToArray()).ToArray();
+        var expected = net.Predict(pre.Transform(rows));
+        var ort = OnnxTestSupport.Run(net.ToOnnx(pre, OnnxPrecision.Double), [x], OnnxPrecision.Double)[0];
+        var e = OnnxTestSupport.RelativeError(ToArray(expected), ort);
+        Assert.True(e <= OnnxExportTests.DoubleTolerance, $"{kind} (seed {seed}): relative error {e:E3}");
+        var single = OnnxTestSupport.Run(net.ToOnnx(pre, OnnxPrecision.Single), [x], OnnxPrecision.Single)[0];
+        Assert.True(OnnxTestSupport.RelativeError(ToArray(expected), single, floor: 1) <= 1e-4, $"{kind} float32");
+    }
+
+    private static double[,] ToArray(double[][] rows)
+    {
+        var m = new double[rows.Length, rows[0].Length];
+        for (int i = 0; i < rows.Length; i++) for (int j = 0; j < rows[0].Length; j++) m[i, j] = rows[i][j];
+        return m;
+    }
+
+    [Fact]
+    public void A_preprocessor_must_fit_the_network()
+    {
+        var net = Network.Create(3).Dense(2, Activation.ReLU).Build(Initializer.He(1));
+        Assert.Throws<ArgumentException>("preprocessor", () => net.ToOnnx(Data.Preprocessor.None(4), OnnxPrecision.Double));
+        Assert.Throws<ArgumentNullException>("preprocessor", () => net.ToOnnx(null!, OnnxPrecision.Double));
+        var bytes = net.ToOnnx(Data.Preprocessor.FitStandardize(new[] { new[] { 1.0, 2, 3 }, new[] { 2.0, 0, 1 } }), OnnxPrecision.Double);
+        var e = Assert.Throws<InvalidDataException>(() => Network.FromOnnx(bytes));
+        Assert.Contains("preprocess.sub", e.Message);
+    }
+}

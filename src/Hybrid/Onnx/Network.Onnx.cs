@@ -29,6 +29,37 @@ public sealed partial class Network
         return OnnxExporter.Write(Model, precision);
     }
 
+    /// <summary>
+    /// The network with its preprocessing in front as an ONNX model: the model's input is the raw
+    /// features [N, preprocessor.InputCount]; a standardisation is written as Sub and Div, PCA as
+    /// Sub and MatMul, whitening as Sub, MatMul and Mul (docs/onnx.md). Import reads models without
+    /// this prefix only.
+    /// </summary>
+    /// <param name="preprocessor">The transform fitted on the training data; its OutputCount must equal InputCount.</param>
+    /// <param name="precision">Double or Single.</param>
+    /// <returns>The serialised ModelProto.</returns>
+    /// <exception cref="ArgumentNullException">preprocessor is null.</exception>
+    /// <exception cref="ArgumentException">The preprocessor's output width is not the network's input width, or precision is not a defined value.</exception>
+    public byte[] ToOnnx(Data.Preprocessor preprocessor, OnnxPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessor);
+        if (!Enum.IsDefined(precision)) throw new ArgumentOutOfRangeException(nameof(precision), precision, "precision must be Double or Single.");
+        if (preprocessor.OutputCount != InputCount)
+            throw new ArgumentException($"The preprocessor outputs {preprocessor.OutputCount} columns but the network takes {InputCount}.", nameof(preprocessor));
+        return OnnxExporter.Write(Model, precision, preprocessor);
+    }
+
+    /// <summary>Writes the network with its preprocessing in front (see <see cref="ToOnnx(Data.Preprocessor, OnnxPrecision)"/>) as an ONNX model file, atomically.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="preprocessor">The transform fitted on the training data.</param>
+    /// <param name="precision">Double or Single.</param>
+    /// <exception cref="ArgumentNullException">preprocessor is null.</exception>
+    /// <exception cref="ArgumentException">path is null, empty, whitespace or a directory; the preprocessor does not fit the network; precision is not a defined value.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write the file or its directory.</exception>
+    public void ExportOnnx(string path, Data.Preprocessor preprocessor, OnnxPrecision precision) => OnnxFile.Write(ToOnnx(preprocessor, precision), path);
+
     /// <summary>Writes the network as a float64 ONNX model file (see <see cref="ToOnnx()"/>), atomically as <see cref="Save"/> does.</summary>
     /// <param name="path">The file to write, e.g. "model.onnx".</param>
     /// <exception cref="ArgumentException">path is null, empty or whitespace, or names an existing directory.</exception>

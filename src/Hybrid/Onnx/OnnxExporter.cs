@@ -43,11 +43,11 @@ internal static class OnnxExporter
         internal string Scalar(string name, double value) => Initializer(name, [], [value]);
     }
 
-    internal static byte[] Write(CoreNetwork net, OnnxPrecision precision)
+    internal static byte[] Write(CoreNetwork net, OnnxPrecision precision, Data.Preprocessor? preprocessor = null)
     {
         int elementType = ElementType(precision);
         var w = new Writer(elementType);
-        string current = InputName;
+        string current = preprocessor is null ? InputName : Preprocessing(w, preprocessor, InputName);
         int l = 0, count = net.Layers.Length;
         foreach (var layer in net.Layers)
         {
@@ -61,7 +61,7 @@ internal static class OnnxExporter
             };
             l++;
         }
-        w.Graph.Input.Add(Value(InputName, elementType, "N", NetworkModule.inputSize(net)));
+        w.Graph.Input.Add(Value(InputName, elementType, "N", preprocessor?.InputCount ?? NetworkModule.inputSize(net)));
         w.Graph.Output.Add(Value(OutputName, elementType, "N", NetworkModule.outputSize(net)));
 
         var model = new ModelProto
@@ -85,6 +85,31 @@ internal static class OnnxExporter
     internal static string ProducerVersion() =>
         typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
+
+    /// <summary>
+    /// The preprocessing prefix, the core's formulas as ops (S30): standardise (X − μ) / σ as Sub and
+    /// Div; PCA (X − μ)·V_k as Sub and MatMul; whitening as PCA then Mul by 1/√(λ_j + ε), computed
+    /// here as the core computes it. Returns the tensor the first layer reads.
+    /// </summary>
+    private static string Preprocessing(Writer w, Data.Preprocessor p, string input)
+    {
+        const string name = "preprocess";
+        string Step(string op, string from, string constant, string to)
+        {
+            w.Add(Node(op, $"{name}.{op.ToLowerInvariant()}", [from, constant], [to]));
+            return to;
+        }
+        if (p.StandardizerCore is { } s)
+            return Step("Div", Step("Sub", input, w.Row($"{name}.mean", s.Mean), $"{name}.centred"), w.Row($"{name}.std", s.Std), $"{name}.output");
+        if (p.PcaCore is { } pca)
+        {
+            var projected = Step("MatMul", Step("Sub", input, w.Row($"{name}.mean", pca.Mean), $"{name}.centred"), w.Matrix($"{name}.components", pca.Components), $"{name}.projected");
+            if (p.Kind != Data.PreprocessingKind.Whiten) return projected;
+            var scales = Enumerable.Range(0, pca.Components.ColumnCount).Select(j => 1.0 / Math.Sqrt(pca.Variances[j] + p.Epsilon)).ToArray();
+            return Step("Mul", projected, w.Initializer($"{name}.scale", [scales.Length], scales), $"{name}.output");
+        }
+        return input; // PreprocessingKind.None
+    }
 
     private static string Dense(Writer w, int l, Dense d, string input, string output, OnnxPrecision precision)
     {
