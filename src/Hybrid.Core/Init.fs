@@ -34,7 +34,7 @@ type Initializer =
 module Init =
 
     /// A standard normal draw by Box–Muller: √(−2 ln u1)·cos(2π u2), u1 ∈ (0, 1].
-    let private standardNormal (rng: Random) : float =
+    let standardNormal (rng: Random) : float =
         let u1 = 1.0 - rng.NextDouble()
         let u2 = rng.NextDouble()
         Math.Sqrt(-2.0 * Math.Log u1) * Math.Cos(2.0 * Math.PI * u2)
