@@ -59,7 +59,7 @@ public static class Program
         {
             config.SetApplicationName("hybrid");
             config.ConfigureConsole(console);
-            config.SetExceptionHandler((exception, _) => Errors.Report(error, exception));
+            config.SetExceptionHandler((exception, _) => Errors.Report(error, exception, args));
             config.Settings.StrictParsing = true;
             config.AddCommand<TrainCommand>("train")
                   .WithDescription("Train a network on a data set (default: the built-in digits) and write the model and an HTML report.")
@@ -72,10 +72,10 @@ public static class Program
             config.AddCommand<PredictCommand>("predict")
                   .WithDescription("Predict classes for the rows of a data set; writes CSV (row, class, class name, one probability per class).")
                   .WithExample("predict", "runs/train/model.json", "new-rows.csv");
-/*EXPERIMENTS
             config.AddCommand<GradCheckCommand>("gradcheck")
                   .WithDescription("Compare backpropagation with central differences for every parameter; exit code 1 above the threshold.")
                   .WithExample("gradcheck", "--layers", "8,8", "--activation", "tanh");
+/*EXPERIMENTS
             config.AddBranch("experiment", branch =>
             {
                 branch.SetDescription("Run one of the course's experiments; each prints its table and writes its report.");

@@ -9,8 +9,17 @@ public sealed class UsageException(string message) : Exception(message);
 internal static class Errors
 {
     /// <summary>Writes "hybrid: error: ..." on one line and returns the exit code (2 for usage and input problems, 130 for a cancellation, 3 otherwise).</summary>
-    public static int Report(TextWriter error, Exception exception)
+    public static int Report(TextWriter error, Exception exception, IReadOnlyList<string>? args = null)
     {
+        // Spectre's conversion message does not say which option: find it in the command line.
+        if (exception is CommandAppException && args is not null
+            && System.Text.RegularExpressions.Regex.Match(exception.Message, "^Failed to convert '(.*)' to (\\w+)") is { Success: true } m)
+        {
+            int i = args.ToList().LastIndexOf(m.Groups[1].Value);
+            var option = i > 0 && args[i - 1].StartsWith('-') ? args[i - 1] : "an option";
+            var kind = m.Groups[2].Value switch { "Int32" => "a whole number", "Double" => "a number", "Boolean" => "true or false", var t => t };
+            exception = new UsageException($"{option}: '{m.Groups[1].Value}' is not {kind}.");
+        }
         var (code, message) = exception switch
         {
             UsageException e => (Program.UsageError, e.Message),

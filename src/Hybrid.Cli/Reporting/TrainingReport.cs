@@ -20,10 +20,16 @@ public static class TrainingReport
     }
 
     /// <summary>The network's predicted class over a grid covering the points (with a 10% margin), and the points.</summary>
-    internal static Chart Boundary(Network network, Data.LoadedData data, int resolution = 120)
+    /// <param name="network">The trained network (it sees preprocessed rows).</param>
+    /// <param name="preprocessor">The fitted preprocessing: the grid is drawn in raw coordinates and transformed before prediction.</param>
+    /// <param name="points">The raw data points (two features).</param>
+    /// <param name="labels">Their classes.</param>
+    /// <param name="classNames">One name per class.</param>
+    /// <param name="resolution">Grid cells per axis.</param>
+    public static Chart Boundary(Network network, Hybrid.Data.Preprocessor preprocessor, double[][] points, int[] labels, IReadOnlyList<string> classNames, int resolution = 120)
     {
-        double Min(int c) => data.X.Min(r => r[c]);
-        double Max(int c) => data.X.Max(r => r[c]);
+        double Min(int c) => points.Min(r => r[c]);
+        double Max(int c) => points.Max(r => r[c]);
         double[] Axis(int c)
         {
             double lo = Min(c), hi = Max(c), pad = Math.Max(1e-9, (hi - lo) * 0.1);
@@ -32,11 +38,11 @@ public static class TrainingReport
         var xs = Axis(0);
         var ys = Axis(1);
         var grid = ys.SelectMany(y => xs.Select(x => new[] { x, y })).ToArray();
-        var classes = network.PredictClasses(grid);
+        var classes = network.PredictClasses(preprocessor.Transform(grid));
         var cells = new int[ys.Length, xs.Length];
         for (int i = 0; i < ys.Length; i++)
             for (int j = 0; j < xs.Length; j++)
                 cells[i, j] = classes[i * xs.Length + j];
-        return Charts.DecisionBoundary("boundary", "Decision boundary and data points", xs, ys, cells, data.X, data.Labels, data.ClassNames);
+        return Charts.DecisionBoundary("boundary", "Decision boundary and data points", xs, ys, cells, points, labels, classNames);
     }
 }
