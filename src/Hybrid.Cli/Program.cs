@@ -1,4 +1,5 @@
 using Hybrid.Cli.Commands;
+using Hybrid.Cli.Commands.Experiments;
 using Hybrid.Cli.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -75,7 +76,6 @@ public static class Program
             config.AddCommand<GradCheckCommand>("gradcheck")
                   .WithDescription("Compare backpropagation with central differences for every parameter; exit code 1 above the threshold.")
                   .WithExample("gradcheck", "--layers", "8,8", "--activation", "tanh");
-/*EXPERIMENTS
             config.AddBranch("experiment", branch =>
             {
                 branch.SetDescription("Run one of the course's experiments; each prints its table and writes its report.");
@@ -92,7 +92,6 @@ public static class Program
                 branch.AddCommand<LearningRateCommand>("learning-rate")
                       .WithDescription("S27: learning rates too small, good and too large: the loss curves.");
             });
-EXPERIMENTS*/
             // Room for more commands (issue 12: `hybrid playground`) is here: one AddCommand each.
         });
         return app.Run(args, cancellationToken);
