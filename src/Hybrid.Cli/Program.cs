@@ -9,8 +9,8 @@ namespace Hybrid.Cli;
 /// <summary>
 /// The program <c>hybrid</c>: parses options, calls the Hybrid façade and draws. Exit codes:
 /// 0 success; 1 a check failed (gradcheck above its threshold); 2 a usage or input problem (wrong
-/// option, unreadable or malformed file), reported on one line; 3 an unexpected error, also on one
-/// line. No command prints a stack trace.
+/// option, unreadable or malformed file), reported on one line; 130 cancelled (Ctrl+C); 3 an
+/// unexpected error, also on one line. No command prints a stack trace.
 /// </summary>
 public static class Program
 {
@@ -22,6 +22,9 @@ public static class Program
 
     /// <summary>Exit code: a wrong option or an unreadable or malformed input.</summary>
     public const int UsageError = 2;
+
+    /// <summary>Exit code: cancelled by Ctrl+C (128 + SIGINT, as shells report it); train still saves the best model so far.</summary>
+    public const int Cancelled = 130;
 
     /// <summary>Exit code: an unexpected error (a bug: please report it).</summary>
     public const int InternalError = 3;

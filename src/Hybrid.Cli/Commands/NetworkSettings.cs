@@ -65,7 +65,7 @@ public class NetworkSettings : CommandSettings
 
     /// <summary>Dropout after each hidden layer.</summary>
     [CommandOption("--dropout <RATE>")]
-    [Description("Dropout rate in [0, 1) after each hidden layer (0: none).")]
+    [Description("Dropout rate in [[0, 1) after each hidden layer (0: none).")]
     [DefaultValue(0.0)]
     public double Dropout { get; init; }
 

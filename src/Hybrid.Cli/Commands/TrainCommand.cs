@@ -59,11 +59,16 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
                     ? trainer.Fit(network, train.Features, train.Targets, progress, cancellationToken)
                     : trainer.Fit(network, train.Features, train.Targets, validation.Features, validation.Targets, progress, cancellationToken));
         }
-        catch (OperationCanceledException)
+        catch (TrainingCanceledException e)
         {
             cancelled = true;
-            console.MarkupLine("[yellow]Training cancelled: nothing to keep.[/]");
-            return 130;
+            result = e.PartialResult;
+            if (result.EpochsCompleted == 0)
+            {
+                console.WriteLine("Training cancelled before the first epoch ended: nothing to keep.");
+                return Program.Cancelled;
+            }
+            console.WriteLine($"Training cancelled after {result.EpochsCompleted} epochs: keeping the model of epoch {(result.RestoredBestWeights ? result.BestEpoch : result.EpochsCompleted)}.");
         }
         var trainTime = clock.Elapsed;
 
@@ -97,6 +102,9 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
               .Setting("preprocessing", preprocessor.ToString()).Setting("seed", settings.Seed)
               .Setting("epochs run", epochs).Setting("best epoch", result.BestEpoch).Setting("stop", result.Message)
               .Setting("samples/s", Math.Round(samplesPerSecond));
+        foreach (var (set, e) in rows)
+            report.Result($"{set} accuracy", e.Accuracy).Result($"{set} loss", e.Loss);
+        report.Result("epochs", epochs).Result("samples per second", samplesPerSecond);
         report.Timing("load", loadTime).Timing("split and preprocess", prepareTime).Timing("train", trainTime).Timing("evaluate", evalTime);
         report.Heading("Results").Table("Loss and accuracy", ["set", "rows", "loss", "accuracy"], finalRows);
         TrainingReport.AddCurves(report, result.History);
@@ -109,6 +117,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         report.Save(reportPath);
         console.WriteLine($"model:  {modelPath}");
         console.WriteLine($"report: {reportPath}");
-        return Program.Success;
+        return cancelled ? Program.Cancelled : Program.Success;
     }
 }

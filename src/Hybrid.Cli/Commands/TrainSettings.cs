@@ -45,13 +45,13 @@ public sealed class TrainSettings : NetworkSettings
 
     /// <summary>The share of the data held out for the test.</summary>
     [CommandOption("--test-split <FRACTION>")]
-    [Description("Share of the rows held out (stratified) as the test set, in [0, 1); 0: no test set.")]
+    [Description("Share of the rows held out (stratified) as the test set, in [[0, 1); 0: no test set.")]
     [DefaultValue(0.2)]
     public double TestSplit { get; init; } = 0.2;
 
     /// <summary>The share of the training rows held out for validation.</summary>
     [CommandOption("--validation-split <FRACTION>")]
-    [Description("Share of the training rows held out (stratified) for validation and early stopping, in [0, 1).")]
+    [Description("Share of the training rows held out (stratified) for validation and early stopping, in [[0, 1).")]
     [DefaultValue(0.1)]
     public double ValidationSplit { get; init; } = 0.1;
 

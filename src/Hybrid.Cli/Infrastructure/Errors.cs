@@ -31,7 +31,7 @@ internal static class Errors
             IOException e => (Program.UsageError, e.Message),
             UnauthorizedAccessException e => (Program.UsageError, e.Message),
             ArgumentException e => (Program.UsageError, e.Message),
-            OperationCanceledException => (130, "cancelled."),
+            OperationCanceledException => (Program.Cancelled, "cancelled."),
             _ => (Program.InternalError, $"unexpected {exception.GetType().Name}: {exception.Message}"),
         };
         error.WriteLine("hybrid: error: " + OneLine(message));

@@ -7,13 +7,15 @@ namespace Hybrid.Cli.Reporting;
 /// <summary>
 /// One self-contained HTML page per run: settings, timings, tables and charts (PNG, base64
 /// inline), and the charts' data as JSON in <c>&lt;script type="application/json" id="hybrid-data"&gt;</c>.
-/// No script runs and nothing is fetched: the page opens offline. Built for the command line's
+/// No script runs and nothing is fetched: the page opens offline. The markup is also well-formed
+/// XML (void elements self-closed, text escaped), so a test can parse it strictly. Built for the command line's
 /// runs and reusable by any caller (e.g. a later playground).
 /// </summary>
 public sealed class HtmlReport(string title)
 {
     private readonly List<(string Key, string Value)> _settings = [];
     private readonly List<(string Key, string Value)> _timings = [];
+    private readonly Dictionary<string, double> _results = [];
     private readonly List<Block> _blocks = [];
     private readonly List<Chart> _charts = [];
 
@@ -40,6 +42,13 @@ public sealed class HtmlReport(string title)
     public HtmlReport Timing(string key, TimeSpan value)
     {
         _timings.Add((key, value.TotalSeconds < 1 ? $"{value.TotalMilliseconds:F0} ms" : $"{value.TotalSeconds:F2} s"));
+        return this;
+    }
+
+    /// <summary>Records one numeric result of the run (e.g. "test accuracy"), kept in the page's JSON data under "results".</summary>
+    public HtmlReport Result(string key, double value)
+    {
+        _results[key] = value;
         return this;
     }
 
@@ -86,9 +95,9 @@ public sealed class HtmlReport(string title)
     public string ToHtml()
     {
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n")
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n")
+            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\" />\n")
             .Append("<title>").Append(H(Title)).Append("</title>\n<style>\n")
             .Append("body{font-family:'DejaVu Sans',sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\n")
             .Append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f0f0f0}\n")
@@ -117,7 +126,7 @@ public sealed class HtmlReport(string title)
                         html.Append("<figure class=\"chart\" id=\"chart-").Append(H(chart.Id)).Append("\" data-series=\"")
                             .Append(H(string.Join(";", chart.Series.Select(s => s.Name)))).Append("\">")
                             .Append("<img alt=\"").Append(H(chart.Title)).Append("\" src=\"data:image/png;base64,")
-                            .Append(Convert.ToBase64String(chart.Png)).Append("\">")
+                            .Append(Convert.ToBase64String(chart.Png)).Append("\" />")
                             .Append("<figcaption>").Append(H(chart.Title)).Append("</figcaption></figure>\n");
                     html.Append("</div>\n");
                     break;
@@ -127,6 +136,7 @@ public sealed class HtmlReport(string title)
         {
             title = Title,
             settings = _settings.ToDictionary(s => s.Key, s => s.Value),
+            results = _results,
             charts = _charts.Select(c => new
             {
                 id = c.Id,
