@@ -86,20 +86,20 @@ module Mat =
         MathNet.Numerics.LinearAlgebra.Double.DenseMatrix(rows, cols, values) :> Matrix<float>
 
     /// The matrix product A·B (A n×k, B k×m -> n×m), computed by the core's SIMD kernel
-    /// (Gemm; docs/performance.md). Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// (Gemm; docs/performance.md). Checked by: MatProperties "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mul (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.ColumnCount <> b.RowCount then
             invalidArg "b" (sprintf "a is %s and b is %s: b needs %d rows to multiply a." (shape a) (shape b) a.ColumnCount)
         ofColumnMajor a.RowCount b.ColumnCount (Gemm.multiply a.RowCount a.ColumnCount b.ColumnCount (columnMajor a) (columnMajor b) b.RowCount 1)
 
-    /// Aᵀ·B (A n×k, B n×m -> k×m), e.g. dW = Xᵀ·dZ. Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// Aᵀ·B (A n×k, B n×m -> k×m), e.g. dW = Xᵀ·dZ. Checked by: MatProperties "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mulTN (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.RowCount <> b.RowCount then
             invalidArg "b" (sprintf "a is %s and b is %s: aᵀ·b needs the same number of rows." (shape a) (shape b))
         let at = a.Transpose()
         ofColumnMajor at.RowCount b.ColumnCount (Gemm.multiply at.RowCount at.ColumnCount b.ColumnCount (columnMajor at) (columnMajor b) b.RowCount 1)
 
-    /// A·Bᵀ (A n×k, B m×k -> n×m), e.g. dX = dZ·Wᵀ. Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// A·Bᵀ (A n×k, B m×k -> n×m), e.g. dX = dZ·Wᵀ. Checked by: MatProperties "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mulNT (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.ColumnCount <> b.ColumnCount then
             invalidArg "b" (sprintf "a is %s and b is %s: a·bᵀ needs the same number of columns." (shape a) (shape b))
