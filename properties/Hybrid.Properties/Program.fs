@@ -22,6 +22,8 @@ let specification : Test =
         @ OptimizerProperties.laws
         @ UpdateRuleProperties.laws
         @ DataProperties.laws
+        @ PcaProperties.laws
+        @ SplitProperties.laws
         @ InitProperties.laws
         @ FacadeProperties.laws
         @ BadInputProperties.laws)
