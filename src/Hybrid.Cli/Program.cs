@@ -79,6 +79,12 @@ public static class Program
             config.AddCommand<GradCheckCommand>("gradcheck")
                   .WithDescription("Compare backpropagation with central differences for every parameter; exit code 1 above the threshold.")
                   .WithExample("gradcheck", "--layers", "8,8", "--activation", "tanh");
+            config.AddCommand<ExportCommand>("export")
+                  .WithDescription("Write a saved model as an ONNX model (float64 by default) that ONNX Runtime and other tools run.")
+                  .WithExample("export", "runs/train/model.json", "model.onnx");
+            config.AddCommand<ImportCommand>("import")
+                  .WithDescription("Read an ONNX feed-forward model (e.g. from torch.onnx.export) and save it as a Hybrid model file.")
+                  .WithExample("import", "model.onnx", "model.json");
             config.AddBranch("experiment", branch =>
             {
                 branch.SetDescription("Run one of the course's experiments; each prints its table and writes its report.");

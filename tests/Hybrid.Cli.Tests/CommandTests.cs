@@ -143,3 +143,43 @@ public class CommandTests
         Assert.Equal("", r.Error);
     }
 }
+
+/// <summary>hybrid export and hybrid import (docs/onnx.md).</summary>
+public class OnnxCommandTests
+{
+    [Fact]
+    public void Export_then_import_gives_back_the_same_model()
+    {
+        var dir = Cli.TempFolder();
+        var model = Path.Combine(dir, "model.json");
+        var network = Network.Create(3).Dense(4, Activation.ELU(0.5)).Dense(2, Activation.Softmax).Build(Initializer.He(3));
+        network.Save(model);
+        var onnx = Path.Combine(dir, "model.onnx");
+        var r = Cli.Run("export", model, onnx);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Contains("float64", r.Output);
+        Assert.Equal(network.ToOnnx(), File.ReadAllBytes(onnx));
+        var back = Path.Combine(dir, "back.json");
+        r = Cli.Run("import", onnx, back);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Equal(File.ReadAllText(model), File.ReadAllText(back));
+        r = Cli.Run("export", model, onnx, "--float32");
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Equal(network.ToOnnx(OnnxPrecision.Single), File.ReadAllBytes(onnx));
+    }
+
+    [Fact]
+    public void A_bad_ONNX_file_is_one_line_naming_the_file_and_exit_code_2()
+    {
+        var dir = Cli.TempFolder();
+        var bad = Path.Combine(dir, "bad.onnx");
+        File.WriteAllBytes(bad, [1, 2, 3, 4, 5]);
+        var r = Cli.Run("import", bad, Path.Combine(dir, "out.json"));
+        Assert.Equal(Program.UsageError, r.ExitCode);
+        Assert.Contains("bad.onnx", r.Error);
+        Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(Path.Combine(dir, "out.json")));
+        r = Cli.Run("import", Path.Combine(dir, "missing.onnx"), Path.Combine(dir, "out.json"));
+        Assert.Equal(Program.UsageError, r.ExitCode);
+    }
+}
