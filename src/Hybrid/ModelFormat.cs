@@ -108,7 +108,13 @@ internal static class ModelFormat
     internal static void Save(CoreNetwork net, string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
-        var bytes = Write(net);
+        SaveBytes(Write(net), path);
+    }
+
+    /// <summary>Writes bytes to path atomically (a temporary file in the same directory, flushed, then moved over path); also used for ONNX files.</summary>
+    internal static void SaveBytes(byte[] bytes, string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new ArgumentException($"'{path}' is a directory: path must name a file.", nameof(path));
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
