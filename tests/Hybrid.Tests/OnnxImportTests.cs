@@ -172,6 +172,23 @@ public sealed class OnnxImportTests
         Refused([]);
     }
 
+    /// <summary>Corruption anywhere: 3000 copies of an exported model with one to three bytes overwritten, each either read (a weight changed) or refused with InvalidDataException, never another exception.</summary>
+    [Fact]
+    public void Random_byte_corruption_is_read_or_refused_never_a_crash()
+    {
+        var bytes = Exported();
+        var rng = new Random(17);
+        int refused = 0;
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            var copy = (byte[])bytes.Clone();
+            for (int k = rng.Next(1, 4); k > 0; k--) copy[rng.Next(copy.Length)] = (byte)rng.Next(256);
+            try { Network.FromOnnx(copy); }
+            catch (InvalidDataException) { refused++; }
+        }
+        Assert.InRange(refused, 300, 3000);
+    }
+
     [Fact]
     public void Files_of_another_kind_are_refused()
     {
