@@ -127,6 +127,50 @@ public sealed class OnnxImportTests
         Assert.Equal(Network.FromOnnx(bytes).ToJson(), Network.FromOnnx(model.ToByteArray()).ToJson());
     }
 
+    /// <summary>The other spellings of a layer: MatMul then Add with the bias first, a Gemm without bias, Identity and Flatten nodes, and Softmax with opset 11's default axis.</summary>
+    [Fact]
+    public void MatMul_Add_a_Gemm_without_bias_Identity_and_Flatten_read_as_the_same_layers()
+    {
+        var net = Network.Create(3)
+            .Dense(new double[,] { { 1, -2, 3, 0.5 }, { 0.25, 4, -1, 2 }, { -3, 1, 0.5, 1.5 } }, [0.1, -0.2, 0.3, -0.4], Activation.Tanh)
+            .Dense(new double[,] { { 1, 2 }, { -1, 0.5 }, { 2, -2 }, { 0.75, 1 } }, [0.6, -0.7], Activation.Softmax).Build();
+        var model = ModelProto.Parser.ParseFrom(net.ToOnnx());
+        var g = model.Graph;
+        // Layer 0: MatMul(input, W) then Add(b, ·).
+        var gemm0 = g.Node[0];
+        var matmul = new NodeProto { Name = "mm", OpType = "MatMul" };
+        matmul.Input.AddRange([gemm0.Input[0], gemm0.Input[1]]);
+        matmul.Output.Add("mm.out");
+        var add = new NodeProto { Name = "add", OpType = "Add" };
+        add.Input.AddRange([gemm0.Input[2], "mm.out"]);
+        add.Output.Add(gemm0.Output[0]);
+        // Layer 1: a Gemm without its bias input, behind an Identity and a Flatten.
+        var gemm1 = g.Node[2];
+        var identity = new NodeProto { Name = "id", OpType = "Identity" };
+        identity.Input.Add(gemm1.Input[0]);
+        identity.Output.Add("id.out");
+        var flatten = new NodeProto { Name = "flat", OpType = "Flatten" };
+        flatten.Input.Add("id.out");
+        flatten.Output.Add("flat.out");
+        gemm1.Input.Clear();
+        gemm1.Input.AddRange(["flat.out", "layer1.W"]);
+        var softmax = g.Node[3];
+        softmax.Attribute.Clear();
+        var nodes = new[] { matmul, add, g.Node[1], identity, flatten, gemm1, softmax };
+        g.Node.Clear();
+        g.Node.AddRange(nodes);
+        model.OpsetImport.Single(o => o.Domain == "").Version = 11;
+
+        var imported = Network.FromOnnx(model.ToByteArray());
+        Assert.Equal("Dense(4, Tanh) | Dense(2, Softmax)", string.Join(" | ", imported.Layers));
+        var p = net.GetParameters();
+        var q = imported.GetParameters();
+        Assert.Equal(p[0].Values, q[0].Values);
+        Assert.Equal(p[1].Values, q[1].Values);
+        Assert.Equal(p[2].Values, q[2].Values);
+        Assert.Equal(new double[1, 2], q[3].Values); // no bias: zeros
+    }
+
     [Fact]
     public void LogSoftmax_is_refused_by_name()
     {
