@@ -128,6 +128,24 @@ internal static partial class ModelFormat
     internal static void Save(CoreNetwork net, string path, ModelExtras? extras = null)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
+        SaveAtomically(path, file => WriteTo(file, net, extras));
+    }
+
+    /// <summary>Writes bytes to path atomically, as Save writes a model; also used for ONNX files.</summary>
+    internal static void SaveBytes(byte[] bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
+        SaveAtomically(path, file => file.Write(bytes));
+    }
+
+    /// <summary>
+    /// The atomic replace (docs/model-format.md "Atomic writes"): <paramref name="write"/> fills a
+    /// temporary file in the target's directory, which is flushed, moved over the target, and the
+    /// directory flushed; stale temporaries of the same target are then removed.
+    /// </summary>
+    private static void SaveAtomically(string path, Action<Stream> write)
+    {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new ArgumentException($"'{path}' is a directory: path must name a file.", nameof(path));
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
@@ -141,7 +159,7 @@ internal static partial class ModelFormat
             // which tells RemoveStaleTemps of another save that this temp is alive.
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                WriteTo(file, net, extras);
+                write(file);
                 file.Flush(flushToDisk: true);
             }
             BeforeReplace?.Invoke(temp);

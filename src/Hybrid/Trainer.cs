@@ -132,7 +132,7 @@ public sealed class Trainer
     /// <param name="cancellationToken">Polled before each minibatch.</param>
     /// <returns>The trained network, the history and how training ended.</returns>
     /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values (named by row and column), labels out of range, target values the loss does not take (named by parameter, row and column, checked before the split and the shuffles: cross-entropy targets in [0, 1], hinge and logistic −1 or 1, multiclass hinge one-hot), a loss that does not fit the output, or a validation split that leaves a part empty.</exception>
-    /// <exception cref="OperationCanceledException">Cancellation was requested; the network passed in is unchanged.</exception>
+    /// <exception cref="TrainingCanceledException">Cancellation was requested (an <see cref="OperationCanceledException"/>); the network passed in is unchanged, and the exception's <see cref="TrainingCanceledException.PartialResult"/> holds the network and history reached.</exception>
     public TrainingResult Fit(Network network, Features x, Targets y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -156,7 +156,7 @@ public sealed class Trainer
     /// <param name="cancellationToken">Polled before each minibatch.</param>
     /// <returns>The trained network, the history and how training ended.</returns>
     /// <exception cref="ArgumentException">Bad input as for the other overload, or <see cref="ValidationSplit"/> is also set.</exception>
-    /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
+    /// <exception cref="TrainingCanceledException">Cancellation was requested; its <see cref="TrainingCanceledException.PartialResult"/> holds what training reached.</exception>
     public TrainingResult Fit(Network network, Features x, Targets y, Features validationX, Targets validationY, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -203,12 +203,13 @@ public sealed class Trainer
         var outcome = Training.fit(config, network.Model, X, Y,
                                    validation is null ? FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.None : FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.Some(validation),
                                    report, shouldStop);
-        if (outcome.Stop.IsCancelled)
-            throw new OperationCanceledException("Training was cancelled: " + outcome.Message, cancellationToken);
         var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped
-                   : outcome.Stop.IsDiverged ? StopReason.Diverged : StopReason.NonFiniteLoss;
-        return new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
-                                  reason, outcome.Message, outcome.BestEpoch, outcome.Restored);
+                   : outcome.Stop.IsCancelled ? StopReason.Cancelled : outcome.Stop.IsDiverged ? StopReason.Diverged : StopReason.NonFiniteLoss;
+        var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
+                                        reason, outcome.Message, outcome.BestEpoch, outcome.Restored);
+        if (outcome.Stop.IsCancelled)
+            throw new TrainingCanceledException("Training was cancelled: " + outcome.Message, result, cancellationToken);
+        return result;
     }
 }
 
@@ -236,6 +237,8 @@ public enum StopReason
     /// steps are bounded); the weights from the start of that epoch are kept (docs/facade-trainer.md).
     /// </summary>
     Diverged,
+    /// <summary>Cancelled through the token (only in <see cref="TrainingCanceledException.PartialResult"/>).</summary>
+    Cancelled,
 }
 
 /// <summary>What one epoch produced.</summary>

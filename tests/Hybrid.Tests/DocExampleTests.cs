@@ -59,6 +59,16 @@ public sealed class DocExampleTests : IDisposable
         Assert.Equal(a.ParameterCount, b.ParameterCount);
     }
 
+    [Fact]
+    public void Onnx_example_runs_in_ONNX_Runtime_and_imports_back()
+    {
+        var (mine, theirs, again) = OnnxExample.ExportRunImport(Path.Combine(_dir, "model.onnx"));
+        Assert.Equal(2, theirs.Length);
+        for (int j = 0; j < 2; j++) Assert.True(Math.Abs(mine[j] - theirs[j]) <= 1e-12 * Math.Abs(mine[j]), $"{mine[j]:R} vs {theirs[j]:R}");
+        Assert.Equal(1.0, mine.Sum(), 12);
+        Assert.Equal(mine, again.Predict([0.5, -1.0, 2.0, 0.25]));
+    }
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -71,6 +81,7 @@ public sealed class DocExampleTests : IDisposable
     [InlineData("TrainerExample.cs", "facade-trainer.md")]
     [InlineData("DataExample.cs", "data.md")]
     [InlineData("InitializerExample.cs", "facade-initializer.md")]
+    [InlineData("OnnxExample.cs", "onnx.md")]
     public void Each_docs_page_shows_its_compiled_examples_verbatim(string source, string page)
     {
         var root = RepositoryRoot();

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hybrid.Cli.Data;
+using Hybrid.Cli.Infrastructure;
+using Hybrid.Cli.Reporting;
+using Hybrid.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Hybrid.Cli.Commands;
+
+/// <summary><c>hybrid train</c>: load, split, preprocess, build, train (live display), evaluate, save the model and write the report.</summary>
+public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
+{
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var report = new HtmlReport($"hybrid train — {Path.GetFileName(settings.Data)}");
+        var clock = Stopwatch.StartNew();
+        var raw = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator), "--data");
+        var classNames = DataSource.ClassNames(raw);
+        var loadTime = clock.Elapsed;
+        clock.Restart();
+        // Stratified splits: test first, then validation out of the rest (a different seed).
+        var (rest, rawTest) = settings.TestSplit > 0 ? raw.TrainTestSplit(settings.TestSplit, settings.Seed) : (raw, (DataSet?)null);
+        var (rawTrain, rawValidation) = settings.ValidationSplit > 0 ? rest.TrainTestSplit(settings.ValidationSplit, settings.Seed + 1) : (rest, (DataSet?)null);
+        var preprocessor = Preprocessing.Fit(settings.Preprocess, rawTrain);
+        var train = preprocessor.Transform(rawTrain);
+        var validation = rawValidation is null ? null : preprocessor.Transform(rawValidation);
+        var test = rawTest is null ? null : preprocessor.Transform(rawTest);
+        var prepareTime = clock.Elapsed;
+
+        var network = NetworkFactory.Build(settings, train.FeatureCount, raw.ClassCount);
+        var loss = Names.LossOf("--loss", settings.Loss);
+        var trainer = new Trainer(loss, Names.OptimizerOf("--optimizer", settings.Optimizer, settings.LearningRate))
+        {
+            BatchSize = settings.BatchSize,
+            Epochs = settings.Epochs,
+            Seed = settings.Seed,
+            WeightDecay = settings.L2,
+            Schedule = Names.ScheduleOf("--schedule", settings.Schedule),
+            Patience = settings.EarlyStopping == "none" ? 0 : settings.Patience,
+            RestoreBestWeights = settings.EarlyStopping != "none",
+        };
+        var output = settings.Output ?? Path.Combine("runs", $"train-{Path.GetFileNameWithoutExtension(settings.Data)}-{DateTime.Now:yyyyMMdd-HHmmss}");
+
+        console.MarkupLine($"[bold]hybrid train[/] {Markup.Escape(raw.Name)}: {raw.RowCount} rows, {raw.FeatureCount} features, {raw.ClassCount} classes; "
+                           + $"train {train.RowCount}, validation {validation?.RowCount ?? 0}, test {test?.RowCount ?? 0} (stratified); preprocessing {Markup.Escape(preprocessor.ToString())}");
+        console.MarkupLine($"network {Markup.Escape(NetworkFactory.Describe(network))}, {network.ParameterCount} parameters; {Markup.Escape(trainer.Optimizer.Name)}, batch {settings.BatchSize}, up to {settings.Epochs} epochs");
+
+        clock.Restart();
+        TrainingResult result;
+        bool cancelled = false;
+        try
+        {
+            result = TrainingDisplay.Run(console, settings.Plain, settings.Epochs, progress =>
+                validation is null
+                    ? trainer.Fit(network, train.Features, train.Targets, progress, cancellationToken)
+                    : trainer.Fit(network, train.Features, train.Targets, validation.Features, validation.Targets, progress, cancellationToken));
+        }
+        catch (TrainingCanceledException e)
+        {
+            cancelled = true;
+            result = e.PartialResult;
+            if (result.EpochsCompleted == 0)
+            {
+                console.WriteLine("Training cancelled before the first epoch ended: nothing to keep.");
+                return Program.Cancelled;
+            }
+            console.WriteLine($"Training cancelled after {result.EpochsCompleted} epochs: keeping the model of epoch {(result.RestoredBestWeights ? result.BestEpoch : result.EpochsCompleted)}.");
+        }
+        var trainTime = clock.Elapsed;
+
+        clock.Restart();
+        var model = result.Network;
+        var rows = new List<(string Set, Evaluation E)> { ("training", model.Evaluate(train.Features, train.Targets, loss)) };
+        if (validation is not null) rows.Add(("validation", model.Evaluate(validation.Features, validation.Targets, loss)));
+        if (test is not null) rows.Add(("test", model.Evaluate(test.Features, test.Targets, loss)));
+        var evalTime = clock.Elapsed;
+
+        Directory.CreateDirectory(output);
+        var modelPath = Path.Combine(output, "model.json");
+        ModelFile.Save(modelPath, model, preprocessor, classNames);
+
+        int epochs = result.EpochsCompleted;
+        double samplesPerSecond = trainTime.TotalSeconds > 0 ? (double)train.RowCount * epochs / trainTime.TotalSeconds : 0;
+        var summary = new Table().Title("summary").AddColumns("set", "rows", "loss", "accuracy");
+        foreach (var (set, e) in rows)
+            summary.AddRow(set, e.Count.ToString(CultureInfo.InvariantCulture), e.Loss.ToString("F4", CultureInfo.InvariantCulture), e.Accuracy.ToString("P2", CultureInfo.InvariantCulture));
+        console.Write(summary);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"epochs {epochs} (best {result.BestEpoch}; {result.StopReason}{(cancelled ? ", cancelled" : "")}), training time {trainTime.TotalSeconds:F2} s, {samplesPerSecond:F0} samples/s"));
+        console.WriteLine(result.Message);
+
+        var finalRows = rows.Select(r => (IReadOnlyList<string>)[r.Set, r.E.Count.ToString(CultureInfo.InvariantCulture), r.E.Loss.ToString("F4", CultureInfo.InvariantCulture), r.E.Accuracy.ToString("P2", CultureInfo.InvariantCulture)]);
+        report.Setting("data", raw.Name).Setting("rows (train / validation / test)", $"{train.RowCount} / {validation?.RowCount ?? 0} / {test?.RowCount ?? 0}")
+              .Setting("network", NetworkFactory.Describe(network)).Setting("parameters", network.ParameterCount)
+              .Setting("initialiser", settings.Init).Setting("loss", loss.Name).Setting("optimiser", trainer.Optimizer.Name)
+              .Setting("schedule", trainer.Schedule.Name).Setting("batch size", settings.BatchSize).Setting("max epochs", settings.Epochs)
+              .Setting("L2", settings.L2).Setting("dropout", settings.Dropout).Setting("early stopping", $"{settings.EarlyStopping}, patience {settings.Patience}")
+              .Setting("preprocessing", preprocessor.ToString()).Setting("seed", settings.Seed)
+              .Setting("epochs run", epochs).Setting("best epoch", result.BestEpoch).Setting("stop", result.Message)
+              .Setting("samples/s", Math.Round(samplesPerSecond));
+        foreach (var (set, e) in rows)
+            report.Result($"{set} accuracy", e.Accuracy).Result($"{set} loss", e.Loss);
+        report.Result("epochs", epochs).Result("samples per second", samplesPerSecond);
+        report.Timing("load", loadTime).Timing("split and preprocess", prepareTime).Timing("train", trainTime).Timing("evaluate", evalTime);
+        report.Heading("Results").Table("Loss and accuracy", ["set", "rows", "loss", "accuracy"], finalRows);
+        TrainingReport.AddCurves(report, result.History);
+        var (confusionSet, confusionEval) = rows[^1];
+        report.Heading("Confusion matrix").Add(Charts.Confusion("confusion", $"Confusion matrix ({confusionSet} set)", confusionEval.ConfusionMatrix, classNames));
+        if (raw.FeatureCount == 2)
+            report.Heading("Decision boundary").Add(TrainingReport.Boundary(model, preprocessor, raw.GetFeatures(), raw.GetLabels(), classNames));
+        report.Timing("total", total.Elapsed);
+        var reportPath = Path.Combine(output, "report.html");
+        report.Save(reportPath);
+        console.WriteLine($"model:  {modelPath}");
+        console.WriteLine($"report: {reportPath}");
+        return cancelled ? Program.Cancelled : Program.Success;
+    }
+}

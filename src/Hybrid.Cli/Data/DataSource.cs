@@ -1,0 +1,68 @@
+using Hybrid.Cli.Infrastructure;
+using Hybrid.Data;
+
+namespace Hybrid.Cli.Data;
+
+/// <summary>Reads the data a command names: a built-in set, a CSV file or an IDX pair (all through the façade's <see cref="DataSet"/>).</summary>
+internal static class DataSource
+{
+    /// <summary>The built-in names (with "mnist" for "mnist-test").</summary>
+    public static bool IsBuiltIn(string source) =>
+        DataSets.Names.Contains(source.ToLowerInvariant()) || source.Equals("mnist", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Loads <paramref name="source"/>.</summary>
+    /// <param name="option">The option or argument that named it (for messages).</param>
+    /// <param name="source">A built-in name, a CSV path or an IDX image path.</param>
+    /// <param name="labels">The IDX label path, if <paramref name="source"/> is an IDX image file.</param>
+    /// <param name="labelColumn">CSV label column: a header name or a 0-based index (negative: from the end).</param>
+    /// <param name="header">CSV header: auto, yes or no.</param>
+    /// <param name="separator">CSV separator (one character), or null for ','.</param>
+    /// <param name="unlabelled">CSV without a label column unless <paramref name="labelColumn"/> is given (predict).</param>
+    public static DataSet Load(string option, string source, string? labels, string? labelColumn, string header, string? separator, bool unlabelled = false)
+    {
+        if (labels is null && IsBuiltIn(source)) return DataSets.ByName(source);
+        if (!File.Exists(source))
+            throw new UsageException(Directory.Exists(source)
+                ? $"{option}: '{source}' is a folder; give a file or a built-in data set ({string.Join(", ", DataSets.Names)})."
+                : $"{option}: '{source}' is neither a built-in data set ({string.Join(", ", DataSets.Names)}) nor an existing file.");
+        if (labels is not null)
+        {
+            if (!File.Exists(labels)) throw new UsageException($"--labels: file not found: {labels}");
+            return DataSet.FromIdx(source, labels);
+        }
+        var options = new CsvOptions
+        {
+            Header = header.ToLowerInvariant() switch
+            {
+                "auto" => CsvHeader.Auto,
+                "yes" or "true" or "present" => CsvHeader.Present,
+                "no" or "false" or "absent" => CsvHeader.Absent,
+                _ => throw new UsageException($"--header: '{header}' is not one of auto, yes, no."),
+            },
+            Separator = separator switch
+            {
+                null => ',',
+                "\\t" or "tab" => '\t',
+                { Length: 1 } s => s[0],
+                _ => throw new UsageException($"--separator: give one character (or 'tab'), got '{separator}'."),
+            },
+            LabelKind = unlabelled && labelColumn is null ? CsvLabelKind.None : CsvLabelKind.Classes,
+        };
+        if (labelColumn is not null)
+            options = int.TryParse(labelColumn, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                ? options with { LabelColumnIndex = index }
+                : options with { LabelColumnName = labelColumn };
+        return DataSet.FromCsv(source, options);
+    }
+
+    /// <summary>The class names of a labelled set ("0".."k−1" if it has none).</summary>
+    public static IReadOnlyList<string> ClassNames(DataSet data) =>
+        data.ClassNames ?? Enumerable.Range(0, data.ClassCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>Requires class labels (train, evaluate and gradcheck classify).</summary>
+    public static DataSet Labelled(DataSet data, string option)
+    {
+        if (!data.HasLabels) throw new UsageException($"{option}: '{data.Name}' has no class labels; give --label-column.");
+        return data;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+
+namespace Hybrid.Cli.Infrastructure;
+
+/// <summary>
+/// The option values the commands accept, mapped to the façade's objects. Names are
+/// case-insensitive; hyphens and underscores are ignored ("leaky-relu" = "LeakyReLU").
+/// A value outside the list is a <see cref="UsageException"/> that lists the accepted names.
+/// </summary>
+internal static class Names
+{
+    private static string Key(string s) => s.Replace("-", "").Replace("_", "").ToLowerInvariant();
+
+    private static T Lookup<T>(string option, string value, IReadOnlyDictionary<string, T> table)
+    {
+        var hit = table.FirstOrDefault(kv => Key(kv.Key) == Key(value));
+        if (hit.Key is null)
+            throw new UsageException($"{option}: unknown value '{value}'; use one of {string.Join(", ", table.Keys)}.");
+        return hit.Value;
+    }
+
+    /// <summary>The activations by name (S04).</summary>
+    public static readonly IReadOnlyDictionary<string, Func<Activation>> Activations = new Dictionary<string, Func<Activation>>
+    {
+        ["identity"] = () => Activation.Identity,
+        ["sigmoid"] = () => Activation.Sigmoid,
+        ["tanh"] = () => Activation.Tanh,
+        ["arctan"] = () => Activation.Arctan,
+        ["relu"] = () => Activation.ReLU,
+        ["leaky-relu"] = () => Activation.LeakyReLU(),
+        ["prelu"] = () => Activation.PReLU(),
+        ["elu"] = () => Activation.ELU(),
+        ["softplus"] = () => Activation.SoftPlus,
+        ["softmax"] = () => Activation.Softmax,
+        ["binary-step"] = () => Activation.BinaryStep,
+    };
+
+    /// <summary>An activation by name.</summary>
+    public static Activation ActivationOf(string option, string value) => Lookup(option, value, Activations)();
+
+    /// <summary>The initialisers by name (S31); "small" is 0.01·N(0, 1), "large" is N(0, 1), "xavier" is the slides' randn/√fan_in (LeCun normal).</summary>
+    public static readonly IReadOnlyDictionary<string, Func<int, Initializer>> Initializers = new Dictionary<string, Func<int, Initializer>>
+    {
+        ["default"] = Initializer.Default,
+        ["zeros"] = _ => Initializer.Zeros(),
+        ["small"] = Initializer.SmallRandom,
+        ["large"] = seed => Initializer.Normal(1.0, seed),
+        ["xavier"] = Initializer.LeCunNormal,
+        ["glorot"] = Initializer.XavierNormal,
+        ["glorot-uniform"] = Initializer.XavierUniform,
+        ["he"] = Initializer.HeNormal,
+        ["he-uniform"] = Initializer.HeUniform,
+        ["lecun"] = Initializer.LeCunNormal,
+        ["lecun-uniform"] = Initializer.LeCunUniform,
+    };
+
+    /// <summary>An initialiser by name with its seed.</summary>
+    public static Initializer InitializerOf(string option, string value, int seed) => Lookup(option, value, Initializers)(seed);
+
+    /// <summary>The losses by name (S18-S22).</summary>
+    public static readonly IReadOnlyDictionary<string, Loss> Losses = new Dictionary<string, Loss>
+    {
+        ["cross-entropy"] = Loss.CrossEntropy,
+        ["binary-cross-entropy"] = Loss.BinaryCrossEntropy,
+        ["mse"] = Loss.MeanSquaredError,
+        ["mae"] = Loss.MeanAbsoluteError,
+        ["sum-of-squares"] = Loss.SumOfSquares,
+        ["hinge"] = Loss.Hinge,
+        ["multiclass-hinge"] = Loss.MulticlassHinge,
+        ["logistic"] = Loss.Logistic,
+    };
+
+    /// <summary>A loss by name.</summary>
+    public static Loss LossOf(string option, string value) => Lookup(option, value, Losses);
+
+    /// <summary>The optimisers by name (S27, S28 and the adaptive rules).</summary>
+    public static readonly IReadOnlyDictionary<string, Func<double, Optimizer>> Optimizers = new Dictionary<string, Func<double, Optimizer>>
+    {
+        ["sgd"] = Optimizer.Sgd,
+        ["momentum"] = lr => Optimizer.Momentum(lr),
+        ["nesterov"] = lr => Optimizer.Nesterov(lr),
+        ["adagrad"] = lr => Optimizer.AdaGrad(lr),
+        ["rmsprop"] = lr => Optimizer.RmsProp(lr),
+        ["adam"] = lr => Optimizer.Adam(lr),
+    };
+
+    /// <summary>An optimiser by name with its learning rate.</summary>
+    public static Optimizer OptimizerOf(string option, string value, double learningRate) => Lookup(option, value, Optimizers)(learningRate);
+
+    /// <summary>A schedule: "constant", "step:EVERY:FACTOR" or "exp:FACTOR".</summary>
+    public static LearningRateSchedule ScheduleOf(string option, string value)
+    {
+        var parts = value.Split(':');
+        switch (Key(parts[0]))
+        {
+            case "constant" when parts.Length == 1:
+                return LearningRateSchedule.Constant;
+            case "step" when parts.Length == 3:
+                return LearningRateSchedule.Step(Int(option, parts[1]), Double(option, parts[2]));
+            case "exp" or "exponential" when parts.Length == 2:
+                return LearningRateSchedule.Exponential(Double(option, parts[1]));
+            default:
+                throw new UsageException($"{option}: '{value}' is not a schedule; use constant, step:EVERY:FACTOR (e.g. step:10:0.5) or exp:FACTOR (e.g. exp:0.95).");
+        }
+    }
+
+    /// <summary>Hidden layer widths "64,64" (empty string: none).</summary>
+    public static int[] Layers(string option, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Trim() == "none") return [];
+        var widths = value.Split(',', StringSplitOptions.TrimEntries).Select(p => Int(option, p)).ToArray();
+        if (widths.Any(w => w < 1)) throw new UsageException($"{option}: every layer needs at least 1 unit, got '{value}'.");
+        return widths;
+    }
+
+    /// <summary>An integer option value.</summary>
+    public static int Int(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new UsageException($"{option}: '{value}' is not a whole number.");
+
+    /// <summary>A number option value.</summary>
+    public static double Double(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) ? x
+            : throw new UsageException($"{option}: '{value}' is not a finite number.");
+
+    /// <summary>Requires value in [low, high] (or [low, high) when <paramref name="highOpen"/>).</summary>
+    public static void InRange(string option, double value, double low, double high, bool highOpen = false)
+    {
+        if (value < low || value > high || (highOpen && value >= high))
+            throw new UsageException($"{option}: {value.ToString(CultureInfo.InvariantCulture)} is outside [{low.ToString(CultureInfo.InvariantCulture)}, {high.ToString(CultureInfo.InvariantCulture)}{(highOpen ? ")" : "]")}.");
+    }
+}

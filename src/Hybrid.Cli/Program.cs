@@ -1,0 +1,108 @@
+using Hybrid.Cli.Commands;
+using Hybrid.Cli.Commands.Experiments;
+using Hybrid.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Hybrid.Cli;
+
+/// <summary>
+/// The program <c>hybrid</c>: parses options, calls the Hybrid façade and draws. Exit codes:
+/// 0 success; 1 a check failed (gradcheck above its threshold); 2 a usage or input problem (wrong
+/// option, unreadable or malformed file), reported on one line; 130 cancelled (Ctrl+C); 3 an
+/// unexpected error, also on one line. No command prints a stack trace.
+/// </summary>
+public static class Program
+{
+    /// <summary>Exit code: success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code: a check failed (e.g. gradcheck's error above its threshold).</summary>
+    public const int CheckFailed = 1;
+
+    /// <summary>Exit code: a wrong option or an unreadable or malformed input.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code: cancelled by Ctrl+C (128 + SIGINT, as shells report it); train still saves the best model so far.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Exit code: an unexpected error (a bug: please report it).</summary>
+    public const int InternalError = 3;
+
+    /// <summary>Entry point: Ctrl+C cancels the running command (training stops after the current minibatch and keeps the best model so far).</summary>
+    public static int Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return; // a second Ctrl+C ends the process
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Run(args, AnsiConsole.Console, Console.Error, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Runs the program in-process with the given console (the tests pass a recording one).</summary>
+    /// <param name="args">The command line, e.g. <c>["train", "--epochs", "5"]</c>.</param>
+    /// <param name="console">Where the tables, progress and results go.</param>
+    /// <param name="error">Where the one-line error goes (standard error in the program).</param>
+    /// <param name="cancellationToken">Cancels a running command as Ctrl+C does.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("hybrid");
+            config.ConfigureConsole(console);
+            config.SetExceptionHandler((exception, _) => Errors.Report(error, exception, args));
+            config.Settings.StrictParsing = true;
+            config.AddCommand<TrainCommand>("train")
+                  .WithDescription("Train a network on a data set (default: the built-in digits) and write the model and an HTML report.")
+                  .WithExample("train")
+                  .WithExample("train", "--data", "iris", "--layers", "16", "--epochs", "200")
+                  .WithExample("train", "--data", "my.csv", "--label-column", "species", "--preprocess", "pca:10");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                  .WithDescription("Evaluate a saved model on a data set: loss, accuracy and the confusion matrix.")
+                  .WithExample("evaluate", "runs/train/model.json", "digits");
+            config.AddCommand<PredictCommand>("predict")
+                  .WithDescription("Predict classes for the rows of a data set; writes CSV (row, class, class name, one probability per class).")
+                  .WithExample("predict", "runs/train/model.json", "new-rows.csv");
+            config.AddCommand<GradCheckCommand>("gradcheck")
+                  .WithDescription("Compare backpropagation with central differences for every parameter; exit code 1 above the threshold.")
+                  .WithExample("gradcheck", "--layers", "8,8", "--activation", "tanh");
+            config.AddCommand<ExportCommand>("export")
+                  .WithDescription("Write a saved model as an ONNX model (float64 by default) that ONNX Runtime and other tools run.")
+                  .WithExample("export", "runs/train/model.json", "model.onnx");
+            config.AddCommand<ImportCommand>("import")
+                  .WithDescription("Read an ONNX feed-forward model (e.g. from torch.onnx.export) and save it as a Hybrid model file.")
+                  .WithExample("import", "model.onnx", "model.json");
+            config.AddBranch("experiment", branch =>
+            {
+                branch.SetDescription("Run one of the course's experiments; each prints its table and writes its report.");
+                branch.AddCommand<InitStatsCommand>("init-stats")
+                      .WithDescription("S31: per-layer activation mean/std for every activation × initialiser pair, next to the slides' figures.");
+                branch.AddCommand<PerceptronCommand>("perceptron")
+                      .WithDescription("S01: the perceptron rule on the logic gates from several starting points and learning rates.");
+                branch.AddCommand<XorCommand>("xor")
+                      .WithDescription("S01/S15: a perceptron cannot learn XOR; a small MLP can (decision boundary in the report).");
+                branch.AddCommand<RandomSearchCommand>("random-search")
+                      .WithDescription("S25: random search and random local search against gradient descent.");
+                branch.AddCommand<TwoLayerCommand>("two-layer")
+                      .WithDescription("S29: the \"20 lines\" two-layer network, loss every 100 steps.");
+                branch.AddCommand<LearningRateCommand>("learning-rate")
+                      .WithDescription("S27: learning rates too small, good and too large: the loss curves.");
+            });
+            // Room for more commands (issue 12: `hybrid playground`) is here: one AddCommand each.
+        });
+        return app.Run(args, cancellationToken);
+    }
+}

@@ -1,0 +1,81 @@
+using Hybrid.Core;
+
+namespace Hybrid;
+
+/// <summary>
+/// Gradient checking (S26): backpropagation's gradient of every parameter against central
+/// differences of the whole network's loss. Wraps <c>Hybrid.Core.NetworkCheck.check</c>; see
+/// docs/cli.md (<c>hybrid gradcheck</c>) and docs/numerical.md.
+/// </summary>
+public static class GradientChecker
+{
+    /// <summary>
+    /// For each parameter matrix (per dense layer W, b and α for PReLU; per maxout layer its pieces):
+    /// the largest relative error |a − n| / max(|a|, |n|, <paramref name="tiny"/>) between the
+    /// analytic gradient a and the central difference n = (J(θ + h) − J(θ − h)) / 2h, and where it is.
+    /// Dropout is off; with <paramref name="l2"/> = λ &gt; 0 the loss includes λ·Σ‖W‖².
+    /// Costs two loss evaluations per parameter: use a small network and a few rows.
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="x">Input rows.</param>
+    /// <param name="y">Class labels or target rows.</param>
+    /// <param name="step">The step h &gt; 0 of the central difference (default 1e-5).</param>
+    /// <param name="tiny">The floor of the relative error's denominator, &gt; 0 (default 1e-8): two values both below it are compared absolutely.</param>
+    /// <param name="l2">λ ≥ 0 (default 0).</param>
+    /// <returns>One result per parameter matrix, in the order of <see cref="Network.GetParameters"/>.</returns>
+    /// <exception cref="ArgumentNullException">network or loss is null.</exception>
+    /// <exception cref="ArgumentException">Bad input as for <see cref="Network.ComputeGradients"/>, or step, tiny or l2 out of range.</exception>
+    public static IReadOnlyList<GradientCheckResult> Check(Network network, Loss loss, Features x, Targets y, double step = 1e-5, double tiny = 1e-8, double l2 = 0)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (!(double.IsFinite(step) && step > 0)) throw new ArgumentOutOfRangeException(nameof(step), step, "step must be a finite number > 0.");
+        if (!(double.IsFinite(tiny) && tiny > 0)) throw new ArgumentOutOfRangeException(nameof(tiny), tiny, "tiny must be a finite number > 0.");
+        if (!(double.IsFinite(l2) && l2 >= 0)) throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number >= 0.");
+        var X = DataConvert.Checked(x.ToMatrix(nameof(x)), network.InputCount, nameof(x));
+        var Y = y.ToMatrix(nameof(y), network.OutputCount, loss.Core);
+        if (Y.RowCount != X.RowCount)
+            throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
+        Training.checkTargets(nameof(y), loss.Core, Y);
+        Training.checkLossFits(loss.Core, network.Model);
+        return NetworkCheck.check(step, tiny, l2, loss.Core, network.Model, X, Y)
+            .Select(r => new GradientCheckResult(r.Item1, r.Item2.MaxRelativeError, r.Item2.Row, r.Item2.Column, r.Item2.Analytic, r.Item2.Numerical))
+            .ToList().AsReadOnly();
+    }
+}
+
+/// <summary>The worst entry of one parameter matrix in a gradient check.</summary>
+public sealed class GradientCheckResult
+{
+    internal GradientCheckResult(string parameter, double maxRelativeError, int row, int column, double analytic, double numerical)
+    {
+        Parameter = parameter;
+        MaxRelativeError = maxRelativeError;
+        Row = row;
+        Column = column;
+        Analytic = analytic;
+        Numerical = numerical;
+    }
+
+    /// <summary>The parameter's name, e.g. "layer 0 W" (as in <see cref="Network.GetParameters"/>).</summary>
+    public string Parameter { get; }
+
+    /// <summary>max |a − n| / max(|a|, |n|, tiny) over the entries (infinity if a value is NaN).</summary>
+    public double MaxRelativeError { get; }
+
+    /// <summary>Row of the worst entry.</summary>
+    public int Row { get; }
+
+    /// <summary>Column of the worst entry.</summary>
+    public int Column { get; }
+
+    /// <summary>Backpropagation's value there.</summary>
+    public double Analytic { get; }
+
+    /// <summary>The central difference there.</summary>
+    public double Numerical { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Parameter}: max relative error {MaxRelativeError:G3} at [{Row}, {Column}]";
+}

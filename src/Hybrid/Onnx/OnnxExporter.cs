@@ -1,0 +1,167 @@
+using System.Reflection;
+using Google.Protobuf;
+using Hybrid.Core;
+using Hybrid.Onnx.Proto;
+using MathNet.Numerics.LinearAlgebra;
+using static Hybrid.Onnx.OnnxGraph;
+using CoreActivation = Hybrid.Core.Activation;
+using CoreNetwork = Hybrid.Core.Network;
+
+namespace Hybrid.Onnx;
+
+/// <summary>
+/// Writes a network as an ONNX model (docs/onnx.md): one input "input" [N, d_in] and one output
+/// "output" [N, d_out] with a symbolic batch dimension N; per dense layer a Gemm (Z = X·W + b, W
+/// stored d_in×d_out, so transB = 0) and its activation; per maxout layer k Gemms and a Max; per
+/// dropout layer a Dropout node (identity at inference, its ratio kept for import). Layers are
+/// emitted one after another from the current tensor, so a preprocessing prefix (e.g. a
+/// standardisation as Sub and Div) only has to hand its output tensor to the first layer.
+/// </summary>
+internal static class OnnxExporter
+{
+    internal const string InputName = "input";
+    internal const string OutputName = "output";
+
+    private sealed class Writer(int elementType)
+    {
+        internal readonly GraphProto Graph = new() { Name = "hybrid-network" };
+        internal readonly SortedSet<string> Functions = new(StringComparer.Ordinal);
+        internal readonly int ElementType = elementType;
+
+        internal void Add(NodeProto node) => Graph.Node.Add(node);
+
+        internal string Initializer(string name, long[] dims, ReadOnlySpan<double> values)
+        {
+            Graph.Initializer.Add(Tensor(name, ElementType, dims, values));
+            return name;
+        }
+
+        internal string Matrix(string name, Matrix<double> m) => Initializer(name, [m.RowCount, m.ColumnCount], m.ToRowMajorArray());
+
+        internal string Row(string name, Matrix<double> row) => Initializer(name, [row.ColumnCount], row.Row(0).ToArray());
+
+        internal string Scalar(string name, double value) => Initializer(name, [], [value]);
+    }
+
+    internal static byte[] Write(CoreNetwork net, OnnxPrecision precision, Data.Preprocessor? preprocessor = null)
+    {
+        int elementType = ElementType(precision);
+        var w = new Writer(elementType);
+        string current = preprocessor is null ? InputName : Preprocessing(w, preprocessor, InputName);
+        int l = 0, count = net.Layers.Length;
+        foreach (var layer in net.Layers)
+        {
+            string output = l == count - 1 ? OutputName : $"layer{l}.output";
+            current = layer switch
+            {
+                Layer.DenseLayer d => Dense(w, l, d.Item, current, output, precision),
+                Layer.MaxoutLayer m => Maxout(w, l, m.Item, current, output),
+                Layer.DropoutLayer r => Dropout(w, l, r.rate, current, output),
+                _ => throw new InvalidOperationException("Unknown layer."),
+            };
+            l++;
+        }
+        w.Graph.Input.Add(Value(InputName, elementType, "N", preprocessor?.InputCount ?? NetworkModule.inputSize(net)));
+        w.Graph.Output.Add(Value(OutputName, elementType, "N", NetworkModule.outputSize(net)));
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "Hybrid",
+            ProducerVersion = ProducerVersion(),
+            DocString = $"A Hybrid network exported in {(precision == OnnxPrecision.Double ? "float64" : "float32")}.",
+            Graph = w.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (w.Functions.Count > 0)
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = Domain, Version = DomainVersion });
+            foreach (var f in w.Functions) model.Functions.Add(OnnxFunctions.Build(f, elementType));
+        }
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "hybrid.precision", Value = precision == OnnxPrecision.Double ? "float64" : "float32" });
+        return model.ToByteArray();
+    }
+
+    internal static string ProducerVersion() =>
+        typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
+
+    /// <summary>
+    /// The preprocessing prefix, the core's formulas as ops (S30): standardise (X − μ) / σ as Sub and
+    /// Div; PCA (X − μ)·V_k as Sub and MatMul; whitening as PCA then Mul by 1/√(λ_j + ε), computed
+    /// here as the core computes it. Returns the tensor the first layer reads.
+    /// </summary>
+    private static string Preprocessing(Writer w, Data.Preprocessor p, string input)
+    {
+        const string name = "preprocess";
+        string Step(string op, string from, string constant, string to)
+        {
+            w.Add(Node(op, $"{name}.{op.ToLowerInvariant()}", [from, constant], [to]));
+            return to;
+        }
+        if (p.StandardizerCore is { } s)
+            return Step("Div", Step("Sub", input, w.Row($"{name}.mean", s.Mean), $"{name}.centred"), w.Row($"{name}.std", s.Std), $"{name}.output");
+        if (p.PcaCore is { } pca)
+        {
+            var projected = Step("MatMul", Step("Sub", input, w.Row($"{name}.mean", pca.Mean), $"{name}.centred"), w.Matrix($"{name}.components", pca.Components), $"{name}.projected");
+            if (p.Kind != Data.PreprocessingKind.Whiten) return projected;
+            var scales = Enumerable.Range(0, pca.Components.ColumnCount).Select(j => 1.0 / Math.Sqrt(pca.Variances[j] + p.Epsilon)).ToArray();
+            return Step("Mul", projected, w.Initializer($"{name}.scale", [scales.Length], scales), $"{name}.output");
+        }
+        return input; // PreprocessingKind.None
+    }
+
+    private static string Dense(Writer w, int l, Dense d, string input, string output, OnnxPrecision precision)
+    {
+        var g = d.Activation;
+        bool identity = g.IsIdentity;
+        string z = identity ? output : $"layer{l}.z";
+        w.Add(Node("Gemm", $"layer{l}.gemm", [input, w.Matrix($"layer{l}.W", d.W), w.Row($"layer{l}.b", d.B)], [z]));
+        if (!identity) w.Add(Activation(w, l, g, z, output, precision));
+        return output;
+    }
+
+    private static NodeProto Activation(Writer w, int l, CoreActivation g, string z, string output, OnnxPrecision precision)
+    {
+        string name = $"layer{l}.activation";
+        bool single = precision == OnnxPrecision.Single;
+        NodeProto Standard(string op, params AttributeProto[] attributes) => Node(op, name, [z], [output], "", attributes);
+        NodeProto Function(string function, params string[] parameters)
+        {
+            w.Functions.Add(function);
+            return Node(function, name, [z, .. parameters], [output], Domain);
+        }
+        return g switch
+        {
+            CoreActivation.LeakyReLU a => single ? Standard("LeakyRelu", FloatAttribute("alpha", (float)a.slope)) : Function(OnnxFunctions.LeakyReLU, w.Scalar($"layer{l}.slope", a.slope)),
+            CoreActivation.PReLU a => Node("PRelu", name, [z, w.Initializer($"layer{l}.alpha", [1], [a.alpha])], [output]),
+            CoreActivation.ELU a => single ? Standard("Elu", FloatAttribute("alpha", (float)a.alpha)) : Function(OnnxFunctions.ELU, w.Scalar($"layer{l}.alpha", a.alpha)),
+            _ when g.IsBinaryStep => Function(OnnxFunctions.BinaryStep),
+            _ when g.IsSigmoid => Standard("Sigmoid"),
+            _ when g.IsTanh => Standard("Tanh"),
+            _ when g.IsArctan => single ? Standard("Atan") : Function(OnnxFunctions.Arctan),
+            _ when g.IsReLU => Standard("Relu"),
+            _ when g.IsSoftPlus => single ? Standard("Softplus") : Function(OnnxFunctions.SoftPlus),
+            _ when g.IsSoftmax => Standard("Softmax", IntAttribute("axis", -1)),
+            _ => throw new InvalidOperationException($"No ONNX form for {ActivationModule.name(g)}."),
+        };
+    }
+
+    private static string Maxout(Writer w, int l, Maxout m, string input, string output)
+    {
+        var pieces = new string[m.W.Length];
+        for (int j = 0; j < pieces.Length; j++)
+        {
+            pieces[j] = $"layer{l}.z[{j}]";
+            w.Add(Node("Gemm", $"layer{l}.gemm[{j}]", [input, w.Matrix($"layer{l}.W[{j}]", m.W[j]), w.Row($"layer{l}.b[{j}]", m.B[j])], [pieces[j]]));
+        }
+        w.Add(Node("Max", $"layer{l}.max", pieces, [output]));
+        return output;
+    }
+
+    private static string Dropout(Writer w, int l, double rate, string input, string output)
+    {
+        w.Add(Node("Dropout", $"layer{l}.dropout", [input, w.Scalar($"layer{l}.ratio", rate)], [output]));
+        return output;
+    }
+}

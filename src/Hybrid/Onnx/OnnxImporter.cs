@@ -1,0 +1,405 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Hybrid.Core;
+using Hybrid.Onnx.Proto;
+using MathNet.Numerics.LinearAlgebra;
+using static Hybrid.Onnx.OnnxGraph;
+using CoreActivation = Hybrid.Core.Activation;
+using CoreNetwork = Hybrid.Core.Network;
+
+namespace Hybrid.Onnx;
+
+/// <summary>
+/// Reads a feed-forward ONNX model into a network (docs/onnx.md): a chain of layers from the one
+/// graph input to the one graph output, each an affine map (Gemm, or MatMul with an optional Add of a
+/// bias) with an optional activation after it, maxout as k affine maps joined by a Max, dropout,
+/// and Identity/Flatten nodes that do nothing to a 2-D tensor. Every other op or graph shape raises
+/// InvalidDataException naming the node and its op type. Sizes are checked against the data the
+/// file actually holds before anything is allocated, so a corrupted or hostile file cannot make it
+/// allocate more than a small multiple of its own size.
+/// </summary>
+internal static class OnnxImporter
+{
+    private const int MinOpset = 9;
+    private const int MaxOpset = 23;
+    private const long MaxIrVersion = 11;
+
+    private static InvalidDataException Bad(string message) => new(message);
+
+    internal static CoreNetwork Read(byte[] bytes)
+    {
+        ModelProto model;
+        try { model = ModelProto.Parser.ParseFrom(bytes); }
+        catch (InvalidProtocolBufferException e) { throw Bad($"the bytes are not a protobuf ModelProto (truncated or not ONNX?): {e.Message}"); }
+        try { return new Reader(model).Network(); }
+        catch (InvalidDataException) { throw; }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
+        {
+            throw Bad($"the model is inconsistent: {e.Message}");
+        }
+    }
+
+    private sealed class Reader
+    {
+        private readonly GraphProto _graph;
+        private readonly long _opset;
+        private readonly int _elementType;
+        private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _uses = new(StringComparer.Ordinal);
+        private readonly string _input;
+        private readonly string _output;
+        private readonly long? _inputWidth;
+
+        internal Reader(ModelProto model)
+        {
+            if (!model.HasIrVersion || model.Graph is null)
+                throw Bad("it has no ir_version or no graph: not an ONNX model (truncated, or another kind of file?).");
+            if (model.IrVersion < 3 || model.IrVersion > MaxIrVersion)
+                throw Bad($"ir_version is {model.IrVersion}; Hybrid reads ONNX IR versions 3 to {MaxIrVersion}.");
+            var opsets = model.OpsetImport.Where(o => !o.HasDomain || o.Domain is "" or "ai.onnx").ToList();
+            if (opsets.Count != 1) throw Bad($"the model imports the default ONNX opset {opsets.Count} times; it must import it once.");
+            _opset = opsets[0].Version;
+            if (_opset < MinOpset || _opset > MaxOpset) throw Bad($"the model uses ONNX opset {_opset}; Hybrid reads opsets {MinOpset} to {MaxOpset}.");
+            _graph = model.Graph;
+
+            foreach (var t in _graph.Initializer)
+                if (!_initializers.TryAdd(t.Name, t)) throw Bad($"two initializers are named '{t.Name}'.");
+            var inputs = _graph.Input.Where(v => !_initializers.ContainsKey(v.Name)).ToList();
+            if (inputs.Count != 1) throw Bad($"the graph has {inputs.Count} inputs (besides initializers); Hybrid reads models with exactly one input, a tensor [N, d_in].");
+            if (_graph.Output.Count != 1) throw Bad($"the graph has {_graph.Output.Count} outputs; Hybrid reads models with exactly one.");
+            var input = inputs[0];
+            _input = input.Name;
+            _output = _graph.Output[0].Name;
+            var tensor = input.Type?.TensorType ?? throw Bad($"the input '{_input}' is not a tensor.");
+            _elementType = tensor.ElemType;
+            if (_elementType is not (FloatType or DoubleType)) throw Bad($"the input '{_input}' has element type {ElementName(_elementType)}; Hybrid reads FLOAT and DOUBLE models.");
+            if (tensor.Shape is { } shape)
+            {
+                if (shape.Dim.Count != 2) throw Bad($"the input '{_input}' has rank {shape.Dim.Count}; Hybrid reads a 2-D input [N, d_in] (one example per row).");
+                if (shape.Dim[1].HasDimValue) _inputWidth = shape.Dim[1].DimValue;
+            }
+
+            foreach (var f in model.Functions.Where(f => f.Domain == Domain))
+            {
+                if (!OnnxFunctions.Parameters.ContainsKey(f.Name)) throw Bad($"the model defines a function '{Domain}.{f.Name}' that Hybrid does not know.");
+                if (!f.Equals(OnnxFunctions.Build(f.Name, _elementType)))
+                    throw Bad($"the body of the function '{Domain}.{f.Name}' is not Hybrid's (docs/onnx.md): it was changed after export.");
+            }
+            _functions = model.Functions.Where(f => f.Domain == Domain).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var n in _graph.Node)
+                foreach (var i in n.Input.Where(i => i.Length > 0))
+                    _uses[i] = _uses.GetValueOrDefault(i) + 1;
+        }
+
+        private readonly HashSet<string> _functions;
+
+        private static string ElementName(int t) => Enum.IsDefined(typeof(TensorProto.Types.DataType), t) ? ((TensorProto.Types.DataType)t).ToString().ToUpperInvariant() : t.ToString();
+
+        private static string Describe(NodeProto n) => $"node '{(n.Name.Length > 0 ? n.Name : n.Output.FirstOrDefault() ?? "?")}' ({(n.Domain is "" or "ai.onnx" ? "" : n.Domain + ".")}{n.OpType})";
+
+        private static bool IsAffine(NodeProto n) => n.Domain is "" or "ai.onnx" && n.OpType is "Gemm" or "MatMul";
+
+        internal CoreNetwork Network()
+        {
+            var nodes = _graph.Node;
+            var layers = new List<Layer>();
+            string current = _input;
+            long? width = _inputWidth;
+            int i = 0;
+            while (i < nodes.Count)
+            {
+                var n = nodes[i];
+                if (n.Input.Count == 0 || n.Input[0] != current)
+                    throw Bad($"{Describe(n)} reads '{n.Input.FirstOrDefault()}' instead of '{current}', the output of the layer before it: Hybrid reads a chain of layers (no branches, no reordered nodes).");
+                if (n.Domain is not ("" or "ai.onnx" or Domain)) throw Bad($"{Describe(n)} is from the op domain '{n.Domain}', which Hybrid does not know.");
+                if (IsAffine(n))
+                {
+                    var pieces = new List<(Matrix<double> W, Matrix<double> B, string Output)>();
+                    int next = i;
+                    while (next < nodes.Count && IsAffine(nodes[next]) && nodes[next].Input.Count > 0 && nodes[next].Input[0] == current)
+                    {
+                        var (W, B, output, after) = Affine(nodes, next, width);
+                        if (pieces.Count > 0 && W.ColumnCount != pieces[0].W.ColumnCount)
+                            throw Bad($"{Describe(nodes[next])} has {W.ColumnCount} outputs but the affine map before it on the same input has {pieces[0].W.ColumnCount}: maxout pieces must have the same width.");
+                        pieces.Add((W, B, output));
+                        next = after;
+                    }
+                    if (pieces.Count == 1)
+                    {
+                        var (W, B, z) = pieces[0];
+                        CoreActivation g = CoreActivation.Identity;
+                        current = z;
+                        if (next < nodes.Count && nodes[next].Input.Count > 0 && nodes[next].Input[0] == z && Activation(nodes[next]) is { } found)
+                        {
+                            Single(z, nodes[next]);
+                            g = found;
+                            current = Output(nodes[next]);
+                            next++;
+                        }
+                        layers.Add(Layer.NewDenseLayer(Create(n, () => DenseModule.create(W, B, g))));
+                    }
+                    else
+                    {
+                        if (next >= nodes.Count || nodes[next].OpType != "Max" || nodes[next].Domain is not ("" or "ai.onnx"))
+                            throw Bad($"{Describe(nodes[Math.Min(next, nodes.Count - 1)])}: {pieces.Count} affine maps read '{current}' but no Max joins them right after (Hybrid reads several maps of one input only as a maxout layer).");
+                        var max = nodes[next];
+                        var order = max.Input.ToList();
+                        if (order.Count != pieces.Count || pieces.Any(p => !order.Contains(p.Output)) || order.Distinct().Count() != order.Count)
+                            throw Bad($"{Describe(max)} must take exactly the outputs of the {pieces.Count} affine maps before it.");
+                        foreach (var p in pieces) Single(p.Output, max);
+                        var sorted = order.Select(o => pieces.First(p => p.Output == o)).ToArray();
+                        layers.Add(Layer.NewMaxoutLayer(Create(max, () => MaxoutModule.create(sorted.Select(p => p.W).ToArray(), sorted.Select(p => p.B).ToArray()))));
+                        current = Output(max);
+                        next++;
+                    }
+                    width = pieces[0].W.ColumnCount;
+                    i = next;
+                    continue;
+                }
+                switch (n.OpType)
+                {
+                    case "Identity" when n.Domain is "" or "ai.onnx":
+                        NoAttributes(n);
+                        break;
+                    case "Flatten" when n.Domain is "" or "ai.onnx":
+                    {
+                        long axis = IntAttribute(n, "axis", 1);
+                        if (axis is not (1 or -1)) throw Bad($"{Describe(n)} flattens at axis {axis}; on a 2-D input [N, d] only axis 1 keeps the rows (Hybrid reads it as doing nothing).");
+                        break;
+                    }
+                    case "Dropout" when n.Domain is "" or "ai.onnx":
+                        layers.Add(Layer.NewDropoutLayer(DropoutRate(n)));
+                        break;
+                    default:
+                        if (Activation(n) is not null)
+                            throw Bad($"{Describe(n)} is an activation that does not directly follow an affine map (Gemm or MatMul): each Hybrid layer is an affine map with one activation after it.");
+                        throw Bad($"{Describe(n)} is not supported: Hybrid reads Gemm, MatMul, Add (a bias after MatMul), Max (maxout), Identity, Flatten, Dropout and the activations of docs/onnx.md.");
+                }
+                current = Output(n);
+                i++;
+            }
+            if (current != _output) throw Bad($"the graph's output '{_output}' is not the output of its last layer '{current}'.");
+            if (layers.Count == 0) throw Bad("the graph has no affine map (Gemm or MatMul): there is no layer to read.");
+            return NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+        }
+
+        private static T Create<T>(NodeProto n, Func<T> create)
+        {
+            try { return create(); }
+            catch (ArgumentException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
+        }
+
+        /// <summary>The one output of n; a second output (Dropout's mask) must be unused.</summary>
+        private string Output(NodeProto n)
+        {
+            if (n.Output.Count == 0 || n.Output[0].Length == 0) throw Bad($"{Describe(n)} has no output.");
+            foreach (var extra in n.Output.Skip(1).Where(o => o.Length > 0))
+                if (_uses.ContainsKey(extra) || extra == _output) throw Bad($"{Describe(n)}'s second output '{extra}' is used: Hybrid reads a chain of layers.");
+            return n.Output[0];
+        }
+
+        /// <summary>A tensor inside a layer must be read by exactly the one node that follows it.</summary>
+        private void Single(string tensor, NodeProto reader)
+        {
+            if (_uses.GetValueOrDefault(tensor) != 1 || tensor == _output)
+                throw Bad($"'{tensor}', read by {Describe(reader)}, is also read elsewhere: Hybrid reads a chain of layers (no branches).");
+        }
+
+        private void NoAttributes(NodeProto n, params string[] known)
+        {
+            foreach (var a in n.Attribute)
+                if (!known.Contains(a.Name)) throw Bad($"{Describe(n)} has the attribute '{a.Name}', which Hybrid does not read.");
+        }
+
+        private static long IntAttribute(NodeProto n, string name, long fallback)
+        {
+            var a = n.Attribute.FirstOrDefault(a => a.Name == name);
+            if (a is null) return fallback;
+            if (a.Type != AttributeProto.Types.AttributeType.Int && !(a.Type == AttributeProto.Types.AttributeType.Undefined && a.HasI))
+                throw Bad($"{Describe(n)}: the attribute '{name}' must be an INT.");
+            return a.I;
+        }
+
+        private static double FloatAttribute(NodeProto n, string name, double fallback)
+        {
+            var a = n.Attribute.FirstOrDefault(a => a.Name == name);
+            if (a is null) return fallback;
+            if (a.Type != AttributeProto.Types.AttributeType.Float && !(a.Type == AttributeProto.Types.AttributeType.Undefined && a.HasF))
+                throw Bad($"{Describe(n)}: the attribute '{name}' must be a FLOAT.");
+            return a.F;
+        }
+
+        /// <summary>The affine map at nodes[i]: Gemm, or MatMul with an optional Add of a bias. Returns W (d_in×d_out), b (1×d_out), its output and the index after it.</summary>
+        private (Matrix<double> W, Matrix<double> B, string Output, int Next) Affine(IList<NodeProto> nodes, int i, long? width)
+        {
+            var n = nodes[i];
+            Matrix<double> W;
+            Matrix<double>? B = null;
+            string output = Output(n);
+            int next = i + 1;
+            if (n.OpType == "Gemm")
+            {
+                NoAttributes(n, "alpha", "beta", "transA", "transB");
+                if (FloatAttribute(n, "alpha", 1) != 1 || FloatAttribute(n, "beta", 1) != 1 || IntAttribute(n, "transA", 0) != 0)
+                    throw Bad($"{Describe(n)} has alpha ≠ 1, beta ≠ 1 or transA ≠ 0; Hybrid reads Y = X·B + C (transB allowed).");
+                if (n.Input.Count < 2) throw Bad($"{Describe(n)} has no weight input.");
+                bool transB = IntAttribute(n, "transB", 0) != 0;
+                var (dims, values) = Initializer(n, n.Input[1]);
+                if (dims.Length != 2) throw Bad($"{Describe(n)}: the weights '{n.Input[1]}' have rank {dims.Length}, not 2.");
+                W = transB ? Matrix<double>.Build.Dense((int)dims[1], (int)dims[0], (r, c) => values[c * dims[1] + r])
+                           : Matrix<double>.Build.Dense((int)dims[0], (int)dims[1], (r, c) => values[r * dims[1] + c]);
+                if (n.Input.Count > 2 && n.Input[2].Length > 0) B = Bias(n, n.Input[2], W.ColumnCount);
+            }
+            else
+            {
+                NoAttributes(n);
+                if (n.Input.Count != 2) throw Bad($"{Describe(n)} must have two inputs.");
+                var (dims, values) = Initializer(n, n.Input[1]);
+                if (dims.Length != 2) throw Bad($"{Describe(n)}: the weights '{n.Input[1]}' have rank {dims.Length}, not 2.");
+                W = Matrix<double>.Build.Dense((int)dims[0], (int)dims[1], (r, c) => values[r * dims[1] + c]);
+                if (next < nodes.Count && nodes[next] is { OpType: "Add", Domain: "" or "ai.onnx" } add && add.Input.Contains(output))
+                {
+                    if (add.Input.Count != 2) throw Bad($"{Describe(add)} must have two inputs.");
+                    NoAttributes(add);
+                    Single(output, add);
+                    B = Bias(add, add.Input[0] == output ? add.Input[1] : add.Input[0], W.ColumnCount);
+                    output = Output(add);
+                    next++;
+                }
+            }
+            if (width is long d && W.RowCount != d)
+                throw Bad($"{Describe(n)}: the weights have {W.RowCount} rows but the tensor it reads has {d} columns.");
+            return (W, B ?? Mat.zeros(1, W.ColumnCount), output, next);
+        }
+
+        private Matrix<double> Bias(NodeProto n, string name, int units)
+        {
+            var (dims, values) = Initializer(n, name);
+            bool row = dims.Length == 1 && dims[0] == units || dims.Length == 2 && dims[0] == 1 && dims[1] == units;
+            if (!row) throw Bad($"{Describe(n)}: the bias '{name}' has shape [{string.Join(", ", dims)}] but must be [{units}] or [1, {units}] (one value per unit).");
+            return Mat.row(values);
+        }
+
+        private double Scalar(NodeProto n, string name)
+        {
+            var (_, values) = Initializer(n, name);
+            if (values.Length != 1) throw Bad($"{Describe(n)}: '{name}' has {values.Length} values; Hybrid reads one (a layer shares one slope).");
+            return values[0];
+        }
+
+        private (long[] Dims, double[] Values) Initializer(NodeProto n, string name)
+        {
+            if (!_initializers.TryGetValue(name, out var t))
+                throw Bad($"{Describe(n)} reads '{name}', which is not an initializer: weights, biases and slopes must be constants of the model.");
+            try { return OnnxTensors.Read(t); }
+            catch (InvalidDataException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
+        }
+
+        private double DropoutRate(NodeProto n)
+        {
+            NoAttributes(n, "ratio", "seed");
+            if (n.Input.Count > 2 && n.Input[2].Length > 0)
+            {
+                // training_mode: only a constant false (inference) is an identity.
+                bool constantFalse = _initializers.TryGetValue(n.Input[2], out var t) && t.DataType == (int)TensorProto.Types.DataType.Bool
+                    && t.Dims.Count == 0 && (t.HasRawData ? t.RawData.Length == 1 && t.RawData[0] == 0 : t.Int32Data.Count == 1 && t.Int32Data[0] == 0);
+                if (!constantFalse) throw Bad($"{Describe(n)} has a training_mode input that is not a constant false.");
+            }
+            double rate = n.Input.Count > 1 && n.Input[1].Length > 0 ? Scalar(n, n.Input[1]) : FloatAttribute(n, "ratio", 0.5);
+            if (!(rate >= 0 && rate < 1)) throw Bad($"{Describe(n)} has the ratio {rate}; a dropout rate must lie in [0, 1).");
+            return rate;
+        }
+
+        /// <summary>The S04 activation n computes, or null if n is no activation op.</summary>
+        private CoreActivation? Activation(NodeProto n)
+        {
+            if (n.Domain == Domain)
+            {
+                if (!_functions.Contains(n.OpType)) throw Bad($"{Describe(n)} calls a function the model does not define.");
+                NoAttributes(n);
+                int parameters = OnnxFunctions.Parameters[n.OpType].Length;
+                if (n.Input.Count != 1 + parameters) throw Bad($"{Describe(n)} must have {1 + parameters} inputs.");
+                return n.OpType switch
+                {
+                    OnnxFunctions.BinaryStep => CoreActivation.BinaryStep,
+                    OnnxFunctions.LeakyReLU => Checked(n, CoreActivation.NewLeakyReLU(Scalar(n, n.Input[1]))),
+                    OnnxFunctions.ELU => Checked(n, CoreActivation.NewELU(Scalar(n, n.Input[1]))),
+                    OnnxFunctions.SoftPlus => CoreActivation.SoftPlus,
+                    _ => CoreActivation.Arctan,
+                };
+            }
+            if (n.Domain is not ("" or "ai.onnx")) return null;
+            switch (n.OpType)
+            {
+                case "Relu": NoAttributes(n); return CoreActivation.ReLU;
+                case "Sigmoid": NoAttributes(n); return CoreActivation.Sigmoid;
+                case "Tanh": NoAttributes(n); return CoreActivation.Tanh;
+                case "Atan": NoAttributes(n); return CoreActivation.Arctan;
+                case "Softplus": NoAttributes(n); return CoreActivation.SoftPlus;
+                case "Softmax":
+                {
+                    NoAttributes(n, "axis");
+                    long axis = IntAttribute(n, "axis", _opset >= 13 ? -1 : 1);
+                    if (axis is not (1 or -1)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's softmax normalises each row (axis 1 = −1 of [N, d]).");
+                    return CoreActivation.Softmax;
+                }
+                case "LeakyRelu":
+                    NoAttributes(n, "alpha");
+                    return Checked(n, CoreActivation.NewLeakyReLU(FloatAttribute(n, "alpha", 0.01f)));
+                case "Elu":
+                    NoAttributes(n, "alpha");
+                    return Checked(n, CoreActivation.NewELU(FloatAttribute(n, "alpha", 1)));
+                case "PRelu":
+                    NoAttributes(n);
+                    if (n.Input.Count != 2) throw Bad($"{Describe(n)} must have two inputs.");
+                    return Checked(n, CoreActivation.NewPReLU(Scalar(n, n.Input[1])));
+                case "LogSoftmax":
+                    throw Bad($"{Describe(n)} is not supported: Hybrid has no log-softmax activation. Remove it before export (Hybrid's cross-entropy after a softmax is computed from the logits).");
+                default:
+                    return null;
+            }
+        }
+
+        private static CoreActivation Checked(NodeProto n, CoreActivation g)
+        {
+            try { ActivationModule.validate("activation", g); }
+            catch (ArgumentException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
+            return g;
+        }
+    }
+}
+
+/// <summary>Reads TensorProto values with every declared size checked against the bytes present.</summary>
+internal static class OnnxTensors
+{
+    /// <summary>The dims and the values (widened to double) of a FLOAT or DOUBLE tensor stored in the model.</summary>
+    internal static (long[] Dims, double[] Values) Read(TensorProto t)
+    {
+        if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
+            throw new InvalidDataException($"the tensor '{t.Name}' keeps its data in an external file, which Hybrid does not read.");
+        if (t.DataType is not (OnnxGraph.FloatType or OnnxGraph.DoubleType))
+            throw new InvalidDataException($"the tensor '{t.Name}' has data type {t.DataType}; Hybrid reads FLOAT (1) and DOUBLE (11) tensors.");
+        var dims = t.Dims.ToArray();
+        long count = 1;
+        foreach (var d in dims)
+        {
+            if (d < 0) throw new InvalidDataException($"the tensor '{t.Name}' has a negative dimension {d}.");
+            // Checked against the bytes present below; this bound only keeps the product from overflowing.
+            if (d > int.MaxValue || (count = count * d) > int.MaxValue)
+                throw new InvalidDataException($"the tensor '{t.Name}' declares dimensions [{string.Join(", ", dims)}], more values than any file can hold.");
+        }
+        if (count == 0) throw new InvalidDataException($"the tensor '{t.Name}' is empty.");
+        bool isDouble = t.DataType == OnnxGraph.DoubleType;
+        int size = isDouble ? 8 : 4;
+        long present = t.HasRawData ? t.RawData.Length / size : isDouble ? t.DoubleData.Count : t.FloatData.Count;
+        if (t.HasRawData && t.RawData.Length % size != 0 || present != count || (t.HasRawData && (isDouble ? t.DoubleData.Count : t.FloatData.Count) > 0))
+            throw new InvalidDataException($"the tensor '{t.Name}' declares [{string.Join(", ", dims)}] = {count} values but holds {(t.HasRawData ? $"{t.RawData.Length} bytes of raw data" : $"{present} values")} (truncated or corrupted?).");
+        var values = new double[count];
+        var raw = t.RawData.Span;
+        for (int i = 0; i < values.Length; i++)
+            values[i] = t.HasRawData
+                ? isDouble ? BinaryPrimitives.ReadDoubleLittleEndian(raw[(i * 8)..]) : BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..])
+                : isDouble ? t.DoubleData[i] : t.FloatData[i];
+        return (dims, values);
+    }
+}

@@ -1,0 +1,38 @@
+using Spectre.Console;
+
+namespace Hybrid.Cli.Tests;
+
+/// <summary>Runs the program in-process with a recording console (no colours, not interactive: the plain-line output CI sees).</summary>
+public static class Cli
+{
+    /// <summary>What a run printed and returned.</summary>
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    /// <summary>Runs <c>hybrid args...</c>.</summary>
+    public static Result Run(params string[] args) => Run(CancellationToken.None, args);
+
+    /// <summary>Runs <c>hybrid args...</c> with a cancellation token (Ctrl+C).</summary>
+    public static Result Run(CancellationToken cancellationToken, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 200;
+        int code = Program.Run(args, console, error, cancellationToken);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A fresh folder under the system temp folder.</summary>
+    public static string TempFolder()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "hybrid-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
