@@ -7,7 +7,6 @@ module Hybrid.Properties.TrainingProperties
 open System
 open FsCheck
 open FsCheck.FSharp
-open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
 open Hybrid.Properties.Generators
 

@@ -44,6 +44,12 @@ let private checkedByClauses =
         let joined = Regex.Replace(File.ReadAllText f, @"\n\s*///\s*", " ")
         for m in Regex.Matches(joined, "Checked by:([^\n]*)") -> Path.GetFileName f, m.Groups.[1].Value ]
 
+/// Asserts that every cited (file, name) names a test or a law; `minimum` guards the parser.
+let private expectCited (where: string) (minimum: int) (cited: (string * string) list) =
+    Assert.True(cited.Length > minimum, sprintf "only %d citations found in %s: is the parser broken?" cited.Length where)
+    let missing = cited |> List.filter (fun (_, q) -> not (testNames.Contains q || testNames.Contains(path q)))
+    Assert.True(List.isEmpty missing, sprintf "cited in %s but not found: %A" where missing)
+
 /// What remains of a clause once its quoted names are removed.
 let private unquoted (clause: string) = Regex.Replace(clause, "\"[^\"]*\"", "\"\"")
 
@@ -52,9 +58,7 @@ let ``Every check named in a core doc comment exists`` () =
     let cited =
         [ for f, clause in checkedByClauses do
             for q in Regex.Matches(clause, "\"([^\"]+)\"") -> f, squash q.Groups.[1].Value ]
-    Assert.True(cited.Length > 50, sprintf "only %d citations found: is the parser broken?" cited.Length)
-    let missing = cited |> List.filter (fun (_, q) -> not (testNames.Contains q || testNames.Contains(path q)))
-    Assert.True(List.isEmpty missing, sprintf "cited but not found: %A" missing)
+    expectCited "core doc comments" 50 cited
 
 [<Fact>]
 let ``Every check a core doc comment cites by name is quoted`` () =
@@ -75,9 +79,7 @@ let ``Every check the docs cite by name exists, and every citation is quoted`` (
     let cited =
         [ for f, text in docs do
             for m in Regex.Matches(text, "\"(S\d\d[^\"]* [^\"]*)\"") -> f, squash m.Groups.[1].Value ]
-    Assert.True(cited.Length > 50, sprintf "only %d citations found in docs: is the parser broken?" cited.Length)
-    let missing = cited |> List.filter (fun (_, q) -> not (testNames.Contains q || testNames.Contains(path q)))
-    Assert.True(List.isEmpty missing, sprintf "cited in docs but not found: %A" missing)
+    expectCited "docs" 50 cited
     // A check file's name followed by a bare course ID is a test name written without quotes.
     let bare =
         [ for f, text in docs do
