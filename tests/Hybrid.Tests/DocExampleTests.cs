@@ -33,7 +33,7 @@ public sealed class DocExampleTests : IDisposable
         Assert.All(result.History, h => Assert.NotNull(h.ValidationLoss));
         Assert.Equal(result.Network.ToJson(), again.ToJson());
         var nan = TrainerExample.NanStop();
-        Assert.Equal(StopReason.NonFiniteLoss, nan.StopReason);
+        Assert.Equal(StopReason.Diverged, nan.StopReason);
     }
 
     [Fact]
