@@ -171,7 +171,8 @@ module FastTraining =
         /// The backward pass from the loss gradient into grads (S16's BP1-BP4 in place).
         member _.Backward(rows: int, dropoutOn: bool) =
             let mutable up = dOut
-            for li in slots.Length - 1 .. -1 .. 0 do
+            // Layers before the first trainable one need no gradient.
+            for li in slots.Length - 1 .. -1 .. firstTrainable do
                 let x = layerInput.[li]
                 match slots.[li] with
                 | PDense d ->
