@@ -15,8 +15,9 @@ open Microsoft.FSharp.NativeInterop
 /// s = C_ij when accumulating and s = 0 otherwise. Blocking, packing, the SIMD width and the
 /// number of threads only decide which entries are computed where and when, never the order
 /// of one entry's terms, so the result is the same bits on every run, with any thread count
-/// and with any of the micro-kernels below (Checked by: MatProperties "S13 the managed kernel
-/// is the sequential fused multiply-add sum, bit for bit").
+/// and with any of the micro-kernels below. Checked by: MatProperties "S13 / products / the
+/// managed kernel is the sequential fused multiply-add sum, bit for bit (every micro-kernel, 1 to
+/// 3 threads)".
 module internal Gemm =
 
     /// Depth of a packed block (the p range summed per visit of a C tile): a KC×NR panel of B
@@ -326,7 +327,8 @@ module internal Gemm =
         use pB = fixed b
         use pC = fixed c
         let w = Vector256<float>.Count
-        let av (i: int) (p: int) = if transA then a.[p * lda + i] else a.[i * lda + p]
+        // op(A)(i, p) = a[i·ai + p·ap].
+        let ai, ap = if transA then 1, lda else lda, 1
         for i in i0 .. i1 - 1 do
             let ci = at pC (i * ldc)
             let mutable j = 0
@@ -338,7 +340,7 @@ module internal Gemm =
                     let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<float>.Zero
                     let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<float>.Zero
                     for p in 0 .. k - 1 do
-                        let x = Vector256.Create(av i p)
+                        let x = Vector256.Create(a.[i * ai + p * ap])
                         let bp = at pB (p * ldb + j)
                         s0 <- fma4 x (Vector256.Load(bp)) s0
                         s1 <- fma4 x (Vector256.Load(at bp w)) s1
@@ -353,13 +355,13 @@ module internal Gemm =
                     let cj = at ci j
                     let mutable s = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
                     for p in 0 .. k - 1 do
-                        s <- fma4 (Vector256.Create(av i p)) (Vector256.Load(at pB (p * ldb + j))) s
+                        s <- fma4 (Vector256.Create(a.[i * ai + p * ap])) (Vector256.Load(at pB (p * ldb + j))) s
                     s.Store(cj)
                     j <- j + w
             while j < n do
                 let mutable s = if accumulate then NativePtr.get ci j else 0.0
                 for p in 0 .. k - 1 do
-                    s <- Math.FusedMultiplyAdd(av i p, NativePtr.get pB (p * ldb + j), s)
+                    s <- Math.FusedMultiplyAdd(a.[i * ai + p * ap], NativePtr.get pB (p * ldb + j), s)
                 NativePtr.set ci j s
                 j <- j + 1
 
