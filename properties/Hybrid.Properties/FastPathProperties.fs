@@ -28,12 +28,7 @@ let private headAndTargets (fanIn: int) (n: int) : Gen<Layer * Loss * Matrix<flo
             | _ -> activation
         let! W = matrix 1.0 fanIn out
         let! B = matrix 0.5 1 out
-        let! Y =
-            match loss with
-            | BinaryCrossEntropy -> matrix 1.0 n out |> Gen.map (Mat.map abs)
-            | CategoricalCrossEntropy | MulticlassHinge -> oneHot n out
-            | Hinge | Logistic -> signs n out
-            | _ -> matrix 1.0 n out
+        let! Y = targetsFor loss n out
         return DenseLayer(Dense.create W B g), loss, Y
     }
 
@@ -65,12 +60,7 @@ let trainingCase : Gen<TrainingConfig * Network * Matrix<float> * Matrix<float> 
         let! nv = Gen.choose (0, 4)
         let! Xv = matrix 1.5 (max 1 nv) inputs
         // Validation targets suiting the same loss and width.
-        let! Yv =
-            match loss with
-            | BinaryCrossEntropy -> matrix 1.0 Xv.RowCount Y.ColumnCount |> Gen.map (Mat.map abs)
-            | CategoricalCrossEntropy | MulticlassHinge -> oneHot Xv.RowCount Y.ColumnCount
-            | Hinge | Logistic -> signs Xv.RowCount Y.ColumnCount
-            | _ -> matrix 1.0 Xv.RowCount Y.ColumnCount
+        let! Yv = targetsFor loss Xv.RowCount Y.ColumnCount
         let! r = rule
         let! s = schedule
         let! eta = floatIn 1e-3 0.1

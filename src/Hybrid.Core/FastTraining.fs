@@ -273,25 +273,18 @@ module FastTraining =
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the
     /// epoch loop Training.run drives it). The data is not checked here: the caller checks it once
     /// at the boundary (fit, fitRows, Trainer.Fit). Batch steps allocate nothing after the first.
-    /// Checked by: FastPathProperties "a fast batch step allocates nothing in steady state".
+    /// Checked by: FastPathProperties "S28 / fast path / a fast batch step allocates nothing in steady state".
     let engine (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) : TrainingEngine =
         let n = train.Rows.Length
         let largest = max n (validation |> Option.map (fun v -> v.Rows.Length) |> Option.defaultValue 0)
         let plan = Plan(config, net, max 1 (min config.BatchSize largest))
-        let mutable lossSum = 0.0
-        let mutable correctSum = 0
+        let sums = EpochSums()
         { new TrainingEngine with
             member _.Step(epoch, b, rows, eta) =
                 let result = plan.Step(train, rows, rows.Length, epoch, b, eta)
-                if result.IsNone then
-                    lossSum <- lossSum + plan.LastLoss * float rows.Length
-                    correctSum <- correctSum + plan.LastCorrect
+                if result.IsNone then sums.Add(rows.Length, plan.LastLoss, plan.LastCorrect)
                 result
-            member _.TakeSums() =
-                let sums = struct (lossSum, correctSum)
-                lossSum <- 0.0
-                correctSum <- 0
-                sums
+            member _.TakeSums() = sums.Take()
             member _.MarkEpochStart() = plan.MarkEpochStart()
             member _.RollbackEpoch() = plan.RollbackEpoch()
             member _.Snapshot() = plan.Snapshot()
@@ -324,7 +317,7 @@ module FastTraining =
     /// Minibatch training on the fast path over row sets: the same epoch loop, batches, seeds,
     /// metrics and stopping rules as Training.fit (Training.run), each batch computed in place in
     /// preallocated buffers. The data is checked once here; the input network is never changed
-    /// and a new one is returned. Course: S28. Checked by: FastPathProperties "S28 the fast path's
+    /// and a new one is returned. Course: S28. Checked by: FastPathProperties "S28 / fast path / the fast path's
     /// parameters and epoch records equal the reference path's".
     let fitRows (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         Training.validate config
@@ -335,7 +328,7 @@ module FastTraining =
 
     /// Training.fit's signature on the fast path: the matrices are checked as Training.fit checks
     /// them, copied once to row-major arrays, and trained by fitRows. Course: S28.
-    /// Checked by: FastPathProperties "S28 the fast path's parameters and epoch records equal the reference path's".
+    /// Checked by: FastPathProperties "S28 / fast path / the fast path's parameters and epoch records equal the reference path's".
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         Training.checkData config net X Y validation

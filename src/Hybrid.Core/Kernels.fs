@@ -52,6 +52,13 @@ module internal Kernels =
 
     // ---------------------------------------------------------------- activations (S04)
 
+    /// max_j z[o + j] over one row of `cols` entries starting at o (Mat.rowMax for one row).
+    let private rowMax (z: float[]) (o: int) (cols: int) : float =
+        let mutable m = z.[o]
+        for j in 1 .. cols - 1 do
+            if z.[o + j] > m then m <- z.[o + j]
+        m
+
     /// A = g(Z) on `rows`×`cols` entries; `slope` is the leaky slope, PReLU's current α or ELU's α
     /// (ignored otherwise). Same scalar formulas as Activation.forward; softmax row by row as
     /// Activation.softmax (shift by the row max, e^x, divide by the row sum).
@@ -87,9 +94,7 @@ module internal Kernels =
         | Softmax ->
             for r in 0 .. rows - 1 do
                 let o = r * cols
-                let mutable m = z.[o]
-                for j in 1 .. cols - 1 do
-                    if z.[o + j] > m then m <- z.[o + j]
+                let m = rowMax z o cols
                 let mutable s = 0.0
                 for j in 0 .. cols - 1 do
                     let e = Math.Exp(z.[o + j] - m)
@@ -231,9 +236,7 @@ module internal Kernels =
         let mutable total = 0.0
         for r in 0 .. rows - 1 do
             let o = r * cols
-            let mutable m = z.[o]
-            for j in 1 .. cols - 1 do
-                if z.[o + j] > m then m <- z.[o + j]
+            let m = rowMax z o cols
             let mutable s = 0.0
             let mutable ysum = 0.0
             let mutable yz = 0.0
@@ -341,7 +344,7 @@ module internal Kernels =
 /// The seeded uniform generator of System.Random(seed) (.NET's subtractive generator for seeded
 /// instances, Knuth's ran3), re-seedable without allocating, so the fast path draws exactly the
 /// reference's dropout masks (Dropout.mask) with no allocation per batch.
-/// Checked by: FastPathProperties "S34 the reseedable generator draws what System.Random(seed) draws".
+/// Checked by: FastPathProperties "S34 / fast path / the reseedable generator draws what System.Random(seed) draws".
 type SeededUniform() =
     let seedArray = Array.zeroCreate<int> 56
     let mutable inext = 0

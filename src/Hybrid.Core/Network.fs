@@ -144,7 +144,7 @@ module Network =
             | [] -> []
             | DenseLayer d :: rest ->
                 match d.Activation, ps with
-                | PReLU _, w :: b :: a :: ps' -> DenseLayer { d with W = w; B = b; Activation = PReLU a.[0, 0] } :: rebuild rest ps'
+                | PReLU _, w :: b :: a :: ps' -> DenseLayer { d with W = w; B = b; Activation = PReLU (Mat.scalar a) } :: rebuild rest ps'
                 | _, w :: b :: ps' -> DenseLayer { d with W = w; B = b } :: rebuild rest ps'
                 | _ -> invalidOp "parameter list out of step with the layers."
             | MaxoutLayer m :: rest ->
@@ -256,7 +256,7 @@ module Network =
     /// θ: every parameter stacked into one long vector, row-major within each matrix, in the
     /// order of `parameters`. Course: S17.
     let toVector (net: Network) : float[] =
-        parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.concat
+        parameters net |> List.map Mat.toRowMajor |> Array.concat
 
     /// The network with parameters read back from a θ of length parameterCount. Course: S17.
     let ofVector (net: Network) (theta: float[]) : Network =

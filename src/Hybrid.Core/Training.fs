@@ -75,6 +75,23 @@ type TrainingOutcome =
       /// Whether Network holds the best epoch's weights rather than the last ones.
       Restored: bool }
 
+/// The running sums of an epoch's batches for Training.run's metrics: Σ_b n_b·J_b and Σ_b correct_b.
+type EpochSums() =
+    let mutable loss = 0.0
+    let mutable correct = 0
+
+    /// Adds one batch of `rows` rows with data loss J and `hits` correct predictions.
+    member _.Add(rows: int, J: float, hits: int) =
+        loss <- loss + J * float rows
+        correct <- correct + hits
+
+    /// The sums since the last call; resets both to 0.
+    member _.Take() : struct (float * int) =
+        let sums = struct (loss, correct)
+        loss <- 0.0
+        correct <- 0
+        sums
+
 /// A training engine as the epoch loop (Training.run) sees it. The reference path
 /// (Training.fit) and the fast path (FastTraining.fit) each implement it, so both report by the
 /// same rules. Epochs and batches are 0-based here.
@@ -107,7 +124,7 @@ module Training =
         if M.ColumnCount > 1 then Mat.argmaxRows M
         else
             let t = match loss with Hinge | Logistic -> 0.0 | _ -> 0.5
-            Array.init M.RowCount (fun i -> if M.[i, 0] >= t then 1 else 0)
+            Mat.toRowMajor M |> Array.map (fun m -> if m >= t then 1 else 0)
 
     /// The number of rows whose class matches: #{i : class(Ŷ_i) = class(Y_i)} with classesOf.
     /// Shapes: Ŷ, Y n×k -> 0..n. Course: S32.
@@ -185,25 +202,24 @@ module Training =
     /// "Invalid_target_values_are_rejected_up_front_naming_the_callers_parameter_row_and_column",
     /// "Evaluate_ComputeLoss_and_ComputeGradients_reject_invalid_target_values"; BadInputProperties.
     let checkTargets (paramName: string) (loss: Loss) (Y: Matrix<float>) : unit =
-        let bad i j (rule: string) =
-            Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName Y.[i, j] i j rule)
-        for i in 0 .. Y.RowCount - 1 do
-            let mutable ones = 0
-            for j in 0 .. Y.ColumnCount - 1 do
-                let v = Y.[i, j]
+        Mat.toRows Y |> Array.iteri (fun i row ->
+            let bad j (rule: string) =
+                Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName row.[j] i j rule)
+            let ones = ref 0
+            row |> Array.iteri (fun j v ->
                 match loss with
                 | BinaryCrossEntropy | CategoricalCrossEntropy ->
-                    if not (v >= 0.0 && v <= 1.0) then bad i j "cross-entropy targets must lie in [0, 1]."
+                    if not (v >= 0.0 && v <= 1.0) then bad j "cross-entropy targets must lie in [0, 1]."
                 | Hinge | Logistic ->
-                    if v <> 1.0 && v <> -1.0 then bad i j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
+                    if v <> 1.0 && v <> -1.0 then bad j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
                 | MulticlassHinge ->
-                    if v <> 0.0 && v <> 1.0 then bad i j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
+                    if v <> 0.0 && v <> 1.0 then bad j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
                     if v = 1.0 then
-                        ones <- ones + 1
-                        if ones > 1 then bad i j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
-                | _ -> ()
-            if loss = MulticlassHinge && ones = 0 then
-                Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i)
+                        ones.Value <- ones.Value + 1
+                        if ones.Value > 1 then bad j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
+                | _ -> ())
+            if loss = MulticlassHinge && ones.Value = 0 then
+                Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i))
 
     let private allFinite (ms: Matrix<float> list) = ms |> List.forall Mat.isFinite
 
@@ -335,8 +351,7 @@ module Training =
         let mutable current = net
         let mutable epochStart = net
         let mutable state = Update.init (Network.parameters net)
-        let mutable lossSum = 0.0
-        let mutable correctSum = 0
+        let sums = EpochSums()
         { new TrainingEngine with
             member _.Step(epoch, b, rows, eta) =
                 let Xb, Yb = Mat.selectRows rows X, Mat.selectRows rows Y
@@ -350,14 +365,9 @@ module Training =
                     else
                         state <- state'
                         current <- Network.withParameters current ps
-                        lossSum <- lossSum + r.DataLoss * float rows.Length
-                        correctSum <- correctSum + correct config.Loss r.Output Yb
+                        sums.Add(rows.Length, r.DataLoss, correct config.Loss r.Output Yb)
                         None
-            member _.TakeSums() =
-                let sums = struct (lossSum, correctSum)
-                lossSum <- 0.0
-                correctSum <- 0
-                sums
+            member _.TakeSums() = sums.Take()
             member _.MarkEpochStart() = epochStart <- current
             member _.RollbackEpoch() = current <- epochStart
             member _.Snapshot() = current
@@ -372,10 +382,11 @@ module Training =
     /// The data is checked once here (checkData), not per batch. See `run` for the epoch metrics
     /// (from the batches' own forward passes, as Keras reports them), early stopping, the NaN stop
     /// and restore-best.
-    /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
-    /// for every optimiser", "Optimiser state carries over between batches and epochs: the trainer
-    /// equals Update.step folded over its batch sequence", "L2 acts as weight decay: an SGD step
-    /// gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
+    /// Course: S28. Checked by: FacadeProperties "Façade / trainer / one trainer step equals one core
+    /// optimiser step, for every optimiser", "Façade / trainer / optimiser state carries over between
+    /// batches and epochs: the trainer equals Update.step folded over its batch sequence", "Façade /
+    /// trainer / L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases
+    /// undecayed"; TrainerTests (early stopping,
     /// restore-best, NaN stop, the epoch-end rollback, restore-best after a NaN stop,
     /// cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
