@@ -16,6 +16,21 @@ import time
 import numpy as np
 
 
+def rate(name, unit, work, warm, count):
+    """Runs work(warm) once to warm up, then times work(count): (name, count per second, unit)."""
+    work(warm)
+    t = time.perf_counter()
+    work(count)
+    return name, count / (time.perf_counter() - t), unit
+
+
+def torch2():
+    """PyTorch on both cores."""
+    import torch
+    torch.set_num_threads(2)
+    return torch
+
+
 def data(seed, n, d=784, classes=10):
     r = np.random.default_rng(seed)
     return r.random((n, d)), r.integers(0, classes, n)
@@ -48,15 +63,11 @@ def numpy_mlp():
                 ws[i] -= 0.01 * dw
                 bs[i] -= 0.01 * db
 
-    epoch(2_560)
-    t = time.perf_counter()
-    epoch(60_000)
-    return "mlp", 60_000 / (time.perf_counter() - t), "samples/s"
+    return rate("mlp", "samples/s", epoch, 2_560, 60_000)
 
 
 def torch_mlp():
-    import torch
-    torch.set_num_threads(2)
+    torch = torch2()
     x, y = data(1, 60_000)
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     torch.manual_seed(1)
@@ -74,10 +85,7 @@ def torch_mlp():
             loss.backward()
             opt.step()
 
-    epoch(2_560)
-    t = time.perf_counter()
-    epoch(60_000)
-    return "mlp", 60_000 / (time.perf_counter() - t), "samples/s"
+    return rate("mlp", "samples/s", epoch, 2_560, 60_000)
 
 
 def numpy_s29():
@@ -97,15 +105,11 @@ def numpy_s29():
             w1 -= 1e-6 * grad_w1
             w2 -= 1e-6 * grad_w2
 
-    steps(50)
-    t = time.perf_counter()
-    steps(2000)
-    return "s29", 2000 / (time.perf_counter() - t), "steps/s"
+    return rate("s29", "steps/s", steps, 50, 2000)
 
 
 def torch_s29():
-    import torch
-    torch.set_num_threads(2)
+    torch = torch2()
     g = torch.Generator().manual_seed(6)
     x, y = torch.randn(64, 1000, generator=g, dtype=torch.float64), torch.randn(64, 10, generator=g, dtype=torch.float64)
     w1 = torch.randn(1000, 100, generator=g, dtype=torch.float64)
@@ -122,10 +126,7 @@ def torch_s29():
             w1.sub_(1e-6 * grad_w1)
             w2.sub_(1e-6 * grad_w2)
 
-    steps(50)
-    t = time.perf_counter()
-    steps(2000)
-    return "s29", 2000 / (time.perf_counter() - t), "steps/s"
+    return rate("s29", "steps/s", steps, 50, 2000)
 
 
 def sklearn_mnist1():
@@ -145,8 +146,7 @@ def gemm(lib):
     r = np.random.default_rng(1)
     a, b = r.random((1000, 1000)), r.random((1000, 1000))
     if lib == "torch":
-        import torch
-        torch.set_num_threads(2)
+        torch = torch2()
         a, b = torch.from_numpy(a), torch.from_numpy(b)
     for _ in range(3):
         a @ b
