@@ -8,9 +8,10 @@ namespace Hybrid;
 /// Minibatch training (S28) with a loss and an optimiser. Configure it with an object
 /// initializer; every setting is checked when it is set, and a trainer is immutable afterwards.
 /// <see cref="Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/> never
-/// changes the network it is given: it returns a new one. The loop itself is the F# core's
-/// <c>Training.fit</c>; see docs/facade-trainer.md for the exact rules (shuffling, early stopping,
-/// restore-best, the NaN stop).
+/// changes the network it is given: it returns a new one. The epoch loop is the F# core's
+/// <c>Training.run</c>, driving the fast path (<c>FastTraining</c>, the default) or the reference path
+/// (<c>Training.fit</c>, with <see cref="UseReferencePath"/>); see docs/facade-trainer.md for the exact
+/// rules (shuffling, epoch metrics, early stopping, restore-best, the NaN stop).
 /// </summary>
 public sealed class Trainer
 {
