@@ -107,6 +107,15 @@ let lossCase : Gen<Loss * Matrix<float> * Matrix<float>> =
             return loss, Fs, Y
     }
 
+/// Targets for n rows and m outputs that suit the loss: BCE in [0, 1], CE and multiclass hinge
+/// one-hot, hinge and logistic ±1, otherwise any value in [−1, 1].
+let targetsFor (loss: Loss) (n: int) (m: int) : Gen<Matrix<float>> =
+    match loss with
+    | BinaryCrossEntropy -> matrix 1.0 n m |> Gen.map (Mat.map abs)
+    | CategoricalCrossEntropy | MulticlassHinge -> oneHot n m
+    | Hinge | Logistic -> signs n m
+    | _ -> matrix 1.0 n m
+
 /// Layer widths for a network: input width and 1..3 layers of width 1..4.
 let private widths : Gen<int * int list> =
     gen {
@@ -175,12 +184,7 @@ let networkCase : Gen<Network * Loss * Matrix<float> * Matrix<float>> =
         let net = Network.create (layers @ [ DenseLayer(Dense.create W B g) ])
         let! n = dim 4
         let! X = matrix 1.5 n inputs
-        let! Y =
-            match loss with
-            | BinaryCrossEntropy -> matrix 1.0 n out |> Gen.map (Mat.map abs)
-            | CategoricalCrossEntropy | MulticlassHinge -> oneHot n out
-            | Hinge | Logistic -> signs n out
-            | _ -> matrix 1.0 n out
+        let! Y = targetsFor loss n out
         return net, loss, X, Y
     }
     |> Gen.filter (fun (net, loss, X, Y) ->

@@ -27,7 +27,8 @@ let specification : Test =
         @ SplitProperties.laws
         @ InitProperties.laws
         @ FacadeProperties.laws
-        @ BadInputProperties.laws)
+        @ BadInputProperties.laws
+        @ FastPathProperties.laws)
 
 [<EntryPoint>]
 let main argv =

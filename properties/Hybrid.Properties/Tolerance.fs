@@ -23,6 +23,21 @@ let gradient = 1e-5
 /// order 1 after sums of at most a few hundred terms).
 let rounding = 1e-10
 
+/// Entry-wise bound (relative above 1, absolute below) between the fast training path and the
+/// reference path after training. The fast path computes every entry with the same operations
+/// in the same order as the reference (FastTraining, Kernels); the only allowed difference is the
+/// order of long sums: products (Backend.Gemm's blocking), column sums, loss totals (the reference
+/// sums in MathNet's column-major order, the fast path row by row, and the validation loss in
+/// chunks of one batch). One reordered sum of m terms of size s differs by about m·ε·s
+/// (ε ≈ 2.2e-16): ~1e-14 for the generated sizes (m ≤ 9 rows, widths ≤ 4, entries of order 1).
+/// Each step feeds the difference back through the next gradient, so after k ≤ 27 steps (3 epochs
+/// of up to 9 batches) it grows by at most (1 + η·L)^k with η ≤ 0.1 and a curvature L of order 1-10
+/// for these networks; AdaGrad, RMSProp and Adam divide by √s + ε and so can amplify an absolute
+/// gradient difference δ up to η·δ/ε with ε as small as 1e-8 (δ ~ 1e-16 -> 1e-9·η). 1e-8 covers
+/// both with margin; a real slip (a dropped bias correction, a misaligned dropout mask, a missing
+/// L2 term, a wrong η) moves parameters by 1e-4..1.
+let fastPath = 1e-8
+
 /// Whether |a − b| ≤ tol·max(1, |a|, |b|): absolute near zero, relative for large values.
 let close (tol: float) (a: float) (b: float) : bool =
     abs (a - b) <= tol * max 1.0 (max (abs a) (abs b))

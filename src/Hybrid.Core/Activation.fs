@@ -124,7 +124,7 @@ module Activation =
     /// Shapes: Z n×k -> n×k. Course: S04, S22. Checked by: ActivationProperties "S04 / softmax / rows sum to one and lie in (0, 1)", "S04 / softmax / unchanged by adding a constant to a row".
     let softmax (Z: Matrix<float>) : Matrix<float> =
         let E = Mat.map Math.Exp (Mat.subtractFromRows Z (Mat.rowMax Z))
-        Mat.divideRows E (E.RowSums())
+        Mat.divideRows E (Mat.rowSums E)
 
     /// Whether g acts entry by entry (every case but Softmax).
     let isElementwise (g: Activation) : bool = match g with Softmax -> false | _ -> true
@@ -187,7 +187,7 @@ module Activation =
         | Softmax ->
             let P = softmax Z
             // Row i: p ⊙ (da − (da·p)); the dots da_i·p_i for all rows at once are (dA ⊙ P)·1.
-            Mat.hadamard P (Mat.subtractFromRows dA ((Mat.hadamard dA P).RowSums()))
+            Mat.hadamard P (Mat.subtractFromRows dA (Mat.rowSums (Mat.hadamard dA P)))
         | _ -> Mat.hadamard dA (derivative g Z)
 
     /// PReLU's gradient with respect to its learned α (one α shared by the layer):
@@ -198,12 +198,7 @@ module Activation =
     let alphaGradient (g: Activation) (Z: Matrix<float>) (dA: Matrix<float>) : float =
         Shape.same "Z" Z "dA" dA
         match g with
-        | PReLU _ ->
-            let mutable s = 0.0
-            for i in 0 .. Z.RowCount - 1 do
-                for j in 0 .. Z.ColumnCount - 1 do
-                    if Z.[i, j] <= 0.0 then s <- s + dA.[i, j] * Z.[i, j]
-            s
+        | PReLU _ -> Mat.sum (Mat.map2 (fun z da -> if z <= 0.0 then da * z else 0.0) Z dA)
         | _ -> 0.0
 
     /// The points where g′ is not defined (so a central difference across them is meaningless):

@@ -30,7 +30,7 @@ module Data =
         let mean = Mat.meanRows X
         let centred = Mat.addRow X (-mean)
         let var = Mat.meanRows (Mat.hadamard centred centred)
-        { Mean = mean; Std = var.Map(fun v -> if v > 0.0 then Math.Sqrt v else 1.0) }
+        { Mean = mean; Std = Mat.map (fun v -> if v > 0.0 then Math.Sqrt v else 1.0) var }
 
     /// Zero-centring X ← X − mean (the mean fitted on the training set). Course: S30.
     let centre (s: Standardizer) (X: Matrix<float>) : Matrix<float> =
@@ -40,8 +40,8 @@ module Data =
     /// Standardising X ← (X − mean) / std, column by column, with statistics fitted on another
     /// (training) set. Course: S30.
     let standardize (s: Standardizer) (X: Matrix<float>) : Matrix<float> =
-        let C = centre s X
-        Mat.init C.RowCount C.ColumnCount (fun i j -> C.[i, j] / s.Std.[0, j])
+        let std = Mat.toRowMajor s.Std
+        Mat.mapIndexed (fun _ j c -> c / std.[j]) (centre s X)
 
     /// Accuracy = mean(argmax(scores_i) == label_i). Course: S32.
     let accuracy (scores: Matrix<float>) (labels: int[]) : float =

@@ -42,16 +42,14 @@ module Loss =
         float Yhat.RowCount
 
     let private checkSigns (Y: Matrix<float>) : unit =
-        for i in 0 .. Y.RowCount - 1 do
-            for j in 0 .. Y.ColumnCount - 1 do
-                if Y.[i, j] <> 1.0 && Y.[i, j] <> -1.0 then
-                    Shape.fail "Y" (sprintf "hinge and logistic targets must be -1 or 1, but Y[%d, %d] = %g." i j Y.[i, j])
+        match Mat.tryFindEntry (fun y -> y <> 1.0 && y <> -1.0) Y with
+        | Some(i, j, y) -> Shape.fail "Y" (sprintf "hinge and logistic targets must be -1 or 1, but Y[%d, %d] = %g." i j y)
+        | None -> ()
 
     let private checkUnit (Y: Matrix<float>) : unit =
-        for i in 0 .. Y.RowCount - 1 do
-            for j in 0 .. Y.ColumnCount - 1 do
-                if not (Y.[i, j] >= 0.0 && Y.[i, j] <= 1.0) then
-                    Shape.fail "Y" (sprintf "cross-entropy targets must lie in [0, 1], but Y[%d, %d] = %g." i j Y.[i, j])
+        match Mat.tryFindEntry (fun y -> not (y >= 0.0 && y <= 1.0)) Y with
+        | Some(i, j, y) -> Shape.fail "Y" (sprintf "cross-entropy targets must lie in [0, 1], but Y[%d, %d] = %g." i j y)
+        | None -> ()
 
     /// MAE: J = 1/N Σ |ŷ − y|. Course: S19.
     let mae (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
@@ -128,38 +126,29 @@ module Loss =
         Mat.map2 (fun f y -> if 1.0 - y * f > 0.0 then -y / n else 0.0) F Y
 
     let private labelsOf (Y: Matrix<float>) : int[] =
-        Array.init Y.RowCount (fun i ->
-            let r = Y.Row i
-            let k = r.MaximumIndex()
-            if r.[k] <> 1.0 || r.Sum() <> 1.0 then
-                Shape.fail "Y" (sprintf "multiclass hinge targets must be one-hot, but row %d is not." i)
-            k)
+        match Mat.tryFindRow (fun r -> Array.max r <> 1.0 || Array.sum r <> 1.0) Y with
+        | Some(i, _) -> Shape.fail "Y" (sprintf "multiclass hinge targets must be one-hot, but row %d is not." i)
+        | None -> Mat.argmaxRows Y
+
+    /// The margins M_ij = s_j − s_{y_i} + 1 of each row, set to 0 at the label column j = y_i
+    /// (which the loss leaves out).
+    let private margins (S: Matrix<float>) (labels: int[]) : Matrix<float> =
+        Mat.mapIndexed (fun i j m -> if j = labels.[i] then 0.0 else m) (Mat.subtractFromRows S (Mat.pick labels S) + 1.0)
 
     /// Multiclass SVM loss: L_i = Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1), J = 1/N Σ L_i, with Y
     /// one-hot. Course: S23.
     let multiclassHinge (S: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check S Y
-        let labels = labelsOf Y
-        let mutable total = 0.0
-        for i in 0 .. S.RowCount - 1 do
-            let sy = S.[i, labels.[i]]
-            for j in 0 .. S.ColumnCount - 1 do
-                if j <> labels.[i] then total <- total + Math.Max(0.0, S.[i, j] - sy + 1.0)
-        total / n
+        Mat.sum (Mat.map (fun m -> Math.Max(0.0, m)) (margins S (labelsOf Y))) / n
 
     /// ∂J/∂s_j = 1/N for each j ≠ y_i with a positive margin s_j − s_{y_i} + 1 &gt; 0, and
     /// ∂J/∂s_{y_i} = −(number of such j)/N. Course: S23.
     let multiclassHinge' (S: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check S Y
         let labels = labelsOf Y
-        let G = Mat.zeros S.RowCount S.ColumnCount
-        for i in 0 .. S.RowCount - 1 do
-            let sy = S.[i, labels.[i]]
-            for j in 0 .. S.ColumnCount - 1 do
-                if j <> labels.[i] && S.[i, j] - sy + 1.0 > 0.0 then
-                    G.[i, j] <- G.[i, j] + 1.0 / n
-                    G.[i, labels.[i]] <- G.[i, labels.[i]] - 1.0 / n
-        G
+        let positive = Mat.map (fun m -> if m > 0.0 then 1.0 else 0.0) (margins S labels)
+        let counts = Mat.rowSums positive
+        Mat.mapIndexed (fun i j p -> if j = labels.[i] then -counts.[i] else p) positive / n
 
     /// Logistic loss: J = 1/N Σ ln(1 + e^(−y·f)) = 1/N Σ softplus(−y·f), stable for any f.
     /// Course: S23.
@@ -214,13 +203,12 @@ module Loss =
     let softmaxCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
         let n = check Z Y
         checkUnit Y
-        let m = Mat.rowMax Z
-        let lse = m + (Mat.map Math.Exp (Mat.subtractFromRows Z m)).RowSums().PointwiseLog()
-        let ysum = Y.RowSums()
+        let lse = Mat.logSumExpRows Z
+        let ysum = Mat.rowSums Y
         // Per row first (lse_i·Σ_k y_ik − Σ_k y_ik z_ik), then the mean: no cancellation across rows.
-        let J = (lse.PointwiseMultiply ysum - (Mat.hadamard Y Z).RowSums()).Sum() / n
+        let J = Mat.sumVector (lse .* ysum - Mat.rowSums (Mat.hadamard Y Z)) / n
         let P = Activation.softmax Z
-        J, (P.MapIndexed(fun i _ p -> p * ysum.[i]) - Y) / n
+        J, (Mat.scaleRows P ysum - Y) / n
 
     /// A readable name.
     let name (loss: Loss) : string = sprintf "%A" loss

@@ -90,6 +90,54 @@ module Mat =
     let argmaxRows (m: Matrix<float>) : int[] =
         Array.init m.RowCount (fun i -> m.Row(i).MaximumIndex())
 
+    /// Row sums as an n-vector: A·1.
+    let rowSums (m: Matrix<float>) : Vector<float> = m.RowSums()
+
+    /// diag(v)·A: multiplies every entry of row i by v_i.
+    let scaleRows (a: Matrix<float>) (v: Vector<float>) : Matrix<float> = a.MapIndexed(fun i _ x -> x * v.[i])
+
+    /// Σ_i v_i.
+    let sumVector (v: Vector<float>) : float = v.Sum()
+
+    /// The entry of each row at the given column: (A_{i, c_i})_i, an n-vector.
+    let pick (columns: int[]) (m: Matrix<float>) : Vector<float> =
+        Vector<float>.Build.Dense(m.RowCount, fun i -> m.[i, columns.[i]])
+
+    /// A matrix shaped as m with entry (i, j) = f i j m_ij (element-wise work that needs the position).
+    let mapIndexed (f: int -> int -> float -> float) (m: Matrix<float>) : Matrix<float> = m.MapIndexed(fun i j x -> f i j x)
+
+    /// The first entry (row-major order) for which `bad` holds, as Some(i, j, value), else None.
+    let tryFindEntry (bad: float -> bool) (m: Matrix<float>) : (int * int * float) option =
+        let mutable found = None
+        let mutable i = 0
+        while found.IsNone && i < m.RowCount do
+            for j in 0 .. m.ColumnCount - 1 do
+                if found.IsNone && bad m.[i, j] then found <- Some(i, j, m.[i, j])
+            i <- i + 1
+        found
+
+    /// The first row (in order) for which `bad` holds of the row's entries, as Some(i, row), else None.
+    let tryFindRow (bad: float[] -> bool) (m: Matrix<float>) : (int * float[]) option =
+        Seq.init m.RowCount (fun i -> i, m.Row(i).ToArray()) |> Seq.tryFind (fun (_, r) -> bad r)
+
+    /// The single entry of a 1×1 matrix.
+    let scalar (m: Matrix<float>) : float = m.[0, 0]
+
+    /// The entries row by row in one array (row-major copy).
+    let toRowMajor (m: Matrix<float>) : float[] = m.ToRowMajorArray()
+
+    /// A rows×cols matrix from row-major values (copied).
+    let ofRowMajor (rows: int) (cols: int) (values: float[]) : Matrix<float> = build.DenseOfRowMajor(rows, cols, values)
+
+    /// ln Σ_j e^(A_ij) for each row, shifted by the row max so that e^x never overflows:
+    /// max_j A_ij + ln Σ_j e^(A_ij − max_j A_ij). Shapes: n×k -> n.
+    let logSumExpRows (a: Matrix<float>) : Vector<float> =
+        let m = rowMax a
+        m + (rowSums (map System.Math.Exp (subtractFromRows a m))).PointwiseLog()
+
+    /// An n-vector from values (copied).
+    let vector (values: float[]) : Vector<float> = Vector<float>.Build.DenseOfArray values
+
     /// Whether every entry is finite (no NaN, no ±∞).
     let isFinite (m: Matrix<float>) : bool = m.Enumerate() |> Seq.forall System.Double.IsFinite
 

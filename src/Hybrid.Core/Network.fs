@@ -22,6 +22,17 @@ type LayerCache =
 /// A feed-forward network: layers applied in order.
 type Network = { Layers: Layer list }
 
+/// What one training batch produced (Network.batch).
+type BatchResult =
+    { /// The data loss J(Ŷ, Y) on the batch (no penalty term).
+      DataLoss: float
+      /// The L2 penalty λ·Σ‖W‖² (0 without L2).
+      Penalty: float
+      /// The network's output Ŷ on the batch (with dropout if it was on).
+      Output: Matrix<float>
+      /// ∂(J + penalty)/∂θ for every parameter, aligned with Network.parameters.
+      Gradients: Matrix<float> list }
+
 /// A network of L layers (S14-S17): forward over the layers, backward over the caches
 /// (BP1-BP4), and its parameters as one list of matrices — per dense layer W, b (and PReLU's α
 /// as a 1×1 matrix), per maxout layer W_1..W_k, b_1..b_k — so optimisers treat every parameter
@@ -174,7 +185,7 @@ module Network =
                     let w = take ()
                     let b = take ()
                     match d.Activation with
-                    | PReLU _ -> DenseLayer { d with W = w; B = b; Activation = PReLU (take ()).[0, 0] }
+                    | PReLU _ -> DenseLayer { d with W = w; B = b; Activation = PReLU (Mat.scalar (take ())) }
                     | _ -> DenseLayer { d with W = w; B = b }
                 | MaxoutLayer m ->
                     let W = Array.init m.W.Length (fun _ -> take ())
@@ -222,53 +233,69 @@ module Network =
         | DenseLayer { Activation = Softmax }, CategoricalCrossEntropy -> true
         | _ -> false
 
-    /// The loss J = data loss + λ·Σ‖W‖² (weights only) and its gradient for every parameter,
-    /// on the batch (X, Y); dropout on with Some seed. Sigmoid+BCE and softmax+CE are computed
-    /// from the logits (dZ = (ŷ − y)/N, S21, S22). Returns (J, gradients aligned with
-    /// `parameters`). Course: S15-S18, S23, S28. Checked by: NetworkProperties.
-    let lossAndGradientWith (l2: float) (dropoutSeed: int option) (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> list =
+    /// The data loss J(Ŷ, Y) and the output Ŷ = A^L of one forward pass (the caches' last output),
+    /// the fused forms (sigmoid+BCE, softmax+CE) computed from the logits. Returns (J, gradient
+    /// seed dA^L or dZ^L, Ŷ) with the seed None when `withGradient` is false.
+    let private dataLoss (withGradient: bool) (loss: Loss) (net: Network) (A: Matrix<float>) (caches: LayerCache list) (Y: Matrix<float>) =
+        Shape.same "prediction" A "Y" Y
+        if fuses loss net then
+            let Z = match List.last caches with DenseCache c -> c.Z | _ -> invalidOp "unreachable"
+            let J, dZ =
+                match loss with
+                | BinaryCrossEntropy -> Loss.sigmoidCrossEntropy Z Y
+                | _ -> Loss.softmaxCrossEntropy Z Y
+            J, (if withGradient then Some(dZ, true) else None)
+        else
+            Loss.value loss A Y, (if withGradient then Some(Loss.gradient loss A Y, false) else None)
+
+    /// One training batch: J_data (the data loss, without the penalty), P = λ·Σ‖W‖² (weights only),
+    /// the output Ŷ of the forward pass (with dropout when Some seed) and the gradient of
+    /// J_data + P for every parameter (aligned with `parameters`). Course: S15-S18, S23, S28, S34.
+    /// Checked by: NetworkProperties (through lossAndGradientWith), FastPathProperties.
+    let batch (l2: float) (dropoutSeed: int option) (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : BatchResult =
         Shape.nonNegative "l2" l2
         let A, caches = forwardCache dropoutSeed net X
-        Shape.same "prediction" A "Y" Y
-        let J, grads =
-            if fuses loss net then
-                let Z = match List.last caches with DenseCache c -> c.Z | _ -> invalidOp "unreachable"
-                let J, dZ =
-                    match loss with
-                    | BinaryCrossEntropy -> Loss.sigmoidCrossEntropy Z Y
-                    | _ -> Loss.softmaxCrossEntropy Z Y
-                J, fst (backward net caches dZ (Some dZ))
-            else
-                Loss.value loss A Y, fst (backward net caches (Loss.gradient loss A Y) None)
-        if l2 = 0.0 then J, grads
+        let J, seed = dataLoss true loss net A caches Y
+        let grads =
+            match seed with
+            | Some(dZ, true) -> fst (backward net caches dZ (Some dZ))
+            | Some(dA, _) -> fst (backward net caches dA None)
+            | None -> invalidOp "unreachable"
+        if l2 = 0.0 then { DataLoss = J; Penalty = 0.0; Output = A; Gradients = grads }
         else
             let ps = parameters net
             let flags = isWeight net
             let penalty = List.zip ps flags |> List.sumBy (fun (p, w) -> if w then Regularization.l2 l2 p else 0.0)
             let grads' = List.map3 (fun (g: Matrix<float>) p w -> if w then g + Regularization.l2' l2 p else g) grads ps flags
-            J + penalty, grads'
+            { DataLoss = J; Penalty = penalty; Output = A; Gradients = grads' }
+
+    /// The loss J = data loss + λ·Σ‖W‖² (weights only) and its gradient for every parameter,
+    /// on the batch (X, Y); dropout on with Some seed. Sigmoid+BCE and softmax+CE are computed
+    /// from the logits (dZ = (ŷ − y)/N, S21, S22). Returns (J, gradients aligned with
+    /// `parameters`). Course: S15-S18, S23, S28. Checked by: NetworkProperties.
+    let lossAndGradientWith (l2: float) (dropoutSeed: int option) (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> list =
+        let r = batch l2 dropoutSeed loss net X Y
+        r.DataLoss + r.Penalty, r.Gradients
 
     /// The loss and every parameter's gradient on (X, Y): no dropout, no regularisation.
     /// Course: S15-S18.
     let lossAndGradient (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> list =
         lossAndGradientWith 0.0 None loss net X Y
 
+    /// The loss and the output Ŷ on (X, Y) at inference (no dropout), from one forward pass.
+    /// Course: S18-S23.
+    let lossAndOutput (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
+        let A, caches = forwardCache None net X
+        fst (dataLoss false loss net A caches Y), A
+
     /// The loss alone on (X, Y) at inference (no dropout), computed as lossAndGradient does.
     /// Course: S18-S23.
-    let loss (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float =
-        let A, caches = forwardCache None net X
-        Shape.same "prediction" A "Y" Y
-        if fuses loss net then
-            let Z = match List.last caches with DenseCache c -> c.Z | _ -> invalidOp "unreachable"
-            match loss with
-            | BinaryCrossEntropy -> fst (Loss.sigmoidCrossEntropy Z Y)
-            | _ -> fst (Loss.softmaxCrossEntropy Z Y)
-        else Loss.value loss A Y
+    let loss (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float = fst (lossAndOutput loss net X Y)
 
     /// θ: every parameter stacked into one long vector, row-major within each matrix, in the
     /// order of `parameters`. Course: S17.
     let toVector (net: Network) : float[] =
-        parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.concat
+        parameters net |> List.map Mat.toRowMajor |> Array.concat
 
     /// The network with parameters read back from a θ of length parameterCount. Course: S17.
     let ofVector (net: Network) (theta: float[]) : Network =

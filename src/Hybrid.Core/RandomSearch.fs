@@ -1,6 +1,7 @@
 namespace Hybrid.Core
 
 open System
+open MathNet.Numerics.LinearAlgebra
 
 /// The outcome of an optimiser run with a fixed budget of loss evaluations (S25).
 type SearchResult =
@@ -107,12 +108,12 @@ module RandomSearch =
     /// Network.toVector order): θ ↦ J(Network.ofVector net θ; X, Y). This puts random search and
     /// random local search over a whole network's parameters. Course: S17, S25.
     /// Checked by: RandomSearchTests "S25 over a core Network's parameters: gradient descent beats random local search beats random search".
-    let networkLoss (loss: Loss) (net: Network) (X: MathNet.Numerics.LinearAlgebra.Matrix<float>) (Y: MathNet.Numerics.LinearAlgebra.Matrix<float>) : float[] -> float =
+    let networkLoss (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float[] -> float =
         fun theta -> Network.loss loss (Network.ofVector net theta) X Y
 
     /// ∇_θ J for the same function, by backprop (Network.lossAndGradient), flattened in θ's order.
     /// Course: S17, S25, S27.
-    let networkGradient (loss: Loss) (net: Network) (X: MathNet.Numerics.LinearAlgebra.Matrix<float>) (Y: MathNet.Numerics.LinearAlgebra.Matrix<float>) : float[] -> float[] =
+    let networkGradient (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float[] -> float[] =
         fun theta ->
             let _, grads = Network.lossAndGradient loss (Network.ofVector net theta) X Y
-            grads |> List.map (fun g -> g.ToRowMajorArray()) |> Array.concat
+            grads |> List.map Mat.toRowMajor |> Array.concat

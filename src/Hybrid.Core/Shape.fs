@@ -47,11 +47,9 @@ module Shape =
     /// Every entry of m must be finite; the message names the first bad row and column.
     let finite (name: string) (m: Matrix<float>) : unit =
         notNull name m
-        for i in 0 .. m.RowCount - 1 do
-            for j in 0 .. m.ColumnCount - 1 do
-                let v = m.[i, j]
-                if not (Double.IsFinite v) then
-                    fail name (sprintf "%s has a non-finite value %g at row %d, column %d." name v i j)
+        match Mat.tryFindEntry (fun v -> not (Double.IsFinite v)) m with
+        | Some(i, j, v) -> fail name (sprintf "%s has a non-finite value %g at row %d, column %d." name v i j)
+        | None -> ()
 
     /// x must be finite and > 0.
     let positive (name: string) (x: float) : unit =

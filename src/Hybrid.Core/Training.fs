@@ -47,13 +47,15 @@ type EpochRecord =
       Epoch: int
       /// η used during this epoch.
       LearningRate: float
-      /// Data loss on the whole training set after the epoch (no dropout, no L2 term).
+      /// Data loss of the epoch as Keras reports it: (1/n)·Σ_b n_b·J_b over the epoch's batches,
+      /// each J_b from the batch's own forward pass before its update (dropout on if the network
+      /// has it), without the L2 term. Not a second pass over the training set.
       TrainingLoss: float
-      /// Accuracy on the whole training set after the epoch (Training.accuracy).
+      /// Accuracy of the batches' own predictions over the epoch: (1/n)·Σ_b correct_b.
       TrainingAccuracy: float
-      /// Data loss on the validation set, if there is one.
+      /// Data loss on the validation set after the epoch (inference: no dropout, no L2 term), if there is one.
       ValidationLoss: float option
-      /// Accuracy on the validation set, if there is one.
+      /// Accuracy on the validation set after the epoch, from the same pass as ValidationLoss.
       ValidationAccuracy: float option
       /// Whether this epoch set a new best monitored metric (Training.improves).
       IsBest: bool
@@ -93,6 +95,46 @@ type TrainingOutcome =
       /// Whether Network holds the best epoch's weights rather than the last ones.
       Restored: bool }
 
+/// The running sums of an epoch's batches for Training.run's metrics: Σ_b n_b·J_b and Σ_b correct_b.
+type EpochSums() =
+    let mutable loss = 0.0
+    let mutable correct = 0
+
+    /// Adds one batch of `rows` rows with data loss J and `hits` correct predictions.
+    member _.Add(rows: int, J: float, hits: int) =
+        loss <- loss + J * float rows
+        correct <- correct + hits
+
+    /// The sums since the last call; resets both to 0.
+    member _.Take() : struct (float * int) =
+        let sums = struct (loss, correct)
+        loss <- 0.0
+        correct <- 0
+        sums
+
+/// A training engine as the epoch loop (Training.run) sees it. The reference path
+/// (Training.fit) and the fast path (FastTraining.fit) each implement it, so both report by the
+/// same rules. Epochs and batches are 0-based here.
+type TrainingEngine =
+    /// Runs batch b of epoch e on the training rows `rows` with learning rate η. On success it
+    /// updates the weights (and optimiser state), adds n_b·J_b (the batch's data loss from its own
+    /// forward pass) and the batch's correct count to the epoch sums, and returns None. When the
+    /// loss, a gradient or an updated parameter is not finite it leaves the weights as they were
+    /// and returns the NaN-stop message.
+    abstract Step: epoch: int * batch: int * rows: int[] * eta: float -> string option
+    /// The loss J = data loss + L2 penalty of the last Step, successful or not (the divergence rule's input).
+    abstract LastLoss: float
+    /// (Σ_b n_b·J_b, Σ_b correct_b) since the last call; resets both to 0.
+    abstract TakeSums: unit -> struct (float * int)
+    /// Remembers the current weights (called before each epoch).
+    abstract MarkEpochStart: unit -> unit
+    /// Puts back the weights remembered by MarkEpochStart.
+    abstract RollbackEpoch: unit -> unit
+    /// The current weights as a network (never shared with later mutation).
+    abstract Snapshot: unit -> Network
+    /// (loss, accuracy) on the validation set from one pass at inference, or None without one.
+    abstract Validate: unit -> (float * float) option
+
 /// The minibatch training loop (S28) around the optimisers of Update and the schedules of
 /// Schedule; evaluation (loss, accuracy S32, confusion matrix). Inputs are never mutated: fit
 /// returns a new network.
@@ -104,16 +146,20 @@ module Training =
         if M.ColumnCount > 1 then Mat.argmaxRows M
         else
             let t = match loss with Hinge | Logistic -> 0.0 | _ -> 0.5
-            Array.init M.RowCount (fun i -> if M.[i, 0] >= t then 1 else 0)
+            Mat.toRowMajor M |> Array.map (fun m -> if m >= t then 1 else 0)
+
+    /// The number of rows whose class matches: #{i : class(Ŷ_i) = class(Y_i)} with classesOf.
+    /// Shapes: Ŷ, Y n×k -> 0..n. Course: S32.
+    let correct (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : int =
+        Shape.same "Yhat" Yhat "Y" Y
+        Array.fold2 (fun acc x y -> if x = y then acc + 1 else acc) 0 (classesOf loss Yhat) (classesOf loss Y)
 
     /// Accuracy = mean(class(Ŷ_i) = class(Y_i)) with classesOf (so argmax(Ŷ_i) = argmax(Y_i) for
     /// one-hot Y). Shapes: Ŷ, Y n×k -> scalar in [0, 1]. Course: S32. Checked by: NetworkTests
     /// "Evaluate_gives_loss_accuracy_and_confusion_matrix" (tests/Hybrid.Tests).
     let accuracy (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
-        Shape.same "Yhat" Yhat "Y" Y
         Shape.nonEmpty "Y" Y
-        let p, a = classesOf loss Yhat, classesOf loss Y
-        float (Array.fold2 (fun acc x y -> if x = y then acc + 1 else acc) 0 p a) / float p.Length
+        float (correct loss Yhat Y) / float Y.RowCount
 
     /// The confusion matrix C (classes×classes): C[a, p] counts examples of actual class a
     /// predicted as p (classes = k for k ≥ 2 columns, 2 for one column). Course: S32. Checked by:
@@ -129,8 +175,7 @@ module Training =
     /// Shapes: X n×d_in, Y n×d_out. Course: S18, S32. Checked by: NetworkTests
     /// "Evaluate_gives_loss_accuracy_and_confusion_matrix".
     let evaluate (loss: Loss) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) : float * float * int[,] =
-        let J = Network.loss loss net X Y
-        let Yhat = Network.forward net X
+        let J, Yhat = Network.lossAndOutput loss net X Y
         J, accuracy loss Yhat Y, confusion loss Yhat Y
 
     /// A seeded split of the row indices 0..n−1 into (training, validation), the validation part
@@ -202,25 +247,24 @@ module Training =
     /// "Invalid_target_values_are_rejected_up_front_naming_the_callers_parameter_row_and_column",
     /// "Evaluate_ComputeLoss_and_ComputeGradients_reject_invalid_target_values"; BadInputProperties.
     let checkTargets (paramName: string) (loss: Loss) (Y: Matrix<float>) : unit =
-        let bad i j (rule: string) =
-            Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName Y.[i, j] i j rule)
-        for i in 0 .. Y.RowCount - 1 do
-            let mutable ones = 0
-            for j in 0 .. Y.ColumnCount - 1 do
-                let v = Y.[i, j]
+        Mat.toRows Y |> Array.iteri (fun i row ->
+            let bad j (rule: string) =
+                Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName row.[j] i j rule)
+            let ones = ref 0
+            row |> Array.iteri (fun j v ->
                 match loss with
                 | BinaryCrossEntropy | CategoricalCrossEntropy ->
-                    if not (v >= 0.0 && v <= 1.0) then bad i j "cross-entropy targets must lie in [0, 1]."
+                    if not (v >= 0.0 && v <= 1.0) then bad j "cross-entropy targets must lie in [0, 1]."
                 | Hinge | Logistic ->
-                    if v <> 1.0 && v <> -1.0 then bad i j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
+                    if v <> 1.0 && v <> -1.0 then bad j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
                 | MulticlassHinge ->
-                    if v <> 0.0 && v <> 1.0 then bad i j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
+                    if v <> 0.0 && v <> 1.0 then bad j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
                     if v = 1.0 then
-                        ones <- ones + 1
-                        if ones > 1 then bad i j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
-                | _ -> ()
-            if loss = MulticlassHinge && ones = 0 then
-                Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i)
+                        ones.Value <- ones.Value + 1
+                        if ones.Value > 1 then bad j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
+                | _ -> ())
+            if loss = MulticlassHinge && ones.Value = 0 then
+                Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i))
 
     /// Whether an epoch's monitored value v improves on the best so far (Keras's rule with
     /// min_delta δ ≥ 0): the first epoch always does; for MonitorLoss (mode min) v &lt; best − δ,
@@ -248,49 +292,44 @@ module Training =
     let private hasDropout (net: Network) =
         net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
 
-    /// Minibatch training (S28). Epoch e (0-based) uses η_e = Schedule.rate schedule η0 e and the
-    /// batches Optimizer.minibatches (Init.derive seed e) n batchSize (a shuffle without
-    /// replacement: every example once per epoch). Each batch: (J, ∇) =
-    /// Network.lossAndGradientWith λ (dropout seed Init.derive (Init.derive seed e) b) then
-    /// Update.step. After each epoch: training (and validation) loss and accuracy on the whole
-    /// set, the record handed to `report`.
+    /// The NaN-stop message for a non-finite batch loss or gradient (epoch and batch 0-based).
+    let nonFiniteStepMessage (J: float) (epoch: int) (batch: int) : string =
+        sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." J (epoch + 1) (batch + 1)
+
+    /// The NaN-stop message for a non-finite updated parameter (epoch and batch 0-based).
+    let nonFiniteParameterMessage (epoch: int) (batch: int) : string =
+        sprintf "a parameter became non-finite in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate." (epoch + 1) (batch + 1)
+
+    /// The dropout seed of batch b in epoch e: Init.derive (Init.derive seed e) b (masks per layer
+    /// l then Init.derive of that and l, as Network.forwardCache draws them). Course: S34.
+    let dropoutSeed (seed: int) (epoch: int) (batch: int) : int = Init.derive (Init.derive seed epoch) batch
+
+    /// The epoch loop shared by both paths (S28). Epoch e (0-based) uses η_e = Schedule.rate
+    /// schedule η0 e and the batches Optimizer.minibatches (Init.derive seed e) n batchSize (a
+    /// shuffle without replacement: every example once per epoch), each handed to the engine.
+    /// Epoch metrics as Keras reports them: the training loss is the mean of the batches' data
+    /// losses weighted by their rows, (1/n)·Σ_b n_b·J_b, each J_b from the batch's own forward pass
+    /// (before its update, with dropout if the network has it, without the L2 term), and the
+    /// training accuracy counts the batches' own predictions the same way; no second pass over
+    /// the training set. The validation set, if any, is evaluated once after the epoch in one
+    /// pass at inference giving both loss and accuracy.
     /// Early stopping monitors (config.Monitor) the loss or the accuracy of the validation set if
     /// there is one, else of the training set; an epoch is best if `improves` says so (loss
     /// below best − MinDelta, accuracy above best + MinDelta); with
     /// Patience p &gt; 0 training stops once p epochs in a row are not best.
     /// NaN stop: if a batch loss, a gradient or an updated parameter is not finite, or an epoch's
     /// loss is not finite, training stops with NonFinite and keeps the last good weights (before
-    /// that step, or the start of that epoch). Divergence stop: if a finite batch loss exceeds
-    /// DivergenceFactor · max(1, first batch loss) (`diverged`), training stops with Diverged and
-    /// keeps the weights from the start of that epoch.
+    /// that step, or the start of that epoch). Divergence stop: if a finite batch loss (data loss
+    /// plus L2 penalty) exceeds DivergenceFactor · max(1, first batch loss) (`diverged`), training
+    /// stops with Diverged and keeps the weights from the start of that epoch.
     /// Restore-best rule: with RestoreBest the returned network is the best epoch's, however
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
-    /// epoch completed.
-    /// `shouldStop` is polled before each batch; true ends training with Cancelled.
-    /// Course: S28. Checked by: FacadeProperties "Façade / trainer / one trainer step equals one core optimiser step, for every optimiser", "Façade / trainer / optimiser state carries over between batches and epochs: the trainer equals Update.step folded over its batch sequence", "Façade / trainer / L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
-    /// restore-best, NaN stop, the epoch-end rollback, restore-best after a NaN stop,
-    /// cancellation, determinism).
-    let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
-            (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
-        validate config
-        checkLossFits config.Loss net
-        Shape.nonEmpty "X" X
-        Shape.columns "X" (Network.inputSize net) X
-        Shape.finite "X" X
-        Shape.exactly "Y" X.RowCount (Network.outputSize net) Y
-        Shape.finite "Y" Y
-        validation |> Option.iter (fun (Xv, Yv) ->
-            Shape.nonEmpty "validationX" Xv
-            Shape.columns "validationX" (Network.inputSize net) Xv
-            Shape.finite "validationX" Xv
-            Shape.exactly "validationY" Xv.RowCount (Network.outputSize net) Yv
-            Shape.finite "validationY" Yv)
-        let n = X.RowCount
-        let dropout = hasDropout net
-        let mutable current = net
-        let mutable state = Update.init (Network.parameters net)
+    /// epoch completed. `shouldStop` is polled before each batch; true ends training with Cancelled.
+    /// Course: S28. Checked by: TrainerTests (early stopping, restore-best, NaN stop, cancellation,
+    /// epoch metrics from the batches), FastPathProperties (both engines give the same records).
+    let run (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         let mutable history = []
-        let mutable best = None // (epoch, loss, network)
+        let mutable best = None // (epoch, loss, network when RestoreBest)
         let mutable sinceBest = 0
         let mutable stop = None
         let mutable firstLoss = nan   // J₀ of the divergence rule
@@ -299,46 +338,41 @@ module Training =
         while stop.IsNone && epoch < config.Epochs do
             let epochStartTime = clock.Elapsed
             let eta = Schedule.rate config.Schedule config.LearningRate epoch
-            let epochStart = current
+            engine.MarkEpochStart()
             let batches = Optimizer.minibatches (Init.derive config.Seed epoch) n config.BatchSize
             let mutable b = 0
             while stop.IsNone && b < batches.Length do
                 if shouldStop () then
                     stop <- Some(Cancelled, sprintf "cancelled during epoch %d, before batch %d." (epoch + 1) (b + 1))
                 else
-                    let idx = batches.[b]
-                    let Xb, Yb = Mat.selectRows idx X, Mat.selectRows idx Y
-                    let seed = if dropout then Some(Init.derive (Init.derive config.Seed epoch) b) else None
-                    let J, grads = Network.lossAndGradientWith config.L2 seed config.Loss current Xb Yb
+                    let result = engine.Step(epoch, b, batches.[b], eta)
+                    let J = engine.LastLoss
                     if Double.IsNaN firstLoss then firstLoss <- J
                     if diverged config.DivergenceFactor firstLoss J then
                         // The weights that gave J are already off: go back to the start of the epoch.
-                        current <- epochStart
+                        engine.RollbackEpoch()
                         stop <- Some(Diverged, sprintf "training diverged: the loss grew from %g (first batch) to %g in epoch %d, batch %d, more than %g times; the weights from the start of that epoch are kept. Lower the learning rate." firstLoss J (epoch + 1) (b + 1) config.DivergenceFactor)
-                    elif not (Double.IsFinite J) || not (allFinite grads) then
-                        stop <- Some(NonFinite, sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." J (epoch + 1) (b + 1))
                     else
-                        let state', ps = Update.step config.Rule eta state (Network.parameters current) grads
-                        if not (allFinite ps) then
-                            stop <- Some(NonFinite, sprintf "a parameter became non-finite in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate." (epoch + 1) (b + 1))
-                        else
-                            state <- state'
-                            current <- Network.withParameters current ps
+                        match result with
+                        | Some message -> stop <- Some(NonFinite, message)
+                        | None -> ()
                     b <- b + 1
             if stop.IsNone then
-                let trainJ = Network.loss config.Loss current X Y
-                let valJ = validation |> Option.map (fun (Xv, Yv) -> Network.loss config.Loss current Xv Yv)
+                let struct (lossSum, correct) = engine.TakeSums()
+                let trainJ = lossSum / float n
+                let trainAcc = float correct / float n
+                let validation = engine.Validate()
+                let valJ = validation |> Option.map fst
+                let valAcc = validation |> Option.map snd
                 let lossJ = defaultArg valJ trainJ
                 if not (Double.IsFinite lossJ) || not (Double.IsFinite trainJ) then
-                    current <- epochStart
+                    engine.RollbackEpoch()
                     stop <- Some(NonFinite, sprintf "the loss became non-finite (%g) after epoch %d; the weights from the start of that epoch are kept." lossJ (epoch + 1))
                 else
-                    let trainAcc = accuracy config.Loss (Network.forward current X) Y
-                    let valAcc = validation |> Option.map (fun (Xv, Yv) -> accuracy config.Loss (Network.forward current Xv) Yv)
                     let monitored = match config.Monitor with MonitorLoss -> lossJ | MonitorAccuracy -> defaultArg valAcc trainAcc
                     let isBest = improves config.Monitor config.MinDelta (best |> Option.map (fun (_, b, _) -> b)) monitored
                     if isBest then
-                        best <- Some(epoch + 1, monitored, current)
+                        best <- Some(epoch + 1, monitored, (if config.RestoreBest then Some(engine.Snapshot()) else None))
                         sinceBest <- 0
                     else sinceBest <- sinceBest + 1
                     let record =
@@ -363,12 +397,84 @@ module Training =
             | None -> Completed, sprintf "completed %d epochs." config.Epochs
         let final, restored, bestEpoch =
             match best with
-            | Some(e, _, bestNet) when config.RestoreBest -> bestNet, true, e
-            | Some(e, _, _) -> current, false, e
-            | None -> current, false, 0
+            | Some(e, _, Some bestNet) -> bestNet, true, e
+            | Some(e, _, None) -> engine.Snapshot(), false, e
+            | None -> engine.Snapshot(), false, 0
         { Network = final
           History = List.rev history
           Stop = reason
           Message = (if restored then message + sprintf " Restored the weights of the best epoch %d." bestEpoch else message)
           BestEpoch = bestEpoch
           Restored = restored }
+
+    /// The checks at the boundary of training, done once before any batch: the configuration,
+    /// the loss against the output width, shapes, emptiness and finiteness of X, Y and the
+    /// validation set. Course: S28. Checked by: BadInputProperties, TrainerTests
+    /// "Fit_rejects_bad_data_before_doing_anything".
+    let checkData (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : unit =
+        validate config
+        checkLossFits config.Loss net
+        Shape.nonEmpty "X" X
+        Shape.columns "X" (Network.inputSize net) X
+        Shape.finite "X" X
+        Shape.exactly "Y" X.RowCount (Network.outputSize net) Y
+        Shape.finite "Y" Y
+        validation |> Option.iter (fun (Xv, Yv) ->
+            Shape.nonEmpty "validationX" Xv
+            Shape.columns "validationX" (Network.inputSize net) Xv
+            Shape.finite "validationX" Xv
+            Shape.exactly "validationY" Xv.RowCount (Network.outputSize net) Yv
+            Shape.finite "validationY" Yv)
+
+    /// The reference engine: each batch is Network.batch (the readable forward and backward of
+    /// S15-S17) then Update.step, on immutable matrices.
+    let private referenceEngine (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : TrainingEngine =
+        let dropout = hasDropout net
+        let mutable current = net
+        let mutable epochStart = net
+        let mutable state = Update.init (Network.parameters net)
+        let mutable lastLoss = nan
+        let sums = EpochSums()
+        { new TrainingEngine with
+            member _.LastLoss = lastLoss
+            member _.Step(epoch, b, rows, eta) =
+                let Xb, Yb = Mat.selectRows rows X, Mat.selectRows rows Y
+                let seed = if dropout then Some(dropoutSeed config.Seed epoch b) else None
+                let r = Network.batch config.L2 seed config.Loss current Xb Yb
+                let J = r.DataLoss + r.Penalty
+                lastLoss <- J
+                if not (Double.IsFinite J) || not (allFinite r.Gradients) then Some(nonFiniteStepMessage J epoch b)
+                else
+                    let state', ps = Update.step config.Rule eta state (Network.parameters current) r.Gradients
+                    if not (allFinite ps) then Some(nonFiniteParameterMessage epoch b)
+                    else
+                        state <- state'
+                        current <- Network.withParameters current ps
+                        sums.Add(rows.Length, r.DataLoss, correct config.Loss r.Output Yb)
+                        None
+            member _.TakeSums() = sums.Take()
+            member _.MarkEpochStart() = epochStart <- current
+            member _.RollbackEpoch() = current <- epochStart
+            member _.Snapshot() = current
+            member _.Validate() =
+                validation |> Option.map (fun (Xv, Yv) ->
+                    let J, A = Network.lossAndOutput config.Loss current Xv Yv
+                    J, accuracy config.Loss A Yv) }
+
+    /// Minibatch training (S28) on the reference path: the epoch loop `run` with each batch's
+    /// (J, ∇) = Network.batch λ (dropout seed `dropoutSeed` seed e b) then Update.step, all on
+    /// immutable matrices (the specification the fast path, FastTraining.fit, is proven equal to).
+    /// The data is checked once here (checkData), not per batch. See `run` for the epoch metrics
+    /// (from the batches' own forward passes, as Keras reports them), early stopping, the NaN stop
+    /// and restore-best.
+    /// Course: S28. Checked by: FacadeProperties "Façade / trainer / one trainer step equals one core
+    /// optimiser step, for every optimiser", "Façade / trainer / optimiser state carries over between
+    /// batches and epochs: the trainer equals Update.step folded over its batch sequence", "Façade /
+    /// trainer / L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases
+    /// undecayed"; TrainerTests (early stopping,
+    /// restore-best, NaN stop, the epoch-end rollback, restore-best after a NaN stop,
+    /// cancellation, determinism).
+    let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
+            (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+        checkData config net X Y validation
+        run config X.RowCount (referenceEngine config net X Y validation) report shouldStop

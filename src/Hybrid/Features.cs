@@ -43,6 +43,8 @@ public readonly struct Features
     public static Features FromMatrix(Matrix<double> matrix) => new(matrix ?? throw new ArgumentNullException(nameof(matrix)));
 
     internal Matrix<double> ToMatrix(string paramName) => DataConvert.ToMatrix(_source, paramName);
+
+    internal (double[] Values, int Rows, int Columns) ToRowMajor(string paramName) => DataConvert.ToRowMajor(_source, paramName);
 }
 
 /// <summary>
@@ -153,15 +155,59 @@ internal static class DataConvert
         return m;
     }
 
-    private static Matrix<double> FromRows(double[][] rows, string paramName)
+    /// <summary>
+    /// The data as one row-major array (the fast training path's single conversion; no
+    /// intermediate matrix), with the same checks and messages as <see cref="ToMatrix"/>.
+    /// </summary>
+    internal static (double[] Values, int Rows, int Columns) ToRowMajor(object? source, string paramName)
     {
-        if (rows.Length == 0) return Matrix<double>.Build.Dense(0, 0);
+        (double[] values, int rows, int cols) = source switch
+        {
+            null => throw new ArgumentNullException(paramName),
+            double[][] r => RowMajorOfRows(r, paramName),
+            double[,] v => RowMajorOfArray(v),
+            Matrix<double> m => (m.ToRowMajorArray(), m.RowCount, m.ColumnCount),
+            _ => throw new ArgumentException("Unsupported data type.", paramName),
+        };
+        if (rows == 0 || cols == 0)
+            throw new ArgumentException($"{paramName} is empty ({rows}×{cols}): give at least one row and one column.", paramName);
+        for (int e = 0; e < values.Length; e++)
+            if (!double.IsFinite(values[e]))
+                throw new ArgumentException($"{paramName} has a non-finite value {values[e]:G} at row {e / cols}, column {e % cols}.", paramName);
+        return (values, rows, cols);
+    }
+
+    private static (double[], int, int) RowMajorOfArray(double[,] v)
+    {
+        var values = new double[v.Length];
+        Buffer.BlockCopy(v, 0, values, 0, v.Length * sizeof(double));
+        return (values, v.GetLength(0), v.GetLength(1));
+    }
+
+    private static (double[], int, int) RowMajorOfRows(double[][] rows, string paramName)
+    {
+        if (rows.Length == 0) return (Array.Empty<double>(), 0, 0);
+        CheckRows(rows, paramName);
+        int cols = rows[0].Length;
+        var values = new double[(long)rows.Length * cols];
+        for (int i = 0; i < rows.Length; i++) Array.Copy(rows[i], 0, values, (long)i * cols, cols);
+        return (values, rows.Length, cols);
+    }
+
+    private static void CheckRows(double[][] rows, string paramName)
+    {
         for (int i = 0; i < rows.Length; i++)
         {
             if (rows[i] is null) throw new ArgumentException($"{paramName}[{i}] is null.", paramName);
             if (rows[i].Length != rows[0].Length)
                 throw new ArgumentException($"{paramName} is ragged: row {i} has {rows[i].Length} values but row 0 has {rows[0].Length}.", paramName);
         }
+    }
+
+    private static Matrix<double> FromRows(double[][] rows, string paramName)
+    {
+        if (rows.Length == 0) return Matrix<double>.Build.Dense(0, 0);
+        CheckRows(rows, paramName);
         return Matrix<double>.Build.DenseOfRowArrays(rows);
     }
 

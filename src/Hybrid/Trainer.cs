@@ -8,9 +8,10 @@ namespace Hybrid;
 /// Minibatch training (S28) with a loss and an optimiser. Configure it with an object
 /// initializer; every setting is checked when it is set, and a trainer is immutable afterwards.
 /// <see cref="Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/> never
-/// changes the network it is given: it returns a new one. The loop itself is the F# core's
-/// <c>Training.fit</c>; see docs/facade-trainer.md for the exact rules (shuffling, early stopping,
-/// restore-best, the NaN stop).
+/// changes the network it is given: it returns a new one. The epoch loop is the F# core's
+/// <c>Training.run</c>, driving the fast path (<c>FastTraining</c>, the default) or the reference path
+/// (<c>Training.fit</c>, with <see cref="UseReferencePath"/>); see docs/facade-trainer.md for the exact
+/// rules (shuffling, epoch metrics, early stopping, restore-best, the NaN stop).
 /// </summary>
 public sealed class Trainer
 {
@@ -124,6 +125,16 @@ public sealed class Trainer
     /// </summary>
     public bool RestoreBestWeights { get; init; }
 
+    /// <summary>
+    /// When true, <see cref="Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/> trains on the
+    /// reference path: the readable core functions on immutable matrices (<c>Training.fit</c>), for
+    /// teaching and debugging. When false (default), on the fast path (<c>FastTraining</c>):
+    /// preallocated row-major buffers updated in place, no allocation per batch, the data converted
+    /// once and shuffled by index. Both give the same parameters up to the order of long sums and
+    /// the same epoch reports (docs/facade-trainer.md, "Two paths").
+    /// </summary>
+    public bool UseReferencePath { get; init; }
+
     /// <summary>Trains a copy of the network on (x, y), holding out <see cref="ValidationSplit"/> of the rows if it is &gt; 0.</summary>
     /// <param name="network">The starting network (not modified).</param>
     /// <param name="x">Training inputs, one example per row.</param>
@@ -136,6 +147,14 @@ public sealed class Trainer
     public TrainingResult Fit(Network network, Features x, Targets y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (!UseReferencePath)
+        {
+            var train = PrepareRows(network, x, y, nameof(x), nameof(y));
+            if (ValidationSplit == 0) return RunFast(network, train, null, progress, cancellationToken);
+            var (trainRows, validRows) = ValidationRows(y.Labels, train.Rows.Length);
+            return RunFast(network, new RowSet(train.X, train.Y, train.Inputs, train.Outputs, trainRows),
+                           new RowSet(train.X, train.Y, train.Inputs, train.Outputs, validRows), progress, cancellationToken);
+        }
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         if (ValidationSplit > 0)
         {
@@ -162,6 +181,9 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(network);
         if (ValidationSplit > 0)
             throw new ArgumentException("Give either ValidationSplit > 0 or an explicit validation set, not both.", nameof(validationX));
+        if (!UseReferencePath)
+            return RunFast(network, PrepareRows(network, x, y, nameof(x), nameof(y)),
+                           PrepareRows(network, validationX, validationY, nameof(validationX), nameof(validationY)), progress, cancellationToken);
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         var (Xv, Yv) = Prepare(network, validationX, validationY, nameof(validationX), nameof(validationY));
         return Run(network, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
@@ -189,20 +211,53 @@ public sealed class Trainer
         return (X, Y);
     }
 
+    /// <summary>The data as a row set for the fast path: one row-major conversion of x, checked once here.</summary>
+    private RowSet PrepareRows(Network network, Features x, Targets y, string xName, string yName)
+    {
+        var (values, rows, cols) = x.ToRowMajor(xName);
+        if (cols != network.InputCount)
+            throw new ArgumentException($"{xName} has {cols} columns but the network takes {network.InputCount} inputs.", xName);
+        var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
+        if (Y.RowCount != rows)
+            throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
+        Training.checkTargets(yName, Loss.Core, Y);
+        return FastTraining.rowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
+    }
+
+    private TrainingConfig Config() =>
+        new(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay, BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
+            Monitor == EarlyStoppingMetric.Accuracy ? Hybrid.Core.Monitor.MonitorAccuracy : Hybrid.Core.Monitor.MonitorLoss,
+            DivergenceFactor);
+
+    private TrainingResult RunFast(Network network, RowSet train, RowSet? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        Training.checkLossFits(Loss.Core, network.Model);
+        if (train.Rows.Length < 1) throw new ArgumentException("There are no training rows.", "x");
+        var config = Config();
+        Training.validate(config);
+        var engine = FastTraining.engine(config, network.Model, train,
+                                         validation is null ? FSharpOption<RowSet>.None : FSharpOption<RowSet>.Some(validation));
+        var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
+        var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
+        return Result(Training.run(config, train.Rows.Length, engine, report, shouldStop), cancellationToken);
+    }
+
     private TrainingResult Run(Network network, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
                                IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         Training.checkLossFits(Loss.Core, network.Model);
         if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
-        var config = new TrainingConfig(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay,
-                                        BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
-                                        Monitor == EarlyStoppingMetric.Accuracy ? Hybrid.Core.Monitor.MonitorAccuracy : Hybrid.Core.Monitor.MonitorLoss,
-                                        DivergenceFactor);
+        var config = Config();
         var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
         var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
         var outcome = Training.fit(config, network.Model, X, Y,
                                    validation is null ? FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.None : FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.Some(validation),
                                    report, shouldStop);
+        return Result(outcome, cancellationToken);
+    }
+
+    private static TrainingResult Result(TrainingOutcome outcome, CancellationToken cancellationToken)
+    {
         var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped
                    : outcome.Stop.IsCancelled ? StopReason.Cancelled : outcome.Stop.IsDiverged ? StopReason.Diverged : StopReason.NonFiniteLoss;
         var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
@@ -270,16 +325,20 @@ public sealed class EpochReport
     /// <summary>The learning rate used during this epoch.</summary>
     public double LearningRate { get; }
 
-    /// <summary>The loss on the whole training set after the epoch (dropout off, without the L2 term).</summary>
+    /// <summary>
+    /// The epoch's training loss as Keras reports it: the mean of the batches' data losses weighted
+    /// by their rows, each from the batch's own forward pass before its update (dropout on if the
+    /// network has it), without the L2 term. Not a second pass over the training set.
+    /// </summary>
     public double TrainingLoss { get; }
 
-    /// <summary>The accuracy on the whole training set after the epoch.</summary>
+    /// <summary>The accuracy of the batches' own predictions over the epoch (the same forward passes as <see cref="TrainingLoss"/>).</summary>
     public double TrainingAccuracy { get; }
 
-    /// <summary>The loss on the validation set, or null without one.</summary>
+    /// <summary>The loss on the validation set after the epoch (dropout off, without the L2 term), or null without one.</summary>
     public double? ValidationLoss { get; }
 
-    /// <summary>The accuracy on the validation set, or null without one.</summary>
+    /// <summary>The accuracy on the validation set after the epoch (the same pass as <see cref="ValidationLoss"/>), or null without one.</summary>
     public double? ValidationAccuracy { get; }
 
     /// <summary>Whether this epoch set a new best monitored metric (<see cref="Trainer.Monitor"/>, <see cref="Trainer.MinDelta"/>).</summary>

@@ -25,38 +25,46 @@ type Products() =
     member b.Gemm() = if b.Kernel = "baseline" then baseline b.Product else gemm b.Product
 
 // ---------------------------------------------------------------------------------------------
-// Training, S29 and Predict: through the public API as it is today (Trainer.Fit, Network.Predict,
-// the core's Optimizer.step). PLACE FOR THE FAST PATH (helper "fastpath", issue 8 items 2-4, 6, 7):
-// add or replace the benchmarks below (one training step on a preallocated plan, 0 bytes per batch)
-// in these classes; the products above stay as they are.
+// Training, S29 and Predict through the public API (Trainer.Fit on the fast path by default, the
+// reference path with Path = "reference"), and the fast path's plan step alone (0 bytes per batch
+// from the plan itself; the products' own allocation shows in the memory diagnoser).
 // ---------------------------------------------------------------------------------------------
 
 /// One epoch (60,000 random rows) and one step (one batch of 128) of the MLP 784-256-128-10 through
-/// Trainer.Fit.
+/// Trainer.Fit, and the fast path's plan step on a batch of 128.
 [<MemoryDiagnoser; SimpleJob(launchCount = 1, warmupCount = 1, iterationCount = 3)>]
 type Training() =
     let network = mlp ()
     let x, y = mnistLike 1 60_000
     let x128, y128 = Array.sub x 0 128, Array.sub y 0 128
+    let planStep = mlpPlanStep x y
 
     [<Params("managed", "openblas")>]
     member val Kernel = "managed" with get, set
+
+    [<Params("fast", "reference")>]
+    member val Path = "fast" with get, set
 
     [<GlobalSetup>]
     member b.Setup() = Hybrid.Backend.Use b.Kernel
 
     /// Trainer.Fit, 1 epoch of 60,000 rows at batch 128.
     [<Benchmark>]
-    member _.MlpEpoch() = fitEpoch network x y 128
+    member b.MlpEpoch() = fitEpochOn (b.Path = "reference") network x y 128
 
     /// Trainer.Fit on one batch of 128 rows (one step plus the epoch's bookkeeping).
     [<Benchmark>]
-    member _.MlpStep() = fitEpoch network x128 y128 128
+    member b.MlpStep() = fitEpochOn (b.Path = "reference") network x128 y128 128
+
+    /// The fast path's plan step alone (preallocated, in place); the same for both Path values.
+    [<Benchmark>]
+    member _.MlpPlanStep() = planStep ()
 
 /// One gradient step of the S29 network (64×1000 → 100 sigmoid → 10).
 [<MemoryDiagnoser>]
 type S29Step() =
     let s = s29 ()
+    let planStep = s29PlanStep s
 
     [<Params("managed", "openblas")>]
     member val Kernel = "managed" with get, set
@@ -66,6 +74,10 @@ type S29Step() =
 
     [<Benchmark>]
     member _.Step() = s29Step s s.Net
+
+    /// The same step on the fast path's plan (preallocated, in place).
+    [<Benchmark>]
+    member _.PlanStep() = planStep ()
 
 /// Network.Predict on one row and on 10,000 rows of the MLP.
 [<MemoryDiagnoser>]

@@ -56,9 +56,31 @@ let mnistLike (seed: int) (n: int) : double[][] * int[] =
 let mlp () : Network =
     Network.Create(784).Dense(256, Activation.ReLU).Dense(128, Activation.ReLU).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(1))
 
-/// One epoch of SGD (lr 0.01) with softmax cross-entropy at the given batch size, through Trainer.Fit.
-let fitEpoch (network: Network) (x: double[][]) (y: int[]) (batch: int) : TrainingResult =
-    Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.01), BatchSize = batch, Epochs = 1).Fit(network, Features.FromRows x, Targets.FromLabels y)
+/// One epoch of SGD (lr 0.01) with softmax cross-entropy at the given batch size, through
+/// Trainer.Fit on the fast path (default) or the reference path.
+let fitEpochOn (reference: bool) (network: Network) (x: double[][]) (y: int[]) (batch: int) : TrainingResult =
+    Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.01), BatchSize = batch, Epochs = 1, UseReferencePath = reference).Fit(network, Features.FromRows x, Targets.FromLabels y)
+
+/// One epoch through Trainer.Fit on the default (fast) path.
+let fitEpoch (network: Network) (x: double[][]) (y: int[]) (batch: int) : TrainingResult = fitEpochOn false network x y batch
+
+/// A fast-path training engine (the plan behind Trainer.Fit) for a core network on row-major
+/// data, and the batch it steps on: rows 0..batch−1. Stepping it is one training step with no
+/// conversion, no shuffle and no epoch bookkeeping.
+let planStep (loss: Hybrid.Core.Loss) (eta: float) (net: Hybrid.Core.Network) (x: float[]) (y: float[]) (batch: int) : unit -> unit =
+    let config : Hybrid.Core.TrainingConfig =
+        { Loss = loss; Rule = Hybrid.Core.PlainSgd; LearningRate = eta; Schedule = Hybrid.Core.ConstantRate; L2 = 0.0
+          BatchSize = batch; Epochs = 1; Seed = 0; Patience = 0; MinDelta = 0.0; RestoreBest = false
+          Monitor = Hybrid.Core.MonitorLoss; DivergenceFactor = Hybrid.Core.Training.defaultDivergenceFactor }
+    let inputs, outputs = Hybrid.Core.Network.inputSize net, Hybrid.Core.Network.outputSize net
+    let engine = Hybrid.Core.FastTraining.engine config net (Hybrid.Core.FastTraining.rowSet x y inputs outputs) None
+    let rows = Array.init batch id
+    fun () -> engine.Step(0, 0, rows, eta) |> ignore
+
+/// The MLP's fast-path step on a batch of 128 of the given rows.
+let mlpPlanStep (x: double[][]) (y: int[]) : unit -> unit =
+    let net = Hybrid.Core.Network.dense 1 Hybrid.Core.HeNormal 784 [ 256, Hybrid.Core.ReLU; 128, Hybrid.Core.ReLU; 10, Hybrid.Core.Softmax ]
+    planStep Hybrid.Core.CategoricalCrossEntropy 0.01 net (Array.concat x.[0 .. 127]) (Array.init (128 * 10) (fun e -> if y.[e / 10] = e % 10 then 1.0 else 0.0)) 128
 
 /// The "20 lines" network of S29: 64×1000 → 100 sigmoid → 10 identity, sum-of-squares loss.
 type S29 =
@@ -68,6 +90,10 @@ let s29 () : S29 =
     { Net = Hybrid.Core.Network.dense 8 (Hybrid.Core.Normal 1.0) 1000 [ 100, Hybrid.Core.Sigmoid; 10, Hybrid.Core.Identity ]
       X = Hybrid.Core.Init.matrix (Hybrid.Core.Normal 1.0) 6 64 1000
       Y = Hybrid.Core.Init.matrix (Hybrid.Core.Normal 1.0) 7 64 10 }
+
+/// S29's step on the fast path (a preallocated plan, updated in place).
+let s29PlanStep (s: S29) : unit -> unit =
+    planStep Hybrid.Core.SumOfSquares 1e-6 s.Net (s.X.ToRowMajorArray()) (s.Y.ToRowMajorArray()) 64
 
 /// One gradient step of S29 (η = 1e-6), returning the new network.
 let s29Step (s: S29) (net: Hybrid.Core.Network) : Hybrid.Core.Network =

@@ -9,7 +9,7 @@ open System.Text.RegularExpressions
 open Xunit
 
 /// The repository root: the nearest folder above the test assembly that holds Hybrid.sln.
-let private root =
+let root =
     let rec up (d: DirectoryInfo) =
         if isNull d then failwith "Hybrid.sln not found above the test assembly"
         elif File.Exists(Path.Combine(d.FullName, "Hybrid.sln")) then d.FullName

@@ -168,6 +168,39 @@ public class TrainerTests
         Assert.Equal(Flatten(a.Network), Flatten(c.Network));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Training_loss_and_accuracy_are_the_row_weighted_mean_of_the_batches_own_forward_passes(bool reference)
+    {
+        // One epoch of SGD with L2, batches of 16, 16 and 8 rows. Independently: walk the same
+        // batches (the core's shuffle for epoch 0), take each batch's data loss and accuracy with
+        // the weights before its step, then step on that batch alone (one epoch of one batch).
+        const int seed = 5, batch = 16;
+        const double eta = 0.3, decay = 1e-2;
+        var result = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(eta)) { Epochs = 1, BatchSize = batch, Seed = seed, WeightDecay = decay, UseReferencePath = reference }
+            .Fit(Net(), X, Y);
+        var batches = Hybrid.Core.Optimizer.minibatches(Hybrid.Core.Init.derive(seed, 0), X.Length, batch);
+        Assert.Equal(3, batches.Length);
+        var net = Net();
+        double lossSum = 0, correct = 0;
+        foreach (var rows in batches)
+        {
+            var xb = rows.Select(i => X[i]).ToArray();
+            var yb = rows.Select(i => Y[i]).ToArray();
+            var before = net.Evaluate(xb, yb, Loss.CrossEntropy);
+            lossSum += rows.Length * net.ComputeLoss(Loss.CrossEntropy, xb, yb);
+            correct += rows.Length * before.Accuracy;
+            net = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(eta)) { Epochs = 1, BatchSize = rows.Length, WeightDecay = decay, UseReferencePath = true }.Fit(net, xb, yb).Network;
+        }
+        var report = Assert.Single(result.History);
+        Assert.Equal(lossSum / X.Length, report.TrainingLoss, 1e-12);
+        Assert.Equal(correct / X.Length, report.TrainingAccuracy, 1e-12);
+        // Not the loss of the trained weights on the whole set (the old post-epoch pass).
+        Assert.NotEqual(result.Network.ComputeLoss(Loss.CrossEntropy, X, Y), report.TrainingLoss, 1e-6);
+        Assert.Equal(Flatten(net), Flatten(result.Network), (a, b) => Math.Abs(a - b) <= 1e-12);
+    }
+
     [Fact]
     public void Progress_receives_one_report_per_epoch_with_the_scheduled_learning_rate()
     {
@@ -226,12 +259,13 @@ public class TrainerTests
     private static TrainingResult Overflow(double growth, int epochs, bool restore = false) =>
         // The divergence rule off: these cases test the non-finite rule alone.
         new Trainer(Loss.MeanSquaredError, Optimizer.Sgd((1 + growth) / 2)) { Epochs = epochs, BatchSize = 1, RestoreBestWeights = restore, DivergenceFactor = double.PositiveInfinity }
-            .Fit(Network.Create(1).Dense(1, Activation.Identity).Build(Initializer.Constant(0.1)), TwoRows, Zeros);
+            .Fit(Network.Create(1).Dense(1, Activation.Identity).Build(Initializer.Constant(0.1)), TwoRows, Zeros, TwoRows, Zeros);
 
     [Fact]
     public void A_whole_set_loss_that_overflows_at_epoch_end_rolls_back_to_the_start_of_that_epoch()
     {
-        // 1 − 2η = −1e40: p ≈ 2e39, 2e79 (epoch 1), 2e119, 2e159 (epoch 2): the epoch-2 loss is +∞.
+        // 1 − 2η = −1e40: p ≈ 2e39, 2e79 (epoch 1), 2e119, 2e159 (epoch 2). Every batch loss is taken
+        // before its step (p² ≤ 4e238, finite); the validation pass after epoch 2 sees p² = +∞.
         var result = Overflow(1e40, epochs: 10);
         var afterEpoch1 = Overflow(1e40, epochs: 1);
         Assert.Equal(StopReason.Completed, afterEpoch1.StopReason);
@@ -292,7 +326,8 @@ public class TrainerTests
         var flipped = Y.Select(v => 1 - v).ToArray();
         Assert.Equal(StopReason.EarlyStopped, result.StopReason);
         Assert.True(result.RestoredBestWeights);
-        Assert.Equal(result.History[result.BestEpoch - 1].ValidationLoss, result.Network.ComputeLoss(Loss.CrossEntropy, X, flipped));
+        // The fast path's validation pass sums in batch-sized chunks: equal up to rounding.
+        Assert.Equal(result.History[result.BestEpoch - 1].ValidationLoss!.Value, result.Network.ComputeLoss(Loss.CrossEntropy, X, flipped), 1e-12);
         Assert.Contains("best epoch", result.Message);
     }
 
@@ -304,7 +339,7 @@ public class TrainerTests
         Assert.Equal(StopReason.Completed, result.StopReason);
         Assert.Equal(8, result.EpochsCompleted);
         Assert.True(result.BestEpoch < 8);
-        Assert.Equal(result.History.Min(h => h.ValidationLoss!.Value), result.Network.ComputeLoss(Loss.CrossEntropy, X, flipped));
+        Assert.Equal(result.History.Min(h => h.ValidationLoss!.Value), result.Network.ComputeLoss(Loss.CrossEntropy, X, flipped), 1e-12);
     }
 
     [Fact]

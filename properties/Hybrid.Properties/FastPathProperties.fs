@@ -1,0 +1,162 @@
+/// The fast training path (FastTraining) equals the reference path (Training.fit) on generated
+/// networks: every activation (PReLU's α learned), maxout, dropout with the reference's seeded
+/// masks, every loss (the fused sigmoid+BCE and softmax+CE included), L2, every update rule and
+/// schedule, ragged last batches, early stopping and restore-best: the parameters after training
+/// agree within Tolerance.fastPath and the epoch records (losses, accuracies, stop reason, best
+/// epoch) agree. And a batch step of the fast path allocates nothing in steady state.
+module Hybrid.Properties.FastPathProperties
+
+open System
+open FsCheck
+open FsCheck.FSharp
+open MathNet.Numerics.LinearAlgebra
+open Hybrid.Core
+open Hybrid.Properties.Generators
+
+/// A last dense layer and a loss that suit each other (the fused pairs included), and targets
+/// for n rows.
+let private headAndTargets (fanIn: int) (n: int) : Gen<Layer * Loss * Matrix<float>> =
+    gen {
+        let! loss = Gen.elements [ MeanSquaredError; MeanAbsoluteError; SumOfSquares; BinaryCrossEntropy; CategoricalCrossEntropy; Hinge; MulticlassHinge; Logistic ]
+        let! out = match loss with CategoricalCrossEntropy | MulticlassHinge -> Gen.choose (2, 4) | _ -> dim 3
+        let! g =
+            match loss with
+            | BinaryCrossEntropy -> Gen.constant Sigmoid
+            | CategoricalCrossEntropy -> Gen.elements [ Softmax; Sigmoid ]
+            | Hinge | Logistic | MulticlassHinge -> Gen.elements [ Identity; Tanh ]
+            | _ -> activation
+        let! W = matrix 1.0 fanIn out
+        let! B = matrix 0.5 1 out
+        let! Y = targetsFor loss n out
+        return DenseLayer(Dense.create W B g), loss, Y
+    }
+
+/// Every update rule with hyper-parameters from their valid ranges.
+let private rule : Gen<UpdateRule> =
+    Gen.oneof [
+        Gen.constant PlainSgd
+        floatIn 0.0 0.95 |> Gen.map Momentum
+        floatIn 0.0 0.95 |> Gen.map Nesterov
+        Gen.elements [ 1e-8; 1e-3 ] |> Gen.map AdaGrad
+        Gen.zip (floatIn 0.5 0.99) (Gen.elements [ 1e-8; 1e-3 ]) |> Gen.map RmsProp
+        Gen.zip3 (floatIn 0.5 0.95) (floatIn 0.9 0.999) (Gen.elements [ 1e-8; 1e-3 ]) |> Gen.map Adam ]
+
+/// Every schedule.
+let private schedule : Gen<Schedule> =
+    Gen.oneof [ Gen.constant ConstantRate; Gen.zip (Gen.choose (1, 2)) (floatIn 0.3 1.0) |> Gen.map StepDecay; floatIn 0.3 1.0 |> Gen.map ExponentialDecay ]
+
+/// A training case: a network (FacadeProperties' generated body: every activation, maxout,
+/// dropout) with a head suiting a loss, data of 2..9 rows, a configuration with a batch size that
+/// leaves a ragged last batch as often as not, 1..3 epochs, early stopping and restore-best
+/// sometimes, and a validation set sometimes.
+let trainingCase : Gen<TrainingConfig * Network * Matrix<float> * Matrix<float> * (Matrix<float> * Matrix<float>) option> =
+    gen {
+        let! body, inputs, _ = FacadeProperties.networkCase true
+        let! n = Gen.choose (2, 9)
+        let! X = matrix 1.5 n inputs
+        let! head, loss, Y = headAndTargets (Network.outputSize body) n
+        let net = Network.create (body.Layers @ [ head ])
+        let! nv = Gen.choose (0, 4)
+        let! Xv = matrix 1.5 (max 1 nv) inputs
+        // Validation targets suiting the same loss and width.
+        let! Yv = targetsFor loss Xv.RowCount Y.ColumnCount
+        let! r = rule
+        let! s = schedule
+        let! eta = floatIn 1e-3 0.1
+        let! l2 = Gen.elements [ 0.0; 0.0; 1e-3; 0.05 ]
+        let! batch = Gen.choose (1, n)
+        let! epochs = Gen.choose (1, 3)
+        let! seed = Gen.choose (0, 1000)
+        let! patience = Gen.choose (0, 2)
+        let! restore = Gen.elements [ false; true ]
+        let! monitor = Gen.elements [ MonitorLoss; MonitorAccuracy ]
+        let config =
+            { Loss = loss; Rule = r; LearningRate = eta; Schedule = s; L2 = l2; BatchSize = batch; Epochs = epochs
+              Seed = seed; Patience = patience; MinDelta = 0.0; RestoreBest = restore
+              Monitor = monitor; DivergenceFactor = Training.defaultDivergenceFactor }
+        return config, net, X, Y, (if nv = 0 then None else Some(Xv, Yv))
+    }
+
+let private noStop () = false
+
+/// Both paths on one case: (reference outcome, fast outcome).
+let private both (config, net, X, Y, validation) =
+    Training.fit config net X Y validation ignore noStop, FastTraining.fit config net X Y validation ignore noStop
+
+/// Asserts that the two outcomes agree: parameters within Tolerance.fastPath, the records' losses
+/// likewise, accuracies, best flags, learning rates, stop reason and best epoch exactly.
+let expectSameOutcome (reference: TrainingOutcome) (fast: TrainingOutcome) : unit =
+    if reference.Stop <> fast.Stop then failwithf "stop reason: reference %A, fast %A (%s | %s)" reference.Stop fast.Stop reference.Message fast.Message
+    if reference.BestEpoch <> fast.BestEpoch then failwithf "best epoch: reference %d, fast %d" reference.BestEpoch fast.BestEpoch
+    if reference.Restored <> fast.Restored then failwithf "restored: reference %b, fast %b" reference.Restored fast.Restored
+    if reference.History.Length <> fast.History.Length then failwithf "epochs recorded: reference %d, fast %d" reference.History.Length fast.History.Length
+    List.iter2 (fun (a: EpochRecord) (b: EpochRecord) ->
+        let closeOpt what (x: float option) (y: float option) =
+            match x, y with
+            | Some x, Some y when Tolerance.close Tolerance.fastPath x y -> ()
+            | None, None -> ()
+            | _ -> failwithf "epoch %d %s: reference %A, fast %A" a.Epoch what x y
+        if a.LearningRate <> b.LearningRate || a.IsBest <> b.IsBest || a.TrainingAccuracy <> b.TrainingAccuracy || a.ValidationAccuracy <> b.ValidationAccuracy then
+            failwithf "epoch %d: reference %A, fast %A" a.Epoch a b
+        closeOpt "training loss" (Some a.TrainingLoss) (Some b.TrainingLoss)
+        closeOpt "validation loss" a.ValidationLoss b.ValidationLoss) reference.History fast.History
+    List.zip3 (Network.parameterNames reference.Network) (Network.parameters reference.Network) (Network.parameters fast.Network)
+    |> List.iter (fun (name, p, q) -> Tolerance.expectClose name Tolerance.fastPath p q)
+
+let private equalLaw =
+    Spec.property "S28 / fast path / the fast path's parameters and epoch records equal the reference path's" trainingCase (fun case ->
+        let reference, fast = both case
+        expectSameOutcome reference fast)
+
+let private pureLaw =
+    Spec.property "S28 / fast path / the fast path never changes the network it is given" trainingCase (fun (config, net, X, Y, validation) ->
+        let before = Network.toVector net
+        FastTraining.fit config net X Y validation ignore noStop |> ignore
+        if Network.toVector net <> before then failwith "the input network changed")
+
+let private generatorLaw =
+    let u = SeededUniform()
+    Spec.property "S34 / fast path / the reseedable generator draws what System.Random(seed) draws" (Gen.zip (Gen.oneof [ Gen.choose (Int32.MinValue, Int32.MaxValue); Gen.elements [ 0; 1; -1; Int32.MaxValue; Int32.MinValue ] ]) (Gen.choose (1, 300))) (fun (seed, count) ->
+        let r = Random(seed)
+        u.Reseed seed
+        for i in 1 .. count do
+            let expected = r.NextDouble()
+            let actual = u.NextDouble()
+            if expected <> actual then failwithf "seed %d, draw %d: Random gives %.17g, SeededUniform %.17g" seed i expected actual)
+
+/// Bytes allocated by the batch steps of a steady-state epoch, after a warm-up epoch, on a network
+/// with the given layers.
+let private allocationOfStep (rule: UpdateRule) (loss: Loss) (layers: (int -> Layer) list) : int64 =
+    let n, inputs = 50, 12
+    let built, _ = layers |> List.fold (fun (acc, width) make -> let l = make width in (acc @ [ l ]), (match l with DenseLayer d -> d.W.ColumnCount | MaxoutLayer m -> m.W.[0].ColumnCount | DropoutLayer _ -> width)) ([], inputs)
+    let net = Network.create built
+    let X = Init.matrix (Normal 1.0) 1 n inputs
+    let Y = Data.oneHot (Network.outputSize net) (Array.init n (fun i -> i % Network.outputSize net))
+    let config = { Loss = loss; Rule = rule; LearningRate = 0.01; Schedule = ConstantRate; L2 = 1e-3; BatchSize = 16; Epochs = 1; Seed = 3; Patience = 0; MinDelta = 0.0; RestoreBest = false
+                   Monitor = MonitorLoss; DivergenceFactor = Training.defaultDivergenceFactor }
+    let engine = FastTraining.engine config net (FastTraining.ofMatrices X Y) None
+    let batches = Optimizer.minibatches 7 n 16
+    for b in 0 .. batches.Length - 1 do engine.Step(0, b, batches.[b], 0.01) |> ignore
+    let before = GC.GetAllocatedBytesForCurrentThread()
+    for b in 0 .. batches.Length - 1 do
+        if (engine.Step(1, b, batches.[b], 0.01)).IsSome then failwith "the step did not succeed"
+    GC.GetAllocatedBytesForCurrentThread() - before
+
+let private allocationLaw =
+    Spec.example "S28 / fast path / a fast batch step allocates nothing in steady state" (fun () ->
+        let dense units g = fun (width: int) -> DenseLayer(Dense.create (Init.matrix HeNormal width width units) (Mat.zeros 1 units) g)
+        let maxout units = fun (width: int) -> MaxoutLayer(Maxout.create (Array.init 2 (fun j -> Init.matrix HeNormal j width units)) (Array.init 2 (fun _ -> Mat.zeros 1 units)))
+        let dropout rate = fun (_: int) -> DropoutLayer rate
+        let cases =
+            [ PlainSgd, CategoricalCrossEntropy, [ dense 16 ReLU; dense 8 Tanh; dense 4 Softmax ]
+              Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 (PReLU 0.1); dropout 0.3; maxout 8; dense 4 Softmax ]
+              Momentum 0.9, MeanSquaredError, [ dense 16 Sigmoid; dropout 0.5; dense 4 Identity ]
+              RmsProp(0.9, 1e-8), BinaryCrossEntropy, [ dense 16 (ELU 1.0); dense 4 Sigmoid ]
+              Nesterov 0.5, MulticlassHinge, [ dense 16 SoftPlus; dense 4 Identity ]
+              AdaGrad 1e-8, MeanAbsoluteError, [ dense 16 (LeakyReLU 0.1); dense 4 Softmax ] ]
+        for rule, loss, layers in cases do
+            let bytes = allocationOfStep rule loss layers
+            if bytes <> 0L then failwithf "%A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes)
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list = [ equalLaw; pureLaw; generatorLaw; allocationLaw ]

@@ -1,0 +1,78 @@
+/// The numeric seam (issue 8 item 2): numeric storage and loops live in the seam files (Mat.fs,
+/// Backend.fs, Gemm.fs, OpenBlas.fs, and the fast path's Kernels.fs and FastTraining.fs). Every
+/// other core file calls named operations (Mat.mul, Mat.addRow, Mat.sumRows, Mat.rowSums,
+/// Activation.forward, Loss.softmaxCrossEntropy, ...), not MathNet members or index loops over
+/// matrices. This test scans src/Hybrid.Core/*.fs outside the seam for the patterns of direct
+/// numeric work; the few lines allowed are listed below with their reason, and an allowed line
+/// that no longer exists must leave the list (so the list only shrinks).
+module Hybrid.Core.Tests.SeamTests
+
+open System
+open System.IO
+open System.Text.RegularExpressions
+open Xunit
+
+let private root = SpecificationTests.root
+
+/// The seam: the only core files that may touch storage, MathNet members and index loops.
+let seamFiles = set [ "Mat.fs"; "Backend.fs"; "Gemm.fs"; "OpenBlas.fs"; "Kernels.fs"; "FastTraining.fs" ]
+
+/// Direct numeric work: a qualified MathNet name (the `open` of the namespace, for the type
+/// Matrix<float>, is fine), a MathNet member that maps, reduces, reshapes or copies a matrix, a
+/// matrix builder, or an entry index M.[i, j].
+let pattern =
+    Regex(@"MathNet\.(?!Numerics\.LinearAlgebra$)|\.(Map|MapIndexed|Map2|RowSums|ColumnSums|PointwiseMultiply|PointwiseLog|Enumerate|Row|Column|ToRowMajorArray|ToRowArrays|ToColumnMajorArray|Transpose|Maximum|MaximumIndex|Sum|ToArray|Clone|SubMatrix|SetSubMatrix)\(|\.\[[A-Za-z0-9_+ -]+, *[A-Za-z0-9_+ -]+\]|(Matrix|Vector)<float>\.Build")
+
+/// (file, trimmed line) pairs allowed outside the seam, each with its reason.
+let allowed : (string * string) list =
+    [ // Maxout routes the gradient through the winning piece of each entry (S04, S10): the argmax
+      // over pieces and its routing read most directly as a loop over entries.
+      "Maxout.fs", "if Z.[j].[i, c] > Z.[best].[i, c] then best <- j"
+      "Maxout.fs", "winner.[i, c] <- best"
+      "Maxout.fs", "A.[i, c] <- Z.[best].[i, c]"
+      "Maxout.fs", "let dZ = Array.init layer.W.Length (fun j -> Mat.init dA.RowCount dA.ColumnCount (fun i c -> if cache.Winner.[i, c] = j then dA.[i, c] else 0.0))"
+      // Central differences perturb one entry at a time: that is the definition (S11).
+      "Numerical.fs", "let Xh = X.Clone()"
+      "Numerical.fs", "let x = X.[i, j]"
+      "Numerical.fs", "Xh.[i, j] <- x + h"
+      "Numerical.fs", "let fPlus = f (Xh.Clone())"
+      "Numerical.fs", "Xh.[i, j] <- x - h"
+      "Numerical.fs", "let fMinus = f (Xh.Clone())"
+      "Numerical.fs", "Xh.[i, j] <- x"
+      "Numerical.fs", "G.[i, j] <- (fPlus - fMinus) / (2.0 * h)"
+      "Numerical.fs", "worst <- { worst with Analytic = analytic.[0, 0]; Numerical = numerical.[0, 0] }"
+      "Numerical.fs", "let a, n = analytic.[i, j], numerical.[i, j]"
+      // Not matrices: a confusion count in an int[,], and ResizeArray.ToArray.
+      "Training.fs", "Array.iter2 (fun p a -> C.[a, p] <- C.[a, p] + 1) (classesOf loss Yhat) (classesOf loss Y)"
+      "Graph.fs", "order.ToArray()"
+      "Neurons.fs", "{ Neuron = n; MistakesPerEpoch = history.ToArray(); Converged = history.[history.Count - 1] = 0 }" ]
+
+/// Every (file, trimmed line) outside the seam that matches the pattern.
+let private hits () =
+    Directory.GetFiles(Path.Combine(root, "src", "Hybrid.Core"), "*.fs")
+    |> Array.filter (fun f -> not (seamFiles.Contains(Path.GetFileName f)))
+    |> Array.collect (fun f ->
+        File.ReadAllLines f
+        |> Array.map (fun l -> l.Trim())
+        |> Array.filter (fun l -> not (l.StartsWith "//") && pattern.IsMatch l)
+        |> Array.map (fun l -> Path.GetFileName f, l))
+    |> List.ofArray
+
+[<Fact>]
+let ``S13 core files outside the numeric seam call named operations, not MathNet members or index loops`` () =
+    let found = hits ()
+    let stray = found |> List.filter (fun h -> not (List.contains h allowed))
+    if not stray.IsEmpty then
+        failwithf "direct numeric work outside the seam (move it behind a named operation in Mat.fs, or justify it in SeamTests.allowed):\n%s"
+            (stray |> List.map (fun (f, l) -> sprintf "  %s: %s" f l) |> String.concat "\n")
+    let stale = allowed |> List.filter (fun a -> not (List.contains a found))
+    if not stale.IsEmpty then
+        failwithf "allowed lines that no longer exist (remove them from SeamTests.allowed):\n%s"
+            (stale |> List.map (fun (f, l) -> sprintf "  %s: %s" f l) |> String.concat "\n")
+
+[<Fact>]
+let ``S13 the seam scan recognises direct numeric work`` () =
+    for line in [ "let s = Y.[i, j]"; "m.Map(fun x -> x)"; "let r = Z.RowSums()"; "MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(2, 2)"; "Matrix<float>.Build.Dense(1, 1)" ] do
+        Assert.True(pattern.IsMatch line, line)
+    for line in [ "open MathNet.Numerics.LinearAlgebra"; "Mat.addRow (Mat.mul X W) B"; "let r = Mat.rowSums Z"; "labels.[i]" ] do
+        Assert.False(pattern.IsMatch line, line)
