@@ -35,7 +35,7 @@ public class ModelDataSettings : CommandSettings
 
     /// <summary>The CSV separator.</summary>
     [CommandOption("--separator <CHAR>")]
-    [Description("CSV: the field separator (default: detected).")]
+    [Description("CSV: the field separator, one character or 'tab' (default ',').")]
     public string? Separator { get; init; }
 
     /// <inheritdoc />

@@ -30,7 +30,7 @@ public class NetworkSettings : CommandSettings
 
     /// <summary>The CSV separator.</summary>
     [CommandOption("--separator <CHAR>")]
-    [Description("CSV: the field separator (default: detected).")]
+    [Description("CSV: the field separator, one character or 'tab' (default ',').")]
     public string? Separator { get; init; }
 
     /// <summary>Hidden layer widths.</summary>

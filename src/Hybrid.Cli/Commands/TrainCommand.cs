@@ -33,6 +33,13 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 
         var network = NetworkFactory.Build(settings, train.FeatureCount, raw.ClassCount);
         var loss = Names.LossOf("--loss", settings.Loss);
+        EarlyStoppingMetric? stopping = settings.EarlyStopping.ToLowerInvariant() switch
+        {
+            "accuracy" => EarlyStoppingMetric.Accuracy,
+            "loss" => EarlyStoppingMetric.Loss,
+            "none" => null,
+            _ => throw new UsageException($"--early-stopping: '{settings.EarlyStopping}' is not one of accuracy, loss, none."),
+        };
         var trainer = new Trainer(loss, Names.OptimizerOf("--optimizer", settings.Optimizer, settings.LearningRate))
         {
             BatchSize = settings.BatchSize,
@@ -40,8 +47,9 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             Seed = settings.Seed,
             WeightDecay = settings.L2,
             Schedule = Names.ScheduleOf("--schedule", settings.Schedule),
-            Patience = settings.EarlyStopping == "none" ? 0 : settings.Patience,
-            RestoreBestWeights = settings.EarlyStopping != "none",
+            Patience = stopping is null ? 0 : settings.Patience,
+            Monitor = stopping ?? EarlyStoppingMetric.Loss,
+            RestoreBestWeights = stopping is not null,
         };
         var output = settings.Output ?? Path.Combine("runs", $"train-{Path.GetFileNameWithoutExtension(settings.Data)}-{DateTime.Now:yyyyMMdd-HHmmss}");
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 
@@ -24,14 +23,12 @@ internal static class TrainingDisplay
     /// <summary>Runs <paramref name="train"/> (which receives the progress sink) under the live display or with plain lines.</summary>
     public static T Run<T>(IAnsiConsole console, bool plain, int maxEpochs, Func<IProgress<EpochReport>, T> train)
     {
-        var clock = Stopwatch.StartNew();
         if (!IsLive(console, plain))
         {
-            return train(new Infrastructure.SyncProgress<EpochReport>(r =>
-            {
-                var left = TimeLeft(clock.Elapsed, r.Epoch, maxEpochs);
-                console.Profile.Out.Writer.WriteLine(Line(r, maxEpochs) + string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:F1} s  left ≤ {left.TotalSeconds:F0} s"));
-            }));
+            // The library's synchronous reporter: one line per epoch, in order, on the training thread.
+            return train(new ConsoleProgress(console.Profile.Out.Writer, 1, r =>
+                Line(r, maxEpochs) + string.Create(CultureInfo.InvariantCulture,
+                    $"  {r.Elapsed.TotalSeconds:F1} s  {r.SamplesPerSecond:F0} rows/s  left ≤ {TimeLeft(r.Elapsed, r.Epoch, maxEpochs).TotalSeconds:F0} s")));
         }
         T result = default!;
         console.Progress()
@@ -45,7 +42,8 @@ internal static class TrainingDisplay
                 {
                     epochs.Value = r.Epoch;
                     epochs.Description = $"epoch {r.Epoch}/{maxEpochs}";
-                    status.Description = Markup.Escape(Line(r, maxEpochs)[(Line(r, maxEpochs).IndexOf("loss", StringComparison.Ordinal))..]);
+                    var line = Line(r, maxEpochs);
+                    status.Description = Markup.Escape(line[line.IndexOf("loss", StringComparison.Ordinal)..]) + string.Create(CultureInfo.InvariantCulture, $"  {r.SamplesPerSecond:F0} rows/s");
                     status.Value = 1;
                 }));
                 epochs.Value = epochs.MaxValue;
