@@ -9,6 +9,8 @@ public class NullArgumentTests
     private static object? Sample(Type t) => t switch
     {
         _ when t == typeof(int) => 1,
+        _ when t == typeof(long) => 1L,
+        _ when t == typeof(ModelLimits) => ModelLimits.Default,
         _ when t == typeof(double) => 0.1,
         _ when t == typeof(bool) => false,
         _ when t == typeof(string) => "unused.json",
