@@ -89,7 +89,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 
         Directory.CreateDirectory(output);
         var modelPath = Path.Combine(output, "model.json");
-        ModelFile.Save(modelPath, model, preprocessor, classNames);
+        new Model(model, preprocessor, classNames).Save(modelPath); // network + fitted preprocessing + class names
 
         int epochs = result.EpochsCompleted;
         double samplesPerSecond = trainTime.TotalSeconds > 0 ? (double)train.RowCount * epochs / trainTime.TotalSeconds : 0;
