@@ -21,7 +21,9 @@ public class BrowserTests
         var r = Cli.Run("train", "--data", "moons", "--layers", "8", "--epochs", "15", "--learning-rate", "0.01", "--output", dir);
         Assert.True(r.ExitCode == 0, r.Error + r.Output);
         var reportPath = Path.Combine(dir, "report.html");
-        var expected = new ReportFile(reportPath).Figures.Keys.Order().ToArray();
+        var file = new ReportFile(reportPath);
+        var expected = file.Figures.Keys.Order().ToArray();
+        var expectedPng = expected.ToDictionary(id => "chart-" + id, file.Png);
         Assert.Equal(["accuracy", "boundary", "confusion", "loss"], expected);
 
         using var playwright = await Playwright.CreateAsync();
@@ -55,19 +57,29 @@ public class BrowserTests
             var png = await img.ScreenshotAsync(new ElementHandleScreenshotOptions { Path = Path.Combine(shotFolder, id + ".png") });
             using var bitmap = SKBitmap.Decode(png);
             Assert.True(bitmap.Width > 100 && bitmap.Height > 100, $"{id}: {bitmap.Width}×{bitmap.Height}");
-            // Non-blank: a good share of pixels differ from the background (white) and there are many colours.
-            int ink = 0;
+            // Non-blank: a good share of pixels differ from the background (white), in every
+            // horizontal quarter of the picture (a half-drawn image fails), with many colours.
             var colours = new HashSet<uint>();
+            var bandInk = new int[4];
+            var bandCount = new int[4];
             for (int y = 0; y < bitmap.Height; y += 2)
                 for (int x = 0; x < bitmap.Width; x += 2)
                 {
                     var c = bitmap.GetPixel(x, y);
-                    if (c.Red < 240 || c.Green < 240 || c.Blue < 240) ink++;
+                    int band = Math.Min(3, 4 * y / bitmap.Height);
+                    bandCount[band]++;
+                    if (c.Red < 240 || c.Green < 240 || c.Blue < 240) bandInk[band]++;
                     colours.Add((uint)c);
                 }
-            double share = ink / (double)((bitmap.Width / 2) * (bitmap.Height / 2));
+            double share = bandInk.Sum() / (double)bandCount.Sum();
             Assert.True(share > 0.02, $"{id}: only {share:P1} of the pixels are not white");
+            for (int b = 0; b < 4; b++)
+                Assert.True(bandInk[b] > 0.005 * bandCount[b], $"{id}: quarter {b + 1} of the picture is blank ({bandInk[b]} of {bandCount[b]} pixels)");
             Assert.True(colours.Count > 20, $"{id}: only {colours.Count} colours");
+            // The browser drew the whole picture: its natural size is the embedded PNG's.
+            using var embedded = SKBitmap.Decode(expectedPng[id!]);
+            Assert.Equal(embedded.Width, await img.EvaluateAsync<int>("i => i.naturalWidth"));
+            Assert.Equal(embedded.Height, await img.EvaluateAsync<int>("i => i.naturalHeight"));
         }
         Assert.Empty(problems);
     }
