@@ -13,7 +13,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateSett
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
         var model = ModelFile.Load(settings.Model);
-        var data = DataSource.Labelled(DataSource.Load("DATA", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator), "DATA");
+        var data = DataSource.Labelled(DataSource.Load("DATA", settings.Data, settings), "DATA");
         var e = model.Evaluate(data.Features, data.Targets); // applies the saved preprocessing
         var names = model.ClassNames ?? DataSource.ClassNames(data);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{data.Name}: {e.Count} rows, loss {e.Loss:F4}, accuracy {e.Accuracy:P2}"));

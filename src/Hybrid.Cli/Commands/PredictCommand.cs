@@ -12,7 +12,7 @@ public sealed class PredictCommand(IAnsiConsole console) : Command<PredictSettin
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
         var model = ModelFile.Load(settings.Model);
-        var data = DataSource.Load("DATA", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator, unlabelled: true);
+        var data = DataSource.Load("DATA", settings.Data, settings, unlabelled: true);
         // Both apply the saved preprocessing to the raw rows first.
         var outputs = model.Predict(data.Features);
         var classes = model.PredictClasses(data.Features);

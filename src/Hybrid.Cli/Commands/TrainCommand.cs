@@ -18,7 +18,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var total = Stopwatch.StartNew();
         var report = new HtmlReport($"hybrid train — {Path.GetFileName(settings.Data)}");
         var clock = Stopwatch.StartNew();
-        var raw = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator), "--data");
+        var raw = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings), "--data");
         var classNames = DataSource.ClassNames(raw);
         var loadTime = clock.Elapsed;
         clock.Restart();
