@@ -30,27 +30,32 @@ internal static class TrainingDisplay
                 Line(r, maxEpochs) + string.Create(CultureInfo.InvariantCulture,
                     $"  {r.Elapsed.TotalSeconds:F1} s  {r.SamplesPerSecond:F0} rows/s  left ≤ {TimeLeft(r.Elapsed, r.Epoch, maxEpochs).TotalSeconds:F0} s")));
         }
+        // Live display: redrawn in place after each epoch, two lines that fit 80 columns.
         T result = default!;
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+        var view = new Rows(new Markup(Bar(0, maxEpochs) + $" epoch 0/{maxEpochs}"), new Markup("[grey]starting…[/]"));
+        console.Live(view).AutoClear(false).Start(ctx =>
+        {
+            result = train(new Infrastructure.SyncProgress<EpochReport>(r =>
             {
-                var epochs = ctx.AddTask("epochs", maxValue: maxEpochs);
-                var status = ctx.AddTask("starting…", maxValue: 1);
-                result = train(new Infrastructure.SyncProgress<EpochReport>(r =>
-                {
-                    epochs.Value = r.Epoch;
-                    epochs.Description = $"epoch {r.Epoch}/{maxEpochs}";
-                    var line = Line(r, maxEpochs);
-                    status.Description = Markup.Escape(line[line.IndexOf("loss", StringComparison.Ordinal)..]) + string.Create(CultureInfo.InvariantCulture, $"  {r.SamplesPerSecond:F0} rows/s");
-                    status.Value = 1;
-                }));
-                epochs.Value = epochs.MaxValue;
-                epochs.StopTask();
-                status.StopTask();
-            });
+                var left = TimeLeft(r.Elapsed, r.Epoch, maxEpochs);
+                var head = string.Create(CultureInfo.InvariantCulture,
+                    $"{Bar(r.Epoch, maxEpochs)} epoch {r.Epoch}/{maxEpochs}  {r.Elapsed.TotalSeconds:F1} s, left ≤ {left.TotalSeconds:F0} s");
+                var metrics = string.Create(CultureInfo.InvariantCulture, $"loss {r.TrainingLoss:F4} acc {r.TrainingAccuracy:P1}")
+                    + (r.ValidationLoss is double vl ? string.Create(CultureInfo.InvariantCulture, $" | val loss {vl:F4} acc {r.ValidationAccuracy:P1}") : "")
+                    + string.Create(CultureInfo.InvariantCulture, $" | {r.SamplesPerSecond:F0} rows/s") + (r.IsBest ? " *" : "");
+                ctx.UpdateTarget(new Rows(new Markup(Markup.Escape(head)), new Markup(Markup.Escape(metrics))));
+                ctx.Refresh();
+            }));
+        });
         return result;
+    }
+
+    /// <summary>A 24-character bar: the done share of the epochs in full blocks.</summary>
+    private static string Bar(int done, int total)
+    {
+        const int width = 24;
+        int full = total <= 0 ? 0 : Math.Min(width, done * width / total);
+        return new string('━', full) + new string('─', width - full);
     }
 
     private static TimeSpan TimeLeft(TimeSpan elapsed, int epoch, int maxEpochs) =>
