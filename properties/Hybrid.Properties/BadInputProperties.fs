@@ -36,6 +36,8 @@ type BadCall =
 
 let private net = Network.Create(3).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax).Build(Initializer.XavierNormal 1)
 let private netJson = net.ToJson()
+/// A network with a sigmoid output, for binary cross-entropy (which needs one: LossPairingTests).
+let private sigmoidNet = Network.Create(3).Dense(4, Activation.Tanh).Dense(2, Activation.Sigmoid).Build(Initializer.XavierNormal 1)
 let private narrow = Network.Create(2).Dense(1, Activation.Softmax).Build(Initializer.XavierNormal 1)
 let private trainer = Trainer(Loss.CrossEntropy, Optimizer.Sgd 0.1, Epochs = 1, BatchSize = 2)
 
@@ -148,6 +150,7 @@ let private badTargets : Gen<BadCall> =
         let! v = Gen.elements badValues
         bad.[r].[c] <- v
         let t = Trainer(loss, Optimizer.Sgd 0.1, Epochs = 1, BatchSize = 1)
+        let net = if lossName = "BinaryCrossEntropy" then sigmoidNet else net
         let ys = Targets.FromRows bad
         let! name, paramName, f =
             Gen.elements [

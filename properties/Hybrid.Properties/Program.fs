@@ -21,6 +21,7 @@ let specification : Test =
         @ LossProperties.laws
         @ OptimizerProperties.laws
         @ UpdateRuleProperties.laws
+        @ TrainingProperties.laws
         @ DataProperties.laws
         @ PcaProperties.laws
         @ SplitProperties.laws

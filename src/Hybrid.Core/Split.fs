@@ -9,7 +9,8 @@ open System
 module Split =
 
     /// A seeded permutation of 0..n−1 (Fisher–Yates on System.Random(seed), the shuffle of
-    /// Optimizer.minibatches).
+    /// Optimizer.minibatches). Course: S28. Checked by: SplitProperties "S32 / splits / a split
+    /// partitions the rows with the stated counts".
     let permutation (seed: int) (n: int) : int[] =
         if n = 0 then [||] else (Optimizer.minibatches seed n n).[0]
 
@@ -17,7 +18,8 @@ module Split =
         if not (fraction > 0.0 && fraction < 1.0) then
             Shape.fail name (sprintf "%s must lie in (0, 1) but is %g." name fraction)
 
-    /// Round half up: ⌊x + ½⌋ (so 2.5 → 3, unlike banker's rounding).
+    /// Round half up: ⌊x + ½⌋ (so 2.5 → 3, unlike banker's rounding). Course: S32. Checked by:
+    /// SplitProperties "S32 / splits / a stratified split holds out the stated count of every class".
     let roundHalfUp (x: float) : int = int (Math.Floor(x + 0.5))
 
     /// A seeded split of 0..n−1 into (kept, held out) with t = ⌊f·n + ½⌋ held-out rows, chosen by
@@ -33,7 +35,8 @@ module Split =
         Array.sort perm.[t..], Array.sort perm.[.. t - 1]
 
     /// The rows of each class: for labels y (values 0..k−1), rowsByClass y.[c] lists the rows i
-    /// with y_i = c in ascending order (k = max label + 1).
+    /// with y_i = c in ascending order (k = max label + 1). Course: S32. Checked by:
+    /// SplitProperties "S32 / splits / stratified folds partition the rows and balance every class".
     let rowsByClass (labels: int[]) : int[][] =
         if isNull labels then nullArg "labels"
         labels |> Array.iteri (fun i y -> if y < 0 then Shape.fail "labels" (sprintf "label %d at row %d is negative." y i))

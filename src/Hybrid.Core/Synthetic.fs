@@ -14,7 +14,9 @@ module Synthetic =
         if n < minimum then Shape.fail "count" (sprintf "count must be at least %d but is %d." minimum n)
         Shape.nonNegative "noise" noise
 
-    /// Class sizes: n rows over k classes, the first n mod k classes one row larger.
+    /// Class sizes: n rows over k classes, the first n mod k classes one row larger:
+    /// size_c = ⌊n/k⌋ + [c < n mod k]. Course: S29. Checked by: DataSetTests
+    /// "Generators_are_seeded_and_shaped".
     let classSizes (n: int) (k: int) : int[] = Array.init k (fun c -> n / k + (if c < n % k then 1 else 0))
 
     let private build (noise: float) (seed: int) (points: (float * float * int)[]) : Matrix<float> * int[] =
@@ -43,7 +45,8 @@ module Synthetic =
 
     /// Two interleaving half circles (as scikit-learn's make_moons): class 0 (⌈n/2⌉ points)
     /// (cos t, sin t), class 1 (⌊n/2⌋ points) (1 − cos t, ½ − sin t), t evenly over [0, π];
-    /// plus noise. n ≥ 4. Checked by: DataSetTests "Generators_are_seeded_and_shaped".
+    /// plus noise. n ≥ 4. Course: S29 (data no linear boundary separates). Checked by: DataSetTests
+    /// "Generators_are_seeded_and_shaped".
     let moons (n: int) (noise: float) (seed: int) : Matrix<float> * int[] =
         check n 4 noise 2
         let sizes = classSizes n 2
@@ -54,7 +57,7 @@ module Synthetic =
 
     /// Two concentric circles (as scikit-learn's make_circles): class 0 (⌈n/2⌉ points) radius 1,
     /// class 1 (⌊n/2⌋ points) radius `factor` ∈ (0, 1), angles 2πj/m; plus noise. n ≥ 4.
-    /// Checked by: DataSetTests "Generators_are_seeded_and_shaped".
+    /// Course: S29. Checked by: DataSetTests "Generators_are_seeded_and_shaped".
     let circles (n: int) (noise: float) (seed: int) (factor: float) : Matrix<float> * int[] =
         check n 4 noise 2
         if not (factor > 0.0 && factor < 1.0) then Shape.fail "factor" (sprintf "factor must lie in (0, 1) but is %g." factor)
@@ -64,7 +67,7 @@ module Synthetic =
 
     /// Gaussian blobs: class c of k is centred at (cos(2πc/k), sin(2πc/k)) on the unit circle;
     /// each point is its centre plus noise (the blob's standard deviation). n ≥ k.
-    /// Checked by: DataSetTests "Generators_are_seeded_and_shaped".
+    /// Course: S29. Checked by: DataSetTests "Generators_are_seeded_and_shaped".
     let blobs (n: int) (noise: float) (seed: int) (classes: int) : Matrix<float> * int[] =
         check n classes noise classes
         classSizes n classes

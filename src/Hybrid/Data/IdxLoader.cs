@@ -13,6 +13,8 @@ internal static class IdxLoader
 
     internal static DataSet Load(string imagesPath, string labelsPath)
     {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
         LoaderFiles.CheckPath(imagesPath, nameof(imagesPath));
         LoaderFiles.CheckPath(labelsPath, nameof(labelsPath));
         using var images = File.OpenRead(imagesPath);
