@@ -33,7 +33,8 @@ let private runWith (rates: Gen<float>) =
         let net = Network.dense seed XavierNormal d [ h, Tanh; 1, Identity ]
         let config =
             { Loss = MeanSquaredError; Rule = Momentum mu; LearningRate = eta; Schedule = ConstantRate; L2 = l2
-              BatchSize = batch; Epochs = epochs; Seed = seed; Patience = patience; MinDelta = minDelta; RestoreBest = false }
+              BatchSize = batch; Epochs = epochs; Seed = seed; Patience = patience; MinDelta = minDelta; RestoreBest = false
+              Monitor = MonitorLoss; DivergenceFactor = infinity } // the divergence rule off: these laws are about patience
         return config, net, X, Y, (Xv, Yv)
     }
 
@@ -75,7 +76,8 @@ let private lawPatience =
             if history.Length <> config.Epochs then failwithf "completed after %d of %d epochs" history.Length config.Epochs
             if since >= config.Patience && config.Patience > 0 then failwithf "completed although the last %d epochs did not improve" since
         | NonFinite -> () // a NaN stop: the window law above held for every epoch that completed
-        | Cancelled -> failwithf "cancelled although nothing asked to stop: %s" outcome.Message)
+        | Cancelled -> failwithf "cancelled although nothing asked to stop: %s" outcome.Message
+        | Diverged -> failwithf "diverged although the divergence rule is off: %s" outcome.Message)
 
 let private lawTrainingLoss =
     Spec.property "S28 / training loss / the reported training loss is the data loss of the returned network, without the L2 penalty" calmRun (fun run ->
