@@ -12,9 +12,11 @@ public static class Cli
     public static Result Run(params string[] args) => Run(CancellationToken.None, args);
 
     /// <summary>Runs <c>hybrid args...</c> with a cancellation token (Ctrl+C).</summary>
-    public static Result Run(CancellationToken cancellationToken, params string[] args)
+    public static Result Run(CancellationToken cancellationToken, params string[] args) => Run(new StringWriter(), cancellationToken, args);
+
+    /// <summary>Runs <c>hybrid args...</c> writing its output to <paramref name="output"/>.</summary>
+    public static Result Run(StringWriter output, CancellationToken cancellationToken, params string[] args)
     {
-        var output = new StringWriter();
         var error = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -34,5 +36,20 @@ public static class Cli
         var dir = Path.Combine(Path.GetTempPath(), "hybrid-cli-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
+    }
+}
+
+/// <summary>A writer that cancels a token once its text contains a marker: Ctrl+C at a known point of the output.</summary>
+public sealed class CancelOn(string marker, CancellationTokenSource cancel) : StringWriter
+{
+    public override void Write(char value) { base.Write(value); Check(); }
+
+    public override void Write(string? value) { base.Write(value); Check(); }
+
+    public override void WriteLine(string? value) { base.WriteLine(value); Check(); }
+
+    private void Check()
+    {
+        if (!cancel.IsCancellationRequested && ToString().Contains(marker, StringComparison.Ordinal)) cancel.Cancel();
     }
 }

@@ -84,12 +84,16 @@ public class TrainTests
     public void Cancelling_stops_training_and_keeps_the_best_model_so_far()
     {
         var dir = Cli.TempFolder();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        var r = Cli.Run(cancel.Token, "train", "--epochs", "100000", "--early-stopping", "none", "--output", dir);
+        using var cancel = new CancellationTokenSource();
+        // Ctrl+C as soon as epoch 3 has been reported: training stops before the next minibatch.
+        var r = Cli.Run(new CancelOn("epoch   3/", cancel), cancel.Token, "train", "--epochs", "100000", "--early-stopping", "none", "--output", dir);
         Assert.True(r.ExitCode == 130, $"exit {r.ExitCode}: {r.Error} {r.Output}");
         Assert.Contains("cancelled", r.Output);
         Assert.True(File.Exists(Path.Combine(dir, "model.json")), r.Output);
-        Assert.True(File.Exists(Path.Combine(dir, "report.html")));
+        Assert.Contains("Training cancelled after 3 epochs", r.Output);
+        // The saved model is the one after epoch 3 (no early stopping: the last completed epoch).
+        var report = new ReportFile(Path.Combine(dir, "report.html"));
+        Assert.Equal(3, report.Result("epochs"));
         Assert.DoesNotContain("   at ", r.Output + r.Error);
     }
 }

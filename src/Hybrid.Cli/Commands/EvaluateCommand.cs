@@ -13,8 +13,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateSett
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
         var model = ModelFile.Load(settings.Model);
-        var data = model.Preprocess(DataSource.Labelled(DataSource.Load("DATA", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator), "DATA"));
-        var e = model.Network.Evaluate(data.Features, data.Targets);
+        var data = DataSource.Labelled(DataSource.Load("DATA", settings.Data, settings), "DATA");
+        var e = model.Evaluate(data.Features, data.Targets); // applies the saved preprocessing
         var names = model.ClassNames ?? DataSource.ClassNames(data);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{data.Name}: {e.Count} rows, loss {e.Loss:F4}, accuracy {e.Accuracy:P2}"));
         var table = new Table().Title("confusion matrix (rows: true class, columns: predicted)").AddColumn("");

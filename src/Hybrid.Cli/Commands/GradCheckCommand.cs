@@ -49,7 +49,7 @@ public sealed class GradCheckCommand(IAnsiConsole console) : Command<GradCheckSe
     /// <inheritdoc />
     public override int Execute(CommandContext context, GradCheckSettings settings, CancellationToken cancellationToken)
     {
-        var data = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator), "--data");
+        var data = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings), "--data");
         var rows = data.RowCount > settings.Rows ? data.TrainTestSplit((double)settings.Rows / data.RowCount, settings.Seed).Test : data;
         var network = NetworkFactory.Build(settings, data.FeatureCount, data.ClassCount);
         var loss = Names.LossOf("--loss", settings.Loss);

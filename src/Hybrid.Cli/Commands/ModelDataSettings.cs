@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace Hybrid.Cli.Commands;
 
 /// <summary>The arguments of <c>evaluate</c> and <c>predict</c>: a saved model and a data set.</summary>
-public class ModelDataSettings : CommandSettings
+public class ModelDataSettings : DataFileSettings
 {
     /// <summary>The model file.</summary>
     [CommandArgument(0, "<MODEL>")]
@@ -16,27 +16,6 @@ public class ModelDataSettings : CommandSettings
     [CommandArgument(1, "<DATA>")]
     [Description("Data: a built-in name, a CSV file or an IDX image file (with --labels).")]
     public string Data { get; init; } = "";
-
-    /// <summary>IDX labels.</summary>
-    [CommandOption("--labels <PATH>")]
-    [Description("The IDX label file that goes with an IDX image file.")]
-    public string? Labels { get; init; }
-
-    /// <summary>The CSV label column.</summary>
-    [CommandOption("--label-column <NAME|INDEX>")]
-    [Description("CSV: the label column, by header name or 0-based index (default: the last column for evaluate; none for predict unless given).")]
-    public string? LabelColumn { get; init; }
-
-    /// <summary>Whether the CSV has a header row.</summary>
-    [CommandOption("--header <auto|yes|no>")]
-    [Description("CSV: whether the first row is a header.")]
-    [DefaultValue("auto")]
-    public string Header { get; init; } = "auto";
-
-    /// <summary>The CSV separator.</summary>
-    [CommandOption("--separator <CHAR>")]
-    [Description("CSV: the field separator (default: detected).")]
-    public string? Separator { get; init; }
 
     /// <inheritdoc />
     public override ValidationResult Validate() =>

@@ -4,34 +4,13 @@ using Spectre.Console.Cli;
 namespace Hybrid.Cli.Commands;
 
 /// <summary>The data and network options shared by <c>train</c> and <c>gradcheck</c>.</summary>
-public class NetworkSettings : CommandSettings
+public class NetworkSettings : DataFileSettings
 {
     /// <summary>The data set.</summary>
     [CommandOption("-d|--data <SOURCE>")]
     [Description("Data set: a built-in name (digits, iris, and, or, nand, xor, mnist, spiral, moons, circles, blobs), a CSV file, or an IDX image file (with --labels).")]
     [DefaultValue("digits")]
     public string Data { get; init; } = "digits";
-
-    /// <summary>IDX labels for an IDX image file.</summary>
-    [CommandOption("--labels <PATH>")]
-    [Description("The IDX label file that goes with an IDX image file given as --data.")]
-    public string? Labels { get; init; }
-
-    /// <summary>The CSV label column.</summary>
-    [CommandOption("--label-column <NAME|INDEX>")]
-    [Description("CSV: the label column, by header name or 0-based index (default: the last column).")]
-    public string? LabelColumn { get; init; }
-
-    /// <summary>Whether the CSV has a header row.</summary>
-    [CommandOption("--header <auto|yes|no>")]
-    [Description("CSV: whether the first row is a header.")]
-    [DefaultValue("auto")]
-    public string Header { get; init; } = "auto";
-
-    /// <summary>The CSV separator.</summary>
-    [CommandOption("--separator <CHAR>")]
-    [Description("CSV: the field separator (default: detected).")]
-    public string? Separator { get; init; }
 
     /// <summary>Hidden layer widths.</summary>
     [CommandOption("-l|--layers <WIDTHS>")]

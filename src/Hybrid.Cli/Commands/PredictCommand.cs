@@ -12,9 +12,10 @@ public sealed class PredictCommand(IAnsiConsole console) : Command<PredictSettin
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
         var model = ModelFile.Load(settings.Model);
-        var data = model.Preprocess(DataSource.Load("DATA", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator, unlabelled: true));
-        var outputs = model.Network.Predict(data.GetFeatures());
-        var classes = model.Network.PredictClasses(data.Features);
+        var data = DataSource.Load("DATA", settings.Data, settings, unlabelled: true);
+        // Both apply the saved preprocessing to the raw rows first.
+        var outputs = model.Predict(data.Features);
+        var classes = model.PredictClasses(data.Features);
         var names = model.ClassNames ?? (data.HasLabels ? DataSource.ClassNames(data) : Enumerable.Range(0, model.Network.OutputCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
         using var file = settings.Output is { } path ? new StreamWriter(path) : null;
         var writer = file ?? console.Profile.Out.Writer;

@@ -18,7 +18,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var total = Stopwatch.StartNew();
         var report = new HtmlReport($"hybrid train — {Path.GetFileName(settings.Data)}");
         var clock = Stopwatch.StartNew();
-        var raw = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings.Labels, settings.LabelColumn, settings.Header, settings.Separator), "--data");
+        var raw = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings), "--data");
         var classNames = DataSource.ClassNames(raw);
         var loadTime = clock.Elapsed;
         clock.Restart();
@@ -33,6 +33,13 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 
         var network = NetworkFactory.Build(settings, train.FeatureCount, raw.ClassCount);
         var loss = Names.LossOf("--loss", settings.Loss);
+        EarlyStoppingMetric? stopping = settings.EarlyStopping.ToLowerInvariant() switch
+        {
+            "accuracy" => EarlyStoppingMetric.Accuracy,
+            "loss" => EarlyStoppingMetric.Loss,
+            "none" => null,
+            _ => throw new UsageException($"--early-stopping: '{settings.EarlyStopping}' is not one of accuracy, loss, none."),
+        };
         var trainer = new Trainer(loss, Names.OptimizerOf("--optimizer", settings.Optimizer, settings.LearningRate))
         {
             BatchSize = settings.BatchSize,
@@ -40,8 +47,9 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             Seed = settings.Seed,
             WeightDecay = settings.L2,
             Schedule = Names.ScheduleOf("--schedule", settings.Schedule),
-            Patience = settings.EarlyStopping == "none" ? 0 : settings.Patience,
-            RestoreBestWeights = settings.EarlyStopping != "none",
+            Patience = stopping is null ? 0 : settings.Patience,
+            Monitor = stopping ?? EarlyStoppingMetric.Loss,
+            RestoreBestWeights = stopping is not null,
         };
         var output = settings.Output ?? Path.Combine("runs", $"train-{Path.GetFileNameWithoutExtension(settings.Data)}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
@@ -81,7 +89,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 
         Directory.CreateDirectory(output);
         var modelPath = Path.Combine(output, "model.json");
-        ModelFile.Save(modelPath, model, preprocessor, classNames);
+        new Model(model, preprocessor, classNames).Save(modelPath); // network + fitted preprocessing + class names
 
         int epochs = result.EpochsCompleted;
         double samplesPerSecond = trainTime.TotalSeconds > 0 ? (double)train.RowCount * epochs / trainTime.TotalSeconds : 0;

@@ -16,8 +16,8 @@ public sealed class TrainSettings : NetworkSettings
     /// <summary>The initial learning rate.</summary>
     [CommandOption("-r|--learning-rate <RATE>")]
     [Description("Initial learning rate (> 0).")]
-    [DefaultValue(0.001)]
-    public double LearningRate { get; init; } = 0.001;
+    [DefaultValue(0.002)]
+    public double LearningRate { get; init; } = 0.002;
 
     /// <summary>The learning-rate schedule.</summary>
     [CommandOption("--schedule <SCHEDULE>")]
@@ -40,8 +40,8 @@ public sealed class TrainSettings : NetworkSettings
     /// <summary>L2 weight decay.</summary>
     [CommandOption("--l2 <LAMBDA>")]
     [Description("L2 weight decay λ ≥ 0 (adds λ·Σ‖W‖² to the loss).")]
-    [DefaultValue(0.0)]
-    public double L2 { get; init; }
+    [DefaultValue(0.0005)]
+    public double L2 { get; init; } = 0.0005;
 
     /// <summary>The share of the data held out for the test.</summary>
     [CommandOption("--test-split <FRACTION>")]
@@ -57,9 +57,9 @@ public sealed class TrainSettings : NetworkSettings
 
     /// <summary>The early-stopping metric.</summary>
     [CommandOption("--early-stopping <METRIC>")]
-    [Description("Early stopping on: accuracy (validation accuracy), loss (validation loss), or none.")]
-    [DefaultValue("accuracy")]
-    public string EarlyStopping { get; init; } = "accuracy";
+    [Description("Early stopping on: loss (validation loss), accuracy (validation accuracy; coarse on a small validation set), or none. The best epoch's weights are kept.")]
+    [DefaultValue("loss")]
+    public string EarlyStopping { get; init; } = "loss";
 
     /// <summary>Early-stopping patience.</summary>
     [CommandOption("--patience <EPOCHS>")]

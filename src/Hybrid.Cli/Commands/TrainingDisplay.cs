@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 
@@ -24,35 +23,39 @@ internal static class TrainingDisplay
     /// <summary>Runs <paramref name="train"/> (which receives the progress sink) under the live display or with plain lines.</summary>
     public static T Run<T>(IAnsiConsole console, bool plain, int maxEpochs, Func<IProgress<EpochReport>, T> train)
     {
-        var clock = Stopwatch.StartNew();
         if (!IsLive(console, plain))
         {
-            return train(new Infrastructure.SyncProgress<EpochReport>(r =>
-            {
-                var left = TimeLeft(clock.Elapsed, r.Epoch, maxEpochs);
-                console.Profile.Out.Writer.WriteLine(Line(r, maxEpochs) + string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:F1} s  left ≤ {left.TotalSeconds:F0} s"));
-            }));
+            // The library's synchronous reporter: one line per epoch, in order, on the training thread.
+            return train(new ConsoleProgress(console.Profile.Out.Writer, 1, r =>
+                Line(r, maxEpochs) + string.Create(CultureInfo.InvariantCulture,
+                    $"  {r.Elapsed.TotalSeconds:F1} s  {r.SamplesPerSecond:F0} rows/s  left ≤ {TimeLeft(r.Elapsed, r.Epoch, maxEpochs).TotalSeconds:F0} s")));
         }
+        // Live display: redrawn in place after each epoch, two lines that fit 80 columns.
         T result = default!;
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+        var view = new Rows(new Markup(Bar(0, maxEpochs) + $" epoch 0/{maxEpochs}"), new Markup("[grey]starting…[/]"));
+        console.Live(view).AutoClear(false).Start(ctx =>
+        {
+            result = train(new Infrastructure.SyncProgress<EpochReport>(r =>
             {
-                var epochs = ctx.AddTask("epochs", maxValue: maxEpochs);
-                var status = ctx.AddTask("starting…", maxValue: 1);
-                result = train(new Infrastructure.SyncProgress<EpochReport>(r =>
-                {
-                    epochs.Value = r.Epoch;
-                    epochs.Description = $"epoch {r.Epoch}/{maxEpochs}";
-                    status.Description = Markup.Escape(Line(r, maxEpochs)[(Line(r, maxEpochs).IndexOf("loss", StringComparison.Ordinal))..]);
-                    status.Value = 1;
-                }));
-                epochs.Value = epochs.MaxValue;
-                epochs.StopTask();
-                status.StopTask();
-            });
+                var left = TimeLeft(r.Elapsed, r.Epoch, maxEpochs);
+                var head = string.Create(CultureInfo.InvariantCulture,
+                    $"{Bar(r.Epoch, maxEpochs)} epoch {r.Epoch}/{maxEpochs}  {r.Elapsed.TotalSeconds:F1} s, left ≤ {left.TotalSeconds:F0} s");
+                var metrics = string.Create(CultureInfo.InvariantCulture, $"loss {r.TrainingLoss:F4} acc {r.TrainingAccuracy:P1}")
+                    + (r.ValidationLoss is double vl ? string.Create(CultureInfo.InvariantCulture, $" | val loss {vl:F4} acc {r.ValidationAccuracy:P1}") : "")
+                    + string.Create(CultureInfo.InvariantCulture, $" | {r.SamplesPerSecond:F0} rows/s") + (r.IsBest ? " *" : "");
+                ctx.UpdateTarget(new Rows(new Markup(Markup.Escape(head)), new Markup(Markup.Escape(metrics))));
+                ctx.Refresh();
+            }));
+        });
         return result;
+    }
+
+    /// <summary>A 24-character bar: the done share of the epochs in full blocks.</summary>
+    private static string Bar(int done, int total)
+    {
+        const int width = 24;
+        int full = total <= 0 ? 0 : Math.Min(width, done * width / total);
+        return new string('━', full) + new string('─', width - full);
     }
 
     private static TimeSpan TimeLeft(TimeSpan elapsed, int epoch, int maxEpochs) =>

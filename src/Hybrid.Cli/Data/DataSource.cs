@@ -10,6 +10,10 @@ internal static class DataSource
     public static bool IsBuiltIn(string source) =>
         DataSets.Names.Contains(source.ToLowerInvariant()) || source.Equals("mnist", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Loads <paramref name="source"/> as the file options say.</summary>
+    public static DataSet Load(string option, string source, Commands.DataFileSettings file, bool unlabelled = false) =>
+        Load(option, source, file.Labels, file.LabelColumn, file.Header, file.Separator, unlabelled);
+
     /// <summary>Loads <paramref name="source"/>.</summary>
     /// <param name="option">The option or argument that named it (for messages).</param>
     /// <param name="source">A built-in name, a CSV path or an IDX image path.</param>

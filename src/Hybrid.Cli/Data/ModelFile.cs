@@ -1,18 +1,15 @@
 using Hybrid.Cli.Infrastructure;
-using Hybrid.Data;
 
 namespace Hybrid.Cli.Data;
 
-/// <summary>STOPGAP until the data layer's model file (network + preprocessing + class names) lands: the network only.</summary>
-internal sealed record ModelFile(Network Network, Preprocessor? Preprocessor, IReadOnlyList<string>? ClassNames)
+/// <summary>Reading the model file a command names, with a one-line message for a missing path or a folder.</summary>
+internal static class ModelFile
 {
-    public static ModelFile Load(string path)
+    /// <summary>The façade's <see cref="Model"/> (network, preprocessing, class names) from <paramref name="path"/>.</summary>
+    public static Model Load(string path)
     {
-        if (!File.Exists(path)) throw new UsageException(Directory.Exists(path) ? $"MODEL: '{path}' is a folder, not a model file." : $"MODEL: file not found: {path}");
-        return new(Network.Load(path), null, null);
+        if (Directory.Exists(path)) throw new UsageException($"MODEL: '{path}' is a folder, not a model file.");
+        if (!File.Exists(path)) throw new UsageException($"MODEL: file not found: {path}");
+        return Model.Load(path);
     }
-
-    public static void Save(string path, Network network, Preprocessor preprocessor, IReadOnlyList<string> classNames) => network.Save(path);
-
-    public DataSet Preprocess(DataSet data) => Preprocessor is null ? data : Preprocessor.Transform(data);
 }
