@@ -2,7 +2,7 @@
 module Hybrid.Properties.ActivationProperties
 
 open System
-open Xunit
+open Expecto
 open FsCheck.FSharp
 open Hybrid.Core
 open Hybrid.Properties.Generators
@@ -20,24 +20,21 @@ let private caseGen =
         return g, Z, dA
     }
 
-[<Fact>]
-let ``S04 backward equals the vector-Jacobian product by central differences, for every activation`` () =
-    Runner.forAllAssert caseGen (fun (g, Z, dA) ->
+let private law1 =
+    Spec.property "S04 / activations / backward equals the vector-Jacobian product by central differences, for every activation" caseGen (fun (g, Z, dA) ->
         let analytic = Activation.backward g Z dA
         let numerical = Numerical.vjp Tolerance.h (Activation.forward g) Z dA
         Tolerance.expectGradient (Activation.name g) analytic numerical)
 
-[<Fact>]
-let ``S04 each element-wise derivative equals the central difference of its function`` () =
-    Runner.forAllAssert caseGen (fun (g, Z, _) ->
+let private law2 =
+    Spec.property "S04 / activations / each element-wise derivative equals the central difference of its function" caseGen (fun (g, Z, _) ->
         if Activation.isElementwise g then
             let analytic = Activation.derivative g Z
             let numerical = Mat.map (Numerical.derivative Tolerance.h (fun z -> (Activation.forward g (Mat.constant 1 1 z)).[0, 0])) Z
             Tolerance.expectGradient (Activation.name g) analytic numerical)
 
-[<Fact>]
-let ``S04 PReLU alpha gradient equals the central difference in alpha`` () =
-    Runner.forAllAssert caseGen (fun (_, Z, dA) ->
+let private law3 =
+    Spec.property "S04 / PReLU / the alpha gradient equals the central difference in alpha" caseGen (fun (_, Z, dA) ->
         let alpha = 0.2
         let loss a = Mat.sum (Mat.hadamard dA (Activation.forward (PReLU a) Z))
         let analytic = Activation.alphaGradient (PReLU alpha) Z dA
@@ -53,9 +50,8 @@ let private logits =
         return Z, c
     }
 
-[<Fact>]
-let ``S04 softmax rows sum to one and lie in (0, 1)`` () =
-    Runner.forAll logits (fun (Z, _) ->
+let private law4 =
+    Spec.property "S04 / softmax / rows sum to one and lie in (0, 1)" logits (fun (Z, _) ->
         let P = Activation.softmax Z
         // Logits within ±15 keep every e^(z − max) ≥ e^-30 ≈ 9e-14, well above ε ≈ 2.2e-16, so in
         // float64 no entry rounds to 0 and none to 1 (unless the row has a single column). Wider
@@ -63,29 +59,26 @@ let ``S04 softmax rows sum to one and lie in (0, 1)`` () =
         Seq.forall (fun i -> abs (P.Row(i).Sum() - 1.0) <= 1e-12) [ 0 .. P.RowCount - 1 ]
         && P.Enumerate() |> Seq.forall (fun p -> p > 0.0 && (p < 1.0 || P.ColumnCount = 1)))
 
-[<Fact>]
-let ``S04 softmax is unchanged by adding a constant to a row`` () =
-    Runner.forAll logits (fun (Z, c) ->
+let private law5 =
+    Spec.property "S04 / softmax / unchanged by adding a constant to a row" logits (fun (Z, c) ->
         let P = Activation.softmax Z
         let Q = Activation.softmax (Mat.map (fun z -> z + c) Z)
         // The shift changes the rounding of z − max by at most ~|c|·ε ≈ 2e-13 in the exponent.
         Seq.forall2 (fun (p: float) q -> abs (p - q) <= 1e-11) (P.Enumerate()) (Q.Enumerate()))
 
-[<Fact>]
-let ``S04 activations, derivatives and backward stay finite for inputs up to ±1e3`` () =
+let private law6 =
     let extreme =
         gen {
             let! g = activation
             let! Z = matrixOf (Gen.elements [ -1000.0; -745.0; -100.0; -1e-300; 0.0; 1e-300; 100.0; 709.0; 710.0; 1000.0 ]) 2 3
             return g, Z
         }
-    Runner.forAll extreme (fun (g, Z) ->
+    Spec.property "S04 / activations / values, derivatives and backward stay finite for inputs up to ±1e3" extreme (fun (g, Z) ->
         Mat.isFinite (Activation.forward g Z)
         && Mat.isFinite (Activation.backward g Z (Mat.constant 2 3 1.0))
         && (not (Activation.isElementwise g) || Mat.isFinite (Activation.derivative g Z)))
 
-[<Fact>]
-let ``S05 two stacked identity layers equal one linear layer`` () =
+let private law7 =
     let stack =
         gen {
             let! n, a, b, c = Gen.zip (dim 4) (Gen.zip3 (dim 4) (dim 4) (dim 4)) |> Gen.map (fun (n, (a, b, c)) -> n, a, b, c)
@@ -94,16 +87,27 @@ let ``S05 two stacked identity layers equal one linear layer`` () =
             let! W2 = matrix 2.0 b c
             return X, W1, W2
         }
-    Runner.forAllAssert stack (fun (X, W1, W2) ->
+    Spec.property "S05 / linear layers / two stacked identity layers equal one linear layer" stack (fun (X, W1, W2) ->
         let layered = Activation.forward Identity (Activation.forward Identity (X * W1) * W2)
         Tolerance.expectClose "S05" 1e-12 (X * (W1 * W2)) layered)
 
-[<Fact>]
-let ``S04 the derivative at the kinks is the stated choice`` () =
-    let at0 g = (Activation.derivative g (Mat.zeros 1 1)).[0, 0]
-    Assert.Equal(0.0, at0 ReLU)
-    Assert.Equal(0.1, at0 (LeakyReLU 0.1))
-    Assert.Equal(0.25, at0 (PReLU 0.25))
-    Assert.Equal(0.5, at0 (ELU 0.5))
-    Assert.Equal(0.0, at0 BinaryStep)
-    Assert.Equal(1.0, (Activation.forward BinaryStep (Mat.zeros 1 1)).[0, 0])
+let private law8 =
+    Spec.example "S04 / activations / the derivative at the kinks is the stated choice" (fun () ->
+        let at0 g = (Activation.derivative g (Mat.zeros 1 1)).[0, 0]
+        Expect.equal (at0 ReLU) 0.0 "ReLU′(0)"
+        Expect.equal (at0 (LeakyReLU 0.1)) 0.1 "leaky ReLU′(0)"
+        Expect.equal (at0 (PReLU 0.25)) 0.25 "PReLU′(0)"
+        Expect.equal (at0 (ELU 0.5)) 0.5 "ELU′(0)"
+        Expect.equal (at0 BinaryStep) 0.0 "step′(0)"
+        Expect.equal (Activation.forward BinaryStep (Mat.zeros 1 1)).[0, 0] 1.0 "step(0)")
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4
+      law5
+      law6
+      law7
+      law8 ]

@@ -1,7 +1,6 @@
 /// Laws of the dense and maxout layers: the chain rule on matrices (S13-S16).
 module Hybrid.Properties.DenseProperties
 
-open Xunit
 open FsCheck.FSharp
 open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
@@ -26,9 +25,8 @@ let private denseCase =
 /// L(X, W, b) = Σ dA ⊙ A: its gradients are exactly what backward(dA) must return.
 let private upstreamLoss (dA: Matrix<float>) (layer: Dense) (X: Matrix<float>) = Mat.sum (Mat.hadamard dA (fst (Dense.forward layer X)))
 
-[<Fact>]
-let ``S13 S15 S16 dense layer gradients dW, db, dX match central differences for every activation`` () =
-    Runner.forAllAssert denseCase (fun (layer, X, dA) ->
+let private law1 =
+    Spec.property "S16 / dense layer / gradients dW, db, dX match central differences for every activation" denseCase (fun (layer, X, dA) ->
         let _, cache = Dense.forward layer X
         let g = Dense.backward layer cache dA
         let what = Activation.name layer.Activation
@@ -36,9 +34,8 @@ let ``S13 S15 S16 dense layer gradients dW, db, dX match central differences for
         Tolerance.expectGradient (what + " db") g.dB (Numerical.gradient Tolerance.h (fun B -> upstreamLoss dA { layer with B = B } X) layer.B)
         Tolerance.expectGradient (what + " dX") g.dX (Numerical.gradient Tolerance.h (upstreamLoss dA layer) X))
 
-[<Fact>]
-let ``S04 PReLU alpha gradient through a dense layer matches central differences`` () =
-    Runner.forAllAssert denseCase (fun (layer, X, dA) ->
+let private law2 =
+    Spec.property "S04 / PReLU / the alpha gradient through a dense layer matches central differences" denseCase (fun (layer, X, dA) ->
         let layer = { layer with Activation = PReLU 0.3 }
         let _, cache = Dense.forward layer X
         if cache.Z.Enumerate() |> Seq.forall (fun z -> abs z >= 1e-3) then
@@ -46,9 +43,8 @@ let ``S04 PReLU alpha gradient through a dense layer matches central differences
             let numerical = Numerical.derivative Tolerance.h (fun a -> upstreamLoss dA { layer with Activation = PReLU a } X) 0.3
             Tolerance.expectGradient "PReLU alpha" (Mat.constant 1 1 g.dAlpha) (Mat.constant 1 1 numerical))
 
-[<Fact>]
-let ``S13 every dense gradient has the shape of what it differentiates`` () =
-    Runner.forAll denseCase (fun (layer, X, dA) ->
+let private law3 =
+    Spec.property "S13 / shapes / every dense gradient has the shape of what it differentiates" denseCase (fun (layer, X, dA) ->
         let _, cache = Dense.forward layer X
         let g = Dense.backward layer cache dA
         Mat.sameShape g.dW layer.W && Mat.sameShape g.dB layer.B && Mat.sameShape g.dX X)
@@ -65,9 +61,8 @@ let private maxoutCase =
     }
     |> Gen.filter (fun (layer, X, _) -> clearOfKinks 1e-3 (Network.create [ MaxoutLayer layer ]) X)
 
-[<Fact>]
-let ``S04 S10 maxout gradients match central differences (the max routes the gradient)`` () =
-    Runner.forAllAssert maxoutCase (fun (layer, X, dA) ->
+let private law4 =
+    Spec.property "S04 / maxout / gradients match central differences (the max routes the gradient)" maxoutCase (fun (layer, X, dA) ->
         let _, cache = Maxout.forward layer X
         let dW, dB, dX = Maxout.backward layer cache dA
         let f (l: Maxout) (X: Matrix<float>) = Mat.sum (Mat.hadamard dA (fst (Maxout.forward l X)))
@@ -77,3 +72,10 @@ let ``S04 S10 maxout gradients match central differences (the max routes the gra
             Tolerance.expectGradient (sprintf "maxout dW[%d]" j) dW.[j] (Numerical.gradient Tolerance.h (fun w -> f (withW w) X) layer.W.[j])
             Tolerance.expectGradient (sprintf "maxout dB[%d]" j) dB.[j] (Numerical.gradient Tolerance.h (fun b -> f (withB b) X) layer.B.[j])
         Tolerance.expectGradient "maxout dX" dX (Numerical.gradient Tolerance.h (f layer) X))
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4 ]

@@ -5,7 +5,6 @@ module Hybrid.Properties.FacadeProperties
 
 open System
 open System.IO
-open Xunit
 open FsCheck
 open FsCheck.FSharp
 open MathNet.Numerics.LinearAlgebra
@@ -91,9 +90,8 @@ let facadeOf (inputs: int) (net: Network) : FNetwork =
 let private sameBits (what: string) (expected: Matrix<float>) (actual: Matrix<float>) : unit =
     Tolerance.expectClose what 0.0 expected actual
 
-[<Fact>]
-let ``Façade Predict equals the core forward pass for every input form`` () =
-    Runner.forAllAssert (networkCase true) (fun (net, inputs, X) ->
+let private law1 =
+    Spec.property "Façade / network / Predict equals the core forward pass for every input form" (networkCase true) (fun (net, inputs, X) ->
         let f = facadeOf inputs net
         let expected = Network.forward net X
         sameBits "Predict(Matrix)" expected (f.Predict X)
@@ -101,22 +99,20 @@ let ``Façade Predict equals the core forward pass for every input form`` () =
         sameBits "Predict(double[][])" expected (Mat.ofRows (f.Predict(X.ToRowArrays())))
         if f.ParameterCount <> Network.parameterCount net then failwith "parameter count differs")
 
-[<Fact>]
-let ``Façade ComputeGradients equals the core loss and gradient, L2 included`` () =
+let private law2 =
     let case = gen {
         let! net, inputs, X = networkCase true
         let! Y = matrix 1.0 X.RowCount (Network.outputSize net)
         let! l2 = Gen.elements [ 0.0; 1e-3; 0.5 ]
         return net, inputs, X, Y, l2 }
-    Runner.forAllAssert case (fun (net, inputs, X, Y, l2) ->
+    Spec.property "Façade / network / ComputeGradients equals the core loss and gradient, L2 included" case (fun (net, inputs, X, Y, l2) ->
         let f = facadeOf inputs net
         let J, grads = Network.lossAndGradientWith l2 None MeanSquaredError net X Y
         let r = f.ComputeGradients(Hybrid.Loss.MeanSquaredError, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y, l2)
         if r.Loss <> J then failwithf "loss %.17g <> core %.17g" r.Loss J
         List.iteri (fun i (g: Matrix<float>) -> sameBits (sprintf "gradient %d" i) g (Mat.ofArray2 r.Gradients.[i].Values)) grads)
 
-[<Fact>]
-let ``One trainer step equals one core optimiser step, for every optimiser`` () =
+let private law3 =
     let case = gen {
         let! net, inputs, X = networkCase true
         let! Y = matrix 1.0 X.RowCount (Network.outputSize net)
@@ -125,7 +121,7 @@ let ``One trainer step equals one core optimiser step, for every optimiser`` () 
         let! seed = Gen.choose (0, 1000)
         let! l2 = Gen.elements [ 0.0; 1e-2 ]
         return net, inputs, X, Y, rule, eta, seed, l2 }
-    Runner.forAllAssert case (fun (net, inputs, X, Y, rule, eta, seed, l2) ->
+    Spec.property "Façade / trainer / one trainer step equals one core optimiser step, for every optimiser" case (fun (net, inputs, X, Y, rule, eta, seed, l2) ->
         let n = X.RowCount
         // One epoch with one batch of all n rows: the trainer shuffles them with seed derive(seed, 0)
         // and seeds dropout with derive(derive(seed, 0), 0).
@@ -140,15 +136,14 @@ let ``One trainer step equals one core optimiser step, for every optimiser`` () 
         let actual = result.Network.GetParameters()
         List.iteri (fun i (p: Matrix<float>) -> sameBits (sprintf "%A parameter %d" rule i) p (Mat.ofArray2 actual.[i].Values)) expected)
 
-[<Fact>]
-let ``L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed`` () =
+let private law4 =
     let case = gen {
         let! net, inputs, X = networkCase false
         let! Y = matrix 1.0 X.RowCount (Network.outputSize net)
         let! eta = floatIn 1e-3 0.3
         let! lambda = floatIn 1e-4 0.5
         return net, inputs, X, Y, eta, lambda }
-    Runner.forAllAssert case (fun (net, inputs, X, Y, eta, lambda) ->
+    Spec.property "Façade / trainer / L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed" case (fun (net, inputs, X, Y, eta, lambda) ->
         let f = facadeOf inputs net
         let trainer = Hybrid.Trainer(Hybrid.Loss.MeanSquaredError, Hybrid.Optimizer.Sgd eta, Epochs = 1, BatchSize = X.RowCount, WeightDecay = lambda)
         let after = trainer.Fit(f, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y).Network.GetParameters()
@@ -161,40 +156,37 @@ let ``L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and le
             // so the two agree to rounding, not to the bit.
             Tolerance.expectClose before.[i].Name 1e-12 (decay * theta - eta * g) (Mat.ofArray2 after.[i].Values))
 
-[<Fact>]
-let ``Save then Load round-trips generated networks bit for bit and re-saves the same bytes`` () =
-    let dir = Directory.CreateTempSubdirectory("hybrid-props-").FullName
-    try
-        Runner.forAllAssert (Gen.zip (networkCase true) (Gen.choose (0, 9))) (fun ((net, inputs, X), k) ->
-            let f = facadeOf inputs net
-            let json = f.ToJson()
-            let again =
-                if k = 0 then
+let private law5 =
+    Spec.property "Façade / model file / Save then Load round-trips generated networks bit for bit and re-saves the same bytes" (Gen.zip (networkCase true) (Gen.choose (0, 9))) (fun ((net, inputs, X), k) ->
+        let f = facadeOf inputs net
+        let json = f.ToJson()
+        let again =
+            if k = 0 then
+                let dir = Directory.CreateTempSubdirectory("hybrid-props-").FullName
+                try
                     let path = Path.Combine(dir, "m.json")
                     f.Save path
                     FNetwork.Load path
-                else FNetwork.FromJson json
-            if again.ToJson() <> json then failwith "re-saved JSON differs"
-            let p, q = f.Predict X, again.Predict X
-            for i in 0 .. p.RowCount - 1 do
-                for j in 0 .. p.ColumnCount - 1 do
-                    if BitConverter.DoubleToInt64Bits p.[i, j] <> BitConverter.DoubleToInt64Bits q.[i, j] then
-                        failwithf "prediction (%d, %d) differs: %.17g vs %.17g" i j p.[i, j] q.[i, j])
-    finally
-        Directory.Delete(dir, true)
+                finally
+                    Directory.Delete(dir, true)
+            else FNetwork.FromJson json
+        if again.ToJson() <> json then failwith "re-saved JSON differs"
+        let p, q = f.Predict X, again.Predict X
+        for i in 0 .. p.RowCount - 1 do
+            for j in 0 .. p.ColumnCount - 1 do
+                if BitConverter.DoubleToInt64Bits p.[i, j] <> BitConverter.DoubleToInt64Bits q.[i, j] then
+                    failwithf "prediction (%d, %d) differs: %.17g vs %.17g" i j p.[i, j] q.[i, j])
 
-[<Fact>]
-let ``S31 Initializer.CreateWeights equals the core's seeded draw`` () =
+let private law6 =
     let inits = [ Hybrid.Initializer.HeNormal, HeNormal; Hybrid.Initializer.HeUniform, HeUniform; Hybrid.Initializer.XavierNormal, XavierNormal
                   Hybrid.Initializer.XavierUniform, XavierUniform; Hybrid.Initializer.LeCunNormal, LeCunNormal; Hybrid.Initializer.LeCunUniform, LeCunUniform
                   Hybrid.Initializer.SmallRandom, SmallRandom ]
-    Runner.forAllAssert (Gen.zip3 (Gen.elements inits) (Gen.choose (-1000, 1000)) (Gen.zip (dim 6) (dim 6))) (fun ((make, core), seed, (fi, fo)) ->
+    Spec.property "S31 / façade initializers / CreateWeights equals the core's seeded draw" (Gen.zip3 (Gen.elements inits) (Gen.choose (-1000, 1000)) (Gen.zip (dim 6) (dim 6))) (fun ((make, core), seed, (fi, fo)) ->
         let f: Hybrid.Initializer = make seed
         sameBits f.Name (Init.matrix core seed fi fo) (Mat.ofArray2 (f.CreateWeights(fi, fo)))
         if f.Variance(fi, fo) <> Init.variance core fi fo then failwith "variance differs")
 
-[<Fact>]
-let ``Optimiser state carries over between batches and epochs: the trainer equals Update.step folded over its batch sequence`` () =
+let private law7 =
     let case = gen {
         let! net, inputs, _ = networkCase true
         let! n = Gen.choose (3, 8)
@@ -209,7 +201,7 @@ let ``Optimiser state carries over between batches and epochs: the trainer equal
         let! seed = Gen.choose (0, 1000)
         let! l2 = Gen.elements [ 0.0; 1e-2 ]
         return net, inputs, X, Y, batchSize, epochs, rule, eta, schedule, seed, l2 }
-    Runner.forAllAssert case (fun (net, inputs, X, Y, batchSize, epochs, rule, eta, schedule, seed, l2) ->
+    Spec.property "Façade / trainer / optimiser state carries over between batches and epochs: the trainer equals Update.step folded over its batch sequence" case (fun (net, inputs, X, Y, batchSize, epochs, rule, eta, schedule, seed, l2) ->
         let facadeSchedule =
             match schedule with
             | ConstantRate -> Hybrid.LearningRateSchedule.Constant
@@ -240,3 +232,13 @@ let ``Optimiser state carries over between batches and epochs: the trainer equal
             let actual = result.Network.GetParameters()
             Network.parameters current
             |> List.iteri (fun i (p: Matrix<float>) -> sameBits (sprintf "%A %A parameter %d" rule schedule i) p (Mat.ofArray2 actual.[i].Values)))
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4
+      law5
+      law6
+      law7 ]

@@ -4,7 +4,6 @@
 module Hybrid.Properties.GraphProperties
 
 open System
-open Xunit
 open FsCheck
 open FsCheck.FSharp
 open Hybrid.Core
@@ -164,17 +163,14 @@ let private gradientsMatch (e: Expression) : unit =
         if not (abs (a - n) <= Tolerance.gradient * max (abs a) (abs n) + noiseFloor) then
             failwithf "input %d: analytic %.10g, numerical %.10g\n%A" i a n e
 
-[<Fact>]
-let ``S07-S09 on random expression trees every gradient equals the central difference`` () =
-    Runner.forAllAssert (expression false) gradientsMatch
+let private law1 =
+    Spec.property "S07 / expression trees / every gradient equals the central difference (S07-S09)" (expression false) gradientsMatch
 
-[<Fact>]
-let ``S10-S11 on random DAGs with shared nodes every gradient equals the central difference`` () =
-    Runner.forAllAssert (expression true) gradientsMatch
+let private law2 =
+    Spec.property "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)" (expression true) gradientsMatch
 
-[<Fact>]
-let ``S11 backward twice gives the same gradients on random DAGs`` () =
-    Runner.forAll (expression true) (fun e ->
+let private law3 =
+    Spec.property "S11 / backward / twice gives the same gradients on random DAGs" (expression true) (fun e ->
         let leaves = Array.map Graph.input e.Inputs
         let root = build e leaves
         Graph.backward root
@@ -197,19 +193,25 @@ let private flow (gate: Node -> Node -> Node) (a: float, b: float, g: float) =
     Graph.backward (gate x y * g)
     x.Grad, y.Grad
 
-[<Fact>]
-let ``S10 add distributes the upstream gradient to both inputs unchanged`` () =
-    Runner.forAll pair (fun (a, b, g) -> flow Graph.add (a, b, g) = (g, g))
+let private law4 =
+    Spec.property "S10 / flow / add distributes the upstream gradient to both inputs unchanged" pair (fun (a, b, g) -> flow Graph.add (a, b, g) = (g, g))
 
-[<Fact>]
-let ``S10 max routes the upstream gradient to the larger input only`` () =
-    Runner.forAll pair (fun (a, b, g) -> flow Graph.max (a, b, g) = (if a > b then (g, 0.0) else (0.0, g)))
+let private law5 =
+    Spec.property "S10 / flow / max routes the upstream gradient to the larger input only" pair (fun (a, b, g) -> flow Graph.max (a, b, g) = (if a > b then (g, 0.0) else (0.0, g)))
 
-[<Fact>]
-let ``S10 multiply swaps: each input gets the other input times the upstream gradient`` () =
-    Runner.forAll pair (fun (a, b, g) -> flow Graph.mul (a, b, g) = (b * g, a * g))
+let private law6 =
+    Spec.property "S10 / flow / multiply swaps: each input gets the other input times the upstream gradient" pair (fun (a, b, g) -> flow Graph.mul (a, b, g) = (b * g, a * g))
 
-[<Fact>]
-let ``S10 gradients arriving on branches are summed`` () =
+let private law7 =
     // a feeds two gates, a·b and a + b: ∂/∂a = b + 1 and ∂/∂b = a + 1, exactly.
-    Runner.forAll pair (fun (a, b, _) -> flow (fun x y -> x * y + (x + y)) (a, b, 1.0) = (b + 1.0, a + 1.0))
+    Spec.property "S10 / flow / gradients arriving on branches are summed" pair (fun (a, b, _) -> flow (fun x y -> x * y + (x + y)) (a, b, 1.0) = (b + 1.0, a + 1.0))
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4
+      law5
+      law6
+      law7 ]

@@ -1,20 +1,17 @@
 /// Laws of the initialisers (S31).
 module Hybrid.Properties.InitProperties
 
-open Xunit
 open FsCheck.FSharp
 open Hybrid.Core
 open Hybrid.Properties.Generators
 
-[<Fact>]
-let ``S31 same seed, same weights, for every initialiser`` () =
+let private law1 =
     let case = gen { let! i = initializer in let! s = Gen.choose (0, 100000) in let! r = dim 20 in let! c = dim 20 in return i, s, r, c }
-    Runner.forAll case (fun (init, seed, r, c) -> (Init.matrix init seed r c).Equals(Init.matrix init seed r c))
+    Spec.property "S31 / initialisers / same seed, same weights, for every initialiser" case (fun (init, seed, r, c) -> (Init.matrix init seed r c).Equals(Init.matrix init seed r c))
 
-[<Fact>]
-let ``S31 different seeds give different weights for every random initialiser`` () =
+let private law2 =
     let case = gen { let! i = initializer in let! s = Gen.choose (0, 100000) in return i, s }
-    Runner.forAll case (fun (init, seed) ->
+    Spec.property "S31 / initialisers / different seeds give different weights for every random initialiser" case (fun (init, seed) ->
         match init with
         | Zeros | Constant _ -> true
         | _ -> not ((Init.matrix init seed 10 10).Equals(Init.matrix init (seed + 1) 10 10)))
@@ -23,10 +20,9 @@ let ``S31 different seeds give different weights for every random initialiser`` 
 let private everyInitializer =
     [ Zeros; Constant 0.7; Normal 0.5; Uniform 0.8; SmallRandom; XavierNormal; XavierUniform; HeNormal; HeUniform; LeCunNormal; LeCunUniform ]
 
-[<Fact>]
-let ``S31 sample mean and variance of every initialiser lie within a 6-sigma band of the closed form`` () =
+let private law3 =
     let case = gen { let! s = Gen.choose (0, 100000) in let! r = Gen.choose (30, 150) in let! c = Gen.choose (30, 150) in return s, r, c }
-    Runner.checkScaled 0.5 (Prop.forAll (Arb.fromGen case) (fun (seed, r, c) ->
+    Spec.scaled 0.5 (Spec.property "S31 / initialisers / sample mean and variance lie within a 6-sigma band of the closed form" case (fun (seed, r, c) ->
       for init in everyInitializer do
         let W = Init.matrix init seed r c
         let N = float (r * c)
@@ -61,10 +57,9 @@ let ``S31 sample mean and variance of every initialiser lie within a 6-sigma ban
                 abs mean <= 6.0 * sqrt (v / N) && abs (var - v) <= 6.0 * v * sqrt (kurtosisExcess / N)
         if not ok then failwithf "%A (%d×%d, seed %d): sample mean %g, variance %g; closed-form variance %g" init r c seed mean var v))
 
-[<Fact>]
-let ``S31 uniform initialisers stay inside their limit`` () =
+let private law4 =
     let case = gen { let! i = Gen.elements [ Uniform 0.7; XavierUniform; HeUniform; LeCunUniform ] in let! s = Gen.choose (0, 100000) in let! r = dim 30 in let! c = dim 30 in return i, s, r, c }
-    Runner.forAll case (fun (init, seed, r, c) ->
+    Spec.property "S31 / initialisers / uniform initialisers stay inside their limit" case (fun (init, seed, r, c) ->
         // Limits written out independently: Glorot √(6/(fan_in + fan_out)), He √(6/fan_in), LeCun √(3/fan_in).
         let fi, fo = float r, float c
         let l =
@@ -75,3 +70,10 @@ let ``S31 uniform initialisers stay inside their limit`` () =
             | _ -> sqrt (3.0 / fi)
         Tolerance.close 1e-12 l (Init.spread init r c)
         && (Init.matrix init seed r c).Enumerate() |> Seq.forall (fun x -> abs x <= l))
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4 ]

@@ -1,25 +1,21 @@
 /// Laws of the cost functions (S18-S23), quantified over every loss case.
 module Hybrid.Properties.LossProperties
 
-open Xunit
 open FsCheck.FSharp
 open Hybrid.Core
 open Hybrid.Properties.Generators
 
-[<Fact>]
-let ``S19-S23 every loss gradient equals the central-difference gradient of its value`` () =
-    Runner.forAllAssert lossCase (fun (loss, Yhat, Y) ->
+let private law1 =
+    Spec.property "S19 / losses / every loss gradient equals the central-difference gradient of its value (S19-S23)" lossCase (fun (loss, Yhat, Y) ->
         let analytic = Loss.gradient loss Yhat Y
         let numerical = Numerical.gradient Tolerance.h (fun P -> Loss.value loss P Y) Yhat
         Tolerance.expectGradient (Loss.name loss) analytic numerical)
 
-[<Fact>]
-let ``S18 every loss gradient has the shape of the prediction`` () =
-    Runner.forAll lossCase (fun (loss, Yhat, Y) -> Mat.sameShape (Loss.gradient loss Yhat Y) Yhat)
+let private law2 =
+    Spec.property "S18 / losses / every loss gradient has the shape of the prediction" lossCase (fun (loss, Yhat, Y) -> Mat.sameShape (Loss.gradient loss Yhat Y) Yhat)
 
-[<Fact>]
-let ``S18 every mean loss of a batch is the mean of its per-example losses`` () =
-    Runner.forAll lossCase (fun (loss, Yhat, Y) ->
+let private law3 =
+    Spec.property "S18 / losses / every mean loss of a batch is the mean of its per-example losses" lossCase (fun (loss, Yhat, Y) ->
         let perExample = [ for i in 0 .. Y.RowCount - 1 -> Loss.value loss (Yhat.SubMatrix(i, 1, 0, Yhat.ColumnCount)) (Y.SubMatrix(i, 1, 0, Y.ColumnCount)) ]
         let whole = Loss.value loss Yhat Y
         match loss with
@@ -36,9 +32,8 @@ let private logitCase =
         return Z, Yb, Yc
     }
 
-[<Fact>]
-let ``S21 fused sigmoid+BCE equals the composed sigmoid then BCE, and its dZ is (yhat - y)/N`` () =
-    Runner.forAllAssert logitCase (fun (Z, Y, _) ->
+let private law4 =
+    Spec.property "S21 / sigmoid + BCE / the fused form equals sigmoid then BCE, and its dZ is (yhat − y) over N" logitCase (fun (Z, Y, _) ->
         let J, dZ = Loss.sigmoidCrossEntropy Z Y
         let Yhat = Activation.forward Sigmoid Z
         let composed = Activation.backward Sigmoid Z (Loss.binaryCrossEntropy' Yhat Y)
@@ -46,9 +41,8 @@ let ``S21 fused sigmoid+BCE equals the composed sigmoid then BCE, and its dZ is 
         Tolerance.expectClose "dZ vs composed" 1e-9 composed dZ
         Tolerance.expectClose "dZ vs (yhat - y)/N" 1e-15 ((Yhat - Y) / float Z.RowCount) dZ)
 
-[<Fact>]
-let ``S22 fused softmax+CE equals the composed softmax then CE, and its dZ is (p - y)/N`` () =
-    Runner.forAllAssert logitCase (fun (Z, _, Y) ->
+let private law5 =
+    Spec.property "S22 / softmax + CE / the fused form equals softmax then CE, and its dZ is (p − y) over N for one-hot rows" logitCase (fun (Z, _, Y) ->
         let J, dZ = Loss.softmaxCrossEntropy Z Y
         let P = Activation.softmax Z
         let composed = Activation.backward Softmax Z (Loss.crossEntropy' P Y)
@@ -56,14 +50,12 @@ let ``S22 fused softmax+CE equals the composed softmax then CE, and its dZ is (p
         Tolerance.expectClose "dZ vs composed" 1e-9 composed dZ
         Tolerance.expectClose "dZ vs (p - y)/N" 1e-15 ((P - Y) / float Z.RowCount) dZ)
 
-[<Fact>]
-let ``S21 S22 fused logit gradients match central differences of the fused values`` () =
-    Runner.forAllAssert logitCase (fun (Z, Yb, Yc) ->
+let private law6 =
+    Spec.property "S21 / sigmoid + BCE / the fused logit gradients (and softmax + CE's, S22) match central differences of the fused values" logitCase (fun (Z, Yb, Yc) ->
         Tolerance.expectGradient "sigmoid+BCE" (snd (Loss.sigmoidCrossEntropy Z Yb)) (Numerical.gradient Tolerance.h (fun Z -> fst (Loss.sigmoidCrossEntropy Z Yb)) Z)
         Tolerance.expectGradient "softmax+CE" (snd (Loss.softmaxCrossEntropy Z Yc)) (Numerical.gradient Tolerance.h (fun Z -> fst (Loss.softmaxCrossEntropy Z Yc)) Z))
 
-[<Fact>]
-let ``S03 S21 S22 losses stay finite for predictions of exactly 0 or 1 and logits of +-1e3`` () =
+let private law7 =
     let extreme =
         gen {
             let! n = dim 4
@@ -74,7 +66,7 @@ let ``S03 S21 S22 losses stay finite for predictions of exactly 0 or 1 and logit
             let! Yc = oneHot n k
             return P, Z, Yb, Yc
         }
-    Runner.forAll extreme (fun (P, Z, Yb, Yc) ->
+    Spec.property "S03 / losses / stay finite for predictions of exactly 0 or 1 and logits of ±1e3 (S21, S22)" extreme (fun (P, Z, Yb, Yc) ->
         let finite (x: float) = System.Double.IsFinite x
         finite (Loss.binaryCrossEntropy P Yb) && Mat.isFinite (Loss.binaryCrossEntropy' P Yb)
         && finite (Loss.crossEntropy P Yc) && Mat.isFinite (Loss.crossEntropy' P Yc)
@@ -82,8 +74,18 @@ let ``S03 S21 S22 losses stay finite for predictions of exactly 0 or 1 and logit
         && finite (fst (Loss.softmaxCrossEntropy Z Yc)) && Mat.isFinite (snd (Loss.softmaxCrossEntropy Z Yc))
         && finite (Loss.logistic Z (Mat.map (fun y -> 2.0 * y - 1.0) Yb)))
 
-[<Fact>]
-let ``S23 L2 penalty gradient equals the central difference of lambda sum W^2`` () =
+let private law8 =
     let case = gen { let! r = dim 4 in let! c = dim 4 in let! W = matrix 3.0 r c in let! l = floatIn 0.0 2.0 in return l, W }
-    Runner.forAllAssert case (fun (lambda, W) ->
+    Spec.property "S23 / L2 / the penalty gradient equals the central difference of λ·ΣW²" case (fun (lambda, W) ->
         Tolerance.expectGradient "L2" (Regularization.l2' lambda W) (Numerical.gradient Tolerance.h (Regularization.l2 lambda) W))
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4
+      law5
+      law6
+      law7
+      law8 ]

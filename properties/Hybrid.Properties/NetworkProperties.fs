@@ -1,7 +1,7 @@
 /// Laws of whole networks: backpropagation (BP1-BP4) on generated networks (S14-S18, S28).
 module Hybrid.Properties.NetworkProperties
 
-open Xunit
+open Expecto
 open FsCheck.FSharp
 open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
@@ -16,21 +16,18 @@ let private expectAll (what: string) (lossOf: Network -> float) (net: Network) (
     let names = Network.parameterNames net
     grads |> List.iteri (fun i g -> Tolerance.expectGradient (sprintf "%s, %s" what names.[i]) g (numericalGradient lossOf net i))
 
-[<Fact>]
-let ``S15 S16 S17 every parameter gradient of a generated network matches central differences`` () =
-    Runner.checkScaled 0.5 (Prop.forAll (FsCheck.FSharp.Arb.fromGen networkCase) (fun (net, loss, X, Y) ->
+let private law1 =
+    Spec.scaled 0.5 (Spec.property "S15 / backprop / every parameter gradient of a generated network matches central differences (S15-S17)" networkCase (fun (net, loss, X, Y) ->
         let _, grads = Network.lossAndGradient loss net X Y
         expectAll (Loss.name loss) (fun n -> Network.loss loss n X Y) net grads))
 
-[<Fact>]
-let ``S13 S14 every network gradient has the shape of its parameter`` () =
-    Runner.forAll networkCase (fun (net, loss, X, Y) ->
+let private law2 =
+    Spec.property "S14 / shapes / every network gradient has the shape of its parameter" networkCase (fun (net, loss, X, Y) ->
         let _, grads = Network.lossAndGradient loss net X Y
         List.forall2 Mat.sameShape grads (Network.parameters net))
 
-[<Fact>]
-let ``S28 the batch gradient is the mean of the per-example gradients`` () =
-    Runner.forAllAssert networkCase (fun (net, loss, X, Y) ->
+let private law3 =
+    Spec.property "S28 / minibatch / the batch gradient is the mean of the per-example gradients" networkCase (fun (net, loss, X, Y) ->
         let _, batch = Network.lossAndGradient loss net X Y
         let rows (M: Matrix<float>) i = M.SubMatrix(i, 1, 0, M.ColumnCount)
         let perExample = [ for i in 0 .. X.RowCount - 1 -> snd (Network.lossAndGradient loss net (rows X i) (rows Y i)) ]
@@ -38,16 +35,14 @@ let ``S28 the batch gradient is the mean of the per-example gradients`` () =
         let expected = perExample |> List.reduce (List.map2 (+)) |> List.map (fun g -> combine * g)
         List.iter2 (Tolerance.expectClose "batch vs mean of examples" 1e-10) expected batch)
 
-[<Fact>]
-let ``S23 L2 adds lambda sum W^2 and its gradient to the weights only, matching central differences`` () =
-    Runner.checkScaled 0.3 (Prop.forAll (FsCheck.FSharp.Arb.fromGen networkCase) (fun (net, loss, X, Y) ->
+let private law4 =
+    Spec.scaled 0.3 (Spec.property "S23 / L2 / a network adds λ·ΣW² and its gradient to the weights only, matching central differences" networkCase (fun (net, loss, X, Y) ->
         let lambda = 0.37
         let lossOf n = fst (Network.lossAndGradientWith lambda None loss n X Y)
         let _, grads = Network.lossAndGradientWith lambda None loss net X Y
         expectAll "L2" lossOf net grads))
 
-[<Fact>]
-let ``S34 dropout with a fixed mask seed backpropagates exactly (gradients match central differences)`` () =
+let private law5 =
     let seed = 11
     // A dropout layer in front of a generated network; the mask (fixed by the seed) changes the
     // downstream pre-activations, so the cases are re-filtered to stay clear of kinks.
@@ -58,23 +53,33 @@ let ``S34 dropout with a fixed mask seed backpropagates exactly (gradients match
             match Network.forwardCache (Some seed) net X with
             | _, DropoutCache(Some mask) :: _ -> clearOfKinks 1e-3 (Network.create net.Layers.Tail) (Mat.hadamard X mask)
             | _ -> false)
-    Runner.checkScaled 0.3 (Prop.forAll (FsCheck.FSharp.Arb.fromGen withDropout) (fun (net, loss, X, Y) ->
+    Spec.scaled 0.3 (Spec.property "S34 / dropout / with a fixed mask seed it backpropagates exactly (gradients match central differences)" withDropout (fun (net, loss, X, Y) ->
         let lossOf n = fst (Network.lossAndGradientWith 0.0 (Some seed) loss n X Y)
         let _, grads = Network.lossAndGradientWith 0.0 (Some seed) loss net X Y
         expectAll "dropout" lossOf net grads))
 
-[<Fact>]
-let ``S17 theta round-trips: ofVector (toVector net) reproduces every parameter`` () =
-    Runner.forAll networkCase (fun (net, _, _, _) ->
+let private law6 =
+    Spec.property "S17 / theta / ofVector (toVector net) reproduces every parameter" networkCase (fun (net, _, _, _) ->
         let theta = Network.toVector net
         theta.Length = Network.parameterCount net
         && List.forall2 (fun (a: Matrix<float>) b -> a.Equals b) (Network.parameters net) (Network.parameters (Network.ofVector net theta)))
 
-[<Fact>]
-let ``S34 dropout is the identity at inference and keeps the mean in training`` () =
-    let X = Mat.constant 200 50 1.0
-    let net = Network.create [ DropoutLayer 0.3; DenseLayer(Dense.create (Mat.init 50 50 (fun i j -> if i = j then 1.0 else 0.0)) (Mat.zeros 1 50) Identity) ]
-    Assert.True((Network.forward net X).Equals X)
-    let A, _ = Network.forwardCache (Some 5) net X
-    // 10,000 Bernoulli(0.7) draws scaled by 1/0.7: mean 1, std of the mean √(0.3/0.7)/100 ≈ 0.0065; 5σ band.
-    Assert.InRange(Mat.sum A / 10000.0, 1.0 - 0.033, 1.0 + 0.033)
+let private law7 =
+    Spec.example "S34 / dropout / the identity at inference, and keeps the mean in training" (fun () ->
+        let X = Mat.constant 200 50 1.0
+        let net = Network.create [ DropoutLayer 0.3; DenseLayer(Dense.create (Mat.init 50 50 (fun i j -> if i = j then 1.0 else 0.0)) (Mat.zeros 1 50) Identity) ]
+        Expect.isTrue ((Network.forward net X).Equals X) "dropout at inference is the identity"
+        let A, _ = Network.forwardCache (Some 5) net X
+        // 10,000 Bernoulli(0.7) draws scaled by 1/0.7: mean 1, std of the mean √(0.3/0.7)/100 ≈ 0.0065; 5σ band.
+        let mean = Mat.sum A / 10000.0
+        Expect.isTrue (abs (mean - 1.0) <= 0.033) (sprintf "training-time mean %g is not within 0.033 of 1" mean))
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4
+      law5
+      law6
+      law7 ]

@@ -4,7 +4,6 @@
 module Hybrid.Properties.NeuronProperties
 
 open System
-open Xunit
 open FsCheck
 open FsCheck.FSharp
 open Hybrid.Core
@@ -44,16 +43,14 @@ let private perceptronStepCase =
         return n, x, eta
     }
 
-[<Fact>]
-let ``S01 the perceptron never changes its weights on a correctly classified sample`` () =
-    Runner.forAll perceptronStepCase (fun (n, x, eta) ->
+let private law1 =
+    Spec.property "S01 / perceptron / never changes its weights on a correctly classified sample" perceptronStepCase (fun (n, x, eta) ->
         let y = Perceptron.predict n x // the label the neuron already gives: a correct sample
         let after = Perceptron.step eta n x y
         after.W = n.W && after.B = n.B)
 
-[<Fact>]
-let ``S01 a wrongly classified sample moves W·x + B towards its label`` () =
-    Runner.forAll perceptronStepCase (fun (n, x, eta) ->
+let private law2 =
+    Spec.property "S01 / perceptron / a wrongly classified sample moves W·x + B towards its label" perceptronStepCase (fun (n, x, eta) ->
         let y = 1.0 - Perceptron.predict n x // the other label: a mistake
         let after = Perceptron.step eta n x y
         // Δz = η(y − ŷ)(‖x‖² + 1): strictly positive for y = 1, strictly negative for y = 0.
@@ -79,9 +76,8 @@ let private separable =
         return X, Y, u, eta
     }
 
-[<Fact>]
-let ``S01 Novikoff: on separable data with margin γ and radius R the perceptron makes at most (R/γ)² mistakes and ends error-free`` () =
-    Runner.forAll separable (fun (X, Y, u, eta) ->
+let private law3 =
+    Spec.property "S01 / perceptron / Novikoff: on separable data with margin γ and radius R it makes at most (R/γ)² mistakes and ends error-free" separable (fun (X, Y, u, eta) ->
         let d = X.[0].Length
         // γ = min_i y'_i·(u'·x'_i) with y' = ±1 and x' = (x, 1), ‖u'‖ = 1; R = max_i ‖x'_i‖.
         let gamma = X |> Array.map (fun x -> abs (Array.fold2 (fun s a b -> s + a * b) u.[d] u.[.. d - 1] x)) |> Array.min
@@ -91,8 +87,7 @@ let ``S01 Novikoff: on separable data with margin γ and radius R the perceptron
         let fit = Perceptron.fit eta (int (ceil bound) + 2) (Neuron.zeros d) X Y
         float fit.TotalMistakes <= bound && fit.Converged && Perceptron.errors fit.Neuron X Y = 0)
 
-[<Fact>]
-let ``S01 XOR: no weights classify all four points, so no epoch is ever error-free`` () =
+let private law4 =
     let xor = LogicGates.xorGate ()
     let case =
         gen {
@@ -101,7 +96,7 @@ let ``S01 XOR: no weights classify all four points, so no epoch is ever error-fr
             let! epochs = Gen.choose (1, 60)
             return n, eta, epochs
         }
-    Runner.forAll case (fun (n, eta, epochs) ->
+    Spec.property "S01 / perceptron / XOR: no weights classify all four points, so no epoch is ever error-free" case (fun (n, eta, epochs) ->
         let fit = Perceptron.fit eta epochs n xor.X xor.Y
         Perceptron.errors n xor.X xor.Y >= 1
         && not fit.Converged
@@ -119,9 +114,8 @@ let private regression (target: Gen<float>) =
         return n, X, Y, eta
     }
 
-[<Fact>]
-let ``S02 an Adaline online step is a gradient step on ½(y − ŷ)² for that sample`` () =
-    Runner.forAllAssert (regression (floatIn -2.0 2.0)) (fun (n, X, Y, eta) ->
+let private law5 =
+    Spec.property "S02 / Adaline / an online step is a gradient step on ½(y − ŷ)² for that sample" (regression (floatIn -2.0 2.0)) (fun (n, X, Y, eta) ->
         let x, y = X.[0], Y.[0]
         let after = Adaline.step eta n x y
         // The step taken, divided by −η, must be ∇_(W,B) ½(y − ŷ)² by central differences.
@@ -129,9 +123,8 @@ let ``S02 an Adaline online step is a gradient step on ½(y − ŷ)² for that s
         let numerical = Numerical.gradient Tolerance.h (fun t -> let m = unflatten t in 0.5 * (y - Adaline.predict m x) ** 2.0) (flatten n)
         Tolerance.expectGradient "Adaline online step" taken numerical)
 
-[<Fact>]
-let ``S02 the Adaline gradient equals the numerical gradient of J and the batch step follows it`` () =
-    Runner.forAllAssert (regression (floatIn -2.0 2.0)) (fun (n, X, Y, eta) ->
+let private law6 =
+    Spec.property "S02 / Adaline / the gradient equals the numerical gradient of J and the batch step follows it" (regression (floatIn -2.0 2.0)) (fun (n, X, Y, eta) ->
         let g = Adaline.gradient n X Y
         let numerical = Numerical.gradient Tolerance.h (fun t -> Adaline.cost (unflatten t) X Y) (flatten n)
         Tolerance.expectGradient "Adaline dJ/d(W, B)" (flatten g) numerical
@@ -139,22 +132,20 @@ let ``S02 the Adaline gradient equals the numerical gradient of J and the batch 
         let expected = flatten n - eta * flatten g
         Tolerance.expectClose "Adaline batch step" Tolerance.rounding expected (flatten after))
 
-[<Fact>]
-let ``S03 the sigmoid-neuron gradient equals the numerical gradient of its loss`` () =
-    Runner.forAllAssert (regression (Gen.elements [ 0.0; 1.0 ])) (fun (n, X, Y, _) ->
+let private law7 =
+    Spec.property "S03 / sigmoid neuron / the gradient equals the numerical gradient of its loss" (regression (Gen.elements [ 0.0; 1.0 ])) (fun (n, X, Y, _) ->
         let g = SigmoidNeuron.gradient n X Y
         let numerical = Numerical.gradient Tolerance.h (fun t -> SigmoidNeuron.loss (unflatten t) X Y) (flatten n)
         Tolerance.expectGradient "sigmoid neuron dJ/d(W, B)" (flatten g) numerical)
 
-[<Fact>]
-let ``S03 the sigmoid-neuron loss equals the cross-entropy of its outputs and stays finite for huge logits`` () =
+let private law8 =
     let case =
         gen {
             let! n, X, Y, _ = regression (Gen.elements [ 0.0; 1.0 ])
             let! scale = Gen.elements [ 1.0; 1e3; 1e6 ]
             return ({ n with W = Array.map ((*) scale) n.W; B = n.B * scale }: Neuron), X, Y, scale
         }
-    Runner.forAll case (fun (n, X, Y, scale) ->
+    Spec.property "S03 / sigmoid neuron / the loss equals the cross-entropy of its outputs and stays finite for huge logits" case (fun (n, X, Y, scale) ->
         let l = SigmoidNeuron.loss n X Y
         let fromOutputs = Array.map2 (fun x y -> SigmoidNeuron.crossEntropy (SigmoidNeuron.predict n x) y) X Y |> Array.average
         // Where no output is clipped (scale 1: |z| ≤ 2·2·5 + 2 = 22, so 1 − σ ≥ 2.8e-10) the two
@@ -163,3 +154,14 @@ let ``S03 the sigmoid-neuron loss equals the cross-entropy of its outputs and st
         // 10³..10⁶ σ rounds to 0 or 1, the clipped form saturates at ≈ 34.5 and only the logit
         // form is exact: we require it finite and ≥ 0.
         Double.IsFinite l && l >= 0.0 && (scale > 1.0 || abs (l - fromOutputs) <= 1e-6))
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4
+      law5
+      law6
+      law7
+      law8 ]

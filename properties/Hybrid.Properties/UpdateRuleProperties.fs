@@ -4,7 +4,6 @@
 module Hybrid.Properties.UpdateRuleProperties
 
 open System
-open Xunit
 open FsCheck
 open FsCheck.FSharp
 open MathNet.Numerics.LinearAlgebra
@@ -66,23 +65,20 @@ let private run (rule: UpdateRule) (eta: float) (theta: Matrix<float>) (grads: M
         grads |> List.fold (fun (state, thetas) g -> Update.step rule eta state thetas [ g ]) (Update.init [ theta ], [ theta ])
     List.head thetas
 
-[<Fact>]
-let ``S27 S28 every optimiser equals its formula entry by entry over several steps`` () =
-    Runner.forAllAssert (Gen.zip rule trajectory) (fun (rule, (theta, grads, eta)) ->
+let private law1 =
+    Spec.property "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)" (Gen.zip rule trajectory) (fun (rule, (theta, grads, eta)) ->
         let actual = run rule eta theta grads
         let expected = Mat.init theta.RowCount theta.ColumnCount (fun i j -> formula rule eta theta.[i, j] (grads |> List.map (fun g -> g.[i, j])))
         Tolerance.expectClose (sprintf "%A" rule) 1e-12 expected actual)
 
-[<Fact>]
-let ``S27 momentum and Nesterov with coefficient 0 equal plain SGD exactly`` () =
-    Runner.forAllAssert trajectory (fun (theta, grads, eta) ->
+let private law2 =
+    Spec.property "S27 / update rules / momentum and Nesterov with coefficient 0 equal plain SGD exactly" trajectory (fun (theta, grads, eta) ->
         let sgd = run PlainSgd eta theta grads
         Tolerance.expectClose "momentum 0" 0.0 sgd (run (Momentum 0.0) eta theta grads)
         Tolerance.expectClose "Nesterov 0" 0.0 sgd (run (Nesterov 0.0) eta theta grads)
         Tolerance.expectClose "Optimizer.sgd" 0.0 sgd (grads |> List.fold (Optimizer.sgd eta) theta))
 
-[<Fact>]
-let ``S28 Adam's first step moves every entry by about eta, against the gradient`` () =
+let private law3 =
     let case =
         gen {
             let! r, c = Gen.zip (dim 4) (dim 4)
@@ -91,7 +87,7 @@ let ``S28 Adam's first step moves every entry by about eta, against the gradient
             let! b1, b2 = Gen.zip (floatIn 0.0 0.99) (floatIn 0.5 0.9999)
             return g, eta, b1, b2
         }
-    Runner.forAllAssert case (fun (g, eta, b1, b2) ->
+    Spec.property "S28 / update rules / Adam's first step moves every entry by about η, against the gradient" case (fun (g, eta, b1, b2) ->
         let theta = Mat.zeros g.RowCount g.ColumnCount
         let step = run (Adam(b1, b2, 1e-8)) eta theta [ g ]
         for i in 0 .. g.RowCount - 1 do
@@ -101,9 +97,8 @@ let ``S28 Adam's first step moves every entry by about eta, against the gradient
                 if not (abs (abs d - eta) <= 1e-6 * eta && float (sign d) = -float (sign g.[i, j])) then
                     failwithf "step %g at (%d, %d) for g = %g, eta = %g" d i j g.[i, j] eta)
 
-[<Fact>]
-let ``S27 from a fresh state a zero gradient leaves the parameters unchanged, for every rule`` () =
-    Runner.forAllAssert (Gen.zip rule trajectory) (fun (rule, (theta, _, eta)) ->
+let private law4 =
+    Spec.property "S27 / update rules / from a fresh state a zero gradient leaves the parameters unchanged, for every rule" (Gen.zip rule trajectory) (fun (rule, (theta, _, eta)) ->
         let zero = Mat.zeros theta.RowCount theta.ColumnCount
         Tolerance.expectClose "zero gradient" 0.0 theta (run rule eta theta [ zero; zero ]))
 
@@ -114,9 +109,8 @@ let schedule : Gen<Schedule> =
         Gen.map2 (fun k g -> StepDecay(k, g)) (Gen.choose (1, 7)) (floatIn 0.05 1.0)
         floatIn 0.5 1.0 |> Gen.map ExponentialDecay ]
 
-[<Fact>]
-let ``S28 a schedule equals its closed form at every step`` () =
-    Runner.forAllAssert (Gen.zip3 schedule (floatIn 1e-5 1.0) (Gen.choose (1, 60))) (fun (s, eta0, epochs) ->
+let private law5 =
+    Spec.property "S28 / schedules / a schedule equals its closed form at every step" (Gen.zip3 schedule (floatIn 1e-5 1.0) (Gen.choose (1, 60))) (fun (s, eta0, epochs) ->
         let mutable eta = eta0
         for e in 0 .. epochs - 1 do
             let closed = Schedule.rate s eta0 e
@@ -132,3 +126,11 @@ let ``S28 a schedule equals its closed form at every step`` () =
                 | ExponentialDecay g -> Hybrid.LearningRateSchedule.Exponential g
             if facade.RateAt(eta0, e) <> closed then failwithf "façade %.17g <> core %.17g" (facade.RateAt(eta0, e)) closed
             eta <- Schedule.next s e eta)
+
+/// The laws of this file, for the specification tree (Program.fs).
+let laws : Spec.Law list =
+    [ law1
+      law2
+      law3
+      law4
+      law5 ]

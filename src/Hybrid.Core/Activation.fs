@@ -121,8 +121,7 @@ module Activation =
     /// Row-wise softmax, shifted by the row maximum so that e^x never overflows:
     /// P_ij = e^(Z_ij − max_k Z_ik) / Σ_l e^(Z_il − max_k Z_ik). Rows of P lie in (0, 1) (up to
     /// underflow to 0 for logits more than ~745 below the row max) and sum to 1.
-    /// Shapes: Z n×k -> n×k. Course: S04, S22. Checked by: ActivationProperties "S04 softmax rows sum
-    /// to one and lie in (0, 1)", "S04 softmax is unchanged by adding a constant to a row".
+    /// Shapes: Z n×k -> n×k. Course: S04, S22. Checked by: ActivationProperties "S04 / softmax / rows sum to one and lie in (0, 1)", "S04 / softmax / unchanged by adding a constant to a row".
     let softmax (Z: Matrix<float>) : Matrix<float> =
         let E = Mat.map Math.Exp (Mat.subtractFromRows Z (Mat.rowMax Z))
         Mat.divideRows E (E.RowSums())
@@ -181,8 +180,7 @@ module Activation =
     /// dz_i = J_iᵀ·da_i = p ⊙ (da_i − (da_i·p)), the vector-Jacobian product with
     /// J = diag(p) − p·pᵀ, computed in O(k) per row without building J (S12).
     /// Shapes: Z n×m, dA n×m -> dZ n×m. Course: S04, S12, S16 (BP2's ⊙ σ′(z)).
-    /// Checked by: ActivationProperties "S04 backward equals the vector-Jacobian product by central
-    /// differences, for every activation".
+    /// Checked by: ActivationProperties "S04 / activations / backward equals the vector-Jacobian product by central differences, for every activation".
     let backward (g: Activation) (Z: Matrix<float>) (dA: Matrix<float>) : Matrix<float> =
         Shape.same "Z" Z "dA" dA
         match g with
@@ -195,8 +193,8 @@ module Activation =
     /// PReLU's gradient with respect to its learned α (one α shared by the layer):
     /// ∂L/∂α = Σ_ij dA_ij · (Z_ij if Z_ij ≤ 0 else 0). Zero for every other activation.
     /// Shapes: Z n×m, dA n×m -> scalar. Course: S04 (PReLU). Checked by: ActivationProperties
-    /// "S04 PReLU alpha gradient equals the central difference in alpha", DenseProperties
-    /// "S04 PReLU alpha gradient through a dense layer matches central differences".
+    /// "S04 / PReLU / the alpha gradient equals the central difference in alpha", DenseProperties
+    /// "S04 / PReLU / the alpha gradient through a dense layer matches central differences".
     let alphaGradient (g: Activation) (Z: Matrix<float>) (dA: Matrix<float>) : float =
         Shape.same "Z" Z "dA" dA
         match g with

@@ -72,8 +72,7 @@ module Dense =
 
     /// Backward from dA = ∂L/∂A: dZ = dA ⊙ g′(Z) (softmax: its vector-Jacobian product), then
     /// as backwardZ; PReLU also returns ∂L/∂α. Shapes: dA n×d_out -> gradients shaped as W, b,
-    /// X. Course: S15, S16 (BP1/BP2 are dZ = dA ⊙ σ′(z)). Checked by: DenseProperties "S13 S15 S16
-    /// dense layer gradients dW, db, dX match central differences for every activation".
+    /// X. Course: S15, S16 (BP1/BP2 are dZ = dA ⊙ σ′(z)). Checked by: DenseProperties "S16 / dense layer / gradients dW, db, dX match central differences for every activation".
     let backward (layer: Dense) (cache: DenseCache) (dA: Matrix<float>) : DenseGradient =
         Shape.same "A" cache.A "dA" dA
         let dZ = Activation.backward layer.Activation cache.Z dA

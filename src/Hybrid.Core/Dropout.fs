@@ -27,7 +27,7 @@ module Dropout =
         Mat.hadamard X M
 
     /// Backward: dX = dA ⊙ M (the mask routes the gradient like a multiply gate, S10). Course: S34.
-    /// Checked by: NetworkProperties "S34 dropout with a fixed mask seed backpropagates exactly (gradients match central differences)".
+    /// Checked by: NetworkProperties "S34 / dropout / with a fixed mask seed it backpropagates exactly (gradients match central differences)".
     let backward (M: Matrix<float>) (dA: Matrix<float>) : Matrix<float> =
         Shape.same "mask" M "dA" dA
         Mat.hadamard dA M

@@ -1,92 +1,396 @@
 namespace Hybrid.Core
 
+#nowarn "9" // native pointers: the micro-kernel reads pinned arrays without bounds checks.
+
+open System
+open System.Runtime.Intrinsics
 open System.Threading.Tasks
+open Microsoft.FSharp.NativeInterop
 
-type private V = System.Numerics.Vector<float>
-
-/// The matrix-product kernel behind Mat.mul / mulTN / mulNT. Measured by tests/Hybrid.Benchmarks
-/// (docs/performance.md): 3-5× faster than MathNet's managed product on the shapes of small and
-/// medium networks, so it earns its mutation, which stays inside: each call fills a fresh array
-/// and returns it, and nothing else is written.
+/// The managed matrix-product kernel behind Backend (BLIS-style; docs/performance.md):
+/// C ← op(A)·op(B) (+ C) on row-major arrays.
+///
+/// The summation order is part of the contract: every entry is the sequential fused
+/// multiply-add chain s ← fma(op(A)_ip, op(B)_pj, s) for p = 0, 1, …, k−1, starting from
+/// s = C_ij when accumulating and s = 0 otherwise. Blocking, packing, the SIMD width and the
+/// number of threads only decide which entries are computed where and when, never the order
+/// of one entry's terms, so the result is the same bits on every run, with any thread count
+/// and with any of the micro-kernels below (Checked by: MatProperties "S13 the managed kernel
+/// is the sequential fused multiply-add sum, bit for bit").
 module internal Gemm =
 
-    /// Products with at least this many multiply-adds split their columns over the cores.
-    let private parallelThreshold = 2_000_000L
+    /// Depth of a packed block (the p range summed per visit of a C tile): a KC×NR panel of B
+    /// (16 KiB for NR = 8) stays in the 32 KiB L1 while A's MR×KC panels stream past it.
+    let KC = 256
+    /// Rows of op(A) packed at a time: an MC×KC block of A (MC = 96: 192 KiB) sits in L2 (512 KiB).
+    let MC = 96
+    /// Columns of op(B) packed at a time: a KC×NC block (NC = 2048: 4 MiB) sits in L3.
+    let NC = 2048
 
-    /// Columns j0 .. j1−1 of C = A·B into c (column-major, n×m), where A is n×k column-major in a
-    /// and B's entry (p, j) is b.[j·bc + p·br] (B column-major: bc = k, br = 1; Bᵀ of a
-    /// column-major m×k matrix: bc = 1, br = m). Rows go in blocks of h = 2 SIMD vectors: each
-    /// block of A is first packed into a contiguous h×k panel (so the p loop reads memory in
-    /// order instead of striding n doubles per p), then a register tile of h rows × 4 columns
-    /// accumulates over p. The remaining columns and rows are done one by one.
-    let private columns (n: int) (k: int) (a: float[]) (b: float[]) (bc: int) (br: int) (c: float[]) (j0: int) (j1: int) : unit =
-        let w = V.Count
-        let h = 2 * w
-        let rowsV = n - n % h
-        let panel = Array.zeroCreate<float> (h * k)
-        let mutable i = 0
-        while i < rowsV do
-            for p in 0 .. k - 1 do
-                System.Array.Copy(a, p * n + i, panel, p * h, h)
-            let mutable j = j0
-            while j + 4 <= j1 do
-                let mutable c00 = V.Zero
-                let mutable c01 = V.Zero
-                let mutable c10 = V.Zero
-                let mutable c11 = V.Zero
-                let mutable c20 = V.Zero
-                let mutable c21 = V.Zero
-                let mutable c30 = V.Zero
-                let mutable c31 = V.Zero
-                for p in 0 .. k - 1 do
-                    let a0 = V(panel, p * h)
-                    let a1 = V(panel, p * h + w)
-                    let q = j * bc + p * br
-                    let v0 = V(b.[q])
-                    let v1 = V(b.[q + bc])
-                    let v2 = V(b.[q + 2 * bc])
-                    let v3 = V(b.[q + 3 * bc])
-                    c00 <- c00 + a0 * v0
-                    c01 <- c01 + a1 * v0
-                    c10 <- c10 + a0 * v1
-                    c11 <- c11 + a1 * v1
-                    c20 <- c20 + a0 * v2
-                    c21 <- c21 + a1 * v2
-                    c30 <- c30 + a0 * v3
-                    c31 <- c31 + a1 * v3
-                c00.CopyTo(c, j * n + i)
-                c01.CopyTo(c, j * n + i + w)
-                c10.CopyTo(c, (j + 1) * n + i)
-                c11.CopyTo(c, (j + 1) * n + i + w)
-                c20.CopyTo(c, (j + 2) * n + i)
-                c21.CopyTo(c, (j + 2) * n + i + w)
-                c30.CopyTo(c, (j + 3) * n + i)
-                c31.CopyTo(c, (j + 3) * n + i + w)
-                j <- j + 4
-            for jj in j .. j1 - 1 do
-                let mutable c0 = V.Zero
-                let mutable c1 = V.Zero
-                for p in 0 .. k - 1 do
-                    let v = V(b.[jj * bc + p * br])
-                    c0 <- c0 + V(panel, p * h) * v
-                    c1 <- c1 + V(panel, p * h + w) * v
-                c0.CopyTo(c, jj * n + i)
-                c1.CopyTo(c, jj * n + i + w)
-            i <- i + h
-        for i in rowsV .. n - 1 do
-            for jj in j0 .. j1 - 1 do
-                let mutable s = 0.0
-                for p in 0 .. k - 1 do
-                    s <- s + a.[p * n + i] * b.[jj * bc + p * br]
-                c.[jj * n + i] <- s
+    /// Which micro-kernel runs: an MR×NR tile of C held in registers.
+    type Isa =
+        /// 4 × 24: 12 Vector512 accumulators (AVX-512 FMA).
+        | V512
+        /// 6 × 8: 12 Vector256 accumulators (the 16 AVX2 registers: 12 + 2 of B + 1 of A).
+        | V256
+        /// 4 × 4 scalar fused multiply-adds (no usable SIMD).
+        | Scalar
 
-    /// C = A·B' as a fresh column-major n×m array, with B' given by (b, bc, br) as in `columns`.
-    let multiply (n: int) (k: int) (m: int) (a: float[]) (b: float[]) (bc: int) (br: int) : float[] =
-        let c = Array.zeroCreate<float> (n * m)
-        if int64 n * int64 k * int64 m >= parallelThreshold && m >= 8 then
-            let parts = min System.Environment.ProcessorCount (m / 4)
-            let per = (m / 4 + parts - 1) / parts * 4
-            Parallel.For(0, parts, fun t -> columns n k a b bc br c (min m (t * per)) (if t = parts - 1 then m else min m ((t + 1) * per))) |> ignore
-        else
-            columns n k a b bc br c 0 m
-        c
+    /// The micro-kernel chosen for this machine.
+    let detected : Isa =
+        if Vector512.IsHardwareAccelerated then V512
+        elif Vector256.IsHardwareAccelerated then V256
+        else Scalar
+
+    /// Rows and columns of one micro-tile.
+    let tile (isa: Isa) : int * int =
+        match isa with
+        | V512 -> 4, 24
+        | V256 -> 6, 8
+        | Scalar -> 4, 4
+
+    let inline private fma4 (a: Vector256<float>) (b: Vector256<float>) (c: Vector256<float>) = Vector256.FusedMultiplyAdd(a, b, c)
+    let inline private fma8 (a: Vector512<float>) (b: Vector512<float>) (c: Vector512<float>) = Vector512.FusedMultiplyAdd(a, b, c)
+    let inline private at (p: nativeptr<float>) (i: int) = NativePtr.add p i
+
+    /// 6×8 tile: C[0..5, 0..7] (row stride ldc) ← (C or 0) + Σ_p a_p ⊗ b_p, where a_p are the 6
+    /// values at a + 6p and b_p the 8 values at b + 8p (packed panels).
+    let private micro256 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
+        let mutable c00 = Vector256<float>.Zero
+        let mutable c01 = Vector256<float>.Zero
+        let mutable c10 = Vector256<float>.Zero
+        let mutable c11 = Vector256<float>.Zero
+        let mutable c20 = Vector256<float>.Zero
+        let mutable c21 = Vector256<float>.Zero
+        let mutable c30 = Vector256<float>.Zero
+        let mutable c31 = Vector256<float>.Zero
+        let mutable c40 = Vector256<float>.Zero
+        let mutable c41 = Vector256<float>.Zero
+        let mutable c50 = Vector256<float>.Zero
+        let mutable c51 = Vector256<float>.Zero
+        if load then
+            c00 <- Vector256.Load(c)
+            c01 <- Vector256.Load(at c 4)
+            c10 <- Vector256.Load(at c ldc)
+            c11 <- Vector256.Load(at c (ldc + 4))
+            c20 <- Vector256.Load(at c (2 * ldc))
+            c21 <- Vector256.Load(at c (2 * ldc + 4))
+            c30 <- Vector256.Load(at c (3 * ldc))
+            c31 <- Vector256.Load(at c (3 * ldc + 4))
+            c40 <- Vector256.Load(at c (4 * ldc))
+            c41 <- Vector256.Load(at c (4 * ldc + 4))
+            c50 <- Vector256.Load(at c (5 * ldc))
+            c51 <- Vector256.Load(at c (5 * ldc + 4))
+        let mutable pa = a
+        let mutable pb = b
+        for _ in 1 .. kc do
+            let b0 = Vector256.Load(pb)
+            let b1 = Vector256.Load(at pb 4)
+            let a0 = Vector256.Create(NativePtr.read pa)
+            c00 <- fma4 a0 b0 c00
+            c01 <- fma4 a0 b1 c01
+            let a1 = Vector256.Create(NativePtr.get pa 1)
+            c10 <- fma4 a1 b0 c10
+            c11 <- fma4 a1 b1 c11
+            let a2 = Vector256.Create(NativePtr.get pa 2)
+            c20 <- fma4 a2 b0 c20
+            c21 <- fma4 a2 b1 c21
+            let a3 = Vector256.Create(NativePtr.get pa 3)
+            c30 <- fma4 a3 b0 c30
+            c31 <- fma4 a3 b1 c31
+            let a4 = Vector256.Create(NativePtr.get pa 4)
+            c40 <- fma4 a4 b0 c40
+            c41 <- fma4 a4 b1 c41
+            let a5 = Vector256.Create(NativePtr.get pa 5)
+            c50 <- fma4 a5 b0 c50
+            c51 <- fma4 a5 b1 c51
+            pa <- at pa 6
+            pb <- at pb 8
+        c00.Store(c)
+        c01.Store(at c 4)
+        c10.Store(at c ldc)
+        c11.Store(at c (ldc + 4))
+        c20.Store(at c (2 * ldc))
+        c21.Store(at c (2 * ldc + 4))
+        c30.Store(at c (3 * ldc))
+        c31.Store(at c (3 * ldc + 4))
+        c40.Store(at c (4 * ldc))
+        c41.Store(at c (4 * ldc + 4))
+        c50.Store(at c (5 * ldc))
+        c51.Store(at c (5 * ldc + 4))
+
+    /// 4×24 tile with Vector512 (3 vectors per row), packed panels as in micro256.
+    let private micro512 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
+        let mutable c00 = Vector512<float>.Zero
+        let mutable c01 = Vector512<float>.Zero
+        let mutable c02 = Vector512<float>.Zero
+        let mutable c10 = Vector512<float>.Zero
+        let mutable c11 = Vector512<float>.Zero
+        let mutable c12 = Vector512<float>.Zero
+        let mutable c20 = Vector512<float>.Zero
+        let mutable c21 = Vector512<float>.Zero
+        let mutable c22 = Vector512<float>.Zero
+        let mutable c30 = Vector512<float>.Zero
+        let mutable c31 = Vector512<float>.Zero
+        let mutable c32 = Vector512<float>.Zero
+        if load then
+            c00 <- Vector512.Load(c)
+            c01 <- Vector512.Load(at c 8)
+            c02 <- Vector512.Load(at c 16)
+            c10 <- Vector512.Load(at c ldc)
+            c11 <- Vector512.Load(at c (ldc + 8))
+            c12 <- Vector512.Load(at c (ldc + 16))
+            c20 <- Vector512.Load(at c (2 * ldc))
+            c21 <- Vector512.Load(at c (2 * ldc + 8))
+            c22 <- Vector512.Load(at c (2 * ldc + 16))
+            c30 <- Vector512.Load(at c (3 * ldc))
+            c31 <- Vector512.Load(at c (3 * ldc + 8))
+            c32 <- Vector512.Load(at c (3 * ldc + 16))
+        let mutable pa = a
+        let mutable pb = b
+        for _ in 1 .. kc do
+            let b0 = Vector512.Load(pb)
+            let b1 = Vector512.Load(at pb 8)
+            let b2 = Vector512.Load(at pb 16)
+            let a0 = Vector512.Create(NativePtr.read pa)
+            c00 <- fma8 a0 b0 c00
+            c01 <- fma8 a0 b1 c01
+            c02 <- fma8 a0 b2 c02
+            let a1 = Vector512.Create(NativePtr.get pa 1)
+            c10 <- fma8 a1 b0 c10
+            c11 <- fma8 a1 b1 c11
+            c12 <- fma8 a1 b2 c12
+            let a2 = Vector512.Create(NativePtr.get pa 2)
+            c20 <- fma8 a2 b0 c20
+            c21 <- fma8 a2 b1 c21
+            c22 <- fma8 a2 b2 c22
+            let a3 = Vector512.Create(NativePtr.get pa 3)
+            c30 <- fma8 a3 b0 c30
+            c31 <- fma8 a3 b1 c31
+            c32 <- fma8 a3 b2 c32
+            pa <- at pa 4
+            pb <- at pb 24
+        c00.Store(c)
+        c01.Store(at c 8)
+        c02.Store(at c 16)
+        c10.Store(at c ldc)
+        c11.Store(at c (ldc + 8))
+        c12.Store(at c (ldc + 16))
+        c20.Store(at c (2 * ldc))
+        c21.Store(at c (2 * ldc + 8))
+        c22.Store(at c (2 * ldc + 16))
+        c30.Store(at c (3 * ldc))
+        c31.Store(at c (3 * ldc + 8))
+        c32.Store(at c (3 * ldc + 16))
+
+    /// 4×4 tile of scalar fused multiply-adds, packed panels as in micro256.
+    let private microScalar (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
+        for i in 0 .. 3 do
+            let ci = at c (i * ldc)
+            let mutable s0 = if load then NativePtr.get ci 0 else 0.0
+            let mutable s1 = if load then NativePtr.get ci 1 else 0.0
+            let mutable s2 = if load then NativePtr.get ci 2 else 0.0
+            let mutable s3 = if load then NativePtr.get ci 3 else 0.0
+            for p in 0 .. kc - 1 do
+                let x = NativePtr.get a (4 * p + i)
+                let pb = at b (4 * p)
+                s0 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 0, s0)
+                s1 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 1, s1)
+                s2 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 2, s2)
+                s3 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 3, s3)
+            NativePtr.set ci 0 s0
+            NativePtr.set ci 1 s1
+            NativePtr.set ci 2 s2
+            NativePtr.set ci 3 s3
+
+    /// Packs rows i0 .. i0+mc−1, columns p0 .. p0+kc−1 of op(A) into panels of mr rows:
+    /// dst[(r / mr)·kc·mr + p·mr + r % mr] = op(A)(i0 + r, p0 + p), zero past row mc.
+    let private packA (transA: bool) (a: float[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (dst: float[]) =
+        let panels = (mc + mr - 1) / mr
+        for q in 0 .. panels - 1 do
+            let baseDst = q * kc * mr
+            let rows = min mr (mc - q * mr)
+            if transA then
+                // op(A)(i, p) = a[p·lda + i]: each p gives `rows` contiguous values.
+                for p in 0 .. kc - 1 do
+                    let src = (p0 + p) * lda + i0 + q * mr
+                    let d = baseDst + p * mr
+                    for r in 0 .. rows - 1 do dst.[d + r] <- a.[src + r]
+                    for r in rows .. mr - 1 do dst.[d + r] <- 0.0
+            else
+                // op(A)(i, p) = a[i·lda + p]: each row is read in order.
+                for r in 0 .. rows - 1 do
+                    let src = (i0 + q * mr + r) * lda + p0
+                    for p in 0 .. kc - 1 do dst.[baseDst + p * mr + r] <- a.[src + p]
+                for r in rows .. mr - 1 do
+                    for p in 0 .. kc - 1 do dst.[baseDst + p * mr + r] <- 0.0
+
+    /// Packs rows p0 .. p0+kc−1, columns j0 .. j0+nc−1 of op(B) into panels of nr columns:
+    /// dst[(j / nr)·kc·nr + p·nr + j % nr] = op(B)(p0 + p, j0 + j), zero past column nc.
+    let private packB (transB: bool) (b: float[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (dst: float[]) =
+        let panels = (nc + nr - 1) / nr
+        for q in 0 .. panels - 1 do
+            let baseDst = q * kc * nr
+            let cols = min nr (nc - q * nr)
+            if transB then
+                // op(B)(p, j) = b[j·ldb + p]: each column of op(B) is a row of b, read in order.
+                for j in 0 .. cols - 1 do
+                    let src = (j0 + q * nr + j) * ldb + p0
+                    for p in 0 .. kc - 1 do dst.[baseDst + p * nr + j] <- b.[src + p]
+                for j in cols .. nr - 1 do
+                    for p in 0 .. kc - 1 do dst.[baseDst + p * nr + j] <- 0.0
+            else
+                // op(B)(p, j) = b[p·ldb + j]: `cols` contiguous values per p.
+                for p in 0 .. kc - 1 do
+                    let d = baseDst + p * nr
+                    Array.Copy(b, (p0 + p) * ldb + j0 + q * nr, dst, d, cols)
+                    for j in cols .. nr - 1 do dst.[d + j] <- 0.0
+
+    /// Per-thread packing buffers, grown on demand and reused (no allocation in steady state).
+    type private Buffers() =
+        [<ThreadStatic; DefaultValue>] static val mutable private a: float[]
+        [<ThreadStatic; DefaultValue>] static val mutable private b: float[]
+        [<ThreadStatic; DefaultValue>] static val mutable private t: float[]
+        static member A(size: int) =
+            if isNull Buffers.a || Buffers.a.Length < size then Buffers.a <- Array.zeroCreate size
+            Buffers.a
+        static member B(size: int) =
+            if isNull Buffers.b || Buffers.b.Length < size then Buffers.b <- Array.zeroCreate size
+            Buffers.b
+        /// A scratch tile for the ragged edges of C.
+        static member Tile(size: int) =
+            if isNull Buffers.t || Buffers.t.Length < size then Buffers.t <- Array.zeroCreate size
+            Buffers.t
+
+    /// Rows i0 .. i1−1 and columns j0 .. j1−1 of C through packed blocks and micro-tiles.
+    let private blocked (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
+                        (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
+        let mr, nr = tile isa
+        // A direct call per tile (a function value of 6 curried arguments would allocate per call).
+        let inline micro kc pa pb pc ldc load =
+            match isa with
+            | V512 -> micro512 kc pa pb pc ldc load
+            | V256 -> micro256 kc pa pb pc ldc load
+            | Scalar -> microScalar kc pa pb pc ldc load
+        let bufA = Buffers.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
+        let bufB = Buffers.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
+        let scratch = Buffers.Tile(mr * nr)
+        use pA = fixed bufA
+        use pB = fixed bufB
+        use pT = fixed scratch
+        use pC = fixed c
+        let mutable jc = j0
+        while jc < j1 do
+            let nc = min NC (j1 - jc)
+            let mutable pc = 0
+            while pc < k do
+                let kc = min KC (k - pc)
+                let load = accumulate || pc > 0
+                packB transB b ldb pc kc jc nc nr bufB
+                let mutable ic = i0
+                while ic < i1 do
+                    let mc = min MC (i1 - ic)
+                    packA transA a lda ic mc pc kc mr bufA
+                    let mutable jr = 0
+                    while jr < nc do
+                        let cols = min nr (nc - jr)
+                        let panelB = at pB (jr * kc)
+                        let mutable ir = 0
+                        while ir < mc do
+                            let rows = min mr (mc - ir)
+                            let panelA = at pA (ir * kc)
+                            if rows = mr && cols = nr then
+                                micro kc panelA panelB (at pC ((ic + ir) * ldc + jc + jr)) ldc load
+                            else
+                                // Ragged edge: the tile goes through the scratch, the padding
+                                // (zeros in the packed panels) lands outside C's window.
+                                if load then
+                                    for r in 0 .. rows - 1 do
+                                        Array.Copy(c, (ic + ir + r) * ldc + jc + jr, scratch, r * nr, cols)
+                                micro kc panelA panelB pT nr load
+                                for r in 0 .. rows - 1 do
+                                    Array.Copy(scratch, r * nr, c, (ic + ir + r) * ldc + jc + jr, cols)
+                            ir <- ir + mr
+                        jr <- jr + nr
+                    ic <- ic + mc
+                pc <- pc + kc
+            if k = 0 && not accumulate then
+                for i in i0 .. i1 - 1 do Array.Clear(c, i * ldc + jc, nc)
+            jc <- jc + nc
+
+    /// Rows i0 .. i1−1 of C when op(B) = B is stored row-major: no packing at all. Each row of C
+    /// gathers the rows of B scaled by A's entries, 4 vectors at a time (for products with few
+    /// rows, e.g. Predict on one row, packing B would cost as much as the product).
+    let private rows (useSimd: bool) (transA: bool) (n: int) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
+                     (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) : unit =
+        use pB = fixed b
+        use pC = fixed c
+        let w = Vector256<float>.Count
+        let av (i: int) (p: int) = if transA then a.[p * lda + i] else a.[i * lda + p]
+        for i in i0 .. i1 - 1 do
+            let ci = at pC (i * ldc)
+            let mutable j = 0
+            if useSimd then
+                while j + 4 * w <= n do
+                    let cj = at ci j
+                    let mutable s0 = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
+                    let mutable s1 = if accumulate then Vector256.Load(at cj w) else Vector256<float>.Zero
+                    let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<float>.Zero
+                    let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<float>.Zero
+                    for p in 0 .. k - 1 do
+                        let x = Vector256.Create(av i p)
+                        let bp = at pB (p * ldb + j)
+                        s0 <- fma4 x (Vector256.Load(bp)) s0
+                        s1 <- fma4 x (Vector256.Load(at bp w)) s1
+                        s2 <- fma4 x (Vector256.Load(at bp (2 * w))) s2
+                        s3 <- fma4 x (Vector256.Load(at bp (3 * w))) s3
+                    s0.Store(cj)
+                    s1.Store(at cj w)
+                    s2.Store(at cj (2 * w))
+                    s3.Store(at cj (3 * w))
+                    j <- j + 4 * w
+                while j + w <= n do
+                    let cj = at ci j
+                    let mutable s = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
+                    for p in 0 .. k - 1 do
+                        s <- fma4 (Vector256.Create(av i p)) (Vector256.Load(at pB (p * ldb + j))) s
+                    s.Store(cj)
+                    j <- j + w
+            while j < n do
+                let mutable s = if accumulate then NativePtr.get ci j else 0.0
+                for p in 0 .. k - 1 do
+                    s <- Math.FusedMultiplyAdd(av i p, NativePtr.get pB (p * ldb + j), s)
+                NativePtr.set ci j s
+                j <- j + 1
+
+    /// Products with at least this many multiply-adds are split over the cores.
+    let private parallelThreshold = 200_000L
+
+    /// How many threads a product may use (default: the processor count; 1 = sequential).
+    let mutable threads = Environment.ProcessorCount
+
+    /// C ← op(A)·op(B) (+ C) on row-major arrays (arguments already checked by Backend), with the
+    /// given micro-kernel. The split over threads is fixed by the shape and the thread count:
+    /// the larger of C's two dimensions is cut into equal runs of whole micro-tiles.
+    let multiplyWith (isa: Isa) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
+                     (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
+        if m > 0 && n > 0 then
+            let mr, nr = tile isa
+            let direct = not transB && m < mr
+            let work (i0: int) (i1: int) (j0: int) (j1: int) =
+                if direct then rows (isa <> Scalar) transA (j1 - j0) k a lda b ldb c ldc accumulate i0 i1
+                else blocked isa transA transB k a lda b ldb c ldc accumulate i0 i1 j0 j1
+            let t = if int64 m * int64 n * int64 k >= parallelThreshold then max 1 threads else 1
+            let byRows = direct || m >= n
+            let units = if byRows then (m + mr - 1) / mr else (n + nr - 1) / nr
+            let parts = min t units
+            if parts <= 1 then work 0 m 0 n
+            else
+                let cut (q: int) = if byRows then min m (q * units / parts * mr) else min n (q * units / parts * nr)
+                Parallel.For(0, parts, fun q ->
+                    if byRows then work (cut q) (cut (q + 1)) 0 n else work 0 m (cut q) (cut (q + 1))) |> ignore
+
+    /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine.
+    let multiply (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
+                 (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
+        multiplyWith detected transA transB m n k a lda b ldb c ldc accumulate

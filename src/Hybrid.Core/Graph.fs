@@ -52,47 +52,47 @@ module Graph =
 
     /// A leaf (an input whose gradient we want). Raises ArgumentException for a non-finite value.
     /// Course: S07.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S07 (x + y)·z at (−2, 5, −4): f = −12, gradients (−4, −4, 3)".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S07 (x + y)·z at (−2, 5, −4): f = −12, gradients (−4, −4, 3)".
     let input (x: float) : Node =
         Shape.finiteScalar "x" x
         Node(x, "input", noParents, fun _ -> [||])
 
     /// A constant (a leaf, e.g. the 1 of 1 + e^(−z)); it receives a gradient like any leaf but
     /// is not meant to be trained. Course: S08 (c + x, a·x).
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S08 a·x and c + x with constants: dx = a and dx = 1".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S08 a·x and c + x with constants: dx = a and dx = 1".
     let constant (c: float) : Node =
         Shape.finiteScalar "c" c
         Node(c, "const", noParents, fun _ -> [||])
 
     /// a + b. ∂/∂a = 1, ∂/∂b = 1: add distributes the upstream gradient (S10). Course: S07, S08.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphProperties "S10 add distributes the upstream gradient to both inputs unchanged".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphProperties "S10 / flow / add distributes the upstream gradient to both inputs unchanged".
     let add (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
         gate "+" [| a; b |] (a.Data + b.Data) (fun g -> [| g; g |])
 
     /// a − b. ∂/∂a = 1, ∂/∂b = −1. Course: S08.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S08 the other gates: subtract, negate, log, tanh, sigmoid, square root".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S08 the other gates: subtract, negate, log, tanh, sigmoid, square root".
     let sub (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
         gate "-" [| a; b |] (a.Data - b.Data) (fun g -> [| g; -g |])
 
     /// a·b. ∂/∂a = b, ∂/∂b = a: multiply swaps its inputs (S10). Course: S06, S07, S08.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphProperties "S10 multiply swaps: each input gets the other input times the upstream gradient".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphProperties "S10 / flow / multiply swaps: each input gets the other input times the upstream gradient".
     let mul (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
         gate "*" [| a; b |] (a.Data * b.Data) (fun g -> [| b.Data * g; a.Data * g |])
 
     /// −a. ∂/∂a = −1. Course: S09 (the ×(−1) gate).
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S09 the sigmoid neuron circuit, gate by gate, with w = (2, −3, −3), x = (−1, −2)".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S09 the sigmoid neuron circuit, gate by gate, with w = (2, −3, −3), x = (−1, −2)".
     let neg (a: Node) : Node =
         checkNode "a" a
         gate "neg" [| a |] (-a.Data) (fun g -> [| -g |])
 
     /// 1/a. ∂/∂a = −1/a². Raises ArgumentException when a = 0. Course: S08, S09.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S08 1/a at a = 2: da = −1/a²".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S08 1/a at a = 2: da = −1/a²".
     let reciprocal (a: Node) : Node =
         checkNode "a" a
         if a.Data = 0.0 then Shape.fail "a" "1/a is undefined for a = 0."
@@ -101,7 +101,7 @@ module Graph =
 
     /// a/b. ∂/∂a = 1/b, ∂/∂b = −a/b². Raises ArgumentException when b = 0. Course: S08
     /// ((a + b)/(c + d)).
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S08 (a + b)/(c + d) at (1, 3, 2, −4), as the slide decomposes it and with the divide gate".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S08 (a + b)/(c + d) at (1, 3, 2, −4), as the slide decomposes it and with the divide gate".
     let div (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
@@ -110,14 +110,14 @@ module Graph =
         gate "/" [| a; b |] q (fun g -> [| g / b.Data; -(q / b.Data) * g |])
 
     /// e^a. ∂/∂a = e^a (the output itself). Course: S08, S09.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S08 e^x at x = 1: the gradient is e^x itself".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S08 e^x at x = 1: the gradient is e^x itself".
     let exp (a: Node) : Node =
         checkNode "a" a
         let e = Math.Exp a.Data
         gate "exp" [| a |] e (fun g -> [| e * g |])
 
     /// ln a. ∂/∂a = 1/a. Raises ArgumentException when a ≤ 0. Course: S08 (S21's log).
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S08 the other gates: subtract, negate, log, tanh, sigmoid, square root".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S08 the other gates: subtract, negate, log, tanh, sigmoid, square root".
     let log (a: Node) : Node =
         checkNode "a" a
         if not (a.Data > 0.0) then Shape.fail "a" (sprintf "ln a needs a > 0 but a = %g." a.Data)
@@ -126,7 +126,7 @@ module Graph =
     /// a^p for a constant exponent p. ∂/∂a = p·a^(p−1). Raises ArgumentException when a^p is
     /// not a finite real (a < 0 with a non-integer p, or a = 0 with p < 0). Course: S06 (x²), S08
     /// (a·a, a² + b² + c², ((a·b + c)·d)²).
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S06 d(x²)/dx = 2x and f = x·y gives df/dx = y, df/dy = x", "S08 ((a·b + c)·d)² at (1, 2, 3, −1), gate by gate".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S06 d(x²)/dx = 2x and f = x·y gives df/dx = y, df/dy = x", "S08 ((a·b + c)·d)² at (1, 2, 3, −1), gate by gate".
     let pow (a: Node) (p: float) : Node =
         checkNode "a" a
         Shape.finiteScalar "p" p
@@ -136,7 +136,7 @@ module Graph =
 
     /// max(a, b). The gradient goes to the larger input (max routes, S10); on a tie a ≥ b it
     /// goes to a. Course: S08, S10.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphProperties "S10 max routes the upstream gradient to the larger input only".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphProperties "S10 / flow / max routes the upstream gradient to the larger input only".
     let max (a: Node) (b: Node) : Node =
         checkNode "a" a
         checkNode "b" b
@@ -145,20 +145,20 @@ module Graph =
 
     /// ReLU(a) = max(0, a). ∂/∂a = 1 if a > 0 else 0 (0 at the kink, as Activation.relu').
     /// Course: S08.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S08 max(0, a) is ReLU: da = 1 if a > 0 else 0".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S08 max(0, a) is ReLU: da = 1 if a > 0 else 0".
     let relu (a: Node) : Node =
         checkNode "a" a
         gate "relu" [| a |] (Activation.relu a.Data) (fun g -> [| (if a.Data > 0.0 then g else 0.0) |])
 
     /// σ(a) = 1/(1 + e^(−a)) as one gate. ∂/∂a = (1 − σ)σ, the shortcut of S09.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S09 the sigmoid neuron circuit, gate by gate, with w = (2, −3, −3), x = (−1, −2)" (equal to the circuit).
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S09 the sigmoid neuron circuit, gate by gate, with w = (2, −3, −3), x = (−1, −2)" (equal to the circuit).
     let sigmoid (a: Node) : Node =
         checkNode "a" a
         let s = Activation.sigmoid a.Data
         gate "sigmoid" [| a |] s (fun g -> [| (1.0 - s) * s * g |])
 
     /// tanh a. ∂/∂a = 1 − tanh² a. Course: S04, S08.
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S11 a chain of 100,000 gates runs forward and backward without recursion".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S11 a chain of 100,000 gates runs forward and backward without recursion".
     let tanh (a: Node) : Node =
         checkNode "a" a
         let t = Math.Tanh a.Data
@@ -167,7 +167,7 @@ module Graph =
     /// Every node that `root` depends on (itself included), inputs before the gates that use
     /// them: a topological order found by an iterative depth-first search (an explicit stack,
     /// no recursion). Course: S11 (nodes_topologically_sorted).
-    /// Checked by: GraphProperties "S07-S09 on random expression trees every gradient equals the central difference" and "S10-S11 on random DAGs with shared nodes every gradient equals the central difference"; GraphTests "S11 backward runs in reverse topological order, and twice gives the same gradients".
+    /// Checked by: GraphProperties "S07 / expression trees / every gradient equals the central difference (S07-S09)" and "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)"; GraphTests "S11 backward runs in reverse topological order, and twice gives the same gradients".
     let topologicalOrder (root: Node) : Node[] =
         checkNode "root" root
         let visited = HashSet<Node>(HashIdentity.Reference)
@@ -188,7 +188,7 @@ module Graph =
     /// root, then runs each gate's local backward in reverse topological order, adding its
     /// contributions into its inputs' Grad (+=, so branches sum, S10). Afterwards each node's
     /// Grad is ∂root/∂node. Calling it again gives the same gradients.
-    /// Checked by: GraphProperties "S10-S11 on random DAGs with shared nodes every gradient equals the central difference" and
+    /// Checked by: GraphProperties "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)" and
     /// GraphTests "S07 (x + y)·z at (−2, 5, −4): f = −12, gradients (−4, −4, 3)", every S08 gate example of
     /// GraphTests (e.g. "S08 a·a: the two branches sum to 2a"), "S09 the sigmoid neuron circuit, gate by gate, with w = (2, −3, −3), x = (−1, −2)".
     let backward (root: Node) : unit =

@@ -34,7 +34,7 @@ type Initializer =
 module Init =
 
     /// A standard normal draw by Box–Muller: √(−2 ln u1)·cos(2π u2), u1 ∈ (0, 1].
-    let private standardNormal (rng: Random) : float =
+    let standardNormal (rng: Random) : float =
         let u1 = 1.0 - rng.NextDouble()
         let u2 = rng.NextDouble()
         Math.Sqrt(-2.0 * Math.Log u1) * Math.Cos(2.0 * Math.PI * u2)
@@ -59,7 +59,7 @@ module Init =
 
     /// The closed-form variance of each entry: std² for normals, limit²/3 for U(−limit, limit),
     /// 0 for constants. Glorot: 2/(fan_in + fan_out); He: 2/fan_in; LeCun: 1/fan_in. Course: S31.
-    /// Checked by: InitProperties "S31 sample mean and variance of every initialiser lie within a 6-sigma band of the closed form".
+    /// Checked by: InitProperties "S31 / initialisers / sample mean and variance lie within a 6-sigma band of the closed form".
     let variance (init: Initializer) (fanIn: int) (fanOut: int) : float =
         let s = spread init fanIn fanOut
         match init with
@@ -77,8 +77,8 @@ module Init =
         | _ -> ()
 
     /// A fan_in×fan_out weight matrix drawn from `init` with a generator seeded by `seed`.
-    /// Course: S31. Checked by: InitProperties "S31 same seed, same weights, for every initialiser",
-    /// "S31 sample mean and variance of every initialiser lie within a 6-sigma band of the closed form".
+    /// Course: S31. Checked by: InitProperties "S31 / initialisers / same seed, same weights, for every initialiser",
+    /// "S31 / initialisers / sample mean and variance lie within a 6-sigma band of the closed form".
     let matrix (init: Initializer) (seed: int) (fanIn: int) (fanOut: int) : Matrix<float> =
         Shape.positiveInt "fanIn" fanIn
         Shape.positiveInt "fanOut" fanOut

@@ -85,25 +85,37 @@ module Mat =
     let private ofColumnMajor (rows: int) (cols: int) (values: float[]) : Matrix<float> =
         MathNet.Numerics.LinearAlgebra.Double.DenseMatrix(rows, cols, values) :> Matrix<float>
 
-    /// The matrix product A·B (A n×k, B k×m -> n×m), computed by the core's SIMD kernel
-    /// (Gemm; docs/performance.md). Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// The matrix product A·B (A n×k, B k×m -> n×m) through Backend.Gemm (docs/performance.md).
+    /// MathNet stores column-major, i.e. the row-major storage of the transpose, so the backend
+    /// computes Cᵀ = Bᵀ·Aᵀ on the stored arrays as they are. Checked by: MatProperties
+    /// "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mul (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.ColumnCount <> b.RowCount then
             invalidArg "b" (sprintf "a is %s and b is %s: b needs %d rows to multiply a." (shape a) (shape b) a.ColumnCount)
-        ofColumnMajor a.RowCount b.ColumnCount (Gemm.multiply a.RowCount a.ColumnCount b.ColumnCount (columnMajor a) (columnMajor b) b.RowCount 1)
+        let n, k, m = a.RowCount, a.ColumnCount, b.ColumnCount
+        let c = Array.zeroCreate<float> (n * m)
+        Backend.Gemm(false, false, m, n, k, columnMajor b, max 1 k, columnMajor a, max 1 n, c, max 1 n, false)
+        ofColumnMajor n m c
 
-    /// Aᵀ·B (A n×k, B n×m -> k×m), e.g. dW = Xᵀ·dZ. Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// Aᵀ·B (A n×k, B n×m -> k×m), e.g. dW = Xᵀ·dZ, without forming Aᵀ (Cᵀ = Bᵀ·A on the stored
+    /// arrays). Checked by: MatProperties "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mulTN (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.RowCount <> b.RowCount then
             invalidArg "b" (sprintf "a is %s and b is %s: aᵀ·b needs the same number of rows." (shape a) (shape b))
-        let at = a.Transpose()
-        ofColumnMajor at.RowCount b.ColumnCount (Gemm.multiply at.RowCount at.ColumnCount b.ColumnCount (columnMajor at) (columnMajor b) b.RowCount 1)
+        let n, k, m = a.RowCount, a.ColumnCount, b.ColumnCount
+        let c = Array.zeroCreate<float> (k * m)
+        Backend.Gemm(false, true, m, k, n, columnMajor b, max 1 n, columnMajor a, max 1 n, c, max 1 k, false)
+        ofColumnMajor k m c
 
-    /// A·Bᵀ (A n×k, B m×k -> n×m), e.g. dX = dZ·Wᵀ. Checked by: MatProperties "S13 products equal MathNet's: A·B, Aᵀ·B and A·Bᵀ".
+    /// A·Bᵀ (A n×k, B m×k -> n×m), e.g. dX = dZ·Wᵀ, without forming Bᵀ (Cᵀ = B·Aᵀ on the stored
+    /// arrays). Checked by: MatProperties "S13 / products / A·B, Aᵀ·B and A·Bᵀ equal MathNet's".
     let mulNT (a: Matrix<float>) (b: Matrix<float>) : Matrix<float> =
         if a.ColumnCount <> b.ColumnCount then
             invalidArg "b" (sprintf "a is %s and b is %s: a·bᵀ needs the same number of columns." (shape a) (shape b))
-        ofColumnMajor a.RowCount b.RowCount (Gemm.multiply a.RowCount a.ColumnCount b.RowCount (columnMajor a) (columnMajor b) 1 b.RowCount)
+        let n, k, m = a.RowCount, a.ColumnCount, b.RowCount
+        let c = Array.zeroCreate<float> (n * m)
+        Backend.Gemm(true, false, m, n, k, columnMajor b, max 1 m, columnMajor a, max 1 n, c, max 1 n, false)
+        ofColumnMajor n m c
 
     /// The rows with the given indices, in that order, as a new matrix.
     let selectRows (indices: int[]) (m: Matrix<float>) : Matrix<float> =

@@ -50,8 +50,7 @@ module Maxout =
 
     /// The max routes the gradient (S10): dZ_j = dA ⊙ [winner = j]; then per piece
     /// dW_j = Xᵀ·dZ_j, db_j = 1ᵀ·dZ_j, and dX = Σ_j dZ_j·W_jᵀ. Returns (dW[], dB[], dX).
-    /// Course: S04, S10. Checked by: DenseProperties "S04 S10 maxout gradients match central
-    /// differences (the max routes the gradient)".
+    /// Course: S04, S10. Checked by: DenseProperties "S04 / maxout / gradients match central differences (the max routes the gradient)".
     let backward (layer: Maxout) (cache: MaxoutCache) (dA: Matrix<float>) : Matrix<float>[] * Matrix<float>[] * Matrix<float> =
         Shape.same "A" cache.Z.[0] "dA" dA
         let dZ = Array.init layer.W.Length (fun j -> Mat.init dA.RowCount dA.ColumnCount (fun i c -> if cache.Winner.[i, c] = j then dA.[i, c] else 0.0))

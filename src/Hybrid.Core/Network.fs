@@ -128,21 +128,27 @@ module Network =
         if List.length ps <> List.length old then
             Shape.fail "parameters" (sprintf "the network has %d parameter matrices but %d were given." old.Length ps.Length)
         List.zip3 names old ps |> List.iter (fun (name, o, p) -> Shape.same name o name p)
-        let rec rebuild layers (ps: Matrix<float> list) =
-            match layers with
-            | [] -> []
-            | DenseLayer d :: rest ->
-                match d.Activation, ps with
-                | PReLU _, w :: b :: a :: ps' -> DenseLayer { d with W = w; B = b; Activation = PReLU a.[0, 0] } :: rebuild rest ps'
-                | _, w :: b :: ps' -> DenseLayer { d with W = w; B = b } :: rebuild rest ps'
-                | _ -> invalidOp "parameter list out of step with the layers."
-            | MaxoutLayer m :: rest ->
-                let k = m.W.Length
-                let W = ps |> List.take k |> Array.ofList
-                let B = ps |> List.skip k |> List.take k |> Array.ofList
-                MaxoutLayer { W = W; B = B } :: rebuild rest (List.skip (2 * k) ps)
-            | (DropoutLayer _ as d) :: rest -> d :: rebuild rest ps
-        { Layers = rebuild net.Layers ps }
+        // One pass over the layers, each taking its parameters from the front of ps: a map, not
+        // a recursion over the list, so the depth of a network is not limited by the stack.
+        let rest = ref ps
+        let take () =
+            match rest.Value with
+            | p :: tail -> rest.Value <- tail; p
+            | [] -> invalidOp "parameter list out of step with the layers."
+        let rebuilt =
+            net.Layers |> List.map (function
+                | DenseLayer d ->
+                    let w = take ()
+                    let b = take ()
+                    match d.Activation with
+                    | PReLU _ -> DenseLayer { d with W = w; B = b; Activation = PReLU (take ()).[0, 0] }
+                    | _ -> DenseLayer { d with W = w; B = b }
+                | MaxoutLayer m ->
+                    let W = Array.init m.W.Length (fun _ -> take ())
+                    let B = Array.init m.B.Length (fun _ -> take ())
+                    MaxoutLayer { W = W; B = B }
+                | DropoutLayer _ as d -> d)
+        { Layers = rebuilt }
 
     /// Backward pass (BP1-BP4 of S16): from dA^L = ∂L/∂A^L, each layer in reverse turns its
     /// upstream gradient into its parameter gradients and the next upstream dA^(l−1) = dZ^l·W^lᵀ.

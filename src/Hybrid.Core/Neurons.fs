@@ -59,7 +59,7 @@ module Neuron =
         { W = Array.copy W; B = B }
 
     /// The neuron with d zero weights and a zero bias (the start of Novikoff's bound). Course: S01.
-    /// Checked by: NeuronProperties "S01 Novikoff: on separable data with margin γ and radius R the perceptron makes at most (R/γ)² mistakes and ends error-free" (the W = 0 start).
+    /// Checked by: NeuronProperties "S01 / perceptron / Novikoff: on separable data with margin γ and radius R it makes at most (R/γ)² mistakes and ends error-free" (the W = 0 start).
     let zeros (d: int) : Neuron =
         Shape.positiveInt "d" d
         { W = Array.zeroCreate d; B = 0.0 }
@@ -133,8 +133,7 @@ module Perceptron =
 
     /// One online update by the perceptron rule (S01): W ← W + η(y − ŷ)x, B ← B + η(y − ŷ).
     /// No update when the prediction is right: the very same neuron is returned.
-    /// Shapes: x d, y ∈ {0, 1}. Course: S01. Checked by: NeuronProperties "S01 the perceptron never
-    /// changes its weights on a correctly classified sample".
+    /// Shapes: x d, y ∈ {0, 1}. Course: S01. Checked by: NeuronProperties "S01 / perceptron / never changes its weights on a correctly classified sample".
     let step (eta: float) (n: Neuron) (x: float[]) (y: float) : Neuron =
         Shape.positive "eta" eta
         Neuron.checkInput n "x" x
@@ -142,7 +141,7 @@ module Perceptron =
         stepUnchecked eta n x y
 
     /// The number of rows of X that the neuron misclassifies. Shapes: X n×d, Y n. Course: S01.
-    /// Checked by: NeuronProperties "S01 Novikoff: on separable data with margin γ and radius R the perceptron makes at most (R/γ)² mistakes and ends error-free" (ends with 0 errors), "S01 XOR: no weights classify all four points, so no epoch is ever error-free" (always ≥ 1).
+    /// Checked by: NeuronProperties "S01 / perceptron / Novikoff: on separable data with margin γ and radius R it makes at most (R/γ)² mistakes and ends error-free" (ends with 0 errors), "S01 / perceptron / XOR: no weights classify all four points, so no epoch is ever error-free" (always ≥ 1).
     let errors (n: Neuron) (X: float[][]) (Y: float[]) : int =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         Array.fold2 (fun acc x y -> if predictUnchecked n x = y then acc else acc + 1) 0 X Y
@@ -150,7 +149,7 @@ module Perceptron =
     /// Trains online from `init`: each epoch visits the rows of X in order and applies `step`;
     /// the mistakes of each epoch are recorded; training stops after the first epoch with no
     /// mistake (Converged = true) or after maxEpochs epochs. Shapes: X n×d, Y n with labels 0/1.
-    /// Course: S01. Checked by: NeuronProperties "S01 Novikoff: on separable data with margin γ and radius R the perceptron makes at most (R/γ)² mistakes and ends error-free" and "S01 XOR: no weights classify all four points, so no epoch is ever error-free", NeuronTests "S01 the perceptron learns AND, OR and NAND and stops after an error-free
+    /// Course: S01. Checked by: NeuronProperties "S01 / perceptron / Novikoff: on separable data with margin γ and radius R it makes at most (R/γ)² mistakes and ends error-free" and "S01 / perceptron / XOR: no weights classify all four points, so no epoch is ever error-free", NeuronTests "S01 the perceptron learns AND, OR and NAND and stops after an error-free
     /// epoch", "S01 the perceptron cannot learn XOR: every epoch makes a mistake".
     let fit (eta: float) (maxEpochs: int) (init: Neuron) (X: float[][]) (Y: float[]) : PerceptronFit =
         Shape.positive "eta" eta
@@ -198,20 +197,20 @@ module Adaline =
 
     /// J = ½·Σ_i (y_i − ŷ_i)² (a plain sum, not a mean, as on the slide). Shapes: X n×d, Y n.
     /// Course: S02.
-    /// Checked by: NeuronProperties "S02 the Adaline gradient equals the numerical gradient of J and the batch step follows it"; NeuronTests "S02 the least-squares Adaline on AND has J = 1/8 and zero gradient".
+    /// Checked by: NeuronProperties "S02 / Adaline / the gradient equals the numerical gradient of J and the batch step follows it"; NeuronTests "S02 the least-squares Adaline on AND has J = 1/8 and zero gradient".
     let cost (n: Neuron) (X: float[][]) (Y: float[]) : float =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         costUnchecked n X Y
 
     /// ∇J as a neuron-shaped pair: dJ/dW = −Σ_i (y_i − ŷ_i)·x_i, dJ/dB = −Σ_i (y_i − ŷ_i).
-    /// Shapes: X n×d, Y n -> W d, B scalar. Course: S02. Checked by: NeuronProperties "S02 the Adaline gradient equals the numerical gradient of J and the batch step follows it".
+    /// Shapes: X n×d, Y n -> W d, B scalar. Course: S02. Checked by: NeuronProperties "S02 / Adaline / the gradient equals the numerical gradient of J and the batch step follows it".
     let gradient (n: Neuron) (X: float[][]) (Y: float[]) : Neuron =
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         gradientUnchecked n X Y
 
     /// One online step on one sample: W ← W + η(y − ŷ)x, B ← B + η(y − ŷ), i.e. a gradient step
     /// on ½(y − ŷ)² (the slide's minus sign is an erratum). Shapes: x d. Course: S02.
-    /// Checked by: NeuronProperties "S02 an Adaline online step is a gradient step on ½(y − ŷ)² for that sample".
+    /// Checked by: NeuronProperties "S02 / Adaline / an online step is a gradient step on ½(y − ŷ)² for that sample".
     let step (eta: float) (n: Neuron) (x: float[]) (y: float) : Neuron =
         Shape.positive "eta" eta
         Neuron.checkInput n "x" x
@@ -219,8 +218,7 @@ module Adaline =
         stepUnchecked eta n x y
 
     /// One batch step: W ← W − η·dJ/dW, B ← B − η·dJ/dB over the whole data set.
-    /// Shapes: X n×d, Y n. Course: S02. Checked by: NeuronProperties "S02 the Adaline gradient equals the
-    /// numerical gradient of J and the batch step follows it".
+    /// Shapes: X n×d, Y n. Course: S02. Checked by: NeuronProperties "S02 / Adaline / the gradient equals the numerical gradient of J and the batch step follows it".
     let batchStep (eta: float) (n: Neuron) (X: float[][]) (Y: float[]) : Neuron =
         Shape.positive "eta" eta
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
@@ -299,14 +297,14 @@ module SigmoidNeuron =
     /// J = −(1/N)·Σ_i [y_i·ln ŷ_i + (1 − y_i)·ln(1 − ŷ_i)], computed from the logit
     /// z_i = W·x_i + B as (1/N)·Σ_i [softplus(z_i) − y_i·z_i]: finite even where σ(z) rounds to
     /// 0 or 1. A batch mean. Shapes: X n×d, Y n (targets in [0, 1]). Course: S03, S21.
-    /// Checked by: NeuronProperties "S03 the sigmoid-neuron gradient equals the numerical gradient of its loss", "S03 the sigmoid-neuron loss equals the cross-entropy of its outputs and stays finite for huge logits"; NeuronTests "S03 the loss stays finite where sigmoid rounds to 0 or 1".
+    /// Checked by: NeuronProperties "S03 / sigmoid neuron / the gradient equals the numerical gradient of its loss", "S03 / sigmoid neuron / the loss equals the cross-entropy of its outputs and stays finite for huge logits"; NeuronTests "S03 the loss stays finite where sigmoid rounds to 0 or 1".
     let loss (n: Neuron) (X: float[][]) (Y: float[]) : float =
         checkData n X Y
         lossUnchecked n X Y
 
     /// ∇J: dJ/dW = (1/N)·Σ_i (ŷ_i − y_i)·x_i, dJ/dB = (1/N)·Σ_i (ŷ_i − y_i) (with a sigmoid output
     /// dZ = ŷ − y, S21). Shapes: X n×d, Y n -> W d, B scalar. Course: S03, S21. Checked by:
-    /// NeuronProperties "S03 the sigmoid-neuron gradient equals the numerical gradient of its loss".
+    /// NeuronProperties "S03 / sigmoid neuron / the gradient equals the numerical gradient of its loss".
     let gradient (n: Neuron) (X: float[][]) (Y: float[]) : Neuron =
         checkData n X Y
         gradientUnchecked n X Y
@@ -346,5 +344,5 @@ module LogicGates =
     let nandGate () : GateData = { Name = "NAND"; X = corners (); Y = [| 1.0; 1.0; 1.0; 0.0 |] }
 
     /// XOR: targets 0, 1, 1, 0. Not linearly separable: no perceptron classifies it. Course: S01.
-    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables"; NeuronProperties "S01 XOR: no weights classify all four points, so no epoch is ever error-free".
+    /// Checked by: NeuronTests "S01 logic-gate data sets hold the truth tables"; NeuronProperties "S01 / perceptron / XOR: no weights classify all four points, so no epoch is ever error-free".
     let xorGate () : GateData = { Name = "XOR"; X = corners (); Y = [| 0.0; 1.0; 1.0; 0.0 |] }

@@ -7,8 +7,8 @@ open MathNet.Numerics.LinearAlgebra
 module Optimizer =
 
     /// One step of gradient descent on one parameter: θ ← θ − η·g. Course: S27.
-    /// Checked by: OptimizerProperties "S27 an SGD step with a zero gradient changes nothing",
-    /// "S27 a small gradient step on a convex loss lowers it".
+    /// Checked by: OptimizerProperties "S27 / gradient descent / a step with a zero gradient changes nothing",
+    /// "S27 / gradient descent / a small step on a convex loss lowers it".
     let sgd (eta: float) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> =
         Shape.positive "eta" eta
         Shape.same "theta" theta "g" g
@@ -94,7 +94,7 @@ module Update =
 
     /// Momentum: v′ = μ·v − η·g; θ′ = θ + v′. With μ = 0 it is SGD's θ − η·g exactly.
     /// Returns (v′, θ′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
-    /// "S27 S28 every optimiser equals its formula entry by entry over several steps", "S27 momentum and Nesterov with coefficient 0 equal plain SGD exactly".
+    /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)", "S27 / update rules / momentum and Nesterov with coefficient 0 equal plain SGD exactly".
     let momentum (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let v' = mu * v - eta * g
         v', theta + v'
@@ -102,21 +102,21 @@ module Update =
     /// Nesterov (the look-ahead form on the current parameters, as in Sutskever et al. 2013):
     /// v′ = μ·v − η·g; θ′ = θ + μ·v′ − η·g. With μ = 0 it is SGD. Returns (v′, θ′).
     /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
-    /// "S27 S28 every optimiser equals its formula entry by entry over several steps", "S27 momentum and Nesterov with coefficient 0 equal plain SGD exactly".
+    /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)", "S27 / update rules / momentum and Nesterov with coefficient 0 equal plain SGD exactly".
     let nesterov (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let v' = mu * v - eta * g
         v', theta + mu * v' - eta * g
 
     /// AdaGrad: G′ = G + g ⊙ g; θ′ = θ − η·g ⊘ (√G′ + ε). Returns (G′, θ′).
     /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
-    /// "S27 S28 every optimiser equals its formula entry by entry over several steps".
+    /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
     let adagrad (eta: float) (eps: float) (G: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let G' = G + Mat.hadamard g g
         G', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g G'
 
     /// RMSProp: s′ = ρ·s + (1 − ρ)·g ⊙ g; θ′ = θ − η·g ⊘ (√s′ + ε). Returns (s′, θ′).
     /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
-    /// "S27 S28 every optimiser equals its formula entry by entry over several steps".
+    /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
     let rmsprop (eta: float) (rho: float) (eps: float) (s: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
         let s' = rho * s + (1.0 - rho) * Mat.hadamard g g
         s', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g s'
@@ -125,7 +125,7 @@ module Update =
     /// m̂ = m′/(1 − β1^t); v̂ = v′/(1 − β2^t); θ′ = θ − η·m̂ ⊘ (√v̂ + ε). On the first step
     /// m̂ = g and v̂ = g⊙g, so every entry moves by η·|g|/(|g| + ε) ≈ η. Returns (m′, v′, θ′).
     /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
-    /// "S28 Adam's first step moves every entry by about eta, against the gradient", "S27 S28 every optimiser equals its formula entry by entry over several steps".
+    /// "S28 / update rules / Adam's first step moves every entry by about η, against the gradient", "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
     let adam (eta: float) (beta1: float) (beta2: float) (eps: float) (t: int) (m: Matrix<float>) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> * Matrix<float> =
         if t < 1 then Shape.fail "t" (sprintf "Adam's step count starts at 1 but is %d." t)
         let m' = beta1 * m + (1.0 - beta1) * g
@@ -135,8 +135,7 @@ module Update =
         m', v', theta - Mat.map2 (fun mi vi -> eta * (mi / c1) / (Math.Sqrt(vi / c2) + eps)) m' v'
 
     /// The state before the first step: t = 0 and zero moments shaped as each parameter (v = 0,
-    /// G = 0, s = 0, m = 0). Checked by: UpdateRuleProperties "S27 from a fresh state a zero
-    /// gradient leaves the parameters unchanged, for every rule".
+    /// G = 0, s = 0, m = 0). Checked by: UpdateRuleProperties "S27 / update rules / from a fresh state a zero gradient leaves the parameters unchanged, for every rule".
     let init (thetas: Matrix<float> list) : UpdateState =
         let zeros = thetas |> List.map (fun p -> Mat.zeros p.RowCount p.ColumnCount)
         { Step = 0; First = zeros; Second = zeros }
@@ -144,7 +143,7 @@ module Update =
     /// One step of `rule` with learning rate η on every parameter (lists aligned as
     /// Network.parameters; each g the gradient of the same-index θ). Returns (state′, θ′s).
     /// Course: S27, S28. Checked by: UpdateRuleProperties
-    /// (each rule), FacadeProperties "One trainer step equals one core optimiser step, for every optimiser".
+    /// (each rule), FacadeProperties "Façade / trainer / one trainer step equals one core optimiser step, for every optimiser".
     let step (rule: UpdateRule) (eta: float) (state: UpdateState) (thetas: Matrix<float> list) (grads: Matrix<float> list) : UpdateState * Matrix<float> list =
         Shape.positive "eta" eta
         validate "rule" rule

@@ -6,8 +6,7 @@ open MathNet.Numerics.LinearAlgebra
 /// (biases and PReLU's alpha are not penalised).
 module Regularization =
 
-    /// R(W) = λ·Σ_ij W_ij². Course: S23. Checked by: LossProperties "S23 L2 penalty gradient equals
-    /// the central difference of lambda sum W^2".
+    /// R(W) = λ·Σ_ij W_ij². Course: S23. Checked by: LossProperties "S23 / L2 / the penalty gradient equals the central difference of λ·ΣW²".
     let l2 (lambda: float) (W: Matrix<float>) : float =
         Shape.nonNegative "lambda" lambda
         lambda * Mat.sum (Mat.hadamard W W)

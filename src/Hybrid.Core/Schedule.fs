@@ -14,7 +14,7 @@ type Schedule =
 
 /// Learning-rate schedules (S27, S28: the η of θ ← θ − η·g, varied over training). Each has a
 /// recurrence (how η changes from one epoch to the next) and a closed form; the trainer uses the
-/// closed form, and UpdateRuleProperties "S28 a schedule equals its closed form at every step"
+/// closed form, and UpdateRuleProperties "S28 / schedules / a schedule equals its closed form at every step"
 /// checks that the recurrence iterated from η0 agrees with it.
 module Schedule =
 
@@ -30,7 +30,7 @@ module Schedule =
         | ExponentialDecay g -> factor g
 
     /// The closed form η_e: η0 (constant), η0·γ^⌊e/k⌋ (step), η0·γ^e (exponential).
-    /// Course: S27, S28. Checked by: UpdateRuleProperties "S28 a schedule equals its closed form at every step".
+    /// Course: S27, S28. Checked by: UpdateRuleProperties "S28 / schedules / a schedule equals its closed form at every step".
     let rate (schedule: Schedule) (eta0: float) (epoch: int) : float =
         Shape.positive "eta0" eta0
         if epoch < 0 then Shape.fail "epoch" (sprintf "epoch must be >= 0 but is %d." epoch)
@@ -42,8 +42,7 @@ module Schedule =
 
     /// The recurrence: η_(e+1) from η_e (e is the epoch being left): constant keeps η;
     /// step multiplies by γ when (e + 1) is a multiple of k; exponential multiplies by γ.
-    /// Course: S27, S28. Checked by: UpdateRuleProperties "S28 a schedule equals its closed form at
-    /// every step" (against `rate`).
+    /// Course: S27, S28. Checked by: UpdateRuleProperties "S28 / schedules / a schedule equals its closed form at every step" (against `rate`).
     let next (schedule: Schedule) (epoch: int) (eta: float) : float =
         match schedule with
         | ConstantRate -> eta

@@ -4,6 +4,14 @@ open System
 open MathNet.Numerics.LinearAlgebra
 
 /// Everything a training run needs besides the network and the data.
+/// What early stopping watches (on the validation set if there is one, else the training set),
+/// with its mode as in Keras: the loss improves downwards, the accuracy upwards.
+type Monitor =
+    /// The data loss (mode min).
+    | MonitorLoss
+    /// The accuracy (mode max).
+    | MonitorAccuracy
+
 type TrainingConfig =
     { /// The data loss J (batch mean, S18).
       Loss: Loss
@@ -23,11 +31,13 @@ type TrainingConfig =
       Seed: int
       /// Early stopping: stop after this many epochs without improvement; 0 turns it off.
       Patience: int
-      /// An epoch improves on the best only if its monitored loss is below best − MinDelta.
+      /// An epoch improves on the best only if its monitored value beats it by more than MinDelta (Training.improves).
       MinDelta: float
       /// Return the weights of the best epoch (the last epoch that counted as an improvement:
-      /// monitored loss &lt; best − MinDelta) instead of the last ones.
-      RestoreBest: bool }
+      /// Training.improves) instead of the last ones.
+      RestoreBest: bool
+      /// What early stopping, IsBest and RestoreBest watch (Training.improves).
+      Monitor: Monitor }
 
 /// What one epoch produced. Epochs are numbered from 1.
 type EpochRecord =
@@ -43,8 +53,13 @@ type EpochRecord =
       ValidationLoss: float option
       /// Accuracy on the validation set, if there is one.
       ValidationAccuracy: float option
-      /// Whether this epoch set a new best monitored loss.
-      IsBest: bool }
+      /// Whether this epoch set a new best monitored metric (Training.improves).
+      IsBest: bool
+      /// Wall-clock time since training started, at the end of this epoch.
+      Elapsed: TimeSpan
+      /// Training rows per second of this epoch: n / (the epoch's wall-clock time, its
+      /// minibatch steps and its end-of-epoch evaluation).
+      SamplesPerSecond: float }
 
 /// Why training ended.
 type StopReason =
@@ -67,7 +82,7 @@ type TrainingOutcome =
       Stop: StopReason
       /// A readable account of how training ended.
       Message: string
-      /// The 1-based last epoch that counted as an improvement (monitored loss &lt; best − MinDelta;
+      /// The 1-based last epoch that counted as an improvement (Training.improves;
       /// 0 if no epoch completed).
       BestEpoch: int
       /// Whether Network holds the best epoch's weights rather than the last ones.
@@ -179,6 +194,17 @@ module Training =
             if loss = MulticlassHinge && ones = 0 then
                 Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i)
 
+    /// Whether an epoch's monitored value v improves on the best so far (Keras's rule with
+    /// min_delta δ ≥ 0): the first epoch always does; for MonitorLoss (mode min) v &lt; best − δ,
+    /// for MonitorAccuracy (mode max) v &gt; best + δ. Course: S28 (early stopping). Checked by:
+    /// TrainerTests "Early_stopping_on_accuracy_uses_mode_max_and_min_delta",
+    /// "Improves_follows_the_mode_and_min_delta_of_each_metric".
+    let improves (monitor: Monitor) (minDelta: float) (best: float option) (v: float) : bool =
+        match best, monitor with
+        | None, _ -> true
+        | Some b, MonitorLoss -> v < b - minDelta
+        | Some b, MonitorAccuracy -> v > b + minDelta
+
     let private allFinite (ms: Matrix<float> list) = ms |> List.forall Mat.isFinite
 
     let private hasDropout (net: Network) =
@@ -190,8 +216,9 @@ module Training =
     /// Network.lossAndGradientWith λ (dropout seed Init.derive (Init.derive seed e) b) then
     /// Update.step. After each epoch: training (and validation) loss and accuracy on the whole
     /// set, the record handed to `report`.
-    /// Early stopping monitors the validation loss if there is a validation set, else the training
-    /// loss; an epoch is best if it is the first or its loss is below best − MinDelta; with
+    /// Early stopping monitors (config.Monitor) the loss or the accuracy of the validation set if
+    /// there is one, else of the training set; an epoch is best if `improves` says so (loss
+    /// below best − MinDelta, accuracy above best + MinDelta); with
     /// Patience p &gt; 0 training stops once p epochs in a row are not best.
     /// NaN stop: if a batch loss, a gradient or an updated parameter is not finite, or an epoch's
     /// loss is not finite, training stops with NonFinite and keeps the last good weights (before
@@ -200,10 +227,7 @@ module Training =
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
     /// epoch completed.
     /// `shouldStop` is polled before each batch; true ends training with Cancelled.
-    /// Course: S28. Checked by: FacadeProperties "One trainer step equals one core optimiser step,
-    /// for every optimiser", "Optimiser state carries over between batches and epochs: the trainer
-    /// equals Update.step folded over its batch sequence", "L2 acts as weight decay: an SGD step
-    /// gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
+    /// Course: S28. Checked by: FacadeProperties "Façade / trainer / one trainer step equals one core optimiser step, for every optimiser", "Façade / trainer / optimiser state carries over between batches and epochs: the trainer equals Update.step folded over its batch sequence", "Façade / trainer / L2 acts as weight decay: an SGD step gives W(1 − 2ηλ) − η·g and leaves biases undecayed"; TrainerTests (early stopping,
     /// restore-best, NaN stop, the epoch-end rollback, restore-best after a NaN stop,
     /// cancellation, determinism).
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
@@ -230,7 +254,9 @@ module Training =
         let mutable sinceBest = 0
         let mutable stop = None
         let mutable epoch = 0
+        let clock = Diagnostics.Stopwatch.StartNew()
         while stop.IsNone && epoch < config.Epochs do
+            let epochStartTime = clock.Elapsed
             let eta = Schedule.rate config.Schedule config.LearningRate epoch
             let epochStart = current
             let batches = Optimizer.minibatches (Init.derive config.Seed epoch) n config.BatchSize
@@ -256,15 +282,15 @@ module Training =
             if stop.IsNone then
                 let trainJ = Network.loss config.Loss current X Y
                 let valJ = validation |> Option.map (fun (Xv, Yv) -> Network.loss config.Loss current Xv Yv)
-                let monitored = defaultArg valJ trainJ
-                if not (Double.IsFinite monitored) || not (Double.IsFinite trainJ) then
+                let lossJ = defaultArg valJ trainJ
+                if not (Double.IsFinite lossJ) || not (Double.IsFinite trainJ) then
                     current <- epochStart
-                    stop <- Some(NonFinite, sprintf "the loss became non-finite (%g) after epoch %d; the weights from the start of that epoch are kept." monitored (epoch + 1))
+                    stop <- Some(NonFinite, sprintf "the loss became non-finite (%g) after epoch %d; the weights from the start of that epoch are kept." lossJ (epoch + 1))
                 else
-                    let isBest =
-                        match best with
-                        | None -> true
-                        | Some(_, bestJ, _) -> monitored < bestJ - config.MinDelta
+                    let trainAcc = accuracy config.Loss (Network.forward current X) Y
+                    let valAcc = validation |> Option.map (fun (Xv, Yv) -> accuracy config.Loss (Network.forward current Xv) Yv)
+                    let monitored = match config.Monitor with MonitorLoss -> lossJ | MonitorAccuracy -> defaultArg valAcc trainAcc
+                    let isBest = improves config.Monitor config.MinDelta (best |> Option.map (fun (_, b, _) -> b)) monitored
                     if isBest then
                         best <- Some(epoch + 1, monitored, current)
                         sinceBest <- 0
@@ -273,10 +299,12 @@ module Training =
                         { Epoch = epoch + 1
                           LearningRate = eta
                           TrainingLoss = trainJ
-                          TrainingAccuracy = accuracy config.Loss (Network.forward current X) Y
+                          TrainingAccuracy = trainAcc
                           ValidationLoss = valJ
-                          ValidationAccuracy = validation |> Option.map (fun (Xv, Yv) -> accuracy config.Loss (Network.forward current Xv) Yv)
-                          IsBest = isBest }
+                          ValidationAccuracy = valAcc
+                          IsBest = isBest
+                          Elapsed = clock.Elapsed
+                          SamplesPerSecond = float n / max 1e-9 (clock.Elapsed - epochStartTime).TotalSeconds }
                     history <- record :: history
                     report record
                     if config.Patience > 0 && sinceBest >= config.Patience then

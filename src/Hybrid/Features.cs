@@ -96,6 +96,9 @@ public readonly struct Targets
     /// <returns>The targets.</returns>
     public static Targets FromMatrix(Matrix<double> matrix) => new(matrix ?? throw new ArgumentNullException(nameof(matrix)));
 
+    /// <summary>The class labels, if these targets were given as labels (for the stratified validation split).</summary>
+    internal int[]? Labels => _source as int[];
+
     internal Matrix<double> ToMatrix(string paramName, int outputs, Hybrid.Core.Loss loss)
     {
         if (_source is int[] labels)
@@ -123,7 +126,7 @@ public readonly struct Targets
                 for (int i = 0; i < labels.Length; i++) signs[i, labels[i]] = 1.0;
                 return signs;
             }
-            return Data.oneHot(outputs, labels);
+            return Hybrid.Core.Data.oneHot(outputs, labels);
         }
         var m = DataConvert.ToMatrix(_source, paramName);
         if (m.ColumnCount != outputs)

@@ -134,171 +134,420 @@ internal static class ModelFormat
     }
 
     // ------------------------------------------------------------------ reading
+    //
+    // A streaming reader (docs/model-format.md "Limits and policies"): tokens are pulled through a
+    // 64 KiB buffer (JsonTokenStream), every array is read straight into the storage of its matrix,
+    // and every size is checked against the bytes that remain before anything of that size is
+    // allocated. Messages are built only on failure and quote at most a few dozen characters.
 
-    internal static CoreNetwork Load(string path)
+    internal static CoreNetwork Load(string path, ModelLimits limits)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
+        ArgumentNullException.ThrowIfNull(limits);
         if (Directory.Exists(path)) throw new ArgumentException($"'{path}' is a directory: path must name a model file.", nameof(path));
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        if (FileKind.IsSpecial(path))
+            throw new ArgumentException($"'{path}' is not a regular file (a named pipe, device or socket): path must name a model file.", nameof(path));
+        FileStream file;
+        try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan); }
         catch (DirectoryNotFoundException e) { throw new FileNotFoundException($"The model file '{path}' does not exist.", path, e); }
-        try { return Read(bytes); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"'{path}' is not a valid Hybrid model: {e.Message}", e); }
-    }
-
-    private static InvalidDataException Bad(string message) => new(message);
-
-    internal static CoreNetwork Read(byte[] bytes)
-    {
-        // A leading UTF-8 byte order mark (EF BB BF), as some editors write, is skipped.
-        var text = new ReadOnlyMemory<byte>(bytes);
-        if (text.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) text = text[3..];
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 }); }
-        catch (JsonException e) { throw new InvalidDataException($"the text is not valid JSON (truncated or corrupted?): {e.Message}", e); }
-        using (doc)
+        using (file)
         {
-            try { return ReadRoot(doc.RootElement); }
-            catch (InvalidDataException) { throw; }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or KeyNotFoundException)
+            try
             {
-                throw new InvalidDataException($"the model is inconsistent: {e.Message}", e);
+                long length = file.Length;
+                if (length > limits.MaxFileBytes)
+                    throw new InvalidDataException($"the file has {length} bytes, more than the limit of {limits.MaxFileBytes} bytes (ModelLimits.MaxFileBytes)");
+                return Read(new JsonTokenStream(file, length, limits.MaxFileBytes), limits);
             }
+            catch (InvalidDataException e) { throw new InvalidDataException($"'{path}' is not a valid Hybrid model: {e.Message}", e); }
         }
     }
 
-    private static JsonElement Property(JsonElement obj, string name, JsonValueKind kind, string where)
+    internal static CoreNetwork Read(string json, ModelLimits limits)
     {
-        if (obj.ValueKind != JsonValueKind.Object) throw Bad($"{where} must be a JSON object.");
-        if (!obj.TryGetProperty(name, out var value)) throw Bad($"{where} has no \"{name}\".");
-        if (value.ValueKind != kind) throw Bad($"{where}: \"{name}\" must be a {kind} but is a {value.ValueKind}.");
-        return value;
+        ArgumentNullException.ThrowIfNull(limits);
+        // A leading U+FEFF (a byte order mark that survived decoding) is skipped.
+        var text = json.AsSpan();
+        if (text.StartsWith("\uFEFF")) text = text[1..];
+        long bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        if (bytes > limits.MaxFileBytes)
+            throw new InvalidDataException($"the text has {bytes} bytes in UTF-8, more than the limit of {limits.MaxFileBytes} bytes (ModelLimits.MaxFileBytes)");
+        var utf8 = new byte[bytes];
+        System.Text.Encoding.UTF8.GetBytes(text, utf8);
+        using var stream = new MemoryStream(utf8, writable: false);
+        return Read(new JsonTokenStream(stream, bytes, limits.MaxFileBytes), limits);
     }
 
-    private static int Int(JsonElement obj, string name, string where)
+    private static CoreNetwork Read(JsonTokenStream json, ModelLimits limits)
     {
-        var e = Property(obj, name, JsonValueKind.Number, where);
-        if (!e.TryGetInt32(out var v)) throw Bad($"{where}: \"{name}\" must be an integer.");
-        return v;
-    }
-
-    private static double Finite(JsonElement e, string where)
-    {
-        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var v) || !double.IsFinite(v))
-            throw Bad($"{where} must be a finite number.");
-        return v;
-    }
-
-    private static CoreNetwork ReadRoot(JsonElement root)
-    {
-        var format = Property(root, "format", JsonValueKind.String, "the model").GetString();
-        if (format != FormatName) throw Bad($"\"format\" is \"{format}\" but must be \"{FormatName}\".");
-        int version = Int(root, "version", "the model");
-        if (version > Version) throw Bad($"the file has format version {version}, written by a newer Hybrid; this version reads version {Version}. Upgrade Hybrid to load it.");
-        if (version < 1) throw Bad($"\"version\" is {version} but must be at least 1.");
-        int inputs = Int(root, "inputs", "the model");
-        if (inputs < 1) throw Bad($"\"inputs\" is {inputs} but must be at least 1.");
-        var layersJson = Property(root, "layers", JsonValueKind.Array, "the model");
-        var layers = new List<Layer>();
-        int width = inputs, l = 0;
-        foreach (var layerJson in layersJson.EnumerateArray())
+        try { return new ModelReader(json, limits).ReadModel(); }
+        catch (InvalidDataException) { throw; }
+        catch (OutOfMemoryException)
         {
-            string where = $"layer {l}";
-            var type = Property(layerJson, "type", JsonValueKind.String, where).GetString();
+            throw new InvalidDataException($"the model ({json.Length} bytes) does not fit in memory; the limits are {limits.MaxFileBytes} bytes (ModelLimits.MaxFileBytes) and {limits.MaxLayers} layers (ModelLimits.MaxLayers)");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"the model is inconsistent: {JsonTokenStream.Quote(e.Message, 300)}", e);
+        }
+    }
+
+    /// <summary>
+    /// The grammar of the model file, one method per object. Each object is read by a loop over its
+    /// keys with one <c>case</c> per known key: a new optional section is one more case (and a
+    /// field to hold it). Unknown keys are skipped (a newer writer's optional fields), duplicated
+    /// keys are refused.
+    /// </summary>
+    private sealed class ModelReader(JsonTokenStream json, ModelLimits limits)
+    {
+        /// <summary>The most unknown keys one object may carry (each is remembered to refuse duplicates).</summary>
+        internal const int MaxUnknownKeys = 64;
+
+        // Chunks that collect the first row of each matrix (whose length the file does not
+        // declare); reused for every matrix, so they cost at most the longest row.
+        private const int ChunkLength = 8192;
+        private readonly List<double[]> _chunks = [];
+
+        public CoreNetwork ReadModel()
+        {
+            if (json.Next() != JsonTokenType.StartObject) throw json.Fail("the model must be a JSON object.");
+            var keys = new Keys("the model");
+            string? format = null;
+            int version = 0, inputs = 0;
+            List<Layer>? layers = null;
+            while (NextKey(keys, out var key))
+            {
+                switch (key)
+                {
+                    case "format":
+                        format = ReadString("\"format\"");
+                        if (format != FormatName) throw json.Fail($"\"format\" is {json.Quoted()} but must be \"{FormatName}\".");
+                        break;
+                    case "version":
+                        version = ReadInt("\"version\"");
+                        if (version > Version) throw json.Fail($"the file has format version {version}, written by a newer Hybrid; this version reads version {Version}. Upgrade Hybrid to load it.");
+                        if (version < 1) throw json.Fail($"\"version\" is {version} but must be at least 1.");
+                        break;
+                    case "inputs":
+                        inputs = ReadInt("\"inputs\"");
+                        if (inputs < 1) throw json.Fail($"\"inputs\" is {inputs} but must be at least 1.");
+                        break;
+                    case "layers":
+                        if (format is null || version == 0 || inputs == 0)
+                            throw json.Fail("\"layers\" must come after \"format\", \"version\" and \"inputs\" (the order Save writes).");
+                        layers = ReadLayers(inputs);
+                        break;
+                    default:
+                        json.Next();
+                        json.SkipValue();
+                        break;
+                }
+            }
+            if (format is null) throw json.Fail("the model has no \"format\".");
+            if (version == 0) throw json.Fail("the model has no \"version\".");
+            if (inputs == 0) throw json.Fail("the model has no \"inputs\".");
+            if (layers is null) throw json.Fail("the model has no \"layers\".");
+            if (json.TryNext()) throw json.Fail($"the model is followed by more text at byte {json.TokenPosition}.");
+            return NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+        }
+
+        private List<Layer> ReadLayers(int inputs)
+        {
+            if (json.Next() != JsonTokenType.StartArray) throw json.Fail("\"layers\" must be an array.");
+            var layers = new List<Layer>();
+            int width = inputs;
+            while (json.Next() != JsonTokenType.EndArray)
+            {
+                if (layers.Count == limits.MaxLayers)
+                    throw json.Fail($"the model has more than {limits.MaxLayers} layers, the limit (ModelLimits.MaxLayers).");
+                layers.Add(ReadLayer(layers.Count, ref width));
+            }
+            if (layers.Count == 0) throw json.Fail("the model has no layers.");
+            return layers;
+        }
+
+        // The fields of a layer may come in any order; which ones are required depends on "type".
+        private Layer ReadLayer(int l, ref int width)
+        {
+            if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} must be a JSON object.");
+            var keys = new Keys($"layer {l}");
+            string? type = null, activation = null;
+            double? parameter = null, rate = null;
+            Matrix<double>? weights = null;
+            double[]? biases = null;
+            List<(Matrix<double> W, double[] B)>? pieces = null;
+            while (NextKey(keys, out var key))
+            {
+                switch (key)
+                {
+                    case "type":
+                        type = ReadString($"layer {l} \"type\"");
+                        if (type is not ("dense" or "maxout" or "dropout")) throw json.Fail($"layer {l} has unknown type {json.Quoted()} (expected dense, maxout or dropout).");
+                        break;
+                    case "activation": activation = ReadString($"layer {l} \"activation\""); break;
+                    case "parameter": parameter = ReadFinite(l, "activation parameter"); break;
+                    case "rate": rate = ReadFinite(l, "rate"); break;
+                    case "weights": weights = ReadMatrix(width, l, -1); break;
+                    case "biases": biases = ReadRow(weights?.ColumnCount ?? -1, l, -1); break;
+                    case "pieces": pieces = ReadPieces(width, l); break;
+                    default: json.Next(); json.SkipValue(); break;
+                }
+            }
             switch (type)
             {
+                case null: throw json.Fail($"layer {l} has no \"type\".");
                 case "dense":
                 {
-                    var g = ReadActivation(layerJson, where);
-                    var W = ReadMatrix(Property(layerJson, "weights", JsonValueKind.Array, where), width, $"{where} weights");
-                    var B = ReadRow(Property(layerJson, "biases", JsonValueKind.Array, where), W.ColumnCount, $"{where} biases");
-                    layers.Add(Layer.NewDenseLayer(DenseModule.create(W, B, g)));
-                    width = W.ColumnCount;
-                    break;
+                    if (activation is null) throw json.Fail($"layer {l} has no \"activation\".");
+                    if (weights is null) throw json.Fail($"layer {l} has no \"weights\".");
+                    if (biases is null) throw json.Fail($"layer {l} has no \"biases\".");
+                    var B = BiasRow(biases, weights.ColumnCount, l, -1);
+                    var g = ToActivation(activation, parameter, l);
+                    width = weights.ColumnCount;
+                    return Layer.NewDenseLayer(DenseModule.create(weights, B, g));
                 }
                 case "maxout":
                 {
-                    var pieces = Property(layerJson, "pieces", JsonValueKind.Array, where);
-                    var ws = new List<Matrix<double>>();
-                    var bs = new List<Matrix<double>>();
-                    int j = 0;
-                    foreach (var piece in pieces.EnumerateArray())
+                    if (pieces is null) throw json.Fail($"layer {l} has no \"pieces\".");
+                    if (pieces.Count < 2) throw json.Fail($"layer {l} is a maxout layer with {pieces.Count} pieces; it needs at least 2.");
+                    var ws = new Matrix<double>[pieces.Count];
+                    var bs = new Matrix<double>[pieces.Count];
+                    for (int j = 0; j < pieces.Count; j++)
                     {
-                        var W = ReadMatrix(Property(piece, "weights", JsonValueKind.Array, $"{where} piece {j}"), width, $"{where} piece {j} weights");
-                        if (ws.Count > 0 && W.ColumnCount != ws[0].ColumnCount) throw Bad($"{where} piece {j} has {W.ColumnCount} units but piece 0 has {ws[0].ColumnCount}.");
-                        ws.Add(W);
-                        bs.Add(ReadRow(Property(piece, "biases", JsonValueKind.Array, $"{where} piece {j}"), W.ColumnCount, $"{where} piece {j} biases"));
-                        j++;
+                        ws[j] = pieces[j].W;
+                        if (ws[j].ColumnCount != ws[0].ColumnCount) throw json.Fail($"layer {l} piece {j} has {ws[j].ColumnCount} units but piece 0 has {ws[0].ColumnCount}.");
+                        bs[j] = BiasRow(pieces[j].B, ws[j].ColumnCount, l, j);
                     }
-                    if (ws.Count < 2) throw Bad($"{where} is a maxout layer with {ws.Count} pieces; it needs at least 2.");
-                    layers.Add(Layer.NewMaxoutLayer(MaxoutModule.create(ws.ToArray(), bs.ToArray())));
                     width = ws[0].ColumnCount;
-                    break;
-                }
-                case "dropout":
-                {
-                    double rate = Finite(Property(layerJson, "rate", JsonValueKind.Number, where), $"{where} rate");
-                    if (!(rate >= 0 && rate < 1)) throw Bad($"{where} has dropout rate {rate}; it must lie in [0, 1).");
-                    layers.Add(Layer.NewDropoutLayer(rate));
-                    break;
+                    return Layer.NewMaxoutLayer(MaxoutModule.create(ws, bs));
                 }
                 default:
-                    throw Bad($"{where} has unknown type \"{type}\" (expected dense, maxout or dropout).");
+                {
+                    if (rate is not double r) throw json.Fail($"layer {l} has no \"rate\".");
+                    if (!(r >= 0 && r < 1)) throw json.Fail($"layer {l} has dropout rate {r}; it must lie in [0, 1).");
+                    return Layer.NewDropoutLayer(r);
+                }
             }
-            l++;
         }
-        if (layers.Count == 0) throw Bad("the model has no layers.");
-        return NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
-    }
 
-    private static CoreActivation ReadActivation(JsonElement layer, string where)
-    {
-        var name = Property(layer, "activation", JsonValueKind.String, where).GetString();
-        double P() => Finite(Property(layer, "parameter", JsonValueKind.Number, where), $"{where} activation parameter");
-        CoreActivation g = name switch
+        private List<(Matrix<double>, double[])> ReadPieces(int width, int l)
         {
-            "identity" => CoreActivation.Identity,
-            "binaryStep" => CoreActivation.BinaryStep,
-            "sigmoid" => CoreActivation.Sigmoid,
-            "tanh" => CoreActivation.Tanh,
-            "arctan" => CoreActivation.Arctan,
-            "relu" => CoreActivation.ReLU,
-            "softplus" => CoreActivation.SoftPlus,
-            "softmax" => CoreActivation.Softmax,
-            "leakyRelu" => CoreActivation.NewLeakyReLU(P()),
-            "prelu" => CoreActivation.NewPReLU(P()),
-            "elu" => CoreActivation.NewELU(P()),
-            _ => throw Bad($"{where} has unknown activation \"{name}\"."),
-        };
-        ActivationModule.validate("activation", g);
-        return g;
-    }
-
-    private static Matrix<double> ReadMatrix(JsonElement rows, int expectedRows, string where)
-    {
-        int n = rows.GetArrayLength();
-        if (n != expectedRows) throw Bad($"{where} has {n} rows but must have {expectedRows} (the width of what comes before it).");
-        double[][] values = new double[n][];
-        int i = 0;
-        foreach (var row in rows.EnumerateArray())
-        {
-            if (row.ValueKind != JsonValueKind.Array) throw Bad($"{where} row {i} must be an array.");
-            values[i] = new double[row.GetArrayLength()];
-            if (values[i].Length == 0 || values[i].Length != values[0].Length) throw Bad($"{where} row {i} has {values[i].Length} values but row 0 has {values[0].Length} (and none may be empty).");
-            int j = 0;
-            foreach (var v in row.EnumerateArray()) { values[i][j] = Finite(v, $"{where} row {i}, column {j}"); j++; }
-            i++;
+            if (json.Next() != JsonTokenType.StartArray) throw json.Fail($"layer {l} \"pieces\" must be an array.");
+            var pieces = new List<(Matrix<double>, double[])>();
+            while (json.Next() != JsonTokenType.EndArray)
+            {
+                int j = pieces.Count;
+                if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} piece {j} must be a JSON object.");
+                var keys = new Keys($"layer {l} piece {j}");
+                Matrix<double>? W = null;
+                double[]? B = null;
+                while (NextKey(keys, out var key))
+                {
+                    switch (key)
+                    {
+                        case "weights": W = ReadMatrix(width, l, j); break;
+                        case "biases": B = ReadRow(W?.ColumnCount ?? -1, l, j); break;
+                        default: json.Next(); json.SkipValue(); break;
+                    }
+                }
+                if (W is null) throw json.Fail($"layer {l} piece {j} has no \"weights\".");
+                if (B is null) throw json.Fail($"layer {l} piece {j} has no \"biases\".");
+                pieces.Add((W, B));
+            }
+            return pieces;
         }
-        return Matrix<double>.Build.DenseOfRowArrays(values);
+
+        private CoreActivation ToActivation(string name, double? parameter, int l)
+        {
+            double P() => parameter ?? throw json.Fail($"layer {l} activation {JsonTokenStream.Quote(name)} needs a \"parameter\".");
+            CoreActivation g = name switch
+            {
+                "identity" => CoreActivation.Identity,
+                "binaryStep" => CoreActivation.BinaryStep,
+                "sigmoid" => CoreActivation.Sigmoid,
+                "tanh" => CoreActivation.Tanh,
+                "arctan" => CoreActivation.Arctan,
+                "relu" => CoreActivation.ReLU,
+                "softplus" => CoreActivation.SoftPlus,
+                "softmax" => CoreActivation.Softmax,
+                "leakyRelu" => CoreActivation.NewLeakyReLU(P()),
+                "prelu" => CoreActivation.NewPReLU(P()),
+                "elu" => CoreActivation.NewELU(P()),
+                _ => throw json.Fail($"layer {l} has unknown activation {JsonTokenStream.Quote(name)}."),
+            };
+            ActivationModule.validate("activation", g);
+            return g;
+        }
+
+        // ---------------------------------------------------------- objects, scalars, arrays
+
+        /// <summary>The next key of the current object (false at its end), refusing duplicates.</summary>
+        private bool NextKey(Keys keys, out string key)
+        {
+            var t = json.Next();
+            if (t == JsonTokenType.EndObject) { key = ""; return false; }
+            // The reader only yields property names inside an object.
+            key = json.Text ?? throw json.Fail($"{keys.Where} has a key longer than {JsonTokenStream.MaxTextBytes} bytes: {json.Quoted()}.");
+            if (!keys.Add(key)) throw json.Fail($"{keys.Where} has the key {json.Quoted()} more than once.");
+            return true;
+        }
+
+        private string ReadString(string what)
+        {
+            if (json.Next() != JsonTokenType.String) throw json.Fail($"{what} must be a string.");
+            return json.Text ?? throw json.Fail($"{what} is {json.Quoted()}, longer than any valid value.");
+        }
+
+        private int ReadInt(string what)
+        {
+            if (json.Next() != JsonTokenType.Number) throw json.Fail($"{what} must be a number.");
+            if (!json.TryGetInt32(out int v)) throw json.Fail($"{what} must be an integer but is {json.Quoted()}.");
+            return v;
+        }
+
+        private double ReadFinite(int l, string what)
+        {
+            if (json.Next() != JsonTokenType.Number) throw json.Fail($"layer {l} {what} must be a number.");
+            return Finite(() => $"layer {l} {what}");
+        }
+
+        private double Finite(Func<string> where)
+        {
+            double v = json.Number;
+            if (!double.IsFinite(v)) throw json.Fail($"{where()} must be a finite number but is {json.Quoted()}.");
+            return v;
+        }
+
+        private static string Name(int l, int piece, string field) => piece < 0 ? $"layer {l} {field}" : $"layer {l} piece {piece} {field}";
+
+        /// <summary>Fails unless <paramref name="count"/> more numbers can fit in what remains of the file (each takes ≥ 2 bytes, "0,").</summary>
+        private void CheckRoom(long count, int l, int piece, string field)
+        {
+            if (count > Array.MaxLength)
+                throw json.Fail($"{Name(l, piece, field)} would hold {count} numbers, more than an array can ({Array.MaxLength}).");
+            if (count > 0 && 2 * (count - 1) > json.Remaining)
+                throw json.Fail($"{Name(l, piece, field)} declares {count} more numbers but only {json.Remaining} bytes remain (truncated or corrupted?).");
+        }
+
+        // W as rows: row 0 is collected in the reusable chunks (its length is not declared); then
+        // rows × columns is checked against the bytes that remain and the matrix's column-major
+        // storage is allocated once and filled in place.
+        private Matrix<double> ReadMatrix(int rows, int l, int piece)
+        {
+            if (json.Next() != JsonTokenType.StartArray) throw json.Fail($"{Name(l, piece, "weights")} must be an array of rows.");
+            if (json.Next() != JsonTokenType.StartArray)
+                throw json.Type == JsonTokenType.EndArray
+                    ? json.Fail($"{Name(l, piece, "weights")} has 0 rows but must have {rows} (the width of what comes before it).")
+                    : json.Fail($"{Name(l, piece, "weights")} row 0 must be an array.");
+            int cols = ReadIntoChunks(l, piece, "weights row 0");
+            if (cols == 0) throw json.Fail($"{Name(l, piece, "weights")} row 0 is empty.");
+            CheckRoom((long)rows * cols - cols, l, piece, "weights");
+            var storage = new double[(long)rows * cols];
+            for (int j = 0; j < cols; j++) storage[(long)j * rows] = _chunks[j / ChunkLength][j % ChunkLength];
+            for (int i = 1; i < rows; i++)
+            {
+                if (json.Next() != JsonTokenType.StartArray)
+                    throw json.Type == JsonTokenType.EndArray
+                        ? json.Fail($"{Name(l, piece, "weights")} has {i} rows but must have {rows} (the width of what comes before it).")
+                        : json.Fail($"{Name(l, piece, "weights")} row {i} must be an array.");
+                for (int j = 0; j < cols; j++)
+                {
+                    if (json.Next() != JsonTokenType.Number)
+                        throw json.Type == JsonTokenType.EndArray
+                            ? json.Fail($"{Name(l, piece, "weights")} row {i} has {j} values but row 0 has {cols}.")
+                            : json.Fail($"{Name(l, piece, "weights")} row {i}, column {j} must be a number.");
+                    storage[(long)j * rows + i] = Finite(() => $"{Name(l, piece, "weights")} row {i}, column {j}");
+                }
+                if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "weights")} row {i} has more values than row 0 ({cols}).");
+            }
+            if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "weights")} has more rows than {rows} (the width of what comes before it).");
+            return Matrix<double>.Build.Dense(rows, cols, storage);
+        }
+
+        /// <summary>Reads the numbers of the array just opened into the chunks; returns how many.</summary>
+        private int ReadIntoChunks(int l, int piece, string field)
+        {
+            int n = 0;
+            while (json.Next() != JsonTokenType.EndArray)
+            {
+                if (json.Type != JsonTokenType.Number) throw json.Fail($"{Name(l, piece, field)}, column {n} must be a number.");
+                if (n == Array.MaxLength) CheckRoom((long)n + 1, l, piece, field);
+                if (n / ChunkLength == _chunks.Count) _chunks.Add(new double[ChunkLength]);
+                int at = n;
+                _chunks[n / ChunkLength][n % ChunkLength] = Finite(() => $"{Name(l, piece, field)}, column {at}");
+                n++;
+            }
+            return n;
+        }
+
+        // b: with the width known (weights came first, the order Save writes) straight into an
+        // array of that size; otherwise through the chunks.
+        private double[] ReadRow(int expected, int l, int piece)
+        {
+            if (json.Next() != JsonTokenType.StartArray) throw json.Fail($"{Name(l, piece, "biases")} must be an array.");
+            if (expected < 0)
+            {
+                int n = ReadIntoChunks(l, piece, "biases");
+                var copy = new double[n];
+                for (int j = 0; j < n; j++) copy[j] = _chunks[j / ChunkLength][j % ChunkLength];
+                return copy;
+            }
+            var values = new double[expected];
+            for (int j = 0; j < expected; j++)
+            {
+                if (json.Next() != JsonTokenType.Number)
+                    throw json.Type == JsonTokenType.EndArray
+                        ? json.Fail($"{Name(l, piece, "biases")} has {j} values but must have {expected} (one per unit).")
+                        : json.Fail($"{Name(l, piece, "biases")} column {j} must be a number.");
+                int at = j;
+                values[j] = Finite(() => $"{Name(l, piece, "biases")} column {at}");
+            }
+            if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "biases")} has more values than {expected} (one per unit).");
+            return values;
+        }
+
+        private Matrix<double> BiasRow(double[] b, int units, int l, int piece)
+        {
+            if (b.Length != units) throw json.Fail($"{Name(l, piece, "biases")} has {b.Length} values but must have {units} (one per unit).");
+            return Matrix<double>.Build.Dense(1, units, b);
+        }
     }
 
-    private static Matrix<double> ReadRow(JsonElement row, int expected, string where)
+    /// <summary>The keys seen in one object: known keys and at most <see cref="ModelReader.MaxUnknownKeys"/> unknown ones.</summary>
+    private sealed class Keys(string where)
     {
-        int n = row.GetArrayLength();
-        if (n != expected) throw Bad($"{where} has {n} values but must have {expected} (one per unit).");
-        var values = new double[n];
-        int j = 0;
-        foreach (var v in row.EnumerateArray()) { values[j] = Finite(v, $"{where} column {j}"); j++; }
-        return Mat.row(values);
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        public string Where => where;
+        public bool Add(string key)
+        {
+            if (_seen.Count == ModelReader.MaxUnknownKeys + 8)
+                throw new InvalidDataException($"{where} has more than {ModelReader.MaxUnknownKeys} unknown keys.");
+            return _seen.Add(key);
+        }
+    }
+}
+
+/// <summary>Whether a path names something other than a regular file (a named pipe, a device, a socket), which Load refuses before opening it: opening a named pipe blocks until a writer comes.</summary>
+internal static class FileKind
+{
+    private const int TypeMask = 0xF000, Regular = 0x8000;
+
+    // .NET's own native shim (libSystem.Native, shipped with every runtime on Unix) exposes
+    // stat(2) as SystemNative_Stat, filling a FileStatus struct whose second int32 is st_mode.
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
+    private static extern int Stat([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, byte[] status);
+
+    internal static bool IsSpecial(string path)
+    {
+        if (OperatingSystem.IsWindows()) return (File.GetAttributes(path) & FileAttributes.Device) != 0;
+        var status = new byte[256];   // FileStatus is about 120 bytes; room to spare
+        try
+        {
+            if (Stat(path, status) != 0) return false;   // let opening the file report the error
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+        int mode = BitConverter.ToInt32(status, 4);
+        return (mode & TypeMask) != Regular;
     }
 }

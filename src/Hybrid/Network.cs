@@ -251,15 +251,24 @@ public sealed class Network
     /// <returns>The JSON text.</returns>
     public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Model));
 
-    /// <summary>Reads a network from the JSON format of docs/model-format.md (a leading byte order mark U+FEFF is accepted).</summary>
+    /// <summary>Reads a network from the JSON format of docs/model-format.md (a leading byte order mark U+FEFF is accepted), with the default <see cref="ModelLimits"/>.</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The network.</returns>
     /// <exception cref="ArgumentNullException">json is null.</exception>
-    /// <exception cref="InvalidDataException">The text is not a valid model: truncated, corrupted, inconsistent, or of a newer version.</exception>
-    public static Network FromJson(string json)
+    /// <exception cref="InvalidDataException">The text is not a valid model: truncated, corrupted, inconsistent, of a newer version, or beyond a limit.</exception>
+    public static Network FromJson(string json) => FromJson(json, ModelLimits.Default);
+
+    /// <summary>Reads a network from the JSON format of docs/model-format.md under the given limits.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="limits">The size and layer limits (the UTF-8 length of the text counts as the file size).</param>
+    /// <returns>The network.</returns>
+    /// <exception cref="ArgumentNullException">json or limits is null.</exception>
+    /// <exception cref="InvalidDataException">The text is not a valid model: truncated, corrupted, inconsistent, of a newer version, or beyond a limit (the message names it).</exception>
+    public static Network FromJson(string json, ModelLimits limits)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return new Network(ModelFormat.Read(System.Text.Encoding.UTF8.GetBytes(json)));
+        ArgumentNullException.ThrowIfNull(limits);
+        return new Network(ModelFormat.Read(json, limits));
     }
 
     /// <summary>
@@ -274,15 +283,31 @@ public sealed class Network
     /// <exception cref="UnauthorizedAccessException">No permission to write the file or its directory.</exception>
     public void Save(string path) => ModelFormat.Save(Model, path);
 
-    /// <summary>Loads a network saved by <see cref="Save"/>. A leading UTF-8 byte order mark is accepted.</summary>
+    /// <summary>Loads a network saved by <see cref="Save"/>, with the default <see cref="ModelLimits"/> (1 GiB, 100,000 layers). A leading UTF-8 byte order mark is accepted.</summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The network: its predictions are bit-identical to the saved one's.</returns>
-    /// <exception cref="ArgumentException">path is null, empty or whitespace, or names a directory.</exception>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace, names a directory, or names something other than a regular file (a named pipe, a device).</exception>
     /// <exception cref="FileNotFoundException">The file (or its directory) does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read (an I/O error).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid model: truncated, corrupted, inconsistent, or of a newer version.</exception>
-    public static Network Load(string path) => new(ModelFormat.Load(path));
+    /// <exception cref="InvalidDataException">The file is not a valid model: truncated, corrupted, inconsistent, of a newer version, or beyond a limit.</exception>
+    public static Network Load(string path) => Load(path, ModelLimits.Default);
+
+    /// <summary>
+    /// Loads a network saved by <see cref="Save"/> under the given limits. The file is read as a
+    /// stream: memory stays near the parameters' own size (8 bytes each) plus 64 KiB, whatever the
+    /// file holds (docs/model-format.md "Limits and policies").
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="limits">The size and layer limits.</param>
+    /// <returns>The network.</returns>
+    /// <exception cref="ArgumentNullException">limits is null.</exception>
+    /// <exception cref="ArgumentException">path is null, empty or whitespace, names a directory, or names something other than a regular file (a named pipe, a device).</exception>
+    /// <exception cref="FileNotFoundException">The file (or its directory) does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read (an I/O error).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid model: truncated, corrupted, inconsistent, of a newer version, or beyond a limit (the message names it).</exception>
+    public static Network Load(string path, ModelLimits limits) => new(ModelFormat.Load(path, limits));
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -17,32 +17,49 @@ public sealed class NetworkBuilder
     internal sealed record MaxoutSpec(int Units, int Pieces, Initializer? Init, Matrix<double>[]? W, Matrix<double>[]? B) : Spec;
     internal sealed record DropoutSpec(double Rate) : Spec;
 
+    // The layers as an immutable chain from the last one back (a builder shares its prefix with
+    // the builder it came from): appending is O(1), so a deep network builds in linear time.
+    // A class, not a record: a record's generated Equals and ToString would recurse along the chain.
+    private sealed class Node(Spec spec, Node? previous, int count)
+    {
+        public Spec Spec { get; } = spec;
+        public Node? Previous { get; } = previous;
+        public int Count { get; } = count;
+    }
+
     private readonly int _inputs;
     private readonly int _width;
-    private readonly Spec[] _layers;
+    private readonly Node? _last;
 
     internal NetworkBuilder(int inputs)
     {
         if (inputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "A network needs at least 1 input.");
         _inputs = inputs;
         _width = inputs;
-        _layers = [];
     }
 
-    private NetworkBuilder(int inputs, int width, Spec[] layers)
+    private NetworkBuilder(int inputs, int width, Node last)
     {
         _inputs = inputs;
         _width = width;
-        _layers = layers;
+        _last = last;
     }
 
-    private NetworkBuilder With(Spec spec, int width) => new(_inputs, width, [.. _layers, spec]);
+    private NetworkBuilder With(Spec spec, int width) => new(_inputs, width, new Node(spec, _last, LayerCount + 1));
+
+    /// <summary>The layers in order (a walk back along the chain, no recursion).</summary>
+    private Spec[] Specs()
+    {
+        var specs = new Spec[LayerCount];
+        for (var node = _last; node is not null; node = node.Previous) specs[node.Count - 1] = node.Spec;
+        return specs;
+    }
 
     /// <summary>The number of input columns.</summary>
     public int InputCount => _inputs;
 
     /// <summary>The number of layers added so far (dense, maxout and dropout).</summary>
-    public int LayerCount => _layers.Length;
+    public int LayerCount => _last?.Count ?? 0;
 
     /// <summary>The width of the last layer so far (the inputs if there is none).</summary>
     public int OutputCount => _width;
@@ -175,13 +192,14 @@ public sealed class NetworkBuilder
 
     private Network BuildCore(Initializer? shared)
     {
-        if (!_layers.Any(s => s is not DropoutSpec))
+        var specs = Specs();
+        if (!specs.Any(s => s is not DropoutSpec))
             throw new InvalidOperationException("A network needs at least one dense or maxout layer: call Dense(...) before Build.");
-        var layers = new List<Layer>();
+        var layers = new List<Layer>(specs.Length);
         int fanIn = _inputs;
-        for (int l = 0; l < _layers.Length; l++)
+        for (int l = 0; l < specs.Length; l++)
         {
-            switch (_layers[l])
+            switch (specs[l])
             {
                 case DenseSpec d:
                 {

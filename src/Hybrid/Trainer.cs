@@ -59,7 +59,7 @@ public sealed class Trainer
     /// <summary>The seed of the shuffles, the validation split and dropout (default 0). The same seeds give bit-identical results.</summary>
     public int Seed { get; init; }
 
-    /// <summary>The fraction in [0, 1) of the training rows held out (by a seeded shuffle) for validation; 0 (default) holds none. Not combinable with an explicit validation set.</summary>
+    /// <summary>The fraction f in [0, 1) of the training rows held out (seeded) for validation; 0 (default) holds none. Not combinable with an explicit validation set. With class labels (<c>int[]</c>) the split is stratified: class c with n_c rows gives min(⌊f·n_c + ½⌋, n_c − 1) rows (0 for a class of one row) to validation, as <see cref="Data.DataSet.TrainTestSplit(double, int)"/>; with target rows, ⌊f·n + ½⌋ rows of a seeded shuffle.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
     public double ValidationSplit
     {
@@ -83,7 +83,7 @@ public sealed class Trainer
         init => _schedule = value ?? throw new ArgumentNullException(nameof(Schedule));
     }
 
-    /// <summary>Early stopping: stop once this many epochs in a row did not improve the monitored loss (validation loss if there is a validation set, else training loss); 0 (default) turns early stopping off.</summary>
+    /// <summary>Early stopping: stop once this many epochs in a row did not improve the monitored metric (<see cref="Monitor"/>, on the validation set if there is one, else the training set); 0 (default) turns early stopping off.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
     public int Patience
     {
@@ -91,7 +91,10 @@ public sealed class Trainer
         init => _patience = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Patience), value, "Patience must be >= 0 (0 turns early stopping off).");
     }
 
-    /// <summary>An epoch improves only if its monitored loss is below the best so far minus MinDelta ≥ 0 (default 0).</summary>
+    /// <summary>The metric early stopping, <see cref="EpochReport.IsBest"/> and <see cref="RestoreBestWeights"/> watch (default <see cref="EarlyStoppingMetric.Loss"/>).</summary>
+    public EarlyStoppingMetric Monitor { get; init; }
+
+    /// <summary>An epoch improves only if its monitored metric beats the best so far by more than MinDelta ≥ 0 (default 0), in the metric's direction as in Keras: loss &lt; best − MinDelta (mode min), accuracy &gt; best + MinDelta (mode max).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
     public double MinDelta
     {
@@ -101,7 +104,7 @@ public sealed class Trainer
 
     /// <summary>
     /// Restore-best rule: when true, the result holds the weights of the last epoch that counted as
-    /// an improvement (monitored loss &lt; best − <see cref="MinDelta"/>; the first epoch always
+    /// an improvement (see <see cref="MinDelta"/>; the first epoch always
     /// counts), however training ended (all epochs, early stop, or NaN stop); when false (default),
     /// the last good weights.
     /// </summary>
@@ -122,7 +125,7 @@ public sealed class Trainer
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         if (ValidationSplit > 0)
         {
-            var (train, valid) = Training.split(Seed, ValidationSplit, X.RowCount).ToValueTuple();
+            var (train, valid) = ValidationRows(y.Labels, X.RowCount);
             var validation = Tuple.Create(Mat.selectRows(valid, X), Mat.selectRows(valid, Y));
             return Run(network, Mat.selectRows(train, X), Mat.selectRows(train, Y), validation, progress, cancellationToken);
         }
@@ -150,6 +153,16 @@ public sealed class Trainer
         return Run(network, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
     }
 
+    private (int[] Train, int[] Validation) ValidationRows(int[]? labels, int n)
+    {
+        if (labels is null) return Training.split(Seed, ValidationSplit, n).ToValueTuple();
+        try { return Split.stratified(Seed, ValidationSplit, labels).ToValueTuple(); }
+        catch (ArgumentException e) when (e.ParamName == "fraction")
+        {
+            throw new ArgumentException($"ValidationSplit = {ValidationSplit}: the stratified validation split of {n} rows fails: {e.Message}", nameof(ValidationSplit), e);
+        }
+    }
+
     private (Matrix<double>, Matrix<double>) Prepare(Network network, Features x, Targets y, string xName, string yName)
     {
         var X = DataConvert.Checked(x.ToMatrix(xName), network.InputCount, xName);
@@ -166,7 +179,8 @@ public sealed class Trainer
         Training.checkLossFits(Loss.Core, network.Model);
         if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = new TrainingConfig(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay,
-                                        BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights);
+                                        BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
+                                        Monitor == EarlyStoppingMetric.Accuracy ? Hybrid.Core.Monitor.MonitorAccuracy : Hybrid.Core.Monitor.MonitorLoss);
         var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
         var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
         var outcome = Training.fit(config, network.Model, X, Y,
@@ -178,6 +192,15 @@ public sealed class Trainer
         return new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
                                   reason, outcome.Message, outcome.BestEpoch, outcome.Restored);
     }
+}
+
+/// <summary>What early stopping watches (Keras's <c>monitor</c>): on the validation set if there is one, else on the training set.</summary>
+public enum EarlyStoppingMetric
+{
+    /// <summary>The loss; lower is better (mode min).</summary>
+    Loss,
+    /// <summary>The accuracy; higher is better (mode max).</summary>
+    Accuracy,
 }
 
 /// <summary>Why training ended.</summary>
@@ -194,8 +217,11 @@ public enum StopReason
 /// <summary>What one epoch produced.</summary>
 public sealed class EpochReport
 {
-    private EpochReport(int epoch, double learningRate, double trainingLoss, double trainingAccuracy, double? validationLoss, double? validationAccuracy, bool isBest)
+    private EpochReport(int epoch, double learningRate, double trainingLoss, double trainingAccuracy, double? validationLoss, double? validationAccuracy, bool isBest,
+                        TimeSpan elapsed, double samplesPerSecond)
     {
+        Elapsed = elapsed;
+        SamplesPerSecond = samplesPerSecond;
         Epoch = epoch;
         LearningRate = learningRate;
         TrainingLoss = trainingLoss;
@@ -209,7 +235,7 @@ public sealed class EpochReport
         new(r.Epoch, r.LearningRate, r.TrainingLoss, r.TrainingAccuracy,
             FSharpOption<double>.get_IsSome(r.ValidationLoss) ? r.ValidationLoss.Value : null,
             FSharpOption<double>.get_IsSome(r.ValidationAccuracy) ? r.ValidationAccuracy.Value : null,
-            r.IsBest);
+            r.IsBest, r.Elapsed, r.SamplesPerSecond);
 
     /// <summary>The 1-based epoch number.</summary>
     public int Epoch { get; }
@@ -229,8 +255,14 @@ public sealed class EpochReport
     /// <summary>The accuracy on the validation set, or null without one.</summary>
     public double? ValidationAccuracy { get; }
 
-    /// <summary>Whether this epoch set a new best monitored loss.</summary>
+    /// <summary>Whether this epoch set a new best monitored metric (<see cref="Trainer.Monitor"/>, <see cref="Trainer.MinDelta"/>).</summary>
     public bool IsBest { get; }
+
+    /// <summary>Wall-clock time since training started, at the end of this epoch.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Training rows per second in this epoch: rows / the epoch's wall-clock time (its minibatch steps and its end-of-epoch evaluation).</summary>
+    public double SamplesPerSecond { get; }
 
     /// <inheritdoc />
     public override string ToString() =>
@@ -263,7 +295,7 @@ public sealed class TrainingResult
     /// <summary>A readable account of how training ended (for a NaN stop: where, and what to try).</summary>
     public string Message { get; }
 
-    /// <summary>The 1-based last epoch that counted as an improvement (monitored loss &lt; best − MinDelta; 0 if no epoch completed).</summary>
+    /// <summary>The 1-based last epoch that counted as an improvement (<see cref="Trainer.MinDelta"/>; 0 if no epoch completed).</summary>
     public int BestEpoch { get; }
 
     /// <summary>Whether <see cref="Network"/> holds the best epoch's weights (<see cref="Trainer.RestoreBestWeights"/>).</summary>

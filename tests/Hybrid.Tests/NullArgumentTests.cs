@@ -9,6 +9,8 @@ public class NullArgumentTests
     private static object? Sample(Type t) => t switch
     {
         _ when t == typeof(int) => 1,
+        _ when t == typeof(long) => 1L,
+        _ when t == typeof(ModelLimits) => ModelLimits.Default,
         _ when t == typeof(double) => 0.1,
         _ when t == typeof(bool) => false,
         _ when t == typeof(string) => "unused.json",
@@ -28,6 +30,8 @@ public class NullArgumentTests
         _ when t == typeof(Matrix<double>) => Matrix<double>.Build.Dense(1, 3),
         _ when t == typeof(CancellationToken) => CancellationToken.None,
         _ when t == typeof(IProgress<EpochReport>) => null,
+        _ when t == typeof(TextWriter) => TextWriter.Null,
+        _ when t == typeof(Func<EpochReport, string>) => (Func<EpochReport, string>)(r => r.ToString()),
         _ => throw new InvalidOperationException($"no sample for {t}"),
     };
 
@@ -38,6 +42,7 @@ public class NullArgumentTests
         _ when t == typeof(Trainer) => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 },
         _ when t == typeof(Initializer) => Initializer.He(1),
         _ when t == typeof(LearningRateSchedule) => LearningRateSchedule.Constant,
+        _ when t == typeof(ConsoleProgress) => new ConsoleProgress(TextWriter.Null),
         _ => null,
     };
 

@@ -23,7 +23,7 @@ public static class TrainerExample
             Patience = 5,                                      // early stopping on the validation loss
             RestoreBestWeights = true,
         };
-        var progress = new Progress<EpochReport>(report => Console.WriteLine(report));
+        var progress = new ConsoleProgress();                   // synchronous: one line per epoch, in order
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(5));
 
         TrainingResult result = trainer.Fit(network, xTrain, yTrain, progress, cancellation.Token);
