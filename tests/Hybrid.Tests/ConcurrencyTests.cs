@@ -86,8 +86,8 @@ public sealed class ConcurrencyTests
         var network = new Trainer(Loss.CrossEntropy, Optimizer.Adam(learningRate: 1e-3)) { Epochs = 1, BatchSize = 64, Seed = 3 }
             .Fit(untrained, xTrain, yTrain).Network;
 
-        // 256 digits: the first layer's 256·64·128 multiply-adds (over the core's 2·10⁶ threshold)
-        // take its parallel GEMM path inside each call, so the 8 callers also share the thread pool.
+        // 256 digits: the first layer's 256·64·128 multiply-adds (over the kernel's parallel threshold)
+        // split over threads inside each call too, so the 8 callers also share the thread pool.
         var x = TestData.AllDigits.X[..256];
         var y = TestData.AllDigits.Y[..256];
         var x2 = new double[x.Length, 64];
