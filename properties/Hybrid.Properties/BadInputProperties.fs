@@ -36,6 +36,8 @@ type BadCall =
 
 let private net = Network.Create(3).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax).Build(Initializer.XavierNormal 1)
 let private netJson = net.ToJson()
+/// A network with a sigmoid output, for binary cross-entropy (which needs one: LossPairingTests).
+let private sigmoidNet = Network.Create(3).Dense(4, Activation.Tanh).Dense(2, Activation.Sigmoid).Build(Initializer.XavierNormal 1)
 let private narrow = Network.Create(2).Dense(1, Activation.Softmax).Build(Initializer.XavierNormal 1)
 let private trainer = Trainer(Loss.CrossEntropy, Optimizer.Sgd 0.1, Epochs = 1, BatchSize = 2)
 
@@ -148,6 +150,7 @@ let private badTargets : Gen<BadCall> =
         let! v = Gen.elements badValues
         bad.[r].[c] <- v
         let t = Trainer(loss, Optimizer.Sgd 0.1, Epochs = 1, BatchSize = 1)
+        let net = if lossName = "BinaryCrossEntropy" then sigmoidNet else net
         let ys = Targets.FromRows bad
         let! name, paramName, f =
             Gen.elements [
@@ -221,7 +224,7 @@ let private corruptedFiles : Gen<BadCall> =
         let! pos = Gen.choose (0, bytes.Length - 1)
         let! len = Gen.choose (1, 40)
         let! b = Gen.choose (0, 255)
-        let! v = Gen.choose (2, 1000)
+        let! v = Gen.choose (3, 1000) // versions 1 and 2 are read
         let corrupt =
             match kind with
             | "truncate" -> bytes.[.. pos - 1]

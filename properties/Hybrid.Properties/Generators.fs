@@ -50,6 +50,19 @@ let allActivations : Activation list =
 let oneHot (n: int) (k: int) : Gen<Matrix<float>> =
     Gen.arrayOfLength n (Gen.choose (0, k - 1)) |> Gen.map (Data.oneHot k)
 
+/// An n×k matrix of cross-entropy targets in [0, 1] whose rows are not only one-hot: each row is
+/// one-hot, all zeros, multi-label (entries 0 or 1, any number of 1s) or soft (entries anywhere
+/// in [0, 1]), so row sums range over [0, k]. The fused softmax + CE gradient (p·Σy − y)/N
+/// equals (p − y)/N only when a row sums to 1.
+let softLabels (n: int) (k: int) : Gen<Matrix<float>> =
+    let row =
+        Gen.oneof [
+            Gen.choose (0, k - 1) |> Gen.map (fun c -> Array.init k (fun j -> if j = c then 1.0 else 0.0))
+            Gen.constant (Array.zeroCreate k)
+            Gen.arrayOfLength k (Gen.elements [ 0.0; 1.0 ])
+            Gen.arrayOfLength k (floatIn 0.0 1.0) ]
+    Gen.arrayOfLength n row |> Gen.map Mat.ofRows
+
 /// A random n×m matrix of −1/+1 targets.
 let signs (n: int) (m: int) : Gen<Matrix<float>> = matrixOf (Gen.elements [ -1.0; 1.0 ]) n m
 

@@ -21,7 +21,10 @@ let specification : Test =
         @ LossProperties.laws
         @ OptimizerProperties.laws
         @ UpdateRuleProperties.laws
+        @ TrainingProperties.laws
         @ DataProperties.laws
+        @ PcaProperties.laws
+        @ SplitProperties.laws
         @ InitProperties.laws
         @ FacadeProperties.laws
         @ BadInputProperties.laws)

@@ -43,3 +43,24 @@ let expectClose (what: string) (tol: float) (expected: MathNet.Numerics.LinearAl
         for j in 0 .. expected.ColumnCount - 1 do
             if not (close tol expected.[i, j] actual.[i, j]) then
                 failwithf "%s: entry (%d, %d) differs: expected %.17g, got %.17g (tolerance %g)." what i j expected.[i, j] actual.[i, j] tol
+
+/// Bound for a matrix product against a reference that sums the same terms in another order
+/// (OpenBLAS's blocking, MathNet's, the naive loop's separate multiply and add against the managed
+/// kernel's fused multiply-add). Summation order is the only difference. Each way of summing
+/// k products has an error of at most γ_k·Σ_p |a_ip·b_pj| with γ_k = k·ε/(1 − k·ε), ε = 2⁻⁵³
+/// (Higham, Accuracy and Stability of Numerical Algorithms, §3.1); two of them differ by at most
+/// twice that. The generated products have k ≤ 300 (γ_k ≈ 3.3e-14), so 1e-12 relative to
+/// max(1, Σ_p |a_ip·b_pj| + |C_ij|) is a 15× margin, while a wrong term (a dropped row, a
+/// shifted column, a missed accumulation) moves an entry by ~|a·b| ≈ 0.1..1 of that scale.
+let product = 1e-12
+
+/// Bound for results of a symmetric eigendecomposition (PCA), relative to the largest variance
+/// λ₁ (or 1 if smaller): MathNet's Evd is backward stable, so eigenvectors are orthonormal and
+/// V·diag(λ)·Vᵀ reproduces the covariance to a few hundred ulps of λ₁ for the d ≤ 6 generated
+/// here (measured ≲ 1e-13); 1e-9 leaves a wide margin, yet a wrong sign, order or scale errs by ≥ 1e-2.
+let decomposition = 1e-9
+
+/// Bound for whitened covariances, |cov(Z) − diag(λ/(λ + ε))|. Dividing by √λ_j amplifies the
+/// eigendecomposition's absolute error (≈ 1e-15·λ₁) by λ₁/λ_j; the laws keep only components
+/// with λ_j ≥ 1e-3·λ₁, so the error stays below ~1e-11; 1e-7 leaves a margin.
+let whitening = 1e-7

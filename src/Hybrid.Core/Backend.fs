@@ -85,7 +85,9 @@ type Backend private () =
     /// with row stride ldb, and C is m×n with row stride ldc ≥ n. Entries of C outside its m×n
     /// window are not touched; c must not be the same array as a or b. Bad sizes, strides or
     /// lengths raise ArgumentException naming the argument.
-    /// Checked by: MatProperties "S13 products equal the naive triple loop" (both backends).
+    /// Checked by: MatProperties "S13 / products / Backend.Gemm equals the naive triple loop (all
+    /// four op forms, ragged sizes, strides, accumulate)" (under each backend), BackendTests
+    /// "Backend.Gemm rejects bad sizes, strides, lengths and aliasing, naming the argument".
     static member Gemm(transA: bool, transB: bool, m: int, n: int, k: int,
                        a: float[], lda: int, b: float[], ldb: int, c: float[], ldc: int, accumulate: bool) : unit =
         let fail (name: string) (message: string) = raise (ArgumentException(message, name))
@@ -120,6 +122,7 @@ type Backend private () =
     /// Forces a backend for the rest of the process: "managed" or "openblas" (case-insensitive),
     /// overriding HYBRID_BACKEND. An unknown name, or "openblas" where libopenblas.so.0 is absent,
     /// raises ArgumentException naming the allowed values or the missing file.
+    /// Checked by: BackendTests "An unknown HYBRID_BACKEND names the variable, the value and the allowed values".
     static member Use(name: string) : unit =
         match Backend.Parse(name, OpenBlas.available.Value) with
         | Ok openBlas -> chosen <- Some(Ok openBlas)

@@ -53,7 +53,7 @@ module Data =
         float (Array.fold2 (fun acc p y -> if p = y then acc + 1 else acc) 0 predicted labels) / float labels.Length
 
     /// The inverse of standardize: X = Z ⊙ std + mean, column by column. Course: S30. Checked
-    /// by: PcaProperties "S30 the inverse round-trips".
+    /// by: PcaProperties "S30 / PCA / the inverse round-trips".
     let unstandardize (s: Standardizer) (Z: Matrix<float>) : Matrix<float> =
         Shape.columns "Z" s.Mean.ColumnCount Z
         Mat.init Z.RowCount Z.ColumnCount (fun i j -> Z.[i, j] * s.Std.[0, j] + s.Mean.[0, j])

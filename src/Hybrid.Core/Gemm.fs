@@ -15,8 +15,9 @@ open Microsoft.FSharp.NativeInterop
 /// s = C_ij when accumulating and s = 0 otherwise. Blocking, packing, the SIMD width and the
 /// number of threads only decide which entries are computed where and when, never the order
 /// of one entry's terms, so the result is the same bits on every run, with any thread count
-/// and with any of the micro-kernels below (Checked by: MatProperties "S13 the managed kernel
-/// is the sequential fused multiply-add sum, bit for bit").
+/// and with any of the micro-kernels below. Checked by: MatProperties "S13 / products / the
+/// managed kernel is the sequential fused multiply-add sum, bit for bit (every micro-kernel, 1 to
+/// 3 threads)".
 module internal Gemm =
 
     /// Depth of a packed block (the p range summed per visit of a C tile): a KC×NR panel of B
@@ -43,7 +44,7 @@ module internal Gemm =
         else Scalar
 
     /// Rows and columns of one micro-tile.
-    let tile (isa: Isa) : int * int =
+    let inline tile (isa: Isa) : int * int =
         match isa with
         | V512 -> 4, 24
         | V256 -> 6, 8
@@ -326,7 +327,8 @@ module internal Gemm =
         use pB = fixed b
         use pC = fixed c
         let w = Vector256<float>.Count
-        let av (i: int) (p: int) = if transA then a.[p * lda + i] else a.[i * lda + p]
+        // op(A)(i, p) = a[i·ai + p·ap].
+        let ai, ap = if transA then 1, lda else lda, 1
         for i in i0 .. i1 - 1 do
             let ci = at pC (i * ldc)
             let mutable j = 0
@@ -338,7 +340,7 @@ module internal Gemm =
                     let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<float>.Zero
                     let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<float>.Zero
                     for p in 0 .. k - 1 do
-                        let x = Vector256.Create(av i p)
+                        let x = Vector256.Create(a.[i * ai + p * ap])
                         let bp = at pB (p * ldb + j)
                         s0 <- fma4 x (Vector256.Load(bp)) s0
                         s1 <- fma4 x (Vector256.Load(at bp w)) s1
@@ -353,13 +355,13 @@ module internal Gemm =
                     let cj = at ci j
                     let mutable s = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
                     for p in 0 .. k - 1 do
-                        s <- fma4 (Vector256.Create(av i p)) (Vector256.Load(at pB (p * ldb + j))) s
+                        s <- fma4 (Vector256.Create(a.[i * ai + p * ap])) (Vector256.Load(at pB (p * ldb + j))) s
                     s.Store(cj)
                     j <- j + w
             while j < n do
                 let mutable s = if accumulate then NativePtr.get ci j else 0.0
                 for p in 0 .. k - 1 do
-                    s <- Math.FusedMultiplyAdd(av i p, NativePtr.get pB (p * ldb + j), s)
+                    s <- Math.FusedMultiplyAdd(a.[i * ai + p * ap], NativePtr.get pB (p * ldb + j), s)
                 NativePtr.set ci j s
                 j <- j + 1
 
@@ -369,28 +371,111 @@ module internal Gemm =
     /// How many threads a product may use (default: the processor count; 1 = sequential).
     let mutable threads = Environment.ProcessorCount
 
+    /// One product and its split into parts: part q of `parts` covers the q-th equal run of whole
+    /// micro-tiles along C's rows (byRows) or columns. Mutable so that the resident workers below
+    /// can be handed a product without allocating.
+    [<AllowNullLiteral>]
+    type private Job() =
+        [<DefaultValue>] val mutable Isa: Isa
+        [<DefaultValue>] val mutable TransA: bool
+        [<DefaultValue>] val mutable TransB: bool
+        [<DefaultValue>] val mutable M: int
+        [<DefaultValue>] val mutable N: int
+        [<DefaultValue>] val mutable K: int
+        [<DefaultValue>] val mutable A: float[]
+        [<DefaultValue>] val mutable Lda: int
+        [<DefaultValue>] val mutable B: float[]
+        [<DefaultValue>] val mutable Ldb: int
+        [<DefaultValue>] val mutable C: float[]
+        [<DefaultValue>] val mutable Ldc: int
+        [<DefaultValue>] val mutable Accumulate: bool
+        [<DefaultValue>] val mutable Direct: bool
+        [<DefaultValue>] val mutable ByRows: bool
+        [<DefaultValue>] val mutable Units: int
+        [<DefaultValue>] val mutable Parts: int
+
+        member j.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts) =
+            j.Isa <- isa; j.TransA <- transA; j.TransB <- transB; j.M <- m; j.N <- n; j.K <- k
+            j.A <- a; j.Lda <- lda; j.B <- b; j.Ldb <- ldb; j.C <- c; j.Ldc <- ldc; j.Accumulate <- accumulate
+            j.Direct <- direct; j.ByRows <- byRows; j.Units <- units; j.Parts <- parts
+
+        /// Drops the references to the caller's arrays once the product is done.
+        member j.Clear() = j.A <- null; j.B <- null; j.C <- null
+
+        /// Computes part q.
+        member j.Run(q: int) =
+            let mr, nr = tile j.Isa
+            let cut (q: int) =
+                if j.ByRows then min j.M (q * j.Units / j.Parts * mr) else min j.N (q * j.Units / j.Parts * nr)
+            let i0, i1, j0, j1 = if j.ByRows then cut q, cut (q + 1), 0, j.N else 0, j.M, cut q, cut (q + 1)
+            if j.Direct then rows (j.Isa <> Scalar) j.TransA j.N j.K j.A j.Lda j.B j.Ldb j.C j.Ldc j.Accumulate i0 i1
+            else blocked j.Isa j.TransA j.TransB j.K j.A j.Lda j.B j.Ldb j.C j.Ldc j.Accumulate i0 i1 j0 j1
+
+    /// Resident worker threads for split products: the caller runs part 0 and the workers the
+    /// others, signalled through semaphores, so a split product allocates nothing (Parallel.For
+    /// allocates on every call). One product at a time: a caller that finds the pool busy (another
+    /// thread's product) runs its parts with Parallel.For instead.
+    type private Pool private () =
+        static let gate = obj ()
+        static let job = Job()
+        static let start = new Threading.SemaphoreSlim(0)
+        static let finished = new Threading.SemaphoreSlim(0)
+        static let next = [| 0 |]
+        static let mutable failure : exn = null
+        static let mutable workers = 0
+        static let work () =
+            while true do
+                start.Wait()
+                try
+                    try job.Run(Threading.Interlocked.Increment(&next.[0]))
+                    with e -> failure <- e
+                finally finished.Release() |> ignore
+
+        /// Runs all parts of the product; false (nothing run) when the pool is busy.
+        static member TryRun(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts) : bool =
+            if not (Threading.Monitor.TryEnter gate) then false
+            else
+                try
+                    job.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
+                    let helpers = job.Parts - 1
+                    while workers < helpers do
+                        Threading.Thread(work, IsBackground = true, Name = "Hybrid.Gemm worker").Start()
+                        workers <- workers + 1
+                    next.[0] <- 0
+                    failure <- null
+                    start.Release(helpers) |> ignore
+                    let mutable mine : exn = null
+                    try job.Run 0 with e -> mine <- e
+                    for _ in 1 .. helpers do finished.Wait()
+                    job.Clear()
+                    if not (isNull mine) then raise mine
+                    if not (isNull failure) then raise failure
+                    true
+                finally Threading.Monitor.Exit gate
+
     /// C ← op(A)·op(B) (+ C) on row-major arrays (arguments already checked by Backend), with the
-    /// given micro-kernel. The split over threads is fixed by the shape and the thread count:
-    /// the larger of C's two dimensions is cut into equal runs of whole micro-tiles.
-    let multiplyWith (isa: Isa) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
+    /// given micro-kernel and at most `threads` threads. The split over threads is fixed by the
+    /// shape and the thread count: the larger of C's two dimensions is cut into equal runs of
+    /// whole micro-tiles.
+    let multiplyWith (isa: Isa) (threads: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                      (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
         if m > 0 && n > 0 then
             let mr, nr = tile isa
             let direct = not transB && m < mr
-            let work (i0: int) (i1: int) (j0: int) (j1: int) =
-                if direct then rows (isa <> Scalar) transA (j1 - j0) k a lda b ldb c ldc accumulate i0 i1
-                else blocked isa transA transB k a lda b ldb c ldc accumulate i0 i1 j0 j1
             let t = if int64 m * int64 n * int64 k >= parallelThreshold then max 1 threads else 1
             let byRows = direct || m >= n
             let units = if byRows then (m + mr - 1) / mr else (n + nr - 1) / nr
             let parts = min t units
-            if parts <= 1 then work 0 m 0 n
+            if parts <= 1 then
+                if direct then rows (isa <> Scalar) transA n k a lda b ldb c ldc accumulate 0 m
+                else blocked isa transA transB k a lda b ldb c ldc accumulate 0 m 0 n
             else
-                let cut (q: int) = if byRows then min m (q * units / parts * mr) else min n (q * units / parts * nr)
-                Parallel.For(0, parts, fun q ->
-                    if byRows then work (cut q) (cut (q + 1)) 0 n else work 0 m (cut q) (cut (q + 1))) |> ignore
+                if not (Pool.TryRun(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)) then
+                    let j = Job()
+                    j.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
+                    Parallel.For(0, parts, fun q -> j.Run q) |> ignore
 
     /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine.
     let multiply (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                  (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
-        multiplyWith detected transA transB m n k a lda b ldb c ldc accumulate
+        multiplyWith detected threads transA transB m n k a lda b ldb c ldc accumulate

@@ -189,7 +189,7 @@ module Graph =
     /// contributions into its inputs' Grad (+=, so branches sum, S10). Afterwards each node's
     /// Grad is ∂root/∂node. Calling it again gives the same gradients.
     /// Checked by: GraphProperties "S10 / DAGs / every gradient equals the central difference on random DAGs with shared nodes (S10-S11)" and
-    /// GraphTests "S07 (x + y)·z at (−2, 5, −4): f = −12, gradients (−4, −4, 3)", every S08 gate example of
+    /// GraphTests "S07 (x + y)·z at (−2, 5, −4): f = −12, gradients (−4, −4, 3)", every gate example (S08) of
     /// GraphTests (e.g. "S08 a·a: the two branches sum to 2a"), "S09 the sigmoid neuron circuit, gate by gate, with w = (2, −3, −3), x = (−1, −2)".
     let backward (root: Node) : unit =
         let order = topologicalOrder root

@@ -82,6 +82,7 @@ module Init =
     let matrix (init: Initializer) (seed: int) (fanIn: int) (fanOut: int) : Matrix<float> =
         Shape.positiveInt "fanIn" fanIn
         Shape.positiveInt "fanOut" fanOut
+        Shape.entries "fanOut" fanIn fanOut
         validate "init" init
         let rng = Random(seed)
         let s = spread init fanIn fanOut

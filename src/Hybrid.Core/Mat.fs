@@ -8,14 +8,31 @@ module Mat =
     /// The builder for dense float64 matrices.
     let private build = Matrix<float>.Build
 
+    /// The most entries one matrix may hold: the largest .NET array, Array.MaxLength =
+    /// 2,147,483,591 (a dense matrix keeps its entries in one array).
+    let maxEntries : int64 = int64 System.Array.MaxLength
+
+    /// Raises ArgumentException(paramName) unless rows×cols, computed in 64 bits (so it cannot
+    /// wrap around), is at most maxEntries; the message gives the product and the limit.
+    let checkEntries (paramName: string) (rows: int) (cols: int) : unit =
+        let n = int64 rows * int64 cols
+        if n > maxEntries then
+            raise (System.ArgumentException(sprintf "%s: a %d×%d matrix would have %d entries, more than the limit of %d (the largest .NET array)." paramName rows cols n maxEntries, paramName))
+
     /// A rows×cols matrix of zeros.
-    let zeros (rows: int) (cols: int) : Matrix<float> = build.Dense(rows, cols)
+    let zeros (rows: int) (cols: int) : Matrix<float> =
+        checkEntries "cols" rows cols
+        build.Dense(rows, cols)
 
     /// A rows×cols matrix with every entry equal to value.
-    let constant (rows: int) (cols: int) (value: float) : Matrix<float> = build.Dense(rows, cols, value)
+    let constant (rows: int) (cols: int) (value: float) : Matrix<float> =
+        checkEntries "cols" rows cols
+        build.Dense(rows, cols, value)
 
     /// A rows×cols matrix with entry (i, j) = f i j.
-    let init (rows: int) (cols: int) (f: int -> int -> float) : Matrix<float> = build.Dense(rows, cols, f)
+    let init (rows: int) (cols: int) (f: int -> int -> float) : Matrix<float> =
+        checkEntries "cols" rows cols
+        build.Dense(rows, cols, f)
 
     /// A matrix from a 2-D array (copied).
     let ofArray2 (a: float[,]) : Matrix<float> = build.DenseOfArray a

@@ -1,5 +1,6 @@
 namespace Hybrid.Core
 
+open System
 open MathNet.Numerics.LinearAlgebra
 
 /// A layer of a network.
@@ -50,9 +51,17 @@ module Network =
 
     /// A network of dense layers: `inputs` columns, then one layer per (units, activation),
     /// weights from `init` (layer l seeded with Init.derive seed l), biases 0 (and PReLU's α
-    /// as given in its case). Course: S14, S31.
+    /// as given in its case). Every size is checked before anything is drawn: each W at most
+    /// Mat.maxEntries entries, the whole network at most Shape.maxParameters parameters.
+    /// Course: S14, S31.
     let dense (seed: int) (init: Initializer) (inputs: int) (layers: (int * Activation) list) : Network =
         Shape.positiveInt "inputs" inputs
+        layers |> List.fold (fun (fanIn, total) (units, g) ->
+            Shape.positiveInt "units" units
+            Shape.entries "units" fanIn units
+            let total = total + int64 fanIn * int64 units + int64 units + (match g with PReLU _ -> 1L | _ -> 0L)
+            Shape.parameterTotal "units" total
+            units, total) (inputs, 0L) |> ignore
         let _, built =
             layers |> List.indexed |> List.fold (fun (fanIn, acc) (l, (units, g)) ->
                 Shape.positiveInt "units" units
@@ -86,6 +95,30 @@ module Network =
                         Dropout.forward M A, DropoutCache(Some M) :: caches
                     | _ -> A, DropoutCache None :: caches) (X, [])
         A, List.rev caches
+
+    /// Where a forward pass first left the finite numbers: Some (layer, row, column) of the first
+    /// layer whose pre-activation Z or output A holds NaN or ±∞ (for maxout, any piece's Z), else
+    /// None. With finite inputs and weights this happens only by overflow (a product or sum beyond
+    /// ±1.8e308); checking Z catches the NaN that a later ReLU would turn into 0.
+    /// Course: S15. Checked by: OverflowTests (tests/Hybrid.Tests).
+    let firstNonFinite (caches: LayerCache list) : (int * int * int) option =
+        let find (M: Matrix<float>) =
+            let mutable hit = None
+            let mutable i = 0
+            while hit.IsNone && i < M.RowCount do
+                let mutable j = 0
+                while hit.IsNone && j < M.ColumnCount do
+                    if not (Double.IsFinite M.[i, j]) then hit <- Some(i, j)
+                    j <- j + 1
+                i <- i + 1
+            hit
+        caches |> List.indexed |> List.tryPick (fun (l, cache) ->
+            let hit =
+                match cache with
+                | DenseCache c -> find c.Z |> Option.orElse (find c.A)
+                | MaxoutCache c -> c.Z |> Array.tryPick find
+                | DropoutCache _ -> None
+            hit |> Option.map (fun (i, j) -> l, i, j))
 
     /// Inference: A^L = g^L(... g^1(X·W^1 + 1·b^1) ...), dropout off. Shapes: X n×d_in -> n×d_out.
     /// Course: S15 (forward pass).

@@ -43,8 +43,8 @@ module Numerical =
         G
 
     /// The vector-Jacobian product ∂(Σ_ij U_ij·f(X)_ij)/∂X by central differences: what
-    /// backward(dA = U) must return for a matrix function f (STYLE.md: check with a random
-    /// upstream gradient, never a full Jacobian). Course: S06, S12, S26.
+    /// backward(dA = U) must return for a matrix function f (check with a random upstream
+    /// gradient, never a full Jacobian). Course: S06, S12, S26.
     let vjp (h: float) (f: Matrix<float> -> Matrix<float>) (X: Matrix<float>) (U: Matrix<float>) : Matrix<float> =
         gradient h (fun x -> Mat.sum (Mat.hadamard U (f x))) X
 
@@ -54,7 +54,8 @@ module Numerical =
         abs (a - n) / Math.Max(Math.Max(abs a, abs n), tiny)
 
     /// Gradient checking (S26): the worst entry-wise relative error between an analytic and a
-    /// numerical gradient of the same shape, and where it occurs. NaN counts as the worst.
+    /// numerical gradient of the same shape, and where it occurs. NaN counts as the worst (+∞).
+    /// Checked by: TrainingProperties "S26 / gradient check / a NaN in either gradient is the worst error (+∞), reported where it is".
     let check (tiny: float) (analytic: Matrix<float>) (numerical: Matrix<float>) : GradientCheck =
         Shape.same "analytic" analytic "numerical" numerical
         let mutable worst = { MaxRelativeError = 0.0; Row = 0; Column = 0; Analytic = nan; Numerical = nan }

@@ -68,3 +68,16 @@ module Shape =
     /// n must be >= 1.
     let positiveInt (name: string) (n: int) : unit =
         if n < 1 then fail name (sprintf "%s must be at least 1 but is %d." name n)
+
+    /// rows×cols must fit one matrix (at most Mat.maxEntries, computed without wrap-around); the
+    /// error names `name` and gives the product and the limit.
+    let entries (name: string) (rows: int) (cols: int) : unit = Mat.checkEntries name rows cols
+
+    /// The most parameters a network may have: its parameter count is an int (Int32.MaxValue).
+    let maxParameters : int64 = int64 Int32.MaxValue
+
+    /// A network's total parameter count must be at most maxParameters; the error names `name`
+    /// (the argument that pushed it over) and gives the total and the limit.
+    let parameterTotal (name: string) (total: int64) : unit =
+        if total > maxParameters then
+            fail name (sprintf "%s: the network would have %d parameters, more than the limit of %d (Int32.MaxValue)." name total maxParameters)

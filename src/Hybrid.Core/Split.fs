@@ -22,8 +22,8 @@ module Split =
 
     /// A seeded split of 0..n−1 into (kept, held out) with t = ⌊f·n + ½⌋ held-out rows, chosen by
     /// a seeded permutation; both parts must be non-empty. Shapes: n -> (n − t, t) indices.
-    /// Course: S32. Checked by: SplitProperties "S32 a split partitions the rows with the stated
-    /// counts".
+    /// Course: S32. Checked by: SplitProperties "S32 / splits / a split partitions the rows with
+    /// the stated counts".
     let random (seed: int) (fraction: float) (n: int) : int[] * int[] =
         checkFraction "fraction" fraction
         let t = roundHalfUp (fraction * float n)
@@ -44,8 +44,8 @@ module Split =
 
     /// The number of held-out rows of a class with n_c rows: t_c = min(⌊f·n_c + ½⌋, n_c − 1) for
     /// n_c ≥ 2, and 0 for n_c ≤ 1: each class keeps at least one row in the kept part.
-    /// Course: S32. Checked by: SplitProperties "S32 a stratified split holds out the stated
-    /// count of every class".
+    /// Course: S32. Checked by: SplitProperties "S32 / splits / a stratified split holds out the
+    /// stated count of every class".
     let heldOutOfClass (fraction: float) (nc: int) : int =
         if nc <= 1 then 0 else min (roundHalfUp (fraction * float nc)) (nc - 1)
 
@@ -53,9 +53,10 @@ module Split =
     /// t_c = heldOutOfClass f n_c of its rows, chosen by a permutation seeded with
     /// Init.derive seed c, to the held-out part, so every class keeps its share up to rounding.
     /// The held-out part must be non-empty. Shapes: n labels -> (n − Σt_c, Σt_c) indices.
-    /// Course: S32 (held-out evaluation), S28 (validation). Checked by: SplitProperties "S32 a
-    /// stratified split holds out the stated count of every class", "S32 a split partitions the
-    /// rows with the stated counts"; DataSetTests "TrainTestSplit_is_stratified_with_round_half_up_per_class".
+    /// Course: S32 (held-out evaluation), S28 (validation). Checked by: SplitProperties "S32 /
+    /// splits / a stratified split holds out the stated count of every class", "S32 / splits / a
+    /// split partitions the rows with the stated counts"; DataSetTests
+    /// "TrainTestSplit_is_stratified_with_round_half_up_per_class".
     let stratified (seed: int) (fraction: float) (labels: int[]) : int[] * int[] =
         checkFraction "fraction" fraction
         let byClass = rowsByClass labels
@@ -75,8 +76,8 @@ module Split =
     /// seeded with Init.derive seed c, are dealt to folds 0, 1, ..., k−1, 0, 1, ... with the
     /// dealing continuing from class to class, so every fold holds ⌊n_c/k⌋ or ⌈n_c/k⌉ rows of
     /// class c and fold sizes differ by at most 1. Returns the fold of each row. Needs
-    /// 2 ≤ k ≤ n. Course: S32. Checked by: SplitProperties "S32 stratified folds partition the
-    /// rows and balance every class".
+    /// 2 ≤ k ≤ n. Course: S32. Checked by: SplitProperties "S32 / splits / stratified folds
+    /// partition the rows and balance every class".
     let stratifiedFolds (seed: int) (k: int) (labels: int[]) : int[] =
         if isNull labels then nullArg "labels"
         if k < 2 || k > labels.Length then
@@ -91,6 +92,6 @@ module Split =
         fold
 
     /// Seeded k-fold assignment without classes: fold of row perm[i] is i mod k. Needs 2 ≤ k ≤ n.
-    /// Course: S32. Checked by: SplitProperties "S32 stratified folds partition the rows and
-    /// balance every class" (the one-class case).
+    /// Course: S32. Checked by: SplitProperties "S32 / splits / stratified folds partition the
+    /// rows and balance every class" (the one-class case).
     let folds (seed: int) (k: int) (n: int) : int[] = stratifiedFolds seed k (Array.zeroCreate n)

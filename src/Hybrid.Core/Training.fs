@@ -37,7 +37,9 @@ type TrainingConfig =
       /// Training.improves) instead of the last ones.
       RestoreBest: bool
       /// What early stopping, IsBest and RestoreBest watch (Training.improves).
-      Monitor: Monitor }
+      Monitor: Monitor
+      /// The divergence rule's factor (> 1; +∞ turns the rule off): see Training.diverged.
+      DivergenceFactor: float }
 
 /// What one epoch produced. Epochs are numbered from 1.
 type EpochRecord =
@@ -69,6 +71,9 @@ type StopReason =
     | EarlyStopped
     /// A loss, gradient or parameter became NaN or ±∞.
     | NonFinite
+    /// A batch loss grew beyond DivergenceFactor × max(1, the first batch's loss): the
+    /// learning rate is too large (Training.diverged).
+    | Diverged
     /// The caller asked to stop.
     | Cancelled
 
@@ -129,10 +134,11 @@ module Training =
         J, accuracy loss Yhat Y, confusion loss Yhat Y
 
     /// A seeded split of the row indices 0..n−1 into (training, validation), the validation part
-    /// holding round(fraction·n) rows; both parts are non-empty and keep their shuffled order.
+    /// holding round(fraction·n) rows (round half to even, as Math.Round); both parts are non-empty and keep their shuffled order.
     /// Course: S28 (data for minibatch SGD), S30 (fit statistics on one set, apply to another).
     /// Checked by: TrainerTests "A_validation_split_reports_validation_loss_and_accuracy",
-    /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties.
+    /// "Fit_rejects_bad_data_before_doing_anything"; BadInputProperties; TrainingProperties
+    /// "S28 / validation split / a partition of the rows with round(fraction·n) validation rows, or an ArgumentException when a part would be empty".
     let split (seed: int) (fraction: float) (n: int) : int[] * int[] =
         if not (fraction > 0.0 && fraction < 1.0) then Shape.fail "fraction" (sprintf "the validation fraction must lie in (0, 1) but is %g." fraction)
         let k = int (Math.Round(fraction * float n))
@@ -151,19 +157,41 @@ module Training =
         Shape.positiveInt "Epochs" config.Epochs
         if config.Patience < 0 then Shape.fail "Patience" (sprintf "Patience must be >= 0 but is %d." config.Patience)
         Shape.nonNegative "MinDelta" config.MinDelta
+        if not (config.DivergenceFactor > 1.0) then
+            Shape.fail "DivergenceFactor" (sprintf "DivergenceFactor must be > 1 (or +infinity to turn the rule off) but is %g." config.DivergenceFactor)
         Update.validate "Rule" config.Rule
         Schedule.validate "Schedule" config.Schedule
 
-    /// Whether the loss can be computed for the network's output: categorical cross-entropy
-    /// needs at least 2 output columns (a softmax of width 1 is constantly 1 and learns nothing).
-    /// Course: S22.
-    /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected".
+    /// Whether the loss fits the network's output (docs/losses.md, "Loss and output pairings"):
+    /// the cross-entropies read probabilities, so binary cross-entropy needs a dense sigmoid last
+    /// layer and categorical cross-entropy a dense softmax last layer of at least 2 units (a
+    /// softmax of width 1 is constantly 1); both then take the fused path from the logits, which
+    /// is PyTorch's BCEWithLogitsLoss / CrossEntropyLoss on a Linear layer. The multiclass hinge
+    /// needs at least 2 output units. The regression and margin losses take any output.
+    /// Course: S21, S22, S23.
+    /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected";
+    /// LossPairingTests "Every_loss_and_last_layer_pair_is_accepted_or_rejected_as_documented".
     let checkLossFits (loss: Loss) (net: Network) : unit =
-        match loss with
-        | CategoricalCrossEntropy when Network.outputSize net < 2 ->
+        let last =
+            match List.last net.Layers with
+            | DenseLayer d -> Activation.name d.Activation
+            | MaxoutLayer _ -> "maxout"
+            | DropoutLayer _ -> "dropout"
+        let needs (what: string) =
+            let lossName = match loss with BinaryCrossEntropy -> "Binary cross-entropy" | _ -> "Cross-entropy"
+            Shape.fail "loss" (sprintf "%s needs %s, but the last layer is %s. %s" lossName what last
+                (match loss with
+                 | CategoricalCrossEntropy -> "For raw scores (PyTorch's Linear + CrossEntropyLoss) make the last layer Dense(k, Softmax): cross-entropy is then computed from its logits, fused and stable."
+                 | _ -> "For raw scores (PyTorch's Linear + BCEWithLogitsLoss) make the last layer Dense(k, Sigmoid): cross-entropy is then computed from its logits, fused and stable."))
+        match loss, List.last net.Layers with
+        | BinaryCrossEntropy, DenseLayer { Activation = Sigmoid } -> ()
+        | BinaryCrossEntropy, _ -> needs "a dense sigmoid last layer (probabilities in (0, 1), one per column)"
+        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } when Network.outputSize net < 2 ->
             Shape.fail "loss" "categorical cross-entropy needs at least 2 output units (a softmax of width 1 always outputs 1): use binary cross-entropy with a sigmoid output, or widen the last layer."
-        | MulticlassHinge when Network.outputSize net < 2 ->
-            Shape.fail "loss" "the multiclass hinge loss needs at least 2 output units."
+        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } -> ()
+        | CategoricalCrossEntropy, _ -> needs "a dense softmax last layer (a probability distribution per row)"
+        | MulticlassHinge, _ when Network.outputSize net < 2 ->
+            Shape.fail "loss" (sprintf "the multiclass hinge loss needs at least 2 output units, but the last layer (%s) has 1." last)
         | _ -> ()
 
     /// Whether the target values suit the loss, checked on the caller's whole matrix (before any
@@ -207,6 +235,16 @@ module Training =
 
     let private allFinite (ms: Matrix<float> list) = ms |> List.forall Mat.isFinite
 
+    /// The default factor of the divergence rule: a loss a million times the first one.
+    let defaultDivergenceFactor = 1e6
+
+    /// The divergence rule: a finite batch loss J diverges when J > factor · max(1, J₀), J₀ the
+    /// loss of the run's first batch (at the starting weights). Non-finite losses are the NonFinite
+    /// rule's. Course: S27 (a learning rate far too large makes the loss explode).
+    /// Checked by: OverflowTests "A_learning_rate_of_1e10_is_reported_as_divergence_by_every_optimiser",
+    /// "A_sensible_learning_rate_completes_without_a_divergence_report" (tests/Hybrid.Tests).
+    let diverged (factor: float) (J0: float) (J: float) : bool = Double.IsFinite J && J > factor * max 1.0 J0
+
     let private hasDropout (net: Network) =
         net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
 
@@ -222,7 +260,9 @@ module Training =
     /// Patience p &gt; 0 training stops once p epochs in a row are not best.
     /// NaN stop: if a batch loss, a gradient or an updated parameter is not finite, or an epoch's
     /// loss is not finite, training stops with NonFinite and keeps the last good weights (before
-    /// that step, or the start of that epoch).
+    /// that step, or the start of that epoch). Divergence stop: if a finite batch loss exceeds
+    /// DivergenceFactor · max(1, first batch loss) (`diverged`), training stops with Diverged and
+    /// keeps the weights from the start of that epoch.
     /// Restore-best rule: with RestoreBest the returned network is the best epoch's, however
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
     /// epoch completed.
@@ -253,6 +293,7 @@ module Training =
         let mutable best = None // (epoch, loss, network)
         let mutable sinceBest = 0
         let mutable stop = None
+        let mutable firstLoss = nan   // J₀ of the divergence rule
         let mutable epoch = 0
         let clock = Diagnostics.Stopwatch.StartNew()
         while stop.IsNone && epoch < config.Epochs do
@@ -269,7 +310,12 @@ module Training =
                     let Xb, Yb = Mat.selectRows idx X, Mat.selectRows idx Y
                     let seed = if dropout then Some(Init.derive (Init.derive config.Seed epoch) b) else None
                     let J, grads = Network.lossAndGradientWith config.L2 seed config.Loss current Xb Yb
-                    if not (Double.IsFinite J) || not (allFinite grads) then
+                    if Double.IsNaN firstLoss then firstLoss <- J
+                    if diverged config.DivergenceFactor firstLoss J then
+                        // The weights that gave J are already off: go back to the start of the epoch.
+                        current <- epochStart
+                        stop <- Some(Diverged, sprintf "training diverged: the loss grew from %g (first batch) to %g in epoch %d, batch %d, more than %g times; the weights from the start of that epoch are kept. Lower the learning rate." firstLoss J (epoch + 1) (b + 1) config.DivergenceFactor)
+                    elif not (Double.IsFinite J) || not (allFinite grads) then
                         stop <- Some(NonFinite, sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." J (epoch + 1) (b + 1))
                     else
                         let state', ps = Update.step config.Rule eta state (Network.parameters current) grads

@@ -7,21 +7,29 @@ using CoreNetwork = Hybrid.Core.Network;
 namespace Hybrid;
 
 /// <summary>The versioned JSON model format (docs/model-format.md), read and written without reflection.</summary>
-internal static class ModelFormat
+internal static partial class ModelFormat
 {
     internal const string FormatName = "hybrid-network";
-    internal const int Version = 1;
+    /// <summary>The newest version this reader reads. A plain network is written as version 1; a model with preprocessing or class names as version 2 (ModelFormatExtras.cs).</summary>
+    internal const int Version = 2;
 
     // ------------------------------------------------------------------ writing
 
-    internal static byte[] Write(CoreNetwork net)
+    internal static byte[] Write(CoreNetwork net, ModelExtras? extras = null)
     {
         using var stream = new MemoryStream();
+        WriteTo(stream, net, extras);
+        return stream.ToArray();
+    }
+
+    /// <summary>Writes the model to a stream (the writer flushes in pieces, so a large model is never held whole in memory).</summary>
+    internal static void WriteTo(Stream stream, CoreNetwork net, ModelExtras? extras = null)
+    {
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
             w.WriteString("format", FormatName);
-            w.WriteNumber("version", Version);
+            w.WriteNumber("version", extras is null ? 1 : 2);
             w.WriteNumber("inputs", NetworkModule.inputSize(net));
             w.WriteStartArray("layers");
             foreach (var layer in net.Layers)
@@ -55,9 +63,9 @@ internal static class ModelFormat
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            extras?.WriteTo(w);
             w.WriteEndObject();
         }
-        return stream.ToArray();
     }
 
     private static void WriteActivation(Utf8JsonWriter w, CoreActivation g)
@@ -91,6 +99,7 @@ internal static class ModelFormat
             w.WriteStartArray();
             for (int j = 0; j < m.ColumnCount; j++) w.WriteNumberValue(m[i, j]);
             w.WriteEndArray();
+            if (w.BytesPending > 1 << 16) w.Flush();
         }
         w.WriteEndArray();
     }
@@ -105,22 +114,34 @@ internal static class ModelFormat
     /// <summary>A test seam: called with the temporary file's path after it is written and flushed, just before it replaces the target (a test throws here to simulate a crash).</summary>
     [ThreadStatic] internal static Action<string>? BeforeReplace;
 
-    internal static void Save(CoreNetwork net, string path)
+    /// <summary>Every temporary file of Save starts with this (docs/model-format.md "Atomic writes").</summary>
+    internal const string TempPrefix = ".hybrid-save-";
+
+    /// <summary>
+    /// The temporary files of saves to the file named <paramref name="fileName"/> match
+    /// <c>.hybrid-save-&lt;tag&gt;-*.tmp</c>, the tag being the first 16 hex digits of the SHA-256 of
+    /// the UTF-8 file name: recognisable, tied to one target, and short whatever the target's name.
+    /// </summary>
+    internal static string TempTag(string fileName) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(fileName)))[..16];
+
+    internal static void Save(CoreNetwork net, string path, ModelExtras? extras = null)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
-        var bytes = Write(net);
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new ArgumentException($"'{path}' is a directory: path must name a file.", nameof(path));
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The directory '{directory}' does not exist.");
-        // A short temporary name (never longer than the file system's name limit), in the same
-        // directory so that the final move is a rename on the same volume.
-        var temp = Path.Combine(directory, $".hybrid-{Guid.NewGuid():N}.tmp");
+        // In the same directory, so that the final move is a rename on the same volume.
+        var tag = TempTag(Path.GetFileName(full));
+        var temp = Path.Combine(directory, $"{TempPrefix}{tag}-{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // FileShare.None also takes an exclusive lock (flock on Unix) while the file is written,
+            // which tells RemoveStaleTemps of another save that this temp is alive.
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                file.Write(bytes);
+                WriteTo(file, net, extras);
                 file.Flush(flushToDisk: true);
             }
             BeforeReplace?.Invoke(temp);
@@ -131,6 +152,29 @@ internal static class ModelFormat
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
+        FileKind.FlushDirectory(directory);
+        RemoveStaleTemps(directory, tag);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files that killed saves of the same target left behind: each one that
+    /// can be opened exclusively (no live save holds it) is deleted on close. Failures are ignored
+    /// (another process may be cleaning up at the same time). Returns how many were removed.
+    /// </summary>
+    internal static int RemoveStaleTemps(string directory, string tag)
+    {
+        int removed = 0;
+        foreach (var stale in Directory.EnumerateFiles(directory, $"{TempPrefix}{tag}-*.tmp"))
+        {
+            try
+            {
+                using (new FileStream(stale, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+                removed++;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return removed;
     }
 
     // ------------------------------------------------------------------ reading
@@ -140,7 +184,9 @@ internal static class ModelFormat
     // and every size is checked against the bytes that remain before anything of that size is
     // allocated. Messages are built only on failure and quote at most a few dozen characters.
 
-    internal static CoreNetwork Load(string path, ModelLimits limits)
+    internal static CoreNetwork Load(string path, ModelLimits limits) => LoadContents(path, limits).Network;
+
+    internal static ModelContents LoadContents(string path, ModelLimits limits)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
         ArgumentNullException.ThrowIfNull(limits);
@@ -164,7 +210,9 @@ internal static class ModelFormat
         }
     }
 
-    internal static CoreNetwork Read(string json, ModelLimits limits)
+    internal static CoreNetwork Read(string json, ModelLimits limits) => ReadContents(json, limits).Network;
+
+    internal static ModelContents ReadContents(string json, ModelLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         // A leading U+FEFF (a byte order mark that survived decoding) is skipped.
@@ -179,7 +227,7 @@ internal static class ModelFormat
         return Read(new JsonTokenStream(stream, bytes, limits.MaxFileBytes), limits);
     }
 
-    private static CoreNetwork Read(JsonTokenStream json, ModelLimits limits)
+    private static ModelContents Read(JsonTokenStream json, ModelLimits limits)
     {
         try { return new ModelReader(json, limits).ReadModel(); }
         catch (InvalidDataException) { throw; }
@@ -199,7 +247,7 @@ internal static class ModelFormat
     /// field to hold it). Unknown keys are skipped (a newer writer's optional fields), duplicated
     /// keys are refused.
     /// </summary>
-    private sealed class ModelReader(JsonTokenStream json, ModelLimits limits)
+    private sealed partial class ModelReader(JsonTokenStream json, ModelLimits limits)
     {
         /// <summary>The most unknown keys one object may carry (each is remembered to refuse duplicates).</summary>
         internal const int MaxUnknownKeys = 64;
@@ -209,7 +257,7 @@ internal static class ModelFormat
         private const int ChunkLength = 8192;
         private readonly List<double[]> _chunks = [];
 
-        public CoreNetwork ReadModel()
+        public ModelContents ReadModel()
         {
             if (json.Next() != JsonTokenType.StartObject) throw json.Fail("the model must be a JSON object.");
             var keys = new Keys("the model");
@@ -238,6 +286,9 @@ internal static class ModelFormat
                             throw json.Fail("\"layers\" must come after \"format\", \"version\" and \"inputs\" (the order Save writes).");
                         layers = ReadLayers(inputs);
                         break;
+                    case "preprocessing" or "classNames":
+                        ReadExtra(key);
+                        break;
                     default:
                         json.Next();
                         json.SkipValue();
@@ -249,7 +300,8 @@ internal static class ModelFormat
             if (inputs == 0) throw json.Fail("the model has no \"inputs\".");
             if (layers is null) throw json.Fail("the model has no \"layers\".");
             if (json.TryNext()) throw json.Fail($"the model is followed by more text at byte {json.TokenPosition}.");
-            return NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+            var network = NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+            return new ModelContents(network, Extras(version, network));
         }
 
         private List<Layer> ReadLayers(int inputs)
@@ -531,6 +583,33 @@ internal static class ModelFormat
 /// <summary>Whether a path names something other than a regular file (a named pipe, a device, a socket), which Load refuses before opening it: opening a named pipe blocks until a writer comes.</summary>
 internal static class FileKind
 {
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Open")]
+    private static extern IntPtr Open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_FSync")]
+    private static extern int FSync(IntPtr fd);
+
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Close")]
+    private static extern int Close(IntPtr fd);
+
+    /// <summary>
+    /// fsync(2) on a directory, so that a rename inside it survives a power loss (Unix). Returns
+    /// whether it happened; on Windows, or when the call is unavailable or fails, it does nothing
+    /// and returns false (docs/model-format.md "Atomic writes" says what that leaves).
+    /// </summary>
+    internal static bool FlushDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return false;
+        try
+        {
+            var fd = Open(directory, 0 /* read only */, 0);
+            if (fd == -1) return false;
+            try { return FSync(fd) == 0; }
+            finally { Close(fd); }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
     private const int TypeMask = 0xF000, Regular = 0x8000;
 
     // .NET's own native shim (libSystem.Native, shipped with every runtime on Unix) exposes

@@ -18,9 +18,9 @@ public sealed class Network
     internal Network(CoreNetwork model) => Model = model;
 
     /// <summary>Starts describing a network with the given number of inputs.</summary>
-    /// <param name="inputs">Input columns, ≥ 1.</param>
+    /// <param name="inputs">Input columns, 1 ≤ inputs ≤ <see cref="Array.MaxLength"/> (2,147,483,591: each layer's weights are one array).</param>
     /// <returns>An empty builder.</returns>
-    /// <exception cref="ArgumentException">inputs &lt; 1.</exception>
+    /// <exception cref="ArgumentException">inputs &lt; 1 or above <see cref="Array.MaxLength"/>.</exception>
     public static NetworkBuilder Create(int inputs) => new(inputs);
 
     /// <summary>Input columns d_in.</summary>
@@ -67,37 +67,64 @@ public sealed class Network
 
     private Matrix<double> Input(Features x) => DataConvert.Checked(x.ToMatrix(nameof(x)), InputCount, nameof(x));
 
+    /// <summary>The forward pass with the overflow check of docs/facade-network.md "Overflow policy".</summary>
+    private Matrix<double> Forward(Matrix<double> X)
+    {
+        var (A, caches) = NetworkModule.forwardCache(null, Model, X);
+        if (NetworkModule.firstNonFinite(caches) is { } hit)
+        {
+            var (layer, row, column) = hit.Value;
+            throw new OverflowException($"The forward pass overflowed: layer {layer} has a non-finite value at row {row}, column {column} "
+                + "(inputs or weights too large in magnitude: a product or sum passed ±1.8e308). No result is returned rather than one computed from NaN.");
+        }
+        return A;
+    }
+
+    /// <summary>Throws OverflowException unless the loss (and every gradient) is finite.</summary>
+    private static double Checked(double loss, IEnumerable<Matrix<double>>? gradients = null)
+    {
+        if (!double.IsFinite(loss))
+            throw new OverflowException($"The loss overflowed ({loss}): targets or outputs too large in magnitude (a squared error or sum passed ±1.8e308).");
+        if (gradients is not null && !gradients.All(Mat.isFinite))
+            throw new OverflowException("A gradient overflowed: targets or outputs too large in magnitude.");
+        return loss;
+    }
+
     /// <summary>The outputs for each row of x (dropout off).</summary>
     /// <param name="x">n×InputCount rows.</param>
     /// <returns>n rows of OutputCount values.</returns>
     /// <exception cref="ArgumentException">x is empty, ragged, has the wrong width or a non-finite value (named by row and column).</exception>
     /// <exception cref="ArgumentNullException">x is null.</exception>
-    public double[][] Predict(double[][] x) => NetworkModule.forward(Model, Input(x)).ToRowArrays();
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
+    public double[][] Predict(double[][] x) => Forward(Input(x)).ToRowArrays();
 
     /// <summary>The outputs for each row of x (dropout off).</summary>
     /// <param name="x">An n×InputCount array.</param>
     /// <returns>An n×OutputCount array.</returns>
     /// <exception cref="ArgumentException">x is empty, has the wrong width or a non-finite value.</exception>
     /// <exception cref="ArgumentNullException">x is null.</exception>
-    public double[,] Predict(double[,] x) => NetworkModule.forward(Model, Input(x)).ToArray();
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
+    public double[,] Predict(double[,] x) => Forward(Input(x)).ToArray();
 
     /// <summary>The outputs for each row of x (dropout off).</summary>
     /// <param name="x">An n×InputCount matrix (not modified).</param>
     /// <returns>A new n×OutputCount matrix.</returns>
     /// <exception cref="ArgumentException">x is empty, has the wrong width or a non-finite value.</exception>
     /// <exception cref="ArgumentNullException">x is null.</exception>
-    public Matrix<double> Predict(Matrix<double> x) => NetworkModule.forward(Model, Input(x));
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
+    public Matrix<double> Predict(Matrix<double> x) => Forward(Input(x));
 
     /// <summary>The outputs for one example.</summary>
     /// <param name="example">InputCount values.</param>
     /// <returns>OutputCount values.</returns>
     /// <exception cref="ArgumentException">Wrong length or a non-finite value.</exception>
     /// <exception cref="ArgumentNullException">example is null.</exception>
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
     public double[] Predict(double[] example)
     {
         ArgumentNullException.ThrowIfNull(example);
         var m = DataConvert.Checked(((Features)new[] { example }).ToMatrix(nameof(example)), InputCount, nameof(example));
-        return NetworkModule.forward(Model, m).Row(0).ToArray();
+        return Forward(m).Row(0).ToArray();
     }
 
     /// <summary>
@@ -110,7 +137,8 @@ public sealed class Network
     /// <param name="x">Input rows.</param>
     /// <returns>One class index per row.</returns>
     /// <exception cref="ArgumentException">Bad input as for Predict.</exception>
-    public int[] PredictClasses(Features x) => Training.classesOf(Hybrid.Core.Loss.MeanSquaredError, NetworkModule.forward(Model, Input(x)));
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
+    public int[] PredictClasses(Features x) => Training.classesOf(Hybrid.Core.Loss.MeanSquaredError, Forward(Input(x)));
 
     /// <summary>
     /// The predicted class of each row by the rule <see cref="Evaluate(Features, Targets, Loss)"/>
@@ -122,22 +150,24 @@ public sealed class Network
     /// <returns>One class index per row.</returns>
     /// <exception cref="ArgumentNullException">loss is null.</exception>
     /// <exception cref="ArgumentException">Bad input as for Predict.</exception>
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
     public int[] PredictClasses(Features x, Loss loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Training.classesOf(loss.Core, NetworkModule.forward(Model, Input(x)));
+        return Training.classesOf(loss.Core, Forward(Input(x)));
     }
 
     // ------------------------------------------------------------------ evaluation and gradients
 
     private (Matrix<double> X, Matrix<double> Y) Batch(Features x, Targets y, Loss loss)
     {
+        // Whether the loss fits the last layer comes first: it does not depend on the data.
+        Training.checkLossFits(loss.Core, Model);
         var X = Input(x);
         var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
         Training.checkTargets(nameof(y), loss.Core, Y);
-        Training.checkLossFits(loss.Core, Model);
         return (X, Y);
     }
 
@@ -146,6 +176,7 @@ public sealed class Network
     /// <param name="y">Class labels or target rows.</param>
     /// <returns>The evaluation.</returns>
     /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values or labels out of range.</exception>
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
     public Evaluation Evaluate(Features x, Targets y) => Evaluate(x, y, DefaultLoss);
 
     /// <summary>Loss, accuracy and confusion matrix on (x, y) with the given loss, dropout off.</summary>
@@ -154,12 +185,14 @@ public sealed class Network
     /// <param name="loss">The loss to report.</param>
     /// <returns>The evaluation.</returns>
     /// <exception cref="ArgumentException">Bad shapes, empty data, non-finite values, labels out of range, target values the loss does not take (named by y, row and column: cross-entropy targets in [0, 1], hinge and logistic −1 or 1, multiclass hinge one-hot rows), or a loss that does not fit the output.</exception>
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
     public Evaluation Evaluate(Features x, Targets y, Loss loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
-        var r = Training.evaluate(loss.Core, Model, X, Y);
-        return new Evaluation(r.Item1, r.Item2, r.Item3, X.RowCount);
+        var Yhat = Forward(X);
+        double J = Checked(NetworkModule.loss(loss.Core, Model, X, Y));
+        return new Evaluation(J, Training.accuracy(loss.Core, Yhat, Y), Training.confusion(loss.Core, Yhat, Y), X.RowCount);
     }
 
     /// <summary>The loss J on (x, y), dropout off, no regularisation.</summary>
@@ -168,11 +201,13 @@ public sealed class Network
     /// <param name="y">Class labels or target rows.</param>
     /// <returns>J.</returns>
     /// <exception cref="ArgumentException">Bad input as for Evaluate.</exception>
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
     public double ComputeLoss(Loss loss, Features x, Targets y)
     {
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
-        return NetworkModule.loss(loss.Core, Model, X, Y);
+        Forward(X);
+        return Checked(NetworkModule.loss(loss.Core, Model, X, Y));
     }
 
     /// <summary>
@@ -186,13 +221,15 @@ public sealed class Network
     /// <param name="l2">λ ≥ 0.</param>
     /// <returns>J and one gradient per parameter, in the order of <see cref="GetParameters"/>.</returns>
     /// <exception cref="ArgumentException">Bad input as for Evaluate, or λ negative or not finite.</exception>
+    /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
     public LossGradient ComputeGradients(Loss loss, Features x, Targets y, double l2 = 0)
     {
         ArgumentNullException.ThrowIfNull(loss);
         if (!double.IsFinite(l2) || l2 < 0) throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number >= 0.");
         var (X, Y) = Batch(x, y, loss);
+        Forward(X);
         var r = NetworkModule.lossAndGradientWith(l2, null, loss.Core, Model, X, Y);
-        return new LossGradient(r.Item1, Describe(r.Item2));
+        return new LossGradient(Checked(r.Item1, r.Item2), Describe(r.Item2));
     }
 
     /// <summary>Every parameter with its name and a copy of its values, in the core's order: per dense layer W, b (and α for PReLU); per maxout layer W_1..W_k, b_1..b_k.</summary>
@@ -272,9 +309,11 @@ public sealed class Network
     }
 
     /// <summary>
-    /// Saves the network atomically: it writes a temporary file in the same directory, flushes it
-    /// to disk, then moves it over <paramref name="path"/>; a crash mid-save leaves the old file (if
-    /// any) intact. Saving the same network twice writes the same bytes.
+    /// Saves the network atomically: it writes a temporary file <c>.hybrid-save-&lt;tag&gt;-&lt;guid&gt;.tmp</c>
+    /// in the same directory, flushes it to disk, renames it over <paramref name="path"/> and
+    /// flushes the directory (Unix); a process killed mid-save leaves the old file (if any) intact.
+    /// Then it removes stale temporary files that killed saves of the same path left behind
+    /// (docs/model-format.md "Atomic writes"). Saving the same network twice writes the same bytes.
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <exception cref="ArgumentException">path is null, empty or whitespace, or names an existing directory.</exception>

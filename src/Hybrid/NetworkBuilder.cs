@@ -29,23 +29,33 @@ public sealed class NetworkBuilder
 
     private readonly int _inputs;
     private readonly int _width;
+    private readonly long _parameters;
     private readonly Node? _last;
 
     internal NetworkBuilder(int inputs)
     {
         if (inputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "A network needs at least 1 input.");
+        if (inputs > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(inputs), inputs, $"A network takes at most {Array.MaxLength} inputs (the largest .NET array: each layer's weights, inputs × units, are one array).");
         _inputs = inputs;
         _width = inputs;
     }
 
-    private NetworkBuilder(int inputs, int width, Node last)
+    private NetworkBuilder(int inputs, int width, long parameters, Node last)
     {
         _inputs = inputs;
         _width = width;
+        _parameters = parameters;
         _last = last;
     }
 
-    private NetworkBuilder With(Spec spec, int width) => new(_inputs, width, new Node(spec, _last, LayerCount + 1));
+    /// <summary>A new builder with the layer appended; its parameters are added to the total, which must stay within ParameterCount's int (the error names <paramref name="paramName"/>).</summary>
+    private NetworkBuilder With(Spec spec, int width, long parameters = 0, string paramName = "units")
+    {
+        long total = _parameters + parameters;
+        Shape.parameterTotal(paramName, total);
+        return new(_inputs, width, total, new Node(spec, _last, LayerCount + 1));
+    }
 
     /// <summary>The layers in order (a walk back along the chain, no recursion).</summary>
     private Spec[] Specs()
@@ -68,7 +78,7 @@ public sealed class NetworkBuilder
     /// <param name="units">Output width, ≥ 1.</param>
     /// <param name="activation">Its activation g.</param>
     /// <returns>A new builder with the layer appended.</returns>
-    /// <exception cref="ArgumentException">units &lt; 1.</exception>
+    /// <exception cref="ArgumentException">units &lt; 1, (width so far) × units above <see cref="Array.MaxLength"/> (2,147,483,591, the largest array), or the network would have more than <see cref="int.MaxValue"/> parameters; the message gives the size and the limit.</exception>
     /// <exception cref="ArgumentNullException">activation is null.</exception>
     public NetworkBuilder Dense(int units, Activation activation) => DenseCore(units, activation, null);
 
@@ -77,7 +87,7 @@ public sealed class NetworkBuilder
     /// <param name="activation">Its activation g.</param>
     /// <param name="initializer">The initialiser of this layer's weights.</param>
     /// <returns>A new builder with the layer appended.</returns>
-    /// <exception cref="ArgumentException">units &lt; 1.</exception>
+    /// <exception cref="ArgumentException">units &lt; 1, (width so far) × units above <see cref="Array.MaxLength"/> (2,147,483,591, the largest array), or the network would have more than <see cref="int.MaxValue"/> parameters; the message gives the size and the limit.</exception>
     /// <exception cref="ArgumentNullException">activation or initializer is null.</exception>
     public NetworkBuilder Dense(int units, Activation activation, Initializer initializer)
     {
@@ -89,7 +99,8 @@ public sealed class NetworkBuilder
     {
         if (units < 1) throw new ArgumentOutOfRangeException(nameof(units), units, "A dense layer needs at least 1 unit.");
         ArgumentNullException.ThrowIfNull(activation);
-        return With(new DenseSpec(units, activation, initializer, null, null), units);
+        Shape.entries(nameof(units), _width, units);
+        return With(new DenseSpec(units, activation, initializer, null, null), units, DenseParameters(_width, units, activation));
     }
 
     /// <summary>
@@ -109,19 +120,20 @@ public sealed class NetworkBuilder
         ArgumentNullException.ThrowIfNull(biases);
         ArgumentNullException.ThrowIfNull(activation);
         var (w, b) = CheckedPiece(weights, biases, nameof(weights), nameof(biases));
-        return With(new DenseSpec(w.ColumnCount, activation, null, w, b), w.ColumnCount);
+        return With(new DenseSpec(w.ColumnCount, activation, null, w, b), w.ColumnCount, DenseParameters(_width, w.ColumnCount, activation), nameof(weights));
     }
 
     /// <summary>Adds a maxout layer A = max_j (X·W_j + 1·b_j) over k linear pieces (S04), whose weights Build draws.</summary>
     /// <param name="units">Output width, ≥ 1.</param>
     /// <param name="pieces">The number k ≥ 2 of linear pieces.</param>
     /// <returns>A new builder with the layer appended.</returns>
-    /// <exception cref="ArgumentException">units &lt; 1 or pieces &lt; 2.</exception>
+    /// <exception cref="ArgumentException">units &lt; 1 or pieces &lt; 2, (width so far) × units above <see cref="Array.MaxLength"/>, or the network would have more than <see cref="int.MaxValue"/> parameters (named pieces).</exception>
     public NetworkBuilder Maxout(int units, int pieces)
     {
         if (units < 1) throw new ArgumentOutOfRangeException(nameof(units), units, "A maxout layer needs at least 1 unit.");
         if (pieces < 2) throw new ArgumentOutOfRangeException(nameof(pieces), pieces, "A maxout layer needs at least 2 pieces.");
-        return With(new MaxoutSpec(units, pieces, null, null, null), units);
+        Shape.entries(nameof(units), _width, units);
+        return With(new MaxoutSpec(units, pieces, null, null, null), units, pieces * ((long)_width * units + units), nameof(pieces));
     }
 
     /// <summary>Adds a maxout layer with the given pieces (copied): weights[j] is inputs×units and biases[j] has one value per unit.</summary>
@@ -146,7 +158,7 @@ public sealed class NetworkBuilder
             if (ws[j].ColumnCount != ws[0].ColumnCount)
                 throw new ArgumentException($"weights[{j}] has {ws[j].ColumnCount} columns but weights[0] has {ws[0].ColumnCount}: every piece must have the same shape.", nameof(weights));
         }
-        return With(new MaxoutSpec(ws[0].ColumnCount, ws.Length, null, ws, bs), ws[0].ColumnCount);
+        return With(new MaxoutSpec(ws[0].ColumnCount, ws.Length, null, ws, bs), ws[0].ColumnCount, ws.Length * ((long)_width * ws[0].ColumnCount + ws[0].ColumnCount), nameof(weights));
     }
 
     /// <summary>Adds inverted dropout: in training each activation is kept with probability 1 − rate and scaled by 1/(1 − rate); at inference the layer does nothing.</summary>
@@ -158,6 +170,10 @@ public sealed class NetworkBuilder
         if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must lie in [0, 1).");
         return With(new DropoutSpec(rate), _width);
     }
+
+    // d_in·d_out + d_out, +1 for PReLU's α (S14).
+    private static long DenseParameters(int width, int units, Activation activation) =>
+        (long)width * units + units + (activation.Core.IsPReLU ? 1 : 0);
 
     private (Matrix<double> W, Matrix<double> B) CheckedPiece(double[,] weights, double[] biases, string wName, string bName)
     {

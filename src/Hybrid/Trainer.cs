@@ -94,6 +94,20 @@ public sealed class Trainer
     /// <summary>The metric early stopping, <see cref="EpochReport.IsBest"/> and <see cref="RestoreBestWeights"/> watch (default <see cref="EarlyStoppingMetric.Loss"/>).</summary>
     public EarlyStoppingMetric Monitor { get; init; }
 
+    /// <summary>
+    /// The divergence rule (docs/facade-trainer.md "Divergence"): training stops with
+    /// <see cref="StopReason.Diverged"/> when a batch loss exceeds DivergenceFactor × max(1, the first
+    /// batch's loss). Default 10^6; must be &gt; 1; <see cref="double.PositiveInfinity"/> turns the
+    /// rule off (only the non-finite rule remains).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not &gt; 1 (or NaN).</exception>
+    public double DivergenceFactor
+    {
+        get => _divergenceFactor;
+        init => _divergenceFactor = value > 1 ? value : throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), value, "DivergenceFactor must be > 1 (or +infinity to turn the rule off).");
+    }
+    private readonly double _divergenceFactor = Training.defaultDivergenceFactor;
+
     /// <summary>An epoch improves only if its monitored metric beats the best so far by more than MinDelta ≥ 0 (default 0), in the metric's direction as in Keras: loss &lt; best − MinDelta (mode min), accuracy &gt; best + MinDelta (mode max).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
     public double MinDelta
@@ -165,6 +179,8 @@ public sealed class Trainer
 
     private (Matrix<double>, Matrix<double>) Prepare(Network network, Features x, Targets y, string xName, string yName)
     {
+        // Whether the loss fits the last layer comes first: it does not depend on the data.
+        Training.checkLossFits(Loss.Core, network.Model);
         var X = DataConvert.Checked(x.ToMatrix(xName), network.InputCount, xName);
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
@@ -180,7 +196,8 @@ public sealed class Trainer
         if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = new TrainingConfig(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay,
                                         BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
-                                        Monitor == EarlyStoppingMetric.Accuracy ? Hybrid.Core.Monitor.MonitorAccuracy : Hybrid.Core.Monitor.MonitorLoss);
+                                        Monitor == EarlyStoppingMetric.Accuracy ? Hybrid.Core.Monitor.MonitorAccuracy : Hybrid.Core.Monitor.MonitorLoss,
+                                        DivergenceFactor);
         var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
         var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
         var outcome = Training.fit(config, network.Model, X, Y,
@@ -188,7 +205,8 @@ public sealed class Trainer
                                    report, shouldStop);
         if (outcome.Stop.IsCancelled)
             throw new OperationCanceledException("Training was cancelled: " + outcome.Message, cancellationToken);
-        var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped : StopReason.NonFiniteLoss;
+        var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped
+                   : outcome.Stop.IsDiverged ? StopReason.Diverged : StopReason.NonFiniteLoss;
         return new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
                                   reason, outcome.Message, outcome.BestEpoch, outcome.Restored);
     }
@@ -212,6 +230,12 @@ public enum StopReason
     EarlyStopped,
     /// <summary>A loss, gradient or parameter became NaN or infinite; the last good weights are kept.</summary>
     NonFiniteLoss,
+    /// <summary>
+    /// Training diverged: a batch loss grew beyond 10^6 × max(1, the first batch's loss) while
+    /// staying finite (what a far too large learning rate does to Adam, RMSProp and AdaGrad, whose
+    /// steps are bounded); the weights from the start of that epoch are kept (docs/facade-trainer.md).
+    /// </summary>
+    Diverged,
 }
 
 /// <summary>What one epoch produced.</summary>

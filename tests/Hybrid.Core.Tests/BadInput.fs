@@ -32,3 +32,11 @@ let ``Bad hyper-parameters and values are refused with the value in the message`
     throwsArg "batchSize" [ "at least 1" ] (fun () -> Optimizer.minibatches 1 10 0)
     throwsArg "rate" [ "[0, 1)" ] (fun () -> Dropout.mask 1 1.0 2 2)
     throwsArg "theta" [ "must have 2 entries but has 1" ] (fun () -> Network.ofVector (Network.dense 1 HeNormal 1 [ 1, Identity ]) [| 1.0 |])
+
+[<Fact>]
+let ``Sizes whose product exceeds the largest array are refused naming the argument and the limit`` () =
+    // Issue 13 item 6: 65536 × 65537 wraps around in int arithmetic; 46341² exceeds int.MaxValue.
+    throwsArg "fanOut" [ "4295032832"; "2147483591" ] (fun () -> Init.matrix HeNormal 1 65536 65537)
+    throwsArg "units" [ "2147488281"; "2147483591" ] (fun () -> Network.dense 1 HeNormal 46341 [ 46341, ReLU ])
+    throwsArg "cols" [ "10000000000" ] (fun () -> Mat.zeros 100000 100000)
+    throwsArg "units" [ "parameters"; "2147483647" ] (fun () -> Network.dense 1 HeNormal 40000 [ 40000, ReLU; 40000, ReLU ])

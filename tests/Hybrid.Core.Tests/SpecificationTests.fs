@@ -38,24 +38,70 @@ let private testNames =
         for f in cs do
             for m in Regex.Matches(File.ReadAllText f, @"public (?:async Task|void) (\w+)\(") -> m.Groups.[1].Value ]
 
+/// The "Checked by:" clauses of the core's doc comments (doc lines joined), with their file.
+let private checkedByClauses =
+    [ for f in sources "src/Hybrid.Core" "*.fs" do
+        let joined = Regex.Replace(File.ReadAllText f, @"\n\s*///\s*", " ")
+        for m in Regex.Matches(joined, "Checked by:([^\n]*)") -> Path.GetFileName f, m.Groups.[1].Value ]
+
+/// What remains of a clause once its quoted names are removed.
+let private unquoted (clause: string) = Regex.Replace(clause, "\"[^\"]*\"", "\"\"")
+
 [<Fact>]
 let ``Every check named in a core doc comment exists`` () =
     let cited =
-        [ for f in sources "src/Hybrid.Core" "*.fs" do
-            let joined = Regex.Replace(File.ReadAllText f, @"\n\s*///\s*", " ")
-            for m in Regex.Matches(joined, "Checked by:([^\n]*)") do
-                for q in Regex.Matches(m.Groups.[1].Value, "\"([^\"]+)\"") -> Path.GetFileName f, squash q.Groups.[1].Value ]
+        [ for f, clause in checkedByClauses do
+            for q in Regex.Matches(clause, "\"([^\"]+)\"") -> f, squash q.Groups.[1].Value ]
     Assert.True(cited.Length > 50, sprintf "only %d citations found: is the parser broken?" cited.Length)
     let missing = cited |> List.filter (fun (_, q) -> not (testNames.Contains q || testNames.Contains(path q)))
     Assert.True(List.isEmpty missing, sprintf "cited but not found: %A" missing)
 
 [<Fact>]
-let ``Every course item S01-S34 is cited in docs and by a test or property`` () =
+let ``Every check a core doc comment cites by name is quoted`` () =
+    // A test name written without quotes ("Checked by: NeuronTests S01 the perceptron learns ...")
+    // would escape the check above; every test name starts with its course ID, so a course ID
+    // outside the quotes of a Checked-by clause, before the clause's sentence ends, is one.
+    let bare =
+        [ for f, clause in checkedByClauses do
+            let sentence = (unquoted clause).Split([| ". " |], StringSplitOptions.None).[0]
+            for m in Regex.Matches(sentence, @"\bS\d\d\b(?:[-–]S\d\d)?(?:\s*/\s*|\s+)\p{L}+(?:\s*/\s*|\s+)\p{L}+[^,;.()]*") -> f, squash m.Value ]
+    Assert.True(List.isEmpty bare, sprintf "cited without quotes: %A" bare)
+
+[<Fact>]
+let ``Every check the docs cite by name exists, and every citation is quoted`` () =
+    let docs = [ for f in sources "docs" "*.md" -> Path.GetFileName f, File.ReadAllText f ]
+    // A quoted test name (test names start with a course ID and have words: "S22" alone or a
+    // filter such as "S04/softmax" is not one) must name a test or a law.
+    let cited =
+        [ for f, text in docs do
+            for m in Regex.Matches(text, "\"(S\d\d[^\"]* [^\"]*)\"") -> f, squash m.Groups.[1].Value ]
+    Assert.True(cited.Length > 50, sprintf "only %d citations found in docs: is the parser broken?" cited.Length)
+    let missing = cited |> List.filter (fun (_, q) -> not (testNames.Contains q || testNames.Contains(path q)))
+    Assert.True(List.isEmpty missing, sprintf "cited in docs but not found: %A" missing)
+    // A check file's name followed by a bare course ID is a test name written without quotes.
+    let bare =
+        [ for f, text in docs do
+            for m in Regex.Matches(squash text, @"\b\w+(?:Properties|Tests|Laws|Examples)\s+S\d\d\b[^,;.""]*") -> f, m.Value ]
+    Assert.True(List.isEmpty bare, sprintf "cited in docs without quotes: %A" bare)
+
+/// The course item IDs, read from docs/course.md ("- S07 ..." lines).
+let private courseIds =
+    [ for m in Regex.Matches(File.ReadAllText(Path.Combine(root, "docs", "course.md")), @"(?m)^- (S\d\d) ") -> m.Groups.[1].Value ]
+
+[<Fact>]
+let ``Every course item of docs/course.md is cited in docs and by a test or property`` () =
     let text folder patterns = patterns |> Array.collect (sources folder) |> Array.map File.ReadAllText |> String.concat "\n"
-    let docs = text "docs" [| "*.md" |]
+    let docs = [ for f in sources "docs" "*.md" do if Path.GetFileName f <> "course.md" then File.ReadAllText f ] |> String.concat "\n"
     let checks = text "tests" [| "*.fs"; "*.cs" |] + text "properties" [| "*.fs" |]
-    let ids = [ for i in 1 .. 34 -> sprintf "S%02d" i ]
-    let notInDocs = ids |> List.filter (fun id -> not (docs.Contains id))
-    let notChecked = ids |> List.filter (fun id -> not (checks.Contains id))
+    Assert.Equal<string list>([ for i in 1 .. 34 -> sprintf "S%02d" i ], List.sort courseIds)
+    let notInDocs = courseIds |> List.filter (fun id -> not (docs.Contains id))
+    let notChecked = courseIds |> List.filter (fun id -> not (checks.Contains id))
     Assert.True(List.isEmpty notInDocs, sprintf "not in docs: %A" notInDocs)
     Assert.True(List.isEmpty notChecked, sprintf "not cited by a check: %A" notChecked)
+
+[<Fact>]
+let ``No doc points outside the repository`` () =
+    let outside =
+        [ for f in sources "docs" "*.md" |> Array.append [| Path.Combine(root, "README.md") |] do
+            for m in Regex.Matches(File.ReadAllText f, @"COVERAGE\.md|BUILD-NOTES\.md|STYLE\.md|\.\./shared|/work/shared") -> Path.GetFileName f, m.Value ]
+    Assert.True(List.isEmpty outside, sprintf "docs refer to files outside the repository: %A" outside)

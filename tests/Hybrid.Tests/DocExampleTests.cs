@@ -1,3 +1,4 @@
+using Hybrid.Data;
 using System.Text.RegularExpressions;
 using Hybrid.Tests.DocExamples;
 
@@ -32,7 +33,19 @@ public sealed class DocExampleTests : IDisposable
         Assert.All(result.History, h => Assert.NotNull(h.ValidationLoss));
         Assert.Equal(result.Network.ToJson(), again.ToJson());
         var nan = TrainerExample.NanStop();
-        Assert.Equal(StopReason.NonFiniteLoss, nan.StopReason);
+        Assert.Equal(StopReason.Diverged, nan.StopReason);
+    }
+
+    [Fact]
+    public void Data_example_trains_on_the_digits_and_reloads_the_model()
+    {
+        var path = Path.Combine(_dir, "digits.model.json");
+        var (model, test) = DataExample.Digits(path);
+        var loaded = Model.Load(path);
+        Assert.Equal(PreprocessingKind.Standardize, loaded.Preprocessor.Kind);
+        Assert.Equal(Enumerable.Range(0, 10).Select(c => c.ToString()), loaded.ClassNames);
+        Assert.True(loaded.Evaluate(test).Accuracy >= 0.95, $"{loaded.Evaluate(test).Accuracy}");
+        Assert.Equal(model.PredictClasses(test.Features), loaded.PredictClasses(test.Features));
     }
 
     [Fact]
@@ -56,6 +69,7 @@ public sealed class DocExampleTests : IDisposable
     [Theory]
     [InlineData("NetworkExample.cs", "facade-network.md")]
     [InlineData("TrainerExample.cs", "facade-trainer.md")]
+    [InlineData("DataExample.cs", "data.md")]
     [InlineData("InitializerExample.cs", "facade-initializer.md")]
     public void Each_docs_page_shows_its_compiled_examples_verbatim(string source, string page)
     {

@@ -31,6 +31,11 @@ public class NullArgumentTests
         _ when t == typeof(CancellationToken) => CancellationToken.None,
         _ when t == typeof(IProgress<EpochReport>) => null,
         _ when t == typeof(TextWriter) => TextWriter.Null,
+        _ when t == typeof(Hybrid.Data.DataSet) => Hybrid.Data.DataSets.LogicGate("xor"),
+        _ when t == typeof(IReadOnlyList<int>) => new[] { 0 },
+        _ when t == typeof(Hybrid.Data.Preprocessor) => Hybrid.Data.Preprocessor.None(3),
+        _ when t == typeof(Hybrid.Data.CsvOptions) => new Hybrid.Data.CsvOptions(),
+        _ when t == typeof(IReadOnlyList<string>) => new[] { "a", "b" },
         _ when t == typeof(Func<EpochReport, string>) => (Func<EpochReport, string>)(r => r.ToString()),
         _ => throw new InvalidOperationException($"no sample for {t}"),
     };
@@ -43,6 +48,9 @@ public class NullArgumentTests
         _ when t == typeof(Initializer) => Initializer.He(1),
         _ when t == typeof(LearningRateSchedule) => LearningRateSchedule.Constant,
         _ when t == typeof(ConsoleProgress) => new ConsoleProgress(TextWriter.Null),
+        _ when t == typeof(Hybrid.Data.DataSet) => Hybrid.Data.DataSets.LogicGate("xor"),
+        _ when t == typeof(Hybrid.Data.Preprocessor) => Hybrid.Data.Preprocessor.None(2),
+        _ when t == typeof(Model) => new Model(NetworkTests.Small()),
         _ => null,
     };
 
@@ -56,8 +64,8 @@ public class NullArgumentTests
     private static IEnumerable<(string Name, MethodBase Method, int NullAt)> Enumerate()
     {
         var nullability = new NullabilityInfoContext();
-        // The namespace Hybrid (networks and training); Hybrid.Lessons has its own tests.
-        foreach (var type in typeof(Network).Assembly.GetExportedTypes().Where(t => t.Namespace == "Hybrid"))
+        // The namespaces Hybrid (networks and training) and Hybrid.Data; Hybrid.Lessons has its own tests.
+        foreach (var type in typeof(Network).Assembly.GetExportedTypes().Where(t => t.Namespace is "Hybrid" or "Hybrid.Data"))
         {
             var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
                 .Where(m => !m.IsSpecialName && !m.Name.StartsWith("op_") && m.DeclaringType == type && m.Name is not ("Equals"))

@@ -13,11 +13,13 @@ internal static class IdxLoader
 
     internal static DataSet Load(string imagesPath, string labelsPath)
     {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
         LoaderFiles.CheckPath(imagesPath, nameof(imagesPath));
         LoaderFiles.CheckPath(labelsPath, nameof(labelsPath));
         using var images = File.OpenRead(imagesPath);
         using var labels = File.OpenRead(labelsPath);
-        return Read(images, Path.GetFileName(imagesPath), labels, Path.GetFileName(labelsPath), Path.GetFileNameWithoutExtension(imagesPath));
+        return Read(images, imagesPath, labels, labelsPath, Path.GetFileName(imagesPath));
     }
 
     internal static DataSet Read(Stream images, string imagesName, Stream labels, string labelsName, string name)

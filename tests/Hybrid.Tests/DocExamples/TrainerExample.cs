@@ -44,8 +44,9 @@ public static class TrainerExample
         var net = Network.Create(2).Dense(1, Activation.Identity).Build(Initializer.Constant(0.1));
         var result = new Trainer(Loss.MeanSquaredError, Optimizer.Sgd(learningRate: 10)) { Epochs = 100, BatchSize = 4 }
             .Fit(net, x, y);
-        // result.StopReason == StopReason.NonFiniteLoss; result.Message says where and what to try;
-        // result.Network holds the last finite weights.
+        // result.StopReason == StopReason.Diverged (the loss grew over a millionfold; with
+        // DivergenceFactor = double.PositiveInfinity it runs on until NonFiniteLoss);
+        // result.Message says where and what to try; result.Network holds the last good weights.
         // end-doc: nan
         return result;
     }

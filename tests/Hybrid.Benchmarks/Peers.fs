@@ -1,0 +1,74 @@
+/// Hybrid's side of the peer comparison (peers.sh): one workload of issue 8's table per call,
+/// warmed up, then timed; prints one line "workload value unit" for peers.sh to collect.
+/// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <workload> [managed|openblas]
+/// with workload mlp | s29 | mnist1 | gemm.
+module Hybrid.Benchmarks.Peers
+
+open System
+open System.Diagnostics
+open Hybrid
+open Hybrid.Benchmarks.Workloads
+
+let private seconds (f: unit -> unit) : float =
+    let sw = Stopwatch.StartNew()
+    f ()
+    sw.Elapsed.TotalSeconds
+
+/// Runs one workload and prints its figure; returns the exit code.
+let run (workload: string) : int =
+    match workload with
+    | "mlp" ->
+        // MLP 784-256-128-10, ReLU, softmax CE, SGD, batch 128, one epoch of 60,000 random rows.
+        let x, y = mnistLike 1 60_000
+        let network = mlp ()
+        fitEpoch network (Array.sub x 0 2_560) (Array.sub y 0 2_560) 128 |> ignore
+        let t = seconds (fun () -> fitEpoch network x y 128 |> ignore)
+        printfn "mlp %.1f samples/s" (60_000.0 / t)
+        0
+    | "s29" ->
+        // The S29 network, 64×1000 → 100 sigmoid → 10, 2000 gradient steps.
+        let s = s29 ()
+        let mutable net = s.Net
+        for _ in 1 .. 50 do net <- s29Step s net
+        let t = seconds (fun () -> for _ in 1 .. 2000 do net <- s29Step s net)
+        printfn "s29 %.1f steps/s" (2000.0 / t)
+        0
+    | "mnist1" ->
+        // One hidden layer of 100 ReLU, 8,000×784, batch 200, Adam (scikit-learn's defaults), one
+        // epoch including the epoch's metrics.
+        let x, y = mnistLike 3 8_000
+        let network = Network.Create(784).Dense(100, Activation.ReLU).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(1))
+        let trainer = Trainer(Loss.CrossEntropy, Optimizer.Adam(1e-3), BatchSize = 200, Epochs = 1)
+        trainer.Fit(network, Features.FromRows(Array.sub x 0 1_000), Targets.FromLabels(Array.sub y 0 1_000)) |> ignore
+        let t = seconds (fun () -> trainer.Fit(network, Features.FromRows x, Targets.FromLabels y) |> ignore)
+        printfn "mnist1 %.4f s/epoch" t
+        0
+    | "gemm" ->
+        // 1000³ float64 product, best of 5 after warm-up.
+        let p = products.Head
+        for _ in 1 .. 3 do gemm p
+        let best = Seq.init 5 (fun _ -> seconds (fun () -> gemm p)) |> Seq.min
+        printfn "gemm %.1f GFLOP/s" (p.Flops / best / 1e9)
+        0
+    | other ->
+        eprintfn "peers: unknown workload \"%s\": the workloads are mlp, s29, mnist1, gemm." other
+        2
+
+/// Interleaved GFLOP/s of the products: baseline (the kernel before issue 8), managed and openblas,
+/// best of `rounds` short rounds each (for a loaded machine: the best round is the least disturbed).
+let gflops (rounds: int) : int =
+    printfn "%-32s %10s %10s %10s   GFLOP/s, best of %d interleaved rounds, %d threads" "product" "baseline" "managed" "openblas" rounds Backend.Threads
+    for p in products do
+        let reps = max 1 (int (0.2e9 / p.Flops))
+        let time (f: unit -> unit) = seconds (fun () -> for _ in 1 .. reps do f ()) / float reps
+        let kernels =
+            [| (fun () -> baseline p)
+               (fun () -> Backend.Use "managed"; gemm p)
+               (fun () -> if Backend.OpenBlasAvailable then (Backend.Use "openblas"; gemm p)) |]
+        for f in kernels do for _ in 1 .. 2 * reps + 20 do f ()
+        let best = Array.create 3 infinity
+        for _ in 1 .. rounds do
+            for i in 0 .. 2 do best.[i] <- min best.[i] (time kernels.[i])
+        let g i = if i = 2 && not Backend.OpenBlasAvailable then "-" else sprintf "%.1f" (p.Flops / best.[i] / 1e9)
+        printfn "%-32s %10s %10s %10s" p.Name (g 0) (g 1) (g 2)
+    0

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Issue 8's peer comparison: the same workloads in numpy, PyTorch, scikit-learn (Debian's python3)
+# and Hybrid (both product backends), interleaved round by round in one run, then one table of
+# medians and ratios. Usage (from the repository root):
+#     tests/Hybrid.Benchmarks/peers.sh [rounds=3] [workloads="mlp s29 mnist1 gemm"]
+# OpenBLAS reads OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from the environment; a value left over from
+# another experiment changes its kernels, so both are unset for these runs (this script only).
+# PyTorch gets OPENBLAS_NUM_THREADS=1 (its own 2 threads on top of OpenBLAS's oversubscribe the
+# 2 cores). Run on a quiet machine: the numbers are only as good as the machine is idle.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-3}
+workloads=${2:-"mlp s29 mnist1 gemm"}
+py=/usr/bin/python3
+here=tests/Hybrid.Benchmarks
+echo "OPENBLAS settings in the caller's environment (ignored here): $(env | grep '^OPENBLAS' | tr '\n' ' ' || true)"
+dotnet build -c Release "$here" -v q -nologo >/dev/null
+hybrid="dotnet $here/bin/Release/net10.0/Hybrid.Benchmarks.dll peers"
+run() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@" | tail -1 | awk '{print $2}'; }
+declare -A results
+peers_of() {
+  case $1 in
+    mlp|s29|gemm) echo "numpy torch" ;;
+    mnist1) echo "sklearn" ;;
+  esac
+}
+for ((r = 1; r <= rounds; r++)); do
+  for w in $workloads; do
+    for lib in $(peers_of "$w"); do
+      if [ "$lib" = torch ]; then v=$(run env OPENBLAS_NUM_THREADS=1 $py "$here/peers.py" torch "$w")
+      else v=$(run $py "$here/peers.py" "$lib" "$w"); fi
+      results[$w,$lib]+="$v "
+    done
+    for kernel in managed openblas; do
+      results[$w,hybrid-$kernel]+="$(run $hybrid "$w" "$kernel") "
+    done
+    echo "round $r/$rounds: $w done" >&2
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+unit() { case $1 in mlp) echo "samples/s";; s29) echo "steps/s";; mnist1) echo "s/epoch";; gemm) echo "GFLOP/s";; esac; }
+printf "\n%-8s %-10s %-16s %12s %12s %s\n" workload unit library median ratio "(Hybrid ÷ peer; > 1 means Hybrid is faster)"
+for w in $workloads; do
+  for kernel in managed openblas; do
+    h=$(echo "${results[$w,hybrid-$kernel]}" | median)
+    printf "%-8s %-10s %-16s %12.4g\n" "$w" "$(unit "$w")" "hybrid-$kernel" "$h"
+    for lib in $(peers_of "$w"); do
+      p=$(echo "${results[$w,$lib]}" | median)
+      # s/epoch: smaller is faster, so the ratio is peer ÷ Hybrid.
+      ratio=$(awk -v h="$h" -v p="$p" -v w="$w" 'BEGIN { printf "%.2f", (w == "mnist1") ? p / h : h / p }')
+      printf "%-8s %-10s %-16s %12.4g %12s\n" "" "" "  vs $lib" "$p" "${ratio}x"
+    done
+  done
+done
+echo "($rounds interleaved rounds, medians; $(nproc) cores; $(date -u +%FT%TZ))"

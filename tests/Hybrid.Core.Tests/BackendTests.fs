@@ -1,0 +1,46 @@
+/// The product backend's setting: what HYBRID_BACKEND accepts and the one error it gives otherwise
+/// (the environment variable itself is read once per process, so the parser it goes through is
+/// tested here; Hybrid.Tests' BackendTests cover the API switch).
+module Hybrid.Core.Tests.BackendTests
+
+open System
+open Xunit
+open Hybrid.Core
+
+let private error (r: Result<bool, string>) : string =
+    match r with
+    | Error message -> message
+    | Ok openBlas -> failwithf "expected an error, got Ok %b" openBlas
+
+[<Fact>]
+let ``HYBRID_BACKEND unset, blank or managed means managed; openblas means openblas when present`` () =
+    Assert.Equal(Ok false, Backend.FromEnvironment(null, true))
+    Assert.Equal(Ok false, Backend.FromEnvironment("  ", false))
+    Assert.Equal(Ok false, Backend.FromEnvironment("MANAGED", false))
+    Assert.Equal(Ok true, Backend.FromEnvironment("openblas", true))
+
+[<Fact>]
+let ``An unknown HYBRID_BACKEND names the variable, the value and the allowed values`` () =
+    let message = error (Backend.FromEnvironment("mkl", true))
+    Assert.Equal("HYBRID_BACKEND: \"mkl\" is not a backend: the allowed values are \"managed\" and \"openblas\".", message)
+
+[<Fact>]
+let ``HYBRID_BACKEND=openblas without the library names the missing file`` () =
+    let message = error (Backend.FromEnvironment("openblas", false))
+    Assert.StartsWith("HYBRID_BACKEND: \"openblas\" was asked for but libopenblas.so.0 was not found", message)
+    Assert.Contains("apt-get install libopenblas0-pthread", message)
+
+[<Fact>]
+let ``Backend.Gemm rejects bad sizes, strides, lengths and aliasing, naming the argument`` () =
+    let a, b, c = Array.zeroCreate 6, Array.zeroCreate 6, Array.zeroCreate 4
+    let paramOf (f: unit -> unit) = (Assert.Throws<ArgumentException>(f)).ParamName
+    Assert.Equal("m", paramOf (fun () -> Backend.Gemm(false, false, -1, 2, 3, a, 3, b, 2, c, 2, false)))
+    Assert.Equal("lda", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a, 2, b, 2, c, 2, false)))
+    Assert.Equal("ldb", paramOf (fun () -> Backend.Gemm(false, true, 2, 2, 3, a, 3, b, 2, c, 2, false)))
+    Assert.Equal("c", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a, 3, b, 2, Array.zeroCreate 3, 2, false)))
+    Assert.Equal("c", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a, 3, b, 2, a, 2, false)))
+    Assert.Throws<ArgumentNullException>(fun () -> Backend.Gemm(false, false, 2, 2, 3, null, 3, b, 2, c, 2, false)) |> ignore
+    // A valid call with strides: [1 2 3; 4 5 6]·[1 0; 0 1; 1 1] = [4 5; 10 11].
+    let c = Array.zeroCreate 4
+    Backend.Gemm(false, false, 2, 2, 3, [| 1.; 2.; 3.; 4.; 5.; 6. |], 3, [| 1.; 0.; 0.; 1.; 1.; 1. |], 2, c, 2, false)
+    Assert.Equal<float[]>([| 4.; 5.; 10.; 11. |], c)

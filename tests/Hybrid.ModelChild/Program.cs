@@ -1,0 +1,55 @@
+// A child process for the tests and measurements that need one (docs/model-format.md):
+//   save-loop <path>            saves two known networks over <path> in turn, forever, printing
+//                               "ready" after the first save (HostileSaveTests kills it at random);
+//   load <path>                 loads a model and prints the peak memory of the load;
+//   write-large <path> <MB>     writes a valid model of about that many megabytes.
+using System.Diagnostics;
+using Hybrid;
+
+static Network Known(int seed) => Network.Create(100).Dense(300, Activation.Tanh).Dense(10, Activation.Softmax).Build(Initializer.Default(seed));
+
+switch (args.Length > 0 ? args[0] : "")
+{
+    case "save-loop":
+    {
+        Network a = Known(1), b = Known(2);
+        a.Save(args[1]);
+        Console.WriteLine("ready");
+        Console.Out.Flush();
+        for (long i = 0; ; i++) (i % 2 == 0 ? b : a).Save(args[1]);
+    }
+    case "load":
+    {
+        var self = Process.GetCurrentProcess();
+        GC.Collect();
+        self.Refresh();
+        long before = self.WorkingSet64;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var net = Network.Load(args[1]);
+        self.Refresh();
+        long peak = self.PeakWorkingSet64;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        long parameterBytes = 8L * net.ParameterCount;
+        Console.WriteLine($"file {new FileInfo(args[1]).Length} bytes; parameters {net.ParameterCount} ({parameterBytes} bytes); "
+            + $"working set before load {before}; peak working set {peak}; peak - before {peak - before} "
+            + $"({(double)(peak - before) / parameterBytes:F2}x parameter bytes); allocated during load {allocated} ({(double)allocated / parameterBytes:F2}x)");
+        GC.KeepAlive(net);
+        break;
+    }
+    case "write-large":
+    {
+        // d_in×units dense layers of 17-19 character numbers: about 20 bytes per parameter.
+        long target = long.Parse(args[2]) << 20;
+        int units = 1000, inputs = 1000;
+        int layers = (int)Math.Max(1, target / (20L * inputs * units));
+        var builder = Network.Create(inputs);
+        for (int l = 0; l < layers; l++) builder = builder.Dense(units, Activation.Tanh);
+        builder.Build(Initializer.Default(7)).Save(args[1]);
+        Console.WriteLine($"wrote {new FileInfo(args[1]).Length} bytes");
+        break;
+    }
+    default:
+        Console.Error.WriteLine("usage: save-loop <path> | load <path> | write-large <path> <MB>");
+        return 2;
+}
+return 0;

@@ -1,0 +1,71 @@
+namespace Hybrid.Tests;
+
+/// <summary>Tests that switch the process-wide backend run alone, so no other test sees a switch
+/// in the middle of a bit-identical comparison.</summary>
+[CollectionDefinition("Backend", DisableParallelization = true)]
+public class BackendCollection { }
+
+/// <summary>The product backend switch: the names it accepts, the errors it gives, and that a
+/// product gives the same numbers under both backends.</summary>
+[Collection("Backend")]
+public class BackendTests
+{
+    [Fact]
+    public void An_unknown_backend_is_an_ArgumentException_naming_the_allowed_values()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Backend.Use("cuda"));
+        Assert.Equal("name", e.ParamName);
+        Assert.Contains("\"cuda\" is not a backend", e.Message);
+        Assert.Contains("\"managed\" and \"openblas\"", e.Message);
+        Assert.Throws<ArgumentNullException>(() => Backend.Use(null!));
+    }
+
+    [Fact]
+    public void Use_switches_the_backend_Current_reports()
+    {
+        var before = Backend.Current;
+        try
+        {
+            Backend.Use("Managed");
+            Assert.Equal("managed", Backend.Current);
+            if (Backend.OpenBlasAvailable)
+            {
+                Backend.Use(" openblas ");
+                Assert.Equal("openblas", Backend.Current);
+            }
+            else
+            {
+                var e = Assert.Throws<ArgumentException>(() => Backend.Use("openblas"));
+                Assert.Contains("libopenblas.so.0 was not found", e.Message);
+            }
+        }
+        finally { Backend.Use(before); }
+    }
+
+    [Fact]
+    public void Threads_below_one_are_rejected()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Backend.Threads = 0);
+        Assert.Equal("Threads", e.ParamName);
+    }
+
+    [Fact]
+    public void A_prediction_is_the_same_under_both_backends_within_rounding()
+    {
+        Assert.True(Backend.OpenBlasAvailable, "libopenblas.so.0 is required here (apt-get install libopenblas0-pthread; CI installs it).");
+        var before = Backend.Current;
+        try
+        {
+            var network = Network.Create(300).Dense(200, Activation.Tanh).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(4));
+            var rows = Enumerable.Range(0, 64).Select(i => Enumerable.Range(0, 300).Select(j => Math.Sin(i * 300 + j)).ToArray()).ToArray();
+            Backend.Use("managed");
+            var managed = network.Predict(rows);
+            Backend.Use("openblas");
+            var native = network.Predict(rows);
+            for (var i = 0; i < managed.Length; i++)
+                for (var j = 0; j < managed[i].Length; j++)
+                    Assert.True(Math.Abs(managed[i][j] - native[i][j]) <= 1e-12, $"({i}, {j}): {managed[i][j]} vs {native[i][j]}");
+        }
+        finally { Backend.Use(before); }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+
+namespace Hybrid.Tests;
+
+/// <summary>
+/// Issue 13 item 4: a Save killed at any point leaves the old or the new model (never a broken
+/// one), and the next Save removes the temporary files killed saves left behind.
+/// </summary>
+public sealed class HostileSaveTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hybrid-save-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // The same networks the child saves (tests/Hybrid.ModelChild/Program.cs).
+    private static Network Known(int seed) => Network.Create(100).Dense(300, Activation.Tanh).Dense(10, Activation.Softmax).Build(Initializer.Default(seed));
+
+    /// <summary>Starts tests/Hybrid.ModelChild (built next to this assembly's project) with the given arguments.</summary>
+    internal static Process StartChild(params string[] args)
+    {
+        // .../tests/Hybrid.Tests/bin/<Configuration>/net10.0/ -> .../tests/Hybrid.ModelChild/bin/<Configuration>/net10.0/
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = here.Name, configuration = here.Parent!.Name;
+        var tests = here.Parent!.Parent!.Parent!.Parent!.FullName;
+        var dll = Path.Combine(tests, "Hybrid.ModelChild", "bin", configuration, framework, "Hybrid.ModelChild.dll");
+        Assert.True(File.Exists(dll), $"the child program is not built: {dll}");
+        var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info)!;
+    }
+
+    [Fact]
+    public void A_save_killed_at_random_points_leaves_the_old_or_the_new_model_and_the_next_save_leaves_no_temp()
+    {
+        var path = Path.Combine(_dir, "model.json");
+        string a = Known(1).ToJson(), b = Known(2).ToJson();
+        var random = new Random(13);
+        const int kills = 6;
+        int tempsSeen = 0;
+        for (int k = 0; k < kills; k++)
+        {
+            using var child = StartChild("save-loop", path);
+            Assert.Equal("ready", child.StandardOutput.ReadLine());
+            Thread.Sleep(random.Next(0, 150));
+            child.Kill();   // SIGKILL: no finally, no flush
+            child.WaitForExit();
+            var loaded = Network.Load(path).ToJson();
+            Assert.True(loaded == a || loaded == b, $"kill {k}: the file holds neither model");
+            tempsSeen = Math.Max(tempsSeen, Directory.GetFiles(_dir).Length - 1);
+        }
+        Known(1).Save(path);
+        Assert.Equal(["model.json"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal(a, Network.Load(path).ToJson());
+        Assert.True(tempsSeen > 0, "no kill landed during a write: the test did not exercise the cleanup");
+    }
+
+    [Fact]
+    public void Save_removes_stale_temps_of_its_target_only_and_never_a_live_one()
+    {
+        var path = Path.Combine(_dir, "model.json");
+        string Temp(string target, string id) => Path.Combine(_dir, $"{ModelFormat.TempPrefix}{ModelFormat.TempTag(target)}-{id}.tmp");
+        var stale = Temp("model.json", "dead1");
+        var stale2 = Temp("model.json", "dead2");
+        var other = Temp("other.json", "dead3");
+        var live = Temp("model.json", "live");
+        foreach (var f in new[] { stale, stale2, other }) File.WriteAllText(f, "{\"format\":");
+        using (var writer = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            NetworkTests.Small().Save(path);
+            Assert.False(File.Exists(stale));
+            Assert.False(File.Exists(stale2));
+            Assert.True(File.Exists(other), "a temp of another target was removed");
+            Assert.True(File.Exists(live), "the temp of a save in progress was removed");
+        }
+        Assert.Equal(NetworkTests.Small().ToJson(), Network.Load(path).ToJson());
+        // The tag is short and fixed whatever the target's name (a 255-byte name still leaves room).
+        Assert.Equal(16, ModelFormat.TempTag(new string('m', 255)).Length);
+        Assert.StartsWith(".hybrid-save-", Path.GetFileName(stale));
+    }
+
+    [Fact]
+    public void The_directory_is_flushed_after_the_rename()
+    {
+        if (OperatingSystem.IsWindows()) return;   // documented: no directory flush on Windows
+        Assert.True(FileKind.FlushDirectory(_dir));
+        Assert.False(FileKind.FlushDirectory(Path.Combine(_dir, "missing")));
+    }
+}
