@@ -97,4 +97,26 @@ public sealed class DocExampleTests : IDisposable
             Assert.True(doc.Replace("\r\n", "\n").Contains(text), $"{page} does not show the example '{block.Groups[1].Value}' of {source} verbatim:\n{text}");
         }
     }
+
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("src/Hybrid/README.md")]
+    public void README_shows_the_sample_program_verbatim(string readme)
+    {
+        var root = RepositoryRoot();
+        var program = File.ReadAllText(Path.Combine(root, "docs", "samples", "GettingStarted", "Program.cs")).Replace("\r\n", "\n");
+        var text = File.ReadAllText(Path.Combine(root, readme)).Replace("\r\n", "\n");
+        Assert.Contains("```csharp\n" + program + "```\n", text);
+    }
+
+    [Fact]
+    public void The_sample_references_the_version_the_packages_get()
+    {
+        var root = RepositoryRoot();
+        var version = Regex.Match(File.ReadAllText(Path.Combine(root, "Directory.Build.props")), @"<Version>([^<]+)</Version>");
+        var reference = Regex.Match(File.ReadAllText(Path.Combine(root, "docs", "samples", "GettingStarted", "GettingStarted.csproj")),
+                                    @"<PackageReference Include=""Hybrid"" Version=""([^""]+)"" />");
+        Assert.True(version.Success && reference.Success, "Directory.Build.props sets no <Version> or the sample references no Hybrid package.");
+        Assert.Equal(version.Groups[1].Value, reference.Groups[1].Value);
+    }
 }
