@@ -77,14 +77,14 @@ module ActivationStatistics =
         Shape.positiveInt "bins" bins
         let perSeed = [ for s in seed .. seed + seeds - 1 -> layers g init s n width depth ]
         let first = List.head perSeed
-        let lo = first |> List.map (fun A -> A.Enumerate() |> Seq.min) |> List.min
-        let hi = first |> List.map (fun A -> A.Enumerate() |> Seq.max) |> List.max
+        let lo = first |> List.map (fun A -> Mat.entries A |> Seq.min) |> List.min
+        let hi = first |> List.map (fun A -> Mat.entries A |> Seq.max) |> List.max
         let lo, hi = if hi > lo then lo, hi else lo - 0.5, lo + 0.5
         let edges = Array.init (bins + 1) (fun i -> if i = bins then hi else lo + (hi - lo) * float i / float bins)
         [ for l in 0 .. depth - 1 ->
             let stats = perSeed |> List.map (fun run -> meanStd run.[l])
             let clamp v = Math.Min(hi, Math.Max(lo, v))
-            let counts = perSeed |> List.map (fun run -> histogram edges (run.[l].Enumerate() |> Seq.map clamp)) |> List.reduce (Array.map2 (+))
+            let counts = perSeed |> List.map (fun run -> histogram edges (Mat.entries run.[l] |> Seq.map clamp)) |> List.reduce (Array.map2 (+))
             { Layer = l + 1
               Mean = stats |> List.averageBy fst
               Std = stats |> List.averageBy snd

@@ -56,4 +56,4 @@ module Data =
     /// by: PcaProperties "S30 / PCA / the inverse round-trips".
     let unstandardize (s: Standardizer) (Z: Matrix<float>) : Matrix<float> =
         Shape.columns "Z" s.Mean.ColumnCount Z
-        Mat.init Z.RowCount Z.ColumnCount (fun i j -> Z.[i, j] * s.Std.[0, j] + s.Mean.[0, j])
+        Mat.addRow (Mat.scaleColumns (Mat.toRowMajor s.Std) Z) s.Mean

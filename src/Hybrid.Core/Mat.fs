@@ -185,3 +185,18 @@ module Mat =
     /// The rows with the given indices, in that order, as a new matrix.
     let selectRows (indices: int[]) (m: Matrix<float>) : Matrix<float> =
         build.Dense(indices.Length, m.ColumnCount, fun i j -> m.[indices.[i], j])
+
+    /// (A + Aᵀ)/2: the symmetric part of a square matrix (a covariance rounded back to symmetry, S30).
+    let symmetricPart (m: Matrix<float>) : Matrix<float> = (m + m.Transpose()) / 2.0
+
+    /// The first k columns of A, as a new matrix.
+    let leftColumns (k: int) (m: Matrix<float>) : Matrix<float> = m.SubMatrix(0, m.RowCount, 0, k)
+
+    /// A·diag(s): column j multiplied by s_j.
+    let scaleColumns (s: float[]) (m: Matrix<float>) : Matrix<float> = m.MapIndexed(fun _ j z -> z * s.[j])
+
+    /// A·diag(s)⁻¹: column j divided by s_j.
+    let divideColumns (s: float[]) (m: Matrix<float>) : Matrix<float> = m.MapIndexed(fun _ j z -> z / s.[j])
+
+    /// The entries of A in storage order (for order-free reductions: extremes, histograms).
+    let entries (m: Matrix<float>) : seq<float> = m.Enumerate()

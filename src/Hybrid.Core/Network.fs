@@ -114,15 +114,7 @@ module Network =
     /// Course: S15. Checked by: OverflowTests (tests/Hybrid.Tests).
     let firstNonFinite (caches: LayerCache list) : (int * int * int) option =
         let find (M: Matrix<float>) =
-            let mutable hit = None
-            let mutable i = 0
-            while hit.IsNone && i < M.RowCount do
-                let mutable j = 0
-                while hit.IsNone && j < M.ColumnCount do
-                    if not (Double.IsFinite M.[i, j]) then hit <- Some(i, j)
-                    j <- j + 1
-                i <- i + 1
-            hit
+            Mat.tryFindEntry (fun v -> not (Double.IsFinite v)) M |> Option.map (fun (i, j, _) -> i, j)
         caches |> List.indexed |> List.tryPick (fun (l, cache) ->
             let hit =
                 match cache with

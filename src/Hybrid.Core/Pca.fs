@@ -37,7 +37,7 @@ module Pca =
         let mean = Mat.meanRows X
         let Xc = Mat.addRow X (-mean)
         let C0 = Mat.mulTN Xc Xc / float X.RowCount
-        let C = (C0 + C0.Transpose()) / 2.0
+        let C = Mat.symmetricPart C0
         let evd = C.Evd(Symmetricity.Symmetric)
         let d = X.ColumnCount
         let order = Array.init d id |> Array.sortBy (fun j -> -evd.EigenValues.[j].Real)
@@ -66,7 +66,7 @@ module Pca =
     let keep (k: int) (p: Pca) : Pca =
         if k < 1 || k > p.Components.ColumnCount then
             Shape.fail "components" (sprintf "components must lie in 1..%d (the number of features) but is %d." p.Components.ColumnCount k)
-        { p with Components = p.Components.SubMatrix(0, p.Components.RowCount, 0, k) }
+        { p with Components = Mat.leftColumns k p.Components }
 
     /// Decorrelation Z = (X − 1·μ)·V_k. Shapes: X n×d -> n×k.
     let project (p: Pca) (X: Matrix<float>) : Matrix<float> =
@@ -91,10 +91,10 @@ module Pca =
     /// Whitening Z = (X − 1·μ)·V_k·diag(1/√(λ_j + ε)). Shapes: X n×d -> n×k.
     let whiten (epsilon: float) (p: Pca) (X: Matrix<float>) : Matrix<float> =
         let s = scales epsilon p
-        (project p X).MapIndexed(fun _ j z -> z * s.[j])
+        Mat.scaleColumns s (project p X)
 
     /// The inverse of whiten: X̂ = Z·diag(√(λ_j + ε))·V_kᵀ + 1·μ. Shapes: Z n×k -> n×d.
     let unwhiten (epsilon: float) (p: Pca) (Z: Matrix<float>) : Matrix<float> =
         let s = scales epsilon p
         Shape.columns "Z" s.Length Z
-        reconstruct p (Z.MapIndexed(fun _ j z -> z / s.[j]))
+        reconstruct p (Mat.divideColumns s Z)

@@ -214,6 +214,8 @@ public sealed class Trainer
     /// <summary>The data as a row set for the fast path: one row-major conversion of x, checked once here.</summary>
     private RowSet PrepareRows(Network network, Features x, Targets y, string xName, string yName)
     {
+        // Whether the loss fits the last layer comes first: it does not depend on the data.
+        Training.checkLossFits(Loss.Core, network.Model);
         var (values, rows, cols) = x.ToRowMajor(xName);
         if (cols != network.InputCount)
             throw new ArgumentException($"{xName} has {cols} columns but the network takes {network.InputCount} inputs.", xName);

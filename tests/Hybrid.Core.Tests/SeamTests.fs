@@ -45,7 +45,11 @@ let allowed : (string * string) list =
       // Not matrices: a confusion count in an int[,], and ResizeArray.ToArray.
       "Training.fs", "Array.iter2 (fun p a -> C.[a, p] <- C.[a, p] + 1) (classesOf loss Yhat) (classesOf loss Y)"
       "Graph.fs", "order.ToArray()"
-      "Neurons.fs", "{ Neuron = n; MistakesPerEpoch = history.ToArray(); Converged = history.[history.Count - 1] = 0 }" ]
+      "Neurons.fs", "{ Neuron = n; MistakesPerEpoch = history.ToArray(); Converged = history.[history.Count - 1] = 0 }"
+      "Split.fs", "buckets |> Array.map (fun b -> b.ToArray())"
+      // The 2-D generators write each point's two coordinates as they draw it (S32 data, not math).
+      "Synthetic.fs", "X.[i, 0] <- x + noise * Init.standardNormal rng"
+      "Synthetic.fs", "X.[i, 1] <- y + noise * Init.standardNormal rng)" ]
 
 /// Every (file, trimmed line) outside the seam that matches the pattern.
 let private hits () =

@@ -42,7 +42,9 @@ public sealed class DeepNetworkTests
         // The trained map: each layer z -> (1 − 2.5η) z − 1.5η; after 50,000 of them, 1 ↦ about
         // 1 − 50,000·4η (first order in η; the second-order terms are below 1e-7), i.e. 0.9998.
         Assert.Equal(1 - Depth / 2 * 4 * eta, trained.Predict([1.0])[0], 1e-7);
-        Assert.True(result.History[0].TrainingLoss < 1.25);   // J before the step: (1 + 4)/4
+        // The epoch's training loss is its one batch's loss before the step (as Keras reports it):
+        // J = (1/(2N))·Σ (ŷ − y)² = (1² + 2²)/4 = 1.25 at the starting (identity) weights.
+        Assert.Equal(1.25, result.History[0].TrainingLoss, 1e-12);
     }
 
     [Fact]
