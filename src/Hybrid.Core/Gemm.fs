@@ -8,7 +8,12 @@ open System.Threading.Tasks
 open Microsoft.FSharp.NativeInterop
 
 /// The managed matrix-product kernel behind Backend (BLIS-style; docs/performance.md):
-/// C ← op(A)·op(B) (+ C) on row-major arrays.
+/// C ← op(A)·op(B) (+ C) on row-major arrays. Each micro-kernel is inlined into its own macro-kernel
+/// method (macro256, ...), whose loops run long enough in one call for the JIT's on-stack
+/// replacement to switch even the first product to optimised code. As separate methods, called
+/// once per tile, they ran unoptimised (tier 0) until call counting promoted them: 4–6 s for each
+/// of the first two or three 1000³ products on a loaded machine, instead of ~0.2 s. (F# drops
+/// MethodImplOptions.AggressiveOptimization, so that attribute cannot do it.)
 ///
 /// The summation order is part of the contract: every entry is the sequential fused
 /// multiply-add chain s ← fma(op(A)_ip, op(B)_pj, s) for p = 0, 1, …, k−1, starting from
@@ -56,7 +61,7 @@ module internal Gemm =
 
     /// 6×8 tile: C[0..5, 0..7] (row stride ldc) ← (C or 0) + Σ_p a_p ⊗ b_p, where a_p are the 6
     /// values at a + 6p and b_p the 8 values at b + 8p (packed panels).
-    let private micro256 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
+    let inline private micro256 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
         let mutable c00 = Vector256<float>.Zero
         let mutable c01 = Vector256<float>.Zero
         let mutable c10 = Vector256<float>.Zero
@@ -121,7 +126,7 @@ module internal Gemm =
         c51.Store(at c (5 * ldc + 4))
 
     /// 4×24 tile with Vector512 (3 vectors per row), packed panels as in micro256.
-    let private micro512 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
+    let inline private micro512 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
         let mutable c00 = Vector512<float>.Zero
         let mutable c01 = Vector512<float>.Zero
         let mutable c02 = Vector512<float>.Zero
@@ -185,7 +190,7 @@ module internal Gemm =
         c32.Store(at c (3 * ldc + 16))
 
     /// 4×4 tile of scalar fused multiply-adds, packed panels as in micro256.
-    let private microScalar (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
+    let inline private microScalar (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
         for i in 0 .. 3 do
             let ci = at c (i * ldc)
             let mutable s0 = if load then NativePtr.get ci 0 else 0.0
@@ -263,16 +268,43 @@ module internal Gemm =
             if isNull Buffers.t || Buffers.t.Length < size then Buffers.t <- Array.zeroCreate size
             Buffers.t
 
+    /// The macro-kernel: every mr×nr tile of one packed block (Ã: mc rows, B̃: nc columns, depth kc)
+    /// into C at (ic, jc), columns of tiles outer (a B̃ panel stays in L1 while Ã's panels pass).
+    /// Ragged edge tiles go through the scratch tile pT; the padding (zeros in the packed panels)
+    /// lands outside C's window. Inlined once per micro-kernel (macro256, ...), so each is one
+    /// method whose loops run long enough for on-stack replacement on the very first product.
+    let inline private macro ([<InlineIfLambda>] micro: int -> nativeptr<float> -> nativeptr<float> -> nativeptr<float> -> int -> bool -> unit)
+                             (mr: int) (nr: int) (kc: int) (mc: int) (nc: int) (pA: nativeptr<float>) (pB: nativeptr<float>)
+                             (pT: nativeptr<float>) (pC: nativeptr<float>) (ldc: int) (ic: int) (jc: int) (load: bool) : unit =
+        let mutable jr = 0
+        while jr < nc do
+            let cols = min nr (nc - jr)
+            let panelB = at pB (jr * kc)
+            let mutable ir = 0
+            while ir < mc do
+                let rows = min mr (mc - ir)
+                let panelA = at pA (ir * kc)
+                let corner = at pC ((ic + ir) * ldc + jc + jr)
+                if rows = mr && cols = nr then
+                    micro kc panelA panelB corner ldc load
+                else
+                    if load then
+                        for r in 0 .. rows - 1 do
+                            for q in 0 .. cols - 1 do NativePtr.set pT (r * nr + q) (NativePtr.get corner (r * ldc + q))
+                    micro kc panelA panelB pT nr load
+                    for r in 0 .. rows - 1 do
+                        for q in 0 .. cols - 1 do NativePtr.set corner (r * ldc + q) (NativePtr.get pT (r * nr + q))
+                ir <- ir + mr
+            jr <- jr + nr
+
+    let private macro256 kc mc nc pA pB pT pC ldc ic jc load = macro micro256 6 8 kc mc nc pA pB pT pC ldc ic jc load
+    let private macro512 kc mc nc pA pB pT pC ldc ic jc load = macro micro512 4 24 kc mc nc pA pB pT pC ldc ic jc load
+    let private macroScalar kc mc nc pA pB pT pC ldc ic jc load = macro microScalar 4 4 kc mc nc pA pB pT pC ldc ic jc load
+
     /// Rows i0 .. i1−1 and columns j0 .. j1−1 of C through packed blocks and micro-tiles.
     let private blocked (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
                         (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
         let mr, nr = tile isa
-        // A direct call per tile (a function value of 6 curried arguments would allocate per call).
-        let inline micro kc pa pb pc ldc load =
-            match isa with
-            | V512 -> micro512 kc pa pb pc ldc load
-            | V256 -> micro256 kc pa pb pc ldc load
-            | Scalar -> microScalar kc pa pb pc ldc load
         let bufA = Buffers.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
         let bufB = Buffers.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
         let scratch = Buffers.Tile(mr * nr)
@@ -292,27 +324,10 @@ module internal Gemm =
                 while ic < i1 do
                     let mc = min MC (i1 - ic)
                     packA transA a lda ic mc pc kc mr bufA
-                    let mutable jr = 0
-                    while jr < nc do
-                        let cols = min nr (nc - jr)
-                        let panelB = at pB (jr * kc)
-                        let mutable ir = 0
-                        while ir < mc do
-                            let rows = min mr (mc - ir)
-                            let panelA = at pA (ir * kc)
-                            if rows = mr && cols = nr then
-                                micro kc panelA panelB (at pC ((ic + ir) * ldc + jc + jr)) ldc load
-                            else
-                                // Ragged edge: the tile goes through the scratch, the padding
-                                // (zeros in the packed panels) lands outside C's window.
-                                if load then
-                                    for r in 0 .. rows - 1 do
-                                        Array.Copy(c, (ic + ir + r) * ldc + jc + jr, scratch, r * nr, cols)
-                                micro kc panelA panelB pT nr load
-                                for r in 0 .. rows - 1 do
-                                    Array.Copy(scratch, r * nr, c, (ic + ir + r) * ldc + jc + jr, cols)
-                            ir <- ir + mr
-                        jr <- jr + nr
+                    match isa with
+                    | V256 -> macro256 kc mc nc pA pB pT pC ldc ic jc load
+                    | V512 -> macro512 kc mc nc pA pB pT pC ldc ic jc load
+                    | Scalar -> macroScalar kc mc nc pA pB pT pC ldc ic jc load
                     ic <- ic + mc
                 pc <- pc + kc
             if k = 0 && not accumulate then

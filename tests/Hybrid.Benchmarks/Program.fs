@@ -1,6 +1,6 @@
 /// Benchmarks of issue 8 (not run by the test suite; docs/performance.md).
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- [BenchmarkDotNet arguments]
-///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- gflops [rounds]
+///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- gflops [rounds [managed threads]]
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- memory   (peak memory of one training epoch, issue 13)
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <mlp|s29|mnist1|gemm> [managed|openblas]
 module Hybrid.Benchmarks.Program
@@ -12,7 +12,11 @@ let main argv =
     match List.ofArray argv with
     | [ "memory" ] -> Memory.run ()
     | [ "memory-child"; path ] -> Memory.child path
-    | "gflops" :: rest -> Peers.gflops (match rest with r :: _ -> int r | [] -> 9)
+    | "gflops" :: rest ->
+        match rest with
+        | _ :: t :: _ -> Hybrid.Backend.Threads <- int t
+        | _ -> ()
+        Peers.gflops (match rest with r :: _ -> int r | [] -> 9)
     | "peers" :: workload :: rest ->
         match rest with
         | kernel :: _ -> Hybrid.Backend.Use kernel
