@@ -22,7 +22,7 @@ let private headAndTargets (fanIn: int) (n: int) : Gen<Layer * Loss * Matrix<flo
         let! g =
             match loss with
             | BinaryCrossEntropy -> Gen.constant Sigmoid
-            | CategoricalCrossEntropy -> Gen.elements [ Softmax; Sigmoid ]
+            | CategoricalCrossEntropy -> Gen.constant Softmax
             | Hinge | Logistic | MulticlassHinge -> Gen.elements [ Identity; Tanh ]
             | _ -> activation
         let! W = matrix 1.0 fanIn out
