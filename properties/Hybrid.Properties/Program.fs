@@ -25,7 +25,8 @@ let specification : Test =
         @ DataProperties.laws
         @ InitProperties.laws
         @ FacadeProperties.laws
-        @ BadInputProperties.laws)
+        @ BadInputProperties.laws
+        @ HostileFileProperties.laws)
 
 [<EntryPoint>]
 let main argv =

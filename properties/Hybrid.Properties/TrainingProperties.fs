@@ -33,7 +33,8 @@ let private runWith (rates: Gen<float>) =
         let net = Network.dense seed XavierNormal d [ h, Tanh; 1, Identity ]
         let config =
             { Loss = MeanSquaredError; Rule = Momentum mu; LearningRate = eta; Schedule = ConstantRate; L2 = l2
-              BatchSize = batch; Epochs = epochs; Seed = seed; Patience = patience; MinDelta = minDelta; RestoreBest = false }
+              BatchSize = batch; Epochs = epochs; Seed = seed; Patience = patience; MinDelta = minDelta; RestoreBest = false
+              DivergenceFactor = Training.defaultDivergenceFactor }
         return config, net, X, Y, (Xv, Yv)
     }
 
@@ -74,14 +75,14 @@ let private lawPatience =
         | Completed ->
             if history.Length <> config.Epochs then failwithf "completed after %d of %d epochs" history.Length config.Epochs
             if since >= config.Patience && config.Patience > 0 then failwithf "completed although the last %d epochs did not improve" since
-        | NonFinite -> () // a NaN stop: the window law above held for every epoch that completed
+        | NonFinite | Diverged -> () // a NaN or divergence stop: the window law above held for every epoch that completed
         | Cancelled -> failwithf "cancelled although nothing asked to stop: %s" outcome.Message)
 
 let private lawTrainingLoss =
     Spec.property "S28 / training loss / the reported training loss is the data loss of the returned network, without the L2 penalty" calmRun (fun run ->
         let config, _, X, Y, (Xv, Yv) = run
         let outcome = fitRun run
-        if outcome.Stop = NonFinite then failwithf "a calm run stopped on a NaN: %s" outcome.Message
+        if outcome.Stop = NonFinite || outcome.Stop = Diverged then failwithf "a calm run stopped on a NaN or diverged: %s" outcome.Message
         let last = List.last outcome.History
         // The returned network is the last epoch's (RestoreBest = false): its data loss by hand.
         let data = Loss.mse (Network.forward outcome.Network X) Y
