@@ -28,7 +28,8 @@ let specification : Test =
         @ InitProperties.laws
         @ FacadeProperties.laws
         @ BadInputProperties.laws
-        @ FastPathProperties.laws)
+        @ FastPathProperties.laws
+        @ HostileFileProperties.laws)
 
 [<EntryPoint>]
 let main argv =

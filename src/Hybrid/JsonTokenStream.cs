@@ -106,7 +106,8 @@ internal sealed class JsonTokenStream
                 if (reader.TryGetDouble(out var v)) Number = v;
                 break;
             case JsonTokenType.String or JsonTokenType.PropertyName:
-                if (reader.ValueSpan.Length <= MaxTextBytes)
+                if (!reader.ValueIsEscaped && Interned(reader.ValueSpan) is { } known) Text = known;
+                else if (reader.ValueSpan.Length <= MaxTextBytes)
                 {
                     try { Text = reader.GetString(); }
                     catch (InvalidOperationException) { throw Fail("a string is not valid UTF-8 or has a bad escape"); }
@@ -114,6 +115,24 @@ internal sealed class JsonTokenStream
                 if (Type == JsonTokenType.PropertyName) _lastKey = Text;
                 break;
         }
+    }
+
+    // The keys and names of the model format, returned without allocating a string each time
+    // (a file of many small layers would otherwise allocate several strings per layer).
+    private static readonly string[] Names =
+    [
+        "format", "version", "inputs", "layers", "type", "activation", "parameter", "weights", "biases", "pieces", "rate",
+        "hybrid-network", "dense", "dropout", "maxout", "identity", "binaryStep", "sigmoid", "tanh", "arctan", "relu",
+        "leakyRelu", "prelu", "elu", "softplus", "softmax",
+    ];
+    private static readonly byte[][] NamesUtf8 = Array.ConvertAll(Names, Encoding.UTF8.GetBytes);
+
+    private static string? Interned(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length > 16) return null;
+        for (int i = 0; i < NamesUtf8.Length; i++)
+            if (raw.SequenceEqual(NamesUtf8[i])) return Names[i];
+        return null;
     }
 
     /// <summary>The current number as an int, if it is an integer in range.</summary>

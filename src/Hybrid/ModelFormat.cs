@@ -278,7 +278,7 @@ internal static partial class ModelFormat
         public ModelContents ReadModel()
         {
             if (json.Next() != JsonTokenType.StartObject) throw json.Fail("the model must be a JSON object.");
-            var keys = new Keys("the model");
+            var keys = new Keys(-1, -1);
             string? format = null;
             int version = 0, inputs = 0;
             List<Layer>? layers = null;
@@ -341,7 +341,7 @@ internal static partial class ModelFormat
         private Layer ReadLayer(int l, ref int width)
         {
             if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} must be a JSON object.");
-            var keys = new Keys($"layer {l}");
+            var keys = new Keys(l, -1);
             string? type = null, activation = null;
             double? parameter = null, rate = null;
             Matrix<double>? weights = null;
@@ -409,7 +409,7 @@ internal static partial class ModelFormat
             {
                 int j = pieces.Count;
                 if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} piece {j} must be a JSON object.");
-                var keys = new Keys($"layer {l} piece {j}");
+                var keys = new Keys(l, j);
                 Matrix<double>? W = null;
                 double[]? B = null;
                 while (NextKey(keys, out var key))
@@ -479,15 +479,14 @@ internal static partial class ModelFormat
         private double ReadFinite(int l, string what)
         {
             if (json.Next() != JsonTokenType.Number) throw json.Fail($"layer {l} {what} must be a number.");
-            return Finite(() => $"layer {l} {what}");
+            return Finite() ?? throw NotFinite($"layer {l} {what}");
         }
 
-        private double Finite(Func<string> where)
-        {
-            double v = json.Number;
-            if (!double.IsFinite(v)) throw json.Fail($"{where()} must be a finite number but is {json.Quoted()}.");
-            return v;
-        }
+        // The current number if finite, else null; the caller builds its message only then
+        // (no closure or string per number read).
+        private double? Finite() => double.IsFinite(json.Number) ? json.Number : null;
+
+        private InvalidDataException NotFinite(string where) => json.Fail($"{where} must be a finite number but is {json.Quoted()}.");
 
         private static string Name(int l, int piece, string field) => piece < 0 ? $"layer {l} {field}" : $"layer {l} piece {piece} {field}";
 
@@ -527,7 +526,7 @@ internal static partial class ModelFormat
                         throw json.Type == JsonTokenType.EndArray
                             ? json.Fail($"{Name(l, piece, "weights")} row {i} has {j} values but row 0 has {cols}.")
                             : json.Fail($"{Name(l, piece, "weights")} row {i}, column {j} must be a number.");
-                    storage[(long)j * rows + i] = Finite(() => $"{Name(l, piece, "weights")} row {i}, column {j}");
+                    storage[(long)j * rows + i] = Finite() ?? throw NotFinite($"{Name(l, piece, "weights")} row {i}, column {j}");
                 }
                 if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "weights")} row {i} has more values than row 0 ({cols}).");
             }
@@ -544,8 +543,7 @@ internal static partial class ModelFormat
                 if (json.Type != JsonTokenType.Number) throw json.Fail($"{Name(l, piece, field)}, column {n} must be a number.");
                 if (n == Array.MaxLength) CheckRoom((long)n + 1, l, piece, field);
                 if (n / ChunkLength == _chunks.Count) _chunks.Add(new double[ChunkLength]);
-                int at = n;
-                _chunks[n / ChunkLength][n % ChunkLength] = Finite(() => $"{Name(l, piece, field)}, column {at}");
+                _chunks[n / ChunkLength][n % ChunkLength] = Finite() ?? throw NotFinite($"{Name(l, piece, field)}, column {n}");
                 n++;
             }
             return n;
@@ -570,8 +568,7 @@ internal static partial class ModelFormat
                     throw json.Type == JsonTokenType.EndArray
                         ? json.Fail($"{Name(l, piece, "biases")} has {j} values but must have {expected} (one per unit).")
                         : json.Fail($"{Name(l, piece, "biases")} column {j} must be a number.");
-                int at = j;
-                values[j] = Finite(() => $"{Name(l, piece, "biases")} column {at}");
+                values[j] = Finite() ?? throw NotFinite($"{Name(l, piece, "biases")} column {j}");
             }
             if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "biases")} has more values than {expected} (one per unit).");
             return values;
@@ -584,16 +581,31 @@ internal static partial class ModelFormat
         }
     }
 
-    /// <summary>The keys seen in one object: known keys and at most <see cref="ModelReader.MaxUnknownKeys"/> unknown ones.</summary>
-    private sealed class Keys(string where)
+    /// <summary>The keys seen in one object: the format's own keys as bits, and at most <see cref="ModelReader.MaxUnknownKeys"/> unknown ones in a set made only when one appears.</summary>
+    private sealed class Keys(int layer, int piece, string? name = null)
     {
-        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-        public string Where => where;
+        private static readonly string[] Known = ["format", "version", "inputs", "layers", "type", "activation", "parameter", "weights", "biases", "pieces", "rate",
+                                                  "preprocessing", "classNames", "kind", "epsilon", "mean", "std", "variances", "components"];
+
+        /// <summary>The keys of a named object outside the layers (e.g. "preprocessing").</summary>
+        public Keys(string name) : this(-1, -1, name) { }
+        private int _known;
+        private HashSet<string>? _unknown;
+        /// <summary>The object, named only when a message needs it.</summary>
+        public string Where => name ?? (layer < 0 ? "the model" : piece < 0 ? $"layer {layer}" : $"layer {layer} piece {piece}");
         public bool Add(string key)
         {
-            if (_seen.Count == ModelReader.MaxUnknownKeys + 8)
-                throw new InvalidDataException($"{where} has more than {ModelReader.MaxUnknownKeys} unknown keys.");
-            return _seen.Add(key);
+            int i = Array.IndexOf(Known, key);
+            if (i >= 0)
+            {
+                if ((_known & (1 << i)) != 0) return false;
+                _known |= 1 << i;
+                return true;
+            }
+            _unknown ??= new HashSet<string>(StringComparer.Ordinal);
+            if (_unknown.Count == ModelReader.MaxUnknownKeys)
+                throw new InvalidDataException($"{Where} has more than {ModelReader.MaxUnknownKeys} unknown keys.");
+            return _unknown.Add(key);
         }
     }
 }

@@ -91,7 +91,7 @@ internal static partial class ModelFormat
                     case "kind": kind = ReadString("\"preprocessing\" kind"); break;
                     case "epsilon":
                         if (json.Next() != JsonTokenType.Number) throw json.Fail("\"preprocessing\" epsilon must be a number.");
-                        epsilon = Finite(() => "\"preprocessing\" epsilon");
+                        epsilon = Finite() ?? throw NotFinite("\"preprocessing\" epsilon");
                         if (epsilon < 0) throw json.Fail($"\"preprocessing\" epsilon is {epsilon} but must be >= 0.");
                         break;
                     case "mean": mean = ReadNumbers("\"preprocessing\" mean"); break;
@@ -163,7 +163,7 @@ internal static partial class ModelFormat
             {
                 if (json.Type != JsonTokenType.Number) throw json.Fail($"{what}, column {values.Count} must be a number.");
                 int at = values.Count;
-                values.Add(Finite(() => $"{what}, column {at}"));
+                values.Add(Finite() ?? throw NotFinite($"{what}, column {at}"));
             }
             return values.ToArray();
         }
