@@ -21,6 +21,7 @@ declare -A results
 peers_of() {
   case $1 in
     mlp|s29|gemm) echo "numpy torch" ;;
+    s29-reference) echo "" ;;
     mnist1) echo "sklearn" ;;
   esac
 }
@@ -38,7 +39,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-unit() { case $1 in mlp) echo "samples/s";; s29) echo "steps/s";; mnist1) echo "s/epoch";; gemm) echo "GFLOP/s";; esac; }
+unit() { case $1 in mlp) echo "samples/s";; s29|s29-reference) echo "steps/s";; mnist1) echo "s/epoch";; gemm) echo "GFLOP/s";; esac; }
 printf "\n%-8s %-10s %-16s %12s %12s %s\n" workload unit library median ratio "(Hybrid ÷ peer; > 1 means Hybrid is faster)"
 for w in $workloads; do
   for kernel in managed openblas; do
