@@ -5,7 +5,7 @@ open MathNet.Numerics.LinearAlgebra
 
 /// A data set held row-major for the fast path: row r of the set is row Rows[r] of the arrays
 /// (X n×Inputs, Y n×Outputs, one example per row), so a validation split or a shuffle is a list
-/// of indices, never a copy of the data.
+/// of indices, never a copy of the data. Course: S28 (minibatches drawn by index).
 type RowSet =
     { /// Inputs, row-major: entry (i, j) at i·Inputs + j.
       X: float[]
@@ -51,11 +51,12 @@ and private DropoutSlot =
 /// there is no fallback. Proven equal to Training.fit up to summation order by FastPathProperties.
 module FastTraining =
 
-    /// A row set over all rows of row-major arrays.
+    /// A row set over all rows of row-major arrays: X n×inputs, Y n×outputs, Rows = [0, 1, …, n−1]
+    /// with n = |X| / inputs. Course: S28.
     let rowSet (X: float[]) (Y: float[]) (inputs: int) (outputs: int) : RowSet =
         { X = X; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init (X.Length / inputs) id }
 
-    /// The matrices (X, Y) as a row set (one row-major copy of each).
+    /// The matrices (X n×d, Y n×m) as a row set (one row-major copy of each). Course: S28.
     let ofMatrices (X: Matrix<float>) (Y: Matrix<float>) : RowSet =
         rowSet (X.ToRowMajorArray()) (Y.ToRowMajorArray()) X.ColumnCount Y.ColumnCount
 
@@ -277,7 +278,8 @@ module FastTraining =
 
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the
     /// epoch loop Training.run drives it). The data is not checked here: the caller checks it once
-    /// at the boundary (fit, fitRows, Trainer.Fit). Batch steps allocate nothing after the first.
+    /// at the boundary (fit, fitRows, Trainer.Fit). Each step is θ ← update(θ, ∇J(θ; X_b, Y_b)) on
+    /// preallocated buffers; batch steps allocate nothing after the first. Course: S28.
     /// Checked by: FastPathProperties "S28 / fast path / a fast batch step allocates nothing in steady state".
     let engine (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) : TrainingEngine =
         let n = train.Rows.Length
@@ -300,8 +302,9 @@ module FastTraining =
                     let nv = float v.Rows.Length
                     (if config.Loss = SumOfSquares then sum else sum / nv), float hits / nv) }
 
-    /// Checks a row set at the boundary, once: sizes against the network, every value finite
-    /// (naming the row and column), targets suiting the loss (as Training.checkTargets).
+    /// Checks a row set at the boundary, once: sizes against the network (X n×d_in, Y n×d_out),
+    /// every value finite (naming the row and column), targets suiting the loss (as
+    /// Training.checkTargets). Course: S28.
     let checkRows (xName: string) (yName: string) (config: TrainingConfig) (net: Network) (set: RowSet) : unit =
         if isNull (box set.X) || isNull (box set.Y) || isNull set.Rows then nullArg xName
         if set.Inputs <> Network.inputSize net then Shape.fail xName (sprintf "%s has %d columns but the network takes %d inputs." xName set.Inputs (Network.inputSize net))

@@ -350,7 +350,7 @@ type SeededUniform() =
     let mutable inext = 0
     let mutable inextp = 0
 
-    /// Restarts the sequence as new Random(seed) would.
+    /// Restarts the sequence as new Random(seed) would (the dropout mask of S34 is drawn from it).
     member _.Reseed(seed: int) =
         let subtraction = if seed = Int32.MinValue then Int32.MaxValue else abs seed
         let mutable mj = 161803398 - subtraction
@@ -373,7 +373,7 @@ type SeededUniform() =
         inext <- 0
         inextp <- 21
 
-    /// The next value in [0, 1), as Random.NextDouble.
+    /// The next value u in [0, 1), as Random.NextDouble; a dropout unit is kept when u ≥ p (S34).
     member _.NextDouble() : float =
         let mutable a = inext + 1
         if a >= 56 then a <- 1
