@@ -213,8 +213,8 @@ module FastTraining =
 
         /// One batch: gather, forward (dropout on), loss, backward, L2, update in place. Returns
         /// None (LastLoss and LastCorrect then hold the batch's data loss and correct count), or the
-        /// NaN-stop message with the weights unchanged.
-        member this.Step(set: RowSet, order: int[], rows: int, epoch: int, batch: int, eta: float) : string option =
+        /// NaN stop (Training.nonFiniteStep, Training.nonFiniteParameter) with the weights unchanged.
+        member this.Step(set: RowSet, order: int[], rows: int, epoch: int, batch: int, eta: float) : StopDetail option =
             this.Gather(set, order, 0, rows)
             let maskSeed = if hasDropout then Training.dropoutSeed config.Seed epoch batch else -1
             let output = this.Forward(rows, maskSeed)
@@ -229,14 +229,14 @@ module FastTraining =
             let mutable finite = Double.IsFinite total
             for p in 0 .. grads.Length - 1 do
                 if finite && not (Kernels.allFinite grads.[p] grads.[p].Length) then finite <- false
-            if not finite then Some(Training.nonFiniteStepMessage total epoch batch)
+            if not finite then Some(Training.nonFiniteStep total epoch batch)
             else
                 for p in 0 .. parameters.Length - 1 do
                     Kernels.update config.Rule eta (step + 1) parameters.[p] grads.[p] first.[p] second.[p]
                 let mutable ok = true
                 for p in 0 .. grads.Length - 1 do
                     if ok && not (Kernels.allFinite grads.[p] grads.[p].Length) then ok <- false
-                if not ok then Some(Training.nonFiniteParameterMessage epoch batch)
+                if not ok then Some(Training.nonFiniteParameter epoch batch)
                 else
                     // θ′ was written over the gradient buffers: swap them in.
                     for p in 0 .. parameters.Length - 1 do

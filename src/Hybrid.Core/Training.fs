@@ -79,6 +79,28 @@ type StopReason =
     /// The caller asked to stop.
     | Cancelled
 
+/// How training ended, with the numbers an account of it needs (epochs and batches 1-based).
+/// The core states the facts; the wording for users is the façade's (Hybrid's TrainingResult.Message).
+[<RequireQualifiedAccess>]
+type StopDetail =
+    /// All Epochs epochs ran.
+    | Completed of Epochs: int
+    /// Patience epochs in a row after BestEpoch did not improve; the last one was Epoch.
+    | EarlyStopped of Epoch: int * Patience: int * BestEpoch: int
+    /// Batch Batch of epoch Epoch had a non-finite loss Loss (data loss plus L2 penalty) or
+    /// gradient; the weights before that step are kept.
+    | NonFiniteLoss of Epoch: int * Batch: int * Loss: float
+    /// Batch Batch of epoch Epoch produced a non-finite parameter; the weights before that step are kept.
+    | NonFiniteParameter of Epoch: int * Batch: int
+    /// The loss Loss after epoch Epoch (validation loss if there is a validation set, else the
+    /// training loss) was not finite; the weights from the start of that epoch are kept.
+    | NonFiniteEpochLoss of Epoch: int * Loss: float
+    /// Batch Batch of epoch Epoch had a finite loss Loss &gt; Factor · max(1, FirstLoss)
+    /// (Training.diverged); the weights from the start of that epoch are kept.
+    | Diverged of Epoch: int * Batch: int * FirstLoss: float * Loss: float * Factor: float
+    /// The caller asked to stop during epoch Epoch, before batch Batch.
+    | Cancelled of Epoch: int * Batch: int
+
 /// The result of Training.fit.
 type TrainingOutcome =
     { /// The trained network (the best epoch's if RestoreBest and an epoch completed).
@@ -87,6 +109,8 @@ type TrainingOutcome =
       History: EpochRecord list
       /// Why training ended.
       Stop: StopReason
+      /// Why training ended, with its numbers (Stop = Training.stopReason Detail).
+      Detail: StopDetail
       /// A readable account of how training ended.
       Message: string
       /// The 1-based last epoch that counted as an improvement (Training.improves;
@@ -120,8 +144,8 @@ type TrainingEngine =
     /// updates the weights (and optimiser state), adds n_b·J_b (the batch's data loss from its own
     /// forward pass) and the batch's correct count to the epoch sums, and returns None. When the
     /// loss, a gradient or an updated parameter is not finite it leaves the weights as they were
-    /// and returns the NaN-stop message.
-    abstract Step: epoch: int * batch: int * rows: int[] * eta: float -> string option
+    /// and returns the NaN stop (Training.nonFiniteStep, Training.nonFiniteParameter).
+    abstract Step: epoch: int * batch: int * rows: int[] * eta: float -> StopDetail option
     /// The loss J = data loss + L2 penalty of the last Step, successful or not (the divergence rule's input).
     abstract LastLoss: float
     /// (Σ_b n_b·J_b, Σ_b correct_b) since the last call; resets both to 0.
@@ -292,17 +316,187 @@ module Training =
     let private hasDropout (net: Network) =
         net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
 
-    /// The NaN-stop message for a non-finite batch loss or gradient (epoch and batch 0-based).
-    let nonFiniteStepMessage (J: float) (epoch: int) (batch: int) : string =
-        sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." J (epoch + 1) (batch + 1)
+    /// The NaN stop for a non-finite batch loss J or gradient (epoch and batch 0-based).
+    let nonFiniteStep (J: float) (epoch: int) (batch: int) : StopDetail = StopDetail.NonFiniteLoss(epoch + 1, batch + 1, J)
 
-    /// The NaN-stop message for a non-finite updated parameter (epoch and batch 0-based).
-    let nonFiniteParameterMessage (epoch: int) (batch: int) : string =
-        sprintf "a parameter became non-finite in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate." (epoch + 1) (batch + 1)
+    /// The NaN stop for a non-finite updated parameter (epoch and batch 0-based).
+    let nonFiniteParameter (epoch: int) (batch: int) : StopDetail = StopDetail.NonFiniteParameter(epoch + 1, batch + 1)
 
     /// The dropout seed of batch b in epoch e: Init.derive (Init.derive seed e) b (masks per layer
     /// l then Init.derive of that and l, as Network.forwardCache draws them). Course: S34.
     let dropoutSeed (seed: int) (epoch: int) (batch: int) : int = Init.derive (Init.derive seed epoch) batch
+
+    /// What ends training after a batch step, if anything: the divergence rule first (Training.diverged,
+    /// on the step's loss J against the first batch's J₀), then the engine's NaN stop. Epoch and batch 0-based.
+    /// Course: S27, S28. Checked by: OverflowTests, TrainerTests (NaN stop).
+    let batchStop (factor: float) (J0: float) (J: float) (epoch: int) (batch: int) (failure: StopDetail option) : StopDetail option =
+        if diverged factor J0 J then Some(StopDetail.Diverged(epoch + 1, batch + 1, J0, J, factor)) else failure
+
+    /// An epoch's metrics as Keras reports them: training loss (1/n)·Σ_b n_b·J_b and accuracy
+    /// (1/n)·Σ_b correct_b from the batches' sums, validation loss and accuracy from one pass.
+    type EpochMetrics =
+        { TrainingLoss: float
+          TrainingAccuracy: float
+          ValidationLoss: float option
+          ValidationAccuracy: float option }
+
+    /// The epoch's metrics from the batch sums (Σ_b n_b·J_b, Σ_b correct_b) over n rows and the
+    /// validation pass, if any. Course: S28, S32.
+    let epochMetrics (n: int) (struct (lossSum: float, hits: int)) (validation: (float * float) option) : EpochMetrics =
+        { TrainingLoss = lossSum / float n
+          TrainingAccuracy = float hits / float n
+          ValidationLoss = validation |> Option.map fst
+          ValidationAccuracy = validation |> Option.map snd }
+
+    /// The loss the epoch-end rules read: the validation loss if there is a validation set, else the training loss.
+    let monitoredLoss (m: EpochMetrics) : float = defaultArg m.ValidationLoss m.TrainingLoss
+
+    /// The value early stopping watches: monitoredLoss for MonitorLoss, the validation accuracy
+    /// (else the training accuracy) for MonitorAccuracy. Course: S28.
+    let monitoredValue (monitor: Monitor) (m: EpochMetrics) : float =
+        match monitor with
+        | MonitorLoss -> monitoredLoss m
+        | MonitorAccuracy -> defaultArg m.ValidationAccuracy m.TrainingAccuracy
+
+    /// The epoch-end NaN rule: the epoch (0-based) stops training when its monitored loss or its
+    /// training loss is not finite. Course: S28. Checked by: TrainerTests
+    /// "A_whole_set_loss_that_overflows_at_epoch_end_rolls_back_to_the_start_of_that_epoch".
+    let epochLossStop (epoch: int) (m: EpochMetrics) : StopDetail option =
+        let J = monitoredLoss m
+        if not (Double.IsFinite J) || not (Double.IsFinite m.TrainingLoss) then Some(StopDetail.NonFiniteEpochLoss(epoch + 1, J)) else None
+
+    /// The early-stopping decision after epoch e (0-based): with Patience p &gt; 0, stop once p
+    /// epochs in a row (sinceBest) did not improve. Course: S28. Checked by: TrainingProperties
+    /// (the patience window), TrainerTests (early stopping).
+    let earlyStop (patience: int) (epoch: int) (sinceBest: int) (bestEpoch: int) : StopDetail option =
+        if patience > 0 && sinceBest >= patience then Some(StopDetail.EarlyStopped(epoch + 1, patience, bestEpoch)) else None
+
+    /// The stop reason of a stop detail.
+    let stopReason (detail: StopDetail) : StopReason =
+        match detail with
+        | StopDetail.Completed _ -> Completed
+        | StopDetail.EarlyStopped _ -> EarlyStopped
+        | StopDetail.NonFiniteLoss _ | StopDetail.NonFiniteParameter _ | StopDetail.NonFiniteEpochLoss _ -> NonFinite
+        | StopDetail.Diverged _ -> Diverged
+        | StopDetail.Cancelled _ -> Cancelled
+
+    /// The best epoch so far: its 1-based number, monitored value and (with RestoreBest) weights.
+    type Best = { Epoch: int; Value: float; Weights: Network option }
+
+    /// The epoch loop's state between epochs.
+    type RunState =
+        { /// The completed epochs' records, newest first.
+          History: EpochRecord list
+          Best: Best option
+          /// Epochs in a row that did not improve on Best.
+          SinceBest: int
+          /// J₀ of the divergence rule: the first batch's loss (NaN before it).
+          FirstLoss: float
+          Stop: StopDetail option }
+
+        /// Before the first epoch.
+        static member start = { History = []; Best = None; SinceBest = 0; FirstLoss = nan; Stop = None }
+
+    /// The batches of one epoch (0-based) with learning rate η, until one stops training:
+    /// (J₀ after them, the stop if any). Polls shouldStop before each batch; a divergence rolls
+    /// the engine back to the start of the epoch.
+    let private runBatches (config: TrainingConfig) (engine: TrainingEngine) (shouldStop: unit -> bool) (epoch: int) (eta: float) (batches: int[][]) (J0: float) : float * StopDetail option =
+        let rec go b J0 =
+            if b = batches.Length then J0, None
+            elif shouldStop () then J0, Some(StopDetail.Cancelled(epoch + 1, b + 1))
+            else
+                let failure = engine.Step(epoch, b, batches.[b], eta)
+                let J = engine.LastLoss
+                let J0 = if Double.IsNaN J0 then J else J0
+                match batchStop config.DivergenceFactor J0 J epoch b failure with
+                | Some(StopDetail.Diverged _) as stop ->
+                    // The weights that gave J are already off: go back to the start of the epoch.
+                    engine.RollbackEpoch()
+                    J0, stop
+                | Some _ as stop -> J0, stop
+                | None -> go (b + 1) J0
+        go 0 J0
+
+    /// The end of a completed epoch (0-based): its metrics, the epoch-end NaN rule, the best
+    /// epoch, its record (reported) and the early-stopping decision.
+    let private endEpoch (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (clock: Diagnostics.Stopwatch)
+                         (startTime: TimeSpan) (epoch: int) (eta: float) (state: RunState) : RunState =
+        let m = epochMetrics n (engine.TakeSums()) (engine.Validate())
+        match epochLossStop epoch m with
+        | Some _ as stop ->
+            engine.RollbackEpoch()
+            { state with Stop = stop }
+        | None ->
+            let value = monitoredValue config.Monitor m
+            let isBest = improves config.Monitor config.MinDelta (state.Best |> Option.map (fun b -> b.Value)) value
+            let best, sinceBest =
+                if isBest then Some { Epoch = epoch + 1; Value = value; Weights = (if config.RestoreBest then Some(engine.Snapshot()) else None) }, 0
+                else state.Best, state.SinceBest + 1
+            let record : EpochRecord =
+                { Epoch = epoch + 1
+                  LearningRate = eta
+                  TrainingLoss = m.TrainingLoss
+                  TrainingAccuracy = m.TrainingAccuracy
+                  ValidationLoss = m.ValidationLoss
+                  ValidationAccuracy = m.ValidationAccuracy
+                  IsBest = isBest
+                  Elapsed = clock.Elapsed
+                  SamplesPerSecond = float n / max 1e-9 (clock.Elapsed - startTime).TotalSeconds }
+            report record
+            let bestEpoch = best |> Option.map (fun b -> b.Epoch) |> Option.defaultValue 0
+            { state with
+                History = record :: state.History
+                Best = best
+                SinceBest = sinceBest
+                Stop = earlyStop config.Patience epoch sinceBest bestEpoch }
+
+    /// One epoch (0-based): η_e from the schedule, the epoch's shuffled batches, then its end.
+    let private runEpoch (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (shouldStop: unit -> bool)
+                         (clock: Diagnostics.Stopwatch) (epoch: int) (state: RunState) : RunState =
+        let startTime = clock.Elapsed
+        let eta = Schedule.rate config.Schedule config.LearningRate epoch
+        engine.MarkEpochStart()
+        let batches = Optimizer.minibatches (Init.derive config.Seed epoch) n config.BatchSize
+        let J0, stop = runBatches config engine shouldStop epoch eta batches state.FirstLoss
+        let state = { state with FirstLoss = J0 }
+        if stop.IsSome then { state with Stop = stop }
+        else endEpoch config n engine report clock startTime epoch eta state
+
+    /// A readable account of how training ended.
+    let describe (detail: StopDetail) : string =
+        match detail with
+        | StopDetail.Completed epochs -> sprintf "completed %d epochs." epochs
+        | StopDetail.EarlyStopped(epoch, patience, bestEpoch) ->
+            sprintf "stopped early after epoch %d: no improvement for %d epochs since epoch %d." epoch patience bestEpoch
+        | StopDetail.NonFiniteLoss(epoch, batch, loss) ->
+            sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." loss epoch batch
+        | StopDetail.NonFiniteParameter(epoch, batch) ->
+            sprintf "a parameter became non-finite in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate." epoch batch
+        | StopDetail.NonFiniteEpochLoss(epoch, loss) ->
+            sprintf "the loss became non-finite (%g) after epoch %d; the weights from the start of that epoch are kept." loss epoch
+        | StopDetail.Diverged(epoch, batch, firstLoss, loss, factor) ->
+            sprintf "training diverged: the loss grew from %g (first batch) to %g in epoch %d, batch %d, more than %g times; the weights from the start of that epoch are kept. Lower the learning rate." firstLoss loss epoch batch factor
+        | StopDetail.Cancelled(epoch, batch) -> sprintf "cancelled during epoch %d, before batch %d." epoch batch
+
+    /// The outcome from the loop's final state: the stop (Completed if nothing stopped it) and
+    /// the network (the best epoch's with RestoreBest, else the engine's current weights).
+    let private outcome (config: TrainingConfig) (engine: TrainingEngine) (state: RunState) : TrainingOutcome =
+        let detail = defaultArg state.Stop (StopDetail.Completed config.Epochs)
+        let final, restored, bestEpoch =
+            match state.Best with
+            | Some { Epoch = e; Weights = Some bestNet } -> bestNet, true, e
+            | Some { Epoch = e; Weights = None } -> engine.Snapshot(), false, e
+            | None -> engine.Snapshot(), false, 0
+        let message = describe detail
+        let result : TrainingOutcome =
+          { Network = final
+            History = List.rev state.History
+            Stop = stopReason detail
+            Detail = detail
+            Message = (if restored then message + sprintf " Restored the weights of the best epoch %d." bestEpoch else message)
+            BestEpoch = bestEpoch
+            Restored = restored }
+        result
 
     /// The epoch loop shared by both paths (S28). Epoch e (0-based) uses η_e = Schedule.rate
     /// schedule η0 e and the batches Optimizer.minibatches (Init.derive seed e) n batchSize (a
@@ -325,87 +519,17 @@ module Training =
     /// Restore-best rule: with RestoreBest the returned network is the best epoch's, however
     /// training ended (completed, early stop, NaN stop or cancellation), provided at least one
     /// epoch completed. `shouldStop` is polled before each batch; true ends training with Cancelled.
+    /// The loop is a fold of runEpoch over the epochs on a RunState until a stop: each epoch runs its
+    /// batches (runBatches, the rules of batchStop), then its end (epochMetrics, epochLossStop,
+    /// improves, earlyStop); outcome turns the final state into the result.
     /// Course: S28. Checked by: TrainerTests (early stopping, restore-best, NaN stop, cancellation,
     /// epoch metrics from the batches), FastPathProperties (both engines give the same records).
     let run (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
-        let mutable history = []
-        let mutable best = None // (epoch, loss, network when RestoreBest)
-        let mutable sinceBest = 0
-        let mutable stop = None
-        let mutable firstLoss = nan   // J₀ of the divergence rule
-        let mutable epoch = 0
         let clock = Diagnostics.Stopwatch.StartNew()
-        while stop.IsNone && epoch < config.Epochs do
-            let epochStartTime = clock.Elapsed
-            let eta = Schedule.rate config.Schedule config.LearningRate epoch
-            engine.MarkEpochStart()
-            let batches = Optimizer.minibatches (Init.derive config.Seed epoch) n config.BatchSize
-            let mutable b = 0
-            while stop.IsNone && b < batches.Length do
-                if shouldStop () then
-                    stop <- Some(Cancelled, sprintf "cancelled during epoch %d, before batch %d." (epoch + 1) (b + 1))
-                else
-                    let result = engine.Step(epoch, b, batches.[b], eta)
-                    let J = engine.LastLoss
-                    if Double.IsNaN firstLoss then firstLoss <- J
-                    if diverged config.DivergenceFactor firstLoss J then
-                        // The weights that gave J are already off: go back to the start of the epoch.
-                        engine.RollbackEpoch()
-                        stop <- Some(Diverged, sprintf "training diverged: the loss grew from %g (first batch) to %g in epoch %d, batch %d, more than %g times; the weights from the start of that epoch are kept. Lower the learning rate." firstLoss J (epoch + 1) (b + 1) config.DivergenceFactor)
-                    else
-                        match result with
-                        | Some message -> stop <- Some(NonFinite, message)
-                        | None -> ()
-                    b <- b + 1
-            if stop.IsNone then
-                let struct (lossSum, correct) = engine.TakeSums()
-                let trainJ = lossSum / float n
-                let trainAcc = float correct / float n
-                let validation = engine.Validate()
-                let valJ = validation |> Option.map fst
-                let valAcc = validation |> Option.map snd
-                let lossJ = defaultArg valJ trainJ
-                if not (Double.IsFinite lossJ) || not (Double.IsFinite trainJ) then
-                    engine.RollbackEpoch()
-                    stop <- Some(NonFinite, sprintf "the loss became non-finite (%g) after epoch %d; the weights from the start of that epoch are kept." lossJ (epoch + 1))
-                else
-                    let monitored = match config.Monitor with MonitorLoss -> lossJ | MonitorAccuracy -> defaultArg valAcc trainAcc
-                    let isBest = improves config.Monitor config.MinDelta (best |> Option.map (fun (_, b, _) -> b)) monitored
-                    if isBest then
-                        best <- Some(epoch + 1, monitored, (if config.RestoreBest then Some(engine.Snapshot()) else None))
-                        sinceBest <- 0
-                    else sinceBest <- sinceBest + 1
-                    let record =
-                        { Epoch = epoch + 1
-                          LearningRate = eta
-                          TrainingLoss = trainJ
-                          TrainingAccuracy = trainAcc
-                          ValidationLoss = valJ
-                          ValidationAccuracy = valAcc
-                          IsBest = isBest
-                          Elapsed = clock.Elapsed
-                          SamplesPerSecond = float n / max 1e-9 (clock.Elapsed - epochStartTime).TotalSeconds }
-                    history <- record :: history
-                    report record
-                    if config.Patience > 0 && sinceBest >= config.Patience then
-                        let bestEpoch = match best with Some(e, _, _) -> e | None -> 0
-                        stop <- Some(EarlyStopped, sprintf "stopped early after epoch %d: no improvement for %d epochs since epoch %d." (epoch + 1) config.Patience bestEpoch)
-            epoch <- epoch + 1
-        let reason, message =
-            match stop with
-            | Some(r, m) -> r, m
-            | None -> Completed, sprintf "completed %d epochs." config.Epochs
-        let final, restored, bestEpoch =
-            match best with
-            | Some(e, _, Some bestNet) -> bestNet, true, e
-            | Some(e, _, None) -> engine.Snapshot(), false, e
-            | None -> engine.Snapshot(), false, 0
-        { Network = final
-          History = List.rev history
-          Stop = reason
-          Message = (if restored then message + sprintf " Restored the weights of the best epoch %d." bestEpoch else message)
-          BestEpoch = bestEpoch
-          Restored = restored }
+        let rec loop (epoch: int) (state: RunState) =
+            if state.Stop.IsSome || epoch = config.Epochs then state
+            else loop (epoch + 1) (runEpoch config n engine report shouldStop clock epoch state)
+        outcome config engine (loop 0 RunState.start)
 
     /// The checks at the boundary of training, done once before any batch: the configuration,
     /// the loss against the output width, shapes, emptiness and finiteness of X, Y and the
@@ -443,10 +567,10 @@ module Training =
                 let r = Network.batch config.L2 seed config.Loss current Xb Yb
                 let J = r.DataLoss + r.Penalty
                 lastLoss <- J
-                if not (Double.IsFinite J) || not (allFinite r.Gradients) then Some(nonFiniteStepMessage J epoch b)
+                if not (Double.IsFinite J) || not (allFinite r.Gradients) then Some(nonFiniteStep J epoch b)
                 else
                     let state', ps = Update.step config.Rule eta state (Network.parameters current) r.Gradients
-                    if not (allFinite ps) then Some(nonFiniteParameterMessage epoch b)
+                    if not (allFinite ps) then Some(nonFiniteParameter epoch b)
                     else
                         state <- state'
                         current <- Network.withParameters current ps
