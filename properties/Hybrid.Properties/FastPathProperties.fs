@@ -86,7 +86,7 @@ let private both (config, net, X, Y, validation) =
 /// Asserts that the two outcomes agree: parameters within Tolerance.fastPath, the records' losses
 /// likewise, accuracies, best flags, learning rates, stop reason and best epoch exactly.
 let expectSameOutcome (reference: TrainingOutcome) (fast: TrainingOutcome) : unit =
-    if reference.Stop <> fast.Stop then failwithf "stop reason: reference %A, fast %A (%s | %s)" reference.Stop fast.Stop reference.Message fast.Message
+    if reference.Stop <> fast.Stop then failwithf "stop reason: reference %A, fast %A" reference.Detail fast.Detail
     if reference.BestEpoch <> fast.BestEpoch then failwithf "best epoch: reference %d, fast %d" reference.BestEpoch fast.BestEpoch
     if reference.Restored <> fast.Restored then failwithf "restored: reference %b, fast %b" reference.Restored fast.Restored
     if reference.History.Length <> fast.History.Length then failwithf "epochs recorded: reference %d, fast %d" reference.History.Length fast.History.Length

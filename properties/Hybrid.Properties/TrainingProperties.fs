@@ -76,8 +76,8 @@ let private lawPatience =
             if history.Length <> config.Epochs then failwithf "completed after %d of %d epochs" history.Length config.Epochs
             if since >= config.Patience && config.Patience > 0 then failwithf "completed although the last %d epochs did not improve" since
         | NonFinite -> () // a NaN stop: the window law above held for every epoch that completed
-        | Cancelled -> failwithf "cancelled although nothing asked to stop: %s" outcome.Message
-        | Diverged -> failwithf "diverged although the divergence rule is off: %s" outcome.Message)
+        | Cancelled -> failwithf "cancelled although nothing asked to stop: %A" outcome.Detail
+        | Diverged -> failwithf "diverged although the divergence rule is off: %A" outcome.Detail)
 
 let private lawTrainingLoss =
     Spec.property "S28 / training loss / the reported training loss is the data loss of the batches' own forward passes, without the L2 penalty" calmRun (fun run ->
@@ -87,7 +87,7 @@ let private lawTrainingLoss =
         // loss is taken after the epoch, on the returned network. Both by hand, without L2.
         let config = { config with BatchSize = X.RowCount; Epochs = 1; Patience = 0 }
         let outcome = fitRun (config, net, X, Y, (Xv, Yv))
-        if outcome.Stop <> Completed then failwithf "a calm one-step run did not complete: %s" outcome.Message
+        if outcome.Stop <> Completed then failwithf "a calm one-step run did not complete: %A" outcome.Detail
         let record = List.exactlyOne outcome.History
         let data = Loss.mse (Network.forward net X) Y
         // The batch is X's rows in a shuffled order: the mean over rows sums them in another

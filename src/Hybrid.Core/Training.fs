@@ -101,6 +101,19 @@ type StopDetail =
     /// The caller asked to stop during epoch Epoch, before batch Batch.
     | Cancelled of Epoch: int * Batch: int
 
+/// Why a loss does not fit a network's last layer (Training.lossMismatch); Last names that layer
+/// (its activation, "maxout" or "dropout"). The façade words it for users.
+[<RequireQualifiedAccess>]
+type LossMismatch =
+    /// Binary cross-entropy reads probabilities: it needs a dense sigmoid last layer.
+    | NeedsSigmoid of Last: string
+    /// Categorical cross-entropy reads a distribution per row: it needs a dense softmax last layer.
+    | NeedsSoftmax of Last: string
+    /// Categorical cross-entropy on a softmax of width 1, which always outputs 1.
+    | SoftmaxOfWidth1
+    /// The multiclass hinge needs at least 2 output units.
+    | NeedsTwoOutputs of Last: string
+
 /// The result of Training.fit.
 type TrainingOutcome =
     { /// The trained network (the best epoch's if RestoreBest and an epoch completed).
@@ -109,10 +122,9 @@ type TrainingOutcome =
       History: EpochRecord list
       /// Why training ended.
       Stop: StopReason
-      /// Why training ended, with its numbers (Stop = Training.stopReason Detail).
+      /// Why training ended, with its numbers (Stop = Training.stopReason Detail). The façade
+      /// words it for users (Hybrid's TrainingResult.Message).
       Detail: StopDetail
-      /// A readable account of how training ended.
-      Message: string
       /// The 1-based last epoch that counted as an improvement (Training.improves;
       /// 0 if no epoch completed).
       BestEpoch: int
@@ -237,31 +249,31 @@ module Training =
     /// softmax of width 1 is constantly 1); both then take the fused path from the logits, which
     /// is PyTorch's BCEWithLogitsLoss / CrossEntropyLoss on a Linear layer. The multiclass hinge
     /// needs at least 2 output units. The regression and margin losses take any output.
+    /// None when the pair fits; the façade words the mismatch for users.
     /// Course: S21, S22, S23.
     /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected";
     /// LossPairingTests "Every_loss_and_last_layer_pair_is_accepted_or_rejected_as_documented".
-    let checkLossFits (loss: Loss) (net: Network) : unit =
+    let lossMismatch (loss: Loss) (net: Network) : LossMismatch option =
         let last =
             match List.last net.Layers with
             | DenseLayer d -> Activation.name d.Activation
             | MaxoutLayer _ -> "maxout"
             | DropoutLayer _ -> "dropout"
-        let needs (what: string) =
-            let lossName = match loss with BinaryCrossEntropy -> "Binary cross-entropy" | _ -> "Cross-entropy"
-            Shape.fail "loss" (sprintf "%s needs %s, but the last layer is %s. %s" lossName what last
-                (match loss with
-                 | CategoricalCrossEntropy -> "For raw scores (PyTorch's Linear + CrossEntropyLoss) make the last layer Dense(k, Softmax): cross-entropy is then computed from its logits, fused and stable."
-                 | _ -> "For raw scores (PyTorch's Linear + BCEWithLogitsLoss) make the last layer Dense(k, Sigmoid): cross-entropy is then computed from its logits, fused and stable."))
         match loss, List.last net.Layers with
-        | BinaryCrossEntropy, DenseLayer { Activation = Sigmoid } -> ()
-        | BinaryCrossEntropy, _ -> needs "a dense sigmoid last layer (probabilities in (0, 1), one per column)"
-        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } when Network.outputSize net < 2 ->
-            Shape.fail "loss" "categorical cross-entropy needs at least 2 output units (a softmax of width 1 always outputs 1): use binary cross-entropy with a sigmoid output, or widen the last layer."
-        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } -> ()
-        | CategoricalCrossEntropy, _ -> needs "a dense softmax last layer (a probability distribution per row)"
-        | MulticlassHinge, _ when Network.outputSize net < 2 ->
-            Shape.fail "loss" (sprintf "the multiclass hinge loss needs at least 2 output units, but the last layer (%s) has 1." last)
-        | _ -> ()
+        | BinaryCrossEntropy, DenseLayer { Activation = Sigmoid } -> None
+        | BinaryCrossEntropy, _ -> Some(LossMismatch.NeedsSigmoid last)
+        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } when Network.outputSize net < 2 -> Some LossMismatch.SoftmaxOfWidth1
+        | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } -> None
+        | CategoricalCrossEntropy, _ -> Some(LossMismatch.NeedsSoftmax last)
+        | MulticlassHinge, _ when Network.outputSize net < 2 -> Some(LossMismatch.NeedsTwoOutputs last)
+        | _ -> None
+
+    /// Throws ArgumentException (parameter "loss") when the loss does not fit the network's
+    /// output (lossMismatch). Course: S21, S22, S23. Checked by: LossPairingTests (through the façade).
+    let checkLossFits (loss: Loss) (net: Network) : unit =
+        match lossMismatch loss net with
+        | Some mismatch -> Shape.fail "loss" (sprintf "the loss %A does not fit the network's last layer: %A (docs/losses.md, \"Loss and output pairings\")." loss mismatch)
+        | None -> ()
 
     /// Whether the target values suit the loss, checked on the caller's whole matrix (before any
     /// split or shuffle), so an error names the caller's parameter, row and column: binary and
@@ -462,22 +474,6 @@ module Training =
         if stop.IsSome then { state with Stop = stop }
         else endEpoch config n engine report clock startTime epoch eta state
 
-    /// A readable account of how training ended.
-    let describe (detail: StopDetail) : string =
-        match detail with
-        | StopDetail.Completed epochs -> sprintf "completed %d epochs." epochs
-        | StopDetail.EarlyStopped(epoch, patience, bestEpoch) ->
-            sprintf "stopped early after epoch %d: no improvement for %d epochs since epoch %d." epoch patience bestEpoch
-        | StopDetail.NonFiniteLoss(epoch, batch, loss) ->
-            sprintf "the loss or its gradient became non-finite (loss %g) in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate or check the data scale." loss epoch batch
-        | StopDetail.NonFiniteParameter(epoch, batch) ->
-            sprintf "a parameter became non-finite in epoch %d, batch %d; the weights before that step are kept. Lower the learning rate." epoch batch
-        | StopDetail.NonFiniteEpochLoss(epoch, loss) ->
-            sprintf "the loss became non-finite (%g) after epoch %d; the weights from the start of that epoch are kept." loss epoch
-        | StopDetail.Diverged(epoch, batch, firstLoss, loss, factor) ->
-            sprintf "training diverged: the loss grew from %g (first batch) to %g in epoch %d, batch %d, more than %g times; the weights from the start of that epoch are kept. Lower the learning rate." firstLoss loss epoch batch factor
-        | StopDetail.Cancelled(epoch, batch) -> sprintf "cancelled during epoch %d, before batch %d." epoch batch
-
     /// The outcome from the loop's final state: the stop (Completed if nothing stopped it) and
     /// the network (the best epoch's with RestoreBest, else the engine's current weights).
     let private outcome (config: TrainingConfig) (engine: TrainingEngine) (state: RunState) : TrainingOutcome =
@@ -487,13 +483,11 @@ module Training =
             | Some { Epoch = e; Weights = Some bestNet } -> bestNet, true, e
             | Some { Epoch = e; Weights = None } -> engine.Snapshot(), false, e
             | None -> engine.Snapshot(), false, 0
-        let message = describe detail
         let result : TrainingOutcome =
           { Network = final
             History = List.rev state.History
             Stop = stopReason detail
             Detail = detail
-            Message = (if restored then message + sprintf " Restored the weights of the best epoch %d." bestEpoch else message)
             BestEpoch = bestEpoch
             Restored = restored }
         result

@@ -162,7 +162,7 @@ public sealed partial class Network
     private (Matrix<double> X, Matrix<double> Y) Batch(Features x, Targets y, Loss loss)
     {
         // Whether the loss fits the last layer comes first: it does not depend on the data.
-        Training.checkLossFits(loss.Core, Model);
+        TrainingMessages.CheckLossFits(loss.Core, Model);
         var X = Input(x);
         var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)

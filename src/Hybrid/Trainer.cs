@@ -202,7 +202,7 @@ public sealed class Trainer
     private (Matrix<double>, Matrix<double>) Prepare(Network network, Features x, Targets y, string xName, string yName)
     {
         // Whether the loss fits the last layer comes first: it does not depend on the data.
-        Training.checkLossFits(Loss.Core, network.Model);
+        TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         var X = DataConvert.Checked(x.ToMatrix(xName), network.InputCount, xName);
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
@@ -215,7 +215,7 @@ public sealed class Trainer
     private RowSet PrepareRows(Network network, Features x, Targets y, string xName, string yName)
     {
         // Whether the loss fits the last layer comes first: it does not depend on the data.
-        Training.checkLossFits(Loss.Core, network.Model);
+        TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         var (values, rows, cols) = x.ToRowMajor(xName);
         if (cols != network.InputCount)
             throw new ArgumentException($"{xName} has {cols} columns but the network takes {network.InputCount} inputs.", xName);
@@ -233,7 +233,7 @@ public sealed class Trainer
 
     private TrainingResult RunFast(Network network, RowSet train, RowSet? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        Training.checkLossFits(Loss.Core, network.Model);
+        TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         if (train.Rows.Length < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
         Training.validate(config);
@@ -247,7 +247,7 @@ public sealed class Trainer
     private TrainingResult Run(Network network, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
                                IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        Training.checkLossFits(Loss.Core, network.Model);
+        TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
         var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
@@ -263,9 +263,9 @@ public sealed class Trainer
         var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped
                    : outcome.Stop.IsCancelled ? StopReason.Cancelled : outcome.Stop.IsDiverged ? StopReason.Diverged : StopReason.NonFiniteLoss;
         var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
-                                        reason, outcome.Message, outcome.BestEpoch, outcome.Restored);
+                                        reason, TrainingMessages.Describe(outcome.Detail, outcome.Restored, outcome.BestEpoch), outcome.BestEpoch, outcome.Restored);
         if (outcome.Stop.IsCancelled)
-            throw new TrainingCanceledException("Training was cancelled: " + outcome.Message, result, cancellationToken);
+            throw new TrainingCanceledException("Training was cancelled: " + result.Message, result, cancellationToken);
         return result;
     }
 }
