@@ -151,7 +151,7 @@ let private law8 =
         // Where no output is clipped (scale 1: |z| ≤ 2·2·5 + 2 = 22, so 1 − σ ≥ 2.8e-10) the two
         // forms agree up to the rounding of 1 − σ(z) in the probability form: an absolute error
         // ≤ 1.1e-16 on a value ≥ 2.8e-10 puts ≤ 4e-7 into ln(1 − p); we allow 1e-6. At scale
-        // 10³..10⁶ σ rounds to 0 or 1, the clipped form saturates at ≈ 34.5 and only the logit
+        // 10³..10⁶ σ rounds to 0 or 1, the clipped form saturates at −ln ε ≈ 27.6 and only the logit
         // form is exact: we require it finite and ≥ 0.
         Double.IsFinite l && l >= 0.0 && (scale > 1.0 || abs (l - fromOutputs) <= 1e-6))
 

@@ -304,7 +304,7 @@ module FastTraining =
 
     /// Checks a row set at the boundary, once: sizes against the network (X n×d_in, Y n×d_out),
     /// every value finite (naming the row and column), targets suiting the loss (as
-    /// Training.checkTargets). Course: S28.
+    /// Loss.checkTargets). Course: S28.
     let checkRows (xName: string) (yName: string) (config: TrainingConfig) (net: Network) (set: RowSet) : unit =
         if isNull (box set.X) || isNull (box set.Y) || isNull set.Rows then nullArg xName
         if set.Inputs <> Network.inputSize net then Shape.fail xName (sprintf "%s has %d columns but the network takes %d inputs." xName set.Inputs (Network.inputSize net))
@@ -321,7 +321,7 @@ module FastTraining =
                     Shape.fail name (sprintf "%s has a non-finite value %g at row %d, column %d." name values.[e] (e / cols) (e % cols))
         finite xName set.X set.Inputs
         finite yName set.Y set.Outputs
-        Training.checkTargets yName config.Loss (Matrix<float>.Build.DenseOfRowMajor(n, set.Outputs, set.Y))
+        Loss.checkTargets yName config.Loss (Matrix<float>.Build.DenseOfRowMajor(n, set.Outputs, set.Y))
 
     /// Minibatch training on the fast path over row sets: the same epoch loop, batches, seeds,
     /// metrics and stopping rules as Training.fit (Training.run), each batch computed in place in
@@ -341,7 +341,7 @@ module FastTraining =
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         Training.checkData config net X Y validation
-        Training.checkTargets "Y" config.Loss Y
-        validation |> Option.iter (fun (_, Yv) -> Training.checkTargets "validationY" config.Loss Yv)
+        Loss.checkTargets "Y" config.Loss Y
+        validation |> Option.iter (fun (_, Yv) -> Loss.checkTargets "validationY" config.Loss Yv)
         let valid = validation |> Option.map (fun (Xv, Yv) -> ofMatrices Xv Yv)
         Training.run config X.RowCount (engine config net (ofMatrices X Y) valid) report shouldStop

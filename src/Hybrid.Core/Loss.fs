@@ -36,20 +36,51 @@ module Loss =
 
     let private clampP (p: float) : float = Math.Min(Math.Max(p, epsilon), 1.0 - epsilon)
 
+    /// The binary cross-entropy of one prediction p for a target y ∈ [0, 1]:
+    /// −[y·ln p̃ + (1 − y)·ln(1 − p̃)] with p̃ = p clamped to [ε, 1 − ε] (ε = `epsilon`), so p = 0
+    /// or 1 costs at most −ln ε ≈ 27.6 instead of ∞. The one BCE formula: binaryCrossEntropy
+    /// averages it, SigmoidNeuron.crossEntropy (S03's table) is it. Course: S03, S21.
+    /// Checked by: NeuronTests "S03 the cross-entropy table is finite at outputs of exactly 0 and 1";
+    /// LossProperties (binaryCrossEntropy).
+    let binaryCrossEntropyOf (p: float) (y: float) : float =
+        let p = clampP p
+        -(y * Math.Log p + (1.0 - y) * Math.Log(1.0 - p))
+
     let private check (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
         Shape.same "Yhat" Yhat "Y" Y
         if Yhat.RowCount = 0 then Shape.fail "Yhat" "the batch is empty (0 rows)."
         float Yhat.RowCount
 
-    let private checkSigns (Y: Matrix<float>) : unit =
-        match Mat.tryFindEntry (fun y -> y <> 1.0 && y <> -1.0) Y with
-        | Some(i, j, y) -> Shape.fail "Y" (sprintf "hinge and logistic targets must be -1 or 1, but Y[%d, %d] = %g." i j y)
-        | None -> ()
-
-    let private checkUnit (Y: Matrix<float>) : unit =
-        match Mat.tryFindEntry (fun y -> not (y >= 0.0 && y <= 1.0)) Y with
-        | Some(i, j, y) -> Shape.fail "Y" (sprintf "cross-entropy targets must lie in [0, 1], but Y[%d, %d] = %g." i j y)
-        | None -> ()
+    /// Whether the target values suit the loss (the one set of target checks: the loss functions
+    /// below, Training.fit, FastTraining and the façade all call it), checked on the caller's
+    /// whole matrix (before any split or shuffle), so an error names the caller's parameter, row
+    /// and column: binary and categorical cross-entropy need every target in [0, 1]; hinge and
+    /// logistic need −1 or 1; the multiclass hinge needs one-hot rows (entries 0 or 1, exactly
+    /// one 1). Other losses take any finite target. Course: S21-S24. Checked by: TargetTests (tests/Hybrid.Tests)
+    /// "Invalid_target_values_are_rejected_up_front_naming_the_callers_parameter_row_and_column",
+    /// "Evaluate_ComputeLoss_and_ComputeGradients_reject_invalid_target_values"; BadInputProperties.
+    let checkTargets (paramName: string) (loss: Loss) (Y: Matrix<float>) : unit =
+        match loss with
+        | BinaryCrossEntropy | CategoricalCrossEntropy | Hinge | Logistic | MulticlassHinge ->
+            Mat.toRows Y |> Array.iteri (fun i row ->
+                let bad j (rule: string) =
+                    Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName row.[j] i j rule)
+                let mutable ones = 0
+                for j in 0 .. row.Length - 1 do
+                    let v = row.[j]
+                    match loss with
+                    | BinaryCrossEntropy | CategoricalCrossEntropy ->
+                        if not (v >= 0.0 && v <= 1.0) then bad j "cross-entropy targets must lie in [0, 1]."
+                    | Hinge | Logistic ->
+                        if v <> 1.0 && v <> -1.0 then bad j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
+                    | _ ->
+                        if v <> 0.0 && v <> 1.0 then bad j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
+                        if v = 1.0 then
+                            ones <- ones + 1
+                            if ones > 1 then bad j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
+                if loss = MulticlassHinge && ones = 0 then
+                    Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i))
+        | MeanAbsoluteError | MeanSquaredError | SumOfSquares -> ()
 
     /// MAE: J = 1/N Σ |ŷ − y|. Course: S19.
     let mae (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
@@ -89,46 +120,44 @@ module Loss =
     /// Course: S03, S21.
     let binaryCrossEntropy (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check Yhat Y
-        checkUnit Y
-        let terms = Mat.map2 (fun p y -> let p = clampP p in y * Math.Log p + (1.0 - y) * Math.Log(1.0 - p)) Yhat Y
-        -(Mat.sum terms) / n
+        checkTargets "Y" BinaryCrossEntropy Y
+        Mat.sum (Mat.map2 binaryCrossEntropyOf Yhat Y) / n
 
     /// ∂BCE/∂Ŷ = −(y − ŷ)/(ŷ(1 − ŷ)N) = (−y/ŷ + (1 − y)/(1 − ŷ))/N, with ŷ clamped as above
     /// (the dA[L] of slides 003 with its sign corrected, see errata). Course: S21.
     let binaryCrossEntropy' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check Yhat Y
-        checkUnit Y
+        checkTargets "Y" BinaryCrossEntropy Y
         Mat.map2 (fun p y -> let p = clampP p in -(y - p) / (p * (1.0 - p) * n)) Yhat Y
 
     /// Categorical cross-entropy / negative log-likelihood: J = −1/N Σ_i Σ_k y_ik ln p_ik
     /// (= 1/N Σ −ln p_{i,label} for one-hot Y), with p floored at ε. Course: S22.
     let crossEntropy (P: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check P Y
-        checkUnit Y
+        checkTargets "Y" CategoricalCrossEntropy Y
         -(Mat.sum (Mat.map2 (fun p y -> if y = 0.0 then 0.0 else y * Math.Log(Math.Max(p, epsilon))) P Y)) / n
 
     /// ∂CE/∂P = −y/(p·N), with p floored at ε. Course: S22.
     let crossEntropy' (P: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check P Y
-        checkUnit Y
+        checkTargets "Y" CategoricalCrossEntropy Y
         Mat.map2 (fun p y -> if y = 0.0 then 0.0 else -y / (Math.Max(p, epsilon) * n)) P Y
 
     /// Hinge: J = 1/N Σ max(0, 1 − y·f), y ∈ {−1, 1}. Course: S23.
     let hinge (F: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check F Y
-        checkSigns Y
+        checkTargets "Y" Hinge Y
         Mat.sum (Mat.map2 (fun f y -> Math.Max(0.0, 1.0 - y * f)) F Y) / n
 
     /// ∂hinge/∂F = −y/N where 1 − y·f &gt; 0, else 0 (0 at the kink y·f = 1). Course: S23.
     let hinge' (F: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check F Y
-        checkSigns Y
+        checkTargets "Y" Hinge Y
         Mat.map2 (fun f y -> if 1.0 - y * f > 0.0 then -y / n else 0.0) F Y
 
     let private labelsOf (Y: Matrix<float>) : int[] =
-        match Mat.tryFindRow (fun r -> Array.max r <> 1.0 || Array.sum r <> 1.0) Y with
-        | Some(i, _) -> Shape.fail "Y" (sprintf "multiclass hinge targets must be one-hot, but row %d is not." i)
-        | None -> Mat.argmaxRows Y
+        checkTargets "Y" MulticlassHinge Y
+        Mat.argmaxRows Y
 
     /// The margins M_ij = s_j − s_{y_i} + 1 of each row, set to 0 at the label column j = y_i
     /// (which the loss leaves out).
@@ -154,13 +183,13 @@ module Loss =
     /// Course: S23.
     let logistic (F: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check F Y
-        checkSigns Y
+        checkTargets "Y" Logistic Y
         Mat.sum (Mat.map2 (fun f y -> Activation.softplus (-y * f)) F Y) / n
 
     /// ∂J/∂F = −y·σ(−y·f)/N. Course: S23.
     let logistic' (F: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check F Y
-        checkSigns Y
+        checkTargets "Y" Logistic Y
         Mat.map2 (fun f y -> -y * Activation.sigmoid (-y * f) / n) F Y
 
     /// J(Ŷ, Y) for any case of Loss. Course: S18-S23.
@@ -192,7 +221,7 @@ module Loss =
     /// dZ = (σ(Z) − Y)/N. Returns (J, dZ). Course: S21 (dZ = ŷ − y), S15.
     let sigmoidCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
         let n = check Z Y
-        checkUnit Y
+        checkTargets "Y" BinaryCrossEntropy Y
         let J = Mat.sum (Mat.map2 (fun z y -> Activation.softplus z - y * z) Z Y) / n
         J, Mat.map2 (fun z y -> (Activation.sigmoid z - y) / n) Z Y
 
@@ -202,7 +231,7 @@ module Loss =
     /// Course: S22.
     let softmaxCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
         let n = check Z Y
-        checkUnit Y
+        checkTargets "Y" CategoricalCrossEntropy Y
         let lse = Mat.logSumExpRows Z
         let ysum = Mat.rowSums Y
         // Per row first (lse_i·Σ_k y_ik − Σ_k y_ik z_ik), then the mean: no cancellation across rows.

@@ -101,6 +101,16 @@ module Neuron =
     /// Course: S33. Checked by: NeuronTests "S33 tick is the sigmoid of the cell-body sum".
     let tick (n: Neuron) (x: float[]) : float = Activation.sigmoid (net n x)
 
+    /// One gradient step on a neuron (S27): W ← W − η·g.W, B ← B − η·g.B, with the gradient g in
+    /// neuron shape. The one step of Neuron.descend, Adaline.batchStep and SigmoidNeuron.step.
+    let internal gradientStep (eta: float) (n: Neuron) (g: Neuron) : Neuron =
+        { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
+
+    /// One error-driven online update on a sample x (S01, S02): W ← W + η·e·x, B ← B + η·e, with e
+    /// the error y − ŷ. The one update of the perceptron rule and Adaline's online step.
+    let internal errorStep (eta: float) (e: float) (n: Neuron) (x: float[]) : Neuron =
+        { W = Array.init n.W.Length (fun i -> n.W.[i] + eta * e * x.[i]); B = n.B + eta * e }
+
     /// Batch gradient descent (S27) on a neuron: `epochs` times W ← W − η·∂J/∂W, B ← B − η·∂J/∂B
     /// with (∂J/∂W, ∂J/∂B) = gradient n, recording J = cost n after each step. The shared loop of
     /// Adaline.fitBatch and SigmoidNeuron.fit; arguments are checked by those callers.
@@ -110,7 +120,7 @@ module Neuron =
         let costs =
             Array.init epochs (fun _ ->
                 let g = gradient n
-                n <- { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
+                n <- gradientStep eta n g
                 cost n)
         n, costs
 
@@ -125,7 +135,7 @@ module Perceptron =
     let private stepUnchecked (eta: float) (n: Neuron) (x: float[]) (y: float) : Neuron =
         let e = y - predictUnchecked n x
         if e = 0.0 then n
-        else { W = Array.init n.W.Length (fun i -> n.W.[i] + eta * e * x.[i]); B = n.B + eta * e }
+        else Neuron.errorStep eta e n x
 
     /// ŷ = step(W·x + B) ∈ {0, 1}, with step(0) = 1. Shapes: x d -> scalar. Course: S01.
     /// Checked by: NeuronProperties and NeuronTests of this module (every fit checks its predictions).
@@ -176,7 +186,7 @@ module Adaline =
 
     let private stepUnchecked (eta: float) (n: Neuron) (x: float[]) (y: float) : Neuron =
         let e = y - Neuron.netUnchecked n x
-        { W = Array.init n.W.Length (fun i -> n.W.[i] + eta * e * x.[i]); B = n.B + eta * e }
+        Neuron.errorStep eta e n x
 
     let private costUnchecked (n: Neuron) (X: float[][]) (Y: float[]) : float =
         Array.fold2 (fun acc x y -> let e = y - Neuron.netUnchecked n x in acc + 0.5 * e * e) 0.0 X Y
@@ -223,7 +233,7 @@ module Adaline =
         Shape.positive "eta" eta
         LessonChecks.dataSet "X" X "Y" Y n.W.Length
         let g = gradientUnchecked n X Y
-        { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
+        Neuron.gradientStep eta n g
 
     /// Online training: `epochs` passes over the rows of X in order, one `step` per row; J is
     /// recorded after each epoch. Shapes: X n×d, Y n. Course: S02. Checked by: NeuronTests
@@ -253,24 +263,19 @@ module Adaline =
 /// The sigmoid neuron (S03): ŷ = σ(W·x + B), binary cross-entropy cost, batch gradient descent.
 module SigmoidNeuron =
 
-    /// Probabilities are clipped to [ε, 1 − ε] with this ε before a log in `crossEntropy`, so the
-    /// slide's table entries log(0) come out as −ln ε ≈ 34.5 instead of ∞.
-    /// Checked by: NeuronTests "S03 the cross-entropy table is finite at outputs of exactly 0 and 1".
-    let epsilon = 1e-15
-
     /// ŷ = σ(W·x + B) ∈ [0, 1] (exactly 1 where σ rounds up, z ≳ 37; exactly 0 only below z ≈ −745). Shapes: x d -> scalar. Course: S03.
     /// Checked by: NeuronProperties and NeuronTests of this module (every fit checks its predictions).
     let predict (n: Neuron) (x: float[]) : float = Activation.sigmoid (Neuron.net n x)
 
     /// The binary cross-entropy of one prediction p for target t ∈ [0, 1]:
-    /// −[t·ln p + (1 − t)·ln(1 − p)], with p clipped to [ε, 1 − ε] so that p = 0 or 1 (the slide's
-    /// table) gives a finite value. Course: S03 (with the leading minus the slide's J lacks).
+    /// −[t·ln p + (1 − t)·ln(1 − p)], with p clipped to [ε, 1 − ε] (ε = Loss.epsilon) so that p = 0
+    /// or 1 (the slide's table) gives a finite value: Loss.binaryCrossEntropyOf, after checking p
+    /// and t. Course: S03 (with the leading minus the slide's J lacks).
     /// Checked by: NeuronTests "S03 the cross-entropy table is finite at outputs of exactly 0 and 1".
     let crossEntropy (p: float) (t: float) : float =
         if Double.IsNaN p || p < 0.0 || p > 1.0 then Shape.fail "p" (sprintf "p must lie in [0, 1] but is %g." p)
         if Double.IsNaN t || t < 0.0 || t > 1.0 then Shape.fail "t" (sprintf "t must lie in [0, 1] but is %g." t)
-        let q = Math.Min(Math.Max(p, epsilon), 1.0 - epsilon)
-        -(t * Math.Log q + (1.0 - t) * Math.Log(1.0 - q))
+        Loss.binaryCrossEntropyOf p t
 
     let private lossUnchecked (n: Neuron) (X: float[][]) (Y: float[]) : float =
         // From the logit z: −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = softplus(z) − y·z, finite for
@@ -315,7 +320,7 @@ module SigmoidNeuron =
         Shape.positive "eta" eta
         checkData n X Y
         let g = gradientUnchecked n X Y
-        { W = Array.init n.W.Length (fun i -> n.W.[i] - eta * g.W.[i]); B = n.B - eta * g.B }
+        Neuron.gradientStep eta n g
 
     /// `epochs` gradient-descent steps from `init`, recording J after each. Shapes: X n×d, Y n.
     /// Course: S03. Checked by: NeuronTests "S03 the sigmoid neuron learns AND and OR by gradient descent".

@@ -21,12 +21,6 @@ type SearchResult =
 /// evaluations; the loss function is never handed an array it may keep (each call gets a copy).
 module RandomSearch =
 
-    /// A standard normal draw by the Box-Muller transform (System.Random has none).
-    let private gaussian (rng: Random) : float =
-        let u1 = 1.0 - rng.NextDouble() // in (0, 1]: ln never sees 0
-        let u2 = rng.NextDouble()
-        Math.Sqrt(-2.0 * Math.Log u1) * Math.Cos(2.0 * Math.PI * u2)
-
     let private checkLoss (loss: float[] -> float) : unit =
         if isNull (box loss) then raise (ArgumentNullException("loss"))
 
@@ -57,7 +51,7 @@ module RandomSearch =
         Shape.positiveInt "dimension" dimension
         checkLoss loss
         let rng = Random(seed)
-        let draw () = Array.init dimension (fun _ -> scale * gaussian rng)
+        let draw () = Array.init dimension (fun _ -> scale * Init.standardNormal rng)
         run budget loss (draw ()) (fun _ -> draw ())
 
     /// Random local search (S25): start at `init` (1 evaluation), then `budget − 1` times try
@@ -72,7 +66,7 @@ module RandomSearch =
         if init.Length = 0 then Shape.fail "init" "init is empty: there is nothing to optimise."
         checkLoss loss
         let rng = Random(seed)
-        run budget loss (Array.copy init) (fun theta -> Array.map (fun t -> t + stepSize * gaussian rng) theta)
+        run budget loss (Array.copy init) (fun theta -> Array.map (fun t -> t + stepSize * Init.standardNormal rng) theta)
 
     /// Gradient descent (S27), the baseline of S25's comparison: θ_0 = init, θ_(k+1) = θ_k − η·∇L(θ_k);
     /// the loss is evaluated at θ_0 .. θ_(budget−1) (one loss evaluation per step, its gradient

@@ -275,33 +275,6 @@ module Training =
         | Some mismatch -> Shape.fail "loss" (sprintf "the loss %A does not fit the network's last layer: %A (docs/losses.md, \"Loss and output pairings\")." loss mismatch)
         | None -> ()
 
-    /// Whether the target values suit the loss, checked on the caller's whole matrix (before any
-    /// split or shuffle), so an error names the caller's parameter, row and column: binary and
-    /// categorical cross-entropy need every target in [0, 1]; hinge and logistic need −1 or 1;
-    /// the multiclass hinge needs one-hot rows (entries 0 or 1, exactly one 1). Other losses take
-    /// any finite target. Course: S21-S24. Checked by: TargetTests (tests/Hybrid.Tests)
-    /// "Invalid_target_values_are_rejected_up_front_naming_the_callers_parameter_row_and_column",
-    /// "Evaluate_ComputeLoss_and_ComputeGradients_reject_invalid_target_values"; BadInputProperties.
-    let checkTargets (paramName: string) (loss: Loss) (Y: Matrix<float>) : unit =
-        Mat.toRows Y |> Array.iteri (fun i row ->
-            let bad j (rule: string) =
-                Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName row.[j] i j rule)
-            let ones = ref 0
-            row |> Array.iteri (fun j v ->
-                match loss with
-                | BinaryCrossEntropy | CategoricalCrossEntropy ->
-                    if not (v >= 0.0 && v <= 1.0) then bad j "cross-entropy targets must lie in [0, 1]."
-                | Hinge | Logistic ->
-                    if v <> 1.0 && v <> -1.0 then bad j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
-                | MulticlassHinge ->
-                    if v <> 0.0 && v <> 1.0 then bad j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
-                    if v = 1.0 then
-                        ones.Value <- ones.Value + 1
-                        if ones.Value > 1 then bad j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
-                | _ -> ())
-            if loss = MulticlassHinge && ones.Value = 0 then
-                Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i))
-
     /// Whether an epoch's monitored value v improves on the best so far (Keras's rule with
     /// min_delta δ ≥ 0): the first epoch always does; for MonitorLoss (mode min) v &lt; best − δ,
     /// for MonitorAccuracy (mode max) v &gt; best + δ. Course: S28 (early stopping). Checked by:
@@ -530,19 +503,16 @@ module Training =
     /// validation set. Course: S28. Checked by: BadInputProperties, TrainerTests
     /// "Fit_rejects_bad_data_before_doing_anything".
     let checkData (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : unit =
+        let checkSet (xName: string) (yName: string) (X: Matrix<float>) (Y: Matrix<float>) =
+            Shape.nonEmpty xName X
+            Shape.columns xName (Network.inputSize net) X
+            Shape.finite xName X
+            Shape.exactly yName X.RowCount (Network.outputSize net) Y
+            Shape.finite yName Y
         validate config
         checkLossFits config.Loss net
-        Shape.nonEmpty "X" X
-        Shape.columns "X" (Network.inputSize net) X
-        Shape.finite "X" X
-        Shape.exactly "Y" X.RowCount (Network.outputSize net) Y
-        Shape.finite "Y" Y
-        validation |> Option.iter (fun (Xv, Yv) ->
-            Shape.nonEmpty "validationX" Xv
-            Shape.columns "validationX" (Network.inputSize net) Xv
-            Shape.finite "validationX" Xv
-            Shape.exactly "validationY" Xv.RowCount (Network.outputSize net) Yv
-            Shape.finite "validationY" Yv)
+        checkSet "X" "Y" X Y
+        validation |> Option.iter (fun (Xv, Yv) -> checkSet "validationX" "validationY" Xv Yv)
 
     /// The reference engine: each batch is Network.batch (the readable forward and backward of
     /// S15-S17) then Update.step, on immutable matrices.

@@ -37,7 +37,7 @@ public static class GradientChecker
         var Y = y.ToMatrix(nameof(y), network.OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
-        Training.checkTargets(nameof(y), loss.Core, Y);
+        Hybrid.Core.LossModule.checkTargets(nameof(y), loss.Core, Y);
         TrainingMessages.CheckLossFits(loss.Core, network.Model);
         return NetworkCheck.check(step, tiny, l2, loss.Core, network.Model, X, Y)
             .Select(r => new GradientCheckResult(r.Item1, r.Item2.MaxRelativeError, r.Item2.Row, r.Item2.Column, r.Item2.Analytic, r.Item2.Numerical))

@@ -167,7 +167,7 @@ public sealed partial class Network
         var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
-        Training.checkTargets(nameof(y), loss.Core, Y);
+        Hybrid.Core.LossModule.checkTargets(nameof(y), loss.Core, Y);
         return (X, Y);
     }
 

@@ -207,7 +207,7 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"{xName} has {X.RowCount} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Training.checkTargets(yName, Loss.Core, Y);
+        Hybrid.Core.LossModule.checkTargets(yName, Loss.Core, Y);
         return (X, Y);
     }
 
@@ -222,7 +222,7 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != rows)
             throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Training.checkTargets(yName, Loss.Core, Y);
+        Hybrid.Core.LossModule.checkTargets(yName, Loss.Core, Y);
         return FastTraining.rowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
     }
 
