@@ -313,7 +313,8 @@ module Training =
 
     /// What ends training after a batch step, if anything: the divergence rule first (Training.diverged,
     /// on the step's loss J against the first batch's J₀), then the engine's NaN stop. Epoch and batch 0-based.
-    /// Course: S27, S28. Checked by: OverflowTests, TrainerTests (NaN stop).
+    /// Course: S27, S28. Checked by: TrainingStepsTests "S27 batchStop reports divergence before the engine's NaN stop, with 1-based epoch and batch";
+    /// OverflowTests, TrainerTests (NaN stop).
     let batchStop (factor: float) (J0: float) (J: float) (epoch: int) (batch: int) (failure: StopDetail option) : StopDetail option =
         if diverged factor J0 J then Some(StopDetail.Diverged(epoch + 1, batch + 1, J0, J, factor)) else failure
 
@@ -326,7 +327,8 @@ module Training =
           ValidationAccuracy: float option }
 
     /// The epoch's metrics from the batch sums (Σ_b n_b·J_b, Σ_b correct_b) over n rows and the
-    /// validation pass, if any. Course: S28, S32.
+    /// validation pass, if any. Course: S28, S32. Checked by: TrainingStepsTests
+    /// "S28 the epoch-end rules read the validation loss when there is one, else the training loss".
     let epochMetrics (n: int) (struct (lossSum: float, hits: int)) (validation: (float * float) option) : EpochMetrics =
         { TrainingLoss = lossSum / float n
           TrainingAccuracy = float hits / float n
@@ -345,18 +347,20 @@ module Training =
 
     /// The epoch-end NaN rule: the epoch (0-based) stops training when its monitored loss or its
     /// training loss is not finite. Course: S28. Checked by: TrainerTests
-    /// "A_whole_set_loss_that_overflows_at_epoch_end_rolls_back_to_the_start_of_that_epoch".
+    /// "A_whole_set_loss_that_overflows_at_epoch_end_rolls_back_to_the_start_of_that_epoch";
+    /// TrainingStepsTests "S28 the epoch-end rules read the validation loss when there is one, else the training loss".
     let epochLossStop (epoch: int) (m: EpochMetrics) : StopDetail option =
         let J = monitoredLoss m
         if not (Double.IsFinite J) || not (Double.IsFinite m.TrainingLoss) then Some(StopDetail.NonFiniteEpochLoss(epoch + 1, J)) else None
 
     /// The early-stopping decision after epoch e (0-based): with Patience p &gt; 0, stop once p
-    /// epochs in a row (sinceBest) did not improve. Course: S28. Checked by: TrainingProperties
-    /// (the patience window), TrainerTests (early stopping).
+    /// epochs in a row (sinceBest) did not improve. Course: S28. Checked by: TrainingStepsTests
+    /// "S28 earlyStop stops once Patience epochs in a row did not improve, and never with Patience 0";
+    /// TrainingProperties (the patience window), TrainerTests (early stopping).
     let earlyStop (patience: int) (epoch: int) (sinceBest: int) (bestEpoch: int) : StopDetail option =
         if patience > 0 && sinceBest >= patience then Some(StopDetail.EarlyStopped(epoch + 1, patience, bestEpoch)) else None
 
-    /// The stop reason of a stop detail.
+    /// The stop reason of a stop detail. Course: S28. Checked by: TrainingStepsTests "S28 every stop detail maps to its stop reason".
     let stopReason (detail: StopDetail) : StopReason =
         match detail with
         | StopDetail.Completed _ -> Completed
