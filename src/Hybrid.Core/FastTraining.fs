@@ -341,7 +341,5 @@ module FastTraining =
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         Training.checkData config net X Y validation
-        Loss.checkTargets "Y" config.Loss Y
-        validation |> Option.iter (fun (_, Yv) -> Loss.checkTargets "validationY" config.Loss Yv)
         let valid = validation |> Option.map (fun (Xv, Yv) -> ofMatrices Xv Yv)
         Training.run config X.RowCount (engine config net (ofMatrices X Y) valid) report shouldStop

@@ -504,7 +504,7 @@ module Training =
 
     /// The checks at the boundary of training, done once before any batch: the configuration,
     /// the loss against the output width, shapes, emptiness and finiteness of X, Y and the
-    /// validation set. Course: S28. Checked by: BadInputProperties, TrainerTests
+    /// validation set, and the targets against the loss (Loss.checkTargets, naming the caller's row). Course: S28. Checked by: BadInputProperties, TrainerTests
     /// "Fit_rejects_bad_data_before_doing_anything".
     let checkData (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : unit =
         let checkSet (xName: string) (yName: string) (X: Matrix<float>) (Y: Matrix<float>) =
@@ -513,6 +513,7 @@ module Training =
             Shape.finite xName X
             Shape.exactly yName X.RowCount (Network.outputSize net) Y
             Shape.finite yName Y
+            Loss.checkTargets yName config.Loss Y
         validate config
         checkLossFits config.Loss net
         checkSet "X" "Y" X Y
