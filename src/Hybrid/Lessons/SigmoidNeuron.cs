@@ -57,7 +57,7 @@ public sealed class SigmoidNeuron
 
     /// <summary>
     /// The cross-entropy −[t·ln p + (1 − t)·ln(1 − p)] of one probability, with p clipped to
-    /// [1e-15, 1 − 1e-15] so that the slide's p = 0 or 1 gives a finite value (≈ 34.5 at most).
+    /// [1e-12, 1 − 1e-12] (the core's one floor, Loss.epsilon) so that the slide's p = 0 or 1 gives a finite value (≈ 27.6 at most).
     /// </summary>
     /// <param name="probability">The predicted probability p in [0, 1].</param>
     /// <param name="target">The target t in [0, 1].</param>
