@@ -370,10 +370,10 @@ module Training =
         | StopDetail.Cancelled _ -> Cancelled
 
     /// The best epoch so far: its 1-based number, monitored value and (with RestoreBest) weights.
-    type Best = { Epoch: int; Value: float; Weights: Network option }
+    type private Best = { Epoch: int; Value: float; Weights: Network option }
 
     /// The epoch loop's state between epochs.
-    type RunState =
+    type private RunState =
         { /// The completed epochs' records, newest first.
           History: EpochRecord list
           Best: Best option
@@ -460,14 +460,12 @@ module Training =
             | Some { Epoch = e; Weights = Some bestNet } -> bestNet, true, e
             | Some { Epoch = e; Weights = None } -> engine.Snapshot(), false, e
             | None -> engine.Snapshot(), false, 0
-        let result : TrainingOutcome =
-          { Network = final
-            History = List.rev state.History
-            Stop = stopReason detail
-            Detail = detail
-            BestEpoch = bestEpoch
-            Restored = restored }
-        result
+        ({ Network = final
+           History = List.rev state.History
+           Stop = stopReason detail
+           Detail = detail
+           BestEpoch = bestEpoch
+           Restored = restored } : TrainingOutcome)
 
     /// The epoch loop shared by both paths (S28). Epoch e (0-based) uses η_e = Schedule.rate
     /// schedule η0 e and the batches Optimizer.minibatches (Init.derive seed e) n batchSize (a
