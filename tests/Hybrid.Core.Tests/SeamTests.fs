@@ -51,9 +51,17 @@ let allowed : (string * string) list =
       "Synthetic.fs", "X.[i, 0] <- x + noise * Init.standardNormal rng"
       "Synthetic.fs", "X.[i, 1] <- y + noise * Init.standardNormal rng)" ]
 
+/// The core's source files, in every chapter folder (src/Hybrid.Core/Numerics, Layers, Neurons,
+/// Network, Training, Data), without build output.
+let private coreFiles () =
+    Directory.GetFiles(Path.Combine(root, "src", "Hybrid.Core"), "*.fs", SearchOption.AllDirectories)
+    |> Array.filter (fun f ->
+        let parts = f.Split([| Path.DirectorySeparatorChar; Path.AltDirectorySeparatorChar |])
+        not (Array.contains "bin" parts || Array.contains "obj" parts))
+
 /// Every (file, trimmed line) outside the seam that matches the pattern.
 let private hits () =
-    Directory.GetFiles(Path.Combine(root, "src", "Hybrid.Core"), "*.fs")
+    coreFiles ()
     |> Array.filter (fun f -> not (seamFiles.Contains(Path.GetFileName f)))
     |> Array.collect (fun f ->
         File.ReadAllLines f
@@ -80,3 +88,16 @@ let ``S13 the seam scan recognises direct numeric work`` () =
         Assert.True(pattern.IsMatch line, line)
     for line in [ "open MathNet.Numerics.LinearAlgebra"; "Mat.addRow (Mat.mul X W) B"; "let r = Mat.rowSums Z"; "labels.[i]" ] do
         Assert.False(pattern.IsMatch line, line)
+
+[<Fact>]
+let ``S13 the seam scan reads every file the core compiles`` () =
+    // A scan that finds no file passes vacuously: every Compile item of Hybrid.Core.fsproj (paths
+    // relative to the project, in chapter folders) must be among the files scanned.
+    let project = Path.Combine(root, "src", "Hybrid.Core")
+    let compiled =
+        [ for m in Regex.Matches(File.ReadAllText(Path.Combine(project, "Hybrid.Core.fsproj")), "<Compile Include=\"([^\"]+)\"") ->
+            Path.GetFullPath(Path.Combine(project, m.Groups.[1].Value.Replace('\\', Path.DirectorySeparatorChar))) ]
+    let scanned = set (coreFiles () |> Array.map Path.GetFullPath)
+    Assert.True(compiled.Length >= 20, sprintf "only %d Compile items found: is the parser broken?" compiled.Length)
+    let missing = compiled |> List.filter (fun f -> not (scanned.Contains f))
+    Assert.True(List.isEmpty missing, sprintf "compiled but not scanned: %A" missing)
