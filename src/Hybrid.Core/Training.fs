@@ -212,7 +212,10 @@ module Training =
     /// layer and categorical cross-entropy a dense softmax last layer of at least 2 units (a
     /// softmax of width 1 is constantly 1); both then take the fused path from the logits, which
     /// is PyTorch's BCEWithLogitsLoss / CrossEntropyLoss on a Linear layer. The multiclass hinge
-    /// needs at least 2 output units. The regression and margin losses take any output.
+    /// needs at least 2 output units. The regression and margin losses take any output, a
+    /// LogSoftmax output included (its values are log-probabilities ≤ 0; the negative
+    /// log-likelihood that reads them is not a Hybrid loss: softmax + cross-entropy is the same
+    /// model, so cross-entropy refuses LogSoftmax with that advice).
     /// Course: S21, S22, S23.
     /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected";
     /// LossPairingTests "Every_loss_and_last_layer_pair_is_accepted_or_rejected_as_documented".
@@ -234,6 +237,8 @@ module Training =
         | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } when Network.outputSize net < 2 ->
             Shape.fail "loss" "categorical cross-entropy needs at least 2 output units (a softmax of width 1 always outputs 1): use binary cross-entropy with a sigmoid output, or widen the last layer."
         | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } -> ()
+        | CategoricalCrossEntropy, DenseLayer { Activation = LogSoftmax } ->
+            Shape.fail "loss" "cross-entropy needs a dense softmax last layer (probabilities), but the last layer is LogSoftmax (log-probabilities, the input of PyTorch's NLLLoss, which is not a Hybrid loss). Make the last layer Dense(k, Softmax): cross-entropy on softmax is NLL on log-softmax, computed fused from the logits; Predict's softmax output is e^ of the log-softmax output."
         | CategoricalCrossEntropy, _ -> needs "a dense softmax last layer (a probability distribution per row)"
         | MulticlassHinge, _ when Network.outputSize net < 2 ->
             Shape.fail "loss" (sprintf "the multiclass hinge loss needs at least 2 output units, but the last layer (%s) has 1." last)
