@@ -124,6 +124,30 @@ public sealed class OnnxExportTests
         }
     }
 
+    /// <summary>
+    /// LogSoftmax over rows whose logits spread up to ±1000 (softmax underflows to 0 there, so log(softmax) would be −∞):
+    /// ONNX Runtime's double LogSoftmax and Predict both subtract the row max, so they agree to a few ulps of max(|l|, 1).
+    /// </summary>
+    [Fact]
+    public void LogSoftmax_matches_ONNX_Runtime_in_double_where_softmax_underflows()
+    {
+        var net = Network.Create(3).Dense(new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }, [0, 0, 0], Activation.LogSoftmax).Build();
+        var model = ModelProto.Parser.ParseFrom(net.ToOnnx());
+        var node = model.Graph.Node.Single(n => n.OpType == "LogSoftmax");
+        Assert.Equal(-1, node.Attribute.Single(a => a.Name == "axis").I);
+        Assert.True(model.OpsetImport.Single(o => o.Domain == "").Version >= 13); // LogSoftmax's axis −1 semantics
+        var x = new double[,] { { 1000, -1000, 0 }, { 0, 0, 0 }, { -745, 3, 709 }, { 1e-300, -2.5, 40 }, { -1000, -999, -998 } };
+        var ort = Run(net.ToOnnx(), [x], OnnxPrecision.Double)[0];
+        var expected = net.Predict(x);
+        for (int i = 0; i < x.GetLength(0); i++)
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.True(double.IsFinite(expected[i, j]));
+                Assert.True(Math.Abs(ort[i, j] - expected[i, j]) <= 2e-15 * Math.Max(Math.Abs(expected[i, j]), 1), $"row {i} column {j}: {ort[i, j]:R} in ONNX Runtime, {expected[i, j]:R} in Predict");
+            }
+        Assert.Equal(-2000, expected[0, 1]);
+    }
+
     [Fact]
     public void The_model_names_its_producer_opset_input_and_output_with_a_dynamic_batch()
     {

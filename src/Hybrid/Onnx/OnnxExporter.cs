@@ -143,6 +143,7 @@ internal static class OnnxExporter
             _ when g.IsReLU => Standard("Relu"),
             _ when g.IsSoftPlus => single ? Standard("Softplus") : Function(OnnxFunctions.SoftPlus),
             _ when g.IsSoftmax => Standard("Softmax", IntAttribute("axis", -1)),
+            _ when g.IsLogSoftmax => Standard("LogSoftmax", IntAttribute("axis", -1)),
             _ => throw new InvalidOperationException($"No ONNX form for {ActivationModule.name(g)}."),
         };
     }

@@ -336,12 +336,13 @@ internal static class OnnxImporter
                 case "Tanh": NoAttributes(n); return CoreActivation.Tanh;
                 case "Atan": NoAttributes(n); return CoreActivation.Arctan;
                 case "Softplus": NoAttributes(n); return CoreActivation.SoftPlus;
-                case "Softmax":
+                case "Softmax" or "LogSoftmax":
                 {
+                    // Before opset 13 the default axis is 1 (coercing to 2-D), from 13 on it is −1: on [N, d] both are the rows.
                     NoAttributes(n, "axis");
                     long axis = IntAttribute(n, "axis", _opset >= 13 ? -1 : 1);
-                    if (axis is not (1 or -1)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's softmax normalises each row (axis 1 = −1 of [N, d]).");
-                    return CoreActivation.Softmax;
+                    if (axis is not (1 or -1)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's {(n.OpType == "Softmax" ? "softmax" : "log-softmax")} normalises each row (axis 1 = −1 of [N, d]).");
+                    return n.OpType == "Softmax" ? CoreActivation.Softmax : CoreActivation.LogSoftmax;
                 }
                 case "LeakyRelu":
                     NoAttributes(n, "alpha");
@@ -353,8 +354,6 @@ internal static class OnnxImporter
                     NoAttributes(n);
                     if (n.Input.Count != 2) throw Bad($"{Describe(n)} must have two inputs.");
                     return Checked(n, CoreActivation.NewPReLU(Scalar(n, n.Input[1])));
-                case "LogSoftmax":
-                    throw Bad($"{Describe(n)} is not supported: Hybrid has no log-softmax activation. Remove it before export (Hybrid's cross-entropy after a softmax is computed from the logits).");
                 default:
                     return null;
             }
