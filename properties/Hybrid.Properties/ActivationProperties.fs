@@ -108,6 +108,40 @@ let private law8 =
         Expect.equal (at0 BinaryStep) 0.0 "step′(0)"
         Expect.equal (Activation.forward BinaryStep (Mat.zeros 1 1)).[0, 0] 1.0 "step(0)")
 
+let private law9 =
+    Spec.property "S04 / log-softmax / equals the log of softmax" logits (fun (Z, _) ->
+        // Logits within ±15 keep softmax ≥ e^-30/k > 0, so its log is finite and comparable.
+        Tolerance.expectClose "log-softmax" Tolerance.logSoftmax (Mat.map Math.Log (Activation.softmax Z)) (Activation.logSoftmax Z))
+
+/// Logits Z (up to 6×8) with entries in [−r, r] and an upstream gradient dA of Z's shape.
+let private logitsAndGradient (r: float) =
+    gen {
+        let! n = dim 6
+        let! k = dim 8
+        let! Z = matrix r n k
+        let! dA = matrix 1.0 n k
+        return Z, dA
+    }
+
+let private law10 =
+    Spec.property "S04 / log-softmax / exp of each row sums to one and every entry is finite and at most 0" (logitsAndGradient 1000.0) (fun (Z, _) ->
+        // Logits up to ±1000: softmax underflows to 0 there, log-softmax stays finite (the shift by
+        // the row max). The row max's entry is e^0 = 1 after the shift, so Σ e^l ≥ 1·e^(−log s) and
+        // the sum is s/s up to k roundings: 1e-12 covers k ≤ 8.
+        let L = Activation.logSoftmax Z
+        Mat.isFinite L
+        && L.Enumerate() |> Seq.forall (fun l -> l <= 0.0)
+        && Seq.forall (fun i -> abs ((Mat.map Math.Exp L).Row(i).Sum() - 1.0) <= 1e-12) [ 0 .. L.RowCount - 1 ])
+
+let private law11 =
+    Spec.property "S04 / log-softmax / backward is dA − softmax(Z)·rowsum(dA) and equals central differences" (logitsAndGradient 15.0) (fun (Z, dA) ->
+        let analytic = Activation.backward LogSoftmax Z dA
+        // The formula built apart: row i is da_i − p_i·(Σ_j da_ij), with p from softmax.
+        let P = Activation.softmax Z
+        let formula = Mat.init Z.RowCount Z.ColumnCount (fun i j -> dA.[i, j] - P.[i, j] * dA.Row(i).Sum())
+        Tolerance.expectClose "log-softmax backward formula" Tolerance.rounding formula analytic
+        Tolerance.expectGradient "log-softmax" analytic (Numerical.vjp Tolerance.h Activation.logSoftmax Z dA))
+
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =
     [ law1
@@ -117,4 +151,7 @@ let laws : Spec.Law list =
       law5
       law6
       law7
-      law8 ]
+      law8
+      law9
+      law10
+      law11 ]

@@ -28,6 +28,7 @@ let facadeActivation (g: Activation) : FActivation =
     | ELU a -> FActivation.ELU a
     | SoftPlus -> FActivation.SoftPlus
     | Softmax -> FActivation.Softmax
+    | LogSoftmax -> FActivation.LogSoftmax
 
 /// The façade's optimiser for a core rule and η.
 let facadeOptimizer (rule: UpdateRule) (eta: float) : Hybrid.Optimizer =

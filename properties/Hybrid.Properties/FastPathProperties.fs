@@ -153,7 +153,8 @@ let private allocationLaw =
               Momentum 0.9, MeanSquaredError, [ dense 16 Sigmoid; dropout 0.5; dense 4 Identity ]
               RmsProp(0.9, 1e-8), BinaryCrossEntropy, [ dense 16 (ELU 1.0); dense 4 Sigmoid ]
               Nesterov 0.5, MulticlassHinge, [ dense 16 SoftPlus; dense 4 Identity ]
-              AdaGrad 1e-8, MeanAbsoluteError, [ dense 16 (LeakyReLU 0.1); dense 4 Softmax ] ]
+              AdaGrad 1e-8, MeanAbsoluteError, [ dense 16 (LeakyReLU 0.1); dense 4 Softmax ]
+              PlainSgd, MeanSquaredError, [ dense 16 Arctan; dense 8 LogSoftmax; dense 4 LogSoftmax ] ]
         for rule, loss, layers in cases do
             let bytes = allocationOfStep rule loss layers
             if bytes <> 0L then failwithf "%A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes)

@@ -39,12 +39,13 @@ let activation : Gen<Activation> =
         floatIn -0.5 0.5 |> Gen.map PReLU
         floatIn 0.1 2.0 |> Gen.map ELU
         Gen.constant SoftPlus
-        Gen.constant Softmax ]
+        Gen.constant Softmax
+        Gen.constant LogSoftmax ]
 
 /// Every activation case (one representative each): a test over this list checks a new case
 /// as soon as it is added to `activation` and here.
 let allActivations : Activation list =
-    [ Identity; BinaryStep; Sigmoid; Tanh; Arctan; ReLU; LeakyReLU 0.01; LeakyReLU 0.1; PReLU 0.25; ELU 1.0; ELU 0.5; SoftPlus; Softmax ]
+    [ Identity; BinaryStep; Sigmoid; Tanh; Arctan; ReLU; LeakyReLU 0.01; LeakyReLU 0.1; PReLU 0.25; ELU 1.0; ELU 0.5; SoftPlus; Softmax; LogSoftmax ]
 
 /// A random one-hot n×k matrix (k ≥ 1).
 let oneHot (n: int) (k: int) : Gen<Matrix<float>> =

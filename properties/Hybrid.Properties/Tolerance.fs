@@ -79,3 +79,10 @@ let decomposition = 1e-9
 /// eigendecomposition's absolute error (≈ 1e-15·λ₁) by λ₁/λ_j; the laws keep only components
 /// with λ_j ≥ 1e-3·λ₁, so the error stays below ~1e-11; 1e-7 leaves a margin.
 let whitening = 1e-7
+
+/// Entry-wise bound between log-softmax and the log of softmax for logits within ±15. Both shift by
+/// the row max m; log-softmax rounds (z − m) and log Σ e^(z − m) once each (absolute error ≲ 2ε·30 ≈
+/// 1.3e-14 for |z − m| ≤ 30), while log(softmax) takes the log of p = e^(z − m)/s, each rounded to
+/// a few ulps relatively, so its log errs by a few ε absolutely. 1e-12 covers both with a 50×
+/// margin; a missing shift, a dropped log or a wrong row sum errs by ≥ 1e-3.
+let logSoftmax = 1e-12

@@ -38,6 +38,13 @@ public sealed class Activation : IEquatable<Activation>
     /// <summary>Row-wise softmax p_j = e^(z_j) / Σ_k e^(z_k) (computed with the row maximum subtracted).</summary>
     public static Activation Softmax { get; } = new(CoreActivation.Softmax);
 
+    /// <summary>
+    /// Row-wise log-softmax l_j = z_j − log Σ_k e^(z_k), the log of <see cref="Softmax"/> (computed with the row maximum
+    /// subtracted, so it stays finite where softmax rounds to 0). PyTorch's <c>LogSoftmax(dim=1)</c>; cross-entropy does not
+    /// pair with it (use <see cref="Softmax"/>), any other loss does.
+    /// </summary>
+    public static Activation LogSoftmax { get; } = new(CoreActivation.LogSoftmax);
+
     /// <summary>Leaky ReLU g(z) = max(a·z, z) with a fixed slope a in [0, 1).</summary>
     /// <param name="slope">The slope a for z &lt; 0, in [0, 1); the course uses 0.01 or 0.1.</param>
     /// <exception cref="ArgumentException">The slope is not in [0, 1).</exception>

@@ -83,6 +83,7 @@ internal static partial class ModelFormat
             _ when g.IsReLU => ("relu", null),
             _ when g.IsSoftPlus => ("softplus", null),
             _ when g.IsSoftmax => ("softmax", null),
+            _ when g.IsLogSoftmax => ("logSoftmax", null),
             _ => throw new InvalidOperationException("Unknown activation."),
         };
         w.WriteString("activation", name);
@@ -441,6 +442,7 @@ internal static partial class ModelFormat
                 "relu" => CoreActivation.ReLU,
                 "softplus" => CoreActivation.SoftPlus,
                 "softmax" => CoreActivation.Softmax,
+                "logSoftmax" => CoreActivation.LogSoftmax,
                 "leakyRelu" => CoreActivation.NewLeakyReLU(P()),
                 "prelu" => CoreActivation.NewPReLU(P()),
                 "elu" => CoreActivation.NewELU(P()),

@@ -52,6 +52,9 @@ internal static class TrainingMessages
             $"Cross-entropy needs a dense softmax last layer (a probability distribution per row), but the last layer is {m.Last}. " +
             "For raw scores (PyTorch's Linear + CrossEntropyLoss) make the last layer Dense(k, Softmax): cross-entropy is then computed from its logits, fused and stable.",
         LossMismatch.NeedsTwoOutputs m => $"the multiclass hinge loss needs at least 2 output units, but the last layer ({m.Last}) has 1.",
+        _ when mismatch.IsLogSoftmaxForCrossEntropy =>
+            "cross-entropy needs a dense softmax last layer (probabilities), but the last layer is LogSoftmax (log-probabilities, the input of PyTorch's NLLLoss, which is not a Hybrid loss). " +
+            "Make the last layer Dense(k, Softmax): cross-entropy on softmax is NLL on log-softmax, computed fused from the logits; Predict's softmax output is e^ of the log-softmax output.",
         _ when mismatch.IsSoftmaxOfWidth1 =>
             "categorical cross-entropy needs at least 2 output units (a softmax of width 1 always outputs 1): use binary cross-entropy with a sigmoid output, or widen the last layer.",
         _ => throw new InvalidOperationException($"unknown loss mismatch {mismatch}"),

@@ -168,6 +168,36 @@ public class OnnxCommandTests
         Assert.Equal(network.ToOnnx(OnnxPrecision.Single), File.ReadAllBytes(onnx));
     }
 
+    /// <summary>The model's preprocessing goes out in front of the network and comes back in: the imported model file equals the original (which has no class names: ONNX does not carry them).</summary>
+    [Theory]
+    [InlineData("standardize")]
+    [InlineData("pca")]
+    [InlineData("whiten")]
+    public void Export_then_import_keeps_the_preprocessing(string kind)
+    {
+        var dir = Cli.TempFolder();
+        var rng = new Random(4);
+        var x = Enumerable.Range(0, 30).Select(i => new[] { rng.NextDouble() * 10, rng.NextDouble() - 3, rng.NextDouble() * rng.NextDouble() }).ToArray();
+        var pre = kind switch
+        {
+            "standardize" => Hybrid.Data.Preprocessor.FitStandardize(x),
+            "pca" => Hybrid.Data.Preprocessor.FitPca(x, 2),
+            _ => Hybrid.Data.Preprocessor.FitWhitening(x, 2),
+        };
+        var original = new Model(Network.Create(pre.OutputCount).Dense(2, Activation.LogSoftmax).Build(Initializer.He(3)), pre);
+        var path = Path.Combine(dir, "model.json");
+        original.Save(path);
+        var onnx = Path.Combine(dir, "model.onnx");
+        var r = Cli.Run("export", path, onnx);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Contains("[N, 3]", r.Output);
+        var back = Path.Combine(dir, "back.json");
+        r = Cli.Run("import", onnx, back);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Equal(File.ReadAllText(path), File.ReadAllText(back));
+        Assert.Equal(pre.Kind, Model.Load(back).Preprocessor.Kind);
+    }
+
     [Fact]
     public void A_bad_ONNX_file_is_one_line_naming_the_file_and_exit_code_2()
     {

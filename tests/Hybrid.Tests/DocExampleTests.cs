@@ -69,6 +69,20 @@ public sealed class DocExampleTests : IDisposable
         Assert.Equal(mine, again.Predict([0.5, -1.0, 2.0, 0.25]));
     }
 
+    [Fact]
+    public void Onnx_model_example_keeps_the_preprocessing()
+    {
+        var path = Path.Combine(_dir, "whitened.onnx");
+        var (original, back, theirs) = OnnxExample.ModelWithPreprocessing(path);
+        Assert.Equal(original.ToJson(), back.ToJson());
+        Assert.Equal(Data.PreprocessingKind.Whiten, back.Preprocessor.Kind);
+        double[][] raw = [[180, 75, 0.2], [165, 60, 0.9], [172, 68, 0.4], [190, 90, 0.1], [158, 52, 0.7]];
+        var mine = back.Predict(raw).SelectMany(r => r).ToArray();
+        Assert.Equal(10, theirs.Length);
+        for (int j = 0; j < mine.Length; j++) Assert.True(Math.Abs(mine[j] - theirs[j]) <= 1e-12 * Math.Max(Math.Abs(mine[j]), 1), $"{mine[j]:R} vs {theirs[j]:R}");
+        Assert.Contains("Model.ImportOnnx", Assert.Throws<InvalidDataException>(() => Network.ImportOnnx(path)).Message);
+    }
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -17,6 +17,7 @@ public sealed class LossPairingTests
         ["Softmax"] = b => b.Dense(2, Activation.Softmax),
         ["maxout"] = b => b.Maxout(2, pieces: 2),
         ["Softmax then dropout"] = b => b.Dense(2, Activation.Softmax).Dropout(0.2),
+        ["LogSoftmax"] = b => b.Dense(2, Activation.LogSoftmax),
     };
 
     private static readonly Dictionary<string, Loss> Losses = new()
@@ -34,14 +35,14 @@ public sealed class LossPairingTests
     /// <summary>The layers each loss accepts (docs/losses.md); every other pairing is rejected.</summary>
     private static readonly Dictionary<string, string[]> Accepted = new()
     {
-        ["MeanSquaredError"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout"],
-        ["MeanAbsoluteError"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout"],
-        ["SumOfSquares"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout"],
+        ["MeanSquaredError"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout", "LogSoftmax"],
+        ["MeanAbsoluteError"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout", "LogSoftmax"],
+        ["SumOfSquares"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout", "LogSoftmax"],
         ["BinaryCrossEntropy"] = ["Sigmoid", "Sigmoid(1)"],
         ["CrossEntropy"] = ["Softmax"],
-        ["Hinge"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout"],
-        ["MulticlassHinge"] = ["Identity", "Tanh", "Sigmoid", "Softmax", "maxout", "Softmax then dropout"],
-        ["Logistic"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout"],
+        ["Hinge"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout", "LogSoftmax"],
+        ["MulticlassHinge"] = ["Identity", "Tanh", "Sigmoid", "Softmax", "maxout", "Softmax then dropout", "LogSoftmax"],
+        ["Logistic"] = ["Identity", "Tanh", "Sigmoid", "Sigmoid(1)", "Softmax", "maxout", "Softmax then dropout", "LogSoftmax"],
     };
 
     /// <summary>Every (loss, last layer) pair.</summary>

@@ -124,6 +124,30 @@ public sealed class OnnxExportTests
         }
     }
 
+    /// <summary>
+    /// LogSoftmax over rows whose logits spread up to ±1000 (softmax underflows to 0 there, so log(softmax) would be −∞):
+    /// ONNX Runtime's double LogSoftmax and Predict both subtract the row max, so they agree to a few ulps of max(|l|, 1).
+    /// </summary>
+    [Fact]
+    public void LogSoftmax_matches_ONNX_Runtime_in_double_where_softmax_underflows()
+    {
+        var net = Network.Create(3).Dense(new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }, [0, 0, 0], Activation.LogSoftmax).Build();
+        var model = ModelProto.Parser.ParseFrom(net.ToOnnx());
+        var node = model.Graph.Node.Single(n => n.OpType == "LogSoftmax");
+        Assert.Equal(-1, node.Attribute.Single(a => a.Name == "axis").I);
+        Assert.True(model.OpsetImport.Single(o => o.Domain == "").Version >= 13); // LogSoftmax's axis −1 semantics
+        var x = new double[,] { { 1000, -1000, 0 }, { 0, 0, 0 }, { -745, 3, 709 }, { 1e-300, -2.5, 40 }, { -1000, -999, -998 } };
+        var ort = Run(net.ToOnnx(), [x], OnnxPrecision.Double)[0];
+        var expected = net.Predict(x);
+        for (int i = 0; i < x.GetLength(0); i++)
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.True(double.IsFinite(expected[i, j]));
+                Assert.True(Math.Abs(ort[i, j] - expected[i, j]) <= 2e-15 * Math.Max(Math.Abs(expected[i, j]), 1), $"row {i} column {j}: {ort[i, j]:R} in ONNX Runtime, {expected[i, j]:R} in Predict");
+            }
+        Assert.Equal(-2000, expected[0, 1]);
+    }
+
     [Fact]
     public void The_model_names_its_producer_opset_input_and_output_with_a_dynamic_batch()
     {
@@ -201,6 +225,58 @@ public sealed class OnnxPreprocessingTests
     [MemberData(nameof(Cases))]
     public void ONNX_Runtime_on_raw_features_equals_Predict_after_the_transform(string kind, int seed)
     {
+        var (pre, net, x, rows) = Fitted(kind, seed);
+        var expected = net.Predict(pre.Transform(rows));
+        var ort = OnnxTestSupport.Run(net.ToOnnx(pre, OnnxPrecision.Double), [x], OnnxPrecision.Double)[0];
+        var e = OnnxTestSupport.RelativeError(ToArray(expected), ort);
+        Assert.True(e <= OnnxExportTests.DoubleTolerance, $"{kind} (seed {seed}): relative error {e:E3}");
+        var single = OnnxTestSupport.Run(net.ToOnnx(pre, OnnxPrecision.Single), [x], OnnxPrecision.Single)[0];
+        Assert.True(OnnxTestSupport.RelativeError(ToArray(expected), single, floor: 1) <= 1e-4, $"{kind} float32");
+    }
+
+    /// <summary>
+    /// Model export then import (float64): the network's parameters and the preprocessing's mean, standard deviations,
+    /// components, variances and ε come back bit for bit, and the imported model's Predict on raw features equals
+    /// ONNX Runtime's output on the same file. In float32 the graph's constants come back rounded to float (the
+    /// variances and ε, kept in the metadata as text, exactly) and Predict agrees with ONNX Runtime in float.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Model_export_then_import_gives_the_preprocessing_and_parameters_back_bit_for_bit(string kind, int seed)
+    {
+        var (pre, net, x, rows) = Fitted(kind, seed);
+        var model = new Model(net, pre);
+        var bytes = model.ToOnnx();
+        var back = Model.FromOnnx(bytes);
+        Assert.Equal(model.ToJson(), back.ToJson());
+        static long[] Bits(IEnumerable<double> v) => v.Select(BitConverter.DoubleToInt64Bits).ToArray();
+        Assert.Equal(pre.Kind, back.Preprocessor.Kind);
+        Assert.Equal(Bits(pre.Mean), Bits(back.Preprocessor.Mean));
+        Assert.Equal(Bits(pre.StandardDeviation), Bits(back.Preprocessor.StandardDeviation));
+        Assert.Equal(Bits(pre.Variances), Bits(back.Preprocessor.Variances));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(pre.Epsilon), BitConverter.DoubleToInt64Bits(back.Preprocessor.Epsilon));
+        if (pre.Kind is Data.PreprocessingKind.Pca or Data.PreprocessingKind.Whiten)
+            Assert.Equal(Bits(pre.GetComponents().Cast<double>()), Bits(back.Preprocessor.GetComponents().Cast<double>()));
+        var p = net.GetParameters();
+        var q = back.Network.GetParameters();
+        Assert.Equal(p.Count, q.Count);
+        for (int i = 0; i < p.Count; i++) Assert.Equal(Bits(p[i].Values.Cast<double>()), Bits(q[i].Values.Cast<double>()));
+
+        var ort = OnnxTestSupport.Run(bytes, [x], OnnxPrecision.Double)[0];
+        Assert.True(OnnxTestSupport.RelativeError(ToArray(back.Predict(rows)), ort) <= OnnxExportTests.DoubleTolerance, kind);
+
+        var single = model.ToOnnx(OnnxPrecision.Single);
+        var rounded = Model.FromOnnx(single);
+        Assert.Equal(pre.Kind, rounded.Preprocessor.Kind);
+        Assert.Equal(pre.Mean.Select(v => (double)(float)v), rounded.Preprocessor.Mean);
+        Assert.Equal(pre.StandardDeviation.Select(v => (double)(float)v), rounded.Preprocessor.StandardDeviation);
+        Assert.Equal(Bits(pre.Variances), Bits(rounded.Preprocessor.Variances));
+        var ortSingle = OnnxTestSupport.Run(single, [x], OnnxPrecision.Single)[0];
+        Assert.True(OnnxTestSupport.RelativeError(ToArray(rounded.Predict(rows)), ortSingle, floor: 1) <= OnnxExportTests.SingleTolerance, $"{kind} float32");
+    }
+
+    private static (Data.Preprocessor Pre, Network Net, double[,] X, double[][] Rows) Fitted(string kind, int seed)
+    {
         var rng = new Random(seed);
         int d = rng.Next(2, 6);
         // Correlated features on different scales, so that every transform changes them.
@@ -225,12 +301,7 @@ public sealed class OnnxPreprocessingTests
         var x = new double[7, d];
         for (int i = 0; i < 7; i++) for (int j = 0; j < d; j++) x[i, j] = train[i * 3][j] + rng.NextDouble() - 0.5;
         var rows = Enumerable.Range(0, 7).Select(i => Enumerable.Range(0, d).Select(j => x[i, j]).ToArray()).ToArray();
-        var expected = net.Predict(pre.Transform(rows));
-        var ort = OnnxTestSupport.Run(net.ToOnnx(pre, OnnxPrecision.Double), [x], OnnxPrecision.Double)[0];
-        var e = OnnxTestSupport.RelativeError(ToArray(expected), ort);
-        Assert.True(e <= OnnxExportTests.DoubleTolerance, $"{kind} (seed {seed}): relative error {e:E3}");
-        var single = OnnxTestSupport.Run(net.ToOnnx(pre, OnnxPrecision.Single), [x], OnnxPrecision.Single)[0];
-        Assert.True(OnnxTestSupport.RelativeError(ToArray(expected), single, floor: 1) <= 1e-4, $"{kind} float32");
+        return (pre, net, x, rows);
     }
 
     private static double[,] ToArray(double[][] rows)
@@ -248,6 +319,125 @@ public sealed class OnnxPreprocessingTests
         Assert.Throws<ArgumentNullException>("preprocessor", () => net.ToOnnx(null!, OnnxPrecision.Double));
         var bytes = net.ToOnnx(Data.Preprocessor.FitStandardize(new[] { new[] { 1.0, 2, 3 }, new[] { 2.0, 0, 1 } }), OnnxPrecision.Double);
         var e = Assert.Throws<InvalidDataException>(() => Network.FromOnnx(bytes));
-        Assert.Contains("preprocess.sub", e.Message);
+        Assert.Contains("Sub, Div", e.Message);
+        Assert.Contains("Model.ImportOnnx", e.Message);
+        Assert.Equal(net.ToJson(), Model.FromOnnx(bytes).Network.ToJson());
+        Assert.Equal(Data.PreprocessingKind.None, Model.FromOnnx(net.ToOnnx()).Preprocessor.Kind);
+        Assert.Throws<ArgumentNullException>("model", () => Model.FromOnnx(null!));
+    }
+
+    /// <summary>
+    /// Another tool's standardisation: Sub and Div with [1, d] float constants of its own names and no Hybrid metadata, in
+    /// front of a float32 network. Model.FromOnnx reads μ and σ from the constants (widened exactly) and Predict on raw
+    /// features equals ONNX Runtime's output within the float32 tolerance.
+    /// </summary>
+    [Fact]
+    public void Another_tools_Sub_Div_prefix_reads_as_standardisation()
+    {
+        var net = Network.Create(3).Dense(4, Activation.Tanh).Dense(2, Activation.LogSoftmax).Build(Initializer.Default(9));
+        var model = ModelProto.Parser.ParseFrom(net.ToOnnx(OnnxPrecision.Single));
+        float[] mean = [10.5f, -3.25f, 0.125f], std = [2.5f, 0.5f, 4f];
+        TensorProto Constant(string name, float[] v)
+        {
+            var t = new TensorProto { Name = name, DataType = 1 };
+            t.Dims.AddRange([1, v.Length]);
+            t.FloatData.AddRange(v);
+            return t;
+        }
+        model.Graph.Initializer.Add(Constant("scaler_mean", mean));
+        model.Graph.Initializer.Add(Constant("scaler_scale", std));
+        var sub = new NodeProto { Name = "Scaler/Sub", OpType = "Sub" };
+        sub.Input.AddRange(["input", "scaler_mean"]);
+        sub.Output.Add("centred");
+        var div = new NodeProto { Name = "Scaler/Div", OpType = "Div" };
+        div.Input.AddRange(["centred", "scaler_scale"]);
+        div.Output.Add("scaled");
+        model.Graph.Node[0].Input[0] = "scaled";
+        model.Graph.Node.Insert(0, div);
+        model.Graph.Node.Insert(0, sub);
+        var bytes = model.ToByteArray();
+
+        var read = Model.FromOnnx(bytes);
+        Assert.Equal(Data.PreprocessingKind.Standardize, read.Preprocessor.Kind);
+        Assert.Equal(mean.Select(v => (double)v), read.Preprocessor.Mean);
+        Assert.Equal(std.Select(v => (double)v), read.Preprocessor.StandardDeviation);
+        double[][] rows = [[11, -3, 0], [8.5, -2.75, 4], [10.5, -3.25, 0.125]];
+        var x = new double[3, 3];
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) x[i, j] = rows[i][j];
+        var ort = OnnxTestSupport.Run(bytes, [x], OnnxPrecision.Single)[0];
+        Assert.True(OnnxTestSupport.RelativeError(ToArray(read.Predict(rows)), ort, floor: 1) <= OnnxExportTests.SingleTolerance);
+        Assert.Contains("Model.ImportOnnx", Assert.Throws<InvalidDataException>(() => Network.FromOnnx(bytes)).Message);
+    }
+
+    /// <summary>Every truncation and 2000 random corruptions (one to three bytes) of a whitened model's ONNX file are read or refused with InvalidDataException by Model.FromOnnx, never another exception (the prefix and its metadata included).</summary>
+    [Fact]
+    public void Truncated_or_corrupted_models_with_a_prefix_are_read_or_refused_never_a_crash()
+    {
+        var (pre, net, _, _) = Fitted("whiten", 6);
+        var bytes = new Model(net, pre).ToOnnx();
+        int refused = 0;
+        for (int n = 0; n < bytes.Length; n++)
+        {
+            try { Model.FromOnnx(bytes[..n]); }
+            catch (InvalidDataException) { refused++; }
+        }
+        Assert.True(refused >= bytes.Length / 2, $"{refused} of {bytes.Length} truncations refused");
+        var rng = new Random(23);
+        refused = 0;
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            var copy = (byte[])bytes.Clone();
+            for (int k = rng.Next(1, 4); k > 0; k--) copy[rng.Next(copy.Length)] = (byte)rng.Next(256);
+            try { Model.FromOnnx(copy); }
+            catch (InvalidDataException) { refused++; }
+        }
+        Assert.InRange(refused, 200, 2000);
+    }
+
+    /// <summary>A prefix Hybrid cannot read exactly is refused naming the node: PCA without the metadata variances, a whitening scale that disagrees with them, a kind that disagrees with the graph, a zero σ, a Sub followed by a layer.</summary>
+    [Fact]
+    public void A_prefix_that_cannot_be_read_exactly_is_refused_naming_the_node()
+    {
+        var (pca, netPca, _, _) = Fitted("pca", 4);
+        var (whiten, netWhiten, _, _) = Fitted("whiten", 6);
+        var (standard, netStandard, _, _) = Fitted("standardize", 2);
+        ModelProto Parse(Model m) => ModelProto.Parser.ParseFrom(m.ToOnnx());
+        InvalidDataException Refused(ModelProto m) => Assert.Throws<InvalidDataException>(() => Model.FromOnnx(m.ToByteArray()));
+
+        var noVariances = Parse(new Model(netPca, pca));
+        noVariances.MetadataProps.Remove(noVariances.MetadataProps.Single(p => p.Key == "hybrid.preprocessing.variances"));
+        var e = Refused(noVariances);
+        Assert.Contains("preprocess.matmul", e.Message);
+        Assert.Contains("hybrid.preprocessing.variances", e.Message);
+
+        var scale = Parse(new Model(netWhiten, whiten));
+        var s = scale.Graph.Initializer.Single(t => t.Name == "preprocess.scale");
+        var raw = s.RawData.ToByteArray();
+        BitConverter.GetBytes(BitConverter.ToDouble(raw, 0) * (1 + 1e-15)).CopyTo(raw, 0);
+        s.RawData = ByteString.CopyFrom(raw);
+        e = Refused(scale);
+        Assert.Contains("preprocess.mul", e.Message);
+        Assert.Contains("whitening scale of component 1", e.Message);
+
+        var kind = Parse(new Model(netPca, pca));
+        kind.MetadataProps.Single(p => p.Key == "hybrid.preprocessing").Value = "whiten";
+        Assert.Contains("says 'whiten'", Refused(kind).Message);
+
+        var zero = Parse(new Model(netStandard, standard));
+        var std = zero.Graph.Initializer.Single(t => t.Name == "preprocess.std");
+        raw = std.RawData.ToByteArray();
+        BitConverter.GetBytes(0.0).CopyTo(raw, 0);
+        std.RawData = ByteString.CopyFrom(raw);
+        e = Refused(zero);
+        Assert.Contains("preprocess.div", e.Message);
+        Assert.Contains("column 0", e.Message);
+
+        var subOnly = Parse(new Model(netStandard, standard));
+        var div = subOnly.Graph.Node.Single(n => n.OpType == "Div");
+        subOnly.Graph.Node.Remove(div);
+        subOnly.Graph.Node.Single(n => n.Name == "layer0.gemm").Input[0] = "preprocess.centred";
+        e = Refused(subOnly);
+        Assert.Contains("layer0.gemm", e.Message);
+        Assert.Contains("Sub", e.Message);
     }
 }

@@ -36,6 +36,8 @@ public sealed class OnnxImportTests
     [InlineData("leaky_elu_softplus", "Dense(4, LeakyReLU(0.1)) | Dense(4, ELU(0.7)) | Dense(2, SoftPlus)")]
     [InlineData("prelu_float64", "Dense(4, PReLU(0.3)) | Dense(2, Identity)")]
     [InlineData("matmul_add_atan", "Dense(4, Arctan) | Dense(2, ReLU)")]
+    [InlineData("logsoftmax", "Dense(2, LogSoftmax)")]
+    [InlineData("tanh_logsoftmax_float64", "Dense(5, Tanh) | Dense(4, LogSoftmax)")]
     public void A_PyTorch_model_imports_with_its_layers_and_outputs(string name, string layers)
     {
         var net = Network.ImportOnnx(File(name + ".onnx"));
@@ -67,6 +69,8 @@ public sealed class OnnxImportTests
     [InlineData("leaky_elu_softplus")]
     [InlineData("prelu_float64")]
     [InlineData("matmul_add_atan")]
+    [InlineData("logsoftmax")]
+    [InlineData("tanh_logsoftmax_float64")]
     public void Gradients_after_import_match_central_differences(string name)
     {
         var net = Network.ImportOnnx(File(name + ".onnx"));
@@ -171,12 +175,32 @@ public sealed class OnnxImportTests
         Assert.Equal(new double[1, 2], q[3].Values); // no bias: zeros
     }
 
+    /// <summary>
+    /// PyTorch's LogSoftmax(dim=1) and LogSoftmax(dim=−1) (axis 1 at opset 13, −1 at opset 17) both read as the
+    /// LogSoftmax activation, whose exp rows are the softmax of the same logits; any other axis is refused naming the node.
+    /// </summary>
     [Fact]
-    public void LogSoftmax_is_refused_by_name()
+    public void LogSoftmax_reads_as_the_log_of_softmax_and_another_axis_is_refused_by_name()
     {
-        var e = Assert.Throws<InvalidDataException>(() => Network.ImportOnnx(File("logsoftmax.onnx")));
+        foreach (var name in new[] { "logsoftmax", "tanh_logsoftmax_float64" })
+        {
+            var net = Network.ImportOnnx(File(name + ".onnx"));
+            Assert.Equal(Activation.LogSoftmax, net.Layers[^1].Activation);
+            var (x, _, _) = Expected(name);
+            var asSoftmax = Network.FromJson(net.ToJson().Replace("\"logSoftmax\"", "\"softmax\""));
+            var p = asSoftmax.Predict(x);
+            var l = net.Predict(x);
+            for (int i = 0; i < p.GetLength(0); i++)
+                for (int j = 0; j < p.GetLength(1); j++)
+                    Assert.True(Math.Abs(Math.Exp(l[i, j]) - p[i, j]) <= 1e-15, $"{name}: e^{l[i, j]:R} vs softmax {p[i, j]:R}");
+        }
+        var model = ModelProto.Parser.ParseFrom(System.IO.File.ReadAllBytes(File("tanh_logsoftmax_float64.onnx")));
+        var node = model.Graph.Node.Single(n => n.OpType == "LogSoftmax");
+        node.Attribute.Single(a => a.Name == "axis").I = 0;
+        var e = Assert.Throws<InvalidDataException>(() => Network.FromOnnx(model.ToByteArray()));
+        Assert.Contains(node.Name, e.Message);
         Assert.Contains("LogSoftmax", e.Message);
-        Assert.Contains("/1/LogSoftmax", e.Message);
+        Assert.Contains("axis 0", e.Message);
     }
 
     // ------------------------------------------------------------------ bad files

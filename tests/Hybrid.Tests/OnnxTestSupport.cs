@@ -113,7 +113,7 @@ public static class OnnxTestSupport
         }
     }
 
-    public static readonly string[] Activations = ["Identity", "BinaryStep", "Sigmoid", "Tanh", "Arctan", "ReLU", "LeakyReLU", "PReLU", "ELU", "SoftPlus", "Softmax"];
+    public static readonly string[] Activations = ["Identity", "BinaryStep", "Sigmoid", "Tanh", "Arctan", "ReLU", "LeakyReLU", "PReLU", "ELU", "SoftPlus", "Softmax", "LogSoftmax"];
 
     /// <summary>1 to 3 layers, each dense (any activation), maxout or dropout, with at least one dense or maxout layer; batches of 1 row and of ragged sizes up to 40.</summary>
     public static Gen<NetCase> Cases =>

@@ -38,9 +38,8 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportSettings
     {
         var model = ModelFile.Load(settings.Model);
         var precision = settings.Float32 ? OnnxPrecision.Single : OnnxPrecision.Double;
-        if (model.Preprocessor is { } pre) model.Network.ExportOnnx(settings.Output, pre, precision);
-        else model.Network.ExportOnnx(settings.Output, precision);
-        console.WriteLine($"{settings.Output}: ONNX opset 17, {(settings.Float32 ? "float32" : "float64")}, input \"{Network.OnnxInputName}\" [N, {model.Preprocessor?.InputCount ?? model.Network.InputCount}], output \"{Network.OnnxOutputName}\" [N, {model.Network.OutputCount}]; {model.Network}");
+        model.ExportOnnx(settings.Output, precision);
+        console.WriteLine($"{settings.Output}: ONNX opset 17, {(settings.Float32 ? "float32" : "float64")}, input \"{Network.OnnxInputName}\" [N, {model.InputCount}], output \"{Network.OnnxOutputName}\" [N, {model.Network.OutputCount}]; {model.Network}");
         return Program.Success;
     }
 }
@@ -65,15 +64,15 @@ public sealed class ImportSettings : CommandSettings
         : ValidationResult.Success();
 }
 
-/// <summary><c>hybrid import ONNX OUTPUT</c>: reads an ONNX model into a network and saves it as a Hybrid model file.</summary>
+/// <summary><c>hybrid import ONNX OUTPUT</c>: reads an ONNX model (with its preprocessing prefix, when it has one) and saves it as a Hybrid model file.</summary>
 public sealed class ImportCommand(IAnsiConsole console) : Command<ImportSettings>
 {
     /// <inheritdoc />
     public override int Execute(CommandContext context, ImportSettings settings, CancellationToken cancellationToken)
     {
-        var network = Network.ImportOnnx(settings.Onnx);
-        network.Save(settings.Output);
-        console.WriteLine($"{settings.Output}: {network}");
+        var model = Model.ImportOnnx(settings.Onnx);
+        model.Save(settings.Output);
+        console.WriteLine($"{settings.Output}: {model}");
         return Program.Success;
     }
 }

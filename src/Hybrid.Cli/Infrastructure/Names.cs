@@ -32,6 +32,7 @@ internal static class Names
         ["elu"] = () => Activation.ELU(),
         ["softplus"] = () => Activation.SoftPlus,
         ["softmax"] = () => Activation.Softmax,
+        ["log-softmax"] = () => Activation.LogSoftmax,
         ["binary-step"] = () => Activation.BinaryStep,
     };
 

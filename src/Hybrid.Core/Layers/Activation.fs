@@ -4,7 +4,7 @@ open System
 open MathNet.Numerics.LinearAlgebra
 
 /// The activation functions of the course (S04). Each case has a forward g(Z), a derivative
-/// g′(Z) and a backward dZ = dA ⊙ g′(Z) (softmax: a vector-Jacobian product per row).
+/// g′(Z) and a backward dZ = dA ⊙ g′(Z) (softmax and log-softmax: a vector-Jacobian product per row).
 type Activation =
     /// g(z) = z.
     | Identity
@@ -28,6 +28,9 @@ type Activation =
     | SoftPlus
     /// Row-wise softmax p_j = e^(z_j − max z) / Σ_k e^(z_k − max z).
     | Softmax
+    /// Row-wise log-softmax l_j = z_j − log Σ_k e^(z_k) = log p_j (the log of Softmax), computed as
+    /// (z_j − max z) − log Σ_k e^(z_k − max z).
+    | LogSoftmax
 
 /// Activation functions and their derivatives (course item S04; the collapse of stacked
 /// linear layers is S05). Scalar forms first, then the matrix forms used by layers.
@@ -126,8 +129,23 @@ module Activation =
         let E = Mat.map Math.Exp (Mat.subtractFromRows Z (Mat.rowMax Z))
         Mat.divideRows E (Mat.rowSums E)
 
-    /// Whether g acts entry by entry (every case but Softmax).
-    let isElementwise (g: Activation) : bool = match g with Softmax -> false | _ -> true
+    /// Row-wise log-softmax, the log of softmax (S04): L_ij = Z_ij − log Σ_l e^(Z_il), computed
+    /// stably as L_ij = (Z_ij − m_i) − log Σ_l e^(Z_il − m_i) with m_i = max_k Z_ik
+    /// (Mat.logSumExpRows of the shifted rows), so e^x never overflows and no probability is rounded to 0 before its log
+    /// is taken (a log-probability of −1000 stays −1000, where log(softmax Z) would give −∞). Every
+    /// entry is ≤ 0 and each row of e^L sums to 1. Shapes: Z n×k -> n×k. Course: S04, S22
+    /// (PyTorch's LogSoftmax, the input of NLLLoss).
+    /// Checked by: ActivationProperties "S04 / log-softmax / equals the log of softmax",
+    /// "S04 / log-softmax / exp of each row sums to one and every entry is finite and at most 0",
+    /// "S04 / log-softmax / backward is dA − softmax(Z)·rowsum(dA) and equals central differences".
+    let logSoftmax (Z: Matrix<float>) : Matrix<float> =
+        // Shift first, then subtract log Σ e^(z − m): logSumExpRows of a row whose max is 0 is exactly that
+        // log, and (z − m) − log s keeps the digits that z − (m + log s) would cancel when |m| is large.
+        let S = Mat.subtractFromRows Z (Mat.rowMax Z)
+        Mat.subtractFromRows S (Mat.logSumExpRows S)
+
+    /// Whether g acts entry by entry (every case but Softmax and LogSoftmax).
+    let isElementwise (g: Activation) : bool = match g with Softmax | LogSoftmax -> false | _ -> true
 
     /// The scalar function of an element-wise activation.
     let private scalar (g: Activation) : float -> float =
@@ -143,6 +161,7 @@ module Activation =
         | ELU a -> elu a
         | SoftPlus -> softplus
         | Softmax -> invalidArg "g" "softmax is not element-wise."
+        | LogSoftmax -> invalidArg "g" "log-softmax is not element-wise."
 
     /// The scalar derivative of an element-wise activation.
     let private scalar' (g: Activation) : float -> float =
@@ -158,13 +177,15 @@ module Activation =
         | ELU a -> elu' a
         | SoftPlus -> softplus'
         | Softmax -> invalidArg "g" "softmax has no element-wise derivative: use Activation.backward."
+        | LogSoftmax -> invalidArg "g" "log-softmax has no element-wise derivative: use Activation.backward."
 
-    /// A = g(Z): element-wise for every case but Softmax, which is row-wise.
+    /// A = g(Z): element-wise for every case but Softmax and LogSoftmax, which are row-wise.
     /// Shapes: Z n×m -> n×m. Course: S04.
     let forward (g: Activation) (Z: Matrix<float>) : Matrix<float> =
         Shape.notNull "Z" Z
         match g with
         | Softmax -> softmax Z
+        | LogSoftmax -> logSoftmax Z
         | _ -> Mat.map (scalar g) Z
 
     /// g′(Z) entry by entry, for the element-wise cases. Softmax has a Jacobian per row, not an
@@ -174,11 +195,14 @@ module Activation =
         Shape.notNull "Z" Z
         match g with
         | Softmax -> Shape.fail "g" "softmax has no element-wise derivative (its Jacobian is diag(p) − p·pᵀ per row): use Activation.backward."
+        | LogSoftmax -> Shape.fail "g" "log-softmax has no element-wise derivative (its Jacobian is I − 1·pᵀ per row): use Activation.backward."
         | _ -> Mat.map (scalar' g) Z
 
     /// dZ = dA ⊙ g′(Z) for the element-wise cases. For Softmax, per row i with p = softmax(z_i):
     /// dz_i = J_iᵀ·da_i = p ⊙ (da_i − (da_i·p)), the vector-Jacobian product with
-    /// J = diag(p) − p·pᵀ, computed in O(k) per row without building J (S12).
+    /// J = diag(p) − p·pᵀ, computed in O(k) per row without building J (S12). For LogSoftmax,
+    /// ∂l_j/∂z_k = δ_jk − p_k, so J = I − 1·pᵀ and dz_i = Jᵀ·da_i = da_i − p·(Σ_j da_ij): in matrix
+    /// form dZ = dA − softmax(Z) ⊙ (rowsum(dA)·1ᵀ).
     /// Shapes: Z n×m, dA n×m -> dZ n×m. Course: S04, S12, S16 (BP2's ⊙ σ′(z)).
     /// Checked by: ActivationProperties "S04 / activations / backward equals the vector-Jacobian product by central differences, for every activation".
     let backward (g: Activation) (Z: Matrix<float>) (dA: Matrix<float>) : Matrix<float> =
@@ -188,6 +212,9 @@ module Activation =
             let P = softmax Z
             // Row i: p ⊙ (da − (da·p)); the dots da_i·p_i for all rows at once are (dA ⊙ P)·1.
             Mat.hadamard P (Mat.subtractFromRows dA (Mat.rowSums (Mat.hadamard dA P)))
+        | LogSoftmax ->
+            // Row i: da − p·(Σ_j da_j).
+            dA - Mat.scaleRows (softmax Z) (Mat.rowSums dA)
         | _ -> Mat.hadamard dA (derivative g Z)
 
     /// PReLU's gradient with respect to its learned α (one α shared by the layer):

@@ -59,6 +59,16 @@ module internal Kernels =
             if z.[o + j] > m then m <- z.[o + j]
         m
 
+    /// a[o + j] ← e^(z[o + j] − m) over one row, m its max; returns their sum Σ_j e^(z_j − m) (the
+    /// shared first half of softmax and log-softmax).
+    let private expShifted (z: float[]) (a: float[]) (o: int) (cols: int) (m: float) : float =
+        let mutable s = 0.0
+        for j in 0 .. cols - 1 do
+            let e = Math.Exp(z.[o + j] - m)
+            a.[o + j] <- e
+            s <- s + e
+        s
+
     /// A = g(Z) on `rows`×`cols` entries; `slope` is the leaky slope, PReLU's current α or ELU's α
     /// (ignored otherwise). Same scalar formulas as Activation.forward; softmax row by row as
     /// Activation.softmax (shift by the row max, e^x, divide by the row sum).
@@ -94,16 +104,20 @@ module internal Kernels =
         | Softmax ->
             for r in 0 .. rows - 1 do
                 let o = r * cols
-                let m = rowMax z o cols
-                let mutable s = 0.0
-                for j in 0 .. cols - 1 do
-                    let e = Math.Exp(z.[o + j] - m)
-                    a.[o + j] <- e
-                    s <- s + e
+                let s = expShifted z a o cols (rowMax z o cols)
                 for j in 0 .. cols - 1 do
                     a.[o + j] <- a.[o + j] / s
+        | LogSoftmax ->
+            // As Activation.logSoftmax: (z − max) − log Σ e^(z − max), row by row.
+            for r in 0 .. rows - 1 do
+                let o = r * cols
+                let m = rowMax z o cols
+                let l = Math.Log(expShifted z a o cols m)
+                for j in 0 .. cols - 1 do
+                    a.[o + j] <- (z.[o + j] - m) - l
 
-    /// dZ = dA ⊙ g′(Z) (softmax: p ⊙ (da − da·p) per row), as Activation.backward, using the
+    /// dZ = dA ⊙ g′(Z) (softmax: p ⊙ (da − da·p) per row; log-softmax: da − p·Σ_j da_j per row
+    /// with p = e^A = softmax(Z)), as Activation.backward, using the
     /// forward's A where g′ is a function of it (σ′ = σ(1 − σ), tanh′ = 1 − tanh²).
     let activationBackward (g: Activation) (slope: float) (z: float[]) (a: float[]) (da: float[]) (dz: float[]) (rows: int) (cols: int) : unit =
         let n = rows * cols
@@ -137,6 +151,14 @@ module internal Kernels =
                     dot <- dot + da.[o + j] * a.[o + j]
                 for j in 0 .. cols - 1 do
                     dz.[o + j] <- a.[o + j] * (da.[o + j] - dot)
+        | LogSoftmax ->
+            for r in 0 .. rows - 1 do
+                let o = r * cols
+                let mutable total = 0.0
+                for j in 0 .. cols - 1 do
+                    total <- total + da.[o + j]
+                for j in 0 .. cols - 1 do
+                    dz.[o + j] <- da.[o + j] - Math.Exp a.[o + j] * total
 
     /// PReLU's ∂L/∂α = Σ_ij dA_ij·Z_ij over Z_ij ≤ 0 (Activation.alphaGradient), rows in order.
     let alphaGradient (z: float[]) (da: float[]) (count: int) : float =

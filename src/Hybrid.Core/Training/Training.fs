@@ -111,6 +111,9 @@ type LossMismatch =
     | NeedsSoftmax of Last: string
     /// Categorical cross-entropy on a softmax of width 1, which always outputs 1.
     | SoftmaxOfWidth1
+    /// Categorical cross-entropy on a LogSoftmax output (log-probabilities, the input of
+    /// PyTorch's NLLLoss, which is not a Hybrid loss): softmax + cross-entropy is the same model.
+    | LogSoftmaxForCrossEntropy
     /// The multiclass hinge needs at least 2 output units.
     | NeedsTwoOutputs of Last: string
 
@@ -248,7 +251,10 @@ module Training =
     /// layer and categorical cross-entropy a dense softmax last layer of at least 2 units (a
     /// softmax of width 1 is constantly 1); both then take the fused path from the logits, which
     /// is PyTorch's BCEWithLogitsLoss / CrossEntropyLoss on a Linear layer. The multiclass hinge
-    /// needs at least 2 output units. The regression and margin losses take any output.
+    /// needs at least 2 output units. The regression and margin losses take any output, a
+    /// LogSoftmax output included (its values are log-probabilities ≤ 0; the negative
+    /// log-likelihood that reads them is not a Hybrid loss: softmax + cross-entropy is the same
+    /// model, so cross-entropy refuses LogSoftmax with that advice).
     /// None when the pair fits; the façade words the mismatch for users.
     /// Course: S21, S22, S23.
     /// Checked by: NetworkTests "A_softmax_of_width_1_with_cross_entropy_is_rejected";
@@ -264,6 +270,7 @@ module Training =
         | BinaryCrossEntropy, _ -> Some(LossMismatch.NeedsSigmoid last)
         | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } when Network.outputSize net < 2 -> Some LossMismatch.SoftmaxOfWidth1
         | CategoricalCrossEntropy, DenseLayer { Activation = Softmax } -> None
+        | CategoricalCrossEntropy, DenseLayer { Activation = LogSoftmax } -> Some LossMismatch.LogSoftmaxForCrossEntropy
         | CategoricalCrossEntropy, _ -> Some(LossMismatch.NeedsSoftmax last)
         | MulticlassHinge, _ when Network.outputSize net < 2 -> Some(LossMismatch.NeedsTwoOutputs last)
         | _ -> None

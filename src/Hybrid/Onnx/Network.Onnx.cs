@@ -32,8 +32,8 @@ public sealed partial class Network
     /// <summary>
     /// The network with its preprocessing in front as an ONNX model: the model's input is the raw
     /// features [N, preprocessor.InputCount]; a standardisation is written as Sub and Div, PCA as
-    /// Sub and MatMul, whitening as Sub, MatMul and Mul (docs/onnx.md). Import reads models without
-    /// this prefix only.
+    /// Sub and MatMul, whitening as Sub, MatMul and Mul (docs/onnx.md). <see cref="Model.FromOnnx"/>
+    /// reads the prefix back (<see cref="FromOnnx"/> refuses it: a Network holds no preprocessing).
     /// </summary>
     /// <param name="preprocessor">The transform fitted on the training data; its OutputCount must equal InputCount.</param>
     /// <param name="precision">Double or Single.</param>
@@ -87,7 +87,7 @@ public sealed partial class Network
     /// <param name="model">The serialised ModelProto.</param>
     /// <returns>The network.</returns>
     /// <exception cref="ArgumentNullException">model is null.</exception>
-    /// <exception cref="InvalidDataException">The bytes are not a valid ONNX model, or the model uses an op or graph shape Hybrid has no layer for (the message names the node and its op type).</exception>
+    /// <exception cref="InvalidDataException">The bytes are not a valid ONNX model, or the model uses an op or graph shape Hybrid has no layer for (the message names the node and its op type), or it starts with a preprocessing prefix (read it with <see cref="Model.FromOnnx"/>).</exception>
     public static Network FromOnnx(byte[] model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -101,7 +101,7 @@ public sealed partial class Network
     /// <exception cref="FileNotFoundException">The file (or its directory) does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid ONNX model or uses an unsupported op or graph shape (the message names the file, the node and its op type).</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid ONNX model or uses an unsupported op or graph shape (the message names the file, the node and its op type), or it starts with a preprocessing prefix (read it with <see cref="Model.ImportOnnx"/>).</exception>
     public static Network ImportOnnx(string path)
     {
         var bytes = OnnxFile.Read(path);

@@ -79,6 +79,14 @@ internal static class OnnxExporter
             foreach (var f in w.Functions) model.Functions.Add(OnnxFunctions.Build(f, elementType));
         }
         model.MetadataProps.Add(new StringStringEntryProto { Key = "hybrid.precision", Value = precision == OnnxPrecision.Double ? "float64" : "float32" });
+        if (preprocessor is { Kind: not Data.PreprocessingKind.None } p)
+        {
+            // What the graph cannot hold (OnnxImporter reads it back): PCA's variances, all d of them, and whitening's ε.
+            static string Text(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxImporter.KindKey, Value = p.Kind switch { Data.PreprocessingKind.Standardize => "standardize", Data.PreprocessingKind.Pca => "pca", _ => "whiten" } });
+            if (p.PcaCore is { } pca) model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxImporter.VariancesKey, Value = string.Join(",", pca.Variances.Select(Text)) });
+            if (p.Kind == Data.PreprocessingKind.Whiten) model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxImporter.EpsilonKey, Value = Text(p.Epsilon) });
+        }
         return model.ToByteArray();
     }
 
@@ -143,6 +151,7 @@ internal static class OnnxExporter
             _ when g.IsReLU => Standard("Relu"),
             _ when g.IsSoftPlus => single ? Standard("Softplus") : Function(OnnxFunctions.SoftPlus),
             _ when g.IsSoftmax => Standard("Softmax", IntAttribute("axis", -1)),
+            _ when g.IsLogSoftmax => Standard("LogSoftmax", IntAttribute("axis", -1)),
             _ => throw new InvalidOperationException($"No ONNX form for {ActivationModule.name(g)}."),
         };
     }

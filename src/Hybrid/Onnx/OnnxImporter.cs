@@ -24,14 +24,34 @@ internal static class OnnxImporter
     private const int MaxOpset = 23;
     private const long MaxIrVersion = 11;
 
+    /// <summary>Metadata the exporter writes for a preprocessing prefix: its kind, all d variances (PCA and whitening), and ε (whitening).</summary>
+    internal const string KindKey = "hybrid.preprocessing", VariancesKey = "hybrid.preprocessing.variances", EpsilonKey = "hybrid.preprocessing.epsilon";
+
     private static InvalidDataException Bad(string message) => new(message);
 
+    /// <summary>The network of a model without a preprocessing prefix; a model with one is refused, pointing to Model.ImportOnnx.</summary>
     internal static CoreNetwork Read(byte[] bytes)
+    {
+        var (preprocessor, network) = ReadModel(bytes);
+        if (preprocessor is not null)
+            throw Bad($"the model starts with a {preprocessor.Kind} preprocessing prefix ({Prefix(preprocessor)}) in front of its layers; a Network holds no preprocessing: read it with Model.ImportOnnx (or Model.FromOnnx), which keeps it.");
+        return network;
+    }
+
+    private static string Prefix(Data.Preprocessor p) => p.Kind switch
+    {
+        Data.PreprocessingKind.Standardize => "Sub, Div",
+        Data.PreprocessingKind.Pca => "Sub, MatMul",
+        _ => "Sub, MatMul, Mul",
+    };
+
+    /// <summary>The preprocessing prefix (null if the graph starts with a layer) and the network after it.</summary>
+    internal static (Data.Preprocessor? Preprocessor, CoreNetwork Network) ReadModel(byte[] bytes)
     {
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(bytes); }
         catch (InvalidProtocolBufferException e) { throw Bad($"the bytes are not a protobuf ModelProto (truncated or not ONNX?): {e.Message}"); }
-        try { return new Reader(model).Network(); }
+        try { return new Reader(model).Model(); }
         catch (InvalidDataException) { throw; }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
         {
@@ -86,12 +106,15 @@ internal static class OnnxImporter
                     throw Bad($"the body of the function '{Domain}.{f.Name}' is not Hybrid's (docs/onnx.md): it was changed after export.");
             }
             _functions = model.Functions.Where(f => f.Domain == Domain).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var entry in model.MetadataProps)
+                if (!_metadata.TryAdd(entry.Key, entry.Value)) throw Bad($"the metadata key '{(entry.Key.Length > 60 ? entry.Key[..60] + "…" : entry.Key)}' appears twice.");
             foreach (var n in _graph.Node)
                 foreach (var i in n.Input.Where(i => i.Length > 0))
                     _uses[i] = _uses.GetValueOrDefault(i) + 1;
         }
 
         private readonly HashSet<string> _functions;
+        private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
 
         private static string ElementName(int t) => Enum.IsDefined(typeof(TensorProto.Types.DataType), t) ? ((TensorProto.Types.DataType)t).ToString().ToUpperInvariant() : t.ToString();
 
@@ -99,13 +122,135 @@ internal static class OnnxImporter
 
         private static bool IsAffine(NodeProto n) => n.Domain is "" or "ai.onnx" && n.OpType is "Gemm" or "MatMul";
 
-        internal CoreNetwork Network()
+        /// <summary>The preprocessing prefix, if the graph starts with one, and the chain of layers after it.</summary>
+        internal (Data.Preprocessor?, CoreNetwork) Model()
+        {
+            int i = 0;
+            string current = _input;
+            long? width = _inputWidth;
+            var preprocessor = Prefix(ref i, ref current, ref width);
+            return (preprocessor, Network(i, current, width));
+        }
+
+        private static bool IsStandard(NodeProto n, string op) => n.OpType == op && n.Domain is "" or "ai.onnx";
+
+        /// <summary>
+        /// The preprocessing prefix the exporter writes (S30, docs/onnx.md "Preprocessing in front"):
+        /// Sub(X, μ) then Div(·, σ) — a standardisation, as any tool writes it — or Sub(X, μ) then
+        /// MatMul(·, V_k) — PCA — and optionally Mul(·, s) — whitening. PCA and whitening also need the
+        /// variances (and ε) that Hybrid writes in the model's metadata, since the graph holds only V_k and
+        /// s_j = 1/√(λ_j + ε); a whitening scale that differs from the one those give is refused. Advances
+        /// i, current and width past the prefix; null (nothing consumed) if the graph does not start with Sub.
+        /// </summary>
+        private Data.Preprocessor? Prefix(ref int i, ref string current, ref long? width)
+        {
+            var nodes = _graph.Node;
+            if (nodes.Count == 0 || !IsStandard(nodes[0], "Sub") || nodes[0].Input.Count == 0 || nodes[0].Input[0] != current) return null;
+            var sub = nodes[0];
+            NoAttributes(sub);
+            if (sub.Input.Count != 2) throw Bad($"{Describe(sub)} must have two inputs.");
+            var mean = Vector(sub, sub.Input[1], width, "the mean μ");
+            int d = mean.Length;
+            string centred = Output(sub);
+            var next = nodes.Count > 1 ? nodes[1] : null;
+            if (next is null || next.Input.Count == 0 || next.Input[0] != centred)
+                throw Bad($"{Describe(sub)} subtracts a mean from the input, but no Div (standardisation) or MatMul (PCA) reads its output right after it: Hybrid reads a preprocessing prefix only in those forms (docs/onnx.md).");
+            Single(centred, next);
+            var mu = Matrix<double>.Build.Dense(1, d, mean);
+            if (IsStandard(next, "Div"))
+            {
+                NoAttributes(next);
+                if (next.Input.Count != 2) throw Bad($"{Describe(next)} must have two inputs.");
+                var std = Vector(next, next.Input[1], d, "the standard deviations σ");
+                for (int j = 0; j < d; j++)
+                    if (!(std[j] > 0)) throw Bad($"{Describe(next)}: the standard deviation of column {j} is {std[j]} but must be > 0.");
+                ExpectKind(next, "standardize");
+                i = 2;
+                current = Output(next);
+                width = d;
+                return Data.Preprocessor.Restore(Data.PreprocessingKind.Standardize, d, new Standardizer(mu, Matrix<double>.Build.Dense(1, d, std)), null, 0);
+            }
+            if (!IsStandard(next, "MatMul") || nodes.Count > 2 && IsStandard(nodes[2], "Add") && nodes[2].Input.Contains(Output(next)))
+                throw Bad($"{Describe(next)} follows the mean subtraction {Describe(sub)} but is neither Div (standardisation) nor MatMul without a bias (PCA): Hybrid reads a preprocessing prefix only in those forms (docs/onnx.md).");
+            NoAttributes(next);
+            if (next.Input.Count != 2) throw Bad($"{Describe(next)} must have two inputs.");
+            var (dims, values) = Initializer(next, next.Input[1]);
+            if (dims.Length != 2 || dims[0] != d || dims[1] < 1 || dims[1] > d)
+                throw Bad($"{Describe(next)}: the principal directions '{next.Input[1]}' have shape [{string.Join(", ", dims)}] but must be [{d}, k] with 1 ≤ k ≤ {d}.");
+            int k = (int)dims[1];
+            var V = Matrix<double>.Build.Dense(d, k, (r, c) => values[r * k + c]);
+            string projected = Output(next);
+            i = 2;
+            current = projected;
+            var mul = nodes.Count > 2 && IsStandard(nodes[2], "Mul") && nodes[2].Input.Count > 0 && nodes[2].Input[0] == projected ? nodes[2] : null;
+            double[]? scale = null;
+            if (mul is not null)
+            {
+                NoAttributes(mul);
+                if (mul.Input.Count != 2) throw Bad($"{Describe(mul)} must have two inputs.");
+                Single(projected, mul);
+                scale = Vector(mul, mul.Input[1], k, "the whitening scales");
+                current = Output(mul);
+                i = 3;
+            }
+            var at = mul ?? next;
+            ExpectKind(at, mul is null ? "pca" : "whiten");
+            var variances = MetadataNumbers(at, VariancesKey, $"a {(mul is null ? "PCA" : "whitening")} prefix (Sub, MatMul{(mul is null ? "" : ", Mul")})");
+            if (variances.Length != d) throw Bad($"{Describe(at)}: the metadata '{VariancesKey}' has {variances.Length} variances but the input has {d} columns.");
+            if (variances.Any(v => !(v >= 0) || double.IsInfinity(v))) throw Bad($"{Describe(at)}: the metadata '{VariancesKey}' holds a variance that is negative or not finite.");
+            double epsilon = 0;
+            if (scale is not null)
+            {
+                var eps = MetadataNumbers(at, EpsilonKey, "a whitening prefix (Sub, MatMul, Mul)");
+                if (eps.Length != 1 || !(eps[0] >= 0) || double.IsInfinity(eps[0])) throw Bad($"{Describe(at)}: the metadata '{EpsilonKey}' must be one finite number ≥ 0.");
+                epsilon = eps[0];
+                for (int j = 0; j < k; j++)
+                {
+                    // The exporter's own expression, rounded as the file stores it.
+                    double expected = 1.0 / Math.Sqrt(variances[j] + epsilon);
+                    if (_elementType == FloatType) expected = (float)expected;
+                    if (!(variances[j] + epsilon > 0) || BitConverter.DoubleToInt64Bits(expected) != BitConverter.DoubleToInt64Bits(scale[j]))
+                        throw Bad($"{Describe(at)}: the whitening scale of component {j + 1} is {scale[j]:R} but the variance {variances[j]:R} and ε = {epsilon:R} in the metadata give 1/√(λ + ε) = {expected:R}.");
+                }
+            }
+            width = k;
+            return Data.Preprocessor.Restore(scale is null ? Data.PreprocessingKind.Pca : Data.PreprocessingKind.Whiten, d, null, new Hybrid.Core.Pca(mu, V, variances), epsilon);
+        }
+
+        /// <summary>A constant vector of `count` values (shape [count] or [1, count]; count from the data if null).</summary>
+        private double[] Vector(NodeProto n, string name, long? count, string what)
+        {
+            var (dims, values) = Initializer(n, name);
+            bool row = dims.Length == 1 || dims.Length == 2 && dims[0] == 1;
+            if (!row || count is long c && values.Length != c)
+                throw Bad($"{Describe(n)}: {what} '{name}' has shape [{string.Join(", ", dims)}] but must be [{count?.ToString() ?? "d"}] or [1, {count?.ToString() ?? "d"}] (one value per column).");
+            return values;
+        }
+
+        /// <summary>If the model names its preprocessing kind in the metadata, it must be the one the graph shows.</summary>
+        private void ExpectKind(NodeProto n, string kind)
+        {
+            if (_metadata.TryGetValue(KindKey, out var written) && written != kind)
+                throw Bad($"{Describe(n)}: the graph's prefix is a {kind} transform but the metadata '{KindKey}' says '{written}'.");
+        }
+
+        /// <summary>Numbers written by the exporter as invariant round-trip text separated by commas.</summary>
+        private double[] MetadataNumbers(NodeProto n, string key, string what)
+        {
+            if (!_metadata.TryGetValue(key, out var text))
+                throw Bad($"{Describe(n)}: {what} needs the variances Hybrid writes in the model's metadata ('{VariancesKey}'{(key == EpsilonKey ? $", '{EpsilonKey}'" : "")}), since the graph holds only the kept directions; this model has no '{key}'. Hybrid reads another tool's preprocessing only as Sub then Div (standardisation).");
+            var parts = text.Split(',');
+            var numbers = new double[parts.Length];
+            for (int j = 0; j < parts.Length; j++)
+                if (!double.TryParse(parts[j], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out numbers[j]))
+                    throw Bad($"{Describe(n)}: the metadata '{key}' holds '{(parts[j].Length > 40 ? parts[j][..40] + "…" : parts[j])}', which is not a number.");
+            return numbers;
+        }
+
+        internal CoreNetwork Network(int i, string current, long? width)
         {
             var nodes = _graph.Node;
             var layers = new List<Layer>();
-            string current = _input;
-            long? width = _inputWidth;
-            int i = 0;
             while (i < nodes.Count)
             {
                 var n = nodes[i];
@@ -336,12 +481,13 @@ internal static class OnnxImporter
                 case "Tanh": NoAttributes(n); return CoreActivation.Tanh;
                 case "Atan": NoAttributes(n); return CoreActivation.Arctan;
                 case "Softplus": NoAttributes(n); return CoreActivation.SoftPlus;
-                case "Softmax":
+                case "Softmax" or "LogSoftmax":
                 {
+                    // Before opset 13 the default axis is 1 (coercing to 2-D), from 13 on it is −1: on [N, d] both are the rows.
                     NoAttributes(n, "axis");
                     long axis = IntAttribute(n, "axis", _opset >= 13 ? -1 : 1);
-                    if (axis is not (1 or -1)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's softmax normalises each row (axis 1 = −1 of [N, d]).");
-                    return CoreActivation.Softmax;
+                    if (axis is not (1 or -1)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's {(n.OpType == "Softmax" ? "softmax" : "log-softmax")} normalises each row (axis 1 = −1 of [N, d]).");
+                    return n.OpType == "Softmax" ? CoreActivation.Softmax : CoreActivation.LogSoftmax;
                 }
                 case "LeakyRelu":
                     NoAttributes(n, "alpha");
@@ -353,8 +499,6 @@ internal static class OnnxImporter
                     NoAttributes(n);
                     if (n.Input.Count != 2) throw Bad($"{Describe(n)} must have two inputs.");
                     return Checked(n, CoreActivation.NewPReLU(Scalar(n, n.Input[1])));
-                case "LogSoftmax":
-                    throw Bad($"{Describe(n)} is not supported: Hybrid has no log-softmax activation. Remove it before export (Hybrid's cross-entropy after a softmax is computed from the logits).");
                 default:
                     return null;
             }

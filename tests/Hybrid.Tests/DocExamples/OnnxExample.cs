@@ -29,4 +29,25 @@ public static class OnnxExample
         // end-doc: export
         return (mine, theirs, again);
     }
+
+    /// <summary>A model with its preprocessing out to ONNX and back in.</summary>
+    public static (Model Original, Model Imported, double[] Runtime) ModelWithPreprocessing(string path)
+    {
+        // begin-doc: model
+        double[][] raw = [[180, 75, 0.2], [165, 60, 0.9], [172, 68, 0.4], [190, 90, 0.1], [158, 52, 0.7]];
+        var whiten = Data.Preprocessor.FitWhitening(raw, components: 2);
+        var network = Network.Create(2).Dense(3, Activation.Tanh).Dense(2, Activation.LogSoftmax).Build(Initializer.Default(seed: 2));
+        var model = new Model(network, whiten);
+        model.ExportOnnx(path);                          // Sub, MatMul, Mul in front of the layers; input [N, 3] raw features
+
+        Model back = Model.ImportOnnx(path);             // the same preprocessing and parameters, bit for bit
+        double[][] predicted = back.Predict(raw);        // equals ONNX Runtime's output on the raw rows
+        // Network.ImportOnnx(path) refuses this file: a Network holds no preprocessing.
+        // end-doc: model
+        using var session = new InferenceSession(path);
+        var flat = raw.SelectMany(r => r).ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(flat, [raw.Length, 3]);
+        using var outputs = session.Run(new RunOptions(), [Network.OnnxInputName], [input], [Network.OnnxOutputName]);
+        return (model, back, outputs[0].GetTensorDataAsSpan<double>().ToArray());
+    }
 }

@@ -36,6 +36,7 @@ def models():
     yield "prelu_float64", 17, nn.Sequential(nn.Linear(3, 4), nn.PReLU(init=0.3), nn.Linear(4, 2)).double(), 3
     yield "matmul_add_atan", 13, AffineThenAtan(), 3
     yield "logsoftmax", 13, nn.Sequential(nn.Linear(3, 2), nn.LogSoftmax(dim=1)), 3
+    yield "tanh_logsoftmax_float64", 17, nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 4), nn.LogSoftmax(dim=-1)).double(), 3
 
 
 def main():
