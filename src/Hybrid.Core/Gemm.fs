@@ -403,8 +403,12 @@ module internal Gemm =
                 NativePtr.set ci j s
                 j <- j + 1
 
-    /// Products with at least this many multiply-adds are split over the cores.
-    let private parallelThreshold = 200_000L
+    /// Products with at least this many multiply-adds are split over the cores (by `multiply`):
+    /// about 40 µs of one core's work at 50 GFLOP/s. Below it, waking the resident worker and
+    /// waiting for it costs more than the half it takes over: at 200,000 (the first threshold)
+    /// the 200-row products of a 10-wide output layer (200×100·100×10 and its two backward
+    /// forms) ran 3× faster on one thread in an interleaved A/B (docs/performance.md).
+    let parallelThreshold = 2_000_000L
 
     /// How many threads a product may use (default: the processor count; 1 = sequential).
     let mutable threads = Environment.ProcessorCount
@@ -492,15 +496,15 @@ module internal Gemm =
                 finally Threading.Monitor.Exit gate
 
     /// C ← op(A)·op(B) (+ C) on row-major arrays (arguments already checked by Backend), with the
-    /// given micro-kernel and at most `threads` threads. The split over threads is fixed by the
-    /// shape and the thread count: the larger of C's two dimensions is cut into equal runs of
-    /// whole micro-tiles.
+    /// given micro-kernel and at most `threads` threads (whatever the product's size: `multiply`
+    /// applies the parallel threshold). The split over threads is fixed by the shape and the
+    /// thread count: the larger of C's two dimensions is cut into equal runs of whole micro-tiles.
     let multiplyWith (isa: Isa) (threads: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                      (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
         if m > 0 && n > 0 then
             let mr, nr = tile isa
             let direct = not transB && m < mr
-            let t = if int64 m * int64 n * int64 k >= parallelThreshold then max 1 threads else 1
+            let t = max 1 threads
             let byRows = direct || m >= n
             let units = if byRows then (m + mr - 1) / mr else (n + nr - 1) / nr
             let parts = min t units
@@ -513,7 +517,9 @@ module internal Gemm =
                     j.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
                     Parallel.For(0, parts, fun q -> j.Run q) |> ignore
 
-    /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine.
+    /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine, on `threads`
+    /// threads from parallelThreshold multiply-adds up, else on the calling thread.
     let multiply (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                  (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
-        multiplyWith detected threads transA transB m n k a lda b ldb c ldc accumulate
+        let t = if int64 m * int64 n * int64 k >= parallelThreshold then threads else 1
+        multiplyWith detected t transA transB m n k a lda b ldb c ldc accumulate
