@@ -1,7 +1,7 @@
 /// Hybrid's side of the peer comparison (peers.sh): one workload of issue 8's table per call,
 /// warmed up, then timed; prints one line "workload value unit" for peers.sh to collect.
 /// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <workload> [managed|openblas]
-/// with workload mlp | s29 | mnist1 | gemm.
+/// with workload mlp | s29 | s29-reference | mnist1 | mnist1-cold | gemm.
 module Hybrid.Benchmarks.Peers
 
 open System
@@ -9,7 +9,8 @@ open System.Diagnostics
 open Hybrid
 open Hybrid.Benchmarks.Workloads
 
-let private seconds (f: unit -> unit) : float =
+/// The wall-clock seconds f takes.
+let seconds (f: unit -> unit) : float =
     let sw = Stopwatch.StartNew()
     f ()
     sw.Elapsed.TotalSeconds

@@ -4,14 +4,9 @@
 module Hybrid.Benchmarks.Profile
 
 open System
-open System.Diagnostics
 open Hybrid
 open Hybrid.Benchmarks.Workloads
-
-let private seconds (f: unit -> unit) : float =
-    let sw = Stopwatch.StartNew()
-    f ()
-    sw.Elapsed.TotalSeconds
+open Hybrid.Benchmarks.Peers
 
 /// The operations of one mnist1 batch step (200 rows, 784-100-10), each timed 40 times (one epoch's worth).
 let private stepPhases (flat: float[]) : (string * (unit -> unit)) list =
