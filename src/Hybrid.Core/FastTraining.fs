@@ -324,7 +324,7 @@ module FastTraining =
     /// maxout piece's Z) holds NaN or ±∞, as Network.firstNonFinite (row 0). x is not checked
     /// (length d_in, finite: the caller's boundary does it). Course: S15.
     /// Checked by: FastPathProperties "S15 / fast path / predicting one row equals the reference forward pass, bit for bit",
-    /// NetworkTests "Predict on one row allocates only its result".
+    /// NetworkTests "Predict_on_one_row_allocates_only_its_result".
     let predictRow (net: Network) (x: float[]) : Result<float[], int * int> =
         let plan = rowPlans.GetValue(net, newRowPlan)
         let ps = plan.Parameters
