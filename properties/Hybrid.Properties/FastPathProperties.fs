@@ -160,4 +160,23 @@ let private allocationLaw =
             if bytes <> 0L then failwithf "%A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes)
 
 /// The laws of this file, for the specification tree (Program.fs).
-let laws : Spec.Law list = [ equalLaw; pureLaw; generatorLaw; allocationLaw ]
+/// predictRow on each row of X against Network.forward on that row as a 1×d matrix: the same bits
+/// with the managed kernel (the products' fused multiply-add chains run in the same order), within
+/// Tolerance.fastPath under OpenBLAS (which may sum a 1×k·k×n product and its transpose in
+/// different orders).
+let private predictRowLaw =
+    Spec.property "S15 / fast path / predicting one row equals the reference forward pass, bit for bit" trainingCase (fun (_, net, X, _, _) ->
+        let exact = Backend.Name = "managed"
+        for i in 0 .. X.RowCount - 1 do
+            let row = X.Row(i).ToArray()
+            let expected = (Network.forward net (Matrix<float>.Build.DenseOfRowArrays [| row |])).Row(0).ToArray()
+            match FastTraining.predictRow net row with
+            | Error(l, c) -> failwithf "row %d: predictRow reported an overflow at layer %d, column %d" i l c
+            | Ok actual ->
+                if actual.Length <> expected.Length then failwithf "row %d: %d outputs, expected %d" i actual.Length expected.Length
+                for j in 0 .. actual.Length - 1 do
+                    let same = if exact then BitConverter.DoubleToInt64Bits actual.[j] = BitConverter.DoubleToInt64Bits expected.[j]
+                               else Tolerance.close Tolerance.fastPath actual.[j] expected.[j]
+                    if not same then failwithf "row %d, output %d: predictRow %.17g, Network.forward %.17g" i j actual.[j] expected.[j])
+
+let laws : Spec.Law list = [ equalLaw; pureLaw; generatorLaw; allocationLaw; predictRowLaw ]

@@ -15,7 +15,12 @@ public sealed partial class Network
 {
     internal CoreNetwork Model { get; }
 
-    internal Network(CoreNetwork model) => Model = model;
+    internal Network(CoreNetwork model)
+    {
+        Model = model;
+        // Computed once (the core's inputSize allocates an option): Predict on one row reads it.
+        InputCount = NetworkModule.inputSize(model);
+    }
 
     /// <summary>Starts describing a network with the given number of inputs.</summary>
     /// <param name="inputs">Input columns, 1 ≤ inputs ≤ <see cref="Array.MaxLength"/> (2,147,483,591: each layer's weights are one array).</param>
@@ -24,7 +29,7 @@ public sealed partial class Network
     public static NetworkBuilder Create(int inputs) => new(inputs);
 
     /// <summary>Input columns d_in.</summary>
-    public int InputCount => NetworkModule.inputSize(Model);
+    public int InputCount { get; }
 
     /// <summary>Output columns.</summary>
     public int OutputCount => NetworkModule.outputSize(Model);
@@ -123,8 +128,21 @@ public sealed partial class Network
     public double[] Predict(double[] example)
     {
         ArgumentNullException.ThrowIfNull(example);
-        var m = DataConvert.Checked(((Features)new[] { example }).ToMatrix(nameof(example)), InputCount, nameof(example));
-        return Forward(m).Row(0).ToArray();
+        // Bad input goes through the matrix overloads' checks (same messages: empty, then
+        // finite, then the width), which throw; good input takes the fast path's one-row
+        // forward pass, which allocates only the result.
+        bool finite = true;
+        foreach (double v in example) finite &= double.IsFinite(v);
+        if (example.Length != InputCount || !finite)
+            DataConvert.Checked(((Features)new[] { example }).ToMatrix(nameof(example)), InputCount, nameof(example));
+        var result = FastTraining.predictRow(Model, example);
+        if (result.IsError)
+        {
+            var (layer, column) = result.ErrorValue;
+            throw new OverflowException($"The forward pass overflowed: layer {layer} has a non-finite value at row 0, column {column} "
+                + "(inputs or weights too large in magnitude: a product or sum passed ±1.8e308). No result is returned rather than one computed from NaN.");
+        }
+        return result.ResultValue;
     }
 
     /// <summary>

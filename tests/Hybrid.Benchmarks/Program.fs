@@ -2,7 +2,8 @@
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- [BenchmarkDotNet arguments]
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- gflops [rounds [managed threads]]
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- memory   (peak memory of one training epoch, issue 13)
-///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <mlp|s29|mnist1|gemm> [managed|openblas]
+///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- profile [rounds]   (where the time of the mnist1 epoch goes)
+///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <mlp|s29|mnist1|mnist1-cold|gemm> [managed|openblas]
 module Hybrid.Benchmarks.Program
 
 open BenchmarkDotNet.Running
@@ -11,6 +12,7 @@ open BenchmarkDotNet.Running
 let main argv =
     match List.ofArray argv with
     | [ "memory" ] -> Memory.run ()
+    | "profile" :: rest -> Profile.run (match rest with r :: _ -> int r | [] -> 9)
     | [ "memory-child"; path ] -> Memory.child path
     | "gflops" :: rest ->
         match rest with

@@ -22,7 +22,7 @@ peers_of() {
   case $1 in
     mlp|s29|gemm) echo "numpy torch" ;;
     s29-reference) echo "" ;;
-    mnist1) echo "sklearn" ;;
+    mnist1|mnist1-cold) echo "sklearn" ;;
   esac
 }
 for ((r = 1; r <= rounds; r++)); do
@@ -39,7 +39,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-unit() { case $1 in mlp) echo "samples/s";; s29|s29-reference) echo "steps/s";; mnist1) echo "s/epoch";; gemm) echo "GFLOP/s";; esac; }
+unit() { case $1 in mlp) echo "samples/s";; s29|s29-reference) echo "steps/s";; mnist1|mnist1-cold) echo "s/epoch";; gemm) echo "GFLOP/s";; esac; }
 printf "\n%-8s %-10s %-16s %12s %12s %s\n" workload unit library median ratio "(Hybrid ÷ peer; > 1 means Hybrid is faster)"
 for w in $workloads; do
   for kernel in managed openblas; do
@@ -48,7 +48,7 @@ for w in $workloads; do
     for lib in $(peers_of "$w"); do
       p=$(echo "${results[$w,$lib]}" | median)
       # s/epoch: smaller is faster, so the ratio is peer ÷ Hybrid.
-      ratio=$(awk -v h="$h" -v p="$p" -v w="$w" 'BEGIN { printf "%.2f", (w == "mnist1") ? p / h : h / p }')
+      ratio=$(awk -v h="$h" -v p="$p" -v w="$w" 'BEGIN { printf "%.2f", (w ~ /^mnist1/) ? p / h : h / p }')
       printf "%-8s %-10s %-16s %12.4g %12s\n" "" "" "  vs $lib" "$p" "${ratio}x"
     done
   done

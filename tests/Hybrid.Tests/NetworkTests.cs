@@ -104,6 +104,26 @@ public class NetworkTests
     }
 
     [Fact]
+    public void Predict_on_one_row_allocates_only_its_result()
+    {
+        // The MLP of issue 8 (784-256-128-10). Expected bytes: what allocating one double[10]
+        // costs, measured the same way (no constant of the runtime's object layout in the test).
+        var net = Network.Create(784).Dense(256, Activation.ReLU).Dense(128, Activation.ReLU).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(1));
+        var row = Enumerable.Range(0, 784).Select(i => Math.Sin(i)).ToArray();
+        for (int i = 0; i < 3; i++) net.Predict(row);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = net.Predict(row);
+        long predict = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var same = new double[10];
+        long oneResult = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(10, result.Length + same.Length - 10);
+        Assert.Equal(oneResult, predict);
+        // And it is the forward pass: the batch overload's row 0.
+        Assert.Equal(net.Predict(new[] { row })[0], result);
+    }
+
+    [Fact]
     public void Predict_accepts_jagged_rectangular_and_matrix_inputs_alike()
     {
         var net = Small();

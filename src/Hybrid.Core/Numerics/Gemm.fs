@@ -209,48 +209,68 @@ module internal Gemm =
             NativePtr.set ci 2 s2
             NativePtr.set ci 3 s3
 
+    /// Copies `count` doubles (a multiple of 4) from src to dst, 4 at a time.
+    let inline private copy4s (src: nativeptr<float>) (dst: nativeptr<float>) (count: int) =
+        let mutable v = 0
+        while v < count do
+            Vector256.Store(Vector256.Load(at src v), at dst v)
+            v <- v + 4
+
     /// Packs rows i0 .. i0+mc−1, columns p0 .. p0+kc−1 of op(A) into panels of mr rows:
     /// dst[(r / mr)·kc·mr + p·mr + r % mr] = op(A)(i0 + r, p0 + p), zero past row mc.
+    /// Through pointers (no bounds checks; Backend checked the sizes): at the training shapes
+    /// packing is a fifth of a product's work, and bounds-checked indexing doubled it.
     let private packA (transA: bool) (a: float[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (dst: float[]) =
         let panels = (mc + mr - 1) / mr
+        use pa = fixed a
+        use pd = fixed dst
         for q in 0 .. panels - 1 do
-            let baseDst = q * kc * mr
+            let d0 = at pd (q * kc * mr)
             let rows = min mr (mc - q * mr)
             if transA then
                 // op(A)(i, p) = a[p·lda + i]: each p gives `rows` contiguous values.
                 for p in 0 .. kc - 1 do
-                    let src = (p0 + p) * lda + i0 + q * mr
-                    let d = baseDst + p * mr
-                    for r in 0 .. rows - 1 do dst.[d + r] <- a.[src + r]
-                    for r in rows .. mr - 1 do dst.[d + r] <- 0.0
+                    let src = at pa ((p0 + p) * lda + i0 + q * mr)
+                    let d = at d0 (p * mr)
+                    for r in 0 .. rows - 1 do NativePtr.set d r (NativePtr.get src r)
+                    for r in rows .. mr - 1 do NativePtr.set d r 0.0
             else
-                // op(A)(i, p) = a[i·lda + p]: each row is read in order.
+                // op(A)(i, p) = a[i·lda + p]: each row is read in order, written with stride mr.
                 for r in 0 .. rows - 1 do
-                    let src = (i0 + q * mr + r) * lda + p0
-                    for p in 0 .. kc - 1 do dst.[baseDst + p * mr + r] <- a.[src + p]
+                    let src = at pa ((i0 + q * mr + r) * lda + p0)
+                    let d = at d0 r
+                    for p in 0 .. kc - 1 do NativePtr.set d (p * mr) (NativePtr.get src p)
                 for r in rows .. mr - 1 do
-                    for p in 0 .. kc - 1 do dst.[baseDst + p * mr + r] <- 0.0
+                    for p in 0 .. kc - 1 do NativePtr.set d0 (p * mr + r) 0.0
 
     /// Packs rows p0 .. p0+kc−1, columns j0 .. j0+nc−1 of op(B) into panels of nr columns:
     /// dst[(j / nr)·kc·nr + p·nr + j % nr] = op(B)(p0 + p, j0 + j), zero past column nc.
+    /// Through pointers as packA; a full panel of B (nr a multiple of 4) copies 4 values at a time.
     let private packB (transB: bool) (b: float[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (dst: float[]) =
         let panels = (nc + nr - 1) / nr
+        use pb = fixed b
+        use pd = fixed dst
         for q in 0 .. panels - 1 do
-            let baseDst = q * kc * nr
+            let d0 = at pd (q * kc * nr)
             let cols = min nr (nc - q * nr)
             if transB then
                 // op(B)(p, j) = b[j·ldb + p]: each column of op(B) is a row of b, read in order.
                 for j in 0 .. cols - 1 do
-                    let src = (j0 + q * nr + j) * ldb + p0
-                    for p in 0 .. kc - 1 do dst.[baseDst + p * nr + j] <- b.[src + p]
+                    let src = at pb ((j0 + q * nr + j) * ldb + p0)
+                    let d = at d0 j
+                    for p in 0 .. kc - 1 do NativePtr.set d (p * nr) (NativePtr.get src p)
                 for j in cols .. nr - 1 do
-                    for p in 0 .. kc - 1 do dst.[baseDst + p * nr + j] <- 0.0
-            else
-                // op(B)(p, j) = b[p·ldb + j]: `cols` contiguous values per p.
+                    for p in 0 .. kc - 1 do NativePtr.set d0 (p * nr + j) 0.0
+            elif cols = nr && nr % 4 = 0 then
+                // op(B)(p, j) = b[p·ldb + j]: nr contiguous values per p.
                 for p in 0 .. kc - 1 do
-                    let d = baseDst + p * nr
-                    Array.Copy(b, (p0 + p) * ldb + j0 + q * nr, dst, d, cols)
-                    for j in cols .. nr - 1 do dst.[d + j] <- 0.0
+                    copy4s (at pb ((p0 + p) * ldb + j0 + q * nr)) (at d0 (p * nr)) nr
+            else
+                for p in 0 .. kc - 1 do
+                    let src = at pb ((p0 + p) * ldb + j0 + q * nr)
+                    let d = at d0 (p * nr)
+                    for j in 0 .. cols - 1 do NativePtr.set d j (NativePtr.get src j)
+                    for j in cols .. nr - 1 do NativePtr.set d j 0.0
 
     /// Per-thread packing buffers, grown on demand and reused (no allocation in steady state).
     type private Buffers() =
@@ -312,12 +332,15 @@ module internal Gemm =
         use pB = fixed bufB
         use pT = fixed scratch
         use pC = fixed c
+        // k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last block
+        // would load and store every C tile for a few steps. The order of the terms is unchanged.
+        let kcStep = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
         let mutable jc = j0
         while jc < j1 do
             let nc = min NC (j1 - jc)
             let mutable pc = 0
             while pc < k do
-                let kc = min KC (k - pc)
+                let kc = min kcStep (k - pc)
                 let load = accumulate || pc > 0
                 packB transB b ldb pc kc jc nc nr bufB
                 let mutable ic = i0
@@ -380,8 +403,12 @@ module internal Gemm =
                 NativePtr.set ci j s
                 j <- j + 1
 
-    /// Products with at least this many multiply-adds are split over the cores.
-    let private parallelThreshold = 200_000L
+    /// Products with at least this many multiply-adds are split over the cores (by `multiply`):
+    /// about 40 µs of one core's work at 50 GFLOP/s. Below it, waking the resident worker and
+    /// waiting for it costs more than the half it takes over: at 200,000 (the first threshold)
+    /// the 200-row products of a 10-wide output layer (200×100·100×10 and its two backward
+    /// forms) ran 3× faster on one thread in an interleaved A/B (docs/performance.md).
+    let parallelThreshold = 2_000_000L
 
     /// How many threads a product may use (default: the processor count; 1 = sequential).
     let mutable threads = Environment.ProcessorCount
@@ -469,15 +496,15 @@ module internal Gemm =
                 finally Threading.Monitor.Exit gate
 
     /// C ← op(A)·op(B) (+ C) on row-major arrays (arguments already checked by Backend), with the
-    /// given micro-kernel and at most `threads` threads. The split over threads is fixed by the
-    /// shape and the thread count: the larger of C's two dimensions is cut into equal runs of
-    /// whole micro-tiles.
+    /// given micro-kernel and at most `threads` threads (whatever the product's size: `multiply`
+    /// applies the parallel threshold). The split over threads is fixed by the shape and the
+    /// thread count: the larger of C's two dimensions is cut into equal runs of whole micro-tiles.
     let multiplyWith (isa: Isa) (threads: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                      (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
         if m > 0 && n > 0 then
             let mr, nr = tile isa
             let direct = not transB && m < mr
-            let t = if int64 m * int64 n * int64 k >= parallelThreshold then max 1 threads else 1
+            let t = max 1 threads
             let byRows = direct || m >= n
             let units = if byRows then (m + mr - 1) / mr else (n + nr - 1) / nr
             let parts = min t units
@@ -490,7 +517,9 @@ module internal Gemm =
                     j.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
                     Parallel.For(0, parts, fun q -> j.Run q) |> ignore
 
-    /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine.
+    /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine, on `threads`
+    /// threads from parallelThreshold multiply-adds up, else on the calling thread.
     let multiply (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                  (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
-        multiplyWith detected threads transA transB m n k a lda b ldb c ldc accumulate
+        let t = if int64 m * int64 n * int64 k >= parallelThreshold then threads else 1
+        multiplyWith detected t transA transB m n k a lda b ldb c ldc accumulate

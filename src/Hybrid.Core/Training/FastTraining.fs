@@ -276,6 +276,116 @@ module FastTraining =
             let ps = parameters |> Array.mapi (fun p values -> let r, c = shapes.[p] in Matrix<float>.Build.DenseOfRowMajor(r, c, Array.copy values)) |> List.ofArray
             Network.withParameters net ps
 
+    /// One network's parameters, row-major, for predictRow: made on the network's first
+    /// predictRow and kept as long as the network lives (a network is immutable).
+    type private RowPlan(net: Network) =
+        let layers = Array.ofList net.Layers
+        member val Layers = layers
+        member val Parameters = Network.parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.ofList
+        /// The widest layer (its input or output) and the most maxout pieces.
+        member val Widest =
+            layers |> Array.fold (fun w layer ->
+                match layer with
+                | DenseLayer d -> max w (max d.W.RowCount d.W.ColumnCount)
+                | MaxoutLayer m -> max w (max m.W.[0].RowCount m.W.[0].ColumnCount)
+                | DropoutLayer _ -> w) (Network.inputSize net)
+        member val Pieces = layers |> Array.fold (fun k layer -> match layer with MaxoutLayer m -> max k m.W.Length | _ -> k) 1
+
+    /// Per-thread scratch rows of predictRow, grown on demand and reused.
+    type private RowScratch() =
+        [<ThreadStatic; DefaultValue>] static val mutable private a: float[]
+        [<ThreadStatic; DefaultValue>] static val mutable private b: float[]
+        [<ThreadStatic; DefaultValue>] static val mutable private z: float[][]
+        static member Get(width: int, pieces: int) : struct (float[] * float[] * float[][]) =
+            if isNull RowScratch.a || RowScratch.a.Length < width then
+                RowScratch.a <- Array.zeroCreate width
+                RowScratch.b <- Array.zeroCreate width
+                RowScratch.z <- null
+            if isNull RowScratch.z || RowScratch.z.Length < pieces then
+                RowScratch.z <- Array.init pieces (fun _ -> Array.zeroCreate RowScratch.a.Length)
+            struct (RowScratch.a, RowScratch.b, RowScratch.z)
+
+    let private rowPlans = Runtime.CompilerServices.ConditionalWeakTable<Network, RowPlan>()
+    let private newRowPlan = Runtime.CompilerServices.ConditionalWeakTable<Network, RowPlan>.CreateValueCallback(fun n -> RowPlan n)
+
+    /// The first non-finite entry among the first `count` of v, or −1.
+    let private firstNonFiniteIn (v: float[]) (count: int) : int =
+        if Kernels.allFinite v count then -1
+        else
+            let mutable j = 0
+            while Double.IsFinite v.[j] do j <- j + 1
+            j
+
+    /// Inference on one example, a = g^L(… g^1(x·W^1 + b^1) …) with dropout off (Network.forward
+    /// on the 1×d_in matrix [x], the same operations entry by entry: the products' fused
+    /// multiply-add chains run in the same order, so the result is the same bits). Allocates only
+    /// the result: the parameters are made row-major once per network, the layers run in
+    /// per-thread scratch rows. Error (layer, column) names the first layer whose Z or A (any
+    /// maxout piece's Z) holds NaN or ±∞, as Network.firstNonFinite (row 0). x is not checked
+    /// (length d_in, finite: the caller's boundary does it). Course: S15.
+    /// Checked by: FastPathProperties "S15 / fast path / predicting one row equals the reference forward pass, bit for bit",
+    /// NetworkTests "Predict_on_one_row_allocates_only_its_result".
+    let predictRow (net: Network) (x: float[]) : Result<float[], int * int> =
+        let plan = rowPlans.GetValue(net, newRowPlan)
+        let ps = plan.Parameters
+        let struct (bufA, bufB, zs) = RowScratch.Get(plan.Widest, plan.Pieces)
+        let mutable input = x
+        let mutable output = bufA
+        let mutable width = x.Length
+        let mutable p = 0
+        let mutable hitLayer = -1
+        let mutable hitColumn = -1
+        let mutable l = 0
+        while l < plan.Layers.Length && hitLayer < 0 do
+            match plan.Layers.[l] with
+            | DenseLayer d ->
+                let i, o = d.W.RowCount, d.W.ColumnCount
+                let z = zs.[0]
+                Backend.Gemm(false, false, 1, o, i, input, i, ps.[p], o, z, o, false)
+                Kernels.addRow z 1 o ps.[p + 1]
+                let slope =
+                    match d.Activation with
+                    | PReLU _ -> ps.[p + 2].[0]
+                    | LeakyReLU s -> s
+                    | ELU a -> a
+                    | _ -> 0.0
+                Kernels.activationForward d.Activation slope z output 1 o
+                p <- p + (match d.Activation with PReLU _ -> 3 | _ -> 2)
+                let bad = firstNonFiniteIn z o
+                let bad = if bad >= 0 then bad else firstNonFiniteIn output o
+                if bad >= 0 then
+                    hitLayer <- l
+                    hitColumn <- bad
+                width <- o
+                input <- output
+                output <- (if obj.ReferenceEquals(output, bufA) then bufB else bufA)
+            | MaxoutLayer m ->
+                let k, i, o = m.W.Length, m.W.[0].RowCount, m.W.[0].ColumnCount
+                for j in 0 .. k - 1 do
+                    Backend.Gemm(false, false, 1, o, i, input, i, ps.[p + j], o, zs.[j], o, false)
+                    Kernels.addRow zs.[j] 1 o ps.[p + k + j]
+                for c in 0 .. o - 1 do
+                    let mutable best = 0
+                    for j in 1 .. k - 1 do
+                        if zs.[j].[c] > zs.[best].[c] then best <- j
+                    output.[c] <- zs.[best].[c]
+                p <- p + 2 * k
+                for j in 0 .. k - 1 do
+                    let bad = firstNonFiniteIn zs.[j] o
+                    if bad >= 0 && hitLayer < 0 then
+                        hitLayer <- l
+                        hitColumn <- bad
+                width <- o
+                input <- output
+                output <- (if obj.ReferenceEquals(output, bufA) then bufB else bufA)
+            | DropoutLayer _ -> ()
+            l <- l + 1
+        if hitLayer >= 0 then Error(hitLayer, hitColumn)
+        else
+            let result = Array.zeroCreate<float> width
+            Array.Copy(input, result, width)
+            Ok result
+
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the
     /// epoch loop Training.run drives it). The data is not checked here: the caller checks it once
     /// at the boundary (fit, fitRows, Trainer.Fit). Each step is θ ← update(θ, ∇J(θ; X_b, Y_b)) on

@@ -340,14 +340,31 @@ module internal Kernels =
                 f.[i] <- v'
                 g.[i] <- theta.[i] + mu * v' - eta * gi
                 i <- i + 1
+        // AdaGrad, RMSProp and Adam: the same operations in the same order as the scalar formula,
+        // Vector<float>-wide (√ and ÷ are correctly rounded in SIMD as in scalar code, and no
+        // multiply-add is contracted), so each entry gets the same bits; the tail runs scalar.
         | AdaGrad eps ->
-            for j in 0 .. n - 1 do
+            let veps = VF(eps)
+            while i + w <= n do
+                let gi = VF(g, i)
+                let s' = VF(s, i) + gi * gi
+                s'.CopyTo(s, i)
+                (VF(theta, i) - veta * gi / (Vector.SquareRoot s' + veps)).CopyTo(g, i)
+                i <- i + w
+            for j in i .. n - 1 do
                 let gi = g.[j]
                 let s' = s.[j] + gi * gi
                 s.[j] <- s'
                 g.[j] <- theta.[j] - eta * gi / (Math.Sqrt s' + eps)
         | RmsProp(rho, eps) ->
-            for j in 0 .. n - 1 do
+            let vrho, vrest, veps = VF(rho), VF(1.0 - rho), VF(eps)
+            while i + w <= n do
+                let gi = VF(g, i)
+                let s' = vrho * VF(s, i) + vrest * (gi * gi)
+                s'.CopyTo(s, i)
+                (VF(theta, i) - veta * gi / (Vector.SquareRoot s' + veps)).CopyTo(g, i)
+                i <- i + w
+            for j in i .. n - 1 do
                 let gi = g.[j]
                 let s' = rho * s.[j] + (1.0 - rho) * (gi * gi)
                 s.[j] <- s'
@@ -355,7 +372,17 @@ module internal Kernels =
         | Adam(b1, b2, eps) ->
             let c1 = 1.0 - Math.Pow(b1, float t)
             let c2 = 1.0 - Math.Pow(b2, float t)
-            for j in 0 .. n - 1 do
+            let vb1, vr1, vb2, vr2 = VF(b1), VF(1.0 - b1), VF(b2), VF(1.0 - b2)
+            let vc1, vc2, veps = VF(c1), VF(c2), VF(eps)
+            while i + w <= n do
+                let gi = VF(g, i)
+                let m' = vb1 * VF(f, i) + vr1 * gi
+                let v' = vb2 * VF(s, i) + vr2 * (gi * gi)
+                m'.CopyTo(f, i)
+                v'.CopyTo(s, i)
+                (VF(theta, i) - veta * (m' / vc1) / (Vector.SquareRoot(v' / vc2) + veps)).CopyTo(g, i)
+                i <- i + w
+            for j in i .. n - 1 do
                 let gi = g.[j]
                 let m' = b1 * f.[j] + (1.0 - b1) * gi
                 let v' = b2 * s.[j] + (1.0 - b2) * (gi * gi)
