@@ -40,3 +40,33 @@ let ``Sizes whose product exceeds the largest array are refused naming the argum
     throwsArg "units" [ "2147488281"; "2147483591" ] (fun () -> Network.dense 1 HeNormal 46341 [ 46341, ReLU ])
     throwsArg "cols" [ "10000000000" ] (fun () -> Mat.zeros 100000 100000)
     throwsArg "units" [ "parameters"; "2147483647" ] (fun () -> Network.dense 1 HeNormal 40000 [ 40000, ReLU; 40000, ReLU ])
+
+[<Fact>]
+let ``S19 the MAE gradient of a NaN prediction is NaN, not an exception, on both paths`` () =
+    // sign(NaN) throws in .NET (Math.Sign); a diverging network whose outputs became NaN must
+    // reach the training loop's non-finite stop, so ∂MAE/∂ŷ propagates NaN instead.
+    let Yhat = Mat.ofRows [| [| nan; 3.0 |]; [| 1.0; 1.0 |] |]
+    let Y = Mat.ofRows [| [| 0.0; 1.0 |]; [| 2.0; 1.0 |] |]
+    let g = Loss.gradient MeanAbsoluteError Yhat Y
+    // Hand-derived: sign(ŷ − y)/N with N = 2 rows: [NaN, +1/2; −1/2, 0].
+    Assert.True(Double.IsNaN g.[0, 0])
+    Assert.Equal(0.5, g.[0, 1])
+    Assert.Equal(-0.5, g.[1, 0])
+    Assert.Equal(0.0, g.[1, 1])
+    let grad = Array.zeroCreate 4
+    let J = Kernels.lossAndGradient MeanAbsoluteError [| nan; 3.0; 1.0; 1.0 |] [| 0.0; 1.0; 2.0; 1.0 |] grad 2 2
+    Assert.True(Double.IsNaN J)
+    Assert.True(Double.IsNaN grad.[0])
+    Assert.Equal<float[]>([| 0.5; -0.5; 0.0 |], grad.[1..])
+
+[<Fact>]
+let ``S28 the fast path's boundary check names the missing targets, not the inputs`` () =
+    let net = Network.dense 1 HeNormal 2 [ 1, Sigmoid ]
+    let config =
+        { Loss = MeanSquaredError; Rule = PlainSgd; LearningRate = 0.1; Schedule = ConstantRate; L2 = 0.0; BatchSize = 1
+          Epochs = 1; Seed = 0; Patience = 0; MinDelta = 0.0; RestoreBest = false; Monitor = MonitorLoss
+          DivergenceFactor = Training.defaultDivergenceFactor }
+    let set (y: float[]) = { X = [| 1.0; 2.0 |]; Y = y; Inputs = 2; Outputs = 1; Rows = [| 0 |] }
+    let e = Assert.ThrowsAny<ArgumentNullException>(fun () -> FastTraining.checkRows "X" "Y" config net (set null))
+    Assert.Equal("Y", e.ParamName)
+    FastTraining.checkRows "X" "Y" config net (set [| 0.5 |]) // a whole set passes

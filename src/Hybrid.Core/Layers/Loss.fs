@@ -87,10 +87,16 @@ module Loss =
         let n = check Yhat Y
         Mat.sum (Mat.map abs (Yhat - Y)) / n
 
+    /// sign(d): +1 for d > 0, −1 for d < 0, 0 at d = 0 (the kink's subgradient), and NaN for NaN, so
+    /// a NaN prediction reaches the training loop's non-finite stop (F#'s `sign` throws on NaN).
+    /// Course: S19. Checked by: BadInput "S19 the MAE gradient of a NaN prediction is NaN…".
+    let signum (d: float) : float =
+        if d > 0.0 then 1.0 elif d < 0.0 then -1.0 elif d = 0.0 then 0.0 else nan
+
     /// ∂MAE/∂Ŷ = sign(ŷ − y)/N (0 where ŷ = y, the kink). Course: S19.
     let mae' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check Yhat Y
-        Mat.map (fun d -> float (sign d) / n) (Yhat - Y)
+        Mat.map (fun d -> signum d / n) (Yhat - Y)
 
     /// MSE: J = 1/(2N) Σ (ŷ − y)². The slides' other forms map onto it: the 1/N form is 2J and
     /// the plain sum (SumOfSquares) is 2N·J. Course: S20.

@@ -416,7 +416,8 @@ module FastTraining =
     /// every value finite (naming the row and column), targets suiting the loss (as
     /// Loss.checkTargets). Course: S28.
     let checkRows (xName: string) (yName: string) (config: TrainingConfig) (net: Network) (set: RowSet) : unit =
-        if isNull (box set.X) || isNull (box set.Y) || isNull set.Rows then nullArg xName
+        if isNull (box set.X) || isNull set.Rows then nullArg xName
+        if isNull (box set.Y) then nullArg yName
         if set.Inputs <> Network.inputSize net then Shape.fail xName (sprintf "%s has %d columns but the network takes %d inputs." xName set.Inputs (Network.inputSize net))
         if set.Outputs <> Network.outputSize net then Shape.fail yName (sprintf "%s has %d columns but the network has %d outputs." yName set.Outputs (Network.outputSize net))
         if set.Rows.Length = 0 then Shape.fail xName (sprintf "%s has no rows." xName)

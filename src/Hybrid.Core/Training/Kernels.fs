@@ -182,7 +182,7 @@ module internal Kernels =
             for i in 0 .. count - 1 do
                 let d = yhat.[i] - y.[i]
                 total <- total + abs d
-                grad.[i] <- float (sign d) / n
+                grad.[i] <- Loss.signum d / n
             total / n
         | MeanSquaredError ->
             for i in 0 .. count - 1 do
