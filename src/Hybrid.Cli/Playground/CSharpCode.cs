@@ -28,7 +28,7 @@ public static class CSharpCode
         if (Choices.IsGate(s.Dataset))
         {
             b.AppendLine($"var data = DataSets.LogicGate(\"{s.Dataset}\");");
-            b.AppendLine("var (train, test) = (data, (DataSet?)null); // 4 rows: no test set");
+            b.AppendLine("var train = data; // 4 rows: all of them train, no test set");
         }
         else
         {
