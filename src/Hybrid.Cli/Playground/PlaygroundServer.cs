@@ -35,6 +35,9 @@ public sealed class PlaygroundServer : IAsyncDisposable
     /// <summary>Sessions ended so far.</summary>
     public int EndedSessions => _sessions.Ended;
 
+    /// <summary>Ended sessions whose training task had failed with an unexpected exception (0 expected).</summary>
+    public int FaultedSessions => _sessions.Faulted;
+
     /// <summary>Starts the server on 127.0.0.1.</summary>
     /// <param name="port">The port, 0 for any free one.</param>
     /// <param name="limits">The bounds (default <see cref="PlaygroundLimits"/>).</param>

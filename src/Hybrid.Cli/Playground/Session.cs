@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace Hybrid.Cli.Playground;
 
 /// <summary>
-/// One page's training: its own task, which waits while paused, trains one epoch at a time while
+/// One page's training: its own thread, which waits while paused, trains one epoch at a time while
 /// playing, and publishes frames into a channel of capacity 1 that drops the older frame, so a slow
 /// page never makes the server hold more than one pending frame. Disposing cancels the task.
 /// </summary>
@@ -14,7 +14,7 @@ internal sealed class Session : IAsyncDisposable
 
     private readonly PlaygroundLimits _limits;
     private readonly CancellationTokenSource _cancel = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _wake = new(0); // never disposed: a late command may still release it
     private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
@@ -28,6 +28,7 @@ internal sealed class Session : IAsyncDisposable
     private Frame? _last;
     private readonly Task _task;
 
+
     /// <summary>Starts a paused session (validated settings) and publishes its first frame.</summary>
     public Session(string id, PlaygroundSettings settings, PlaygroundLimits limits)
     {
@@ -38,7 +39,16 @@ internal sealed class Session : IAsyncDisposable
         LastSeen = DateTime.UtcNow;
         Record(_run);
         Publish();
-        _task = Task.Run(LoopAsync);
+        // A thread of its own: training is synchronous CPU work, and on the thread pool a few sessions
+        // would starve the requests (found by the load test); below normal priority keeps the page responsive.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _task = done.Task;
+        new Thread(() =>
+        {
+            try { Loop(); done.SetResult(); }
+            catch (Exception e) { done.SetException(e); }
+        })
+        { IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = "playground session " + id[..8] }.Start();
     }
 
     /// <summary>The session's id (random, unguessable).</summary>
@@ -56,7 +66,7 @@ internal sealed class Session : IAsyncDisposable
     /// <summary>The frames for the event stream (at most one waiting).</summary>
     public ChannelReader<Frame> Frames => _frames.Reader;
 
-    /// <summary>The training task: ends when the session is disposed.</summary>
+    /// <summary>The training thread's completion: ends when the session is disposed.</summary>
     public Task Completion => _task;
 
     /// <summary>The current network and run (immutable network: safe to use while training goes on).</summary>
@@ -88,7 +98,7 @@ internal sealed class Session : IAsyncDisposable
         return true;
     }
 
-    private async Task LoopAsync()
+    private void Loop()
     {
         var token = _cancel.Token;
         var sinceFrame = Stopwatch.StartNew();
@@ -115,7 +125,7 @@ internal sealed class Session : IAsyncDisposable
                 if (!train)
                 {
                     Publish();
-                    await _wake.WaitAsync(token);
+                    _wake.Wait(token);
                     continue;
                 }
                 try
@@ -184,6 +194,5 @@ internal sealed class Session : IAsyncDisposable
         if (!_cancel.IsCancellationRequested) _cancel.Cancel();
         try { await _task.ConfigureAwait(false); } catch (Exception) { /* the loop reports its own faults through the frames' end */ }
         _cancel.Dispose();
-        _wake.Dispose();
     }
 }

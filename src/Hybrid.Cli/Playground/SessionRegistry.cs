@@ -33,6 +33,11 @@ internal sealed class SessionRegistry : IAsyncDisposable
 
     private int _ended;
 
+    /// <summary>Sessions whose training task ended with an unexpected exception (a bug; 0 expected).</summary>
+    public int Faulted => _faulted;
+
+    private int _faulted;
+
     /// <summary>Starts a session, or returns null when the cap is reached.</summary>
     /// <exception cref="PlaygroundInputException">Settings out of range.</exception>
     public Session? TryStart(PlaygroundSettings settings)
@@ -54,8 +59,9 @@ internal sealed class SessionRegistry : IAsyncDisposable
     public async Task EndAsync(string id)
     {
         if (!_sessions.TryRemove(id, out var session)) return;
-        Interlocked.Increment(ref _ended);
         await session.DisposeAsync();
+        if (session.Completion.IsFaulted) Interlocked.Increment(ref _faulted);
+        Interlocked.Increment(ref _ended);
     }
 
     private async Task ReapAsync()

@@ -33,7 +33,11 @@ public sealed class PlaygroundClient(Uri url) : IDisposable
     public static async Task<string> ErrorOf(HttpResponseMessage r) => JsonNode.Parse(await r.Content.ReadAsStringAsync())!["error"]!.GetValue<string>();
 
     /// <summary>Reads the session's event stream until a frame satisfies <paramref name="until"/>; closing it ends the session.</summary>
-    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout)
+    /// <param name="id">The session.</param>
+    /// <param name="until">Stops reading once it returns true.</param>
+    /// <param name="timeout">Gives up after this long.</param>
+    /// <param name="pause">A slow page: waits this long after each frame before reading on.</param>
+    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan pause = default)
     {
         using var cancel = new CancellationTokenSource(timeout);
         using var response = await Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
@@ -44,6 +48,7 @@ public sealed class PlaygroundClient(Uri url) : IDisposable
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
             var frame = JsonNode.Parse(line["data: ".Length..])!;
             if (until(frame)) return frame;
+            if (pause > TimeSpan.Zero) await Task.Delay(pause, cancel.Token);
         }
         throw new InvalidOperationException("The event stream ended before the expected frame.");
     }
