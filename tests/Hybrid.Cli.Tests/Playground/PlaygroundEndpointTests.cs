@@ -181,6 +181,19 @@ public class PlaygroundEndpointTests
     }
 
     [Fact]
+    public async Task A_page_that_reads_nothing_costs_at_most_one_pending_frame()
+    {
+        await using var sessions = new SessionRegistry(new PlaygroundLimits());
+        var session = sessions.TryStart(Small)!;
+        session.Command("play");
+        await WaitUntil(() => session.Current.Epoch >= 20, TimeSpan.FromSeconds(20));
+        await Task.Delay(500); // several frame intervals with nobody reading
+        Assert.Equal(1, session.Frames.Count);
+        Assert.True(session.Frames.TryRead(out var frame));
+        Assert.True(frame.Epoch >= 20, $"the pending frame is the newest (epoch {frame.Epoch}), the older ones were dropped");
+    }
+
+    [Fact]
     public void The_loss_history_stays_bounded_and_evenly_thinned()
     {
         var history = new LossHistory();
