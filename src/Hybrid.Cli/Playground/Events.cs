@@ -13,13 +13,12 @@ internal static class Events
     public static async Task StreamAsync(string id, HttpContext context, SessionRegistry sessions)
     {
         var session = sessions.Find(id);
-        if (session is null || session.Streaming)
+        if (session is null || !session.TryBeginStreaming())
         {
             context.Response.StatusCode = session is null ? 404 : 409;
             await context.Response.WriteAsJsonAsync(new { error = session is null ? $"No session '{id}'." : "This session already has a page listening." }, Endpoints.Json);
             return;
         }
-        session.Streaming = true;
         var aborted = context.RequestAborted;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -37,7 +36,7 @@ internal static class Events
         catch (OperationCanceledException) when (aborted.IsCancellationRequested) { /* the page went away */ }
         finally
         {
-            session.Streaming = false;
+            session.EndStreaming();
             await sessions.EndAsync(id);
         }
     }

@@ -61,7 +61,15 @@ internal sealed class Session : IAsyncDisposable
     public DateTime LastSeen { get; private set; }
 
     /// <summary>Whether a page holds the event stream now.</summary>
-    public bool Streaming { get; set; }
+    public bool Streaming => Volatile.Read(ref _streaming) == 1;
+
+    private int _streaming;
+
+    /// <summary>Claims the event stream for one page; false if another page holds it.</summary>
+    public bool TryBeginStreaming() => Interlocked.CompareExchange(ref _streaming, 1, 0) == 0;
+
+    /// <summary>Releases the event stream.</summary>
+    public void EndStreaming() => Volatile.Write(ref _streaming, 0);
 
     /// <summary>The frames for the event stream (at most one waiting).</summary>
     public ChannelReader<Frame> Frames => _frames.Reader;

@@ -72,6 +72,21 @@ public class PlaygroundEndpointTests
     }
 
     [Fact]
+    public async Task Every_preset_starts_a_session_and_explains_its_choices()
+    {
+        await using var server = await PlaygroundServer.StartAsync(0, new PlaygroundLimits { MaxSessions = Presets.All.Count });
+        using var client = new PlaygroundClient(server.Url);
+        foreach (var preset in Presets.All)
+        {
+            var (_, body) = await client.StartAsync(preset.Settings);
+            var titles = body["explain"]!.AsArray().Select(e => e!["title"]!.GetValue<string>()).ToList();
+            Assert.Contains(titles, t => t.Contains("(S26)"));
+            Assert.Contains(preset.Settings.Optimizer == "sgd" ? "Minibatch SGD (S27, S28)" : "Adam, β1 = 0.9, β2 = 0.999, ε = 1e-8", titles);
+        }
+        Assert.Equal(["s01-and", "s01-xor", "s01-xor-mlp", "s31-small", "s31-large", "s31-xavier", "s27-small", "s27-good", "s27-large"], Presets.All.Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task The_cap_refuses_the_next_session_with_429_until_one_ends()
     {
         await using var server = await PlaygroundServer.StartAsync(0, new PlaygroundLimits { MaxSessions = 2 });
