@@ -158,6 +158,32 @@ public class PlaygroundEndpointTests
     }
 
     [Fact]
+    public async Task A_second_page_on_the_same_session_is_refused_with_409()
+    {
+        await using var server = await PlaygroundServer.StartAsync(0);
+        using var client = new PlaygroundClient(server.Url);
+        var (id, _) = await client.StartAsync(Small);
+        using var first = await client.Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var second = await client.Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("already has a page listening", await PlaygroundClient.ErrorOf(second));
+    }
+
+    [Fact]
+    public void The_command_prints_its_loopback_URL_and_stops_on_Ctrl_C()
+    {
+        using var cancel = new CancellationTokenSource();
+        var r = Cli.Run(new CancelOn("Ctrl+C stops it.", cancel), cancel.Token, "playground", "--port", "0", "--max-sessions", "2");
+        Assert.True(r.ExitCode == Program.Success, r.Error + r.Output);
+        Assert.Matches(@"Playground: http://127\.0\.0\.1:\d+/ \(loopback only; at most 2 trainings at once\)", r.Output);
+        Assert.Contains("Playground stopped.", r.Output);
+        var bad = Cli.Run("playground", "--port", "70000");
+        Assert.Equal(Program.UsageError, bad.ExitCode);
+        Assert.Contains("--port: 70000 is outside [0, 65535].", bad.Error);
+    }
+
+    [Fact]
     public async Task The_reaper_ends_a_session_no_page_listens_to()
     {
         await using var server = await PlaygroundServer.StartAsync(0, new PlaygroundLimits { IdleTimeout = TimeSpan.FromMilliseconds(300) });
