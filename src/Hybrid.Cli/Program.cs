@@ -101,7 +101,10 @@ public static class Program
                 branch.AddCommand<LearningRateCommand>("learning-rate")
                       .WithDescription("S27: learning rates too small, good and too large: the loss curves.");
             });
-            // Room for more commands (issue 12: `hybrid playground`) is here: one AddCommand each.
+            config.AddCommand<PlaygroundCommand>("playground")
+                  .WithDescription("Serve the playground on 127.0.0.1: watch a network learn a 2-D data set in the browser (docs/playground.md).")
+                  .WithExample("playground")
+                  .WithExample("playground", "--port", "8080");
         });
         return app.Run(args, cancellationToken);
     }

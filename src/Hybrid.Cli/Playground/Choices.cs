@@ -1,0 +1,72 @@
+namespace Hybrid.Cli.Playground;
+
+/// <summary>A named choice on the page: the façade object it stands for and the C# that creates it (for "Copy as C#").</summary>
+/// <typeparam name="T">The façade type, or a factory taking a number (a seed or a learning rate).</typeparam>
+/// <param name="Create">Makes the façade object.</param>
+/// <param name="Code">The C# expression that makes the same object; "{0}" stands for the number.</param>
+public sealed record Choice<T>(T Create, string Code);
+
+/// <summary>The output layer and the loss trained against it.</summary>
+/// <param name="Activation">The output activation.</param>
+/// <param name="ActivationCode">Its C# expression.</param>
+/// <param name="Loss">The loss.</param>
+/// <param name="LossCode">Its C# expression.</param>
+public sealed record OutputChoice(Activation Activation, string ActivationCode, Loss Loss, string LossCode);
+
+/// <summary>The names the page offers, each mapped to the façade and to its C# spelling. One table serves the server and the code generator, so they cannot disagree.</summary>
+public static class Choices
+{
+    /// <summary>The data sets: the generators of <see cref="Hybrid.Data.DataSets"/> and three logic gates.</summary>
+    public static readonly IReadOnlyList<string> DataSets = ["spiral", "moons", "circles", "blobs", "xor", "and", "or"];
+
+    /// <summary>Whether the set is a 4-row logic gate (no noise, no size, no test set).</summary>
+    public static bool IsGate(string dataset) => dataset is "xor" or "and" or "or";
+
+    /// <summary>The preprocessings of <see cref="Hybrid.Data.Preprocessor"/> (S30) fitted on the training rows.</summary>
+    public static readonly IReadOnlyList<string> Preprocessings = ["none", "standardize", "whiten"];
+
+    /// <summary>Hidden-layer activations (S04).</summary>
+    public static readonly IReadOnlyDictionary<string, Choice<Func<Activation>>> Activations = new Dictionary<string, Choice<Func<Activation>>>
+    {
+        ["relu"] = new(() => Activation.ReLU, "Activation.ReLU"),
+        ["leaky-relu"] = new(() => Activation.LeakyReLU(), "Activation.LeakyReLU()"),
+        ["elu"] = new(() => Activation.ELU(), "Activation.ELU()"),
+        ["prelu"] = new(() => Activation.PReLU(), "Activation.PReLU()"),
+        ["tanh"] = new(() => Activation.Tanh, "Activation.Tanh"),
+        ["sigmoid"] = new(() => Activation.Sigmoid, "Activation.Sigmoid"),
+        ["arctan"] = new(() => Activation.Arctan, "Activation.Arctan"),
+        ["softplus"] = new(() => Activation.SoftPlus, "Activation.SoftPlus"),
+        ["identity"] = new(() => Activation.Identity, "Activation.Identity"),
+    };
+
+    /// <summary>Output layer and loss pairs (S20, S22, S23).</summary>
+    public static readonly IReadOnlyDictionary<string, OutputChoice> Outputs = new Dictionary<string, OutputChoice>
+    {
+        ["softmax-cross-entropy"] = new(Activation.Softmax, "Activation.Softmax", Loss.CrossEntropy, "Loss.CrossEntropy"),
+        ["softmax-mse"] = new(Activation.Softmax, "Activation.Softmax", Loss.MeanSquaredError, "Loss.MeanSquaredError"),
+        ["identity-multiclass-hinge"] = new(Activation.Identity, "Activation.Identity", Loss.MulticlassHinge, "Loss.MulticlassHinge"),
+    };
+
+    /// <summary>Initialisers by name (S31), each taking the seed.</summary>
+    public static readonly IReadOnlyDictionary<string, Choice<Func<int, Initializer>>> Initializers = new Dictionary<string, Choice<Func<int, Initializer>>>
+    {
+        ["he"] = new(Initializer.HeNormal, "Initializer.HeNormal({0})"),
+        ["xavier"] = new(Initializer.XavierNormal, "Initializer.XavierNormal({0})"),
+        ["lecun"] = new(Initializer.LeCunNormal, "Initializer.LeCunNormal({0})"),
+        ["small"] = new(Initializer.SmallRandom, "Initializer.SmallRandom({0})"),
+        ["large"] = new(seed => Initializer.Normal(1.0, seed), "Initializer.Normal(1.0, {0})"),
+        ["zeros"] = new(_ => Initializer.Zeros(), "Initializer.Zeros()"),
+        ["default"] = new(Initializer.Default, "Initializer.Default({0})"),
+    };
+
+    /// <summary>Optimisers by name (S27, S28 and the adaptive rules), each taking the learning rate.</summary>
+    public static readonly IReadOnlyDictionary<string, Choice<Func<double, Optimizer>>> Optimizers = new Dictionary<string, Choice<Func<double, Optimizer>>>
+    {
+        ["sgd"] = new(Optimizer.Sgd, "Optimizer.Sgd({0})"),
+        ["momentum"] = new(lr => Optimizer.Momentum(lr), "Optimizer.Momentum({0})"),
+        ["nesterov"] = new(lr => Optimizer.Nesterov(lr), "Optimizer.Nesterov({0})"),
+        ["adagrad"] = new(lr => Optimizer.AdaGrad(lr), "Optimizer.AdaGrad({0})"),
+        ["rmsprop"] = new(lr => Optimizer.RmsProp(lr), "Optimizer.RmsProp({0})"),
+        ["adam"] = new(lr => Optimizer.Adam(lr), "Optimizer.Adam({0})"),
+    };
+}

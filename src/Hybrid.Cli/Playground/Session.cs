@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Hybrid.Cli.Playground;
+
+/// <summary>
+/// One page's training: its own thread, which waits while paused, trains one epoch at a time while
+/// playing, and publishes frames into a channel of capacity 1 that drops the older frame, so a slow
+/// page never makes the server hold more than one pending frame. Disposing cancels the task.
+/// </summary>
+internal sealed class Session : IAsyncDisposable
+{
+    private static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(120);
+
+    private readonly PlaygroundLimits _limits;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly SemaphoreSlim _wake = new(0); // never disposed: a late command may still release it
+    private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
+    });
+    private readonly Lock _gate = new();
+    private Experiment _run;
+    private LossHistory _history = new();
+    private bool _playing, _resetRequested;
+    private int _steps;
+    private string? _message;
+    private Frame? _last;
+    private readonly Task _task;
+
+
+    /// <summary>Starts a paused session (validated settings) and publishes its first frame.</summary>
+    public Session(string id, PlaygroundSettings settings, PlaygroundLimits limits)
+    {
+        Id = id;
+        _limits = limits;
+        _run = new Experiment(settings);
+        Points = FrameBuilder.Points(_run);
+        LastSeen = DateTime.UtcNow;
+        Record(_run);
+        Publish();
+        // A thread of its own: training is synchronous CPU work, and on the thread pool a few sessions
+        // would starve the requests (found by the load test); below normal priority keeps the page responsive.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _task = done.Task;
+        new Thread(() =>
+        {
+            try { Loop(); done.SetResult(); }
+            catch (Exception e) { done.SetException(e); }
+        })
+        { IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = "playground session " + id[..8] }.Start();
+    }
+
+    /// <summary>The session's id (random, unguessable).</summary>
+    public string Id { get; }
+
+    /// <summary>The points to draw (fixed for the session).</summary>
+    public PointSet Points { get; }
+
+    /// <summary>When the page last showed signs of life (created the session, sent a command, or held the event stream).</summary>
+    public DateTime LastSeen { get; private set; }
+
+    /// <summary>Whether a page holds the event stream now.</summary>
+    public bool Streaming => Volatile.Read(ref _streaming) == 1;
+
+    private int _streaming;
+
+    /// <summary>Claims the event stream for one page; false if another page holds it.</summary>
+    public bool TryBeginStreaming() => Interlocked.CompareExchange(ref _streaming, 1, 0) == 0;
+
+    /// <summary>Releases the event stream.</summary>
+    public void EndStreaming() => Volatile.Write(ref _streaming, 0);
+
+    /// <summary>The frames for the event stream (at most one waiting).</summary>
+    public ChannelReader<Frame> Frames => _frames.Reader;
+
+    /// <summary>The training thread's completion: ends when the session is disposed.</summary>
+    public Task Completion => _task;
+
+    /// <summary>The current network and run (immutable network: safe to use while training goes on).</summary>
+    public (Experiment Run, Network Network, int Epoch) Current
+    {
+        get { lock (_gate) return (_run, _run.Network, _run.Epoch); }
+    }
+
+    /// <summary>Marks the page alive.</summary>
+    public void Touch() => LastSeen = DateTime.UtcNow;
+
+    /// <summary>Play, pause, step (one epoch) or reset (a fresh network from the same seeds).</summary>
+    /// <returns>False for an unknown command.</returns>
+    public bool Command(string command)
+    {
+        Touch();
+        lock (_gate)
+        {
+            switch (command)
+            {
+                case "play": _playing = true; _message = null; break;
+                case "pause": _playing = false; break;
+                case "step": _playing = false; _steps++; break;
+                case "reset": _playing = false; _steps = 0; _resetRequested = true; break;
+                default: return false;
+            }
+        }
+        _wake.Release();
+        return true;
+    }
+
+    private void Loop()
+    {
+        var token = _cancel.Token;
+        var sinceFrame = Stopwatch.StartNew();
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                bool train, reset;
+                lock (_gate)
+                {
+                    reset = _resetRequested;
+                    _resetRequested = false;
+                    train = !reset && (_playing || _steps > 0);
+                    if (_steps > 0 && !_playing && train) _steps--;
+                }
+                if (reset)
+                {
+                    var fresh = new Experiment(_run.Settings);
+                    lock (_gate) { _run = fresh; _history = new LossHistory(); _message = null; }
+                    Record(fresh);
+                    Publish();
+                    continue;
+                }
+                if (!train)
+                {
+                    Publish();
+                    _wake.Wait(token);
+                    continue;
+                }
+                try
+                {
+                    var result = _run.Step(token);
+                    Record(_run);
+                    if (result.StopReason is StopReason.NonFiniteLoss or StopReason.Diverged || _run.Epoch >= _limits.MaxEpochs)
+                        Stop(_run.Epoch >= _limits.MaxEpochs ? $"Stopped at the playground's cap of {_limits.MaxEpochs} epochs." : result.Message);
+                    if (sinceFrame.Elapsed >= FrameInterval || !_playing)
+                    {
+                        Publish();
+                        sinceFrame.Restart();
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // E.g. an overflow in a forward pass after a far too large learning rate: say so, keep the last frame.
+                    Stop("Training stopped: " + e.Message);
+                    if (_last is not null) _frames.Writer.TryWrite(_last with { Playing = false, Message = _message });
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { }
+        catch (TrainingCanceledException) when (token.IsCancellationRequested) { }
+        finally { _frames.Writer.TryComplete(); }
+    }
+
+    private void Record(Experiment run)
+    {
+        var (train, test) = run.Evaluate(run.Network);
+        lock (_gate) _history.Add(run.Epoch, train.Loss, test?.Loss ?? double.NaN);
+    }
+
+    private void Stop(string message)
+    {
+        lock (_gate) { _playing = false; _message = message; }
+    }
+
+    private void Publish()
+    {
+        _last = BuildFrame();
+        _frames.Writer.TryWrite(_last);
+    }
+
+    private Frame BuildFrame()
+    {
+        Experiment run;
+        Network network;
+        int[] epochs;
+        double[] trainLoss, testLoss;
+        bool playing;
+        string? message;
+        lock (_gate)
+        {
+            (run, network, playing, message) = (_run, _run.Network, _playing, _message);
+            (epochs, trainLoss, testLoss) = _history.Snapshot();
+        }
+        var (train, test) = run.Evaluate(network);
+        return new Frame(run.Epoch, playing, epochs, trainLoss, testLoss, train.Accuracy, test?.Accuracy,
+                         FrameBuilder.Boundary(run, network, _limits.GridSize), FrameBuilder.Layers(run, network), message);
+    }
+
+    /// <summary>Cancels the training task and waits for it to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_cancel.IsCancellationRequested) _cancel.Cancel();
+        try { await _task.ConfigureAwait(false); } catch (Exception) { /* the loop reports its own faults through the frames' end */ }
+        _cancel.Dispose();
+    }
+}

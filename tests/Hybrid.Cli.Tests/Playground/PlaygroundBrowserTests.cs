@@ -1,0 +1,219 @@
+using System.Globalization;
+using Hybrid.Cli.Playground;
+using Microsoft.Playwright;
+using SkiaSharp;
+
+namespace Hybrid.Cli.Tests.Playground;
+
+/// <summary>One playground server and one headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) shared by the browser tests.</summary>
+public sealed class PlaygroundBrowser : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private IPlaywright? _playwright;
+
+    /// <summary>The running server.</summary>
+    public PlaygroundServer Server { get; private set; } = null!;
+
+    /// <summary>The browser.</summary>
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (apt-get install chromium).");
+        Server = await PlaygroundServer.StartAsync(0);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A new page on the playground, recording console errors, page errors and any request that leaves the server.</summary>
+    public async Task<(IPage Page, List<string> Problems)> OpenAsync()
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var problems = new List<string>();
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") problems.Add($"console {m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => problems.Add("page error: " + e);
+        page.Request += (_, r) => { if (!r.Url.StartsWith(Server.Url.AbsoluteUri, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)) problems.Add("request elsewhere: " + r.Url); };
+        await page.GotoAsync(Server.Url.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync("body[data-epoch='0']");
+        return (page, problems);
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await Server.DisposeAsync();
+    }
+}
+
+/// <summary>The playground page in a real headless Chromium: it loads cleanly, trains the spiral, pauses, shows bad settings, checks gradients, copies C#, loads presets.</summary>
+public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<PlaygroundBrowser>
+{
+    private static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    private static double Number(string? s) => double.Parse(s!, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task The_page_loads_with_no_console_errors_and_draws_the_untrained_boundary()
+    {
+        var (page, problems) = await browser.OpenAsync();
+        Assert.Equal("spiral", await page.InputValueAsync("#dataset"));
+        Assert.Equal(2, await page.Locator("#layers .layer").CountAsync());
+        Assert.Contains("epoch 0", await page.TextContentAsync("#status"));
+        Assert.Contains("ReLU (S04)", await page.TextContentAsync("#explain"));
+        Assert.Contains("Adam", await page.TextContentAsync("#explain"));
+        Assert.Equal(3, await page.Locator("#layerStats .layerStat").CountAsync());
+        using var shot = SKBitmap.Decode(await page.Locator("#boundary").ScreenshotAsync());
+        Assert.True(Spread(shot) > 10, "the boundary canvas is blank");
+        Assert.Empty(problems);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Training_the_spiral_lowers_the_loss_redraws_the_boundary_and_pause_holds_it()
+    {
+        var (page, problems) = await browser.OpenAsync();
+        double before = Number(await page.GetAttributeAsync("body", "data-train-loss"));
+        using var untrained = SKBitmap.Decode(await page.Locator("#boundary").ScreenshotAsync());
+
+        await page.ClickAsync("#play");
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.epoch) >= 60", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        double clicked = Number(await page.GetAttributeAsync("body", "data-epoch"));
+        await page.ClickAsync("#pause");
+        // Pause takes effect at the end of the current epoch (a frame every few epochs): promptly, not at the epoch cap.
+        await page.WaitForSelectorAsync("body[data-playing='false']", new PageWaitForSelectorOptions { Timeout = 5000 });
+        Assert.InRange(Number(await page.GetAttributeAsync("body", "data-epoch")), clicked, clicked + 200);
+        double after = Number(await page.GetAttributeAsync("body", "data-train-loss"));
+        // Cross-entropy of 3 classes starts near ln 3 ≈ 1.1 (here 1.2 from He init); 60 epochs of Adam take it well below.
+        Assert.True(after < 0.6 * before, $"training loss {before} → {after}");
+
+        // Paused: no more frames, the epoch and the picture stay.
+        string epoch = (await page.GetAttributeAsync("body", "data-epoch"))!;
+        string status = (await page.TextContentAsync("#status"))!;
+        await Task.Delay(1500);
+        Assert.Equal(epoch, await page.GetAttributeAsync("body", "data-epoch"));
+        Assert.Equal(status, await page.TextContentAsync("#status"));
+
+        // The boundary was redrawn: a good share of its pixels changed, and it is far from blank.
+        Directory.CreateDirectory(Shots);
+        var boundaryPath = Path.Combine(Shots, "playground-boundary.png");
+        using var trained = SKBitmap.Decode(await page.Locator("#boundary").ScreenshotAsync(new LocatorScreenshotOptions { Path = boundaryPath }));
+        Assert.True(ChangedShare(untrained, trained) > 0.05, $"only {ChangedShare(untrained, trained):P1} of the boundary changed");
+        Assert.True(Spread(trained) > 60, $"the trained boundary is nearly uniform (spread {Spread(trained):F1})");
+
+        // The gradient-check panel for the picture: one line per parameter matrix (a ReLU network's
+        // errors depend on whether ±h crosses a kink, so the threshold is asserted on a smooth network below).
+        await page.ClickAsync("#gradcheck");
+        await page.WaitForSelectorAsync("#gradcheckResult table");
+        Assert.Equal(6, await page.Locator("#gradcheckResult td.err").CountAsync());
+
+        var pagePath = Path.Combine(Shots, "playground.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = pagePath, FullPage = true });
+        CopyToDocs(pagePath);
+        Assert.Empty(problems);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_gradient_check_panel_shows_every_error_below_the_threshold_for_a_tanh_network()
+    {
+        var (page, problems) = await browser.OpenAsync();
+        await page.SelectOptionAsync("#layers .layer:nth-child(1) .activation", "tanh");
+        await page.SelectOptionAsync("#layers .layer:nth-child(2) .activation", "tanh");
+        await page.SelectOptionAsync("#init", "xavier"); // one change event restarts the session (debounced)
+        await page.WaitForFunctionAsync("() => document.body.dataset.epoch === '0' && document.getElementById('explain').textContent.includes('tanh')");
+        for (int i = 1; i <= 3; i++)
+        {
+            await page.ClickAsync("#step");
+            await page.WaitForSelectorAsync($"body[data-epoch='{i}']");
+        }
+        await page.ClickAsync("#gradcheck");
+        await page.WaitForSelectorAsync("#gradcheckResult table");
+        var errors = await page.Locator("#gradcheckResult td.err").EvaluateAllAsync<double[]>("cells => cells.map(c => Number(c.dataset.error))");
+        Assert.Equal(6, errors.Length);
+        // Smooth (tanh, softmax): central differences agree with backprop to about 1e-7; the panel's pass mark is 1e-4.
+        Assert.All(errors, e => Assert.InRange(e, 0, 1e-4));
+        Assert.Equal(6, await page.Locator("#gradcheckResult td.pass").CountAsync());
+        Assert.Contains("epoch 3", await page.TextContentAsync("#gradcheckResult"));
+        Assert.Empty(problems);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_setting_shows_the_servers_message_on_the_page()
+    {
+        var (page, _) = await browser.OpenAsync();
+        Assert.True(await page.Locator("#error").IsHiddenAsync());
+        await page.FillAsync("#points", "-5");
+        await page.DispatchEventAsync("#points", "change");
+        await page.WaitForSelectorAsync("#error:not([hidden])");
+        Assert.Equal("points: -5 is outside [20, 2000].", await page.TextContentAsync("#error"));
+        await page.FillAsync("#points", "200");
+        await page.DispatchEventAsync("#points", "change");
+        await page.WaitForSelectorAsync("#error[hidden]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Copy_as_CSharp_shows_the_facade_code_and_a_preset_loads_its_settings()
+    {
+        var (page, _) = await browser.OpenAsync();
+        await page.ClickAsync("#step");
+        await page.WaitForSelectorAsync("body[data-epoch='1']");
+        await page.ClickAsync("#copy");
+        await page.WaitForFunctionAsync("() => document.getElementById('code').value.includes('epoch <= 1;')");
+        var code = await page.InputValueAsync("#code");
+        Assert.Contains("DataSets.Spiral(300, 0.1, 1)", code);
+        Assert.Contains(".Dense(16, Activation.ReLU)", code);
+        Assert.Contains("Optimizer.Adam(0.01)", code);
+
+        await page.ClickAsync("button[data-preset='s01-xor']");
+        await page.WaitForFunctionAsync("() => document.body.dataset.epoch === '0' && document.getElementById('dataset').value === 'xor'");
+        Assert.Equal(0, await page.Locator("#layers .layer").CountAsync());
+        Assert.Contains("no straight line", await page.TextContentAsync("#lesson"));
+        await page.CloseAsync();
+    }
+
+    /// <summary>The pixels' colour spread: √(var R + var G + var B) over a sample (0 for a uniform picture).</summary>
+    internal static double Spread(SKBitmap b)
+    {
+        var pixels = new List<SKColor>();
+        for (int y = 0; y < b.Height; y += 3)
+            for (int x = 0; x < b.Width; x += 3)
+                pixels.Add(b.GetPixel(x, y));
+        static double Variance(IEnumerable<double> v) { var a = v.ToArray(); double m = a.Average(); return a.Average(x => (x - m) * (x - m)); }
+        return Math.Sqrt(Variance(pixels.Select(c => (double)c.Red)) + Variance(pixels.Select(c => (double)c.Green)) + Variance(pixels.Select(c => (double)c.Blue)));
+    }
+
+    private static double ChangedShare(SKBitmap a, SKBitmap b)
+    {
+        int changed = 0, total = 0;
+        for (int y = 0; y < Math.Min(a.Height, b.Height); y += 2)
+            for (int x = 0; x < Math.Min(a.Width, b.Width); x += 2)
+            {
+                var p = a.GetPixel(x, y);
+                var q = b.GetPixel(x, y);
+                total++;
+                if (Math.Abs(p.Red - q.Red) + Math.Abs(p.Green - q.Green) + Math.Abs(p.Blue - q.Blue) > 30) changed++;
+            }
+        return changed / (double)total;
+    }
+
+    /// <summary>Keeps the docs' screenshot current: docs/images/playground.png in the repository this test runs from.</summary>
+    private static void CopyToDocs(string path)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hybrid.sln"))) dir = dir.Parent;
+        if (dir is null) return; // not run from a checkout: the file in the test output is the artifact
+        var images = Path.Combine(dir.FullName, "docs", "images");
+        Directory.CreateDirectory(images);
+        File.Copy(path, Path.Combine(images, "playground.png"), overwrite: true);
+    }
+}
