@@ -89,7 +89,8 @@ module Loss =
 
     /// sign(d): +1 for d > 0, −1 for d < 0, 0 at d = 0 (the kink's subgradient), and NaN for NaN, so
     /// a NaN prediction reaches the training loop's non-finite stop (F#'s `sign` throws on NaN).
-    /// Course: S19. Checked by: BadInput "S19 the MAE gradient of a NaN prediction is NaN…".
+    /// Course: S19. Checked by: BadInput
+    /// "S19 the MAE gradient of a NaN prediction is NaN, not an exception, on both paths".
     let signum (d: float) : float =
         if d > 0.0 then 1.0 elif d < 0.0 then -1.0 elif d = 0.0 then 0.0 else nan
 
