@@ -1,6 +1,6 @@
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
-using Microsoft.FSharp.Core;
+using Hybrid.Core.Interop;
 
 namespace Hybrid;
 
@@ -21,10 +21,8 @@ public sealed class EpochReport
         IsBest = isBest;
     }
 
-    internal static EpochReport FromCore(EpochRecord r) =>
-        new(r.Epoch, r.LearningRate, r.TrainingLoss, r.TrainingAccuracy,
-            FSharpOption<double>.get_IsSome(r.ValidationLoss) ? r.ValidationLoss.Value : null,
-            FSharpOption<double>.get_IsSome(r.ValidationAccuracy) ? r.ValidationAccuracy.Value : null,
+    internal static EpochReport FromCore(EpochView r) =>
+        new(r.Epoch, r.LearningRate, r.TrainingLoss, r.TrainingAccuracy, r.ValidationLoss, r.ValidationAccuracy,
             r.IsBest, r.Elapsed, r.SamplesPerSecond);
 
     /// <summary>The 1-based epoch number.</summary>

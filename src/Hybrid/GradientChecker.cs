@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 
 namespace Hybrid;
@@ -37,10 +38,10 @@ public static class GradientChecker
         var Y = y.ToMatrix(nameof(y), network.OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
-        Training.checkTargets(nameof(y), loss.Core, Y);
-        Training.checkLossFits(loss.Core, network.Model);
-        return NetworkCheck.check(step, tiny, l2, loss.Core, network.Model, X, Y)
-            .Select(r => new GradientCheckResult(r.Item1, r.Item2.MaxRelativeError, r.Item2.Row, r.Item2.Column, r.Item2.Analytic, r.Item2.Numerical))
+        Rules.CheckTargets(nameof(y), loss.Core, Y);
+        Rules.CheckLossFits(loss.Core, network.Model);
+        return Checks.Gradients(step, tiny, l2, loss.Core, network.Model, X, Y)
+            .Select(r => new GradientCheckResult(r.Name, r.Check.MaxRelativeError, r.Check.Row, r.Check.Column, r.Check.Analytic, r.Check.Numerical))
             .ToList().AsReadOnly();
     }
 }

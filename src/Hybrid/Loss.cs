@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+using MathNet.Numerics.LinearAlgebra;
 using CoreLoss = Hybrid.Core.Loss;
 
 namespace Hybrid;
@@ -39,7 +41,37 @@ public sealed class Loss : IEquatable<Loss>
     public static Loss Logistic { get; } = new(CoreLoss.Logistic);
 
     /// <summary>A readable name.</summary>
-    public string Name => Hybrid.Core.LossModule.name(Core);
+    public string Name => Losses.Name(Core);
+
+    /// <summary>
+    /// The loss J(ŷ, y) of predictions against targets, one example per row (the core's
+    /// <c>Loss.value</c>; formulas in docs/losses.md), e.g. MSE = 1/(2N) Σ (ŷ − y)².
+    /// </summary>
+    /// <param name="predictions">ŷ, N×m.</param>
+    /// <param name="targets">y, N×m.</param>
+    /// <returns>J.</returns>
+    /// <exception cref="ArgumentException">Null, empty or differently shaped arrays, or targets the loss does not take.</exception>
+    public double Value(double[,] predictions, double[,] targets)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(targets);
+        return Losses.Value(Core, Matrix<double>.Build.DenseOfArray(predictions), Matrix<double>.Build.DenseOfArray(targets));
+    }
+
+    /// <summary>
+    /// The derivative ∂J/∂ŷ entry by entry (the core's <c>Loss.gradient</c>; docs/losses.md), e.g.
+    /// mse′ = (ŷ − y)/N, SumOfSquares′ = 2(ŷ − y), binary cross-entropy′ = (−y/ŷ + (1 − y)/(1 − ŷ))/N.
+    /// </summary>
+    /// <param name="predictions">ŷ, N×m.</param>
+    /// <param name="targets">y, N×m.</param>
+    /// <returns>A new N×m array.</returns>
+    /// <exception cref="ArgumentException">Null, empty or differently shaped arrays, or targets the loss does not take.</exception>
+    public double[,] Derivative(double[,] predictions, double[,] targets)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(targets);
+        return Losses.Gradient(Core, Matrix<double>.Build.DenseOfArray(predictions), Matrix<double>.Build.DenseOfArray(targets)).ToArray();
+    }
 
     /// <inheritdoc />
     public bool Equals(Loss? other) => other is not null && Core.Equals(other.Core);

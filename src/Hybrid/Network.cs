@@ -1,4 +1,5 @@
 using Hybrid.Core;
+using Hybrid.Core.Interop;
 using MathNet.Numerics.LinearAlgebra;
 using CoreActivation = Hybrid.Core.Activation;
 using CoreNetwork = Hybrid.Core.Network;
@@ -24,13 +25,13 @@ public sealed partial class Network
     public static NetworkBuilder Create(int inputs) => new(inputs);
 
     /// <summary>Input columns d_in.</summary>
-    public int InputCount => NetworkModule.inputSize(Model);
+    public int InputCount => Networks.InputSize(Model);
 
     /// <summary>Output columns.</summary>
-    public int OutputCount => NetworkModule.outputSize(Model);
+    public int OutputCount => Networks.OutputSize(Model);
 
     /// <summary>Trainable parameters: Σ (d_in·d_out + d_out) over dense layers (+1 per PReLU), k times that per maxout layer (S14).</summary>
-    public int ParameterCount => NetworkModule.parameterCount(Model);
+    public int ParameterCount => Networks.ParameterCount(Model);
 
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<LayerInfo> Layers
@@ -39,14 +40,14 @@ public sealed partial class Network
         {
             var list = new List<LayerInfo>();
             int width = InputCount;
-            foreach (var layer in Model.Layers)
+            for (int l = 0; l < Networks.LayerCount(Model); l++)
             {
-                var info = layer switch
+                var layer = Networks.Layer(Model, l);
+                var info = layer.Kind switch
                 {
-                    Layer.DenseLayer d => new LayerInfo(LayerKind.Dense, d.Item.W.RowCount, d.Item.W.ColumnCount, Activation.FromCore(d.Item.Activation), 1, 0, DenseModule.parameterCount(d.Item)),
-                    Layer.MaxoutLayer m => new LayerInfo(LayerKind.Maxout, m.Item.W[0].RowCount, m.Item.W[0].ColumnCount, null, m.Item.W.Length, 0, MaxoutModule.parameterCount(m.Item)),
-                    Layer.DropoutLayer r => new LayerInfo(LayerKind.Dropout, width, width, null, 0, r.rate, 0),
-                    _ => throw new InvalidOperationException("Unknown layer."),
+                    LayerPartsKind.Dense => new LayerInfo(LayerKind.Dense, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, Activation.FromCore(layer.Activation), 1, 0, layer.ParameterCount),
+                    LayerPartsKind.Maxout => new LayerInfo(LayerKind.Maxout, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, null, layer.Weights.Length, 0, layer.ParameterCount),
+                    _ => new LayerInfo(LayerKind.Dropout, width, width, null, 0, layer.DropoutRate, 0),
                 };
                 width = info.Units;
                 list.Add(info);
@@ -56,12 +57,15 @@ public sealed partial class Network
     }
 
     /// <summary>The loss <see cref="Evaluate(Features, Targets)"/> uses: cross-entropy after a softmax, binary cross-entropy after a sigmoid, mean squared error otherwise.</summary>
-    public Loss DefaultLoss => Model.Layers.Last() switch
+    public Loss DefaultLoss
     {
-        Layer.DenseLayer d when d.Item.Activation.IsSoftmax && OutputCount > 1 => Loss.CrossEntropy,
-        Layer.DenseLayer d when d.Item.Activation.IsSigmoid => Loss.BinaryCrossEntropy,
-        _ => Loss.MeanSquaredError,
-    };
+        get
+        {
+            var last = Networks.Layer(Model, Networks.LayerCount(Model) - 1);
+            string g = last.Kind == LayerPartsKind.Dense ? Activations.CaseName(last.Activation) : "";
+            return g == "Softmax" && OutputCount > 1 ? Loss.CrossEntropy : g == "Sigmoid" ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
+        }
+    }
 
     // ------------------------------------------------------------------ inference
 
@@ -70,14 +74,14 @@ public sealed partial class Network
     /// <summary>The forward pass with the overflow check of docs/facade-network.md "Overflow policy".</summary>
     private Matrix<double> Forward(Matrix<double> X)
     {
-        var (A, caches) = NetworkModule.forwardCache(null, Model, X);
-        if (NetworkModule.firstNonFinite(caches) is { } hit)
+        var forward = Networks.Forward(Model, X);
+        if (forward.NonFiniteLayer >= 0)
         {
-            var (layer, row, column) = hit.Value;
+            var (layer, row, column) = (forward.NonFiniteLayer, forward.NonFiniteRow, forward.NonFiniteColumn);
             throw new OverflowException($"The forward pass overflowed: layer {layer} has a non-finite value at row {row}, column {column} "
                 + "(inputs or weights too large in magnitude: a product or sum passed ±1.8e308). No result is returned rather than one computed from NaN.");
         }
-        return A;
+        return forward.Output;
     }
 
     /// <summary>Throws OverflowException unless the loss (and every gradient) is finite.</summary>
@@ -138,7 +142,7 @@ public sealed partial class Network
     /// <returns>One class index per row.</returns>
     /// <exception cref="ArgumentException">Bad input as for Predict.</exception>
     /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
-    public int[] PredictClasses(Features x) => Training.classesOf(Hybrid.Core.Loss.MeanSquaredError, Forward(Input(x)));
+    public int[] PredictClasses(Features x) => Rules.ClassesOf(Loss.MeanSquaredError.Core, Forward(Input(x)));
 
     /// <summary>
     /// The predicted class of each row by the rule <see cref="Evaluate(Features, Targets, Loss)"/>
@@ -154,7 +158,7 @@ public sealed partial class Network
     public int[] PredictClasses(Features x, Loss loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Training.classesOf(loss.Core, Forward(Input(x)));
+        return Rules.ClassesOf(loss.Core, Forward(Input(x)));
     }
 
     // ------------------------------------------------------------------ evaluation and gradients
@@ -162,12 +166,12 @@ public sealed partial class Network
     private (Matrix<double> X, Matrix<double> Y) Batch(Features x, Targets y, Loss loss)
     {
         // Whether the loss fits the last layer comes first: it does not depend on the data.
-        Training.checkLossFits(loss.Core, Model);
+        Rules.CheckLossFits(loss.Core, Model);
         var X = Input(x);
         var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
-        Training.checkTargets(nameof(y), loss.Core, Y);
+        Rules.CheckTargets(nameof(y), loss.Core, Y);
         return (X, Y);
     }
 
@@ -191,8 +195,8 @@ public sealed partial class Network
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
         var Yhat = Forward(X);
-        double J = Checked(NetworkModule.loss(loss.Core, Model, X, Y));
-        return new Evaluation(J, Training.accuracy(loss.Core, Yhat, Y), Training.confusion(loss.Core, Yhat, Y), X.RowCount);
+        double J = Checked(Networks.Loss(loss.Core, Model, X, Y));
+        return new Evaluation(J, Rules.Accuracy(loss.Core, Yhat, Y), Rules.Confusion(loss.Core, Yhat, Y), X.RowCount);
     }
 
     /// <summary>The loss J on (x, y), dropout off, no regularisation.</summary>
@@ -207,7 +211,7 @@ public sealed partial class Network
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
         Forward(X);
-        return Checked(NetworkModule.loss(loss.Core, Model, X, Y));
+        return Checked(Networks.Loss(loss.Core, Model, X, Y));
     }
 
     /// <summary>
@@ -228,41 +232,42 @@ public sealed partial class Network
         if (!double.IsFinite(l2) || l2 < 0) throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number >= 0.");
         var (X, Y) = Batch(x, y, loss);
         Forward(X);
-        var r = NetworkModule.lossAndGradientWith(l2, null, loss.Core, Model, X, Y);
-        return new LossGradient(Checked(r.Item1, r.Item2), Describe(r.Item2));
+        var r = Networks.Gradients(l2, loss.Core, Model, X, Y);
+        return new LossGradient(Checked(r.Loss, r.Flat), Describe(r.Flat), r.Layers.Select(LayerGradient.FromCore).ToList().AsReadOnly());
     }
 
     /// <summary>Every parameter with its name and a copy of its values, in the core's order: per dense layer W, b (and α for PReLU); per maxout layer W_1..W_k, b_1..b_k.</summary>
     /// <returns>The parameters.</returns>
-    public IReadOnlyList<Parameter> GetParameters() => Describe(NetworkModule.parameters(Model));
+    public IReadOnlyList<Parameter> GetParameters() => Describe(Networks.Parameters(Model));
 
     private IReadOnlyList<Parameter> Describe(IEnumerable<Matrix<double>> values)
     {
-        var names = NetworkModule.parameterNames(Model).ToArray();
+        var names = Networks.ParameterNames(Model);
         return values.Select((m, i) => new Parameter(names[i], m.ToArray())).ToList().AsReadOnly();
     }
 
     // ------------------------------------------------------------------ weights
 
-    private Layer LayerAt(int layer)
+    private LayerParts LayerAt(int layer)
     {
-        int count = Model.Layers.Length;
+        int count = Networks.LayerCount(Model);
         if (layer < 0 || layer >= count)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The network has layers 0..{count - 1}.");
-        return Model.Layers[layer];
+        return Networks.Layer(Model, layer);
     }
 
     private (Matrix<double> W, Matrix<double> B) Piece(int layer, int piece)
     {
-        switch (LayerAt(layer))
+        var parts = LayerAt(layer);
+        switch (parts.Kind)
         {
-            case Layer.DenseLayer d:
+            case LayerPartsKind.Dense:
                 if (piece != 0) throw new ArgumentOutOfRangeException(nameof(piece), piece, "A dense layer has only piece 0.");
-                return (d.Item.W, d.Item.B);
-            case Layer.MaxoutLayer m:
-                if (piece < 0 || piece >= m.Item.W.Length)
-                    throw new ArgumentOutOfRangeException(nameof(piece), piece, $"Layer {layer} has pieces 0..{m.Item.W.Length - 1}.");
-                return (m.Item.W[piece], m.Item.B[piece]);
+                return (parts.Weights[0], parts.Biases[0]);
+            case LayerPartsKind.Maxout:
+                if (piece < 0 || piece >= parts.Weights.Length)
+                    throw new ArgumentOutOfRangeException(nameof(piece), piece, $"Layer {layer} has pieces 0..{parts.Weights.Length - 1}.");
+                return (parts.Weights[piece], parts.Biases[piece]);
             default:
                 throw new ArgumentException($"Layer {layer} is a dropout layer: it has no weights.", nameof(layer));
         }

@@ -64,7 +64,7 @@ public readonly struct Targets
             if (labels.Length == 0) throw new ArgumentException($"{paramName} is empty: give at least one label.", paramName);
             if (outputs == 1)
             {
-                bool signs = loss.IsHinge || loss.IsLogistic;
+                bool signs = Hybrid.Core.Interop.Losses.TakesSigns(loss);
                 var y = Matrix<double>.Build.Dense(labels.Length, 1);
                 for (int i = 0; i < labels.Length; i++)
                 {
@@ -77,7 +77,7 @@ public readonly struct Targets
             for (int i = 0; i < labels.Length; i++)
                 if (labels[i] < 0 || labels[i] >= outputs)
                     throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but the network has {outputs} outputs, so labels must lie in 0..{outputs - 1}.");
-            if (loss.IsHinge || loss.IsLogistic)
+            if (Hybrid.Core.Interop.Losses.TakesSigns(loss))
             {
                 // One-vs-rest signs: +1 at the label, −1 elsewhere.
                 var signs = Matrix<double>.Build.Dense(labels.Length, outputs, -1.0);

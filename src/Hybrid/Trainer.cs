@@ -1,6 +1,6 @@
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
-using Microsoft.FSharp.Core;
+using Hybrid.Core.Interop;
 
 namespace Hybrid;
 
@@ -107,7 +107,7 @@ public sealed class Trainer
         get => _divergenceFactor;
         init => _divergenceFactor = value > 1 ? value : throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), value, "DivergenceFactor must be > 1 (or +infinity to turn the rule off).");
     }
-    private readonly double _divergenceFactor = Training.defaultDivergenceFactor;
+    private readonly double _divergenceFactor = Trainings.DefaultDivergenceFactor;
 
     /// <summary>An epoch improves only if its monitored metric beats the best so far by more than MinDelta ≥ 0 (default 0), in the metric's direction as in Keras: loss &lt; best − MinDelta (mode min), accuracy &gt; best + MinDelta (mode max).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
@@ -152,8 +152,8 @@ public sealed class Trainer
             var train = PrepareRows(network, x, y, nameof(x), nameof(y));
             if (ValidationSplit == 0) return RunFast(network, train, null, progress, cancellationToken);
             var (trainRows, validRows) = ValidationRows(y.Labels, train.Rows.Length);
-            return RunFast(network, new RowSet(train.X, train.Y, train.Inputs, train.Outputs, trainRows),
-                           new RowSet(train.X, train.Y, train.Inputs, train.Outputs, validRows), progress, cancellationToken);
+            return RunFast(network, Rules.Rows(train, trainRows),
+                           Rules.Rows(train, validRows), progress, cancellationToken);
         }
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         if (ValidationSplit > 0)
@@ -189,10 +189,12 @@ public sealed class Trainer
         return Run(network, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
     }
 
+    private static (int[] Train, int[] Validation) Pair(RowSplit s) => (s.First, s.Second);
+
     private (int[] Train, int[] Validation) ValidationRows(int[]? labels, int n)
     {
-        if (labels is null) return Training.split(Seed, ValidationSplit, n).ToValueTuple();
-        try { return Split.stratified(Seed, ValidationSplit, labels).ToValueTuple(); }
+        if (labels is null) return Pair(Rules.Split(Seed, ValidationSplit, n));
+        try { return Pair(Rules.StratifiedSplit(Seed, ValidationSplit, labels)); }
         catch (ArgumentException e) when (e.ParamName == "fraction")
         {
             throw new ArgumentException($"ValidationSplit = {ValidationSplit}: the stratified validation split of {n} rows fails: {e.Message}", nameof(ValidationSplit), e);
@@ -202,12 +204,12 @@ public sealed class Trainer
     private (Matrix<double>, Matrix<double>) Prepare(Network network, Features x, Targets y, string xName, string yName)
     {
         // Whether the loss fits the last layer comes first: it does not depend on the data.
-        Training.checkLossFits(Loss.Core, network.Model);
+        Rules.CheckLossFits(Loss.Core, network.Model);
         var X = DataConvert.Checked(x.ToMatrix(xName), network.InputCount, xName);
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"{xName} has {X.RowCount} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Training.checkTargets(yName, Loss.Core, Y);
+        Rules.CheckTargets(yName, Loss.Core, Y);
         return (X, Y);
     }
 
@@ -215,56 +217,55 @@ public sealed class Trainer
     private RowSet PrepareRows(Network network, Features x, Targets y, string xName, string yName)
     {
         // Whether the loss fits the last layer comes first: it does not depend on the data.
-        Training.checkLossFits(Loss.Core, network.Model);
+        Rules.CheckLossFits(Loss.Core, network.Model);
         var (values, rows, cols) = x.ToRowMajor(xName);
         if (cols != network.InputCount)
             throw new ArgumentException($"{xName} has {cols} columns but the network takes {network.InputCount} inputs.", xName);
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != rows)
             throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Training.checkTargets(yName, Loss.Core, Y);
-        return FastTraining.rowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
+        Rules.CheckTargets(yName, Loss.Core, Y);
+        return Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
     }
 
     private TrainingConfig Config() =>
-        new(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay, BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
-            Monitor == EarlyStoppingMetric.Accuracy ? Hybrid.Core.Monitor.MonitorAccuracy : Hybrid.Core.Monitor.MonitorLoss,
-            DivergenceFactor);
+        Trainings.Config(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay, BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
+            Monitor == EarlyStoppingMetric.Accuracy, DivergenceFactor);
 
     private TrainingResult RunFast(Network network, RowSet train, RowSet? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        Training.checkLossFits(Loss.Core, network.Model);
+        Rules.CheckLossFits(Loss.Core, network.Model);
         if (train.Rows.Length < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
-        Training.validate(config);
-        var engine = FastTraining.engine(config, network.Model, train,
-                                         validation is null ? FSharpOption<RowSet>.None : FSharpOption<RowSet>.Some(validation));
-        var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
-        var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
-        return Result(Training.run(config, train.Rows.Length, engine, report, shouldStop), cancellationToken);
+        Rules.Validate(config);
+        return Result(Trainings.RunFast(config, network.Model, train, validation!, r => progress?.Report(EpochReport.FromCore(r)),
+                                        () => cancellationToken.IsCancellationRequested), cancellationToken);
     }
 
     private TrainingResult Run(Network network, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
                                IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        Training.checkLossFits(Loss.Core, network.Model);
+        Rules.CheckLossFits(Loss.Core, network.Model);
         if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
-        var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
-        var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
-        var outcome = Training.fit(config, network.Model, X, Y,
-                                   validation is null ? FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.None : FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.Some(validation),
-                                   report, shouldStop);
+        var outcome = Trainings.Fit(config, network.Model, X, Y, validation?.Item1!, validation?.Item2!,
+                                    r => progress?.Report(EpochReport.FromCore(r)), () => cancellationToken.IsCancellationRequested);
         return Result(outcome, cancellationToken);
     }
 
-    private static TrainingResult Result(TrainingOutcome outcome, CancellationToken cancellationToken)
+    private static TrainingResult Result(TrainingRun outcome, CancellationToken cancellationToken)
     {
-        var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped
-                   : outcome.Stop.IsCancelled ? StopReason.Cancelled : outcome.Stop.IsDiverged ? StopReason.Diverged : StopReason.NonFiniteLoss;
+        var reason = outcome.Stop switch
+        {
+            StopKind.Completed => StopReason.Completed,
+            StopKind.EarlyStopped => StopReason.EarlyStopped,
+            StopKind.Cancelled => StopReason.Cancelled,
+            StopKind.Diverged => StopReason.Diverged,
+            _ => StopReason.NonFiniteLoss,
+        };
         var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
                                         reason, outcome.Message, outcome.BestEpoch, outcome.Restored);
-        if (outcome.Stop.IsCancelled)
+        if (outcome.Stop == StopKind.Cancelled)
             throw new TrainingCanceledException("Training was cancelled: " + outcome.Message, result, cancellationToken);
         return result;
     }

@@ -1,6 +1,5 @@
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
-using Microsoft.FSharp.Core;
 
 namespace Hybrid;
 

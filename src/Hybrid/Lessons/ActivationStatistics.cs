@@ -29,7 +29,7 @@ public static class ActivationStatistics
         LessonArguments.AtLeastOne(depth, nameof(depth));
         LessonArguments.AtLeastOne(seeds, nameof(seeds));
         LessonArguments.AtLeastOne(bins, nameof(bins));
-        return Core.ActivationStatistics.run(activation.Core, initializer.Core, initializer.Seed, seeds, examples, width, depth, bins)
+        return Core.Interop.Checks.ActivationStatistics(activation.Core, initializer.Core, initializer.Seed, seeds, examples, width, depth, bins)
             .Select(s => new LayerStatistics(s.Layer, s.Mean, s.Std, s.Edges, s.Counts))
             .ToList().AsReadOnly();
     }
