@@ -14,6 +14,22 @@ type Losses =
     static member Gradient(loss: Loss, Yhat: Matrix<float>, Y: Matrix<float>) : Matrix<float> = Loss.gradient loss Yhat Y
     /// A readable name.
     static member Name(loss: Loss) : string = Loss.name loss
+    /// J = 1/(2N) Σ (ŷ − y)².
+    static member MeanSquaredError() : Loss = MeanSquaredError
+    /// J = 1/N Σ |ŷ − y|.
+    static member MeanAbsoluteError() : Loss = MeanAbsoluteError
+    /// J = Σ (ŷ − y)².
+    static member SumOfSquares() : Loss = SumOfSquares
+    /// J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)].
+    static member BinaryCrossEntropy() : Loss = BinaryCrossEntropy
+    /// J = −1/N Σ y·ln p (after a softmax).
+    static member CategoricalCrossEntropy() : Loss = CategoricalCrossEntropy
+    /// J = 1/N Σ max(0, 1 − y·f).
+    static member Hinge() : Loss = Hinge
+    /// J = 1/N Σ_i Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1).
+    static member MulticlassHinge() : Loss = MulticlassHinge
+    /// J = 1/N Σ ln(1 + e^(−y·f)).
+    static member Logistic() : Loss = Logistic
     /// Whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
     static member TakesSigns(loss: Loss) : bool = match loss with Hinge | Logistic -> true | _ -> false
 
