@@ -52,7 +52,6 @@ public class InteropSurfaceTests
         "Hybrid.Core.SigmoidNeuron",
         "Hybrid.Core.Split",
         "Hybrid.Core.Standardizer",
-        "Hybrid.Core.Synthetic",
         "Hybrid.Core.TrainingConfig",
         "Hybrid.Core.UpdateRule",
     };

@@ -63,3 +63,25 @@ type Checks =
     /// ActivationStatistics.run: per-layer mean, spread and histogram of a deep random network.
     static member ActivationStatistics(g: Activation, init: Initializer, seed: int, seeds: int, n: int, width: int, depth: int, bins: int) : LayerActivationStatistics[] =
         ActivationStatistics.run g init seed seeds n width depth bins |> Array.ofList
+
+/// Labelled points: X n×d and one class label per row (the core's `Matrix<float> * int[]`).
+[<Sealed>]
+type LabelledPoints internal (x: Matrix<float>, labels: int[]) =
+    /// The points, one per row.
+    member _.X = x
+    /// The class of each row.
+    member _.Labels = labels
+
+/// The synthetic data sets (Synthetic) for C#. Course: S01, S24, S32. Checked by: DataSetTests.
+[<AbstractClass; Sealed>]
+type DataSources =
+    /// Synthetic.logicGate: the four rows of a two-input gate ("and", "or", "nand", "xor").
+    static member LogicGate(gate: string) : LabelledPoints = Synthetic.logicGate gate |> LabelledPoints
+    /// Synthetic.spiral.
+    static member Spiral(n: int, noise: float, seed: int, classes: int) : LabelledPoints = Synthetic.spiral n noise seed classes |> LabelledPoints
+    /// Synthetic.moons.
+    static member Moons(n: int, noise: float, seed: int) : LabelledPoints = Synthetic.moons n noise seed |> LabelledPoints
+    /// Synthetic.circles.
+    static member Circles(n: int, noise: float, seed: int, factor: float) : LabelledPoints = Synthetic.circles n noise seed factor |> LabelledPoints
+    /// Synthetic.blobs.
+    static member Blobs(n: int, noise: float, seed: int, classes: int) : LabelledPoints = Synthetic.blobs n noise seed classes |> LabelledPoints
