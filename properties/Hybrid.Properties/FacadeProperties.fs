@@ -111,7 +111,21 @@ let private law2 =
         let J, grads = Network.lossAndGradientWith l2 None MeanSquaredError net X Y
         let r = f.ComputeGradients(Hybrid.Loss.MeanSquaredError, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y, l2)
         if r.Loss <> J then failwithf "loss %.17g <> core %.17g" r.Loss J
-        List.iteri (fun i (g: Matrix<float>) -> sameBits (sprintf "gradient %d" i) g (Mat.ofArray2 r.Gradients.[i].Values)) grads)
+        List.iteri (fun i (g: Matrix<float>) -> sameBits (sprintf "gradient %d" i) g (Mat.ofArray2 r.Gradients.[i].Values)) grads
+        // The typed view (issue 10 part 4), flattened back in the core's order, holds the same bits:
+        // biases come out as double[] (one row here), α as a nullable scalar.
+        let row (b: float[]) = Mat.ofArray2 (Array2D.init 1 b.Length (fun _ j -> b.[j]))
+        let typed =
+            r.Layers |> Seq.toList |> List.collect (fun l ->
+                match l with
+                | :? Hybrid.DenseGradient as d ->
+                    [ yield Mat.ofArray2 d.Weights; yield row d.Biases
+                      if d.Alpha.HasValue then yield row [| d.Alpha.Value |] ]
+                | :? Hybrid.MaxoutGradient as m ->
+                    [ for j in 0 .. m.Pieces - 1 -> Mat.ofArray2 (m.Weights j) ] @ [ for j in 0 .. m.Pieces - 1 -> row (m.Biases j) ]
+                | _ -> failwithf "unknown layer gradient %O" l)
+        if typed.Length <> grads.Length then failwithf "typed view has %d matrices, core %d" typed.Length grads.Length
+        List.iteri2 (fun i g t -> sameBits (sprintf "typed gradient %d" i) g t) grads typed)
 
 let private law3 =
     let case = gen {

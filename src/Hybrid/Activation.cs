@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using CoreActivation = Hybrid.Core.Activation;
 
 namespace Hybrid;
@@ -15,68 +16,88 @@ public sealed class Activation : IEquatable<Activation>
     internal static Activation FromCore(CoreActivation core) => new(core);
 
     /// <summary>g(z) = z.</summary>
-    public static Activation Identity { get; } = new(CoreActivation.Identity);
+    public static Activation Identity { get; } = Of("Identity");
 
     /// <summary>g(z) = 1 if z ≥ 0 else 0 (its derivative is 0 everywhere, so it does not learn by backpropagation).</summary>
-    public static Activation BinaryStep { get; } = new(CoreActivation.BinaryStep);
+    public static Activation BinaryStep { get; } = Of("BinaryStep");
 
     /// <summary>Logistic sigmoid g(z) = 1 / (1 + e^(−z)).</summary>
-    public static Activation Sigmoid { get; } = new(CoreActivation.Sigmoid);
+    public static Activation Sigmoid { get; } = Of("Sigmoid");
 
     /// <summary>Hyperbolic tangent g(z) = tanh z.</summary>
-    public static Activation Tanh { get; } = new(CoreActivation.Tanh);
+    public static Activation Tanh { get; } = Of("Tanh");
 
     /// <summary>g(z) = arctan z.</summary>
-    public static Activation Arctan { get; } = new(CoreActivation.Arctan);
+    public static Activation Arctan { get; } = Of("Arctan");
 
     /// <summary>g(z) = max(0, z), with g′(0) = 0.</summary>
-    public static Activation ReLU { get; } = new(CoreActivation.ReLU);
+    public static Activation ReLU { get; } = Of("ReLU");
 
     /// <summary>g(z) = ln(1 + e^z).</summary>
-    public static Activation SoftPlus { get; } = new(CoreActivation.SoftPlus);
+    public static Activation SoftPlus { get; } = Of("SoftPlus");
 
     /// <summary>Row-wise softmax p_j = e^(z_j) / Σ_k e^(z_k) (computed with the row maximum subtracted).</summary>
-    public static Activation Softmax { get; } = new(CoreActivation.Softmax);
+    public static Activation Softmax { get; } = Of("Softmax");
 
     /// <summary>
     /// Row-wise log-softmax l_j = z_j − log Σ_k e^(z_k), the log of <see cref="Softmax"/> (computed with the row maximum
     /// subtracted, so it stays finite where softmax rounds to 0). PyTorch's <c>LogSoftmax(dim=1)</c>; cross-entropy does not
     /// pair with it (use <see cref="Softmax"/>), any other loss does.
     /// </summary>
-    public static Activation LogSoftmax { get; } = new(CoreActivation.LogSoftmax);
+    public static Activation LogSoftmax { get; } = Of("LogSoftmax");
 
     /// <summary>Leaky ReLU g(z) = max(a·z, z) with a fixed slope a in [0, 1).</summary>
     /// <param name="slope">The slope a for z &lt; 0, in [0, 1); the course uses 0.01 or 0.1.</param>
     /// <exception cref="ArgumentException">The slope is not in [0, 1).</exception>
-    public static Activation LeakyReLU(double slope = 0.01) => Checked(CoreActivation.NewLeakyReLU(slope), nameof(slope));
+    public static Activation LeakyReLU(double slope = 0.01) => new(Activations.Create("LeakyReLU", slope, nameof(slope)));
 
     /// <summary>Parametric ReLU g(z) = z if z &gt; 0 else α·z, with α learned by backpropagation (one α per layer).</summary>
     /// <param name="alpha">The initial α; must be finite.</param>
     /// <exception cref="ArgumentException">α is NaN or infinite.</exception>
-    public static Activation PReLU(double alpha = 0.25) => Checked(CoreActivation.NewPReLU(alpha), nameof(alpha));
+    public static Activation PReLU(double alpha = 0.25) => new(Activations.Create("PReLU", alpha, nameof(alpha)));
 
     /// <summary>Exponential linear unit g(z) = z if z &gt; 0 else α(e^z − 1).</summary>
     /// <param name="alpha">α ≥ 0.</param>
     /// <exception cref="ArgumentException">α is negative, NaN or infinite.</exception>
-    public static Activation ELU(double alpha = 1.0) => Checked(CoreActivation.NewELU(alpha), nameof(alpha));
+    public static Activation ELU(double alpha = 1.0) => new(Activations.Create("ELU", alpha, nameof(alpha)));
 
-    private static Activation Checked(CoreActivation core, string paramName)
+    private static Activation Of(string caseName) => new(Activations.Create(caseName, 0, "activation"));
+
+    /// <summary>The activation of the core's case <paramref name="caseName"/> (for the model file and ONNX readers).</summary>
+    internal static Activation FromCase(string caseName, double parameter, string paramName) => new(Activations.Create(caseName, parameter, paramName));
+
+    /// <summary>The core's case name ("LeakyReLU" for LeakyReLU(0.01)).</summary>
+    internal string CaseName => Activations.CaseName(Core);
+
+    /// <summary>
+    /// The element-wise derivative g′(z) at each entry of <paramref name="z"/> (course item S04):
+    /// σ′(z) = σ(z)(1 − σ(z)), tanh′(z) = 1 − tanh²z, ReLU′(z) = 1 if z &gt; 0 else 0, LeakyReLU′ and
+    /// PReLU′ = 1 or a, ELU′ = 1 or α·e^z, SoftPlus′ = σ(z), arctan′ = 1/(1 + z²), identity′ = 1,
+    /// step′ = 0 (docs/activations.md). The core's <c>Activation.derivative</c>.
+    /// </summary>
+    /// <param name="z">Pre-activations.</param>
+    /// <returns>A new array of g′(z_i).</returns>
+    /// <exception cref="ArgumentException">Softmax: its derivative is a Jacobian per row, not element-wise.</exception>
+    public double[] Derivative(double[] z)
     {
-        Hybrid.Core.ActivationModule.validate(paramName, core);
-        return new Activation(core);
+        ArgumentNullException.ThrowIfNull(z);
+        return Activations.Derivative(Core, z);
+    }
+
+    /// <summary>g(z) for the one row <paramref name="z"/> (element-wise; softmax over the row).</summary>
+    /// <param name="z">Pre-activations.</param>
+    /// <returns>A new array.</returns>
+    public double[] Apply(double[] z)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        return Activations.Apply(Core, z);
     }
 
     /// <summary>A readable name such as "ReLU" or "LeakyReLU(0.01)".</summary>
-    public string Name => Hybrid.Core.ActivationModule.name(Core);
+    public string Name => Activations.Name(Core);
 
     /// <summary>The parameter of LeakyReLU (slope), PReLU (α, the learned value in a trained network) or ELU (α); null for the others.</summary>
-    public double? Parameter => Core switch
-    {
-        CoreActivation.LeakyReLU l => l.slope,
-        CoreActivation.PReLU p => p.alpha,
-        CoreActivation.ELU e => e.alpha,
-        _ => null,
-    };
+    public double? Parameter => Activations.Parameter(Core);
 
     /// <inheritdoc />
     public bool Equals(Activation? other) => other is not null && Core.Equals(other.Core);

@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 
 namespace Hybrid;
@@ -37,45 +38,10 @@ public static class GradientChecker
         var Y = y.ToMatrix(nameof(y), network.OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
-        Hybrid.Core.LossModule.checkTargets(nameof(y), loss.Core, Y);
+        Rules.CheckTargets(nameof(y), loss.Core, Y);
         TrainingMessages.CheckLossFits(loss.Core, network.Model);
-        return NetworkCheck.check(step, tiny, l2, loss.Core, network.Model, X, Y)
-            .Select(r => new GradientCheckResult(r.Item1, r.Item2.MaxRelativeError, r.Item2.Row, r.Item2.Column, r.Item2.Analytic, r.Item2.Numerical))
+        return Checks.Gradients(step, tiny, l2, loss.Core, network.Model, X, Y)
+            .Select(r => new GradientCheckResult(r.Name, r.Check.MaxRelativeError, r.Check.Row, r.Check.Column, r.Check.Analytic, r.Check.Numerical))
             .ToList().AsReadOnly();
     }
-}
-
-/// <summary>The worst entry of one parameter matrix in a gradient check.</summary>
-public sealed class GradientCheckResult
-{
-    internal GradientCheckResult(string parameter, double maxRelativeError, int row, int column, double analytic, double numerical)
-    {
-        Parameter = parameter;
-        MaxRelativeError = maxRelativeError;
-        Row = row;
-        Column = column;
-        Analytic = analytic;
-        Numerical = numerical;
-    }
-
-    /// <summary>The parameter's name, e.g. "layer 0 W" (as in <see cref="Network.GetParameters"/>).</summary>
-    public string Parameter { get; }
-
-    /// <summary>max |a − n| / max(|a|, |n|, tiny) over the entries (infinity if a value is NaN).</summary>
-    public double MaxRelativeError { get; }
-
-    /// <summary>Row of the worst entry.</summary>
-    public int Row { get; }
-
-    /// <summary>Column of the worst entry.</summary>
-    public int Column { get; }
-
-    /// <summary>Backpropagation's value there.</summary>
-    public double Analytic { get; }
-
-    /// <summary>The central difference there.</summary>
-    public double Numerical { get; }
-
-    /// <inheritdoc />
-    public override string ToString() => $"{Parameter}: max relative error {MaxRelativeError:G3} at [{Row}, {Column}]";
 }

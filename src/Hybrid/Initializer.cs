@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 using CoreInitializer = Hybrid.Core.Initializer;
 using CoreActivation = Hybrid.Core.Activation;
@@ -22,7 +23,7 @@ public sealed class Initializer
 
     private Initializer(CoreInitializer? core, int seed, string name)
     {
-        if (core is not null) Init.validate("initializer", core);
+        if (core is not null) Rules.ValidateInitializer("initializer", core);
         Core = core;
         Seed = seed;
         Name = name;
@@ -31,7 +32,7 @@ public sealed class Initializer
     private static Initializer Of(CoreInitializer core, int seed, string name) => new(core, seed, $"{name}(seed={seed})");
 
     /// <summary>W = 0 (every unit then learns the same thing: the symmetry problem of S31).</summary>
-    public static Initializer Zeros() => new(CoreInitializer.Zeros, 0, "Zeros");
+    public static Initializer Zeros() => new(Factories.Zeros(), 0, "Zeros");
 
     /// <summary>W_ij = value.</summary>
     /// <param name="value">The constant; must be finite.</param>
@@ -39,7 +40,7 @@ public sealed class Initializer
     public static Initializer Constant(double value)
     {
         if (!double.IsFinite(value)) throw new ArgumentException($"value must be finite but is {value}.", nameof(value));
-        return new(CoreInitializer.NewConstant(value), 0, $"Constant({value})");
+        return new(Factories.Constant(value), 0, $"Constant({value})");
     }
 
     /// <summary>W_ij ~ N(0, standardDeviation²).</summary>
@@ -50,7 +51,7 @@ public sealed class Initializer
     {
         if (!double.IsFinite(standardDeviation) || standardDeviation < 0)
             throw new ArgumentOutOfRangeException(nameof(standardDeviation), standardDeviation, "The standard deviation must be a finite number >= 0.");
-        return Of(CoreInitializer.NewNormal(standardDeviation), seed, $"Normal({standardDeviation})");
+        return Of(Factories.Normal(standardDeviation), seed, $"Normal({standardDeviation})");
     }
 
     /// <summary>W_ij ~ U(−limit, limit).</summary>
@@ -61,24 +62,24 @@ public sealed class Initializer
     {
         if (!double.IsFinite(limit) || limit < 0)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be a finite number >= 0.");
-        return Of(CoreInitializer.NewUniform(limit), seed, $"Uniform({limit})");
+        return Of(Factories.Uniform(limit), seed, $"Uniform({limit})");
     }
 
     /// <summary>S31's "small random": W_ij ~ 0.01·N(0, 1).</summary>
     /// <param name="seed">The seed.</param>
-    public static Initializer SmallRandom(int seed) => Of(CoreInitializer.SmallRandom, seed, "SmallRandom");
+    public static Initializer SmallRandom(int seed) => Of(Factories.SmallRandom(), seed, "SmallRandom");
 
     /// <summary>Glorot/Xavier normal: σ = √(2 / (fan_in + fan_out)).</summary>
     /// <param name="seed">The seed.</param>
-    public static Initializer XavierNormal(int seed) => Of(CoreInitializer.XavierNormal, seed, "XavierNormal");
+    public static Initializer XavierNormal(int seed) => Of(Factories.XavierNormal(), seed, "XavierNormal");
 
     /// <summary>Glorot/Xavier uniform: limit = √(6 / (fan_in + fan_out)).</summary>
     /// <param name="seed">The seed.</param>
-    public static Initializer XavierUniform(int seed) => Of(CoreInitializer.XavierUniform, seed, "XavierUniform");
+    public static Initializer XavierUniform(int seed) => Of(Factories.XavierUniform(), seed, "XavierUniform");
 
     /// <summary>He/Kaiming normal: σ = √(2 / fan_in) (S31's randn / √(fan_in / 2)); the default for the ReLU family.</summary>
     /// <param name="seed">The seed.</param>
-    public static Initializer HeNormal(int seed) => Of(CoreInitializer.HeNormal, seed, "HeNormal");
+    public static Initializer HeNormal(int seed) => Of(Factories.HeNormal(), seed, "HeNormal");
 
     /// <summary>Same as <see cref="HeNormal"/>.</summary>
     /// <param name="seed">The seed.</param>
@@ -86,15 +87,15 @@ public sealed class Initializer
 
     /// <summary>He/Kaiming uniform: limit = √(6 / fan_in).</summary>
     /// <param name="seed">The seed.</param>
-    public static Initializer HeUniform(int seed) => Of(CoreInitializer.HeUniform, seed, "HeUniform");
+    public static Initializer HeUniform(int seed) => Of(Factories.HeUniform(), seed, "HeUniform");
 
     /// <summary>LeCun normal: σ = √(1 / fan_in) (what S31 calls "Xavier": randn / √fan_in).</summary>
     /// <param name="seed">The seed.</param>
-    public static Initializer LeCunNormal(int seed) => Of(CoreInitializer.LeCunNormal, seed, "LeCunNormal");
+    public static Initializer LeCunNormal(int seed) => Of(Factories.LeCunNormal(), seed, "LeCunNormal");
 
     /// <summary>LeCun uniform: limit = √(3 / fan_in).</summary>
     /// <param name="seed">The seed.</param>
-    public static Initializer LeCunUniform(int seed) => Of(CoreInitializer.LeCunUniform, seed, "LeCunUniform");
+    public static Initializer LeCunUniform(int seed) => Of(Factories.LeCunUniform(), seed, "LeCunUniform");
 
     /// <summary>
     /// A sensible default per layer: He normal for ReLU, leaky ReLU, PReLU and ELU layers; Glorot
@@ -111,12 +112,12 @@ public sealed class Initializer
     public static Initializer ForActivation(Activation activation, int seed)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        var core = Init.forActivation(activation.Core);
-        return Of(core, seed, core.IsHeNormal ? "HeNormal" : "XavierNormal");
+        var core = Rules.InitializerFor(activation.Core);
+        return Of(core, seed, core.Equals(Factories.HeNormal()) ? "HeNormal" : "XavierNormal");
     }
 
     internal CoreInitializer For(CoreActivation? activation) =>
-        Core ?? (activation is null ? CoreInitializer.XavierNormal : Init.forActivation(activation));
+        Core ?? (activation is null ? Factories.XavierNormal() : Rules.InitializerFor(activation));
 
     /// <summary>A fanIn×fanOut weight matrix drawn with this initialiser's seed (what layer 0 of a network gets is drawn with a derived seed instead).</summary>
     /// <param name="fanIn">Rows, ≥ 1.</param>
@@ -127,7 +128,7 @@ public sealed class Initializer
     public double[,] CreateWeights(int fanIn, int fanOut)
     {
         if (Core is null) throw new InvalidOperationException("Initializer.Default picks a distribution per layer; use ForActivation(activation, seed) to get one.");
-        return Init.matrix(Core, Seed, fanIn, fanOut).ToArray();
+        return Rules.Weights(Core, Seed, fanIn, fanOut).ToArray();
     }
 
     /// <summary>The variance of each weight in closed form: σ² for normals, limit²/3 for uniforms, 0 for constants.</summary>
@@ -140,7 +141,7 @@ public sealed class Initializer
         if (Core is null) throw new InvalidOperationException("Initializer.Default picks a distribution per layer; use ForActivation(activation, seed) to get one.");
         if (fanIn < 1) throw new ArgumentOutOfRangeException(nameof(fanIn), fanIn, "fanIn must be at least 1.");
         if (fanOut < 1) throw new ArgumentOutOfRangeException(nameof(fanOut), fanOut, "fanOut must be at least 1.");
-        return Init.variance(Core, fanIn, fanOut);
+        return Rules.Variance(Core, fanIn, fanOut);
     }
 
     /// <inheritdoc />

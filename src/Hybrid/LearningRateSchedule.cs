@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 
 namespace Hybrid;
@@ -12,7 +13,7 @@ public sealed class LearningRateSchedule
 
     private LearningRateSchedule(Schedule core, string name)
     {
-        ScheduleModule.validate("schedule", core);
+        Rules.ValidateSchedule("schedule", core);
         Core = core;
         Name = name;
     }
@@ -21,7 +22,7 @@ public sealed class LearningRateSchedule
     public string Name { get; }
 
     /// <summary>η_e = η0.</summary>
-    public static LearningRateSchedule Constant { get; } = new(Schedule.ConstantRate, "Constant");
+    public static LearningRateSchedule Constant { get; } = new(Factories.ConstantRate(), "Constant");
 
     /// <summary>Step decay: η_e = η0·factor^⌊e / everyEpochs⌋.</summary>
     /// <param name="everyEpochs">The period k ≥ 1 in epochs.</param>
@@ -33,7 +34,7 @@ public sealed class LearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(everyEpochs), everyEpochs, "The step decay period must be at least 1 epoch.");
         if (!(factor > 0 && factor <= 1))
             throw new ArgumentOutOfRangeException(nameof(factor), factor, "The decay factor must lie in (0, 1].");
-        return new(Schedule.NewStepDecay(everyEpochs, factor), $"Step(every={everyEpochs}, factor={factor})");
+        return new(Factories.StepDecay(everyEpochs, factor), $"Step(every={everyEpochs}, factor={factor})");
     }
 
     /// <summary>Exponential decay: η_e = η0·factor^e.</summary>
@@ -43,7 +44,7 @@ public sealed class LearningRateSchedule
     {
         if (!(factor > 0 && factor <= 1))
             throw new ArgumentOutOfRangeException(nameof(factor), factor, "The decay factor must lie in (0, 1].");
-        return new(Schedule.NewExponentialDecay(factor), $"Exponential(factor={factor})");
+        return new(Factories.ExponentialDecay(factor), $"Exponential(factor={factor})");
     }
 
     /// <summary>The closed form η_e for the 0-based epoch e.</summary>
@@ -51,7 +52,7 @@ public sealed class LearningRateSchedule
     /// <param name="epoch">e ≥ 0.</param>
     /// <returns>The learning rate used during epoch e.</returns>
     /// <exception cref="ArgumentException">η0 ≤ 0 or e &lt; 0.</exception>
-    public double RateAt(double initialRate, int epoch) => ScheduleModule.rate(Core, initialRate, epoch);
+    public double RateAt(double initialRate, int epoch) => Rules.Rate(Core, initialRate, epoch);
 
     /// <inheritdoc />
     public override string ToString() => Name;

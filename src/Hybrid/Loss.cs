@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+using MathNet.Numerics.LinearAlgebra;
 using CoreLoss = Hybrid.Core.Loss;
 
 namespace Hybrid;
@@ -15,31 +17,61 @@ public sealed class Loss : IEquatable<Loss>
     private Loss(CoreLoss core) => Core = core;
 
     /// <summary>J = 1/(2N) Σ (ŷ − y)² (S20).</summary>
-    public static Loss MeanSquaredError { get; } = new(CoreLoss.MeanSquaredError);
+    public static Loss MeanSquaredError { get; } = new(Losses.MeanSquaredError());
 
     /// <summary>J = 1/N Σ |ŷ − y| (S19).</summary>
-    public static Loss MeanAbsoluteError { get; } = new(CoreLoss.MeanAbsoluteError);
+    public static Loss MeanAbsoluteError { get; } = new(Losses.MeanAbsoluteError());
 
     /// <summary>J = Σ (ŷ − y)², a plain sum, not a mean (S29's "20 lines" network).</summary>
-    public static Loss SumOfSquares { get; } = new(CoreLoss.SumOfSquares);
+    public static Loss SumOfSquares { get; } = new(Losses.SumOfSquares());
 
     /// <summary>J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)], targets in [0, 1] (S21).</summary>
-    public static Loss BinaryCrossEntropy { get; } = new(CoreLoss.BinaryCrossEntropy);
+    public static Loss BinaryCrossEntropy { get; } = new(Losses.BinaryCrossEntropy());
 
     /// <summary>Categorical cross-entropy J = −1/N Σ_i Σ_k y_ik ln p_ik, for a softmax output of width ≥ 2 (S22).</summary>
-    public static Loss CrossEntropy { get; } = new(CoreLoss.CategoricalCrossEntropy);
+    public static Loss CrossEntropy { get; } = new(Losses.CategoricalCrossEntropy());
 
     /// <summary>J = 1/N Σ max(0, 1 − y·f), targets −1 or 1 (class labels 0/1 are mapped to −1/1) (S23).</summary>
-    public static Loss Hinge { get; } = new(CoreLoss.Hinge);
+    public static Loss Hinge { get; } = new(Losses.Hinge());
 
     /// <summary>Multiclass SVM loss J = 1/N Σ_i Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1) (S23).</summary>
-    public static Loss MulticlassHinge { get; } = new(CoreLoss.MulticlassHinge);
+    public static Loss MulticlassHinge { get; } = new(Losses.MulticlassHinge());
 
     /// <summary>J = 1/N Σ ln(1 + e^(−y·f)), targets −1 or 1 (class labels 0/1 are mapped to −1/1) (S23).</summary>
-    public static Loss Logistic { get; } = new(CoreLoss.Logistic);
+    public static Loss Logistic { get; } = new(Losses.Logistic());
 
     /// <summary>A readable name.</summary>
-    public string Name => Hybrid.Core.LossModule.name(Core);
+    public string Name => Losses.Name(Core);
+
+    /// <summary>
+    /// The loss J(ŷ, y) of predictions against targets, one example per row (the core's
+    /// <c>Loss.value</c>; formulas in docs/losses.md), e.g. MSE = 1/(2N) Σ (ŷ − y)².
+    /// </summary>
+    /// <param name="predictions">ŷ, N×m.</param>
+    /// <param name="targets">y, N×m.</param>
+    /// <returns>J.</returns>
+    /// <exception cref="ArgumentException">Null, empty or differently shaped arrays, or targets the loss does not take.</exception>
+    public double Value(double[,] predictions, double[,] targets)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(targets);
+        return Losses.Value(Core, Matrix<double>.Build.DenseOfArray(predictions), Matrix<double>.Build.DenseOfArray(targets));
+    }
+
+    /// <summary>
+    /// The derivative ∂J/∂ŷ entry by entry (the core's <c>Loss.gradient</c>; docs/losses.md), e.g.
+    /// mse′ = (ŷ − y)/N, SumOfSquares′ = 2(ŷ − y), binary cross-entropy′ = (−y/ŷ + (1 − y)/(1 − ŷ))/N.
+    /// </summary>
+    /// <param name="predictions">ŷ, N×m.</param>
+    /// <param name="targets">y, N×m.</param>
+    /// <returns>A new N×m array.</returns>
+    /// <exception cref="ArgumentException">Null, empty or differently shaped arrays, or targets the loss does not take.</exception>
+    public double[,] Derivative(double[,] predictions, double[,] targets)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(targets);
+        return Losses.Gradient(Core, Matrix<double>.Build.DenseOfArray(predictions), Matrix<double>.Build.DenseOfArray(targets)).ToArray();
+    }
 
     /// <inheritdoc />
     public bool Equals(Loss? other) => other is not null && Core.Equals(other.Core);

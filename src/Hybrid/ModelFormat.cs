@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using System.Text.Json;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
@@ -30,34 +31,35 @@ internal static partial class ModelFormat
             w.WriteStartObject();
             w.WriteString("format", FormatName);
             w.WriteNumber("version", extras is null ? 1 : 2);
-            w.WriteNumber("inputs", NetworkModule.inputSize(net));
+            w.WriteNumber("inputs", Networks.InputSize(net));
             w.WriteStartArray("layers");
-            foreach (var layer in net.Layers)
+            for (int l = 0; l < Networks.LayerCount(net); l++)
             {
+                var layer = Networks.Layer(net, l);
                 w.WriteStartObject();
-                switch (layer)
+                switch (layer.Kind)
                 {
-                    case Layer.DenseLayer d:
+                    case LayerPartsKind.Dense:
                         w.WriteString("type", "dense");
-                        WriteActivation(w, d.Item.Activation);
-                        WriteMatrix(w, "weights", d.Item.W);
-                        WriteRow(w, "biases", d.Item.B);
+                        WriteActivation(w, layer.Activation);
+                        WriteMatrix(w, "weights", layer.Weights[0]);
+                        WriteRow(w, "biases", layer.Biases[0]);
                         break;
-                    case Layer.MaxoutLayer m:
+                    case LayerPartsKind.Maxout:
                         w.WriteString("type", "maxout");
                         w.WriteStartArray("pieces");
-                        for (int j = 0; j < m.Item.W.Length; j++)
+                        for (int j = 0; j < layer.Weights.Length; j++)
                         {
                             w.WriteStartObject();
-                            WriteMatrix(w, "weights", m.Item.W[j]);
-                            WriteRow(w, "biases", m.Item.B[j]);
+                            WriteMatrix(w, "weights", layer.Weights[j]);
+                            WriteRow(w, "biases", layer.Biases[j]);
                             w.WriteEndObject();
                         }
                         w.WriteEndArray();
                         break;
-                    case Layer.DropoutLayer r:
+                    default:
                         w.WriteString("type", "dropout");
-                        w.WriteNumber("rate", r.rate);
+                        w.WriteNumber("rate", layer.DropoutRate);
                         break;
                 }
                 w.WriteEndObject();
@@ -70,22 +72,24 @@ internal static partial class ModelFormat
 
     private static void WriteActivation(Utf8JsonWriter w, CoreActivation g)
     {
-        var (name, parameter) = g switch
+        // The file's names for the core's cases (docs/model-format.md).
+        var name = Activations.CaseName(g) switch
         {
-            CoreActivation.LeakyReLU l => ("leakyRelu", (double?)l.slope),
-            CoreActivation.PReLU p => ("prelu", p.alpha),
-            CoreActivation.ELU e => ("elu", e.alpha),
-            _ when g.IsIdentity => ("identity", null),
-            _ when g.IsBinaryStep => ("binaryStep", null),
-            _ when g.IsSigmoid => ("sigmoid", null),
-            _ when g.IsTanh => ("tanh", null),
-            _ when g.IsArctan => ("arctan", null),
-            _ when g.IsReLU => ("relu", null),
-            _ when g.IsSoftPlus => ("softplus", null),
-            _ when g.IsSoftmax => ("softmax", null),
-            _ when g.IsLogSoftmax => ("logSoftmax", null),
-            _ => throw new InvalidOperationException("Unknown activation."),
+            "LeakyReLU" => "leakyRelu",
+            "PReLU" => "prelu",
+            "ELU" => "elu",
+            "Identity" => "identity",
+            "BinaryStep" => "binaryStep",
+            "Sigmoid" => "sigmoid",
+            "Tanh" => "tanh",
+            "Arctan" => "arctan",
+            "ReLU" => "relu",
+            "SoftPlus" => "softplus",
+            "Softmax" => "softmax",
+            "LogSoftmax" => "logSoftmax",
+            var other => throw new InvalidOperationException($"No model-file name for activation {other}."),
         };
+        double? parameter = Activations.Parameter(g);
         w.WriteString("activation", name);
         if (parameter is double a) w.WriteNumber("parameter", a);
     }
@@ -282,7 +286,7 @@ internal static partial class ModelFormat
             var keys = new Keys(-1, -1);
             string? format = null;
             int version = 0, inputs = 0;
-            List<Layer>? layers = null;
+            List<LayerParts>? layers = null;
             while (NextKey(keys, out var key))
             {
                 switch (key)
@@ -319,14 +323,14 @@ internal static partial class ModelFormat
             if (inputs == 0) throw json.Fail("the model has no \"inputs\".");
             if (layers is null) throw json.Fail("the model has no \"layers\".");
             if (json.TryNext()) throw json.Fail($"the model is followed by more text at byte {json.TokenPosition}.");
-            var network = NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+            var network = Networks.Create(layers);
             return new ModelContents(network, Extras(version, network));
         }
 
-        private List<Layer> ReadLayers(int inputs)
+        private List<LayerParts> ReadLayers(int inputs)
         {
             if (json.Next() != JsonTokenType.StartArray) throw json.Fail("\"layers\" must be an array.");
-            var layers = new List<Layer>();
+            var layers = new List<LayerParts>();
             int width = inputs;
             while (json.Next() != JsonTokenType.EndArray)
             {
@@ -339,7 +343,7 @@ internal static partial class ModelFormat
         }
 
         // The fields of a layer may come in any order; which ones are required depends on "type".
-        private Layer ReadLayer(int l, ref int width)
+        private LayerParts ReadLayer(int l, ref int width)
         {
             if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} must be a JSON object.");
             var keys = new Keys(l, -1);
@@ -376,7 +380,7 @@ internal static partial class ModelFormat
                     var B = BiasRow(biases, weights.ColumnCount, l, -1);
                     var g = ToActivation(activation, parameter, l);
                     width = weights.ColumnCount;
-                    return Layer.NewDenseLayer(DenseModule.create(weights, B, g));
+                    return Networks.Dense(weights, B, g);
                 }
                 case "maxout":
                 {
@@ -391,13 +395,13 @@ internal static partial class ModelFormat
                         bs[j] = BiasRow(pieces[j].B, ws[j].ColumnCount, l, j);
                     }
                     width = ws[0].ColumnCount;
-                    return Layer.NewMaxoutLayer(MaxoutModule.create(ws, bs));
+                    return Networks.Maxout(ws, bs);
                 }
                 default:
                 {
                     if (rate is not double r) throw json.Fail($"layer {l} has no \"rate\".");
                     if (!(r >= 0 && r < 1)) throw json.Fail($"layer {l} has dropout rate {r}; it must lie in [0, 1).");
-                    return Layer.NewDropoutLayer(r);
+                    return Networks.Dropout(r);
                 }
             }
         }
@@ -432,24 +436,23 @@ internal static partial class ModelFormat
         private CoreActivation ToActivation(string name, double? parameter, int l)
         {
             double P() => parameter ?? throw json.Fail($"layer {l} activation {JsonTokenStream.Quote(name)} needs a \"parameter\".");
-            CoreActivation g = name switch
+            (string caseName, double p) = name switch
             {
-                "identity" => CoreActivation.Identity,
-                "binaryStep" => CoreActivation.BinaryStep,
-                "sigmoid" => CoreActivation.Sigmoid,
-                "tanh" => CoreActivation.Tanh,
-                "arctan" => CoreActivation.Arctan,
-                "relu" => CoreActivation.ReLU,
-                "softplus" => CoreActivation.SoftPlus,
-                "softmax" => CoreActivation.Softmax,
-                "logSoftmax" => CoreActivation.LogSoftmax,
-                "leakyRelu" => CoreActivation.NewLeakyReLU(P()),
-                "prelu" => CoreActivation.NewPReLU(P()),
-                "elu" => CoreActivation.NewELU(P()),
+                "identity" => ("Identity", 0.0),
+                "binaryStep" => ("BinaryStep", 0.0),
+                "sigmoid" => ("Sigmoid", 0.0),
+                "tanh" => ("Tanh", 0.0),
+                "arctan" => ("Arctan", 0.0),
+                "relu" => ("ReLU", 0.0),
+                "softplus" => ("SoftPlus", 0.0),
+                "softmax" => ("Softmax", 0.0),
+                "logSoftmax" => ("LogSoftmax", 0.0),
+                "leakyRelu" => ("LeakyReLU", P()),
+                "prelu" => ("PReLU", P()),
+                "elu" => ("ELU", P()),
                 _ => throw json.Fail($"layer {l} has unknown activation {JsonTokenStream.Quote(name)}."),
             };
-            ActivationModule.validate("activation", g);
-            return g;
+            return Activations.Create(caseName, p, "activation");
         }
 
         // ---------------------------------------------------------- objects, scalars, arrays

@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using System.Text.Json;
 using Hybrid.Core;
 using Hybrid.Data;
@@ -173,7 +174,7 @@ internal static partial class ModelFormat
         {
             if (_preprocessing is null && _classNames is null) return null;
             if (version < 2) throw json.Fail("\"preprocessing\" and \"classNames\" belong to format version 2, but the file says version 1.");
-            int inputs = NetworkModule.inputSize(network), outputs = NetworkModule.outputSize(network);
+            int inputs = Networks.InputSize(network), outputs = Networks.OutputSize(network);
             if (_preprocessing is not null && _preprocessing.OutputCount != inputs)
                 throw json.Fail($"\"preprocessing\" gives {_preprocessing.OutputCount} features ({_preprocessingInputs} in) but the network takes {inputs} inputs.");
             int classes = outputs == 1 ? 2 : outputs;

@@ -1,4 +1,5 @@
 using Hybrid.Core;
+using Hybrid.Core.Interop;
 using MathNet.Numerics.LinearAlgebra;
 using CoreActivation = Hybrid.Core.Activation;
 using CoreNetwork = Hybrid.Core.Network;
@@ -19,7 +20,7 @@ public sealed partial class Network
     {
         Model = model;
         // Computed once (the core's inputSize allocates an option): Predict on one row reads it.
-        InputCount = NetworkModule.inputSize(model);
+        InputCount = Networks.InputSize(model);
     }
 
     /// <summary>Starts describing a network with the given number of inputs.</summary>
@@ -32,10 +33,10 @@ public sealed partial class Network
     public int InputCount { get; }
 
     /// <summary>Output columns.</summary>
-    public int OutputCount => NetworkModule.outputSize(Model);
+    public int OutputCount => Networks.OutputSize(Model);
 
     /// <summary>Trainable parameters: Σ (d_in·d_out + d_out) over dense layers (+1 per PReLU), k times that per maxout layer (S14).</summary>
-    public int ParameterCount => NetworkModule.parameterCount(Model);
+    public int ParameterCount => Networks.ParameterCount(Model);
 
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<LayerInfo> Layers
@@ -44,14 +45,14 @@ public sealed partial class Network
         {
             var list = new List<LayerInfo>();
             int width = InputCount;
-            foreach (var layer in Model.Layers)
+            for (int l = 0; l < Networks.LayerCount(Model); l++)
             {
-                var info = layer switch
+                var layer = Networks.Layer(Model, l);
+                var info = layer.Kind switch
                 {
-                    Layer.DenseLayer d => new LayerInfo(LayerKind.Dense, d.Item.W.RowCount, d.Item.W.ColumnCount, Activation.FromCore(d.Item.Activation), 1, 0, DenseModule.parameterCount(d.Item)),
-                    Layer.MaxoutLayer m => new LayerInfo(LayerKind.Maxout, m.Item.W[0].RowCount, m.Item.W[0].ColumnCount, null, m.Item.W.Length, 0, MaxoutModule.parameterCount(m.Item)),
-                    Layer.DropoutLayer r => new LayerInfo(LayerKind.Dropout, width, width, null, 0, r.rate, 0),
-                    _ => throw new InvalidOperationException("Unknown layer."),
+                    LayerPartsKind.Dense => new LayerInfo(LayerKind.Dense, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, Activation.FromCore(layer.Activation), 1, 0, layer.ParameterCount),
+                    LayerPartsKind.Maxout => new LayerInfo(LayerKind.Maxout, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, null, layer.Weights.Length, 0, layer.ParameterCount),
+                    _ => new LayerInfo(LayerKind.Dropout, width, width, null, 0, layer.DropoutRate, 0),
                 };
                 width = info.Units;
                 list.Add(info);
@@ -61,12 +62,15 @@ public sealed partial class Network
     }
 
     /// <summary>The loss <see cref="Evaluate(Features, Targets)"/> uses: cross-entropy after a softmax, binary cross-entropy after a sigmoid, mean squared error otherwise.</summary>
-    public Loss DefaultLoss => Model.Layers.Last() switch
+    public Loss DefaultLoss
     {
-        Layer.DenseLayer d when d.Item.Activation.IsSoftmax && OutputCount > 1 => Loss.CrossEntropy,
-        Layer.DenseLayer d when d.Item.Activation.IsSigmoid => Loss.BinaryCrossEntropy,
-        _ => Loss.MeanSquaredError,
-    };
+        get
+        {
+            var last = Networks.Layer(Model, Networks.LayerCount(Model) - 1);
+            string g = last.Kind == LayerPartsKind.Dense ? Activations.CaseName(last.Activation) : "";
+            return g == "Softmax" && OutputCount > 1 ? Loss.CrossEntropy : g == "Sigmoid" ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
+        }
+    }
 
     // ------------------------------------------------------------------ inference
 
@@ -75,14 +79,14 @@ public sealed partial class Network
     /// <summary>The forward pass with the overflow check of docs/facade-network.md "Overflow policy".</summary>
     private Matrix<double> Forward(Matrix<double> X)
     {
-        var (A, caches) = NetworkModule.forwardCache(null, Model, X);
-        if (NetworkModule.firstNonFinite(caches) is { } hit)
+        var forward = Networks.Forward(Model, X);
+        if (forward.NonFiniteLayer >= 0)
         {
-            var (layer, row, column) = hit.Value;
+            var (layer, row, column) = (forward.NonFiniteLayer, forward.NonFiniteRow, forward.NonFiniteColumn);
             throw new OverflowException($"The forward pass overflowed: layer {layer} has a non-finite value at row {row}, column {column} "
                 + "(inputs or weights too large in magnitude: a product or sum passed ±1.8e308). No result is returned rather than one computed from NaN.");
         }
-        return A;
+        return forward.Output;
     }
 
     /// <summary>Throws OverflowException unless the loss (and every gradient) is finite.</summary>
@@ -135,14 +139,13 @@ public sealed partial class Network
         foreach (double v in example) finite &= double.IsFinite(v);
         if (example.Length != InputCount || !finite)
             DataConvert.Checked(((Features)new[] { example }).ToMatrix(nameof(example)), InputCount, nameof(example));
-        var result = FastTraining.predictRow(Model, example);
-        if (result.IsError)
+        var result = Networks.PredictRow(Model, example, out int layer, out int column);
+        if (result is null)
         {
-            var (layer, column) = result.ErrorValue;
             throw new OverflowException($"The forward pass overflowed: layer {layer} has a non-finite value at row 0, column {column} "
                 + "(inputs or weights too large in magnitude: a product or sum passed ±1.8e308). No result is returned rather than one computed from NaN.");
         }
-        return result.ResultValue;
+        return result;
     }
 
     /// <summary>
@@ -156,7 +159,7 @@ public sealed partial class Network
     /// <returns>One class index per row.</returns>
     /// <exception cref="ArgumentException">Bad input as for Predict.</exception>
     /// <exception cref="OverflowException">A layer's value or the loss overflowed to NaN or ±∞ although the inputs were finite (docs/facade-network.md "Overflow policy").</exception>
-    public int[] PredictClasses(Features x) => Training.classesOf(Hybrid.Core.Loss.MeanSquaredError, Forward(Input(x)));
+    public int[] PredictClasses(Features x) => Rules.ClassesOf(Loss.MeanSquaredError.Core, Forward(Input(x)));
 
     /// <summary>
     /// The predicted class of each row by the rule <see cref="Evaluate(Features, Targets, Loss)"/>
@@ -172,7 +175,7 @@ public sealed partial class Network
     public int[] PredictClasses(Features x, Loss loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Training.classesOf(loss.Core, Forward(Input(x)));
+        return Rules.ClassesOf(loss.Core, Forward(Input(x)));
     }
 
     // ------------------------------------------------------------------ evaluation and gradients
@@ -185,7 +188,7 @@ public sealed partial class Network
         var Y = y.ToMatrix(nameof(y), OutputCount, loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"x has {X.RowCount} rows but y has {Y.RowCount}: give one target per example.", nameof(y));
-        Hybrid.Core.LossModule.checkTargets(nameof(y), loss.Core, Y);
+        Rules.CheckTargets(nameof(y), loss.Core, Y);
         return (X, Y);
     }
 
@@ -209,8 +212,8 @@ public sealed partial class Network
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
         var Yhat = Forward(X);
-        double J = Checked(NetworkModule.loss(loss.Core, Model, X, Y));
-        return new Evaluation(J, Training.accuracy(loss.Core, Yhat, Y), Training.confusion(loss.Core, Yhat, Y), X.RowCount);
+        double J = Checked(Networks.Loss(loss.Core, Model, X, Y));
+        return new Evaluation(J, Rules.Accuracy(loss.Core, Yhat, Y), Rules.Confusion(loss.Core, Yhat, Y), X.RowCount);
     }
 
     /// <summary>The loss J on (x, y), dropout off, no regularisation.</summary>
@@ -225,7 +228,7 @@ public sealed partial class Network
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
         Forward(X);
-        return Checked(NetworkModule.loss(loss.Core, Model, X, Y));
+        return Checked(Networks.Loss(loss.Core, Model, X, Y));
     }
 
     /// <summary>
@@ -246,41 +249,42 @@ public sealed partial class Network
         if (!double.IsFinite(l2) || l2 < 0) throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number >= 0.");
         var (X, Y) = Batch(x, y, loss);
         Forward(X);
-        var r = NetworkModule.lossAndGradientWith(l2, null, loss.Core, Model, X, Y);
-        return new LossGradient(Checked(r.Item1, r.Item2), Describe(r.Item2));
+        var r = Networks.Gradients(l2, loss.Core, Model, X, Y);
+        return new LossGradient(Checked(r.Loss, r.Flat), Describe(r.Flat), r.Layers.Select(LayerGradient.FromCore).ToList().AsReadOnly());
     }
 
     /// <summary>Every parameter with its name and a copy of its values, in the core's order: per dense layer W, b (and α for PReLU); per maxout layer W_1..W_k, b_1..b_k.</summary>
     /// <returns>The parameters.</returns>
-    public IReadOnlyList<Parameter> GetParameters() => Describe(NetworkModule.parameters(Model));
+    public IReadOnlyList<Parameter> GetParameters() => Describe(Networks.Parameters(Model));
 
     private IReadOnlyList<Parameter> Describe(IEnumerable<Matrix<double>> values)
     {
-        var names = NetworkModule.parameterNames(Model).ToArray();
+        var names = Networks.ParameterNames(Model);
         return values.Select((m, i) => new Parameter(names[i], m.ToArray())).ToList().AsReadOnly();
     }
 
     // ------------------------------------------------------------------ weights
 
-    private Layer LayerAt(int layer)
+    private LayerParts LayerAt(int layer)
     {
-        int count = Model.Layers.Length;
+        int count = Networks.LayerCount(Model);
         if (layer < 0 || layer >= count)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"The network has layers 0..{count - 1}.");
-        return Model.Layers[layer];
+        return Networks.Layer(Model, layer);
     }
 
     private (Matrix<double> W, Matrix<double> B) Piece(int layer, int piece)
     {
-        switch (LayerAt(layer))
+        var parts = LayerAt(layer);
+        switch (parts.Kind)
         {
-            case Layer.DenseLayer d:
+            case LayerPartsKind.Dense:
                 if (piece != 0) throw new ArgumentOutOfRangeException(nameof(piece), piece, "A dense layer has only piece 0.");
-                return (d.Item.W, d.Item.B);
-            case Layer.MaxoutLayer m:
-                if (piece < 0 || piece >= m.Item.W.Length)
-                    throw new ArgumentOutOfRangeException(nameof(piece), piece, $"Layer {layer} has pieces 0..{m.Item.W.Length - 1}.");
-                return (m.Item.W[piece], m.Item.B[piece]);
+                return (parts.Weights[0], parts.Biases[0]);
+            case LayerPartsKind.Maxout:
+                if (piece < 0 || piece >= parts.Weights.Length)
+                    throw new ArgumentOutOfRangeException(nameof(piece), piece, $"Layer {layer} has pieces 0..{parts.Weights.Length - 1}.");
+                return (parts.Weights[piece], parts.Biases[piece]);
             default:
                 throw new ArgumentException($"Layer {layer} is a dropout layer: it has no weights.", nameof(layer));
         }
@@ -369,131 +373,4 @@ public sealed partial class Network
     /// <inheritdoc />
     public override string ToString() =>
         $"Network({InputCount} -> {string.Join(" -> ", Layers.Select(l => l.ToString()))}, {ParameterCount} parameters)";
-}
-
-/// <summary>The kind of a layer.</summary>
-public enum LayerKind
-{
-    /// <summary>A fully connected layer A = g(X·W + 1·b).</summary>
-    Dense,
-    /// <summary>A maxout layer A = max_j (X·W_j + 1·b_j).</summary>
-    Maxout,
-    /// <summary>Inverted dropout (identity at inference).</summary>
-    Dropout,
-}
-
-/// <summary>A description of one layer of a <see cref="Network"/>.</summary>
-public sealed class LayerInfo
-{
-    internal LayerInfo(LayerKind kind, int inputs, int units, Activation? activation, int pieces, double dropoutRate, int parameterCount)
-    {
-        Kind = kind;
-        Inputs = inputs;
-        Units = units;
-        Activation = activation;
-        Pieces = pieces;
-        DropoutRate = dropoutRate;
-        ParameterCount = parameterCount;
-    }
-
-    /// <summary>The kind of layer.</summary>
-    public LayerKind Kind { get; }
-
-    /// <summary>Input width.</summary>
-    public int Inputs { get; }
-
-    /// <summary>Output width.</summary>
-    public int Units { get; }
-
-    /// <summary>The activation of a dense layer (with PReLU's current α); null otherwise.</summary>
-    public Activation? Activation { get; }
-
-    /// <summary>The number of linear pieces of a maxout layer (1 for dense, 0 for dropout).</summary>
-    public int Pieces { get; }
-
-    /// <summary>The drop probability of a dropout layer (0 otherwise).</summary>
-    public double DropoutRate { get; }
-
-    /// <summary>Trainable parameters of this layer.</summary>
-    public int ParameterCount { get; }
-
-    /// <inheritdoc />
-    public override string ToString() => Kind switch
-    {
-        LayerKind.Dense => $"Dense({Units}, {Activation})",
-        LayerKind.Maxout => $"Maxout({Units}, pieces={Pieces})",
-        _ => $"Dropout({DropoutRate})",
-    };
-}
-
-/// <summary>A named parameter matrix (or its gradient): biases are 1×units, PReLU's α is 1×1.</summary>
-public sealed class Parameter
-{
-    private readonly double[,] _values;
-
-    internal Parameter(string name, double[,] values)
-    {
-        Name = name;
-        _values = values;
-    }
-
-    /// <summary>The name, e.g. "layer 0 W", "layer 0 b", "layer 1 alpha", "layer 2 W[1]".</summary>
-    public string Name { get; }
-
-    /// <summary>A copy of the values.</summary>
-    public double[,] Values => (double[,])_values.Clone();
-
-    /// <summary>Rows of the matrix.</summary>
-    public int RowCount => _values.GetLength(0);
-
-    /// <summary>Columns of the matrix.</summary>
-    public int ColumnCount => _values.GetLength(1);
-}
-
-/// <summary>A loss and the gradient of every parameter, from <see cref="Network.ComputeGradients"/>.</summary>
-public sealed class LossGradient
-{
-    internal LossGradient(double loss, IReadOnlyList<Parameter> gradients)
-    {
-        Loss = loss;
-        Gradients = gradients;
-    }
-
-    /// <summary>The loss J on the batch.</summary>
-    public double Loss { get; }
-
-    /// <summary>∂J/∂θ for each parameter θ, aligned with <see cref="Network.GetParameters"/> and of the same shapes.</summary>
-    public IReadOnlyList<Parameter> Gradients { get; }
-}
-
-/// <summary>Loss, accuracy and confusion matrix of a network on a data set.</summary>
-public sealed class Evaluation
-{
-    private readonly int[,] _confusion;
-
-    internal Evaluation(double loss, double accuracy, int[,] confusion, int count)
-    {
-        Loss = loss;
-        Accuracy = accuracy;
-        _confusion = confusion;
-        Count = count;
-    }
-
-    /// <summary>The loss J (a batch mean for every loss but SumOfSquares).</summary>
-    public double Loss { get; }
-
-    /// <summary>The fraction of examples whose predicted class (argmax; for one output the threshold 0 with the hinge and logistic losses, 0.5 otherwise: <see cref="Network.PredictClasses(Features, Loss)"/>) is the actual one (S32).</summary>
-    public double Accuracy { get; }
-
-    /// <summary>The number of examples.</summary>
-    public int Count { get; }
-
-    /// <summary>The number of classes (outputs, or 2 for one output).</summary>
-    public int ClassCount => _confusion.GetLength(0);
-
-    /// <summary>A copy of the confusion matrix C: C[actual, predicted] counts examples.</summary>
-    public int[,] ConfusionMatrix => (int[,])_confusion.Clone();
-
-    /// <inheritdoc />
-    public override string ToString() => $"Evaluation(loss={Loss:G6}, accuracy={Accuracy:P2}, n={Count})";
 }

@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
 using CoreNetwork = Hybrid.Core.Network;
@@ -173,7 +174,7 @@ public sealed class NetworkBuilder
 
     // d_in·d_out + d_out, +1 for PReLU's α (S14).
     private static long DenseParameters(int width, int units, Activation activation) =>
-        (long)width * units + units + (activation.Core.IsPReLU ? 1 : 0);
+        (long)width * units + units + (activation.CaseName == "PReLU" ? 1 : 0);
 
     private (Matrix<double> W, Matrix<double> B) CheckedPiece(double[,] weights, double[] biases, string wName, string bName)
     {
@@ -211,7 +212,7 @@ public sealed class NetworkBuilder
         var specs = Specs();
         if (!specs.Any(s => s is not DropoutSpec))
             throw new InvalidOperationException("A network needs at least one dense or maxout layer: call Dense(...) before Build.");
-        var layers = new List<Layer>(specs.Length);
+        var layers = new List<LayerParts>(specs.Length);
         int fanIn = _inputs;
         for (int l = 0; l < specs.Length; l++)
         {
@@ -221,7 +222,7 @@ public sealed class NetworkBuilder
                 {
                     var w = d.W ?? Draw(d.Init ?? shared, d.Activation.Core, l, -1, fanIn, d.Units);
                     var b = d.B ?? Mat.zeros(1, d.Units);
-                    layers.Add(Layer.NewDenseLayer(Hybrid.Core.DenseModule.create(w, b, d.Activation.Core)));
+                    layers.Add(Networks.Dense(w, b, d.Activation.Core));
                     fanIn = d.Units;
                     break;
                 }
@@ -229,24 +230,24 @@ public sealed class NetworkBuilder
                 {
                     var ws = m.W ?? Enumerable.Range(0, m.Pieces).Select(j => Draw(m.Init ?? shared, null, l, j, fanIn, m.Units)).ToArray();
                     var bs = m.B ?? Enumerable.Range(0, m.Pieces).Select(_ => Mat.zeros(1, m.Units)).ToArray();
-                    layers.Add(Layer.NewMaxoutLayer(Hybrid.Core.MaxoutModule.create(ws, bs)));
+                    layers.Add(Networks.Maxout(ws, bs));
                     fanIn = m.Units;
                     break;
                 }
                 case DropoutSpec r:
-                    layers.Add(Layer.NewDropoutLayer(r.Rate));
+                    layers.Add(Networks.Dropout(r.Rate));
                     break;
             }
         }
-        return new Network(NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers)));
+        return new Network(Networks.Create(layers));
     }
 
     private static Matrix<double> Draw(Initializer? init, Hybrid.Core.Activation? activation, int layer, int piece, int fanIn, int fanOut)
     {
         if (init is null)
             throw new InvalidOperationException($"Layer {layer} has no weights and no initialiser: call Build(initializer), e.g. Build(Initializer.Default(seed: 0)).");
-        int seed = Init.derive(init.Seed, layer);
-        if (piece >= 0) seed = Init.derive(seed, piece);
-        return Init.matrix(init.For(activation), seed, fanIn, fanOut);
+        int seed = Rules.Derive(init.Seed, layer);
+        if (piece >= 0) seed = Rules.Derive(seed, piece);
+        return Rules.Weights(init.For(activation), seed, fanIn, fanOut);
     }
 }

@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 
 namespace Hybrid;
@@ -21,7 +22,7 @@ public sealed class Optimizer
     {
         // The factories have checked every argument under its own name; the core's check stays as
         // a backstop.
-        Update.validate(nameof(rule), rule);
+        Rules.ValidateRule(nameof(rule), rule);
         Rule = rule;
         LearningRate = learningRate;
         Name = name;
@@ -31,28 +32,28 @@ public sealed class Optimizer
     /// <param name="learningRate">η &gt; 0.</param>
     /// <exception cref="ArgumentException">η is not a finite positive number (the exception names learningRate and gives the value).</exception>
     public static Optimizer Sgd(double learningRate) =>
-        new(UpdateRule.PlainSgd, Positive(learningRate, nameof(learningRate)), $"Sgd(lr={learningRate})");
+        new(Factories.PlainSgd(), Positive(learningRate, nameof(learningRate)), $"Sgd(lr={learningRate})");
 
     /// <summary>Momentum: v ← μ·v − η·g; θ ← θ + v. μ = 0 is plain SGD.</summary>
     /// <param name="learningRate">η &gt; 0.</param>
     /// <param name="momentum">μ in [0, 1).</param>
     /// <exception cref="ArgumentException">η ≤ 0 or μ outside [0, 1) (the exception names learningRate or momentum and gives the value).</exception>
     public static Optimizer Momentum(double learningRate, double momentum = 0.9) =>
-        new(UpdateRule.NewMomentum(Check(learningRate, () => UnitInterval(momentum, nameof(momentum)))), learningRate, $"Momentum(lr={learningRate}, momentum={momentum})");
+        new(Factories.Momentum(Check(learningRate, () => UnitInterval(momentum, nameof(momentum)))), learningRate, $"Momentum(lr={learningRate}, momentum={momentum})");
 
     /// <summary>Nesterov momentum: v ← μ·v − η·g; θ ← θ + μ·v − η·g. μ = 0 is plain SGD.</summary>
     /// <param name="learningRate">η &gt; 0.</param>
     /// <param name="momentum">μ in [0, 1).</param>
     /// <exception cref="ArgumentException">η ≤ 0 or μ outside [0, 1) (the exception names learningRate or momentum and gives the value).</exception>
     public static Optimizer Nesterov(double learningRate, double momentum = 0.9) =>
-        new(UpdateRule.NewNesterov(Check(learningRate, () => UnitInterval(momentum, nameof(momentum)))), learningRate, $"Nesterov(lr={learningRate}, momentum={momentum})");
+        new(Factories.Nesterov(Check(learningRate, () => UnitInterval(momentum, nameof(momentum)))), learningRate, $"Nesterov(lr={learningRate}, momentum={momentum})");
 
     /// <summary>AdaGrad: G ← G + g⊙g; θ ← θ − η·g ⊘ (√G + ε).</summary>
     /// <param name="learningRate">η &gt; 0.</param>
     /// <param name="epsilon">ε &gt; 0.</param>
     /// <exception cref="ArgumentException">η ≤ 0 or ε ≤ 0 (the exception names learningRate or epsilon and gives the value).</exception>
     public static Optimizer AdaGrad(double learningRate, double epsilon = 1e-8) =>
-        new(UpdateRule.NewAdaGrad(Check(learningRate, () => Positive(epsilon, nameof(epsilon)))), learningRate, $"AdaGrad(lr={learningRate}, epsilon={epsilon})");
+        new(Factories.AdaGrad(Check(learningRate, () => Positive(epsilon, nameof(epsilon)))), learningRate, $"AdaGrad(lr={learningRate}, epsilon={epsilon})");
 
     /// <summary>RMSProp: s ← ρ·s + (1 − ρ)·g⊙g; θ ← θ − η·g ⊘ (√s + ε).</summary>
     /// <param name="learningRate">η &gt; 0.</param>
@@ -60,7 +61,7 @@ public sealed class Optimizer
     /// <param name="epsilon">ε &gt; 0.</param>
     /// <exception cref="ArgumentException">η ≤ 0, ρ outside [0, 1) or ε ≤ 0 (the exception names learningRate, decay or epsilon and gives the value).</exception>
     public static Optimizer RmsProp(double learningRate, double decay = 0.9, double epsilon = 1e-8) =>
-        new(Check(learningRate, () => UpdateRule.NewRmsProp(UnitInterval(decay, nameof(decay)), Positive(epsilon, nameof(epsilon)))), learningRate, $"RmsProp(lr={learningRate}, decay={decay}, epsilon={epsilon})");
+        new(Check(learningRate, () => Factories.RmsProp(UnitInterval(decay, nameof(decay)), Positive(epsilon, nameof(epsilon)))), learningRate, $"RmsProp(lr={learningRate}, decay={decay}, epsilon={epsilon})");
 
     /// <summary>Adam: m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g⊙g; θ ← θ − η·m̂ ⊘ (√v̂ + ε), with m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t).</summary>
     /// <param name="learningRate">η &gt; 0.</param>
@@ -69,7 +70,7 @@ public sealed class Optimizer
     /// <param name="epsilon">ε &gt; 0.</param>
     /// <exception cref="ArgumentException">η ≤ 0, β1 or β2 outside [0, 1), or ε ≤ 0 (the exception names learningRate, beta1, beta2 or epsilon and gives the value).</exception>
     public static Optimizer Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) =>
-        new(Check(learningRate, () => UpdateRule.NewAdam(UnitInterval(beta1, nameof(beta1)), UnitInterval(beta2, nameof(beta2)), Positive(epsilon, nameof(epsilon)))), learningRate, $"Adam(lr={learningRate}, beta1={beta1}, beta2={beta2}, epsilon={epsilon})");
+        new(Check(learningRate, () => Factories.Adam(UnitInterval(beta1, nameof(beta1)), UnitInterval(beta2, nameof(beta2)), Positive(epsilon, nameof(epsilon)))), learningRate, $"Adam(lr={learningRate}, beta1={beta1}, beta2={beta2}, epsilon={epsilon})");
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -1,6 +1,6 @@
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
-using Microsoft.FSharp.Core;
+using Hybrid.Core.Interop;
 
 namespace Hybrid;
 
@@ -107,7 +107,7 @@ public sealed class Trainer
         get => _divergenceFactor;
         init => _divergenceFactor = value > 1 ? value : throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), value, "DivergenceFactor must be > 1 (or +infinity to turn the rule off).");
     }
-    private readonly double _divergenceFactor = Training.defaultDivergenceFactor;
+    private readonly double _divergenceFactor = Trainings.DefaultDivergenceFactor;
 
     /// <summary>An epoch improves only if its monitored metric beats the best so far by more than MinDelta ≥ 0 (default 0), in the metric's direction as in Keras: loss &lt; best − MinDelta (mode min), accuracy &gt; best + MinDelta (mode max).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
@@ -152,8 +152,8 @@ public sealed class Trainer
             var train = PrepareRows(network, x, y, nameof(x), nameof(y));
             if (ValidationSplit == 0) return RunFast(network, train, null, progress, cancellationToken);
             var (trainRows, validRows) = ValidationRows(y.Labels, train.Rows.Length);
-            return RunFast(network, new RowSet(train.X, train.Y, train.Inputs, train.Outputs, trainRows),
-                           new RowSet(train.X, train.Y, train.Inputs, train.Outputs, validRows), progress, cancellationToken);
+            return RunFast(network, Rules.Rows(train, trainRows),
+                           Rules.Rows(train, validRows), progress, cancellationToken);
         }
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         if (ValidationSplit > 0)
@@ -189,10 +189,12 @@ public sealed class Trainer
         return Run(network, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
     }
 
+    private static (int[] Train, int[] Validation) Pair(RowSplit s) => (s.First, s.Second);
+
     private (int[] Train, int[] Validation) ValidationRows(int[]? labels, int n)
     {
-        if (labels is null) return Training.split(Seed, ValidationSplit, n).ToValueTuple();
-        try { return Split.stratified(Seed, ValidationSplit, labels).ToValueTuple(); }
+        if (labels is null) return Pair(Rules.Split(Seed, ValidationSplit, n));
+        try { return Pair(Rules.StratifiedSplit(Seed, ValidationSplit, labels)); }
         catch (ArgumentException e) when (e.ParamName == "fraction")
         {
             throw new ArgumentException($"ValidationSplit = {ValidationSplit}: the stratified validation split of {n} rows fails: {e.Message}", nameof(ValidationSplit), e);
@@ -207,7 +209,7 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"{xName} has {X.RowCount} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Hybrid.Core.LossModule.checkTargets(yName, Loss.Core, Y);
+        Rules.CheckTargets(yName, Loss.Core, Y);
         return (X, Y);
     }
 
@@ -222,26 +224,22 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != rows)
             throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Hybrid.Core.LossModule.checkTargets(yName, Loss.Core, Y);
-        return FastTraining.rowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
+        Rules.CheckTargets(yName, Loss.Core, Y);
+        return Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
     }
 
     private TrainingConfig Config() =>
-        new(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay, BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
-            Monitor == EarlyStoppingMetric.Accuracy ? Hybrid.Core.Monitor.MonitorAccuracy : Hybrid.Core.Monitor.MonitorLoss,
-            DivergenceFactor);
+        Trainings.Config(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay, BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
+            Monitor == EarlyStoppingMetric.Accuracy, DivergenceFactor);
 
     private TrainingResult RunFast(Network network, RowSet train, RowSet? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         if (train.Rows.Length < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
-        Training.validate(config);
-        var engine = FastTraining.engine(config, network.Model, train,
-                                         validation is null ? FSharpOption<RowSet>.None : FSharpOption<RowSet>.Some(validation));
-        var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
-        var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
-        return Result(Training.run(config, train.Rows.Length, engine, report, shouldStop), cancellationToken);
+        Rules.Validate(config);
+        return Result(Trainings.RunFast(config, network.Model, train, validation!, r => progress?.Report(EpochReport.FromCore(r)),
+                                        () => cancellationToken.IsCancellationRequested), cancellationToken);
     }
 
     private TrainingResult Run(Network network, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
@@ -250,145 +248,25 @@ public sealed class Trainer
         TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
-        var report = FuncConvert.FromAction<EpochRecord>(r => progress?.Report(EpochReport.FromCore(r)));
-        var shouldStop = FuncConvert.FromFunc(() => cancellationToken.IsCancellationRequested);
-        var outcome = Training.fit(config, network.Model, X, Y,
-                                   validation is null ? FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.None : FSharpOption<Tuple<Matrix<double>, Matrix<double>>>.Some(validation),
-                                   report, shouldStop);
+        var outcome = Trainings.Fit(config, network.Model, X, Y, validation?.Item1!, validation?.Item2!,
+                                    r => progress?.Report(EpochReport.FromCore(r)), () => cancellationToken.IsCancellationRequested);
         return Result(outcome, cancellationToken);
     }
 
-    private static TrainingResult Result(TrainingOutcome outcome, CancellationToken cancellationToken)
+    private static TrainingResult Result(TrainingRun outcome, CancellationToken cancellationToken)
     {
-        var reason = outcome.Stop.IsCompleted ? StopReason.Completed : outcome.Stop.IsEarlyStopped ? StopReason.EarlyStopped
-                   : outcome.Stop.IsCancelled ? StopReason.Cancelled : outcome.Stop.IsDiverged ? StopReason.Diverged : StopReason.NonFiniteLoss;
+        var reason = outcome.Stop switch
+        {
+            StopKind.Completed => StopReason.Completed,
+            StopKind.EarlyStopped => StopReason.EarlyStopped,
+            StopKind.Cancelled => StopReason.Cancelled,
+            StopKind.Diverged => StopReason.Diverged,
+            _ => StopReason.NonFiniteLoss,
+        };
         var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
                                         reason, TrainingMessages.Describe(outcome.Detail, outcome.Restored, outcome.BestEpoch), outcome.BestEpoch, outcome.Restored);
-        if (outcome.Stop.IsCancelled)
+        if (outcome.Stop == StopKind.Cancelled)
             throw new TrainingCanceledException("Training was cancelled: " + result.Message, result, cancellationToken);
         return result;
     }
-}
-
-/// <summary>What early stopping watches (Keras's <c>monitor</c>): on the validation set if there is one, else on the training set.</summary>
-public enum EarlyStoppingMetric
-{
-    /// <summary>The loss; lower is better (mode min).</summary>
-    Loss,
-    /// <summary>The accuracy; higher is better (mode max).</summary>
-    Accuracy,
-}
-
-/// <summary>Why training ended.</summary>
-public enum StopReason
-{
-    /// <summary>All epochs ran.</summary>
-    Completed,
-    /// <summary>Patience ran out (early stopping).</summary>
-    EarlyStopped,
-    /// <summary>A loss, gradient or parameter became NaN or infinite; the last good weights are kept.</summary>
-    NonFiniteLoss,
-    /// <summary>
-    /// Training diverged: a batch loss grew beyond 10^6 × max(1, the first batch's loss) while
-    /// staying finite (what a far too large learning rate does to Adam, RMSProp and AdaGrad, whose
-    /// steps are bounded); the weights from the start of that epoch are kept (docs/facade-trainer.md).
-    /// </summary>
-    Diverged,
-    /// <summary>Cancelled through the token (only in <see cref="TrainingCanceledException.PartialResult"/>).</summary>
-    Cancelled,
-}
-
-/// <summary>What one epoch produced.</summary>
-public sealed class EpochReport
-{
-    private EpochReport(int epoch, double learningRate, double trainingLoss, double trainingAccuracy, double? validationLoss, double? validationAccuracy, bool isBest,
-                        TimeSpan elapsed, double samplesPerSecond)
-    {
-        Elapsed = elapsed;
-        SamplesPerSecond = samplesPerSecond;
-        Epoch = epoch;
-        LearningRate = learningRate;
-        TrainingLoss = trainingLoss;
-        TrainingAccuracy = trainingAccuracy;
-        ValidationLoss = validationLoss;
-        ValidationAccuracy = validationAccuracy;
-        IsBest = isBest;
-    }
-
-    internal static EpochReport FromCore(EpochRecord r) =>
-        new(r.Epoch, r.LearningRate, r.TrainingLoss, r.TrainingAccuracy,
-            FSharpOption<double>.get_IsSome(r.ValidationLoss) ? r.ValidationLoss.Value : null,
-            FSharpOption<double>.get_IsSome(r.ValidationAccuracy) ? r.ValidationAccuracy.Value : null,
-            r.IsBest, r.Elapsed, r.SamplesPerSecond);
-
-    /// <summary>The 1-based epoch number.</summary>
-    public int Epoch { get; }
-
-    /// <summary>The learning rate used during this epoch.</summary>
-    public double LearningRate { get; }
-
-    /// <summary>
-    /// The epoch's training loss as Keras reports it: the mean of the batches' data losses weighted
-    /// by their rows, each from the batch's own forward pass before its update (dropout on if the
-    /// network has it), without the L2 term. Not a second pass over the training set.
-    /// </summary>
-    public double TrainingLoss { get; }
-
-    /// <summary>The accuracy of the batches' own predictions over the epoch (the same forward passes as <see cref="TrainingLoss"/>).</summary>
-    public double TrainingAccuracy { get; }
-
-    /// <summary>The loss on the validation set after the epoch (dropout off, without the L2 term), or null without one.</summary>
-    public double? ValidationLoss { get; }
-
-    /// <summary>The accuracy on the validation set after the epoch (the same pass as <see cref="ValidationLoss"/>), or null without one.</summary>
-    public double? ValidationAccuracy { get; }
-
-    /// <summary>Whether this epoch set a new best monitored metric (<see cref="Trainer.Monitor"/>, <see cref="Trainer.MinDelta"/>).</summary>
-    public bool IsBest { get; }
-
-    /// <summary>Wall-clock time since training started, at the end of this epoch.</summary>
-    public TimeSpan Elapsed { get; }
-
-    /// <summary>Training rows per second in this epoch: rows / the epoch's wall-clock time (its minibatch steps and its end-of-epoch evaluation).</summary>
-    public double SamplesPerSecond { get; }
-
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"epoch {Epoch}: lr={LearningRate:G4} loss={TrainingLoss:G6} acc={TrainingAccuracy:P1}" +
-        (ValidationLoss is double v ? $" val_loss={v:G6} val_acc={ValidationAccuracy:P1}" : "") + (IsBest ? " *" : "");
-}
-
-/// <summary>The outcome of <see cref="Trainer.Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>.</summary>
-public sealed class TrainingResult
-{
-    internal TrainingResult(Network network, IReadOnlyList<EpochReport> history, StopReason stopReason, string message, int bestEpoch, bool restoredBestWeights)
-    {
-        Network = network;
-        History = history;
-        StopReason = stopReason;
-        Message = message;
-        BestEpoch = bestEpoch;
-        RestoredBestWeights = restoredBestWeights;
-    }
-
-    /// <summary>The trained network (a new object; the input network is unchanged).</summary>
-    public Network Network { get; }
-
-    /// <summary>One report per completed epoch: the loss and accuracy history.</summary>
-    public IReadOnlyList<EpochReport> History { get; }
-
-    /// <summary>Why training ended.</summary>
-    public StopReason StopReason { get; }
-
-    /// <summary>A readable account of how training ended (for a NaN stop: where, and what to try).</summary>
-    public string Message { get; }
-
-    /// <summary>The 1-based last epoch that counted as an improvement (<see cref="Trainer.MinDelta"/>; 0 if no epoch completed).</summary>
-    public int BestEpoch { get; }
-
-    /// <summary>Whether <see cref="Network"/> holds the best epoch's weights (<see cref="Trainer.RestoreBestWeights"/>).</summary>
-    public bool RestoredBestWeights { get; }
-
-    /// <summary>The number of completed epochs.</summary>
-    public int EpochsCompleted => History.Count;
 }

@@ -1,34 +1,34 @@
 using System.Globalization;
-using Hybrid.Core;
+using Hybrid.Core.Interop;
 
 namespace Hybrid;
 
 /// <summary>
-/// The words for users: the core reports facts (<c>Hybrid.Core.StopDetail</c>: which rule, which
-/// epoch and batch, which losses; <c>Hybrid.Core.LossMismatch</c>: which loss and last layer) and
+/// The words for users: the core reports facts (<c>Hybrid.Core.Interop.StopFacts</c>: which rule, which
+/// epoch and batch, which losses; <c>Hybrid.Core.Interop.MismatchFacts</c>: which loss and last layer) and
 /// this builds <see cref="TrainingResult.Message"/> and the loss-pairing errors from them, with what
 /// to try next. Epochs and batches are 1-based.
 /// </summary>
 internal static class TrainingMessages
 {
     /// <summary>The account of a stop, plus the restore-best note when the best epoch's weights were restored.</summary>
-    internal static string Describe(StopDetail detail, bool restored, int bestEpoch)
+    internal static string Describe(StopFacts detail, bool restored, int bestEpoch)
     {
         var message = Describe(detail);
         return restored ? message + Invariant($" Restored the weights of the best epoch {bestEpoch}.") : message;
     }
 
     /// <summary>The account of a stop: what happened, where, which weights are kept, and what to try.</summary>
-    internal static string Describe(StopDetail detail) => detail switch
+    internal static string Describe(StopFacts d) => d.Cause switch
     {
-        StopDetail.Completed d => Invariant($"completed {d.Epochs} epochs."),
-        StopDetail.EarlyStopped d => Invariant($"stopped early after epoch {d.Epoch}: no improvement for {d.Patience} epochs since epoch {d.BestEpoch}."),
-        StopDetail.NonFiniteLoss d => Invariant($"the loss or its gradient became non-finite (loss {d.Loss:G6}) in epoch {d.Epoch}, batch {d.Batch}; the weights before that step are kept. Lower the learning rate or check the data scale."),
-        StopDetail.NonFiniteParameter d => Invariant($"a parameter became non-finite in epoch {d.Epoch}, batch {d.Batch}; the weights before that step are kept. Lower the learning rate."),
-        StopDetail.NonFiniteEpochLoss d => Invariant($"the loss became non-finite ({d.Loss:G6}) after epoch {d.Epoch}; the weights from the start of that epoch are kept."),
-        StopDetail.Diverged d => Invariant($"training diverged: the loss grew from {d.FirstLoss:G6} (first batch) to {d.Loss:G6} in epoch {d.Epoch}, batch {d.Batch}, more than {d.Factor:G6} times; the weights from the start of that epoch are kept. Lower the learning rate."),
-        StopDetail.Cancelled d => Invariant($"cancelled during epoch {d.Epoch}, before batch {d.Batch}."),
-        _ => throw new InvalidOperationException($"unknown stop {detail}"),
+        StopCause.Completed => Invariant($"completed {d.Epochs} epochs."),
+        StopCause.EarlyStopped => Invariant($"stopped early after epoch {d.Epoch}: no improvement for {d.Patience} epochs since epoch {d.BestEpoch}."),
+        StopCause.NonFiniteLoss => Invariant($"the loss or its gradient became non-finite (loss {d.Loss:G6}) in epoch {d.Epoch}, batch {d.Batch}; the weights before that step are kept. Lower the learning rate or check the data scale."),
+        StopCause.NonFiniteParameter => Invariant($"a parameter became non-finite in epoch {d.Epoch}, batch {d.Batch}; the weights before that step are kept. Lower the learning rate."),
+        StopCause.NonFiniteEpochLoss => Invariant($"the loss became non-finite ({d.Loss:G6}) after epoch {d.Epoch}; the weights from the start of that epoch are kept."),
+        StopCause.Diverged => Invariant($"training diverged: the loss grew from {d.FirstLoss:G6} (first batch) to {d.Loss:G6} in epoch {d.Epoch}, batch {d.Batch}, more than {d.Factor:G6} times; the weights from the start of that epoch are kept. Lower the learning rate."),
+        StopCause.Cancelled => Invariant($"cancelled during epoch {d.Epoch}, before batch {d.Batch}."),
+        _ => throw new InvalidOperationException($"unknown stop {d.Cause}"),
     };
 
     /// <summary>
@@ -38,26 +38,26 @@ internal static class TrainingMessages
     /// </summary>
     internal static void CheckLossFits(Hybrid.Core.Loss loss, Hybrid.Core.Network network)
     {
-        if (Training.lossMismatch(loss, network) is { } mismatch)
-            throw new ArgumentException(Describe(mismatch.Value), "loss");
+        if (Rules.LossMismatch(loss, network) is { } mismatch)
+            throw new ArgumentException(Describe(mismatch), "loss");
     }
 
     /// <summary>The account of a loss that does not fit the last layer.</summary>
-    internal static string Describe(LossMismatch mismatch) => mismatch switch
+    internal static string Describe(MismatchFacts m) => m.Cause switch
     {
-        LossMismatch.NeedsSigmoid m =>
+        MismatchCause.NeedsSigmoid =>
             $"Binary cross-entropy needs a dense sigmoid last layer (probabilities in (0, 1), one per column), but the last layer is {m.Last}. " +
             "For raw scores (PyTorch's Linear + BCEWithLogitsLoss) make the last layer Dense(k, Sigmoid): cross-entropy is then computed from its logits, fused and stable.",
-        LossMismatch.NeedsSoftmax m =>
+        MismatchCause.NeedsSoftmax =>
             $"Cross-entropy needs a dense softmax last layer (a probability distribution per row), but the last layer is {m.Last}. " +
             "For raw scores (PyTorch's Linear + CrossEntropyLoss) make the last layer Dense(k, Softmax): cross-entropy is then computed from its logits, fused and stable.",
-        LossMismatch.NeedsTwoOutputs m => $"the multiclass hinge loss needs at least 2 output units, but the last layer ({m.Last}) has 1.",
-        _ when mismatch.IsLogSoftmaxForCrossEntropy =>
+        MismatchCause.NeedsTwoOutputs => $"the multiclass hinge loss needs at least 2 output units, but the last layer ({m.Last}) has 1.",
+        MismatchCause.LogSoftmaxForCrossEntropy =>
             "cross-entropy needs a dense softmax last layer (probabilities), but the last layer is LogSoftmax (log-probabilities, the input of PyTorch's NLLLoss, which is not a Hybrid loss). " +
             "Make the last layer Dense(k, Softmax): cross-entropy on softmax is NLL on log-softmax, computed fused from the logits; Predict's softmax output is e^ of the log-softmax output.",
-        _ when mismatch.IsSoftmaxOfWidth1 =>
+        MismatchCause.SoftmaxOfWidth1 =>
             "categorical cross-entropy needs at least 2 output units (a softmax of width 1 always outputs 1): use binary cross-entropy with a sigmoid output, or widen the last layer.",
-        _ => throw new InvalidOperationException($"unknown loss mismatch {mismatch}"),
+        _ => throw new InvalidOperationException($"unknown loss mismatch {m.Cause}"),
     };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

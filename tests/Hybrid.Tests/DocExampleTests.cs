@@ -20,7 +20,11 @@ public sealed class DocExampleTests : IDisposable
         Assert.Equal(2, evaluation.Count);
         var (f, g) = NetworkExample.ByHand();
         Assert.Equal(1 / (1 + Math.Exp(-1)), f, 15);
-        Assert.Equal(-1 * (f - 1), g.Gradients[0].Values[0, 0], 12);
+        var dense = Assert.IsType<DenseGradient>(Assert.Single(g.Layers));
+        Assert.Equal(-1 * (f - 1), dense.Weights[0, 0], 12);
+        Assert.Equal(-2 * (f - 1), dense.Weights[1, 0], 12);
+        Assert.Equal([f - 1], dense.Biases, (a, b) => Math.Abs(a - b) < 1e-12);
+        // The flat list holds the same numbers (biases there as 1×1).
         Assert.Equal(f - 1, g.Gradients[1].Values[0, 0], 12);
     }
 

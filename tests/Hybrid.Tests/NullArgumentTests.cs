@@ -46,6 +46,8 @@ public class NullArgumentTests
     private static object? Instance(Type t) => t switch
     {
         _ when t == typeof(Network) => NetworkTests.Small(),
+        _ when t == typeof(Activation) => Activation.Sigmoid,
+        _ when t == typeof(Loss) => Loss.MeanSquaredError,
         _ when t == typeof(NetworkBuilder) => Network.Create(3),
         _ when t == typeof(Trainer) => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 },
         _ when t == typeof(Initializer) => Initializer.He(1),

@@ -1,27 +1,5 @@
 namespace Hybrid.Data;
 
-/// <summary>Whether a CSV file's first line holds column names.</summary>
-public enum CsvHeader
-{
-    /// <summary>Decide from the file: the first line is a header if one of its feature cells is not a number (feature columns must be numeric, so a data line never has one). State <see cref="Present"/> for a header of numeric names.</summary>
-    Auto,
-    /// <summary>The first line holds the column names.</summary>
-    Present,
-    /// <summary>Every line is data.</summary>
-    Absent,
-}
-
-/// <summary>What a CSV file's label column holds.</summary>
-public enum CsvLabelKind
-{
-    /// <summary>Class labels: if every label is a whole number ≥ 0 it is the class index (class names "0".."k−1"); otherwise the distinct labels, sorted by ordinal string order, become classes 0..k−1 and keep their text as class names.</summary>
-    Classes,
-    /// <summary>A numeric target (regression): one target column.</summary>
-    Values,
-    /// <summary>No label column: every column is a feature (data to predict on).</summary>
-    None,
-}
-
 /// <summary>How <see cref="DataSet.FromCsv(string, CsvOptions?)"/> reads a file. Immutable; use <c>with</c> or an object initializer.</summary>
 public sealed record CsvOptions
 {

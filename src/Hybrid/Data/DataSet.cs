@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using System.Collections.ObjectModel;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
@@ -180,7 +181,8 @@ public sealed class DataSet
     /// <exception cref="ArgumentException">f outside (0, 1), or a part would be empty.</exception>
     public (DataSet Train, DataSet Test) TrainTestSplit(double testFraction, int seed)
     {
-        var (train, test) = (_labels is not null ? Split.stratified(seed, testFraction, _labels) : Split.random(seed, testFraction, RowCount)).ToValueTuple();
+        var split = _labels is not null ? Rules.StratifiedSplit(seed, testFraction, _labels) : Rules.RandomSplit(seed, testFraction, RowCount);
+        var (train, test) = (split.First, split.Second);
         if (train.Length == 0 || test.Length == 0)
             throw new ArgumentException($"A test fraction of {testFraction} of {RowCount} rows leaves {train.Length} training and {test.Length} test rows: both need at least 1.", nameof(testFraction));
         return (SelectRows(train), SelectRows(test));

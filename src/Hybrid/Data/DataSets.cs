@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
@@ -75,7 +76,7 @@ public static class DataSets
     public static DataSet LogicGate(string gate)
     {
         ArgumentNullException.ThrowIfNull(gate);
-        var (x, y) = Synthetic.logicGate(gate).ToValueTuple();
+        var (x, y) = Pair(DataSources.LogicGate(gate));
         return DataSet.Labelled(gate.ToLowerInvariant(), x, y, ["0", "1"], ["x1", "x2"]);
     }
 
@@ -87,7 +88,7 @@ public static class DataSets
     /// <returns>n rows × 2 features ("x", "y").</returns>
     /// <exception cref="ArgumentException">A count, noise or class count out of range.</exception>
     public static DataSet Spiral(int count, double noise, int seed, int classes = 3) =>
-        TwoD("spiral", Synthetic.spiral(count, noise, seed, classes).ToValueTuple());
+        TwoD("spiral", Pair(DataSources.Spiral(count, noise, seed, classes)));
 
     /// <summary>Two interleaving half circles (as scikit-learn's make_moons), plus Gaussian noise.</summary>
     /// <param name="count">Total rows n ≥ 4 (class 0 gets ⌈n/2⌉).</param>
@@ -95,7 +96,7 @@ public static class DataSets
     /// <param name="seed">The seed of the noise.</param>
     /// <returns>n rows × 2 features, 2 classes.</returns>
     /// <exception cref="ArgumentException">A count or noise out of range.</exception>
-    public static DataSet Moons(int count, double noise, int seed) => TwoD("moons", Synthetic.moons(count, noise, seed).ToValueTuple());
+    public static DataSet Moons(int count, double noise, int seed) => TwoD("moons", Pair(DataSources.Moons(count, noise, seed)));
 
     /// <summary>Two concentric circles (as scikit-learn's make_circles): class 0 on radius 1, class 1 on radius <paramref name="factor"/>, plus Gaussian noise.</summary>
     /// <param name="count">Total rows n ≥ 4 (class 0 gets ⌈n/2⌉).</param>
@@ -105,7 +106,7 @@ public static class DataSets
     /// <returns>n rows × 2 features, 2 classes.</returns>
     /// <exception cref="ArgumentException">A count, noise or factor out of range.</exception>
     public static DataSet Circles(int count, double noise, int seed, double factor = 0.5) =>
-        TwoD("circles", Synthetic.circles(count, noise, seed, factor).ToValueTuple());
+        TwoD("circles", Pair(DataSources.Circles(count, noise, seed, factor)));
 
     /// <summary>Gaussian blobs: class c of k centred at (cos 2πc/k, sin 2πc/k), each point its centre plus Gaussian noise.</summary>
     /// <param name="count">Total rows n ≥ k, split evenly over the classes.</param>
@@ -115,7 +116,7 @@ public static class DataSets
     /// <returns>n rows × 2 features, k classes.</returns>
     /// <exception cref="ArgumentException">A count, noise or class count out of range.</exception>
     public static DataSet Blobs(int count, double noise, int seed, int classes = 3) =>
-        TwoD("blobs", Synthetic.blobs(count, noise, seed, classes).ToValueTuple());
+        TwoD("blobs", Pair(DataSources.Blobs(count, noise, seed, classes)));
 
     private static DataSet TwoD(string name, (Matrix<double> X, int[] Y) data) =>
         DataSet.Labelled(name, data.X, data.Y, Enumerable.Range(0, data.Y.Max() + 1).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray(), ["x", "y"]);
@@ -123,4 +124,6 @@ public static class DataSets
     private static Stream Resource(string name) =>
         typeof(DataSets).Assembly.GetManifestResourceStream("Hybrid.Data." + name)
         ?? throw new InvalidOperationException($"The built-in data file {name} is not embedded in {typeof(DataSets).Assembly.GetName().Name}.");
+
+    private static (MathNet.Numerics.LinearAlgebra.Matrix<double> X, int[] Labels) Pair(LabelledPoints p) => (p.X, p.Labels);
 }

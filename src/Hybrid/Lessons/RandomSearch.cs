@@ -1,4 +1,4 @@
-using Microsoft.FSharp.Core;
+using Hybrid.Core.Interop;
 
 namespace Hybrid.Lessons;
 
@@ -24,7 +24,7 @@ public static class RandomSearch
         LessonArguments.AtLeastOne(dimension, nameof(dimension));
         LessonArguments.AtLeastOne(budget, nameof(budget));
         LessonArguments.Positive(scale, nameof(scale));
-        return new SearchResult(Core.RandomSearch.search(seed, budget, scale, dimension, FuncConvert.FromFunc(loss)));
+        return new SearchResult(Searches.Random(seed, budget, scale, dimension, loss));
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public static class RandomSearch
         var init = LessonArguments.Vector(initial, nameof(initial));
         LessonArguments.AtLeastOne(budget, nameof(budget));
         LessonArguments.Positive(stepSize, nameof(stepSize));
-        return new SearchResult(Core.RandomSearch.localSearch(seed, budget, stepSize, init, FuncConvert.FromFunc(loss)));
+        return new SearchResult(Searches.Local(seed, budget, stepSize, init, loss));
     }
 
     /// <summary>
@@ -71,31 +71,7 @@ public static class RandomSearch
         var init = LessonArguments.Vector(initial, nameof(initial));
         LessonArguments.AtLeastOne(budget, nameof(budget));
         LessonArguments.Positive(learningRate, nameof(learningRate));
-        return new SearchResult(Core.RandomSearch.gradientDescent(
-            budget, learningRate, init, FuncConvert.FromFunc(loss), FuncConvert.FromFunc(gradient)));
+        return new SearchResult(Searches.GradientDescent(
+            budget, learningRate, init, loss, gradient));
     }
-}
-
-/// <summary>The outcome of an optimiser run with a fixed budget of loss evaluations.</summary>
-public sealed class SearchResult
-{
-    internal SearchResult(Core.SearchResult result)
-    {
-        Parameters = LessonArguments.ReadOnly(result.Parameters);
-        Loss = result.Loss;
-        BestLossHistory = LessonArguments.ReadOnly(result.BestLossHistory);
-        Evaluations = result.Evaluations;
-    }
-
-    /// <summary>The best parameters evaluated.</summary>
-    public IReadOnlyList<double> Parameters { get; }
-
-    /// <summary>Their loss, the lowest seen.</summary>
-    public double Loss { get; }
-
-    /// <summary>The lowest loss among the first k + 1 evaluations, for each k (never increases).</summary>
-    public IReadOnlyList<double> BestLossHistory { get; }
-
-    /// <summary>The number of loss evaluations spent.</summary>
-    public int Evaluations { get; }
 }

@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using System.Reflection;
 using Google.Protobuf;
 using Hybrid.Core;
@@ -48,21 +49,20 @@ internal static class OnnxExporter
         int elementType = ElementType(precision);
         var w = new Writer(elementType);
         string current = preprocessor is null ? InputName : Preprocessing(w, preprocessor, InputName);
-        int l = 0, count = net.Layers.Length;
-        foreach (var layer in net.Layers)
+        int count = Networks.LayerCount(net);
+        for (int l = 0; l < count; l++)
         {
+            var layer = Networks.Layer(net, l);
             string output = l == count - 1 ? OutputName : $"layer{l}.output";
-            current = layer switch
+            current = layer.Kind switch
             {
-                Layer.DenseLayer d => Dense(w, l, d.Item, current, output, precision),
-                Layer.MaxoutLayer m => Maxout(w, l, m.Item, current, output),
-                Layer.DropoutLayer r => Dropout(w, l, r.rate, current, output),
-                _ => throw new InvalidOperationException("Unknown layer."),
+                LayerPartsKind.Dense => Dense(w, l, layer, current, output, precision),
+                LayerPartsKind.Maxout => Maxout(w, l, layer, current, output),
+                _ => Dropout(w, l, layer.DropoutRate, current, output),
             };
-            l++;
         }
-        w.Graph.Input.Add(Value(InputName, elementType, "N", preprocessor?.InputCount ?? NetworkModule.inputSize(net)));
-        w.Graph.Output.Add(Value(OutputName, elementType, "N", NetworkModule.outputSize(net)));
+        w.Graph.Input.Add(Value(InputName, elementType, "N", preprocessor?.InputCount ?? Networks.InputSize(net)));
+        w.Graph.Output.Add(Value(OutputName, elementType, "N", Networks.OutputSize(net)));
 
         var model = new ModelProto
         {
@@ -119,12 +119,12 @@ internal static class OnnxExporter
         return input; // PreprocessingKind.None
     }
 
-    private static string Dense(Writer w, int l, Dense d, string input, string output, OnnxPrecision precision)
+    private static string Dense(Writer w, int l, LayerParts d, string input, string output, OnnxPrecision precision)
     {
         var g = d.Activation;
-        bool identity = g.IsIdentity;
+        bool identity = Activations.CaseName(g) == "Identity";
         string z = identity ? output : $"layer{l}.z";
-        w.Add(Node("Gemm", $"layer{l}.gemm", [input, w.Matrix($"layer{l}.W", d.W), w.Row($"layer{l}.b", d.B)], [z]));
+        w.Add(Node("Gemm", $"layer{l}.gemm", [input, w.Matrix($"layer{l}.W", d.Weights[0]), w.Row($"layer{l}.b", d.Biases[0])], [z]));
         if (!identity) w.Add(Activation(w, l, g, z, output, precision));
         return output;
     }
@@ -139,30 +139,31 @@ internal static class OnnxExporter
             w.Functions.Add(function);
             return Node(function, name, [z, .. parameters], [output], Domain);
         }
-        return g switch
+        double a = Activations.Parameter(g) ?? 0;
+        return Activations.CaseName(g) switch
         {
-            CoreActivation.LeakyReLU a => single ? Standard("LeakyRelu", FloatAttribute("alpha", (float)a.slope)) : Function(OnnxFunctions.LeakyReLU, w.Scalar($"layer{l}.slope", a.slope)),
-            CoreActivation.PReLU a => Node("PRelu", name, [z, w.Initializer($"layer{l}.alpha", [1], [a.alpha])], [output]),
-            CoreActivation.ELU a => single ? Standard("Elu", FloatAttribute("alpha", (float)a.alpha)) : Function(OnnxFunctions.ELU, w.Scalar($"layer{l}.alpha", a.alpha)),
-            _ when g.IsBinaryStep => Function(OnnxFunctions.BinaryStep),
-            _ when g.IsSigmoid => Standard("Sigmoid"),
-            _ when g.IsTanh => Standard("Tanh"),
-            _ when g.IsArctan => single ? Standard("Atan") : Function(OnnxFunctions.Arctan),
-            _ when g.IsReLU => Standard("Relu"),
-            _ when g.IsSoftPlus => single ? Standard("Softplus") : Function(OnnxFunctions.SoftPlus),
-            _ when g.IsSoftmax => Standard("Softmax", IntAttribute("axis", -1)),
-            _ when g.IsLogSoftmax => Standard("LogSoftmax", IntAttribute("axis", -1)),
-            _ => throw new InvalidOperationException($"No ONNX form for {ActivationModule.name(g)}."),
+            "LeakyReLU" => single ? Standard("LeakyRelu", FloatAttribute("alpha", (float)a)) : Function(OnnxFunctions.LeakyReLU, w.Scalar($"layer{l}.slope", a)),
+            "PReLU" => Node("PRelu", name, [z, w.Initializer($"layer{l}.alpha", [1], [a])], [output]),
+            "ELU" => single ? Standard("Elu", FloatAttribute("alpha", (float)a)) : Function(OnnxFunctions.ELU, w.Scalar($"layer{l}.alpha", a)),
+            "BinaryStep" => Function(OnnxFunctions.BinaryStep),
+            "Sigmoid" => Standard("Sigmoid"),
+            "Tanh" => Standard("Tanh"),
+            "Arctan" => single ? Standard("Atan") : Function(OnnxFunctions.Arctan),
+            "ReLU" => Standard("Relu"),
+            "SoftPlus" => single ? Standard("Softplus") : Function(OnnxFunctions.SoftPlus),
+            "Softmax" => Standard("Softmax", IntAttribute("axis", -1)),
+            "LogSoftmax" => Standard("LogSoftmax", IntAttribute("axis", -1)),
+            _ => throw new InvalidOperationException($"No ONNX form for {Activations.Name(g)}."),
         };
     }
 
-    private static string Maxout(Writer w, int l, Maxout m, string input, string output)
+    private static string Maxout(Writer w, int l, LayerParts m, string input, string output)
     {
-        var pieces = new string[m.W.Length];
+        var pieces = new string[m.Weights.Length];
         for (int j = 0; j < pieces.Length; j++)
         {
             pieces[j] = $"layer{l}.z[{j}]";
-            w.Add(Node("Gemm", $"layer{l}.gemm[{j}]", [input, w.Matrix($"layer{l}.W[{j}]", m.W[j]), w.Row($"layer{l}.b[{j}]", m.B[j])], [pieces[j]]));
+            w.Add(Node("Gemm", $"layer{l}.gemm[{j}]", [input, w.Matrix($"layer{l}.W[{j}]", m.Weights[j]), w.Row($"layer{l}.b[{j}]", m.Biases[j])], [pieces[j]]));
         }
         w.Add(Node("Max", $"layer{l}.max", pieces, [output]));
         return output;

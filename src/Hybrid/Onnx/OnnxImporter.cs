@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using System.Buffers.Binary;
 using Google.Protobuf;
 using Hybrid.Core;
@@ -250,7 +251,7 @@ internal static class OnnxImporter
         internal CoreNetwork Network(int i, string current, long? width)
         {
             var nodes = _graph.Node;
-            var layers = new List<Layer>();
+            var layers = new List<LayerParts>();
             while (i < nodes.Count)
             {
                 var n = nodes[i];
@@ -272,7 +273,7 @@ internal static class OnnxImporter
                     if (pieces.Count == 1)
                     {
                         var (W, B, z) = pieces[0];
-                        CoreActivation g = CoreActivation.Identity;
+                        CoreActivation g = Case("Identity");
                         current = z;
                         if (next < nodes.Count && nodes[next].Input.Count > 0 && nodes[next].Input[0] == z && Activation(nodes[next]) is { } found)
                         {
@@ -281,7 +282,7 @@ internal static class OnnxImporter
                             current = Output(nodes[next]);
                             next++;
                         }
-                        layers.Add(Layer.NewDenseLayer(Create(n, () => DenseModule.create(W, B, g))));
+                        layers.Add(Create(n, () => Networks.Dense(W, B, g)));
                     }
                     else
                     {
@@ -293,7 +294,7 @@ internal static class OnnxImporter
                             throw Bad($"{Describe(max)} must take exactly the outputs of the {pieces.Count} affine maps before it.");
                         foreach (var p in pieces) Single(p.Output, max);
                         var sorted = order.Select(o => pieces.First(p => p.Output == o)).ToArray();
-                        layers.Add(Layer.NewMaxoutLayer(Create(max, () => MaxoutModule.create(sorted.Select(p => p.W).ToArray(), sorted.Select(p => p.B).ToArray()))));
+                        layers.Add(Create(max, () => Networks.Maxout(sorted.Select(p => p.W).ToArray(), sorted.Select(p => p.B).ToArray())));
                         current = Output(max);
                         next++;
                     }
@@ -313,7 +314,7 @@ internal static class OnnxImporter
                         break;
                     }
                     case "Dropout" when n.Domain is "" or "ai.onnx":
-                        layers.Add(Layer.NewDropoutLayer(DropoutRate(n)));
+                        layers.Add(Networks.Dropout(DropoutRate(n)));
                         break;
                     default:
                         if (Activation(n) is not null)
@@ -325,7 +326,7 @@ internal static class OnnxImporter
             }
             if (current != _output) throw Bad($"the graph's output '{_output}' is not the output of its last layer '{current}'.");
             if (layers.Count == 0) throw Bad("the graph has no affine map (Gemm or MatMul): there is no layer to read.");
-            return NetworkModule.create(Microsoft.FSharp.Collections.ListModule.OfSeq(layers));
+            return Networks.Create(layers);
         }
 
         private static T Create<T>(NodeProto n, Func<T> create)
@@ -466,49 +467,50 @@ internal static class OnnxImporter
                 if (n.Input.Count != 1 + parameters) throw Bad($"{Describe(n)} must have {1 + parameters} inputs.");
                 return n.OpType switch
                 {
-                    OnnxFunctions.BinaryStep => CoreActivation.BinaryStep,
-                    OnnxFunctions.LeakyReLU => Checked(n, CoreActivation.NewLeakyReLU(Scalar(n, n.Input[1]))),
-                    OnnxFunctions.ELU => Checked(n, CoreActivation.NewELU(Scalar(n, n.Input[1]))),
-                    OnnxFunctions.SoftPlus => CoreActivation.SoftPlus,
-                    _ => CoreActivation.Arctan,
+                    OnnxFunctions.BinaryStep => Case("BinaryStep"),
+                    OnnxFunctions.LeakyReLU => Checked(n, "LeakyReLU", Scalar(n, n.Input[1])),
+                    OnnxFunctions.ELU => Checked(n, "ELU", Scalar(n, n.Input[1])),
+                    OnnxFunctions.SoftPlus => Case("SoftPlus"),
+                    _ => Case("Arctan"),
                 };
             }
             if (n.Domain is not ("" or "ai.onnx")) return null;
             switch (n.OpType)
             {
-                case "Relu": NoAttributes(n); return CoreActivation.ReLU;
-                case "Sigmoid": NoAttributes(n); return CoreActivation.Sigmoid;
-                case "Tanh": NoAttributes(n); return CoreActivation.Tanh;
-                case "Atan": NoAttributes(n); return CoreActivation.Arctan;
-                case "Softplus": NoAttributes(n); return CoreActivation.SoftPlus;
+                case "Relu": NoAttributes(n); return Case("ReLU");
+                case "Sigmoid": NoAttributes(n); return Case("Sigmoid");
+                case "Tanh": NoAttributes(n); return Case("Tanh");
+                case "Atan": NoAttributes(n); return Case("Arctan");
+                case "Softplus": NoAttributes(n); return Case("SoftPlus");
                 case "Softmax" or "LogSoftmax":
                 {
                     // Before opset 13 the default axis is 1 (coercing to 2-D), from 13 on it is −1: on [N, d] both are the rows.
                     NoAttributes(n, "axis");
                     long axis = IntAttribute(n, "axis", _opset >= 13 ? -1 : 1);
                     if (axis is not (1 or -1)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's {(n.OpType == "Softmax" ? "softmax" : "log-softmax")} normalises each row (axis 1 = −1 of [N, d]).");
-                    return n.OpType == "Softmax" ? CoreActivation.Softmax : CoreActivation.LogSoftmax;
+                    return Case(n.OpType == "Softmax" ? "Softmax" : "LogSoftmax");
                 }
                 case "LeakyRelu":
                     NoAttributes(n, "alpha");
-                    return Checked(n, CoreActivation.NewLeakyReLU(FloatAttribute(n, "alpha", 0.01f)));
+                    return Checked(n, "LeakyReLU", FloatAttribute(n, "alpha", 0.01f));
                 case "Elu":
                     NoAttributes(n, "alpha");
-                    return Checked(n, CoreActivation.NewELU(FloatAttribute(n, "alpha", 1)));
+                    return Checked(n, "ELU", FloatAttribute(n, "alpha", 1));
                 case "PRelu":
                     NoAttributes(n);
                     if (n.Input.Count != 2) throw Bad($"{Describe(n)} must have two inputs.");
-                    return Checked(n, CoreActivation.NewPReLU(Scalar(n, n.Input[1])));
+                    return Checked(n, "PReLU", Scalar(n, n.Input[1]));
                 default:
                     return null;
             }
         }
 
-        private static CoreActivation Checked(NodeProto n, CoreActivation g)
+        private static CoreActivation Case(string caseName) => Activations.Create(caseName, 0, "activation");
+
+        private static CoreActivation Checked(NodeProto n, string caseName, double parameter)
         {
-            try { ActivationModule.validate("activation", g); }
+            try { return Activations.Create(caseName, parameter, "activation"); }
             catch (ArgumentException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
-            return g;
         }
     }
 }

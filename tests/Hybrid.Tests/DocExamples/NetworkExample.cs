@@ -41,12 +41,17 @@ public static class NetworkExample
         // The loss and the gradient of every parameter on a batch, without training:
         LossGradient g = neuron.ComputeGradients(Loss.BinaryCrossEntropy,
             x: new[] { new[] { -1.0, -2.0 } }, y: new[] { 1 });
-        foreach (Parameter p in g.Gradients)                         // "layer 0 W" (2×1), "layer 0 b" (1×1)
-            Console.WriteLine($"{p.Name}: {p.RowCount}×{p.ColumnCount}");
+        var dense = (DenseGradient)g.Layers[0];                      // one entry per trainable layer
+        double[,] dW = dense.Weights;                                // 2×1, the shape of W
+        double[] db = dense.Biases;                                  // 1 value, the shape of the biases
         // With a sigmoid output and binary cross-entropy, dZ = ŷ − y (S21), so
         // ∂J/∂W = xᵀ·(f − 1) and ∂J/∂b = f − 1.
+
+        // The element-wise derivatives the docs cite: σ′(z) = σ(z)(1 − σ(z)), mse′ = (ŷ − y)/N.
+        double[] slope = Activation.Sigmoid.Derivative([1.0]);       // σ′(1) ≈ 0.1966
+        double[,] dYhat = Loss.MeanSquaredError.Derivative(new double[,] { { f } }, new double[,] { { 1 } });
         // end-doc: by-hand
-        _ = w;
+        _ = (w, dW, db, slope, dYhat);
         return (f, g);
     }
 }

@@ -1,0 +1,267 @@
+namespace Hybrid.Core.Interop
+
+open System
+open MathNet.Numerics.LinearAlgebra
+open Hybrid.Core
+
+/// The core's initialisers, update rules, schedules and losses for C#: one PascalCase factory per
+/// case, no union case in the caller. Course: S19-S23, S26-S28.
+/// Checked by: InteropSurfaceTests (tests/Hybrid.Tests).
+[<AbstractClass; Sealed>]
+type Factories =
+    /// W = 0.
+    static member Zeros() : Initializer = Zeros
+    /// W = value.
+    static member Constant(value: float) : Initializer = Constant value
+    /// W ~ N(0, std²).
+    static member Normal(standardDeviation: float) : Initializer = Normal standardDeviation
+    /// W ~ U(−limit, limit).
+    static member Uniform(limit: float) : Initializer = Uniform limit
+    /// W ~ N(0, 0.01²).
+    static member SmallRandom() : Initializer = SmallRandom
+    /// Glorot normal.
+    static member XavierNormal() : Initializer = XavierNormal
+    /// Glorot uniform.
+    static member XavierUniform() : Initializer = XavierUniform
+    /// He normal.
+    static member HeNormal() : Initializer = HeNormal
+    /// He uniform.
+    static member HeUniform() : Initializer = HeUniform
+    /// LeCun normal.
+    static member LeCunNormal() : Initializer = LeCunNormal
+    /// LeCun uniform.
+    static member LeCunUniform() : Initializer = LeCunUniform
+    /// θ ← θ − η·g.
+    static member PlainSgd() : UpdateRule = PlainSgd
+    /// Classical momentum.
+    static member Momentum(momentum: float) : UpdateRule = Momentum momentum
+    /// Nesterov momentum.
+    static member Nesterov(momentum: float) : UpdateRule = Nesterov momentum
+    /// AdaGrad.
+    static member AdaGrad(epsilon: float) : UpdateRule = AdaGrad epsilon
+    /// RMSProp.
+    static member RmsProp(decay: float, epsilon: float) : UpdateRule = RmsProp(decay, epsilon)
+    /// Adam.
+    static member Adam(beta1: float, beta2: float, epsilon: float) : UpdateRule = Adam(beta1, beta2, epsilon)
+    /// η_t = η0.
+    static member ConstantRate() : Schedule = ConstantRate
+    /// η_t = η0·factor^⌊t/every⌋.
+    static member StepDecay(everyEpochs: int, factor: float) : Schedule = StepDecay(everyEpochs, factor)
+    /// η_t = η0·factor^t.
+    static member ExponentialDecay(factor: float) : Schedule = ExponentialDecay factor
+
+/// Why training ended (the core's StopReason as an enum).
+type StopKind =
+    /// All epochs ran.
+    | Completed = 0
+    /// Patience ran out.
+    | EarlyStopped = 1
+    /// A loss, gradient or parameter became NaN or ±∞.
+    | NonFinite = 2
+    /// The batch loss grew beyond the divergence factor.
+    | Diverged = 3
+    /// The caller asked to stop.
+    | Cancelled = 4
+
+/// One epoch's record with nullable validation numbers (the core's EpochRecord).
+[<Sealed>]
+type EpochView internal (r: EpochRecord) =
+    /// 1-based epoch number.
+    member _.Epoch = r.Epoch
+    /// η used in this epoch.
+    member _.LearningRate = r.LearningRate
+    /// Mean training loss of the epoch.
+    member _.TrainingLoss = r.TrainingLoss
+    /// Training accuracy of the epoch.
+    member _.TrainingAccuracy = r.TrainingAccuracy
+    /// Validation loss, or null without validation data.
+    member _.ValidationLoss = Option.toNullable r.ValidationLoss
+    /// Validation accuracy, or null without validation data.
+    member _.ValidationAccuracy = Option.toNullable r.ValidationAccuracy
+    /// Whether this epoch improved on the best so far.
+    member _.IsBest = r.IsBest
+    /// Wall time of the epoch.
+    member _.Elapsed = r.Elapsed
+    /// Training rows per second.
+    member _.SamplesPerSecond = r.SamplesPerSecond
+
+/// Which rule ended training (the core's StopDetail cases as an enum).
+type StopCause =
+    /// All epochs ran.
+    | Completed = 0
+    /// Patience ran out.
+    | EarlyStopped = 1
+    /// A batch's loss or gradient was NaN or ±∞.
+    | NonFiniteLoss = 2
+    /// An updated parameter was NaN or ±∞.
+    | NonFiniteParameter = 3
+    /// The loss after an epoch was NaN or ±∞.
+    | NonFiniteEpochLoss = 4
+    /// The batch loss grew beyond the divergence factor.
+    | Diverged = 5
+    /// The caller asked to stop.
+    | Cancelled = 6
+
+/// The facts of a stop (the core's StopDetail flattened for C#): the façade words them for users.
+/// Fields a cause does not have are 0 (counts) or NaN (losses). Epochs and batches are 1-based.
+[<Sealed>]
+type StopFacts internal (detail: StopDetail) =
+    let nan = Double.NaN
+    let cause, epochs, epoch, batch, loss, firstLoss, factor, patience, bestEpoch =
+        match detail with
+        | StopDetail.Completed n -> StopCause.Completed, n, 0, 0, nan, nan, nan, 0, 0
+        | StopDetail.EarlyStopped(e, p, b) -> StopCause.EarlyStopped, 0, e, 0, nan, nan, nan, p, b
+        | StopDetail.NonFiniteLoss(e, b, j) -> StopCause.NonFiniteLoss, 0, e, b, j, nan, nan, 0, 0
+        | StopDetail.NonFiniteParameter(e, b) -> StopCause.NonFiniteParameter, 0, e, b, nan, nan, nan, 0, 0
+        | StopDetail.NonFiniteEpochLoss(e, j) -> StopCause.NonFiniteEpochLoss, 0, e, 0, j, nan, nan, 0, 0
+        | StopDetail.Diverged(e, b, j0, j, f) -> StopCause.Diverged, 0, e, b, j, j0, f, 0, 0
+        | StopDetail.Cancelled(e, b) -> StopCause.Cancelled, 0, e, b, nan, nan, nan, 0, 0
+    /// Which rule ended training.
+    member _.Cause = cause
+    /// Epochs run (Completed).
+    member _.Epochs = epochs
+    /// The epoch where the rule fired.
+    member _.Epoch = epoch
+    /// The batch where the rule fired (0 when it fired at an epoch's end).
+    member _.Batch = batch
+    /// The offending loss (NonFiniteLoss, NonFiniteEpochLoss, Diverged).
+    member _.Loss = loss
+    /// The first batch's loss the divergence rule compares with (Diverged).
+    member _.FirstLoss = firstLoss
+    /// The divergence factor (Diverged).
+    member _.Factor = factor
+    /// Epochs without improvement allowed (EarlyStopped).
+    member _.Patience = patience
+    /// The last improving epoch (EarlyStopped).
+    member _.BestEpoch = bestEpoch
+    /// The facts of a core StopDetail (for F# callers and tests; the façade gets them from TrainingRun.Detail).
+    static member Of(detail: StopDetail) = StopFacts detail
+
+/// Which rule a loss / last-layer pair breaks (the core's LossMismatch cases as an enum).
+type MismatchCause =
+    /// Binary cross-entropy without a dense sigmoid last layer.
+    | NeedsSigmoid = 0
+    /// Categorical cross-entropy without a dense softmax last layer.
+    | NeedsSoftmax = 1
+    /// Categorical cross-entropy on a softmax of width 1.
+    | SoftmaxOfWidth1 = 2
+    /// Categorical cross-entropy on a LogSoftmax output.
+    | LogSoftmaxForCrossEntropy = 3
+    /// The multiclass hinge with 1 output unit.
+    | NeedsTwoOutputs = 4
+
+/// Why a loss does not fit a network's last layer (Training.lossMismatch for C#); Last names that
+/// layer ("" where the cause does not name it).
+[<Sealed>]
+type MismatchFacts internal (cause: MismatchCause, last: string) =
+    /// Which rule the pair breaks.
+    member _.Cause = cause
+    /// The last layer's name (its activation, "maxout" or "dropout").
+    member _.Last = last
+
+/// The outcome of a training run (the core's TrainingOutcome with arrays and an enum).
+[<Sealed>]
+type TrainingRun internal (o: TrainingOutcome) =
+    /// The trained network.
+    member _.Network = o.Network
+    /// One record per completed epoch.
+    member _.History : EpochView[] = o.History |> List.map EpochView |> Array.ofList
+    /// Why training ended.
+    member _.Stop : StopKind =
+        match o.Stop with
+        | StopReason.Completed -> StopKind.Completed
+        | StopReason.EarlyStopped -> StopKind.EarlyStopped
+        | StopReason.NonFinite -> StopKind.NonFinite
+        | StopReason.Diverged -> StopKind.Diverged
+        | StopReason.Cancelled -> StopKind.Cancelled
+    /// The facts of how training ended (the façade words them).
+    member _.Detail = StopFacts o.Detail
+    /// The last improving epoch (0 if none).
+    member _.BestEpoch = o.BestEpoch
+    /// Whether Network holds the best epoch's weights.
+    member _.Restored = o.Restored
+
+/// The core's training loop for C#: Func/Action callbacks, null for "no validation set".
+/// Course: S26-S28. Checked by: TrainerTests (tests/Hybrid.Tests).
+[<AbstractClass; Sealed>]
+type Trainings =
+    /// The divergence factor training uses unless told otherwise (Training.defaultDivergenceFactor).
+    static member DefaultDivergenceFactor : float = Training.defaultDivergenceFactor
+
+    /// The training configuration (monitorAccuracy: early stopping watches accuracy, else the loss).
+    static member Config(loss: Loss, rule: UpdateRule, learningRate: float, schedule: Schedule, l2: float, batchSize: int, epochs: int,
+                         seed: int, patience: int, minDelta: float, restoreBest: bool, monitorAccuracy: bool, divergenceFactor: float) : TrainingConfig =
+        { Loss = loss; Rule = rule; LearningRate = learningRate; Schedule = schedule; L2 = l2; BatchSize = batchSize; Epochs = epochs
+          Seed = seed; Patience = patience; MinDelta = minDelta; RestoreBest = restoreBest
+          Monitor = (if monitorAccuracy then MonitorAccuracy else MonitorLoss); DivergenceFactor = divergenceFactor }
+
+    /// Training.fit on matrices; validationX/validationY null for none.
+    static member Fit(config: TrainingConfig, net: Network, X: Matrix<float>, Y: Matrix<float>, validationX: Matrix<float>, validationY: Matrix<float>,
+                      report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
+        let validation = if isNull validationX then None else Some(validationX, validationY)
+        TrainingRun(Training.fit config net X Y validation (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
+
+    /// Training.run on the fast path's row sets (FastTraining.engine); validation null for none.
+    static member RunFast(config: TrainingConfig, net: Network, train: RowSet, validation: RowSet,
+                          report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
+        let engine = FastTraining.engine config net train (if obj.ReferenceEquals(validation, null) then None else Some validation)
+        TrainingRun(Training.run config train.Rows.Length engine (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
+
+/// Row indices split in two (the core's `int[] * int[]`).
+[<Sealed>]
+type RowSplit internal (first: int[], second: int[]) =
+    /// The training (or kept) rows.
+    member _.First = first
+    /// The held-out (validation or test) rows.
+    member _.Second = second
+
+/// The checks, metrics, splits and seeds around training, for C# (Training, Split, Init,
+/// Schedule, Update). Course: S19, S24, S26-S28, S32. Checked by: TrainerTests, TargetTests,
+/// DataSetTests, InteropSurfaceTests (tests/Hybrid.Tests).
+[<AbstractClass; Sealed>]
+type Rules =
+    /// Loss.checkTargets: targets the loss takes (ArgumentException naming paramName, row and column).
+    static member CheckTargets(paramName: string, loss: Loss, Y: Matrix<float>) : unit = Loss.checkTargets paramName loss Y
+    /// Training.lossMismatch: null when the loss fits the network's last layer, else the facts.
+    static member LossMismatch(loss: Loss, net: Network) : MismatchFacts =
+        match Training.lossMismatch loss net with
+        | None -> Unchecked.defaultof<MismatchFacts>
+        | Some(LossMismatch.NeedsSigmoid last) -> MismatchFacts(MismatchCause.NeedsSigmoid, last)
+        | Some(LossMismatch.NeedsSoftmax last) -> MismatchFacts(MismatchCause.NeedsSoftmax, last)
+        | Some LossMismatch.SoftmaxOfWidth1 -> MismatchFacts(MismatchCause.SoftmaxOfWidth1, "")
+        | Some LossMismatch.LogSoftmaxForCrossEntropy -> MismatchFacts(MismatchCause.LogSoftmaxForCrossEntropy, "LogSoftmax")
+        | Some(LossMismatch.NeedsTwoOutputs last) -> MismatchFacts(MismatchCause.NeedsTwoOutputs, last)
+    /// Training.validate: the configuration's numbers are in range.
+    static member Validate(config: TrainingConfig) : unit = Training.validate config
+    /// Training.classesOf: the predicted class per row.
+    static member ClassesOf(loss: Loss, M: Matrix<float>) : int[] = Training.classesOf loss M
+    /// Training.accuracy.
+    static member Accuracy(loss: Loss, Yhat: Matrix<float>, Y: Matrix<float>) : float = Training.accuracy loss Yhat Y
+    /// Training.confusion: C[actual, predicted].
+    static member Confusion(loss: Loss, Yhat: Matrix<float>, Y: Matrix<float>) : int[,] = Training.confusion loss Yhat Y
+    /// Training.split: a seeded random validation split of n rows.
+    static member Split(seed: int, fraction: float, n: int) : RowSplit = Training.split seed fraction n |> RowSplit
+    /// Split.random: a seeded random split of n rows.
+    static member RandomSplit(seed: int, fraction: float, n: int) : RowSplit = Split.random seed fraction n |> RowSplit
+    /// Split.stratified: a seeded split keeping each class's share.
+    static member StratifiedSplit(seed: int, fraction: float, labels: int[]) : RowSplit = Split.stratified seed fraction labels |> RowSplit
+    /// The fast path's row set of row-major X and Y (FastTraining.rowSet).
+    static member RowSet(X: float[], Y: float[], inputs: int, outputs: int) : RowSet = FastTraining.rowSet X Y inputs outputs
+    /// The same data restricted to `rows`.
+    static member Rows(set: RowSet, rows: int[]) : RowSet = { set with Rows = rows }
+    /// Init.validate.
+    static member ValidateInitializer(paramName: string, init: Initializer) : unit = Init.validate paramName init
+    /// Init.forActivation: He for the ReLU family, Xavier otherwise.
+    static member InitializerFor(g: Activation) : Initializer = Init.forActivation g
+    /// Init.matrix: a fanIn×fanOut draw.
+    static member Weights(init: Initializer, seed: int, fanIn: int, fanOut: int) : Matrix<float> = Init.matrix init seed fanIn fanOut
+    /// Init.variance.
+    static member Variance(init: Initializer, fanIn: int, fanOut: int) : float = Init.variance init fanIn fanOut
+    /// Init.derive: the seed of sub-stream `index`.
+    static member Derive(seed: int, index: int) : int = Init.derive seed index
+    /// Schedule.validate.
+    static member ValidateSchedule(paramName: string, schedule: Schedule) : unit = Schedule.validate paramName schedule
+    /// Schedule.rate: η at a 1-based epoch.
+    static member Rate(schedule: Schedule, initialRate: float, epoch: int) : float = Schedule.rate schedule initialRate epoch
+    /// Update.validate.
+    static member ValidateRule(paramName: string, rule: UpdateRule) : unit = Update.validate paramName rule
