@@ -33,9 +33,8 @@ internal static partial class ModelFormat
             w.WriteNumber("version", extras is null ? 1 : 2);
             w.WriteNumber("inputs", Networks.InputSize(net));
             w.WriteStartArray("layers");
-            for (int l = 0; l < Networks.LayerCount(net); l++)
+            foreach (var layer in Networks.Layers(net))
             {
-                var layer = Networks.Layer(net, l);
                 w.WriteStartObject();
                 switch (layer.Kind)
                 {

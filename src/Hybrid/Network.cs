@@ -45,9 +45,8 @@ public sealed partial class Network
         {
             var list = new List<LayerInfo>();
             int width = InputCount;
-            for (int l = 0; l < Networks.LayerCount(Model); l++)
+            foreach (var layer in Networks.Layers(Model))
             {
-                var layer = Networks.Layer(Model, l);
                 var info = layer.Kind switch
                 {
                     LayerPartsKind.Dense => new LayerInfo(LayerKind.Dense, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, Activation.FromCore(layer.Activation), 1, 0, layer.ParameterCount),
@@ -66,7 +65,7 @@ public sealed partial class Network
     {
         get
         {
-            var last = Networks.Layer(Model, Networks.LayerCount(Model) - 1);
+            var last = Networks.LastLayer(Model);
             string g = last.Kind == LayerPartsKind.Dense ? Activations.CaseName(last.Activation) : "";
             return g == "Softmax" && OutputCount > 1 ? Loss.CrossEntropy : g == "Sigmoid" ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
         }

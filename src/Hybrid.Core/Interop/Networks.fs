@@ -124,8 +124,12 @@ type Networks =
             null
     /// The number of layers (dropout layers count).
     static member LayerCount(net: Network) : int = List.length net.Layers
-    /// Layer `index` (0-based).
+    /// Layer `index` (0-based; walks the list: use Layers to visit them all).
     static member Layer(net: Network, index: int) : LayerParts = LayerParts(List.item index net.Layers)
+    /// Every layer in order, in one pass (O(L), for loops over a deep network).
+    static member Layers(net: Network) : LayerParts[] = net.Layers |> List.map LayerParts |> Array.ofList
+    /// The last layer (O(L)).
+    static member LastLayer(net: Network) : LayerParts = LayerParts(List.last net.Layers)
     /// Input width d_in.
     static member InputSize(net: Network) : int = Network.inputSize net
     /// Output width.
