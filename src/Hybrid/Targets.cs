@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -84,7 +85,7 @@ public readonly struct Targets
                 for (int i = 0; i < labels.Length; i++) signs[i, labels[i]] = 1.0;
                 return signs;
             }
-            return Hybrid.Core.Data.oneHot(outputs, labels);
+            return DataPrep.OneHot(outputs, labels);
         }
         var m = DataConvert.ToMatrix(_source, paramName);
         if (m.ColumnCount != outputs)
