@@ -108,7 +108,7 @@ internal static class DataConvert
         };
         if (m.RowCount == 0 || m.ColumnCount == 0)
             throw new ArgumentException($"{paramName} is empty ({m.RowCount}×{m.ColumnCount}): give at least one row and one column.", paramName);
-        Shape.finite(paramName, m);
+        Matrices.CheckFinite(paramName, m);
         return m;
     }
 

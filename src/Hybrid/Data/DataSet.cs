@@ -165,8 +165,8 @@ public sealed class DataSet
         for (int i = 0; i < idx.Length; i++)
             if (idx[i] < 0 || idx[i] >= RowCount)
                 throw new ArgumentOutOfRangeException(nameof(rows), $"rows[{i}] = {idx[i]} is outside 0..{RowCount - 1}.");
-        return new DataSet(Name, Mat.selectRows(idx, _x), _labels is null ? null : idx.Select(i => _labels[i]).ToArray(),
-                           _targets is null ? null : Mat.selectRows(idx, _targets), _featureNames, _classNames, ClassCount);
+        return new DataSet(Name, Matrices.SelectRows(idx, _x), _labels is null ? null : idx.Select(i => _labels[i]).ToArray(),
+                           _targets is null ? null : Matrices.SelectRows(idx, _targets), _featureNames, _classNames, ClassCount);
     }
 
     /// <summary>
