@@ -5,7 +5,7 @@ open Hybrid.Core
 
 /// The core's matrix helpers and argument checks (Mat, Shape) for C#. Each member only calls the
 /// core function it names; the checks raise the core's ArgumentException, naming the same parameter.
-/// Checked by: NetworkBuilderTests, TrainerTests, DataSetTests, OnnxTests (tests/Hybrid.Tests).
+/// Checked by: TrainerTests, DataSetTests, OnnxImportTests, NetworkTests (tests/Hybrid.Tests).
 [<AbstractClass; Sealed>]
 type Matrices =
     /// Mat.isFinite: whether every entry of m is finite.
