@@ -12,12 +12,13 @@ namespace Hybrid.Tests;
 public class InteropSurfaceTests
 {
     /// <summary>
-    /// Core types the façade still names directly. Opaque handles it holds and hands back to the
-    /// interop layer without looking inside (Activation, Initializer, Loss — whose nullary cases it
-    /// still names as properties —, Network, RowSet, Schedule, TrainingConfig, UpdateRule); records
-    /// read by PascalCase properties (AdalineFit, GateData, GradientCheck, Neuron, Pca, ...); modules
-    /// whose signatures are already plain .NET (Mat, Shape, Split, Synthetic, Data, PcaModule, the
-    /// lesson neurons, Graph). Anything in Hybrid.Core outside Hybrid.Core.Interop and not on this
+    /// Core types the façade still names directly; it calls no core module (Mat, Shape, Data, Pca,
+    /// Split, Backend, the lesson neurons and Graph go through DataPrep, Matrices, Backends, Neurons
+    /// and Graphs). Opaque handles it holds and hands back to the interop layer without looking inside
+    /// (Activation, Initializer, Loss — whose nullary cases it still names as properties —, Network,
+    /// RowSet, Schedule, TrainingConfig, UpdateRule); records read by PascalCase properties whose
+    /// fields are arrays, matrices and numbers (AdalineFit, GateData, GradientCheck, Neuron, Node,
+    /// Pca, Standardizer, ...). Anything in Hybrid.Core outside Hybrid.Core.Interop and not on this
     /// list fails the scan; union case classes, constructors, tests and fields fail whatever the type;
     /// an entry no longer referenced fails too, so the list only shrinks.
     /// </summary>
