@@ -33,18 +33,30 @@ type Losses =
     /// Whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
     static member TakesSigns(loss: Loss) : bool = match loss with Hinge | Logistic -> true | _ -> false
 
+/// A search's outcome (RandomSearch's SearchResult, read by members). Course: S09-S10.
+[<Sealed>]
+type SearchRun internal (result: SearchResult) =
+    /// The best parameters found.
+    member _.Parameters : float[] = result.Parameters
+    /// Their loss.
+    member _.Loss : float = result.Loss
+    /// The best loss so far after each evaluation.
+    member _.BestLossHistory : float[] = result.BestLossHistory
+    /// How many times the loss was evaluated.
+    member _.Evaluations : int = result.Evaluations
+
 /// The course's search methods (S09-S10) with .NET delegates. Checked by: LessonsTests.
 [<AbstractClass; Sealed>]
 type Searches =
     /// RandomSearch.search: `budget` random points, scale·N(0, 1) each coordinate.
-    static member Random(seed: int, budget: int, scale: float, dimension: int, loss: Func<float[], float>) : SearchResult =
-        RandomSearch.search seed budget scale dimension loss.Invoke
+    static member Random(seed: int, budget: int, scale: float, dimension: int, loss: Func<float[], float>) : SearchRun =
+        RandomSearch.search seed budget scale dimension loss.Invoke |> SearchRun
     /// RandomSearch.localSearch: random steps from init, kept when they lower the loss.
-    static member Local(seed: int, budget: int, stepSize: float, init: float[], loss: Func<float[], float>) : SearchResult =
-        RandomSearch.localSearch seed budget stepSize init loss.Invoke
+    static member Local(seed: int, budget: int, stepSize: float, init: float[], loss: Func<float[], float>) : SearchRun =
+        RandomSearch.localSearch seed budget stepSize init loss.Invoke |> SearchRun
     /// RandomSearch.gradientDescent: θ ← θ − η·∇L(θ), `budget` steps.
-    static member GradientDescent(budget: int, learningRate: float, init: float[], loss: Func<float[], float>, gradient: Func<float[], float[]>) : SearchResult =
-        RandomSearch.gradientDescent budget learningRate init loss.Invoke gradient.Invoke
+    static member GradientDescent(budget: int, learningRate: float, init: float[], loss: Func<float[], float>, gradient: Func<float[], float[]>) : SearchRun =
+        RandomSearch.gradientDescent budget learningRate init loss.Invoke gradient.Invoke |> SearchRun
 
 /// One parameter's gradient check, by name (NetworkCheck.check's pair as a class).
 [<Sealed>]
