@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+
 namespace Hybrid;
 
 /// <summary>
@@ -13,10 +15,10 @@ public static class Backend
     /// <summary>The backend in force: <c>"managed"</c> or <c>"openblas"</c>.</summary>
     /// <exception cref="InvalidOperationException">HYBRID_BACKEND names an unknown backend, or
     /// <c>openblas</c> where the library is absent (the message names the allowed values or the missing file).</exception>
-    public static string Current => Hybrid.Core.Backend.Name;
+    public static string Current => Backends.Name;
 
     /// <summary>Whether <c>libopenblas.so.0</c> loads on this system, so that <c>Use("openblas")</c> succeeds.</summary>
-    public static bool OpenBlasAvailable => Hybrid.Core.Backend.OpenBlasAvailable;
+    public static bool OpenBlasAvailable => Backends.OpenBlasAvailable;
 
     /// <summary>Forces a backend for the rest of the process, overriding HYBRID_BACKEND.</summary>
     /// <param name="name"><c>"managed"</c> or <c>"openblas"</c> (case-insensitive).</param>
@@ -26,7 +28,7 @@ public static class Backend
     public static void Use(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        Hybrid.Core.Backend.Use(name);
+        Backends.Use(name);
     }
 
     /// <summary>How many threads the managed kernel may use, ≥ 1 (default: the processor count).
@@ -34,7 +36,7 @@ public static class Backend
     /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
     public static int Threads
     {
-        get => Hybrid.Core.Backend.Threads;
-        set => Hybrid.Core.Backend.Threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads must be at least 1.");
+        get => Backends.Threads;
+        set => Backends.Threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads must be at least 1.");
     }
 }

@@ -41,7 +41,7 @@ public static class GradientChecker
         Rules.CheckTargets(nameof(y), loss.Core, Y);
         TrainingMessages.CheckLossFits(loss.Core, network.Model);
         return Checks.Gradients(step, tiny, l2, loss.Core, network.Model, X, Y)
-            .Select(r => new GradientCheckResult(r.Name, r.Check.MaxRelativeError, r.Check.Row, r.Check.Column, r.Check.Analytic, r.Check.Numerical))
+            .Select(r => new GradientCheckResult(r.Name, r.MaxRelativeError, r.Row, r.Column, r.Analytic, r.Numerical))
             .ToList().AsReadOnly();
     }
 }

@@ -93,7 +93,7 @@ public sealed partial class Network
     {
         if (!double.IsFinite(loss))
             throw new OverflowException($"The loss overflowed ({loss}): targets or outputs too large in magnitude (a squared error or sum passed ±1.8e308).");
-        if (gradients is not null && !gradients.All(Mat.isFinite))
+        if (gradients is not null && !gradients.All(Matrices.IsFinite))
             throw new OverflowException("A gradient overflowed: targets or outputs too large in magnitude.");
         return loss;
     }

@@ -54,7 +54,7 @@ public sealed class NetworkBuilder
     private NetworkBuilder With(Spec spec, int width, long parameters = 0, string paramName = "units")
     {
         long total = _parameters + parameters;
-        Shape.parameterTotal(paramName, total);
+        Matrices.CheckParameterTotal(paramName, total);
         return new(_inputs, width, total, new Node(spec, _last, LayerCount + 1));
     }
 
@@ -100,7 +100,7 @@ public sealed class NetworkBuilder
     {
         if (units < 1) throw new ArgumentOutOfRangeException(nameof(units), units, "A dense layer needs at least 1 unit.");
         ArgumentNullException.ThrowIfNull(activation);
-        Shape.entries(nameof(units), _width, units);
+        Matrices.CheckEntries(nameof(units), _width, units);
         return With(new DenseSpec(units, activation, initializer, null, null), units, DenseParameters(_width, units, activation));
     }
 
@@ -133,7 +133,7 @@ public sealed class NetworkBuilder
     {
         if (units < 1) throw new ArgumentOutOfRangeException(nameof(units), units, "A maxout layer needs at least 1 unit.");
         if (pieces < 2) throw new ArgumentOutOfRangeException(nameof(pieces), pieces, "A maxout layer needs at least 2 pieces.");
-        Shape.entries(nameof(units), _width, units);
+        Matrices.CheckEntries(nameof(units), _width, units);
         return With(new MaxoutSpec(units, pieces, null, null, null), units, pieces * ((long)_width * units + units), nameof(pieces));
     }
 
@@ -182,11 +182,11 @@ public sealed class NetworkBuilder
         if (w.RowCount != _width)
             throw new ArgumentException($"{wName} is {w.RowCount}×{w.ColumnCount} but must have {_width} rows (the width of what comes before it).", wName);
         if (w.ColumnCount < 1) throw new ArgumentException($"{wName} has no columns: a layer needs at least 1 unit.", wName);
-        Shape.finite(wName, w);
+        Matrices.CheckFinite(wName, w);
         if (biases.Length != w.ColumnCount)
             throw new ArgumentException($"{bName} has {biases.Length} values but {wName} has {w.ColumnCount} columns: give one bias per unit.", bName);
-        var b = Mat.row((double[])biases.Clone());
-        Shape.finite(bName, b);
+        var b = Matrices.Row((double[])biases.Clone());
+        Matrices.CheckFinite(bName, b);
         return (w, b);
     }
 
@@ -221,7 +221,7 @@ public sealed class NetworkBuilder
                 case DenseSpec d:
                 {
                     var w = d.W ?? Draw(d.Init ?? shared, d.Activation.Core, l, -1, fanIn, d.Units);
-                    var b = d.B ?? Mat.zeros(1, d.Units);
+                    var b = d.B ?? Matrices.Zeros(1, d.Units);
                     layers.Add(Networks.Dense(w, b, d.Activation.Core));
                     fanIn = d.Units;
                     break;
@@ -229,7 +229,7 @@ public sealed class NetworkBuilder
                 case MaxoutSpec m:
                 {
                     var ws = m.W ?? Enumerable.Range(0, m.Pieces).Select(j => Draw(m.Init ?? shared, null, l, j, fanIn, m.Units)).ToArray();
-                    var bs = m.B ?? Enumerable.Range(0, m.Pieces).Select(_ => Mat.zeros(1, m.Units)).ToArray();
+                    var bs = m.B ?? Enumerable.Range(0, m.Pieces).Select(_ => Matrices.Zeros(1, m.Units)).ToArray();
                     layers.Add(Networks.Maxout(ws, bs));
                     fanIn = m.Units;
                     break;

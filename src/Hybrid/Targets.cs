@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -84,7 +85,7 @@ public readonly struct Targets
                 for (int i = 0; i < labels.Length; i++) signs[i, labels[i]] = 1.0;
                 return signs;
             }
-            return Hybrid.Core.Data.oneHot(outputs, labels);
+            return DataPrep.OneHot(outputs, labels);
         }
         var m = DataConvert.ToMatrix(_source, paramName);
         if (m.ColumnCount != outputs)
@@ -107,7 +108,7 @@ internal static class DataConvert
         };
         if (m.RowCount == 0 || m.ColumnCount == 0)
             throw new ArgumentException($"{paramName} is empty ({m.RowCount}×{m.ColumnCount}): give at least one row and one column.", paramName);
-        Shape.finite(paramName, m);
+        Matrices.CheckFinite(paramName, m);
         return m;
     }
 

@@ -159,8 +159,8 @@ public sealed class Trainer
         if (ValidationSplit > 0)
         {
             var (train, valid) = ValidationRows(y.Labels, X.RowCount);
-            var validation = Tuple.Create(Mat.selectRows(valid, X), Mat.selectRows(valid, Y));
-            return Run(network, Mat.selectRows(train, X), Mat.selectRows(train, Y), validation, progress, cancellationToken);
+            var validation = Tuple.Create(Matrices.SelectRows(valid, X), Matrices.SelectRows(valid, Y));
+            return Run(network, Matrices.SelectRows(train, X), Matrices.SelectRows(train, Y), validation, progress, cancellationToken);
         }
         return Run(network, X, Y, null, progress, cancellationToken);
     }

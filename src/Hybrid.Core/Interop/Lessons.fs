@@ -33,26 +33,61 @@ type Losses =
     /// Whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
     static member TakesSigns(loss: Loss) : bool = match loss with Hinge | Logistic -> true | _ -> false
 
+/// A search's outcome (RandomSearch's SearchResult, read by members). Course: S09-S10.
+[<Sealed>]
+type SearchRun internal (result: SearchResult) =
+    /// The best parameters found.
+    member _.Parameters : float[] = result.Parameters
+    /// Their loss.
+    member _.Loss : float = result.Loss
+    /// The best loss so far after each evaluation.
+    member _.BestLossHistory : float[] = result.BestLossHistory
+    /// How many times the loss was evaluated.
+    member _.Evaluations : int = result.Evaluations
+
 /// The course's search methods (S09-S10) with .NET delegates. Checked by: LessonsTests.
 [<AbstractClass; Sealed>]
 type Searches =
     /// RandomSearch.search: `budget` random points, scale·N(0, 1) each coordinate.
-    static member Random(seed: int, budget: int, scale: float, dimension: int, loss: Func<float[], float>) : SearchResult =
-        RandomSearch.search seed budget scale dimension loss.Invoke
+    static member Random(seed: int, budget: int, scale: float, dimension: int, loss: Func<float[], float>) : SearchRun =
+        RandomSearch.search seed budget scale dimension loss.Invoke |> SearchRun
     /// RandomSearch.localSearch: random steps from init, kept when they lower the loss.
-    static member Local(seed: int, budget: int, stepSize: float, init: float[], loss: Func<float[], float>) : SearchResult =
-        RandomSearch.localSearch seed budget stepSize init loss.Invoke
+    static member Local(seed: int, budget: int, stepSize: float, init: float[], loss: Func<float[], float>) : SearchRun =
+        RandomSearch.localSearch seed budget stepSize init loss.Invoke |> SearchRun
     /// RandomSearch.gradientDescent: θ ← θ − η·∇L(θ), `budget` steps.
-    static member GradientDescent(budget: int, learningRate: float, init: float[], loss: Func<float[], float>, gradient: Func<float[], float[]>) : SearchResult =
-        RandomSearch.gradientDescent budget learningRate init loss.Invoke gradient.Invoke
+    static member GradientDescent(budget: int, learningRate: float, init: float[], loss: Func<float[], float>, gradient: Func<float[], float[]>) : SearchRun =
+        RandomSearch.gradientDescent budget learningRate init loss.Invoke gradient.Invoke |> SearchRun
 
 /// One parameter's gradient check, by name (NetworkCheck.check's pair as a class).
 [<Sealed>]
 type NamedGradientCheck internal (name: string, check: GradientCheck) =
     /// The parameter's name ("layer 0 W").
     member _.Name = name
-    /// The check's numbers.
-    member _.Check = check
+    /// max over entries of |a − n| / max(|a|, |n|, tiny) (GradientCheck.MaxRelativeError).
+    member _.MaxRelativeError : float = check.MaxRelativeError
+    /// Row of the worst entry.
+    member _.Row : int = check.Row
+    /// Column of the worst entry.
+    member _.Column : int = check.Column
+    /// The analytic value there.
+    member _.Analytic : float = check.Analytic
+    /// The central-difference value there.
+    member _.Numerical : float = check.Numerical
+
+/// One layer's activation statistics (ActivationStatistics.run's LayerActivationStatistics, read by
+/// members). Course: S31.
+[<Sealed>]
+type LayerActivations internal (s: LayerActivationStatistics) =
+    /// 1-based layer number.
+    member _.Layer : int = s.Layer
+    /// Mean of the layer's activations (averaged over seeds).
+    member _.Mean : float = s.Mean
+    /// Population standard deviation of the activations (averaged over seeds).
+    member _.Std : float = s.Std
+    /// Histogram bin edges (bins + 1, ascending).
+    member _.Edges : float[] = s.Edges
+    /// Activations per bin, summed over seeds.
+    member _.Counts : int[] = s.Counts
 
 /// The course's checks (S06, S19) with arrays. Checked by: GradientCheckerTests, LessonsTests.
 [<AbstractClass; Sealed>]
@@ -61,8 +96,8 @@ type Checks =
     static member Gradients(h: float, tiny: float, l2: float, loss: Loss, net: Network, X: Matrix<float>, Y: Matrix<float>) : NamedGradientCheck[] =
         NetworkCheck.check h tiny l2 loss net X Y |> List.map NamedGradientCheck |> Array.ofList
     /// ActivationStatistics.run: per-layer mean, spread and histogram of a deep random network.
-    static member ActivationStatistics(g: Activation, init: Initializer, seed: int, seeds: int, n: int, width: int, depth: int, bins: int) : LayerActivationStatistics[] =
-        ActivationStatistics.run g init seed seeds n width depth bins |> Array.ofList
+    static member ActivationStatistics(g: Activation, init: Initializer, seed: int, seeds: int, n: int, width: int, depth: int, bins: int) : LayerActivations[] =
+        ActivationStatistics.run g init seed seeds n width depth bins |> List.map LayerActivations |> Array.ofList
 
 /// Labelled points: X n×d and one class label per row (the core's `Matrix<float> * int[]`).
 [<Sealed>]

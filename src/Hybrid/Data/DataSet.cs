@@ -140,7 +140,7 @@ public sealed class DataSet
     /// <returns>One row per example.</returns>
     /// <exception cref="InvalidOperationException">The data set has neither labels nor targets.</exception>
     public double[][] GetTargetRows() =>
-        _labels is not null ? Hybrid.Core.Data.oneHot(ClassCount, _labels).ToRowArrays()
+        _labels is not null ? DataPrep.OneHot(ClassCount, _labels).ToRowArrays()
         : _targets?.ToRowArrays() ?? throw new InvalidOperationException($"The data set '{Name}' has no labels or targets.");
 
     /// <summary>How many rows each class has (index = label).</summary>
@@ -165,8 +165,8 @@ public sealed class DataSet
         for (int i = 0; i < idx.Length; i++)
             if (idx[i] < 0 || idx[i] >= RowCount)
                 throw new ArgumentOutOfRangeException(nameof(rows), $"rows[{i}] = {idx[i]} is outside 0..{RowCount - 1}.");
-        return new DataSet(Name, Mat.selectRows(idx, _x), _labels is null ? null : idx.Select(i => _labels[i]).ToArray(),
-                           _targets is null ? null : Mat.selectRows(idx, _targets), _featureNames, _classNames, ClassCount);
+        return new DataSet(Name, Matrices.SelectRows(idx, _x), _labels is null ? null : idx.Select(i => _labels[i]).ToArray(),
+                           _targets is null ? null : Matrices.SelectRows(idx, _targets), _featureNames, _classNames, ClassCount);
     }
 
     /// <summary>
@@ -199,7 +199,7 @@ public sealed class DataSet
     /// <exception cref="ArgumentException">k outside 2..RowCount.</exception>
     public IReadOnlyList<(DataSet Train, DataSet Validation)> KFold(int k, int seed)
     {
-        var fold = _labels is not null ? Split.stratifiedFolds(seed, k, _labels) : Split.folds(seed, k, RowCount);
+        var fold = _labels is not null ? DataPrep.StratifiedFolds(seed, k, _labels) : DataPrep.Folds(seed, k, RowCount);
         var pairs = new List<(DataSet, DataSet)>();
         for (int f = 0; f < k; f++)
         {

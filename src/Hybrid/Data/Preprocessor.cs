@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using System.Collections.ObjectModel;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
@@ -42,7 +43,7 @@ public sealed class Preprocessor
     public static Preprocessor FitStandardize(Features x)
     {
         var X = x.ToMatrix(nameof(x));
-        return new(PreprocessingKind.Standardize, X.ColumnCount, Hybrid.Core.Data.fit(X), null, 0);
+        return new(PreprocessingKind.Standardize, X.ColumnCount, DataPrep.FitStandardizer(X), null, 0);
     }
 
     /// <summary>Fits PCA on x and keeps the first <paramref name="components"/> principal directions.</summary>
@@ -86,9 +87,9 @@ public sealed class Preprocessor
             throw new ArgumentOutOfRangeException(nameof(components), c, $"components must lie in 1..{X.ColumnCount} (the number of features).");
         if (share is double s && !(s > 0 && s <= 1))
             throw new ArgumentOutOfRangeException(nameof(share), s, "share must lie in (0, 1].");
-        var full = Hybrid.Core.PcaModule.fit(X);
-        int k = components ?? Hybrid.Core.PcaModule.componentsFor(share!.Value, full);
-        var pca = Hybrid.Core.PcaModule.keep(k, full);
+        var full = DataPrep.FitPca(X);
+        int k = components ?? DataPrep.ComponentsFor(share!.Value, full);
+        var pca = DataPrep.Keep(k, full);
         var p = new Preprocessor(kind, X.ColumnCount, null, pca, epsilon);
         if (kind == PreprocessingKind.Whiten) p.Apply(X.SubMatrix(0, 1, 0, X.ColumnCount), "x"); // checks ε against the kept variances now
         return p;
@@ -167,9 +168,9 @@ public sealed class Preprocessor
         var Z = Columns(z.ToMatrix(nameof(z)), OutputCount, nameof(z));
         var X = Kind switch
         {
-            PreprocessingKind.Standardize => Hybrid.Core.Data.unstandardize(_standardizer!, Z),
-            PreprocessingKind.Pca => Hybrid.Core.PcaModule.reconstruct(_pca!, Z),
-            PreprocessingKind.Whiten => Hybrid.Core.PcaModule.unwhiten(Epsilon, _pca!, Z),
+            PreprocessingKind.Standardize => DataPrep.Unstandardize(_standardizer!, Z),
+            PreprocessingKind.Pca => DataPrep.Reconstruct(_pca!, Z),
+            PreprocessingKind.Whiten => DataPrep.Unwhiten(Epsilon, _pca!, Z),
             _ => Z,
         };
         return X.ToRowArrays();
@@ -181,9 +182,9 @@ public sealed class Preprocessor
         {
             return Kind switch
             {
-                PreprocessingKind.Standardize => Hybrid.Core.Data.standardize(_standardizer!, X),
-                PreprocessingKind.Pca => Hybrid.Core.PcaModule.project(_pca!, X),
-                PreprocessingKind.Whiten => Hybrid.Core.PcaModule.whiten(Epsilon, _pca!, X),
+                PreprocessingKind.Standardize => DataPrep.Standardize(_standardizer!, X),
+                PreprocessingKind.Pca => DataPrep.Project(_pca!, X),
+                PreprocessingKind.Whiten => DataPrep.Whiten(Epsilon, _pca!, X),
                 _ => X.Clone(),
             };
         }

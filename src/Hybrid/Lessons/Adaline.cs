@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+
 namespace Hybrid.Lessons;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed class Adaline
     /// <param name="input">One example with <see cref="InputCount"/> finite values.</param>
     /// <returns>The linear output.</returns>
     public double Predict(IReadOnlyList<double> input) =>
-        Core.Adaline.predict(neuron, LessonArguments.Vector(input, nameof(input), InputCount));
+        Neurons.AdalinePredict(neuron, LessonArguments.Vector(input, nameof(input), InputCount));
 
     /// <summary>The cost J = ½·Σ (y − ŷ)² over a data set (a plain sum, as on the slide).</summary>
     /// <param name="inputs">The examples, one row each.</param>
@@ -51,7 +53,7 @@ public sealed class Adaline
     public double Cost(IReadOnlyList<IReadOnlyList<double>> inputs, IReadOnlyList<double> targets)
     {
         var (x, y) = LessonArguments.Data(inputs, targets, InputCount);
-        return Core.Adaline.cost(neuron, x, y);
+        return Neurons.AdalineCost(neuron, x, y);
     }
 
     /// <summary>
@@ -94,8 +96,8 @@ public sealed class Adaline
         LessonArguments.Positive(learningRate, nameof(learningRate));
         LessonArguments.AtLeastOne(epochs, nameof(epochs));
         var fit = batch
-            ? Core.Adaline.fitBatch(learningRate, epochs, neuron, x, y)
-            : Core.Adaline.fit(learningRate, epochs, neuron, x, y);
+            ? Neurons.TrainAdalineBatch(learningRate, epochs, neuron, x, y)
+            : Neurons.TrainAdaline(learningRate, epochs, neuron, x, y);
         neuron = fit.Neuron;
         return new AdalineResult(fit);
     }

@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+
 namespace Hybrid.Lessons;
 
 /// <summary>Eager argument checks and conversions shared by the lesson classes. Every check
@@ -109,6 +111,6 @@ internal static class LessonArguments
         AtLeastOne(inputCount, nameof(inputCount));
         if (!double.IsFinite(scale) || scale < 0.0)
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be a finite number >= 0.");
-        return Core.NeuronModule.random(seed, inputCount, scale);
+        return Neurons.Random(seed, inputCount, scale);
     }
 }

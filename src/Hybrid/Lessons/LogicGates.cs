@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+
 namespace Hybrid.Lessons;
 
 /// <summary>
@@ -7,14 +9,14 @@ namespace Hybrid.Lessons;
 public static class LogicGates
 {
     /// <summary>AND: targets 0, 0, 0, 1.</summary>
-    public static GateData And => new(Core.LogicGates.andGate());
+    public static GateData And => new(Neurons.And());
 
     /// <summary>OR: targets 0, 1, 1, 1.</summary>
-    public static GateData Or => new(Core.LogicGates.orGate());
+    public static GateData Or => new(Neurons.Or());
 
     /// <summary>NAND: targets 1, 1, 1, 0.</summary>
-    public static GateData Nand => new(Core.LogicGates.nandGate());
+    public static GateData Nand => new(Neurons.Nand());
 
     /// <summary>XOR: targets 0, 1, 1, 0 (no perceptron can learn it).</summary>
-    public static GateData Xor => new(Core.LogicGates.xorGate());
+    public static GateData Xor => new(Neurons.Xor());
 }

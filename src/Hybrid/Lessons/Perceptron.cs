@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+
 namespace Hybrid.Lessons;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed class Perceptron
     /// <param name="input">One example with <see cref="InputCount"/> finite values.</param>
     /// <returns>0 or 1.</returns>
     public double Predict(IReadOnlyList<double> input) =>
-        Core.Perceptron.predict(neuron, LessonArguments.Vector(input, nameof(input), InputCount));
+        Neurons.PerceptronPredict(neuron, LessonArguments.Vector(input, nameof(input), InputCount));
 
     /// <summary>The number of examples the perceptron misclassifies.</summary>
     /// <param name="inputs">The examples, one row each, <see cref="InputCount"/> values per row.</param>
@@ -52,7 +54,7 @@ public sealed class Perceptron
     {
         var (x, y) = LessonArguments.Data(inputs, targets, InputCount);
         LessonArguments.BinaryTargets(y);
-        return Core.Perceptron.errors(neuron, x, y);
+        return Neurons.PerceptronErrors(neuron, x, y);
     }
 
     /// <summary>
@@ -75,7 +77,7 @@ public sealed class Perceptron
         LessonArguments.BinaryTargets(y);
         LessonArguments.Positive(learningRate, nameof(learningRate));
         LessonArguments.AtLeastOne(maxEpochs, nameof(maxEpochs));
-        var fit = Core.Perceptron.fit(learningRate, maxEpochs, neuron, x, y);
+        var fit = Neurons.TrainPerceptron(learningRate, maxEpochs, neuron, x, y);
         neuron = fit.Neuron;
         return new PerceptronResult(fit);
     }

@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+
 namespace Hybrid.Lessons;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed class SigmoidNeuron
     /// <param name="input">One example with <see cref="InputCount"/> finite values.</param>
     /// <returns>σ(w·x + b).</returns>
     public double Predict(IReadOnlyList<double> input) =>
-        Core.SigmoidNeuron.predict(neuron, LessonArguments.Vector(input, nameof(input), InputCount));
+        Neurons.SigmoidPredict(neuron, LessonArguments.Vector(input, nameof(input), InputCount));
 
     /// <summary>The mean binary cross-entropy over a data set, computed from the logits.</summary>
     /// <param name="inputs">The examples, one row each.</param>
@@ -52,7 +54,7 @@ public sealed class SigmoidNeuron
     {
         var (x, y) = LessonArguments.Data(inputs, targets, InputCount);
         LessonArguments.ProbabilityTargets(y);
-        return Core.SigmoidNeuron.loss(neuron, x, y);
+        return Neurons.SigmoidLoss(neuron, x, y);
     }
 
     /// <summary>
@@ -69,7 +71,7 @@ public sealed class SigmoidNeuron
             throw new ArgumentOutOfRangeException(nameof(probability), probability, "probability must lie in [0, 1].");
         if (!(target >= 0.0 && target <= 1.0))
             throw new ArgumentOutOfRangeException(nameof(target), target, "target must lie in [0, 1].");
-        return Core.SigmoidNeuron.crossEntropy(probability, target);
+        return Neurons.CrossEntropy(probability, target);
     }
 
     /// <summary>
@@ -91,7 +93,7 @@ public sealed class SigmoidNeuron
         LessonArguments.ProbabilityTargets(y);
         LessonArguments.Positive(learningRate, nameof(learningRate));
         LessonArguments.AtLeastOne(epochs, nameof(epochs));
-        var fit = Core.SigmoidNeuron.fit(learningRate, epochs, neuron, x, y);
+        var fit = Neurons.TrainSigmoid(learningRate, epochs, neuron, x, y);
         neuron = fit.Neuron;
         return new SigmoidNeuronResult(fit);
     }

@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 
 namespace Hybrid.Lessons;
@@ -25,7 +26,7 @@ public sealed class Value
     {
         if (!double.IsFinite(data))
             throw new ArgumentOutOfRangeException(nameof(data), data, "data must be finite.");
-        node = Graph.input(data);
+        node = Graphs.Input(data);
     }
 
     private Value(Node node) => this.node = node;
@@ -43,7 +44,7 @@ public sealed class Value
     /// Backpropagation from this value: its gradient is set to 1, every value it depends on gets
     /// ∂this/∂value (gates run in reverse topological order, iteratively: deep chains are fine).
     /// </summary>
-    public void Backward() => Graph.backward(node);
+    public void Backward() => Graphs.Backward(node);
 
     /// <summary>A constant (a value not meant to be trained).</summary>
     /// <param name="data">The value; finite.</param>
@@ -53,7 +54,7 @@ public sealed class Value
     {
         if (!double.IsFinite(data))
             throw new ArgumentOutOfRangeException(nameof(data), data, "data must be finite.");
-        return new Value(Graph.constant(data));
+        return new Value(Graphs.Constant(data));
     }
 
     /// <summary>A double used in an expression becomes a constant.</summary>
@@ -67,69 +68,69 @@ public sealed class Value
     /// <param name="a">The left operand.</param>
     /// <param name="b">The right operand.</param>
     /// <returns>The sum.</returns>
-    public static Value operator +(Value a, Value b) => new(Graph.add(N(a, nameof(a)), N(b, nameof(b))));
+    public static Value operator +(Value a, Value b) => new(Graphs.Add(N(a, nameof(a)), N(b, nameof(b))));
 
     /// <summary>a − b; ∂/∂a = 1, ∂/∂b = −1.</summary>
     /// <param name="a">The left operand.</param>
     /// <param name="b">The right operand.</param>
     /// <returns>The difference.</returns>
-    public static Value operator -(Value a, Value b) => new(Graph.sub(N(a, nameof(a)), N(b, nameof(b))));
+    public static Value operator -(Value a, Value b) => new(Graphs.Sub(N(a, nameof(a)), N(b, nameof(b))));
 
     /// <summary>a·b; ∂/∂a = b, ∂/∂b = a.</summary>
     /// <param name="a">The left operand.</param>
     /// <param name="b">The right operand.</param>
     /// <returns>The product.</returns>
-    public static Value operator *(Value a, Value b) => new(Graph.mul(N(a, nameof(a)), N(b, nameof(b))));
+    public static Value operator *(Value a, Value b) => new(Graphs.Mul(N(a, nameof(a)), N(b, nameof(b))));
 
     /// <summary>a/b; ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
     /// <param name="a">The numerator.</param>
     /// <param name="b">The denominator, not 0.</param>
     /// <returns>The quotient.</returns>
     /// <exception cref="ArgumentException"><paramref name="b"/> is 0.</exception>
-    public static Value operator /(Value a, Value b) => new(Graph.div(N(a, nameof(a)), N(b, nameof(b))));
+    public static Value operator /(Value a, Value b) => new(Graphs.Div(N(a, nameof(a)), N(b, nameof(b))));
 
     /// <summary>−a; ∂/∂a = −1.</summary>
     /// <param name="a">The operand.</param>
     /// <returns>The negation.</returns>
-    public static Value operator -(Value a) => new(Graph.neg(N(a, nameof(a))));
+    public static Value operator -(Value a) => new(Graphs.Neg(N(a, nameof(a))));
 
     /// <summary>max(a, b); the gradient goes to the larger input (to <paramref name="a"/> on a tie).</summary>
     /// <param name="a">The first operand.</param>
     /// <param name="b">The second operand.</param>
     /// <returns>The larger value.</returns>
-    public static Value Max(Value a, Value b) => new(Graph.max(N(a, nameof(a)), N(b, nameof(b))));
+    public static Value Max(Value a, Value b) => new(Graphs.Max(N(a, nameof(a)), N(b, nameof(b))));
 
     /// <summary>e^x; ∂/∂x = e^x.</summary>
     /// <returns>e raised to this value.</returns>
-    public Value Exp() => new(Graph.exp(node));
+    public Value Exp() => new(Graphs.Exp(node));
 
     /// <summary>ln x; ∂/∂x = 1/x.</summary>
     /// <returns>The natural logarithm.</returns>
     /// <exception cref="ArgumentException">This value is not greater than 0.</exception>
-    public Value Log() => new(Graph.log(node));
+    public Value Log() => new(Graphs.Log(node));
 
     /// <summary>x^p for a constant exponent; ∂/∂x = p·x^(p−1).</summary>
     /// <param name="exponent">The exponent p; finite.</param>
     /// <returns>This value to the power p.</returns>
     /// <exception cref="ArgumentException">x^p is not a finite real number.</exception>
-    public Value Pow(double exponent) => new(Graph.pow(node, exponent));
+    public Value Pow(double exponent) => new(Graphs.Pow(node, exponent));
 
     /// <summary>1/x; ∂/∂x = −1/x².</summary>
     /// <returns>The reciprocal.</returns>
     /// <exception cref="ArgumentException">This value is 0.</exception>
-    public Value Reciprocal() => new(Graph.reciprocal(node));
+    public Value Reciprocal() => new(Graphs.Reciprocal(node));
 
     /// <summary>ReLU(x) = max(0, x); ∂/∂x = 1 if x &gt; 0 else 0.</summary>
     /// <returns>The rectified value.</returns>
-    public Value Relu() => new(Graph.relu(node));
+    public Value Relu() => new(Graphs.Relu(node));
 
     /// <summary>σ(x) = 1/(1 + e^(−x)); ∂/∂x = (1 − σ)σ.</summary>
     /// <returns>The logistic sigmoid of this value.</returns>
-    public Value Sigmoid() => new(Graph.sigmoid(node));
+    public Value Sigmoid() => new(Graphs.Sigmoid(node));
 
     /// <summary>tanh x; ∂/∂x = 1 − tanh² x.</summary>
     /// <returns>The hyperbolic tangent.</returns>
-    public Value Tanh() => new(Graph.tanh(node));
+    public Value Tanh() => new(Graphs.Tanh(node));
 
     /// <inheritdoc/>
     public override string ToString() => $"Value(data={Data}, grad={Grad})";

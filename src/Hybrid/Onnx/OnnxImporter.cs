@@ -415,7 +415,7 @@ internal static class OnnxImporter
             }
             if (width is long d && W.RowCount != d)
                 throw Bad($"{Describe(n)}: the weights have {W.RowCount} rows but the tensor it reads has {d} columns.");
-            return (W, B ?? Mat.zeros(1, W.ColumnCount), output, next);
+            return (W, B ?? Matrices.Zeros(1, W.ColumnCount), output, next);
         }
 
         private Matrix<double> Bias(NodeProto n, string name, int units)
@@ -423,7 +423,7 @@ internal static class OnnxImporter
             var (dims, values) = Initializer(n, name);
             bool row = dims.Length == 1 && dims[0] == units || dims.Length == 2 && dims[0] == 1 && dims[1] == units;
             if (!row) throw Bad($"{Describe(n)}: the bias '{name}' has shape [{string.Join(", ", dims)}] but must be [{units}] or [1, {units}] (one value per unit).");
-            return Mat.row(values);
+            return Matrices.Row(values);
         }
 
         private double Scalar(NodeProto n, string name)
