@@ -220,12 +220,12 @@ module internal Gemm =
     /// dst[(r / mr)·kc·mr + p·mr + r % mr] = op(A)(i0 + r, p0 + p), zero past row mc.
     /// Through pointers (no bounds checks; Backend checked the sizes): at the training shapes
     /// packing is a fifth of a product's work, and bounds-checked indexing doubled it.
-    let private packA (transA: bool) (a: float[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (dst: float[]) =
+    let private packA (transA: bool) (a: float[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (dst: float[]) (off: int) =
         let panels = (mc + mr - 1) / mr
         use pa = fixed a
         use pd = fixed dst
         for q in 0 .. panels - 1 do
-            let d0 = at pd (q * kc * mr)
+            let d0 = at pd (off + q * kc * mr)
             let rows = min mr (mc - q * mr)
             if transA then
                 // op(A)(i, p) = a[p·lda + i]: each p gives `rows` contiguous values.
@@ -246,12 +246,12 @@ module internal Gemm =
     /// Packs rows p0 .. p0+kc−1, columns j0 .. j0+nc−1 of op(B) into panels of nr columns:
     /// dst[(j / nr)·kc·nr + p·nr + j % nr] = op(B)(p0 + p, j0 + j), zero past column nc.
     /// Through pointers as packA; a full panel of B (nr a multiple of 4) copies 4 values at a time.
-    let private packB (transB: bool) (b: float[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (dst: float[]) =
+    let private packB (transB: bool) (b: float[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (dst: float[]) (off: int) =
         let panels = (nc + nr - 1) / nr
         use pb = fixed b
         use pd = fixed dst
         for q in 0 .. panels - 1 do
-            let d0 = at pd (q * kc * nr)
+            let d0 = at pd (off + q * kc * nr)
             let cols = min nr (nc - q * nr)
             if transB then
                 // op(B)(p, j) = b[j·ldb + p]: each column of op(B) is a row of b, read in order.
@@ -321,6 +321,17 @@ module internal Gemm =
     let private macro512 kc mc nc pA pB pT pC ldc ic jc load = macro micro512 4 24 kc mc nc pA pB pT pC ldc ic jc load
     let private macroScalar kc mc nc pA pB pT pC ldc ic jc load = macro microScalar 4 4 kc mc nc pA pB pT pC ldc ic jc load
 
+    /// The depth of the k blocks: k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16):
+    /// a short last block would load and store every C tile for a few steps.
+    let private depthStep (k: int) = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
+
+    /// One packed block through the micro-kernel chosen by isa (see macro).
+    let private macroFor (isa: Isa) kc mc nc pA pB pT pC ldc ic jc load =
+        match isa with
+        | V256 -> macro256 kc mc nc pA pB pT pC ldc ic jc load
+        | V512 -> macro512 kc mc nc pA pB pT pC ldc ic jc load
+        | Scalar -> macroScalar kc mc nc pA pB pT pC ldc ic jc load
+
     /// Rows i0 .. i1−1 and columns j0 .. j1−1 of C through packed blocks and micro-tiles.
     let private blocked (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
                         (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
@@ -332,9 +343,7 @@ module internal Gemm =
         use pB = fixed bufB
         use pT = fixed scratch
         use pC = fixed c
-        // k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last block
-        // would load and store every C tile for a few steps. The order of the terms is unchanged.
-        let kcStep = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
+        let kcStep = depthStep k
         let mutable jc = j0
         while jc < j1 do
             let nc = min NC (j1 - jc)
@@ -342,15 +351,12 @@ module internal Gemm =
             while pc < k do
                 let kc = min kcStep (k - pc)
                 let load = accumulate || pc > 0
-                packB transB b ldb pc kc jc nc nr bufB
+                packB transB b ldb pc kc jc nc nr bufB 0
                 let mutable ic = i0
                 while ic < i1 do
                     let mc = min MC (i1 - ic)
-                    packA transA a lda ic mc pc kc mr bufA
-                    match isa with
-                    | V256 -> macro256 kc mc nc pA pB pT pC ldc ic jc load
-                    | V512 -> macro512 kc mc nc pA pB pT pC ldc ic jc load
-                    | Scalar -> macroScalar kc mc nc pA pB pT pC ldc ic jc load
+                    packA transA a lda ic mc pc kc mr bufA 0
+                    macroFor isa kc mc nc pA pB pT pC ldc ic jc load
                     ic <- ic + mc
                 pc <- pc + kc
             if k = 0 && not accumulate then
@@ -413,6 +419,13 @@ module internal Gemm =
     /// How many threads a product may use (default: the processor count; 1 = sequential).
     let mutable threads = Environment.ProcessorCount
 
+    /// Whether the resident workers pack the operand that every part of a split product reads
+    /// whole once, together (Job.RunShared), instead of each part packing all of it.
+    let mutable sharePacking = true
+
+    /// Raised by a part that stopped waiting because another part failed (the pool reports that one).
+    type private OtherPartFailed() = inherit Exception("Gemm: another part of this product failed.")
+
     /// One product and its split into parts: part q of `parts` covers the q-th equal run of whole
     /// micro-tiles along C's rows (byRows) or columns. Mutable so that the resident workers below
     /// can be handed a product without allocating.
@@ -435,11 +448,108 @@ module internal Gemm =
         [<DefaultValue>] val mutable ByRows: bool
         [<DefaultValue>] val mutable Units: int
         [<DefaultValue>] val mutable Parts: int
+        /// Whether the parts pack the operand they all read whole (op(B) when split by rows, op(A)
+        /// by columns) together into Packed0/Packed1 (only when all parts run at once: the pool).
+        [<DefaultValue>] val mutable Shared: bool
+        [<DefaultValue>] val mutable Packed0: float[]
+        [<DefaultValue>] val mutable Packed1: float[]
+        [<DefaultValue>] val mutable Arrived: int
+        [<DefaultValue>] val mutable Generation: int
+        /// Set when a part failed: the others stop waiting for it at the barrier.
+        [<DefaultValue>] val mutable Failed: bool
 
         member j.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts) =
             j.Isa <- isa; j.TransA <- transA; j.TransB <- transB; j.M <- m; j.N <- n; j.K <- k
             j.A <- a; j.Lda <- lda; j.B <- b; j.Ldb <- ldb; j.C <- c; j.Ldc <- ldc; j.Accumulate <- accumulate
-            j.Direct <- direct; j.ByRows <- byRows; j.Units <- units; j.Parts <- parts
+            j.Direct <- direct; j.ByRows <- byRows; j.Units <- units; j.Parts <- parts; j.Shared <- false
+
+        /// Turns on shared packing when the shape allows it (the parts then wait for each other:
+        /// only for parts that all run at the same time).
+        member j.Share() =
+            let mr, nr = tile j.Isa
+            // Split by columns, every part must visit the same blocks of op(A): one column block each.
+            if sharePacking && not j.Direct && j.K > 0 && (j.ByRows || j.N <= NC) then
+                let size = if j.ByRows then ((min NC j.N + nr - 1) / nr) * nr * KC else ((min MC j.M + mr - 1) / mr) * mr * KC
+                if isNull j.Packed0 || j.Packed0.Length < size then
+                    j.Packed0 <- Array.zeroCreate size
+                    j.Packed1 <- Array.zeroCreate size
+                j.Arrived <- 0
+                j.Failed <- false
+                j.Shared <- true
+
+        /// Waits until every part has arrived here (the packed block is complete).
+        member j.Arrive() =
+            let generation = Threading.Volatile.Read(&j.Generation)
+            if Threading.Interlocked.Increment(&j.Arrived) = j.Parts then
+                j.Arrived <- 0
+                Threading.Interlocked.Increment(&j.Generation) |> ignore
+            else
+                let mutable spin = Threading.SpinWait()
+                // Never Sleep(1) (SpinOnce's default): a 1 ms nap is longer than a whole product here.
+                while Threading.Volatile.Read(&j.Generation) = generation && not (Threading.Volatile.Read(&j.Failed)) do spin.SpinOnce(-1)
+                if Threading.Volatile.Read(&j.Failed) then
+                    raise (OtherPartFailed())
+
+        /// Part q (rows i0 .. i1−1, columns j0 .. j1−1 of C) with shared packing: each block of the
+        /// operand every part reads whole is packed once, part q packing the q-th share of its
+        /// panels, into one of two buffers in turn (a part packs block b + 2 only after every part
+        /// has arrived at block b + 1, so after all have finished block b). Packing only moves
+        /// values: the summation order is that of `blocked`.
+        member j.RunShared(q: int, i0: int, i1: int, j0: int, j1: int) =
+            let mr, nr = tile j.Isa
+            let k = j.K
+            let kcStep = depthStep k
+            let scratch = Buffers.Tile(mr * nr)
+            use pT = fixed scratch
+            use pC = fixed j.C
+            use p0 = fixed j.Packed0
+            use p1 = fixed j.Packed1
+            let mutable block = 0
+            if j.ByRows then
+                let own = Buffers.A(((min MC (max 1 (i1 - i0)) + mr - 1) / mr) * mr * KC)
+                use pA = fixed own
+                let mutable jc = 0
+                while jc < j.N do
+                    let nc = min NC (j.N - jc)
+                    let panels = (nc + nr - 1) / nr
+                    let s0, s1 = q * panels / j.Parts, (q + 1) * panels / j.Parts
+                    let mutable pc = 0
+                    while pc < k do
+                        let kc = min kcStep (k - pc)
+                        let load = j.Accumulate || pc > 0
+                        let shared, pB = if block % 2 = 0 then j.Packed0, p0 else j.Packed1, p1
+                        if s1 > s0 then packB j.TransB j.B j.Ldb pc kc (jc + s0 * nr) (min nc (s1 * nr) - s0 * nr) nr shared (s0 * kc * nr)
+                        j.Arrive()
+                        let mutable ic = i0
+                        while ic < i1 do
+                            let mc = min MC (i1 - ic)
+                            packA j.TransA j.A j.Lda ic mc pc kc mr own 0
+                            macroFor j.Isa kc mc nc pA pB pT pC j.Ldc ic jc load
+                            ic <- ic + mc
+                        block <- block + 1
+                        pc <- pc + kc
+                    jc <- jc + nc
+            else
+                let nc = j1 - j0
+                let own = Buffers.B(((max 1 nc + nr - 1) / nr) * nr * KC)
+                use pB = fixed own
+                let mutable pc = 0
+                while pc < k do
+                    let kc = min kcStep (k - pc)
+                    let load = j.Accumulate || pc > 0
+                    if nc > 0 then packB j.TransB j.B j.Ldb pc kc j0 nc nr own 0
+                    let mutable ic = 0
+                    while ic < j.M do
+                        let mc = min MC (j.M - ic)
+                        let panels = (mc + mr - 1) / mr
+                        let s0, s1 = q * panels / j.Parts, (q + 1) * panels / j.Parts
+                        let shared, pA = if block % 2 = 0 then j.Packed0, p0 else j.Packed1, p1
+                        if s1 > s0 then packA j.TransA j.A j.Lda (ic + s0 * mr) (min mc (s1 * mr) - s0 * mr) pc kc mr shared (s0 * kc * mr)
+                        j.Arrive()
+                        if nc > 0 then macroFor j.Isa kc mc nc pA pB pT pC j.Ldc ic j0 load
+                        block <- block + 1
+                        ic <- ic + mc
+                    pc <- pc + kc
 
         /// Drops the references to the caller's arrays once the product is done.
         member j.Clear() = j.A <- null; j.B <- null; j.C <- null
@@ -451,6 +561,11 @@ module internal Gemm =
                 if j.ByRows then min j.M (q * j.Units / j.Parts * mr) else min j.N (q * j.Units / j.Parts * nr)
             let i0, i1, j0, j1 = if j.ByRows then cut q, cut (q + 1), 0, j.N else 0, j.M, cut q, cut (q + 1)
             if j.Direct then rows (j.Isa <> Scalar) j.TransA j.N j.K j.A j.Lda j.B j.Ldb j.C j.Ldc j.Accumulate i0 i1
+            elif j.Shared then
+                try j.RunShared(q, i0, i1, j0, j1)
+                with _ ->
+                    Threading.Volatile.Write(&j.Failed, true)
+                    reraise ()
             else blocked j.Isa j.TransA j.TransB j.K j.A j.Lda j.B j.Ldb j.C j.Ldc j.Accumulate i0 i1 j0 j1
 
     /// Resident worker threads for split products: the caller runs part 0 and the workers the
@@ -479,6 +594,7 @@ module internal Gemm =
             else
                 try
                     job.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
+                    job.Share()
                     let helpers = job.Parts - 1
                     while workers < helpers do
                         Threading.Thread(work, IsBackground = true, Name = "Hybrid.Gemm worker").Start()
@@ -490,8 +606,8 @@ module internal Gemm =
                     try job.Run 0 with e -> mine <- e
                     for _ in 1 .. helpers do finished.Wait()
                     job.Clear()
-                    if not (isNull mine) then raise mine
-                    if not (isNull failure) then raise failure
+                    let first = if isNull mine || (mine :? OtherPartFailed && not (isNull failure)) then failure else mine
+                    if not (isNull first) then raise first
                     true
                 finally Threading.Monitor.Exit gate
 
