@@ -32,190 +32,508 @@ type Activation =
     /// (z_j − max z) − log Σ_k e^(z_k − max z).
     | LogSoftmax
 
+/// How an activation is written in ONNX, as data the exporter and importer read (so neither names
+/// an activation): an expression of the layer's pre-activation Z and the activation's
+/// hyper-parameter, in ONNX's standard ops.
+[<RequireQualifiedAccess>]
+type OnnxExpr =
+    /// The activation's input Z.
+    | Input
+    /// The activation's hyper-parameter (slope, α) as a scalar tensor, named by the parameter.
+    | Parameter
+    /// A scalar constant of the graph's element type.
+    | Constant of value: float
+    /// A standard ONNX op on its inputs, with its attributes.
+    | Op of op: string * inputs: OnnxExpr list * attributes: OnnxAttribute list
+    /// A body Hybrid.Onnx builds under this name, for a body too long to read here (Cephes'
+    /// arctangent in double, made of ops that ONNX Runtime runs in double).
+    | Library of name: string
+
+/// An attribute of an ONNX op in an OnnxExpr.
+and [<RequireQualifiedAccess>] OnnxAttribute =
+    /// An integer attribute with its value (Softmax's axis = −1).
+    | Int of name: string * value: int64
+    /// The activation's hyper-parameter as a float attribute (LeakyRelu's and Elu's alpha); when
+    /// the attribute is absent an importer reads ONNX's default.
+    | Parameter of name: string * onnxDefault: float
+
+/// The ONNX form of an activation for one element type.
+[<RequireQualifiedAccess>]
+type OnnxForm =
+    /// No node: the layer's output is Z itself (the identity).
+    | NoNode
+    /// One standard node: the expression must be one Op whose inputs are Z and, at most, the
+    /// Parameter (a tensor such as PRelu's slope).
+    | Standard of OnnxExpr
+    /// A model-local function of domain "hybrid", named by the activation's Case name, whose body is
+    /// the expression (input "Z", then the parameter's name if the activation has one). A runtime
+    /// that knows no local functions runs the body inlined.
+    | Function of OnnxExpr
+
+/// An activation's hyper-parameter: its name, its default in the façade and the CLI, the range its
+/// laws draw it from, and its check.
+type ActivationParameter =
+    { /// "slope" (leaky ReLU) or "alpha" (PReLU, ELU): the façade's parameter and ONNX's tensor name.
+      Name: string
+      /// The value the façade and the CLI use when none is given.
+      Default: float
+      /// The interval the laws draw it from.
+      LawRange: float * float
+      /// The error for a value out of range, or None when it is valid.
+      Check: float -> string option }
+
+/// Everything Hybrid knows about one activation, held once (S04): its math as the fast path runs
+/// it (the kernel; the reference path calls the same scalar definitions), its kinks and the domain
+/// its laws use, every name it goes by, and its formula for the playground's explain panel. Every
+/// table of names (the interop, the façade, both model-file maps, the JSON intern list, ONNX export
+/// and import, the CLI, the playground, the property generators) is read from `Activation.all`;
+/// RegistryTests walks it and proves each entry reachable everywhere.
+type ActivationEntry =
+    { /// The core's case name and the façade's property: "LeakyReLU".
+      Case: string
+      /// The model file's name: "leakyRelu" (docs/model-format.md).
+      File: string
+      /// The CLI's and the playground's name: "leaky-relu".
+      Cli: string
+      /// The explain panel's title: "Leaky ReLU".
+      Display: string
+      /// g and g′ in one line (the explain panel, docs/activations.md).
+      Formula: string
+      /// Course items that teach it.
+      Course: string
+      /// The hyper-parameter, if any.
+      Parameter: ActivationParameter option
+      /// Makes the case from its parameter (ignored without one).
+      Make: float -> Activation
+      /// The points where g′ is not defined, for a parameter value.
+      Kinks: float -> float list
+      /// The interval [−r, r] of pre-activations the laws draw from.
+      LawDomain: float
+      /// Acts entry by entry (false for softmax and log-softmax, which act per row).
+      Elementwise: bool
+      /// The ONNX forms in float32 and float64.
+      OnnxSingle: OnnxForm
+      OnnxDouble: OnnxForm
+      /// The fast path's loop over buffers, specialised to this activation.
+      Kernel: ActivationKernel }
+
 /// Activation functions and their derivatives (course item S04; the collapse of stacked
-/// linear layers is S05). Scalar forms first, then the matrix forms used by layers.
+/// linear layers is S05). Scalar forms first (generic over the element type: `sigmoid 0.5f` is
+/// the float32 instantiation of the same definition), then the row functions, the matrix forms
+/// used by layers, and the registry.
 /// Convention: Z is n×m, one example per row; every function keeps the shape.
 module Activation =
 
     // ---------------------------------------------------------------- scalar forms
 
-    /// ln(1 + x), accurate for small x.
-    let private log1p (x: float) : float =
-        if abs x < 1e-4 then x - x * x / 2.0 + x * x * x / 3.0 else Math.Log(1.0 + x)
+    /// ln(1 + x), accurate for small x: x − x²/2 + x³/3 below 1e-4.
+    let inline private log1p x =
+        if abs x < num 1e-4 then x - x * x / num 2.0 + x * x * x / num 3.0 else log (one + x)
 
-    /// identity(z) = z; identity′(z) = 1. Course: S04.
-    let identity (z: float) : float = z
+    /// identity(z) = z. Course: S04, S05.
+    let inline identity z = z
 
     /// identity′(z) = 1. Course: S04.
-    let identity' (_: float) : float = 1.0
+    let inline identity' (_: 'T) : 'T = one
 
     /// step(z) = 1 if z ≥ 0 else 0 (S01's convention, 1 at 0). Course: S01, S04.
-    let binaryStep (z: float) : float = if z >= 0.0 then 1.0 else 0.0
+    let inline binaryStep z = if z >= zero then one else zero
 
     /// step′(z) = 0 for z ≠ 0; undefined at 0, where we also return 0. Course: S04.
-    let binaryStep' (_: float) : float = 0.0
+    let inline binaryStep' (_: 'T) : 'T = zero
 
     /// σ(z) = 1 / (1 + e^(−z)), evaluated so that e^x never overflows (|z| up to 1e308 is
     /// fine): for z &lt; 0 it uses e^z / (1 + e^z). Course: S03, S04.
-    let sigmoid (z: float) : float =
-        if z >= 0.0 then 1.0 / (1.0 + Math.Exp(-z))
+    let inline sigmoid z =
+        if z >= zero then one / (one + exp (-z))
         else
-            let e = Math.Exp z
-            e / (1.0 + e)
+            let e = exp z
+            e / (one + e)
+
+    /// σ′ from the output a = σ(z): σ′(z) = a(1 − a). Course: S04, S09.
+    let inline sigmoid'ofOutput a = a * (one - a)
 
     /// σ′(z) = σ(z)(1 − σ(z)). Course: S04, S09.
-    let sigmoid' (z: float) : float =
-        let s = sigmoid z
-        s * (1.0 - s)
+    let inline sigmoid' z = sigmoid'ofOutput (sigmoid z)
 
     /// tanh z. Course: S04.
-    let tanh (z: float) : float = Math.Tanh z
+    let inline tanh z = Operators.tanh z
+
+    /// tanh′ from the output a = tanh z: 1 − a². Course: S04.
+    let inline tanh'ofOutput a = one - a * a
 
     /// tanh′(z) = 1 − tanh²(z). Course: S04.
-    let tanh' (z: float) : float =
-        let t = Math.Tanh z
-        1.0 - t * t
+    let inline tanh' z = tanh'ofOutput (tanh z)
 
     /// arctan z. Course: S04.
-    let arctan (z: float) : float = Math.Atan z
+    let inline arctan z = atan z
 
     /// arctan′(z) = 1 / (1 + z²). Course: S04.
-    let arctan' (z: float) : float = 1.0 / (1.0 + z * z)
+    let inline arctan' z = one / (one + z * z)
 
     /// ReLU(z) = max(0, z). Course: S04.
-    let relu (z: float) : float = if z > 0.0 then z else 0.0
+    let inline relu z = if z > zero then z else zero
 
     /// ReLU′(z) = 1 if z &gt; 0 else 0. At the kink z = 0 we choose 0 (slides 000 say 0,
     /// 001/002 say 1; see docs/errata.md). Course: S04.
-    let relu' (z: float) : float = if z > 0.0 then 1.0 else 0.0
+    let inline relu' z = if z > zero then one else zero
 
     /// Leaky ReLU(z) = max(a·z, z) = z if z &gt; 0 else a·z (for 0 ≤ a &lt; 1). Course: S04.
-    let leakyRelu (a: float) (z: float) : float = if z > 0.0 then z else a * z
+    let inline leakyRelu a z = if z > zero then z else a * z
 
     /// Leaky ReLU′(z) = 1 if z &gt; 0 else a (a at the kink, as ReLU′(0) = 0). Course: S04.
-    let leakyRelu' (a: float) (z: float) : float = if z > 0.0 then 1.0 else a
+    let inline leakyRelu' a z = if z > zero then one else a
 
     /// ELU(z) = z if z &gt; 0 else α(e^z − 1). Course: S04 (the slide's "leaky ReLU" formula).
-    let elu (alpha: float) (z: float) : float = if z > 0.0 then z else alpha * (Math.Exp z - 1.0)
+    let inline elu alpha z = if z > zero then z else alpha * (exp z - one)
 
     /// ELU′(z) = 1 if z &gt; 0 else α·e^z = ELU(z) + α (α at z = 0). Course: S04.
-    let elu' (alpha: float) (z: float) : float = if z > 0.0 then 1.0 else alpha * Math.Exp z
+    let inline elu' alpha z = if z > zero then one else alpha * exp z
 
     /// SoftPlus(z) = ln(1 + e^z) = max(z, 0) + ln(1 + e^(−|z|)); the stable form never
     /// overflows. Course: S04.
-    let softplus (z: float) : float = Math.Max(z, 0.0) + log1p (Math.Exp(-(abs z)))
+    let inline softplus z = max z zero + log1p (exp (-(abs z)))
 
     /// SoftPlus′(z) = σ(z). Course: S04.
-    let softplus' (z: float) : float = sigmoid z
+    let inline softplus' z = sigmoid z
+
+    // ---------------------------------------------------------------- row forms (S04, S22)
+
+    /// max_j z[o + j] over one row of `cols` entries at offset o (the shift of softmax, log-softmax
+    /// and the fused softmax cross-entropy). Course: S04, S22.
+    let rowMax (z: float[]) (o: int) (cols: int) : float =
+        let mutable m = z.[o]
+        for j in 1 .. cols - 1 do
+            if z.[o + j] > m then m <- z.[o + j]
+        m
+
+    /// a[o + j] ← e^(z[o + j] − m) over one row, m its max; returns Σ_j e^(z_j − m), the shared first
+    /// half of softmax and log-softmax.
+    let private expShifted (z: float[]) (a: float[]) (o: int) (cols: int) (m: float) : float =
+        let mutable s = 0.0
+        for j in 0 .. cols - 1 do
+            let e = exp (z.[o + j] - m)
+            a.[o + j] <- e
+            s <- s + e
+        s
+
+    /// Softmax of one row, shifted by the row maximum so that e^x never overflows:
+    /// p_j = e^(z_j − max z) / Σ_l e^(z_l − max z). Course: S04, S22.
+    let softmaxRow (z: float[]) (p: float[]) (o: int) (cols: int) : unit =
+        let s = expShifted z p o cols (rowMax z o cols)
+        for j in 0 .. cols - 1 do
+            p.[o + j] <- p.[o + j] / s
+
+    /// The softmax backward of one row (S12's vector-Jacobian product with J = diag(p) − p·pᵀ,
+    /// in O(k) without building J): dz = p ⊙ (da − da·p). Course: S04, S12.
+    let softmaxRowBackward (p: float[]) (da: float[]) (dz: float[]) (o: int) (cols: int) : unit =
+        let mutable dot = 0.0
+        for j in 0 .. cols - 1 do
+            dot <- dot + da.[o + j] * p.[o + j]
+        for j in 0 .. cols - 1 do
+            dz.[o + j] <- p.[o + j] * (da.[o + j] - dot)
+
+    /// Log-softmax of one row: l_j = (z_j − m) − log Σ_l e^(z_l − m), m = max z; so e^x never
+    /// overflows and no probability is rounded to 0 before its log is taken. Course: S04, S22.
+    let logSoftmaxRow (z: float[]) (l: float[]) (o: int) (cols: int) : unit =
+        let m = rowMax z o cols
+        let s = log (expShifted z l o cols m)
+        for j in 0 .. cols - 1 do
+            l.[o + j] <- (z.[o + j] - m) - s
+
+    /// The log-softmax backward of one row: ∂l_j/∂z_k = δ_jk − p_k, so J = I − 1·pᵀ and
+    /// dz = Jᵀ·da = da − p·(Σ_j da_j), with p = e^l from the forward's output l. Course: S04.
+    let logSoftmaxRowBackward (l: float[]) (da: float[]) (dz: float[]) (o: int) (cols: int) : unit =
+        let mutable total = 0.0
+        for j in 0 .. cols - 1 do
+            total <- total + da.[o + j]
+        for j in 0 .. cols - 1 do
+            dz.[o + j] <- da.[o + j] - exp l.[o + j] * total
+
+    // ---------------------------------------------------------------- the loops' view of each definition
+
+    // Each struct hands one definition above to the loops of Numerics/Elementwise.fs, which the JIT
+    // specialises per struct (no call per entry). Nothing here is a formula of its own.
+
+    [<Struct>]
+    type private IdentityOp =
+        interface IElementwise<float> with
+            member _.Value(z, _) = identity z
+            member _.Backward(z, _, da, _) = da * identity' z
+
+    [<Struct>]
+    type private BinaryStepOp =
+        interface IElementwise<float> with
+            member _.Value(z, _) = binaryStep z
+            member _.Backward(z, _, da, _) = da * binaryStep' z
+
+    [<Struct>]
+    type private SigmoidOp =
+        interface IElementwise<float> with
+            member _.Value(z, _) = sigmoid z
+            member _.Backward(_, a, da, _) = da * sigmoid'ofOutput a
+
+    [<Struct>]
+    type private TanhOp =
+        interface IElementwise<float> with
+            member _.Value(z, _) = tanh z
+            member _.Backward(_, a, da, _) = da * tanh'ofOutput a
+
+    [<Struct>]
+    type private ArctanOp =
+        interface IElementwise<float> with
+            member _.Value(z, _) = arctan z
+            member _.Backward(z, _, da, _) = da * arctan' z
+
+    /// Vector&lt;float&gt;.Count entries at once.
+    type private Lanes = System.Numerics.Vector<float>
+
+    /// The lanes where z &gt; 0 pick `ifPositive`, the others `otherwise`.
+    let inline private wherePositive (z: Lanes) (ifPositive: Lanes) (otherwise: Lanes) : Lanes =
+        System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(z, Lanes.Zero), ifPositive, otherwise)
+
+    /// ReLU, leaky ReLU and PReLU: g(z) = z if z &gt; 0 else p·z (p = 0 for ReLU), and the same
+    /// select on lanes (+ 0 turns ReLU's p·z = −0 into relu's +0).
+    [<Struct>]
+    type private LeakyOp =
+        interface IElementwiseLanes<float> with
+            member _.Value(z, p) = if p = 0.0 then relu z else leakyRelu p z
+            member _.Backward(z, _, da, p) = da * (if p = 0.0 then relu' z else leakyRelu' p z)
+            member _.Values(z, p) = wherePositive z z (p * z + Lanes.Zero)
+            member _.Backwards(z, da, p) = wherePositive z da (da * p)
+
+    [<Struct>]
+    type private EluOp =
+        interface IElementwise<float> with
+            member _.Value(z, p) = elu p z
+            member _.Backward(z, _, da, p) = da * elu' p z
+
+    [<Struct>]
+    type private SoftPlusOp =
+        interface IElementwise<float> with
+            member _.Value(z, _) = softplus z
+            member _.Backward(z, _, da, _) = da * softplus' z
+
+    [<Struct>]
+    type private SoftmaxOp =
+        interface IRowwise with
+            member _.Row(z, a, o, cols) = softmaxRow z a o cols
+            member _.RowBackward(_, a, da, dz, o, cols) = softmaxRowBackward a da dz o cols
+
+    [<Struct>]
+    type private LogSoftmaxOp =
+        interface IRowwise with
+            member _.Row(z, a, o, cols) = logSoftmaxRow z a o cols
+            member _.RowBackward(_, a, da, dz, o, cols) = logSoftmaxRowBackward a da dz o cols
+
+    // ---------------------------------------------------------------- the registry (S04)
+
+    let private noKinks (_: float) : float list = []
+    let private kinkAtZero (_: float) : float list = [ 0.0 ]
+
+    let private unitSlope (p: float) =
+        if not (Double.IsFinite p) || p < 0.0 || p >= 1.0 then Some(sprintf "LeakyReLU slope must lie in [0, 1) but is %g." p) else None
+
+    let private finiteAlpha (p: float) =
+        if not (Double.IsFinite p) then Some(sprintf "PReLU alpha must be finite but is %g." p) else None
+
+    let private eluAlpha (p: float) =
+        if not (Double.IsFinite p) || p < 0.0 then Some(sprintf "ELU alpha must be a finite number >= 0 but is %g." p) else None
+
+    let private op name inputs = OnnxExpr.Op(name, inputs, [])
+    let private Z = OnnxExpr.Input
+    let private Parameter = OnnxExpr.Parameter
+    let private Constant x = OnnxExpr.Constant x
+    let private Standard e = OnnxForm.Standard e
+    let private Function e = OnnxForm.Function e
+    let private NoNode = OnnxForm.NoNode
+
+    /// Every activation, in the order the façade, the CLI and the docs list them: the one table of
+    /// names and forms (S04). Adding an activation is a case of the Activation type, its scalar
+    /// definitions above, its struct for the loops, and its entry here (docs/architecture.md).
+    let all : ActivationEntry list =
+        let entry case file cli display formula course make kernel =
+            { Case = case; File = file; Cli = cli; Display = display; Formula = formula; Course = course
+              Parameter = None; Make = make; Kinks = noKinks; LawDomain = 4.0; Elementwise = true
+              OnnxSingle = NoNode; OnnxDouble = NoNode; Kernel = kernel }
+        let standard name = Standard(op name [ Z ])
+        [ { entry "Identity" "identity" "identity" "Identity" "g(z) = z; g′(z) = 1 — stacked linear layers collapse into one" "S04, S05"
+                  (fun _ -> Identity) (ElementwiseKernel<IdentityOp>()) with
+              OnnxSingle = NoNode; OnnxDouble = NoNode }
+          { entry "BinaryStep" "binaryStep" "binary-step" "Binary step" "g(z) = 1 if z ≥ 0 else 0; g′(z) = 0 (undefined at 0)" "S01, S04"
+                  (fun _ -> BinaryStep) (ElementwiseKernel<BinaryStepOp>()) with
+              Kinks = kinkAtZero
+              OnnxSingle = Function(op "Where" [ op "GreaterOrEqual" [ Z; Constant 0.0 ]; Constant 1.0; Constant 0.0 ])
+              OnnxDouble = Function(op "Where" [ op "GreaterOrEqual" [ Z; Constant 0.0 ]; Constant 1.0; Constant 0.0 ]) }
+          { entry "Sigmoid" "sigmoid" "sigmoid" "Sigmoid" "σ(z) = 1/(1 + e^(−z)); σ′(z) = σ(z)(1 − σ(z))" "S03, S04"
+                  (fun _ -> Sigmoid) (ElementwiseKernel<SigmoidOp>()) with
+              OnnxSingle = standard "Sigmoid"; OnnxDouble = standard "Sigmoid" }
+          { entry "Tanh" "tanh" "tanh" "tanh" "g(z) = tanh z; g′(z) = 1 − tanh² z" "S04"
+                  (fun _ -> Tanh) (ElementwiseKernel<TanhOp>()) with
+              OnnxSingle = standard "Tanh"; OnnxDouble = standard "Tanh" }
+          { entry "Arctan" "arctan" "arctan" "arctan" "g(z) = arctan z; g′(z) = 1/(1 + z²)" "S04"
+                  (fun _ -> Arctan) (ElementwiseKernel<ArctanOp>()) with
+              // ONNX Runtime's CPU provider has no double Atan kernel: Cephes' arctangent of double ops.
+              OnnxSingle = standard "Atan"; OnnxDouble = Function(OnnxExpr.Library "Arctan") }
+          { entry "ReLU" "relu" "relu" "ReLU" "g(z) = max(0, z); g′(z) = 1 if z > 0 else 0 (ReLU′(0) = 0)" "S04"
+                  (fun _ -> ReLU) (LanesKernel<LeakyOp>()) with
+              Kinks = kinkAtZero; OnnxSingle = standard "Relu"; OnnxDouble = standard "Relu" }
+          { entry "LeakyReLU" "leakyRelu" "leaky-relu" "Leaky ReLU" "g(z) = max(a·z, z); g′(z) = 1 if z > 0 else a" "S04"
+                  LeakyReLU (LanesKernel<LeakyOp>()) with
+              Parameter = Some { Name = "slope"; Default = 0.01; LawRange = (0.0, 0.3); Check = unitSlope }
+              Kinks = kinkAtZero
+              OnnxSingle = Standard(OnnxExpr.Op("LeakyRelu", [ Z ], [ OnnxAttribute.Parameter("alpha", 0.01) ]))
+              // LeakyRelu's alpha is a float32 attribute: in double, PRelu with a double slope tensor.
+              OnnxDouble = Function(op "PRelu" [ Z; Parameter ]) }
+          { entry "PReLU" "prelu" "prelu" "PReLU" "g(z) = z if z > 0 else α·z; g′(z) = 1 if z > 0 else α; ∂g/∂α = z for z ≤ 0" "S04"
+                  PReLU (LanesKernel<LeakyOp>()) with
+              Parameter = Some { Name = "alpha"; Default = 0.25; LawRange = (-0.5, 0.5); Check = finiteAlpha }
+              Kinks = kinkAtZero
+              OnnxSingle = Standard(op "PRelu" [ Z; Parameter ]); OnnxDouble = Standard(op "PRelu" [ Z; Parameter ]) }
+          { entry "ELU" "elu" "elu" "ELU" "g(z) = z if z > 0 else α(eᶻ − 1); g′(z) = 1 if z > 0 else g(z) + α" "S04"
+                  ELU (ElementwiseKernel<EluOp>()) with
+              Parameter = Some { Name = "alpha"; Default = 1.0; LawRange = (0.1, 2.0); Check = eluAlpha }
+              Kinks = (fun a -> if a <> 1.0 then [ 0.0 ] else [])
+              OnnxSingle = Standard(OnnxExpr.Op("Elu", [ Z ], [ OnnxAttribute.Parameter("alpha", 1.0) ]))
+              // ONNX Runtime has no double Elu kernel.
+              OnnxDouble = Function(op "Where" [ op "Greater" [ Z; Constant 0.0 ]; Z; op "Mul" [ Parameter; op "Sub" [ op "Exp" [ Z ]; Constant 1.0 ] ] ]) }
+          { entry "SoftPlus" "softplus" "softplus" "SoftPlus" "g(z) = ln(1 + eᶻ); g′(z) = σ(z)" "S04"
+                  (fun _ -> SoftPlus) (ElementwiseKernel<SoftPlusOp>()) with
+              OnnxSingle = standard "Softplus"
+              // ONNX Runtime has no double Softplus kernel: max(z, 0) + log1p(e^(−|z|)) as softplus above.
+              OnnxDouble =
+                let u = op "Exp" [ op "Neg" [ op "Abs" [ Z ] ] ]
+                let uu = op "Mul" [ u; u ]
+                let series = op "Add" [ op "Sub" [ u; op "Div" [ uu; Constant 2.0 ] ]; op "Div" [ op "Mul" [ uu; u ]; Constant 3.0 ] ]
+                let log1p = op "Where" [ op "Less" [ u; Constant 1e-4 ]; series; op "Log" [ op "Add" [ Constant 1.0; u ] ] ]
+                Function(op "Add" [ op "Max" [ Z; Constant 0.0 ]; log1p ]) }
+          { entry "Softmax" "softmax" "softmax" "Softmax" "p_j = e^(z_j − max z) / Σ_l e^(z_l − max z), per row" "S04, S22"
+                  (fun _ -> Softmax) (RowwiseKernel<SoftmaxOp>()) with
+              Elementwise = false
+              OnnxSingle = Standard(OnnxExpr.Op("Softmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ]))
+              OnnxDouble = Standard(OnnxExpr.Op("Softmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ])) }
+          { entry "LogSoftmax" "logSoftmax" "log-softmax" "Log-softmax" "l_j = (z_j − max z) − log Σ_l e^(z_l − max z), per row" "S04, S22"
+                  (fun _ -> LogSoftmax) (RowwiseKernel<LogSoftmaxOp>()) with
+              Elementwise = false
+              OnnxSingle = Standard(OnnxExpr.Op("LogSoftmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ]))
+              OnnxDouble = Standard(OnnxExpr.Op("LogSoftmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ])) } ]
+
+    let private byCase = all |> List.map (fun e -> e.Case, e) |> dict
+
+    /// The case's name ("LeakyReLU" for LeakyReLU 0.01): an exhaustive match, so a new case
+    /// without a name does not compile.
+    let caseName (g: Activation) : string =
+        match g with
+        | Identity -> "Identity" | BinaryStep -> "BinaryStep" | Sigmoid -> "Sigmoid" | Tanh -> "Tanh"
+        | Arctan -> "Arctan" | ReLU -> "ReLU" | LeakyReLU _ -> "LeakyReLU" | PReLU _ -> "PReLU"
+        | ELU _ -> "ELU" | SoftPlus -> "SoftPlus" | Softmax -> "Softmax" | LogSoftmax -> "LogSoftmax"
+
+    /// The registry entry of g. RegistryTests proves every case has exactly one.
+    let entry (g: Activation) : ActivationEntry = byCase.[caseName g]
+
+    /// g's hyper-parameter (the leaky slope, PReLU's α, ELU's α), or None.
+    let parameter (g: Activation) : float option =
+        match g with
+        | LeakyReLU a | PReLU a | ELU a -> Some a
+        | _ -> None
 
     // ---------------------------------------------------------------- matrix forms
 
-    /// Checks the hyper-parameter of an activation: slopes and alphas must be finite,
-    /// a leaky slope must lie in [0, 1) and an ELU alpha must be ≥ 0.
+    /// Checks the hyper-parameter of an activation against its entry: slopes and alphas must be
+    /// finite, a leaky slope must lie in [0, 1) and an ELU alpha must be ≥ 0.
     let validate (paramName: string) (g: Activation) : unit =
-        match g with
-        | LeakyReLU a when not (Double.IsFinite a) || a < 0.0 || a >= 1.0 ->
-            Shape.fail paramName (sprintf "LeakyReLU slope must lie in [0, 1) but is %g." a)
-        | PReLU a when not (Double.IsFinite a) -> Shape.fail paramName (sprintf "PReLU alpha must be finite but is %g." a)
-        | ELU a when not (Double.IsFinite a) || a < 0.0 ->
-            Shape.fail paramName (sprintf "ELU alpha must be a finite number >= 0 but is %g." a)
+        match (entry g).Parameter, parameter g with
+        | Some p, Some value -> p.Check value |> Option.iter (Shape.fail paramName)
         | _ -> ()
 
+    /// The loops' hyper-parameter of g: its parameter, or 0 for the activations without one (which
+    /// ignore it). Allocates nothing (the fast path asks once per layer and batch).
+    let loopParameter (g: Activation) : float =
+        match g with
+        | LeakyReLU a | PReLU a | ELU a -> a
+        | _ -> 0.0
+
+    let private p = loopParameter
+
+    /// A row function applied to every row of Z (row-major copies in and out).
+    let private byRows (row: float[] -> float[] -> int -> int -> unit) (Z: Matrix<float>) : Matrix<float> =
+        let z = Mat.toRowMajor Z
+        let a = Array.zeroCreate<float> z.Length
+        for r in 0 .. Z.RowCount - 1 do
+            row z a (r * Z.ColumnCount) Z.ColumnCount
+        Mat.ofRowMajor Z.RowCount Z.ColumnCount a
+
     /// Row-wise softmax, shifted by the row maximum so that e^x never overflows:
-    /// P_ij = e^(Z_ij − max_k Z_ik) / Σ_l e^(Z_il − max_k Z_ik). Rows of P lie in (0, 1) (up to
-    /// underflow to 0 for logits more than ~745 below the row max) and sum to 1.
+    /// P_ij = e^(Z_ij − max_k Z_ik) / Σ_l e^(Z_il − max_k Z_ik) (softmaxRow on each row). Rows of P
+    /// lie in (0, 1) (up to underflow to 0 for logits more than ~745 below the row max) and sum to 1.
     /// Shapes: Z n×k -> n×k. Course: S04, S22. Checked by: ActivationProperties "S04 / softmax / rows sum to one and lie in (0, 1)", "S04 / softmax / unchanged by adding a constant to a row".
-    let softmax (Z: Matrix<float>) : Matrix<float> =
-        let E = Mat.map Math.Exp (Mat.subtractFromRows Z (Mat.rowMax Z))
-        Mat.divideRows E (Mat.rowSums E)
+    let softmax (Z: Matrix<float>) : Matrix<float> = byRows softmaxRow Z
 
     /// Row-wise log-softmax, the log of softmax (S04): L_ij = Z_ij − log Σ_l e^(Z_il), computed
-    /// stably as L_ij = (Z_ij − m_i) − log Σ_l e^(Z_il − m_i) with m_i = max_k Z_ik
-    /// (Mat.logSumExpRows of the shifted rows), so e^x never overflows and no probability is rounded to 0 before its log
+    /// stably as L_ij = (Z_ij − m_i) − log Σ_l e^(Z_il − m_i) with m_i = max_k Z_ik (logSoftmaxRow
+    /// on each row), so e^x never overflows and no probability is rounded to 0 before its log
     /// is taken (a log-probability of −1000 stays −1000, where log(softmax Z) would give −∞). Every
     /// entry is ≤ 0 and each row of e^L sums to 1. Shapes: Z n×k -> n×k. Course: S04, S22
     /// (PyTorch's LogSoftmax, the input of NLLLoss).
     /// Checked by: ActivationProperties "S04 / log-softmax / equals the log of softmax",
     /// "S04 / log-softmax / exp of each row sums to one and every entry is finite and at most 0",
     /// "S04 / log-softmax / backward is dA − softmax(Z)·rowsum(dA) and equals central differences".
-    let logSoftmax (Z: Matrix<float>) : Matrix<float> =
-        // Shift first, then subtract log Σ e^(z − m): logSumExpRows of a row whose max is 0 is exactly that
-        // log, and (z − m) − log s keeps the digits that z − (m + log s) would cancel when |m| is large.
-        let S = Mat.subtractFromRows Z (Mat.rowMax Z)
-        Mat.subtractFromRows S (Mat.logSumExpRows S)
+    let logSoftmax (Z: Matrix<float>) : Matrix<float> = byRows logSoftmaxRow Z
 
     /// Whether g acts entry by entry (every case but Softmax and LogSoftmax).
-    let isElementwise (g: Activation) : bool = match g with Softmax | LogSoftmax -> false | _ -> true
+    let isElementwise (g: Activation) : bool = (entry g).Elementwise
 
-    /// The scalar function of an element-wise activation.
-    let private scalar (g: Activation) : float -> float =
-        match g with
-        | Identity -> identity
-        | BinaryStep -> binaryStep
-        | Sigmoid -> sigmoid
-        | Tanh -> tanh
-        | Arctan -> arctan
-        | ReLU -> relu
-        | LeakyReLU a -> leakyRelu a
-        | PReLU a -> leakyRelu a
-        | ELU a -> elu a
-        | SoftPlus -> softplus
-        | Softmax -> invalidArg "g" "softmax is not element-wise."
-        | LogSoftmax -> invalidArg "g" "log-softmax is not element-wise."
-
-    /// The scalar derivative of an element-wise activation.
-    let private scalar' (g: Activation) : float -> float =
-        match g with
-        | Identity -> identity'
-        | BinaryStep -> binaryStep'
-        | Sigmoid -> sigmoid'
-        | Tanh -> tanh'
-        | Arctan -> arctan'
-        | ReLU -> relu'
-        | LeakyReLU a -> leakyRelu' a
-        | PReLU a -> leakyRelu' a
-        | ELU a -> elu' a
-        | SoftPlus -> softplus'
-        | Softmax -> invalidArg "g" "softmax has no element-wise derivative: use Activation.backward."
-        | LogSoftmax -> invalidArg "g" "log-softmax has no element-wise derivative: use Activation.backward."
-
-    /// A = g(Z): element-wise for every case but Softmax and LogSoftmax, which are row-wise.
-    /// Shapes: Z n×m -> n×m. Course: S04.
+    /// A = g(Z): element-wise for every case but Softmax and LogSoftmax, which are row-wise; the
+    /// entry's definitions through its kernel, on a copy. Shapes: Z n×m -> n×m. Course: S04.
     let forward (g: Activation) (Z: Matrix<float>) : Matrix<float> =
         Shape.notNull "Z" Z
-        match g with
-        | Softmax -> softmax Z
-        | LogSoftmax -> logSoftmax Z
-        | _ -> Mat.map (scalar g) Z
+        let z = Mat.toRowMajor Z
+        let a = Array.zeroCreate<float> z.Length
+        (entry g).Kernel.Forward(p g, z, a, Z.RowCount, Z.ColumnCount)
+        Mat.ofRowMajor Z.RowCount Z.ColumnCount a
 
-    /// g′(Z) entry by entry, for the element-wise cases. Softmax has a Jacobian per row, not an
-    /// element-wise derivative: asking for one raises ArgumentException (its diagonal
-    /// p(1 − p) alone is the slip of slides 000; see docs/errata.md). Course: S04.
+    /// g′(Z) entry by entry, for the element-wise cases (the backward of a gradient of ones: da·g′ =
+    /// g′ exactly). Softmax has a Jacobian per row, not an element-wise derivative: asking for one
+    /// raises ArgumentException (its diagonal p(1 − p) alone is the slip of slides 000; see
+    /// docs/errata.md). Course: S04.
     let derivative (g: Activation) (Z: Matrix<float>) : Matrix<float> =
         Shape.notNull "Z" Z
         match g with
         | Softmax -> Shape.fail "g" "softmax has no element-wise derivative (its Jacobian is diag(p) − p·pᵀ per row): use Activation.backward."
         | LogSoftmax -> Shape.fail "g" "log-softmax has no element-wise derivative (its Jacobian is I − 1·pᵀ per row): use Activation.backward."
-        | _ -> Mat.map (scalar' g) Z
+        | _ ->
+            let z = Mat.toRowMajor Z
+            let a = Array.zeroCreate<float> z.Length
+            let k = (entry g).Kernel
+            k.Forward(p g, z, a, Z.RowCount, Z.ColumnCount)
+            let d = Array.zeroCreate<float> z.Length
+            k.Backward(p g, z, a, Array.create z.Length 1.0, d, Z.RowCount, Z.ColumnCount)
+            Mat.ofRowMajor Z.RowCount Z.ColumnCount d
 
     /// dZ = dA ⊙ g′(Z) for the element-wise cases. For Softmax, per row i with p = softmax(z_i):
     /// dz_i = J_iᵀ·da_i = p ⊙ (da_i − (da_i·p)), the vector-Jacobian product with
     /// J = diag(p) − p·pᵀ, computed in O(k) per row without building J (S12). For LogSoftmax,
     /// ∂l_j/∂z_k = δ_jk − p_k, so J = I − 1·pᵀ and dz_i = Jᵀ·da_i = da_i − p·(Σ_j da_ij): in matrix
-    /// form dZ = dA − softmax(Z) ⊙ (rowsum(dA)·1ᵀ).
+    /// form dZ = dA − softmax(Z) ⊙ (rowsum(dA)·1ᵀ). The fast path runs the same kernel on its buffers.
     /// Shapes: Z n×m, dA n×m -> dZ n×m. Course: S04, S12, S16 (BP2's ⊙ σ′(z)).
     /// Checked by: ActivationProperties "S04 / activations / backward equals the vector-Jacobian product by central differences, for every activation".
     let backward (g: Activation) (Z: Matrix<float>) (dA: Matrix<float>) : Matrix<float> =
         Shape.same "Z" Z "dA" dA
-        match g with
-        | Softmax ->
-            let P = softmax Z
-            // Row i: p ⊙ (da − (da·p)); the dots da_i·p_i for all rows at once are (dA ⊙ P)·1.
-            Mat.hadamard P (Mat.subtractFromRows dA (Mat.rowSums (Mat.hadamard dA P)))
-        | LogSoftmax ->
-            // Row i: da − p·(Σ_j da_j).
-            dA - Mat.scaleRows (softmax Z) (Mat.rowSums dA)
-        | _ -> Mat.hadamard dA (derivative g Z)
+        let z = Mat.toRowMajor Z
+        let a = Array.zeroCreate<float> z.Length
+        let k = (entry g).Kernel
+        k.Forward(p g, z, a, Z.RowCount, Z.ColumnCount)
+        let dz = Array.zeroCreate<float> z.Length
+        k.Backward(p g, z, a, Mat.toRowMajor dA, dz, Z.RowCount, Z.ColumnCount)
+        Mat.ofRowMajor Z.RowCount Z.ColumnCount dz
+
+    /// PReLU's ∂L/∂α over the first `count` entries of row-major buffers: Σ_i da_i·z_i over z_i ≤ 0
+    /// (one α shared by the layer), entries in order. Course: S04 (PReLU).
+    let alphaGradientOf (z: float[]) (da: float[]) (count: int) : float =
+        let mutable s = 0.0
+        for i in 0 .. count - 1 do
+            if z.[i] <= 0.0 then s <- s + da.[i] * z.[i]
+        s
 
     /// PReLU's gradient with respect to its learned α (one α shared by the layer):
     /// ∂L/∂α = Σ_ij dA_ij · (Z_ij if Z_ij ≤ 0 else 0). Zero for every other activation.
@@ -225,22 +543,16 @@ module Activation =
     let alphaGradient (g: Activation) (Z: Matrix<float>) (dA: Matrix<float>) : float =
         Shape.same "Z" Z "dA" dA
         match g with
-        | PReLU _ -> Mat.sum (Mat.map2 (fun z da -> if z <= 0.0 then da * z else 0.0) Z dA)
+        | PReLU _ -> alphaGradientOf (Mat.toRowMajor Z) (Mat.toRowMajor dA) (Z.RowCount * Z.ColumnCount)
         | _ -> 0.0
 
     /// The points where g′ is not defined (so a central difference across them is meaningless):
     /// 0 for the step, ReLU, leaky ReLU and PReLU, and for ELU unless α = 1. Properties keep
     /// generated inputs away from these kinks and test the chosen value at the kink apart.
-    let kinks (g: Activation) : float list =
-        match g with
-        | BinaryStep | ReLU | LeakyReLU _ | PReLU _ -> [ 0.0 ]
-        | ELU a when a <> 1.0 -> [ 0.0 ]
-        | _ -> []
+    let kinks (g: Activation) : float list = (entry g).Kinks (p g)
 
-    /// A readable name for messages and docs.
+    /// A readable name for messages and docs: the case name, with its parameter ("LeakyReLU(0.01)").
     let name (g: Activation) : string =
-        match g with
-        | LeakyReLU a -> sprintf "LeakyReLU(%g)" a
-        | PReLU a -> sprintf "PReLU(%g)" a
-        | ELU a -> sprintf "ELU(%g)" a
-        | other -> sprintf "%A" other
+        match parameter g with
+        | Some a -> sprintf "%s(%g)" (caseName g) a
+        | None -> caseName g

@@ -111,12 +111,11 @@ module FastTraining =
         let mutable lastTotal = nan
         let mutable lastCorrect = 0
 
+        /// The activation's hyper-parameter, PReLU's the learned α of this run.
         let slope (d: DenseSlot) =
             match d.Activation with
             | PReLU _ -> parameters.[d.Alpha].[0]
-            | LeakyReLU s -> s
-            | ELU a -> a
-            | _ -> 0.0
+            | g -> Activation.loopParameter g
 
         /// Xb, Yb ← rows of the set: positions order[start + i] (or start + i when order is null),
         /// i = 0 .. rows−1, through the set's row list.
@@ -346,9 +345,7 @@ module FastTraining =
                 let slope =
                     match d.Activation with
                     | PReLU _ -> ps.[p + 2].[0]
-                    | LeakyReLU s -> s
-                    | ELU a -> a
-                    | _ -> 0.0
+                    | g -> Activation.loopParameter g
                 Kernels.activationForward d.Activation slope z output 1 o
                 p <- p + (match d.Activation with PReLU _ -> 3 | _ -> 2)
                 let bad = firstNonFiniteIn z o

@@ -52,120 +52,19 @@ module internal Kernels =
 
     // ---------------------------------------------------------------- activations (S04)
 
-    /// max_j z[o + j] over one row of `cols` entries starting at o (Mat.rowMax for one row).
-    let private rowMax (z: float[]) (o: int) (cols: int) : float =
-        let mutable m = z.[o]
-        for j in 1 .. cols - 1 do
-            if z.[o + j] > m then m <- z.[o + j]
-        m
-
-    /// a[o + j] ← e^(z[o + j] − m) over one row, m its max; returns their sum Σ_j e^(z_j − m) (the
-    /// shared first half of softmax and log-softmax).
-    let private expShifted (z: float[]) (a: float[]) (o: int) (cols: int) (m: float) : float =
-        let mutable s = 0.0
-        for j in 0 .. cols - 1 do
-            let e = Math.Exp(z.[o + j] - m)
-            a.[o + j] <- e
-            s <- s + e
-        s
-
     /// A = g(Z) on `rows`×`cols` entries; `slope` is the leaky slope, PReLU's current α or ELU's α
-    /// (ignored otherwise). Same scalar formulas as Activation.forward; softmax row by row as
-    /// Activation.softmax (shift by the row max, e^x, divide by the row sum).
+    /// (ignored otherwise): the registry's kernel of g (Activation.all), the same definitions
+    /// Activation.forward runs.
     let activationForward (g: Activation) (slope: float) (z: float[]) (a: float[]) (rows: int) (cols: int) : unit =
-        let n = rows * cols
-        match g with
-        | Identity -> Array.Copy(z, a, n)
-        | BinaryStep -> for i in 0 .. n - 1 do a.[i] <- Activation.binaryStep z.[i]
-        | Sigmoid -> for i in 0 .. n - 1 do a.[i] <- Activation.sigmoid z.[i]
-        | Tanh -> for i in 0 .. n - 1 do a.[i] <- Math.Tanh z.[i]
-        | Arctan -> for i in 0 .. n - 1 do a.[i] <- Math.Atan z.[i]
-        | ReLU | LeakyReLU _ | PReLU _ ->
-            let s = match g with ReLU -> 0.0 | _ -> slope
-            let w = VF.Count
-            let vs = VF(s)
-            let mutable i = 0
-            if s = 0.0 then
-                // ReLU: +0 below the kink, as Activation.relu.
-                while i + w <= n do
-                    let v = VF(z, i)
-                    Vector.ConditionalSelect(Vector.GreaterThan(v, VF.Zero), v, VF.Zero).CopyTo(a, i)
-                    i <- i + w
-            else
-                while i + w <= n do
-                    let v = VF(z, i)
-                    Vector.ConditionalSelect(Vector.GreaterThan(v, VF.Zero), v, vs * v).CopyTo(a, i)
-                    i <- i + w
-            while i < n do
-                a.[i] <- (if z.[i] > 0.0 then z.[i] elif s = 0.0 then 0.0 else s * z.[i])
-                i <- i + 1
-        | ELU alpha -> for i in 0 .. n - 1 do a.[i] <- Activation.elu alpha z.[i]
-        | SoftPlus -> for i in 0 .. n - 1 do a.[i] <- Activation.softplus z.[i]
-        | Softmax ->
-            for r in 0 .. rows - 1 do
-                let o = r * cols
-                let s = expShifted z a o cols (rowMax z o cols)
-                for j in 0 .. cols - 1 do
-                    a.[o + j] <- a.[o + j] / s
-        | LogSoftmax ->
-            // As Activation.logSoftmax: (z − max) − log Σ e^(z − max), row by row.
-            for r in 0 .. rows - 1 do
-                let o = r * cols
-                let m = rowMax z o cols
-                let l = Math.Log(expShifted z a o cols m)
-                for j in 0 .. cols - 1 do
-                    a.[o + j] <- (z.[o + j] - m) - l
+        (Activation.entry g).Kernel.Forward(slope, z, a, rows, cols)
 
-    /// dZ = dA ⊙ g′(Z) (softmax: p ⊙ (da − da·p) per row; log-softmax: da − p·Σ_j da_j per row
-    /// with p = e^A = softmax(Z)), as Activation.backward, using the
-    /// forward's A where g′ is a function of it (σ′ = σ(1 − σ), tanh′ = 1 − tanh²).
+    /// dZ = dA ⊙ g′(Z) (softmax and log-softmax: their row backward), from Z and the forward's A:
+    /// the registry's kernel of g, as Activation.backward.
     let activationBackward (g: Activation) (slope: float) (z: float[]) (a: float[]) (da: float[]) (dz: float[]) (rows: int) (cols: int) : unit =
-        let n = rows * cols
-        match g with
-        | Identity -> Array.Copy(da, dz, n)
-        | BinaryStep -> for i in 0 .. n - 1 do dz.[i] <- da.[i] * 0.0
-        | Sigmoid | SoftPlus ->
-            // SoftPlus′ = σ(z); Sigmoid′ = σ(z)(1 − σ(z)) with σ(z) = A.
-            if g = Sigmoid then for i in 0 .. n - 1 do dz.[i] <- da.[i] * (a.[i] * (1.0 - a.[i]))
-            else for i in 0 .. n - 1 do dz.[i] <- da.[i] * Activation.sigmoid z.[i]
-        | Tanh -> for i in 0 .. n - 1 do dz.[i] <- da.[i] * (1.0 - a.[i] * a.[i])
-        | Arctan -> for i in 0 .. n - 1 do dz.[i] <- da.[i] * Activation.arctan' z.[i]
-        | ReLU | LeakyReLU _ | PReLU _ ->
-            let s = match g with ReLU -> 0.0 | _ -> slope
-            let w = VF.Count
-            let vs = VF(s)
-            let mutable i = 0
-            while i + w <= n do
-                let d = VF(da, i)
-                Vector.ConditionalSelect(Vector.GreaterThan(VF(z, i), VF.Zero), d, d * vs).CopyTo(dz, i)
-                i <- i + w
-            while i < n do
-                dz.[i] <- (if z.[i] > 0.0 then da.[i] else da.[i] * s)
-                i <- i + 1
-        | ELU alpha -> for i in 0 .. n - 1 do dz.[i] <- da.[i] * Activation.elu' alpha z.[i]
-        | Softmax ->
-            for r in 0 .. rows - 1 do
-                let o = r * cols
-                let mutable dot = 0.0
-                for j in 0 .. cols - 1 do
-                    dot <- dot + da.[o + j] * a.[o + j]
-                for j in 0 .. cols - 1 do
-                    dz.[o + j] <- a.[o + j] * (da.[o + j] - dot)
-        | LogSoftmax ->
-            for r in 0 .. rows - 1 do
-                let o = r * cols
-                let mutable total = 0.0
-                for j in 0 .. cols - 1 do
-                    total <- total + da.[o + j]
-                for j in 0 .. cols - 1 do
-                    dz.[o + j] <- da.[o + j] - Math.Exp a.[o + j] * total
+        (Activation.entry g).Kernel.Backward(slope, z, a, da, dz, rows, cols)
 
-    /// PReLU's ∂L/∂α = Σ_ij dA_ij·Z_ij over Z_ij ≤ 0 (Activation.alphaGradient), rows in order.
-    let alphaGradient (z: float[]) (da: float[]) (count: int) : float =
-        let mutable s = 0.0
-        for i in 0 .. count - 1 do
-            if z.[i] <= 0.0 then s <- s + da.[i] * z.[i]
-        s
+    /// PReLU's ∂L/∂α = Σ_ij dA_ij·Z_ij over Z_ij ≤ 0 (Activation.alphaGradientOf), rows in order.
+    let alphaGradient (z: float[]) (da: float[]) (count: int) : float = Activation.alphaGradientOf z da count
 
     // ---------------------------------------------------------------- losses (S18-S23)
 
@@ -258,7 +157,7 @@ module internal Kernels =
         let mutable total = 0.0
         for r in 0 .. rows - 1 do
             let o = r * cols
-            let m = rowMax z o cols
+            let m = Activation.rowMax z o cols
             let mutable s = 0.0
             let mutable ysum = 0.0
             let mutable yz = 0.0
