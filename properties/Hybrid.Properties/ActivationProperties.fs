@@ -142,6 +142,43 @@ let private law11 =
         Tolerance.expectClose "log-softmax backward formula" Tolerance.rounding formula analytic
         Tolerance.expectGradient "log-softmax" analytic (Numerical.vjp Tolerance.h Activation.logSoftmax Z dA))
 
+/// The scalar pair (g, g′) of each element-wise case, written here from the definitions' names
+/// (Activation.sigmoid, …), apart from the registry and its kernels.
+let private scalarPair (g: Activation) : (float -> float) * (float -> float) =
+    match g with
+    | Identity -> Activation.identity, Activation.identity'
+    | BinaryStep -> Activation.binaryStep, Activation.binaryStep'
+    | Sigmoid -> Activation.sigmoid, Activation.sigmoid'
+    | Tanh -> Activation.tanh, Activation.tanh'
+    | Arctan -> Activation.arctan, Activation.arctan'
+    | ReLU -> Activation.relu, Activation.relu'
+    | LeakyReLU a | PReLU a -> Activation.leakyRelu a, Activation.leakyRelu' a
+    | ELU a -> Activation.elu a, Activation.elu' a
+    | SoftPlus -> Activation.softplus, Activation.softplus'
+    | Softmax | LogSoftmax -> invalidArg "g" "not element-wise"
+
+let private law12 =
+    // Rows of up to 40 entries: longer than Vector<float>.Count, so the lane-wise select of the ReLU
+    // family runs as well as its scalar tail. Bit for bit: the kernels must apply the definitions, not
+    // another formula (0.0 and −0.0 compare equal, as the definitions allow either at the kink).
+    let case =
+        gen {
+            let! g = activation |> Gen.filter Activation.isElementwise
+            let! n = dim 3
+            let! m = dim 40
+            let! Z = matrix 6.0 n m
+            let! dA = matrix 1.0 n m
+            return g, Z, dA
+        }
+    Spec.property "S04 / activations / the registry's kernel equals the scalar definitions entry for entry, lanes and tail, bit for bit" case (fun (g, Z, dA) ->
+        let value, slope = scalarPair g
+        let A = Activation.forward g Z
+        let dZ = Activation.backward g Z dA
+        for i in 0 .. Z.RowCount - 1 do
+            for j in 0 .. Z.ColumnCount - 1 do
+                Expect.equal A.[i, j] (value Z.[i, j]) (sprintf "%s(%g)" (Activation.name g) Z.[i, j])
+                Expect.equal dZ.[i, j] (dA.[i, j] * slope Z.[i, j]) (sprintf "%s′(%g)·%g" (Activation.name g) Z.[i, j] dA.[i, j]))
+
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =
     [ law1
@@ -154,4 +191,5 @@ let laws : Spec.Law list =
       law8
       law9
       law10
-      law11 ]
+      law11
+      law12 ]

@@ -126,9 +126,12 @@ module Activation =
 
     // ---------------------------------------------------------------- scalar forms
 
-    /// ln(1 + x), accurate for small x: x − x²/2 + x³/3 below 1e-4.
+    /// ln(1 + x), accurate for small x in every precision (Goldberg's form, "What every computer
+    /// scientist should know about floating-point arithmetic", 1991, Theorem 4): with w = 1 ⊕ x
+    /// rounded, ln(1 + x) = x when w = 1, else x·ln w / (w ⊖ 1), whose rounding errors of w cancel.
     let inline private log1p x =
-        if abs x < num 1e-4 then x - x * x / num 2.0 + x * x * x / num 3.0 else log (one + x)
+        let w = one + x
+        if w = one then x else x * log w / (w - one)
 
     /// identity(z) = z. Course: S04, S05.
     let inline identity z = z
@@ -317,13 +320,13 @@ module Activation =
     [<Struct>]
     type private SoftmaxOp =
         interface IRowwise with
-            member _.Row(z, a, o, cols) = softmaxRow z a o cols
+            member _.RowForward(z, a, o, cols) = softmaxRow z a o cols
             member _.RowBackward(_, a, da, dz, o, cols) = softmaxRowBackward a da dz o cols
 
     [<Struct>]
     type private LogSoftmaxOp =
         interface IRowwise with
-            member _.Row(z, a, o, cols) = logSoftmaxRow z a o cols
+            member _.RowForward(z, a, o, cols) = logSoftmaxRow z a o cols
             member _.RowBackward(_, a, da, dz, o, cols) = logSoftmaxRowBackward a da dz o cols
 
     // ---------------------------------------------------------------- the registry (S04)
@@ -403,9 +406,8 @@ module Activation =
               // ONNX Runtime has no double Softplus kernel: max(z, 0) + log1p(e^(−|z|)) as softplus above.
               OnnxDouble =
                 let u = op "Exp" [ op "Neg" [ op "Abs" [ Z ] ] ]
-                let uu = op "Mul" [ u; u ]
-                let series = op "Add" [ op "Sub" [ u; op "Div" [ uu; Constant 2.0 ] ]; op "Div" [ op "Mul" [ uu; u ]; Constant 3.0 ] ]
-                let log1p = op "Where" [ op "Less" [ u; Constant 1e-4 ]; series; op "Log" [ op "Add" [ Constant 1.0; u ] ] ]
+                let w = op "Add" [ Constant 1.0; u ]
+                let log1p = op "Where" [ op "Equal" [ w; Constant 1.0 ]; u; op "Div" [ op "Mul" [ u; op "Log" [ w ] ]; op "Sub" [ w; Constant 1.0 ] ] ]
                 Function(op "Add" [ op "Max" [ Z; Constant 0.0 ]; log1p ]) }
           { entry "Softmax" "softmax" "softmax" "Softmax" "p_j = e^(z_j − max z) / Σ_l e^(z_l − max z), per row" "S04, S22"
                   (fun _ -> Softmax) (RowwiseKernel<SoftmaxOp>()) with

@@ -24,6 +24,53 @@ type Loss =
     /// J = 1/N Σ ln(1 + e^(−y·f)), y ∈ {−1, 1}.
     | Logistic
 
+/// One entry's cost and its derivative, as a value the JIT can specialise (a struct passed as a type
+/// argument to LossKernel, so the loop has the definitions inlined). The math is written once, as
+/// the scalar definitions of module Loss these members call; `n` is the batch size N.
+type ILossTerm =
+    /// The entry's share of the sum the loss averages, term(ŷ, y).
+    abstract Term: yhat: float * y: float -> float
+    /// ∂J/∂ŷ for the entry, N the batch size.
+    abstract Gradient: yhat: float * y: float * n: float -> float
+    /// J from Σ term over the batch: Σ/N, Σ/(2N), or Σ.
+    abstract Cost: sum: float * n: float -> float
+
+/// How the fast path computes a loss and its gradient on row-major buffers (one virtual call per
+/// batch; the loop inside is specialised to the loss). Returns J and writes ∂J/∂Ŷ into grad.
+[<AbstractClass>]
+type LossKernel() =
+    abstract ValueAndGradient: yhat: float[] * y: float[] * grad: float[] * rows: int * cols: int -> float
+
+/// The loop of an entry-wise loss: term and gradient entry by entry, rows in order.
+type EntrywiseLossKernel<'Op when 'Op: struct and 'Op :> ILossTerm>() =
+    inherit LossKernel()
+    override _.ValueAndGradient(yhat, y, grad, rows, cols) =
+        let op = Unchecked.defaultof<'Op>
+        let n = float rows
+        let mutable total = 0.0
+        for i in 0 .. rows * cols - 1 do
+            total <- total + op.Term(yhat.[i], y.[i])
+            grad.[i] <- op.Gradient(yhat.[i], y.[i], n)
+        op.Cost(total, n)
+
+/// Everything Hybrid knows about one loss, held once (S18-S23): its kernel (the reference path's
+/// matrix functions call the same scalar definitions), and every name it goes by.
+type LossEntry =
+    { /// The core's case name and the façade's property ("MeanSquaredError").
+      Case: string
+      /// The CLI's name ("mse").
+      Cli: string
+      /// The explain panel's title.
+      Display: string
+      /// J and ∂J/∂Ŷ in one line.
+      Formula: string
+      /// Course items that teach it.
+      Course: string
+      /// The case.
+      Loss: Loss
+      /// The fast path's loop.
+      Kernel: LossKernel }
+
 /// Cost functions J(Ŷ, Y) and their gradients ∂J/∂Ŷ (S18-S23), and the fused, stable forms
 /// computed from logits. Ŷ and Y are N×m, one example per row. Every cost is finite for
 /// predictions of exactly 0 or 1: logs see max(p, ε) with ε = `epsilon`.
@@ -82,11 +129,6 @@ module Loss =
                     Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i))
         | MeanAbsoluteError | MeanSquaredError | SumOfSquares -> ()
 
-    /// MAE: J = 1/N Σ |ŷ − y|. Course: S19.
-    let mae (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
-        let n = check Yhat Y
-        Mat.sum (Mat.map abs (Yhat - Y)) / n
-
     /// sign(d): +1 for d > 0, −1 for d < 0, 0 at d = 0 (the kink's subgradient), and NaN for NaN, so
     /// a NaN prediction reaches the training loop's non-finite stop (F#'s `sign` throws on NaN).
     /// Course: S19. Checked by: BadInput
@@ -94,33 +136,208 @@ module Loss =
     let signum (d: float) : float =
         if d > 0.0 then 1.0 elif d < 0.0 then -1.0 elif d = 0.0 then 0.0 else nan
 
+    // ---------------------------------------------------------------- one entry (S19-S23)
+
+    // Each loss but the multiclass hinge is J = (Σ over the entries of term(ŷ, y)) / N (MSE: / 2N;
+    // sum of squares: no mean), with ∂J/∂ŷ entry by entry. These are the definitions: the matrix
+    // functions below and the fast path's kernels both call them.
+
+    /// MAE term |ŷ − y| and its gradient sign(ŷ − y)/N. Course: S19.
+    let maeTerm (yhat: float) (y: float) : float = abs (yhat - y)
+    let maeGradient (yhat: float) (y: float) (n: float) : float = signum (yhat - y) / n
+
+    /// Squared-error term (ŷ − y)², the MSE gradient (ŷ − y)/N, and the sum-of-squares gradient
+    /// 2(ŷ − y). Course: S20, S29.
+    /// (Generic over the element type: the float32 instantiation is the same definition.)
+    let inline squaredTerm yhat y = let d = yhat - y in d * d
+    let inline mseGradient yhat y n = (yhat - y) / n
+    let sumOfSquaresGradient (yhat: float) (y: float) : float = 2.0 * (yhat - y)
+
+    /// BCE gradient −(y − p̃)/(p̃(1 − p̃)N), p̃ = ŷ clamped to [ε, 1 − ε] (the dA[L] of slides 003
+    /// with its sign corrected, see errata); its term is binaryCrossEntropyOf. Course: S21.
+    let binaryCrossEntropyGradient (yhat: float) (y: float) (n: float) : float =
+        let p = clampP yhat
+        -(y - p) / (p * (1.0 - p) * n)
+
+    /// Cross-entropy term −y·ln max(p, ε) (0 where y = 0) and its gradient −y/(max(p, ε)·N).
+    /// Course: S22.
+    let crossEntropyTerm (p: float) (y: float) : float = if y = 0.0 then 0.0 else -(y * Math.Log(Math.Max(p, epsilon)))
+    let crossEntropyGradient (p: float) (y: float) (n: float) : float = if y = 0.0 then 0.0 else -y / (Math.Max(p, epsilon) * n)
+
+    /// Hinge term max(0, 1 − y·f) and its gradient −y/N where 1 − y·f &gt; 0, else 0 (0 at the kink).
+    /// Course: S23.
+    let hingeTerm (f: float) (y: float) : float = Math.Max(0.0, 1.0 - y * f)
+    let hingeGradient (f: float) (y: float) (n: float) : float = if 1.0 - y * f > 0.0 then -y / n else 0.0
+
+    /// Logistic term ln(1 + e^(−y·f)) = softplus(−y·f) and its gradient −y·σ(−y·f)/N. Course: S23.
+    let logisticTerm (f: float) (y: float) : float = Activation.softplus (-y * f)
+    let logisticGradient (f: float) (y: float) (n: float) : float = -y * Activation.sigmoid (-y * f) / n
+
+    /// The multiclass SVM loss of one row of scores s (label = the argmax of the target row, first on
+    /// ties): L = Σ_{j ≠ label} max(0, s_j − s_label + 1); adds ∂J/∂s (1/N per positive margin at j,
+    /// −1/N each at the label) into grad, which must be 0 on the row. Returns L. Course: S23.
+    let multiclassHingeRow (s: float[]) (y: float[]) (grad: float[]) (o: int) (cols: int) (n: float) : float =
+        let mutable label = 0
+        for j in 1 .. cols - 1 do
+            if y.[o + j] > y.[o + label] then label <- j
+        let sy = s.[o + label]
+        let mutable total = 0.0
+        for j in 0 .. cols - 1 do
+            if j <> label then
+                let margin = s.[o + j] - sy + 1.0
+                total <- total + Math.Max(0.0, margin)
+                if margin > 0.0 then
+                    grad.[o + j] <- grad.[o + j] + 1.0 / n
+                    grad.[o + label] <- grad.[o + label] - 1.0 / n
+        total
+
+    /// Sigmoid + BCE from the logit z of one entry: term softplus(z) − y·z, gradient (σ(z) − y)/N with
+    /// σ(z) = a from the forward. Course: S21 (dZ = ŷ − y), S15.
+    let sigmoidCrossEntropyTerm (z: float) (y: float) : float = Activation.softplus z - y * z
+    let sigmoidCrossEntropyGradient (a: float) (y: float) (n: float) : float = (a - y) / n
+
+    /// Softmax + cross-entropy from the logits of one row: J_i = lse(z)·Σy − Σ y⊙z with
+    /// lse(z) = max z + ln Σ e^(z − max z) (per row first: no cancellation across rows), and
+    /// dz = (p·Σy − y)/N with p = softmax(z) = `p` from the forward. Returns J_i. Course: S22.
+    let softmaxCrossEntropyRow (z: float[]) (p: float[]) (y: float[]) (dz: float[]) (o: int) (cols: int) (n: float) : float =
+        let m = Activation.rowMax z o cols
+        let mutable s = 0.0
+        let mutable ysum = 0.0
+        let mutable yz = 0.0
+        for j in 0 .. cols - 1 do
+            s <- s + Math.Exp(z.[o + j] - m)
+            ysum <- ysum + y.[o + j]
+            yz <- yz + y.[o + j] * z.[o + j]
+        for j in 0 .. cols - 1 do
+            dz.[o + j] <- (p.[o + j] * ysum - y.[o + j]) / n
+        (m + Math.Log s) * ysum - yz
+
+    // ---------------------------------------------------------------- the loops' view of each definition
+
+    [<Struct>]
+    type private MaeOp =
+        interface ILossTerm with
+            member _.Term(yhat, y) = maeTerm yhat y
+            member _.Gradient(yhat, y, n) = maeGradient yhat y n
+            member _.Cost(sum, n) = sum / n
+
+    [<Struct>]
+    type private MseOp =
+        interface ILossTerm with
+            member _.Term(yhat, y) = squaredTerm yhat y
+            member _.Gradient(yhat, y, n) = mseGradient yhat y n
+            member _.Cost(sum, n) = sum / (2.0 * n)
+
+    [<Struct>]
+    type private SumOfSquaresOp =
+        interface ILossTerm with
+            member _.Term(yhat, y) = squaredTerm yhat y
+            member _.Gradient(yhat, y, _) = sumOfSquaresGradient yhat y
+            member _.Cost(sum, _) = sum
+
+    [<Struct>]
+    type private BinaryCrossEntropyOp =
+        interface ILossTerm with
+            member _.Term(yhat, y) = binaryCrossEntropyOf yhat y
+            member _.Gradient(yhat, y, n) = binaryCrossEntropyGradient yhat y n
+            member _.Cost(sum, n) = sum / n
+
+    [<Struct>]
+    type private CrossEntropyOp =
+        interface ILossTerm with
+            member _.Term(p, y) = crossEntropyTerm p y
+            member _.Gradient(p, y, n) = crossEntropyGradient p y n
+            member _.Cost(sum, n) = sum / n
+
+    [<Struct>]
+    type private HingeOp =
+        interface ILossTerm with
+            member _.Term(f, y) = hingeTerm f y
+            member _.Gradient(f, y, n) = hingeGradient f y n
+            member _.Cost(sum, n) = sum / n
+
+    [<Struct>]
+    type private LogisticOp =
+        interface ILossTerm with
+            member _.Term(f, y) = logisticTerm f y
+            member _.Gradient(f, y, n) = logisticGradient f y n
+            member _.Cost(sum, n) = sum / n
+
+    /// The multiclass hinge row by row.
+    type private MulticlassHingeKernel() =
+        inherit LossKernel()
+        override _.ValueAndGradient(s, y, grad, rows, cols) =
+            let n = float rows
+            Array.Clear(grad, 0, rows * cols)
+            let mutable total = 0.0
+            for r in 0 .. rows - 1 do
+                total <- total + multiclassHingeRow s y grad (r * cols) cols n
+            total / n
+
+    /// Every loss, in the order the façade, the CLI and the docs list them: the one table of names
+    /// (S18-S23). Adding a loss is a case of the Loss type, its scalar definitions above, its struct
+    /// and its entry here (docs/architecture.md).
+    let all : LossEntry list =
+        let entry case cli display formula course loss kernel =
+            { Case = case; Cli = cli; Display = display; Formula = formula; Course = course; Loss = loss; Kernel = kernel }
+        [ entry "CategoricalCrossEntropy" "cross-entropy" "Cross-entropy" "J = −1/N Σᵢ Σ_k y_ik ln p_ik; ∂J/∂P = −Y/(P·N)" "S22" CategoricalCrossEntropy (EntrywiseLossKernel<CrossEntropyOp>())
+          entry "BinaryCrossEntropy" "binary-cross-entropy" "Binary cross-entropy" "J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)]; ∂J/∂ŷ = −(y − ŷ)/(ŷ(1 − ŷ)N)" "S21" BinaryCrossEntropy (EntrywiseLossKernel<BinaryCrossEntropyOp>())
+          entry "MeanSquaredError" "mse" "Mean squared error" "J = 1/(2N) Σ (ŷ − y)²; ∂J/∂Ŷ = (Ŷ − Y)/N" "S20" MeanSquaredError (EntrywiseLossKernel<MseOp>())
+          entry "MeanAbsoluteError" "mae" "Mean absolute error" "J = 1/N Σ |ŷ − y|; ∂J/∂Ŷ = sign(Ŷ − Y)/N" "S19" MeanAbsoluteError (EntrywiseLossKernel<MaeOp>())
+          entry "SumOfSquares" "sum-of-squares" "Sum of squares" "J = Σ (ŷ − y)²; ∂J/∂Ŷ = 2(Ŷ − Y)" "S20, S29" SumOfSquares (EntrywiseLossKernel<SumOfSquaresOp>())
+          entry "Hinge" "hinge" "Hinge" "J = 1/N Σ max(0, 1 − y·f); ∂J/∂f = −y/N where y·f < 1" "S23" Hinge (EntrywiseLossKernel<HingeOp>())
+          entry "MulticlassHinge" "multiclass-hinge" "Multiclass hinge" "J = 1/N Σᵢ Σ_{j≠yᵢ} max(0, s_j − s_yᵢ + 1)" "S23" MulticlassHinge (MulticlassHingeKernel())
+          entry "Logistic" "logistic" "Logistic" "J = 1/N Σ ln(1 + e^(−y·f)); ∂J/∂f = −y·σ(−y·f)/N" "S23" Logistic (EntrywiseLossKernel<LogisticOp>()) ]
+
+    /// The case's name: an exhaustive match, so a new case without a name does not compile.
+    let caseName (loss: Loss) : string =
+        match loss with
+        | MeanAbsoluteError -> "MeanAbsoluteError" | MeanSquaredError -> "MeanSquaredError" | SumOfSquares -> "SumOfSquares"
+        | BinaryCrossEntropy -> "BinaryCrossEntropy" | CategoricalCrossEntropy -> "CategoricalCrossEntropy"
+        | Hinge -> "Hinge" | MulticlassHinge -> "MulticlassHinge" | Logistic -> "Logistic"
+
+    let private byCase = all |> List.map (fun e -> e.Case, e) |> dict
+
+    /// The registry entry of a loss. RegistryTests proves every case has exactly one.
+    let entry (loss: Loss) : LossEntry = byCase.[caseName loss]
+
+    /// J(Ŷ, Y) and ∂J/∂Ŷ through the loss's kernel on row-major copies (the fast path runs the same
+    /// kernel on its buffers).
+    let private byKernel (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
+        let grad = Array.zeroCreate<float> (Yhat.RowCount * Yhat.ColumnCount)
+        let J = (entry loss).Kernel.ValueAndGradient(Mat.toRowMajor Yhat, Mat.toRowMajor Y, grad, Yhat.RowCount, Yhat.ColumnCount)
+        J, Mat.ofRowMajor Yhat.RowCount Yhat.ColumnCount grad
+
+    /// MAE: J = 1/N Σ |ŷ − y|. Course: S19.
+    let mae (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check Yhat Y
+        Mat.sum (Mat.map2 maeTerm Yhat Y) / n
+
     /// ∂MAE/∂Ŷ = sign(ŷ − y)/N (0 where ŷ = y, the kink). Course: S19.
     let mae' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check Yhat Y
-        Mat.map (fun d -> signum d / n) (Yhat - Y)
+        Mat.map2 (fun yhat y -> maeGradient yhat y n) Yhat Y
 
     /// MSE: J = 1/(2N) Σ (ŷ − y)². The slides' other forms map onto it: the 1/N form is 2J and
     /// the plain sum (SumOfSquares) is 2N·J. Course: S20.
     let mse (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check Yhat Y
-        let D = Yhat - Y
-        Mat.sum (Mat.hadamard D D) / (2.0 * n)
+        Mat.sum (Mat.map2 squaredTerm Yhat Y) / (2.0 * n)
 
     /// ∂MSE/∂Ŷ = (ŷ − y)/N = −(y − ŷ)/N. Course: S20.
     let mse' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check Yhat Y
-        (Yhat - Y) / n
+        Mat.map2 (fun yhat y -> mseGradient yhat y n) Yhat Y
 
     /// Sum of squares: J = Σ (ŷ − y)² (S29's "20 lines" loss; equals 2N·MSE). Course: S20, S29.
     let sumOfSquares (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
         check Yhat Y |> ignore
-        let D = Yhat - Y
-        Mat.sum (Mat.hadamard D D)
+        Mat.sum (Mat.map2 squaredTerm Yhat Y)
 
     /// ∂(Σ (ŷ − y)²)/∂Ŷ = 2(ŷ − y). Course: S20, S29.
     let sumOfSquares' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         check Yhat Y |> ignore
-        2.0 * (Yhat - Y)
+        Mat.map2 sumOfSquaresGradient Yhat Y
 
     /// Binary cross-entropy: J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)], with ŷ clamped to
     /// [ε, 1 − ε] (the slide's table shows ln 0; the leading minus is restored, see errata).
@@ -135,69 +352,59 @@ module Loss =
     let binaryCrossEntropy' (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check Yhat Y
         checkTargets "Y" BinaryCrossEntropy Y
-        Mat.map2 (fun p y -> let p = clampP p in -(y - p) / (p * (1.0 - p) * n)) Yhat Y
+        Mat.map2 (fun p y -> binaryCrossEntropyGradient p y n) Yhat Y
 
     /// Categorical cross-entropy / negative log-likelihood: J = −1/N Σ_i Σ_k y_ik ln p_ik
     /// (= 1/N Σ −ln p_{i,label} for one-hot Y), with p floored at ε. Course: S22.
     let crossEntropy (P: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check P Y
         checkTargets "Y" CategoricalCrossEntropy Y
-        -(Mat.sum (Mat.map2 (fun p y -> if y = 0.0 then 0.0 else y * Math.Log(Math.Max(p, epsilon))) P Y)) / n
+        Mat.sum (Mat.map2 crossEntropyTerm P Y) / n
 
     /// ∂CE/∂P = −y/(p·N), with p floored at ε. Course: S22.
     let crossEntropy' (P: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check P Y
         checkTargets "Y" CategoricalCrossEntropy Y
-        Mat.map2 (fun p y -> if y = 0.0 then 0.0 else -y / (Math.Max(p, epsilon) * n)) P Y
+        Mat.map2 (fun p y -> crossEntropyGradient p y n) P Y
 
     /// Hinge: J = 1/N Σ max(0, 1 − y·f), y ∈ {−1, 1}. Course: S23.
     let hinge (F: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check F Y
         checkTargets "Y" Hinge Y
-        Mat.sum (Mat.map2 (fun f y -> Math.Max(0.0, 1.0 - y * f)) F Y) / n
+        Mat.sum (Mat.map2 hingeTerm F Y) / n
 
     /// ∂hinge/∂F = −y/N where 1 − y·f &gt; 0, else 0 (0 at the kink y·f = 1). Course: S23.
     let hinge' (F: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check F Y
         checkTargets "Y" Hinge Y
-        Mat.map2 (fun f y -> if 1.0 - y * f > 0.0 then -y / n else 0.0) F Y
-
-    let private labelsOf (Y: Matrix<float>) : int[] =
-        checkTargets "Y" MulticlassHinge Y
-        Mat.argmaxRows Y
-
-    /// The margins M_ij = s_j − s_{y_i} + 1 of each row, set to 0 at the label column j = y_i
-    /// (which the loss leaves out).
-    let private margins (S: Matrix<float>) (labels: int[]) : Matrix<float> =
-        Mat.mapIndexed (fun i j m -> if j = labels.[i] then 0.0 else m) (Mat.subtractFromRows S (Mat.pick labels S) + 1.0)
+        Mat.map2 (fun f y -> hingeGradient f y n) F Y
 
     /// Multiclass SVM loss: L_i = Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1), J = 1/N Σ L_i, with Y
-    /// one-hot. Course: S23.
+    /// one-hot (multiclassHingeRow on each row). Course: S23.
     let multiclassHinge (S: Matrix<float>) (Y: Matrix<float>) : float =
-        let n = check S Y
-        Mat.sum (Mat.map (fun m -> Math.Max(0.0, m)) (margins S (labelsOf Y))) / n
+        check S Y |> ignore
+        checkTargets "Y" MulticlassHinge Y
+        fst (byKernel MulticlassHinge S Y)
 
     /// ∂J/∂s_j = 1/N for each j ≠ y_i with a positive margin s_j − s_{y_i} + 1 &gt; 0, and
-    /// ∂J/∂s_{y_i} = −(number of such j)/N. Course: S23.
+    /// ∂J/∂s_{y_i} = −(number of such j)/N (multiclassHingeRow on each row). Course: S23.
     let multiclassHinge' (S: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
-        let n = check S Y
-        let labels = labelsOf Y
-        let positive = Mat.map (fun m -> if m > 0.0 then 1.0 else 0.0) (margins S labels)
-        let counts = Mat.rowSums positive
-        Mat.mapIndexed (fun i j p -> if j = labels.[i] then -counts.[i] else p) positive / n
+        check S Y |> ignore
+        checkTargets "Y" MulticlassHinge Y
+        snd (byKernel MulticlassHinge S Y)
 
     /// Logistic loss: J = 1/N Σ ln(1 + e^(−y·f)) = 1/N Σ softplus(−y·f), stable for any f.
     /// Course: S23.
     let logistic (F: Matrix<float>) (Y: Matrix<float>) : float =
         let n = check F Y
         checkTargets "Y" Logistic Y
-        Mat.sum (Mat.map2 (fun f y -> Activation.softplus (-y * f)) F Y) / n
+        Mat.sum (Mat.map2 logisticTerm F Y) / n
 
     /// ∂J/∂F = −y·σ(−y·f)/N. Course: S23.
     let logistic' (F: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
         let n = check F Y
         checkTargets "Y" Logistic Y
-        Mat.map2 (fun f y -> -y * Activation.sigmoid (-y * f) / n) F Y
+        Mat.map2 (fun f y -> logisticGradient f y n) F Y
 
     /// J(Ŷ, Y) for any case of Loss. Course: S18-S23.
     let value (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
@@ -225,26 +432,28 @@ module Loss =
 
     /// Sigmoid + binary cross-entropy fused, from logits Z: ŷ = σ(z) and
     /// J = 1/N Σ [softplus(z) − y·z] (the same J, with no log of 0 and no overflow for any z),
-    /// dZ = (σ(Z) − Y)/N. Returns (J, dZ). Course: S21 (dZ = ŷ − y), S15.
+    /// dZ = (σ(Z) − Y)/N (sigmoidCrossEntropyTerm and sigmoidCrossEntropyGradient entry by entry).
+    /// Returns (J, dZ). Course: S21 (dZ = ŷ − y), S15.
     let sigmoidCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
         let n = check Z Y
         checkTargets "Y" BinaryCrossEntropy Y
-        let J = Mat.sum (Mat.map2 (fun z y -> Activation.softplus z - y * z) Z Y) / n
-        J, Mat.map2 (fun z y -> (Activation.sigmoid z - y) / n) Z Y
+        let J = Mat.sum (Mat.map2 sigmoidCrossEntropyTerm Z Y) / n
+        J, Mat.map2 (fun z y -> sigmoidCrossEntropyGradient (Activation.sigmoid z) y n) Z Y
 
     /// Softmax + categorical cross-entropy fused, from logits Z: per row,
     /// J_i = Σ_k y_ik (lse(z_i) − z_ik) with lse(z) = max z + ln Σ e^(z − max z); J = 1/N Σ J_i;
-    /// dZ_ik = (p_ik·Σ_k y_ik − y_ik)/N, i.e. (P − Y)/N for one-hot rows. Returns (J, dZ).
-    /// Course: S22.
+    /// dZ_ik = (p_ik·Σ_k y_ik − y_ik)/N, i.e. (P − Y)/N for one-hot rows (softmaxCrossEntropyRow on
+    /// each row). Returns (J, dZ). Course: S22.
     let softmaxCrossEntropy (Z: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
         let n = check Z Y
         checkTargets "Y" CategoricalCrossEntropy Y
-        let lse = Mat.logSumExpRows Z
-        let ysum = Mat.rowSums Y
-        // Per row first (lse_i·Σ_k y_ik − Σ_k y_ik z_ik), then the mean: no cancellation across rows.
-        let J = Mat.sumVector (lse .* ysum - Mat.rowSums (Mat.hadamard Y Z)) / n
-        let P = Activation.softmax Z
-        J, (Mat.scaleRows P ysum - Y) / n
+        let rows, cols = Z.RowCount, Z.ColumnCount
+        let z, y, p = Mat.toRowMajor Z, Mat.toRowMajor Y, Mat.toRowMajor (Activation.softmax Z)
+        let dz = Array.zeroCreate<float> z.Length
+        let mutable total = 0.0
+        for r in 0 .. rows - 1 do
+            total <- total + softmaxCrossEntropyRow z p y dz (r * cols) cols n
+        total / n, Mat.ofRowMajor rows cols dz
 
-    /// A readable name.
-    let name (loss: Loss) : string = sprintf "%A" loss
+    /// A readable name: the case name.
+    let name (loss: Loss) : string = caseName loss

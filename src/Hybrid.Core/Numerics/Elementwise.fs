@@ -84,7 +84,7 @@ type LanesKernel<'Op when 'Op: struct and 'Op :> IElementwiseLanes<float>>() =
 /// it: each row of `cols` entries at offset o, written once as a function of one row.
 type IRowwise =
     /// a[o .. o+cols−1] ← g(z[o .. o+cols−1]).
-    abstract Row: z: float[] * a: float[] * o: int * cols: int -> unit
+    abstract RowForward: z: float[] * a: float[] * o: int * cols: int -> unit
     /// dz[o ..] ← Jᵀ·da[o ..] for the row, with a = g(z) from the forward.
     abstract RowBackward: z: float[] * a: float[] * da: float[] * dz: float[] * o: int * cols: int -> unit
 
@@ -94,7 +94,7 @@ type RowwiseKernel<'Op when 'Op: struct and 'Op :> IRowwise>() =
     override _.Forward(_, z, a, rows, cols) =
         let op = Unchecked.defaultof<'Op>
         for r in 0 .. rows - 1 do
-            op.Row(z, a, r * cols, cols)
+            op.RowForward(z, a, r * cols, cols)
     override _.Backward(_, z, a, da, dz, rows, cols) =
         let op = Unchecked.defaultof<'Op>
         for r in 0 .. rows - 1 do

@@ -68,77 +68,11 @@ module internal Kernels =
 
     // ---------------------------------------------------------------- losses (S18-S23)
 
-    let private clampP (p: float) : float = Math.Min(Math.Max(p, Loss.epsilon), 1.0 - Loss.epsilon)
-
     /// J(Ŷ, Y) of Loss.value and ∂J/∂Ŷ of Loss.gradient into `grad`, on `rows`×`cols` entries
-    /// (targets already checked at the boundary). Returns J.
+    /// (targets already checked at the boundary): the registry's kernel of the loss (Loss.all), the
+    /// same definitions the reference calls. Returns J.
     let lossAndGradient (loss: Loss) (yhat: float[]) (y: float[]) (grad: float[]) (rows: int) (cols: int) : float =
-        let count = rows * cols
-        let n = float rows
-        let mutable total = 0.0
-        match loss with
-        | MeanAbsoluteError ->
-            for i in 0 .. count - 1 do
-                let d = yhat.[i] - y.[i]
-                total <- total + abs d
-                grad.[i] <- Loss.signum d / n
-            total / n
-        | MeanSquaredError ->
-            for i in 0 .. count - 1 do
-                let d = yhat.[i] - y.[i]
-                total <- total + d * d
-                grad.[i] <- d / n
-            total / (2.0 * n)
-        | SumOfSquares ->
-            for i in 0 .. count - 1 do
-                let d = yhat.[i] - y.[i]
-                total <- total + d * d
-                grad.[i] <- 2.0 * d
-            total
-        | BinaryCrossEntropy ->
-            for i in 0 .. count - 1 do
-                let p = clampP yhat.[i]
-                let t = y.[i]
-                total <- total + (t * Math.Log p + (1.0 - t) * Math.Log(1.0 - p))
-                grad.[i] <- -(t - p) / (p * (1.0 - p) * n)
-            -total / n
-        | CategoricalCrossEntropy ->
-            for i in 0 .. count - 1 do
-                let t = y.[i]
-                if t = 0.0 then grad.[i] <- 0.0
-                else
-                    let p = Math.Max(yhat.[i], Loss.epsilon)
-                    total <- total + t * Math.Log p
-                    grad.[i] <- -t / (p * n)
-            -total / n
-        | Hinge ->
-            for i in 0 .. count - 1 do
-                let f, t = yhat.[i], y.[i]
-                total <- total + Math.Max(0.0, 1.0 - t * f)
-                grad.[i] <- if 1.0 - t * f > 0.0 then -t / n else 0.0
-            total / n
-        | Logistic ->
-            for i in 0 .. count - 1 do
-                let f, t = yhat.[i], y.[i]
-                total <- total + Activation.softplus (-t * f)
-                grad.[i] <- -t * Activation.sigmoid (-t * f) / n
-            total / n
-        | MulticlassHinge ->
-            Array.Clear(grad, 0, count)
-            for r in 0 .. rows - 1 do
-                let o = r * cols
-                let mutable label = 0
-                for j in 1 .. cols - 1 do
-                    if y.[o + j] > y.[o + label] then label <- j
-                let sy = yhat.[o + label]
-                for j in 0 .. cols - 1 do
-                    if j <> label then
-                        let margin = yhat.[o + j] - sy + 1.0
-                        total <- total + Math.Max(0.0, margin)
-                        if margin > 0.0 then
-                            grad.[o + j] <- grad.[o + j] + 1.0 / n
-                            grad.[o + label] <- grad.[o + label] - 1.0 / n
-            total / n
+        (Loss.entry loss).Kernel.ValueAndGradient(yhat, y, grad, rows, cols)
 
     /// Sigmoid + BCE from logits (Loss.sigmoidCrossEntropy): J = 1/N Σ [softplus(z) − y·z],
     /// dZ = (σ(Z) − Y)/N with σ(Z) = `a` from the forward pass. Returns J.
@@ -146,28 +80,17 @@ module internal Kernels =
         let n = float rows
         let mutable total = 0.0
         for i in 0 .. rows * cols - 1 do
-            total <- total + (Activation.softplus z.[i] - y.[i] * z.[i])
-            dz.[i] <- (a.[i] - y.[i]) / n
+            total <- total + Loss.sigmoidCrossEntropyTerm z.[i] y.[i]
+            dz.[i] <- Loss.sigmoidCrossEntropyGradient a.[i] y.[i] n
         total / n
 
-    /// Softmax + CE from logits (Loss.softmaxCrossEntropy): per row J_i = lse(z_i)·Σy − Σ y⊙z,
-    /// J = 1/N Σ J_i, dZ = (p·Σy − y)/N with p = `a` (the forward's softmax). Returns J.
+    /// Softmax + CE from logits (Loss.softmaxCrossEntropy): Loss.softmaxCrossEntropyRow on each row
+    /// with p = `a` (the forward's softmax). Returns J.
     let softmaxCrossEntropy (z: float[]) (a: float[]) (y: float[]) (dz: float[]) (rows: int) (cols: int) : float =
         let n = float rows
         let mutable total = 0.0
         for r in 0 .. rows - 1 do
-            let o = r * cols
-            let m = Activation.rowMax z o cols
-            let mutable s = 0.0
-            let mutable ysum = 0.0
-            let mutable yz = 0.0
-            for j in 0 .. cols - 1 do
-                s <- s + Math.Exp(z.[o + j] - m)
-                ysum <- ysum + y.[o + j]
-                yz <- yz + y.[o + j] * z.[o + j]
-            total <- total + ((m + Math.Log s) * ysum - yz)
-            for j in 0 .. cols - 1 do
-                dz.[o + j] <- (a.[o + j] * ysum - y.[o + j]) / n
+            total <- total + Loss.softmaxCrossEntropyRow z a y dz (r * cols) cols n
         total / n
 
     /// #{rows whose class matches} with Training.classesOf's rule: argmax (first on ties) for

@@ -73,12 +73,10 @@ internal static class OnnxFunctions
                 break;
             case SoftPlus:
             {
-                // max(z, 0) + log1p(e^(−|z|)), log1p(u) = u − u²/2 + u³/3 for u < 1e-4, else ln(1 + u).
+                // max(z, 0) + log1p(e^(−|z|)), log1p(u) = u if 1 ⊕ u = 1, else u·ln(1 ⊕ u) / ((1 ⊕ u) ⊖ 1) (Goldberg).
                 var u = b.Op("Exp", b.Op("Neg", b.Op("Abs", "Z")));
-                var uu = b.Op("Mul", u, u);
-                var series = b.Op("Add", b.Op("Sub", u, b.Op("Div", uu, b.Constant(2))), b.Op("Div", b.Op("Mul", uu, u), b.Constant(3)));
-                var log = b.Op("Log", b.Op("Add", b.Constant(1), u));
-                var log1p = b.Op("Where", b.Op("Less", u, b.Constant(1e-4)), series, log);
+                var w = b.Op("Add", b.Constant(1), u);
+                var log1p = b.Op("Where", b.Op("Equal", w, b.Constant(1)), u, b.Op("Div", b.Op("Mul", u, b.Op("Log", w)), b.Op("Sub", w, b.Constant(1))));
                 b.Op("Add", b.Op("Max", "Z", b.Constant(0)), log1p);
                 break;
             }
