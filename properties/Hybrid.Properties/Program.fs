@@ -20,6 +20,7 @@ let specification : Test =
         @ NetworkProperties.laws
         @ LossProperties.laws
         @ OptimizerProperties.laws
+        @ RngProperties.laws
         @ UpdateRuleProperties.laws
         @ TrainingProperties.laws
         @ DataProperties.laws

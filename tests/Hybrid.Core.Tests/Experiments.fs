@@ -57,9 +57,15 @@ type S31ActivationStatistics(output: ITestOutputHelper) =
 
     [<Fact>]
     member _.``S31 ReLU with He keeps the std about 0.83 at every layer`` () =
+        // By hand: a unit input gives pre-activations N(0, 2), and ReLU of N(0, 2) has variance
+        // 2·(1/2 − 1/(2π)) = 1 − 1/π, std 0.826; He keeps that second moment layer after layer.
+        // At width 500 each layer's gain is itself random, so the std drifts as a random walk:
+        // measured over layer seeds 100+l .. 600+l, layers 2-10 stayed within 0.59..1.02 (this
+        // seed set: 0.83 0.84 0.88 0.88 0.96 1.00 1.02 0.98 0.98 1.01), while Xavier falls to 0.03.
         let s = activationStds ReLU HeNormal
         show "relu He" s
-        for v in s do Assert.InRange(v, 0.70, 0.95)
+        Assert.InRange(s.[0], 0.80, 0.85)
+        for v in s do Assert.InRange(v, 0.55, 1.10)
 
     [<Fact>]
     member _.``S31 zero weights: every unit of a layer computes the same and gets the same gradient`` () =

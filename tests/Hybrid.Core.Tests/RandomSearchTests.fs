@@ -53,10 +53,11 @@ module private GateNet =
 [<Fact>]
 let ``S25 gradient descent reaches a lower loss than random search and random local search with the same budget`` () =
     // Same seed, same start, same budget of 500 loss evaluations. Each method got its best setting
-    // from a small grid (measured, seeds 1..5): random search scale ∈ {0.3, 1, 3} -> 1; local search
-    // step ∈ {0.03, 0.1, 0.3} -> 0.1; gradient descent η ∈ {0.1, 0.3, 0.6} -> 0.3.
-    // Measured best losses (seed 1..3): random search 0.120, 0.097, 0.090; local search 0.0056,
-    // 0.0081, 0.033; gradient descent 0.0042, 0.0066, 0.0062 (start: 0.38, 0.67, 0.69).
+    // from a small grid (measured, seeds 1..5, mean best loss): random search scale ∈ {0.3, 1, 3} -> 1
+    // (0.119, 0.096, 0.222); local search step ∈ {0.03, 0.1, 0.3} -> 0.1 (0.038, 0.015, 0.024);
+    // gradient descent η ∈ {0.1, 0.3, 0.6} -> 0.3 (0.064, 0.0068, 0.0062: 0.3 and 0.6 about equal).
+    // Measured best losses (seed 1..3): random search 0.083, 0.091, 0.131; local search 0.0097,
+    // 0.0114, 0.0116; gradient descent 0.0070, 0.0063, 0.0065 (start: 1.14, 0.94, 0.31).
     let budget = 500
     for seed in 1..3 do
         let init = (RandomSearch.search seed 1 0.5 SineNet.parameters SineNet.loss).Parameters
@@ -73,8 +74,8 @@ let ``S25 gradient descent reaches a lower loss than random search and random lo
 
 [<Fact>]
 let ``S25 on a 2-2-1 network for AND gradient descent beats random search, random local search beats both`` () =
-    // Measured (budget 300, seeds 1..5): random search (scale 1) 0.45..0.50, gradient descent (η = 2)
-    // 0.008..0.013, random local search (step 0.5) 0.0000..0.0018. Cross-entropy on separable data
+    // Measured (budget 300, seeds 1..5): random search (scale 1) 0.46..0.51, gradient descent (η = 2)
+    // 0.0077..0.011, random local search (step 0.5) 0.0000..0.0003. Cross-entropy on separable data
     // has its infimum at infinite weights, and random steps grow the weights faster than η = 2 does:
     // with 9 parameters a random direction is still often a descent direction. (With 25 parameters,
     // the test above, the gradient wins.)
@@ -84,7 +85,7 @@ let ``S25 on a 2-2-1 network for AND gradient descent beats random search, rando
     let random = RandomSearch.search 1 budget 1.0 9 (GateNet.loss data)
     let local = RandomSearch.localSearch 1 budget 0.5 init (GateNet.loss data)
     let gd = RandomSearch.gradientDescent budget 2.0 init (GateNet.loss data) (GateNet.gradient data)
-    Assert.InRange(random.Loss, 0.45, 0.51)
+    Assert.InRange(random.Loss, 0.45, 0.52)
     Assert.InRange(gd.Loss, 0.005, 0.02)
     Assert.True(local.Loss < gd.Loss)
 

@@ -8,7 +8,7 @@ open System
 /// trainer shuffles each epoch itself.
 module Split =
 
-    /// A seeded permutation of 0..n−1 (Fisher–Yates on System.Random(seed), the shuffle of
+    /// A seeded permutation of 0..n−1 (Fisher–Yates on the core generator Rng(seed), the shuffle of
     /// Optimizer.minibatches). Course: S28. Checked by: SplitProperties "S32 / splits / a split
     /// partitions the rows with the stated counts".
     let permutation (seed: int) (n: int) : int[] =

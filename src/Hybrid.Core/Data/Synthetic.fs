@@ -5,7 +5,7 @@ open MathNet.Numerics.LinearAlgebra
 
 /// Seeded 2-D toy data sets for decision-boundary pictures, and the logic gates of S01. Each
 /// generator returns (X n×2, labels n) with the rows grouped by class; noise is Gaussian with
-/// standard deviation `noise`, drawn by Init.standardNormal on System.Random(seed), two draws
+/// standard deviation `noise`, drawn by Init.standardNormal on the core generator Rng(seed), two draws
 /// per row (x then y) in row order.
 module Synthetic =
 
@@ -20,7 +20,7 @@ module Synthetic =
     let classSizes (n: int) (k: int) : int[] = Array.init k (fun c -> n / k + (if c < n % k then 1 else 0))
 
     let private build (noise: float) (seed: int) (points: (float * float * int)[]) : Matrix<float> * int[] =
-        let rng = Random(seed)
+        let rng = Rng(seed)
         let X = Mat.zeros points.Length 2
         points |> Array.iteri (fun i (x, y, _) ->
             X.[i, 0] <- x + noise * Init.standardNormal rng

@@ -45,7 +45,7 @@ type GateTable internal (data: GateData) =
 /// and their messages are the core's. Checked by: LessonsTests (tests/Hybrid.Tests).
 [<AbstractClass; Sealed>]
 type Neurons =
-    /// Neuron.random: W_i and B uniform in [−scale, scale] from System.Random(seed). Course: S01.
+    /// Neuron.random: W_i and B uniform in [−scale, scale] from the core generator Rng(seed). Course: S01.
     static member Random(seed: int, inputCount: int, scale: float) : Neuron = Neuron.random seed inputCount scale
     /// Perceptron.predict: ŷ = step(W·x + B) ∈ {0, 1}. Course: S01.
     static member PerceptronPredict(n: Neuron, x: float[]) : float = Perceptron.predict n x

@@ -12,11 +12,13 @@ module Dropout =
     let validate (paramName: string) (rate: float) : unit =
         if not (rate >= 0.0 && rate < 1.0) then Shape.fail paramName (sprintf "dropout rate must lie in [0, 1) but is %g." rate)
 
-    /// The mask M: M_ij = 1/(1 − rate) with probability 1 − rate, else 0, drawn from a
-    /// generator seeded with `seed` (same seed, same mask). Shapes: rows×cols. Course: S34.
+    /// The mask M: M_ij = 1/(1 − rate) if u_ij ≥ rate, else 0, where u_ij ∈ [0, 1) are the first
+    /// rows·cols draws of Rng(seed).NextDouble() in row-major order, so P(M_ij ≠ 0) = 1 − rate and
+    /// E[M_ij] = 1 (same seed, same mask; the fast path draws the same u_ij in the same order).
+    /// Shapes: rows×cols. Course: S34.
     let mask (seed: int) (rate: float) (rows: int) (cols: int) : Matrix<float> =
         validate "rate" rate
-        let rng = Random(seed)
+        let rng = Rng(seed)
         let keep = 1.0 / (1.0 - rate)
         let values = Array.init (rows * cols) (fun _ -> if rng.NextDouble() >= rate then keep else 0.0)
         Mat.init rows cols (fun i j -> values.[i * cols + j])

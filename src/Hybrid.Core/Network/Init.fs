@@ -30,11 +30,12 @@ type Initializer =
     | LeCunUniform
 
 /// Seeded weight initialisation (S31): the same seed gives the same numbers on every machine
-/// (System.Random with a seed is a fixed algorithm; normals by Box–Muller on it).
+/// (the core's generator Rng is a fixed algorithm; normals by Box–Muller on it).
 module Init =
 
-    /// A standard normal draw by Box–Muller: √(−2 ln u1)·cos(2π u2), u1 ∈ (0, 1].
-    let standardNormal (rng: Random) : float =
+    /// A standard normal draw by Box–Muller: √(−2 ln u1)·cos(2π u2), u1 ∈ (0, 1], from two
+    /// uniform draws of the core's generator (the library's one normal sampler).
+    let standardNormal (rng: Rng) : float =
         let u1 = 1.0 - rng.NextDouble()
         let u2 = rng.NextDouble()
         Math.Sqrt(-2.0 * Math.Log u1) * Math.Cos(2.0 * Math.PI * u2)
@@ -84,7 +85,7 @@ module Init =
         Shape.positiveInt "fanOut" fanOut
         Shape.entries "fanOut" fanIn fanOut
         validate "init" init
-        let rng = Random(seed)
+        let rng = Rng(seed)
         let s = spread init fanIn fanOut
         let draw () =
             match init with

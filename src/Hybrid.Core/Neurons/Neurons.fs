@@ -64,13 +64,13 @@ module Neuron =
         Shape.positiveInt "d" d
         { W = Array.zeroCreate d; B = 0.0 }
 
-    /// A seeded random neuron: W_i and B uniform in [−scale, scale] drawn from System.Random(seed)
-    /// in the order W_1..W_d, B. Same seed, same neuron. Course: S01 (different starting points).
+    /// A seeded random neuron: W_i and B uniform in [−scale, scale] drawn from the core generator
+    /// Rng(seed) in the order W_1..W_d, B. Same seed, same neuron. Course: S01 (different starting points).
     /// Checked by: NeuronTests "the same seed gives the same neuron, another seed another".
     let random (seed: int) (d: int) (scale: float) : Neuron =
         Shape.positiveInt "d" d
         Shape.nonNegative "scale" scale
-        let rng = Random(seed)
+        let rng = Rng(seed)
         let draw () = scale * (2.0 * rng.NextDouble() - 1.0)
         let W = Array.init d (fun _ -> draw ())
         { W = W; B = draw () }

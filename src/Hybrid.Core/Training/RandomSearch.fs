@@ -41,7 +41,8 @@ module RandomSearch =
         { Parameters = Array.copy best; Loss = bestLoss; BestLossHistory = history; Evaluations = budget }
 
     /// Random search (S25, method 1 of the slides): draw θ = scale·N(0, I) of length `dimension`
-    /// `budget` times from System.Random(seed) and keep the θ with the lowest loss ("bestloss").
+    /// `budget` times from the core generator Rng(seed) (normals by Init.standardNormal) and keep
+    /// the θ with the lowest loss ("bestloss").
     /// Shapes: θ has `dimension` entries. Course: S25. Checked by: RandomSearchTests
     /// "S25 gradient descent reaches a lower loss than random search and random local search with
     /// the same budget", "S25 the best-loss history never increases and the same seed gives the same run".
@@ -50,7 +51,7 @@ module RandomSearch =
         Shape.positive "scale" scale
         Shape.positiveInt "dimension" dimension
         checkLoss loss
-        let rng = Random(seed)
+        let rng = Rng(seed)
         let draw () = Array.init dimension (fun _ -> scale * Init.standardNormal rng)
         run budget loss (draw ()) (fun _ -> draw ())
 
@@ -65,7 +66,7 @@ module RandomSearch =
         LessonChecks.finiteVector "init" init
         if init.Length = 0 then Shape.fail "init" "init is empty: there is nothing to optimise."
         checkLoss loss
-        let rng = Random(seed)
+        let rng = Rng(seed)
         run budget loss (Array.copy init) (fun theta -> Array.map (fun t -> t + stepSize * Init.standardNormal rng) theta)
 
     /// Gradient descent (S27), the baseline of S25's comparison: θ_0 = init, θ_(k+1) = θ_k − η·∇L(θ_k);

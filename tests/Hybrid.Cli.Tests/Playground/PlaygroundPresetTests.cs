@@ -37,8 +37,14 @@ public class PlaygroundPresetTests
         double[] Stds(string id) { var run = Run(id, 0); return [.. FrameBuilder.Layers(run, run.Network).SkipLast(1).Select(l => l.StandardDeviation)]; }
         var small = Stds("s31-small");
         Assert.True(small[2] < 1e-3 && small[5] < 1e-6, $"small init: {string.Join(", ", small)}");
-        Assert.All(Stds("s31-large"), s => Assert.True(s > 0.7, $"large init should saturate tanh: std {s}"));
-        Assert.All(Stds("s31-xavier"), s => Assert.InRange(s, 0.2, 0.8));
+        // Measured, seeds 1-4: large 0.64-0.70 at layer 1 (2 inputs: z = w1·x1 + w2·x2 has variance
+        // about 2, so tanh is not yet pinned at ±1), 0.87-0.94 at layers 2-6 (32 inputs: saturated);
+        // Xavier 0.18-0.31 at every hidden layer (by hand ≈ 0.33 at layer 1: z has variance
+        // 2·2/(2 + 32)), between small's collapse (< 1e-3 by layer 3) and large's saturation.
+        var large = Stds("s31-large");
+        Assert.True(large[0] > 0.6, $"large init, layer 1: std {large[0]}");
+        Assert.All(large.Skip(1), s => Assert.True(s > 0.8, $"large init should saturate tanh: std {s}"));
+        Assert.All(Stds("s31-xavier"), s => Assert.InRange(s, 0.1, 0.6));
     }
 
     [Fact]
@@ -50,6 +56,9 @@ public class PlaygroundPresetTests
         Run("s27-large", 30, large);
         Assert.True(good[^1] < 0.5 * small[^1], $"good {good[^1]} vs small {small[^1]}");
         Assert.True(small[^1] < small[0], "too small still goes down");
-        Assert.True(large.Max() > 5 * large[0], $"too large: the loss jumps (max {large.Max()}, start {large[0]})");
+        // Measured (seed 1): η = 10 jumps from 1.82 to 4.11 within 30 epochs and is at 0.37 at epoch 30,
+        // where η = 0.3 is at 0.094 and decreases steadily.
+        Assert.True(large.Max() > 2 * large[0], $"too large: the loss jumps (max {large.Max()}, start {large[0]})");
+        Assert.True(large[^1] > 2 * good[^1], $"too large does not settle: {large[^1]} vs good {good[^1]}");
     }
 }
