@@ -299,96 +299,10 @@ module internal Kernels =
         lambda * TensorPrimitives.SumOfSquares(ReadOnlySpan<float>(w))
 
     /// One step of `rule` (Update.step's formulas entry by entry) on θ with gradient g, state f
-    /// (velocity / m) and s (Σg² / s / v), step t ≥ 1. θ′ is written over g (θ is left as it was,
-    /// so the caller can keep it if θ′ is not finite); f and s are updated in place.
+    /// (velocity / m) and s (Σg² / s / v), step t ≥ 1: UpdateInPlace.step, where the loop over the
+    /// rules' one-entry definitions lives. θ′ is written over g; f and s are updated in place.
     let update (rule: UpdateRule) (eta: float) (t: int) (theta: float[]) (g: float[]) (f: float[]) (s: float[]) : unit =
-        let n = theta.Length
-        let w = VF.Count
-        let veta = VF(eta)
-        let mutable i = 0
-        match rule with
-        | PlainSgd ->
-            while i + w <= n do
-                (VF(theta, i) - veta * VF(g, i)).CopyTo(g, i)
-                i <- i + w
-            while i < n do
-                g.[i] <- theta.[i] - eta * g.[i]
-                i <- i + 1
-        | Momentum mu ->
-            let vmu = VF(mu)
-            while i + w <= n do
-                let v' = vmu * VF(f, i) - veta * VF(g, i)
-                v'.CopyTo(f, i)
-                (VF(theta, i) + v').CopyTo(g, i)
-                i <- i + w
-            while i < n do
-                let v' = mu * f.[i] - eta * g.[i]
-                f.[i] <- v'
-                g.[i] <- theta.[i] + v'
-                i <- i + 1
-        | Nesterov mu ->
-            let vmu = VF(mu)
-            while i + w <= n do
-                let gi = VF(g, i)
-                let v' = vmu * VF(f, i) - veta * gi
-                v'.CopyTo(f, i)
-                (VF(theta, i) + vmu * v' - veta * gi).CopyTo(g, i)
-                i <- i + w
-            while i < n do
-                let gi = g.[i]
-                let v' = mu * f.[i] - eta * gi
-                f.[i] <- v'
-                g.[i] <- theta.[i] + mu * v' - eta * gi
-                i <- i + 1
-        // AdaGrad, RMSProp and Adam: the same operations in the same order as the scalar formula,
-        // Vector<float>-wide (√ and ÷ are correctly rounded in SIMD as in scalar code, and no
-        // multiply-add is contracted), so each entry gets the same bits; the tail runs scalar.
-        | AdaGrad eps ->
-            let veps = VF(eps)
-            while i + w <= n do
-                let gi = VF(g, i)
-                let s' = VF(s, i) + gi * gi
-                s'.CopyTo(s, i)
-                (VF(theta, i) - veta * gi / (Vector.SquareRoot s' + veps)).CopyTo(g, i)
-                i <- i + w
-            for j in i .. n - 1 do
-                let gi = g.[j]
-                let s' = s.[j] + gi * gi
-                s.[j] <- s'
-                g.[j] <- theta.[j] - eta * gi / (Math.Sqrt s' + eps)
-        | RmsProp(rho, eps) ->
-            let vrho, vrest, veps = VF(rho), VF(1.0 - rho), VF(eps)
-            while i + w <= n do
-                let gi = VF(g, i)
-                let s' = vrho * VF(s, i) + vrest * (gi * gi)
-                s'.CopyTo(s, i)
-                (VF(theta, i) - veta * gi / (Vector.SquareRoot s' + veps)).CopyTo(g, i)
-                i <- i + w
-            for j in i .. n - 1 do
-                let gi = g.[j]
-                let s' = rho * s.[j] + (1.0 - rho) * (gi * gi)
-                s.[j] <- s'
-                g.[j] <- theta.[j] - eta * gi / (Math.Sqrt s' + eps)
-        | Adam(b1, b2, eps) ->
-            let c1 = 1.0 - Math.Pow(b1, float t)
-            let c2 = 1.0 - Math.Pow(b2, float t)
-            let vb1, vr1, vb2, vr2 = VF(b1), VF(1.0 - b1), VF(b2), VF(1.0 - b2)
-            let vc1, vc2, veps = VF(c1), VF(c2), VF(eps)
-            while i + w <= n do
-                let gi = VF(g, i)
-                let m' = vb1 * VF(f, i) + vr1 * gi
-                let v' = vb2 * VF(s, i) + vr2 * (gi * gi)
-                m'.CopyTo(f, i)
-                v'.CopyTo(s, i)
-                (VF(theta, i) - veta * (m' / vc1) / (Vector.SquareRoot(v' / vc2) + veps)).CopyTo(g, i)
-                i <- i + w
-            for j in i .. n - 1 do
-                let gi = g.[j]
-                let m' = b1 * f.[j] + (1.0 - b1) * gi
-                let v' = b2 * s.[j] + (1.0 - b2) * (gi * gi)
-                f.[j] <- m'
-                s.[j] <- v'
-                g.[j] <- theta.[j] - eta * (m' / c1) / (Math.Sqrt(v' / c2) + eps)
+        UpdateInPlace.step rule eta t theta g f s
 
 /// The seeded uniform generator of System.Random(seed) (.NET's subtractive generator for seeded
 /// instances, Knuth's ran3), re-seedable without allocating, so the fast path draws exactly the
