@@ -127,10 +127,45 @@ let private law5 =
             if facade.RateAt(eta0, e) <> closed then failwithf "façade %.17g <> core %.17g" (facade.RateAt(eta0, e)) closed
             eta <- Schedule.next s e eta)
 
+/// θ of r×c entries with r, c in 1..9, so the row-major buffer has whole vectors of
+/// Vector<float>.Count entries and a scalar tail; 1..6 gradients; η.
+let private longTrajectory =
+    gen {
+        let! r = Gen.choose (1, 9)
+        let! c = Gen.choose (1, 9)
+        let! theta = matrix 2.0 r c
+        let! steps = Gen.choose (1, 6)
+        let! grads = Gen.listOfLength steps (matrix 3.0 r c)
+        let! eta = floatIn 1e-4 0.5
+        return theta, grads, eta
+    }
+
+let private law6 =
+    Spec.property "S28 / update rules / the fast path's in-place update gives every entry Update.step's bits, vector lanes and scalar tail alike, for every rule" (Gen.zip rule longTrajectory) (fun (rule, (theta, grads, eta)) ->
+        let bits (m: float[]) = m |> Array.map BitConverter.DoubleToInt64Bits
+        let th = Mat.toRowMajor theta
+        let f = Array.zeroCreate th.Length
+        let s = Array.zeroCreate th.Length
+        let mutable state, thetas = Update.init [ theta ], [ theta ]
+        grads |> List.iteri (fun i g ->
+            let state', thetas' = Update.step rule eta state thetas [ g ]
+            state <- state'
+            thetas <- thetas'
+            let buffer = Mat.toRowMajor g
+            UpdateInPlace.step rule eta (i + 1) th buffer f s
+            Array.blit buffer 0 th 0 th.Length
+            let expect name (reference: Matrix<float>) (fast: float[]) =
+                if bits (Mat.toRowMajor reference) <> bits fast then
+                    failwithf "%A step %d: %s differs: reference %A, in place %A" rule (i + 1) name (Mat.toRowMajor reference) fast
+            expect "θ" (List.head thetas) th
+            expect "first moment" (List.head state.First) f
+            expect "second moment" (List.head state.Second) s))
+
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =
     [ law1
       law2
       law3
       law4
-      law5 ]
+      law5
+      law6 ]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hybrid.Core.Interop;
 
 namespace Hybrid.Cli.Infrastructure;
 
@@ -39,21 +40,9 @@ internal static class Names
     /// <summary>An activation by name.</summary>
     public static Activation ActivationOf(string option, string value) => Lookup(option, value, Activations)();
 
-    /// <summary>The initialisers by name (S31); "small" is 0.01·N(0, 1), "large" is N(0, 1), "xavier" is the slides' randn/√fan_in (LeCun normal).</summary>
-    public static readonly IReadOnlyDictionary<string, Func<int, Initializer>> Initializers = new Dictionary<string, Func<int, Initializer>>
-    {
-        ["default"] = Initializer.Default,
-        ["zeros"] = _ => Initializer.Zeros(),
-        ["small"] = Initializer.SmallRandom,
-        ["large"] = seed => Initializer.Normal(1.0, seed),
-        ["xavier"] = Initializer.LeCunNormal,
-        ["glorot"] = Initializer.XavierNormal,
-        ["glorot-uniform"] = Initializer.XavierUniform,
-        ["he"] = Initializer.HeNormal,
-        ["he-uniform"] = Initializer.HeUniform,
-        ["lecun"] = Initializer.LeCunNormal,
-        ["lecun-uniform"] = Initializer.LeCunUniform,
-    };
+    /// <summary>The initialisers by name (S31), read from the core's table (InitializerRegistry): "small" is 0.01·N(0, 1), "large" is N(0, 1), "xavier" is the slides' randn/√fan_in (LeCun normal), "glorot" is N(0, 2/(fan_in + fan_out)).</summary>
+    public static readonly IReadOnlyDictionary<string, Func<int, Initializer>> Initializers =
+        Registries.Initializers.ToDictionary(e => e.Cli, e => (Func<int, Initializer>)(seed => CSharpSpelling.Make<Initializer>(e.CSharp, "--init", CSharpSpelling.Text(seed))));
 
     /// <summary>An initialiser by name with its seed.</summary>
     public static Initializer InitializerOf(string option, string value, int seed) => Lookup(option, value, Initializers)(seed);
@@ -74,35 +63,25 @@ internal static class Names
     /// <summary>A loss by name.</summary>
     public static Loss LossOf(string option, string value) => Lookup(option, value, Losses);
 
-    /// <summary>The optimisers by name (S27, S28 and the adaptive rules).</summary>
-    public static readonly IReadOnlyDictionary<string, Func<double, Optimizer>> Optimizers = new Dictionary<string, Func<double, Optimizer>>
-    {
-        ["sgd"] = Optimizer.Sgd,
-        ["momentum"] = lr => Optimizer.Momentum(lr),
-        ["nesterov"] = lr => Optimizer.Nesterov(lr),
-        ["adagrad"] = lr => Optimizer.AdaGrad(lr),
-        ["rmsprop"] = lr => Optimizer.RmsProp(lr),
-        ["adam"] = lr => Optimizer.Adam(lr),
-    };
+    /// <summary>The optimisers by name (S27, S28 and the adaptive rules), read from the core's table (UpdateRuleRegistry), each with its default hyper-parameters.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<double, Optimizer>> Optimizers =
+        Registries.UpdateRules.ToDictionary(e => e.Cli, e => (Func<double, Optimizer>)(lr => CSharpSpelling.Make<Optimizer>(e.CSharp, "--learning-rate", CSharpSpelling.Text(lr))));
 
     /// <summary>An optimiser by name with its learning rate.</summary>
     public static Optimizer OptimizerOf(string option, string value, double learningRate) => Lookup(option, value, Optimizers)(learningRate);
 
-    /// <summary>A schedule: "constant", "step:EVERY:FACTOR" or "exp:FACTOR".</summary>
+    /// <summary>The schedules' forms, read from the core's table (ScheduleRegistry): "constant", "step:EVERY:FACTOR (e.g. step:10:0.5)", "exp:FACTOR (e.g. exp:0.95)".</summary>
+    public static readonly IReadOnlyList<string> Schedules =
+        Registries.Schedules.Select(e => e.ParameterNames.Length == 0 ? e.Cli
+            : $"{string.Join(":", e.ParameterNames.Prepend(e.Cli).Select((n, i) => i == 0 ? n : n.ToUpperInvariant()))} (e.g. {string.Join(":", e.Defaults.Select(d => d.ToString(CultureInfo.InvariantCulture)).Prepend(e.Cli))})").ToArray();
+
+    /// <summary>A schedule: a name of the core's table followed by its parameters, separated by ':' ("constant", "step:10:0.5", "exp:0.95").</summary>
     public static LearningRateSchedule ScheduleOf(string option, string value)
     {
         var parts = value.Split(':');
-        switch (Key(parts[0]))
-        {
-            case "constant" when parts.Length == 1:
-                return LearningRateSchedule.Constant;
-            case "step" when parts.Length == 3:
-                return LearningRateSchedule.Step(Int(option, parts[1]), Double(option, parts[2]));
-            case "exp" or "exponential" when parts.Length == 2:
-                return LearningRateSchedule.Exponential(Double(option, parts[1]));
-            default:
-                throw new UsageException($"{option}: '{value}' is not a schedule; use constant, step:EVERY:FACTOR (e.g. step:10:0.5) or exp:FACTOR (e.g. exp:0.95).");
-        }
+        var entry = Registries.Schedules.FirstOrDefault(e => Key(e.Cli) == Key(parts[0]) && e.ParameterNames.Length == parts.Length - 1)
+            ?? throw new UsageException($"{option}: '{value}' is not a schedule; use {string.Join(", ", Schedules)}.");
+        return CSharpSpelling.Make<LearningRateSchedule>(entry.CSharp, option, parts[1..]);
     }
 
     /// <summary>Hidden layer widths "64,64" (empty string: none).</summary>

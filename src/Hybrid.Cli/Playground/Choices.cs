@@ -1,3 +1,6 @@
+using Hybrid.Cli.Infrastructure;
+using Hybrid.Core.Interop;
+
 namespace Hybrid.Cli.Playground;
 
 /// <summary>A named choice on the page: the façade object it stands for and the C# that creates it (for "Copy as C#").</summary>
@@ -47,26 +50,13 @@ public static class Choices
         ["identity-multiclass-hinge"] = new(Activation.Identity, "Activation.Identity", Loss.MulticlassHinge, "Loss.MulticlassHinge"),
     };
 
-    /// <summary>Initialisers by name (S31), each taking the seed.</summary>
-    public static readonly IReadOnlyDictionary<string, Choice<Func<int, Initializer>>> Initializers = new Dictionary<string, Choice<Func<int, Initializer>>>
-    {
-        ["he"] = new(Initializer.HeNormal, "Initializer.HeNormal({0})"),
-        ["xavier"] = new(Initializer.XavierNormal, "Initializer.XavierNormal({0})"),
-        ["lecun"] = new(Initializer.LeCunNormal, "Initializer.LeCunNormal({0})"),
-        ["small"] = new(Initializer.SmallRandom, "Initializer.SmallRandom({0})"),
-        ["large"] = new(seed => Initializer.Normal(1.0, seed), "Initializer.Normal(1.0, {0})"),
-        ["zeros"] = new(_ => Initializer.Zeros(), "Initializer.Zeros()"),
-        ["default"] = new(Initializer.Default, "Initializer.Default({0})"),
-    };
+    /// <summary>Initialisers by name (S31), each taking the seed: the rows of the core's table (InitializerRegistry) the playground offers; "xavier" is the slides' randn/√fan_in (LeCun normal), as on the command line.</summary>
+    public static readonly IReadOnlyDictionary<string, Choice<Func<int, Initializer>>> Initializers =
+        Registries.Initializers.Where(e => e.Playground is not null).ToDictionary(e => e.Playground,
+            e => new Choice<Func<int, Initializer>>(seed => CSharpSpelling.Make<Initializer>(e.CSharp, "init", CSharpSpelling.Text(seed)), e.CSharp));
 
-    /// <summary>Optimisers by name (S27, S28 and the adaptive rules), each taking the learning rate.</summary>
-    public static readonly IReadOnlyDictionary<string, Choice<Func<double, Optimizer>>> Optimizers = new Dictionary<string, Choice<Func<double, Optimizer>>>
-    {
-        ["sgd"] = new(Optimizer.Sgd, "Optimizer.Sgd({0})"),
-        ["momentum"] = new(lr => Optimizer.Momentum(lr), "Optimizer.Momentum({0})"),
-        ["nesterov"] = new(lr => Optimizer.Nesterov(lr), "Optimizer.Nesterov({0})"),
-        ["adagrad"] = new(lr => Optimizer.AdaGrad(lr), "Optimizer.AdaGrad({0})"),
-        ["rmsprop"] = new(lr => Optimizer.RmsProp(lr), "Optimizer.RmsProp({0})"),
-        ["adam"] = new(lr => Optimizer.Adam(lr), "Optimizer.Adam({0})"),
-    };
+    /// <summary>Optimisers by name (S27, S28 and the adaptive rules), each taking the learning rate: the rows of the core's table (UpdateRuleRegistry) the playground offers.</summary>
+    public static readonly IReadOnlyDictionary<string, Choice<Func<double, Optimizer>>> Optimizers =
+        Registries.UpdateRules.Where(e => e.Playground is not null).ToDictionary(e => e.Playground,
+            e => new Choice<Func<double, Optimizer>>(lr => CSharpSpelling.Make<Optimizer>(e.CSharp, "learningRate", CSharpSpelling.Text(lr)), e.CSharp));
 }

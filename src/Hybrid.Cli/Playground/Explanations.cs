@@ -1,3 +1,5 @@
+using Hybrid.Core.Interop;
+
 namespace Hybrid.Cli.Playground;
 
 /// <summary>One formula of the "explain" panel, with where the docs state it.</summary>
@@ -41,26 +43,13 @@ public static class Explanations
         ],
     };
 
-    private static readonly Dictionary<string, Explanation> Optimizers = new()
-    {
-        ["sgd"] = new("Minibatch SGD (S27, S28)", "θ ← θ − η·g, g the gradient of one minibatch", "docs/facade-trainer.md"),
-        ["momentum"] = new("Momentum, μ = 0.9", "v ← μ·v − η·g; θ ← θ + v", "docs/facade-trainer.md"),
-        ["nesterov"] = new("Nesterov, μ = 0.9", "v ← μ·v − η·g; θ ← θ + μ·v − η·g", "docs/facade-trainer.md"),
-        ["adagrad"] = new("AdaGrad, ε = 1e-8", "G ← G + g⊙g; θ ← θ − η·g ⊘ (√G + ε)", "docs/facade-trainer.md"),
-        ["rmsprop"] = new("RMSProp, ρ = 0.9, ε = 1e-8", "s ← ρ·s + (1 − ρ)·g⊙g; θ ← θ − η·g ⊘ (√s + ε)", "docs/facade-trainer.md"),
-        ["adam"] = new("Adam, β1 = 0.9, β2 = 0.999, ε = 1e-8", "m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g⊙g; m̂ = m/(1 − β1ᵗ); v̂ = v/(1 − β2ᵗ); θ ← θ − η·m̂ ⊘ (√v̂ + ε)", "docs/facade-trainer.md"),
-    };
+    /// <summary>The optimisers' formulas by playground name, from the core's table (UpdateRuleRegistry).</summary>
+    internal static readonly IReadOnlyDictionary<string, Explanation> Optimizers =
+        Registries.UpdateRules.Where(e => e.Playground is not null).ToDictionary(e => e.Playground, e => new Explanation(e.Title, e.Formula, "docs/facade-trainer.md"));
 
-    private static readonly Dictionary<string, Explanation> Initializers = new()
-    {
-        ["he"] = new("He normal (S31)", "W ~ N(0, 2/fan_in), b = 0", "docs/initialisation.md"),
-        ["xavier"] = new("Xavier/Glorot normal (S31)", "W ~ N(0, 2/(fan_in + fan_out)), b = 0", "docs/initialisation.md"),
-        ["lecun"] = new("LeCun normal — the slides' randn/√fan_in (S31)", "W ~ N(0, 1/fan_in), b = 0", "docs/initialisation.md"),
-        ["small"] = new("Small random (S31)", "W = 0.01·N(0, 1): activations shrink layer by layer in a deep tanh net", "docs/initialisation.md"),
-        ["large"] = new("Large random (S31)", "W = N(0, 1): tanh units saturate at ±1, gradients vanish", "docs/initialisation.md"),
-        ["zeros"] = new("Zeros (S31)", "W = 0: every unit of a layer computes and learns the same (symmetry)", "docs/initialisation.md"),
-        ["default"] = new("Default (S31)", "He normal before ReLU, leaky ReLU, PReLU and ELU layers; Glorot otherwise", "docs/initialisation.md"),
-    };
+    /// <summary>The initialisers' formulas by playground name, from the core's table (InitializerRegistry).</summary>
+    internal static readonly IReadOnlyDictionary<string, Explanation> Initializers =
+        Registries.Initializers.Where(e => e.Playground is not null).ToDictionary(e => e.Playground, e => new Explanation(e.Title, e.Formula, "docs/initialisation.md"));
 
     private static readonly Dictionary<string, Explanation> Preprocessings = new()
     {

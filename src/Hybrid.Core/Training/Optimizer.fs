@@ -72,10 +72,22 @@ type UpdateState =
       /// Accumulated g² (AdaGrad), running mean of g² (RMSProp, Adam's v); zeros otherwise.
       Second: Matrix<float> list }
 
+/// The correctly rounded square root on one entry (Math.Sqrt) and on a vector of entries
+/// (Vector.SquareRoot, the same bits in every lane), so the update rules below can be written once
+/// for both.
+[<AbstractClass; Sealed>]
+type Root =
+    /// √x (the second argument only picks this overload).
+    static member inline Of(x: float, _: Root) : float = Math.Sqrt x
+    /// √x in every lane (the second argument only picks this overload).
+    static member inline Of(x: System.Numerics.Vector<float>, _: Root) : System.Numerics.Vector<float> = System.Numerics.Vector.SquareRoot x
+
 /// The optimisers of gradient-based training (S27, S28 and their standard refinements), each a
-/// pure function (state, θ, g) -> (state′, θ′) on one parameter matrix, then lifted to every
-/// parameter of a network. Shapes: state, θ and g all have the same shape.
-/// Checked by: UpdateRuleProperties (properties/Hybrid.Properties/UpdateRuleProperties.fs).
+/// pure function (θ, g, state) -> (θ′, state′) on one entry, written once here and applied to
+/// every entry of every parameter matrix by `step` (the reference) and by UpdateInPlace (the fast
+/// path). Shapes: state, θ and g all have the same shape.
+/// Checked by: UpdateRuleProperties (properties/Hybrid.Properties/UpdateRuleProperties.fs),
+/// FastPathProperties (the fast path against `step`).
 module Update =
 
     /// Checks a rule's hyper-parameters: coefficients in [0, 1), ε finite and &gt; 0.
@@ -95,47 +107,87 @@ module Update =
             unitInterval "beta2" b2
             Shape.positive paramName eps
 
-    /// Momentum: v′ = μ·v − η·g; θ′ = θ + v′. With μ = 0 it is SGD's θ − η·g exactly.
-    /// Returns (v′, θ′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
-    /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)", "S27 / update rules / momentum and Nesterov with coefficient 0 equal plain SGD exactly".
-    let momentum (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
-        let v' = mu * v - eta * g
-        v', theta + v'
+    /// The square root of Root for a float or a Vector&lt;float&gt; (resolved when inlined).
+    let inline rootWith (w: ^W) (x: ^T) : ^T = ((^W or ^T): (static member Of: ^T * ^W -> ^T) (x, w))
 
-    /// Nesterov (the look-ahead form on the current parameters, as in Sutskever et al. 2013):
-    /// v′ = μ·v − η·g; θ′ = θ + μ·v′ − η·g. With μ = 0 it is SGD. Returns (v′, θ′).
+    /// √x on a float or on every lane of a Vector&lt;float&gt;.
+    let inline root (x: ^T) : ^T = rootWith Unchecked.defaultof<Root> x
+
+    // Each rule on one entry, written once. The functions are `inline` and generic in the number
+    // type, so the same text runs on a float (the reference below, entry by entry, and the fast
+    // path's tail) and on a Vector<float> of entries (the fast path's lanes, UpdateInPlace): the
+    // operators are IEEE add, multiply and divide in both, `root` is the correctly rounded square
+    // root (Math.Sqrt on float, Vector.SquareRoot on Vector<float>) and nothing is contracted into
+    // a multiply-add, so a lane gets the same bits as the scalar entry. The hyper-parameters come
+    // in as 'T already (η, μ, ρ and 1 − ρ, β1 and 1 − β1, ...); each returns θ′ first, then the
+    // new state.
+
+    /// Plain SGD on one entry: θ′ = θ − η·g. Course: S27, S28.
+    /// Checked by: UpdateRuleProperties "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
+    let inline sgd (eta: 'T) (theta: 'T) (g: 'T) : 'T = theta - eta * g
+
+    /// Momentum on one entry: v′ = μ·v − η·g; θ′ = θ + v′. With μ = 0 it is SGD's θ − η·g
+    /// exactly. Returns (θ′, v′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)", "S27 / update rules / momentum and Nesterov with coefficient 0 equal plain SGD exactly".
+    let inline momentum (eta: 'T) (mu: 'T) (theta: 'T) (g: 'T) (v: 'T) : struct ('T * 'T) =
+        let v' = mu * v - eta * g
+        struct (theta + v', v')
+
+    /// Nesterov on one entry (the look-ahead form on the current parameters, as in Sutskever et
+    /// al. 2013): v′ = μ·v − η·g; θ′ = θ + μ·v′ − η·g. With μ = 0 it is SGD. Returns (θ′, v′).
     /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
     /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)", "S27 / update rules / momentum and Nesterov with coefficient 0 equal plain SGD exactly".
-    let nesterov (eta: float) (mu: float) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
+    let inline nesterov (eta: 'T) (mu: 'T) (theta: 'T) (g: 'T) (v: 'T) : struct ('T * 'T) =
         let v' = mu * v - eta * g
-        v', theta + mu * v' - eta * g
+        struct (theta + mu * v' - eta * g, v')
 
-    /// AdaGrad: G′ = G + g ⊙ g; θ′ = θ − η·g ⊘ (√G′ + ε). Returns (G′, θ′).
+    /// AdaGrad on one entry: G′ = G + g·g; θ′ = θ − η·g / (√G′ + ε). Returns (θ′, G′).
     /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
     /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
-    let adagrad (eta: float) (eps: float) (G: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
-        let G' = G + Mat.hadamard g g
-        G', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g G'
+    let inline adagrad (eta: ^T) (eps: ^T) (theta: ^T) (g: ^T) (G: ^T) : struct (^T * ^T) =
+        let G' = G + g * g
+        struct (theta - eta * g / (root G' + eps), G')
 
-    /// RMSProp: s′ = ρ·s + (1 − ρ)·g ⊙ g; θ′ = θ − η·g ⊘ (√s′ + ε). Returns (s′, θ′).
-    /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// RMSProp on one entry: s′ = ρ·s + (1 − ρ)·g·g; θ′ = θ − η·g / (√s′ + ε), with
+    /// `rest` = 1 − ρ. Returns (θ′, s′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
     /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
-    let rmsprop (eta: float) (rho: float) (eps: float) (s: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> =
-        let s' = rho * s + (1.0 - rho) * Mat.hadamard g g
-        s', theta - Mat.map2 (fun gi si -> eta * gi / (Math.Sqrt si + eps)) g s'
+    let inline rmsprop (eta: ^T) (rho: ^T) (rest: ^T) (eps: ^T) (theta: ^T) (g: ^T) (s: ^T) : struct (^T * ^T) =
+        let s' = rho * s + rest * (g * g)
+        struct (theta - eta * g / (root s' + eps), s')
 
-    /// Adam at step t ≥ 1 (t counts this step): m′ = β1·m + (1 − β1)·g; v′ = β2·v + (1 − β2)·g⊙g;
-    /// m̂ = m′/(1 − β1^t); v̂ = v′/(1 − β2^t); θ′ = θ − η·m̂ ⊘ (√v̂ + ε). On the first step
-    /// m̂ = g and v̂ = g⊙g, so every entry moves by η·|g|/(|g| + ε) ≈ η. Returns (m′, v′, θ′).
-    /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
+    /// Adam on one entry at step t ≥ 1 (t counts this step): m′ = β1·m + (1 − β1)·g;
+    /// v′ = β2·v + (1 − β2)·g·g; θ′ = θ − η·(m′/c1) / (√(v′/c2) + ε), with r1 = 1 − β1,
+    /// r2 = 1 − β2 and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t (m̂ = m′/c1, v̂ = v′/c2).
+    /// On the first step m̂ = g and v̂ = g·g, so the entry moves by η·|g|/(|g| + ε) ≈ η.
+    /// Returns (θ′, m′, v′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
     /// "S28 / update rules / Adam's first step moves every entry by about η, against the gradient", "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
-    let adam (eta: float) (beta1: float) (beta2: float) (eps: float) (t: int) (m: Matrix<float>) (v: Matrix<float>) (theta: Matrix<float>) (g: Matrix<float>) : Matrix<float> * Matrix<float> * Matrix<float> =
+    let inline adam (eta: ^T) (beta1: ^T) (r1: ^T) (beta2: ^T) (r2: ^T) (c1: ^T) (c2: ^T) (eps: ^T)
+                    (theta: ^T) (g: ^T) (m: ^T) (v: ^T) : struct (^T * ^T * ^T) =
+        let m' = beta1 * m + r1 * g
+        let v' = beta2 * v + r2 * (g * g)
+        struct (theta - eta * (m' / c1) / (root (v' / c2) + eps), m', v')
+
+    /// Adam's bias corrections at step t ≥ 1: (1 − β1^t, 1 − β2^t). Course: S28 (refinement).
+    let corrections (beta1: float) (beta2: float) (t: int) : struct (float * float) =
         if t < 1 then Shape.fail "t" (sprintf "Adam's step count starts at 1 but is %d." t)
-        let m' = beta1 * m + (1.0 - beta1) * g
-        let v' = beta2 * v + (1.0 - beta2) * Mat.hadamard g g
-        let c1 = 1.0 - Math.Pow(beta1, float t)
-        let c2 = 1.0 - Math.Pow(beta2, float t)
-        m', v', theta - Mat.map2 (fun mi vi -> eta * (mi / c1) / (Math.Sqrt(vi / c2) + eps)) m' v'
+        struct (1.0 - Math.Pow(beta1, float t), 1.0 - Math.Pow(beta2, float t))
+
+    // One entry rule applied to every entry of θ, g and the state matrices (same shape),
+    // returning (θ′, first′, second′). The reference's only loop; the fast path has its own
+    // (UpdateInPlace) around the same entry functions.
+    let private entrywise (rule: float -> float -> float -> float -> struct (float * float * float))
+                          (theta: Matrix<float>) (g: Matrix<float>) (f: Matrix<float>) (s: Matrix<float>) : Matrix<float> * Matrix<float> * Matrix<float> =
+        Shape.same "theta" theta "g" g
+        Shape.same "theta" theta "state" f
+        Shape.same "theta" theta "state" s
+        let th, gs, fs, ss = Mat.toRowMajor theta, Mat.toRowMajor g, Mat.toRowMajor f, Mat.toRowMajor s
+        for i in 0 .. th.Length - 1 do
+            let struct (th', f', s') = rule th.[i] gs.[i] fs.[i] ss.[i]
+            th.[i] <- th'
+            fs.[i] <- f'
+            ss.[i] <- s'
+        let back = Mat.ofRowMajor theta.RowCount theta.ColumnCount
+        back th, back fs, back ss
 
     /// The state before the first step: t = 0 and zero moments shaped as each parameter (v = 0,
     /// G = 0, s = 0, m = 0). Checked by: UpdateRuleProperties "S27 / update rules / from a fresh state a zero gradient leaves the parameters unchanged, for every rule".
@@ -155,16 +207,19 @@ module Update =
             Shape.fail "grads" (sprintf "%d parameters but %d gradients and %d state entries." n grads.Length state.First.Length)
         List.iter2 (fun (p: Matrix<float>) g -> Shape.same "theta" p "g" g) thetas grads
         let t = state.Step + 1
+        let stepOne =
+            match rule with
+            | PlainSgd -> fun theta g f s -> struct (sgd eta theta g, f, s)
+            | Momentum mu -> fun theta g f s -> let struct (th, f') = momentum eta mu theta g f in struct (th, f', s)
+            | Nesterov mu -> fun theta g f s -> let struct (th, f') = nesterov eta mu theta g f in struct (th, f', s)
+            | AdaGrad eps -> fun theta g f s -> let struct (th, s') = adagrad eta eps theta g s in struct (th, f, s')
+            | RmsProp(rho, eps) -> fun theta g f s -> let struct (th, s') = rmsprop eta rho (1.0 - rho) eps theta g s in struct (th, f, s')
+            | Adam(b1, b2, eps) ->
+                let struct (c1, c2) = corrections b1 b2 t
+                fun theta g m v -> adam eta b1 (1.0 - b1) b2 (1.0 - b2) c1 c2 eps theta g m v
         let results =
             List.zip3 (List.zip state.First state.Second) thetas grads
-            |> List.map (fun ((f, s), theta, g) ->
-                match rule with
-                | PlainSgd -> f, s, theta - eta * g
-                | Momentum mu -> let f', th = momentum eta mu f theta g in f', s, th
-                | Nesterov mu -> let f', th = nesterov eta mu f theta g in f', s, th
-                | AdaGrad eps -> let s', th = adagrad eta eps s theta g in f, s', th
-                | RmsProp(rho, eps) -> let s', th = rmsprop eta rho eps s theta g in f, s', th
-                | Adam(b1, b2, eps) -> adam eta b1 b2 eps t f s theta g)
+            |> List.map (fun ((f, s), theta, g) -> let th, f', s' = entrywise stepOne theta g f s in f', s', th)
         { Step = t
           First = results |> List.map (fun (f, _, _) -> f)
           Second = results |> List.map (fun (_, s, _) -> s) },
