@@ -142,6 +142,19 @@ let private law11 =
         Tolerance.expectClose "log-softmax backward formula" Tolerance.rounding formula analytic
         Tolerance.expectGradient "log-softmax" analytic (Numerical.vjp Tolerance.h Activation.logSoftmax Z dA))
 
+let private law12 =
+    Spec.example "S04 / registry / the activation generator draws every entry of Activation.all, its parameter in the law range" (fun () ->
+        let drawn = Gen.sampleWithSize 100 2000 activation
+        for e in Activation.all do
+            let ofEntry = drawn |> Array.filter (fun g -> Activation.caseName g = e.Case)
+            Expect.isNonEmpty ofEntry (sprintf "the generator never drew %s" e.Case)
+            for g in ofEntry do
+                Expect.equal (Activation.entry g).Case e.Case (sprintf "%s's entry" (Activation.name g))
+                match e.Parameter, Activation.parameter g with
+                | Some p, Some a -> Expect.isTrue (a >= fst p.LawRange && a <= snd p.LawRange) (sprintf "%s outside the law range" (Activation.name g))
+                | None, None -> ()
+                | _ -> failwithf "%s: parameter does not match its entry" (Activation.name g))
+
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =
     [ law1
@@ -154,4 +167,5 @@ let laws : Spec.Law list =
       law8
       law9
       law10
-      law11 ]
+      law11
+      law12 ]
