@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Hybrid.Tests;
 
@@ -98,6 +99,21 @@ public class ActivationRegistryTests
             var e = Assert.Throws<InvalidDataException>(() => Network.FromJson(node.ToJsonString()));
             Assert.Contains($"\"{entry.FileName}\" needs a \"parameter\"", e.Message);
         }
+    }
+
+    /// <summary>
+    /// The model-file names are a compatibility contract (files already saved must load as before): they are the ones
+    /// docs/model-format.md lists, in order, so renaming one in the registry fails here until the format's page says so.
+    /// </summary>
+    [Fact]
+    public void The_model_file_names_are_the_ones_the_format_page_lists()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hybrid.sln"))) dir = dir.Parent;
+        var page = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "model-format.md"));
+        var row = page.Split('\n').Single(l => l.StartsWith("| `activation` |", StringComparison.Ordinal));
+        var listed = Regex.Matches(row.Split('(')[0], "`([A-Za-z]+)`").Select(m => m.Groups[1].Value).Skip(1);
+        Assert.Equal(listed, Activation.All.Select(a => a.FileName));
     }
 
     [Fact]
