@@ -179,6 +179,19 @@ let private law12 =
                 Expect.equal A.[i, j] (value Z.[i, j]) (sprintf "%s(%g)" (Activation.name g) Z.[i, j])
                 Expect.equal dZ.[i, j] (dA.[i, j] * slope Z.[i, j]) (sprintf "%s′(%g)·%g" (Activation.name g) Z.[i, j] dA.[i, j]))
 
+let private law13 =
+    Spec.example "S04 / registry / the activation generator draws every entry of Activation.all, its parameter in the law range" (fun () ->
+        let drawn = Gen.sampleWithSize 100 2000 activation
+        for e in Activation.all do
+            let ofEntry = drawn |> Array.filter (fun g -> Activation.caseName g = e.Case)
+            Expect.isNonEmpty ofEntry (sprintf "the generator never drew %s" e.Case)
+            for g in ofEntry do
+                Expect.equal (Activation.entry g).Case e.Case (sprintf "%s's entry" (Activation.name g))
+                match e.Parameter, Activation.parameter g with
+                | Some p, Some a -> Expect.isTrue (a >= fst p.LawRange && a <= snd p.LawRange) (sprintf "%s outside the law range" (Activation.name g))
+                | None, None -> ()
+                | _ -> failwithf "%s: parameter does not match its entry" (Activation.name g))
+
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =
     [ law1
@@ -192,4 +205,5 @@ let laws : Spec.Law list =
       law9
       law10
       law11
-      law12 ]
+      law12
+      law13 ]

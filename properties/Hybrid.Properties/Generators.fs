@@ -26,26 +26,26 @@ let matrix (r: float) (rows: int) (cols: int) : Gen<Matrix<float>> = matrixOf (f
 let awayFrom (kinks: float list) (gap: float) (r: float) : Gen<float> =
     floatIn -r r |> Gen.filter (fun x -> kinks |> List.forall (fun k -> abs (x - k) >= gap))
 
-/// Every activation case, with hyper-parameters drawn from their valid ranges.
-let activation : Gen<Activation> =
-    Gen.oneof [
-        Gen.constant Identity
-        Gen.constant BinaryStep
-        Gen.constant Sigmoid
-        Gen.constant Tanh
-        Gen.constant Arctan
-        Gen.constant ReLU
-        floatIn 0.0 0.3 |> Gen.map LeakyReLU
-        floatIn -0.5 0.5 |> Gen.map PReLU
-        floatIn 0.1 2.0 |> Gen.map ELU
-        Gen.constant SoftPlus
-        Gen.constant Softmax
-        Gen.constant LogSoftmax ]
+/// One registry entry's activation: its hyper-parameter, if it has one, drawn uniformly from the
+/// entry's LawRange (S04).
+let activationOf (e: ActivationEntry) : Gen<Activation> =
+    match e.Parameter with
+    | Some p -> floatIn (fst p.LawRange) (snd p.LawRange) |> Gen.map e.Make
+    | None -> Gen.constant (e.Make 0.0)
 
-/// Every activation case (one representative each): a test over this list checks a new case
-/// as soon as it is added to `activation` and here.
+/// Every activation case of the registry `Activation.all`, with hyper-parameters drawn from their
+/// law ranges: a new entry is drawn as soon as it is added to the registry.
+let activation : Gen<Activation> = Gen.oneof (Activation.all |> List.map activationOf)
+
+/// Every activation case (one representative each at its default hyper-parameter, and one more at
+/// the middle of its law range for the cases with one), read from the registry.
 let allActivations : Activation list =
-    [ Identity; BinaryStep; Sigmoid; Tanh; Arctan; ReLU; LeakyReLU 0.01; LeakyReLU 0.1; PReLU 0.25; ELU 1.0; ELU 0.5; SoftPlus; Softmax; LogSoftmax ]
+    [ for e in Activation.all do
+        match e.Parameter with
+        | Some p ->
+            yield e.Make p.Default
+            yield e.Make((fst p.LawRange + snd p.LawRange) / 2.0)
+        | None -> yield e.Make 0.0 ]
 
 /// A random one-hot n×k matrix (k ≥ 1).
 let oneHot (n: int) (k: int) : Gen<Matrix<float>> =

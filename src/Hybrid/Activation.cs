@@ -16,55 +16,64 @@ public sealed class Activation : IEquatable<Activation>
     internal static Activation FromCore(CoreActivation core) => new(core);
 
     /// <summary>g(z) = z.</summary>
-    public static Activation Identity { get; } = Of("Identity");
+    public static Activation Identity { get; } = Of(nameof(Identity));
 
     /// <summary>g(z) = 1 if z ≥ 0 else 0 (its derivative is 0 everywhere, so it does not learn by backpropagation).</summary>
-    public static Activation BinaryStep { get; } = Of("BinaryStep");
+    public static Activation BinaryStep { get; } = Of(nameof(BinaryStep));
 
     /// <summary>Logistic sigmoid g(z) = 1 / (1 + e^(−z)).</summary>
-    public static Activation Sigmoid { get; } = Of("Sigmoid");
+    public static Activation Sigmoid { get; } = Of(nameof(Sigmoid));
 
     /// <summary>Hyperbolic tangent g(z) = tanh z.</summary>
-    public static Activation Tanh { get; } = Of("Tanh");
+    public static Activation Tanh { get; } = Of(nameof(Tanh));
 
     /// <summary>g(z) = arctan z.</summary>
-    public static Activation Arctan { get; } = Of("Arctan");
+    public static Activation Arctan { get; } = Of(nameof(Arctan));
 
     /// <summary>g(z) = max(0, z), with g′(0) = 0.</summary>
-    public static Activation ReLU { get; } = Of("ReLU");
+    public static Activation ReLU { get; } = Of(nameof(ReLU));
 
     /// <summary>g(z) = ln(1 + e^z).</summary>
-    public static Activation SoftPlus { get; } = Of("SoftPlus");
+    public static Activation SoftPlus { get; } = Of(nameof(SoftPlus));
 
     /// <summary>Row-wise softmax p_j = e^(z_j) / Σ_k e^(z_k) (computed with the row maximum subtracted).</summary>
-    public static Activation Softmax { get; } = Of("Softmax");
+    public static Activation Softmax { get; } = Of(nameof(Softmax));
 
     /// <summary>
     /// Row-wise log-softmax l_j = z_j − log Σ_k e^(z_k), the log of <see cref="Softmax"/> (computed with the row maximum
     /// subtracted, so it stays finite where softmax rounds to 0). PyTorch's <c>LogSoftmax(dim=1)</c>; cross-entropy does not
     /// pair with it (use <see cref="Softmax"/>), any other loss does.
     /// </summary>
-    public static Activation LogSoftmax { get; } = Of("LogSoftmax");
+    public static Activation LogSoftmax { get; } = Of(nameof(LogSoftmax));
 
     /// <summary>Leaky ReLU g(z) = max(a·z, z) with a fixed slope a in [0, 1).</summary>
     /// <param name="slope">The slope a for z &lt; 0, in [0, 1); the course uses 0.01 or 0.1.</param>
     /// <exception cref="ArgumentException">The slope is not in [0, 1).</exception>
-    public static Activation LeakyReLU(double slope = 0.01) => new(Activations.Create("LeakyReLU", slope, nameof(slope)));
+    public static Activation LeakyReLU(double slope = 0.01) => Of(nameof(LeakyReLU), slope, nameof(slope));
 
     /// <summary>Parametric ReLU g(z) = z if z &gt; 0 else α·z, with α learned by backpropagation (one α per layer).</summary>
     /// <param name="alpha">The initial α; must be finite.</param>
     /// <exception cref="ArgumentException">α is NaN or infinite.</exception>
-    public static Activation PReLU(double alpha = 0.25) => new(Activations.Create("PReLU", alpha, nameof(alpha)));
+    public static Activation PReLU(double alpha = 0.25) => Of(nameof(PReLU), alpha, nameof(alpha));
 
     /// <summary>Exponential linear unit g(z) = z if z &gt; 0 else α(e^z − 1).</summary>
     /// <param name="alpha">α ≥ 0.</param>
     /// <exception cref="ArgumentException">α is negative, NaN or infinite.</exception>
-    public static Activation ELU(double alpha = 1.0) => new(Activations.Create("ELU", alpha, nameof(alpha)));
+    public static Activation ELU(double alpha = 1.0) => Of(nameof(ELU), alpha, nameof(alpha));
 
-    private static Activation Of(string caseName) => new(Activations.Create(caseName, 0, "activation"));
+    // The registry's entry named like the member that calls this (nameof), so a member and its entry cannot drift apart.
+    private static Activation Of(string caseName, double parameter = 0, string paramName = "activation") =>
+        new(Activations.Create(caseName, parameter, paramName));
 
-    /// <summary>The activation of the core's case <paramref name="caseName"/> (for the model file and ONNX readers).</summary>
-    internal static Activation FromCase(string caseName, double parameter, string paramName) => new(Activations.Create(caseName, parameter, paramName));
+    /// <summary>
+    /// Every activation, in the order the docs list them: its names in model files, on the command line and in the
+    /// playground, its formula and its hyper-parameter's default. Read from the core's registry, so every table of
+    /// activation names is read from here.
+    /// </summary>
+    public static IReadOnlyList<ActivationInfo> All { get; } = Array.AsReadOnly(Array.ConvertAll(Activations.All, ActivationInfo.Of));
+
+    /// <summary>The registry's description of this activation (its names, formula and hyper-parameter).</summary>
+    public ActivationInfo Info => ActivationInfo.Of(Activations.Of(Core));
 
     /// <summary>The core's case name ("LeakyReLU" for LeakyReLU(0.01)).</summary>
     internal string CaseName => Activations.CaseName(Core);

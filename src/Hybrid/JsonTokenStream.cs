@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using Hybrid.Core.Interop;
 
 namespace Hybrid;
 
@@ -118,12 +119,12 @@ internal sealed class JsonTokenStream
     }
 
     // The keys and names of the model format, returned without allocating a string each time
-    // (a file of many small layers would otherwise allocate several strings per layer).
+    // (a file of many small layers would otherwise allocate several strings per layer); the
+    // activations' file names come from the core's registry.
     private static readonly string[] Names =
     [
         "format", "version", "inputs", "layers", "type", "activation", "parameter", "weights", "biases", "pieces", "rate",
-        "hybrid-network", "dense", "dropout", "maxout", "identity", "binaryStep", "sigmoid", "tanh", "arctan", "relu",
-        "leakyRelu", "prelu", "elu", "softplus", "softmax",
+        "hybrid-network", "dense", "dropout", "maxout", .. Activations.FileNames,
     ];
     private static readonly byte[][] NamesUtf8 = Array.ConvertAll(Names, Encoding.UTF8.GetBytes);
 

@@ -71,23 +71,8 @@ internal static partial class ModelFormat
 
     private static void WriteActivation(Utf8JsonWriter w, CoreActivation g)
     {
-        // The file's names for the core's cases (docs/model-format.md).
-        var name = Activations.CaseName(g) switch
-        {
-            "LeakyReLU" => "leakyRelu",
-            "PReLU" => "prelu",
-            "ELU" => "elu",
-            "Identity" => "identity",
-            "BinaryStep" => "binaryStep",
-            "Sigmoid" => "sigmoid",
-            "Tanh" => "tanh",
-            "Arctan" => "arctan",
-            "ReLU" => "relu",
-            "SoftPlus" => "softplus",
-            "Softmax" => "softmax",
-            "LogSoftmax" => "logSoftmax",
-            var other => throw new InvalidOperationException($"No model-file name for activation {other}."),
-        };
+        // The file's name of the core's case, from the registry (docs/model-format.md).
+        string name = Activations.Of(g).FileName;
         double? parameter = Activations.Parameter(g);
         w.WriteString("activation", name);
         if (parameter is double a) w.WriteNumber("parameter", a);
@@ -435,23 +420,10 @@ internal static partial class ModelFormat
         private CoreActivation ToActivation(string name, double? parameter, int l)
         {
             double P() => parameter ?? throw json.Fail($"layer {l} activation {JsonTokenStream.Quote(name)} needs a \"parameter\".");
-            (string caseName, double p) = name switch
-            {
-                "identity" => ("Identity", 0.0),
-                "binaryStep" => ("BinaryStep", 0.0),
-                "sigmoid" => ("Sigmoid", 0.0),
-                "tanh" => ("Tanh", 0.0),
-                "arctan" => ("Arctan", 0.0),
-                "relu" => ("ReLU", 0.0),
-                "softplus" => ("SoftPlus", 0.0),
-                "softmax" => ("Softmax", 0.0),
-                "logSoftmax" => ("LogSoftmax", 0.0),
-                "leakyRelu" => ("LeakyReLU", P()),
-                "prelu" => ("PReLU", P()),
-                "elu" => ("ELU", P()),
-                _ => throw json.Fail($"layer {l} has unknown activation {JsonTokenStream.Quote(name)}."),
-            };
-            return Activations.Create(caseName, p, "activation");
+            // The registry's entry of this file name (exact spelling, docs/model-format.md).
+            var entry = Activations.OfFileName(name) ?? throw json.Fail($"layer {l} has unknown activation {JsonTokenStream.Quote(name)}.");
+            double p = entry.ParameterName is null ? 0.0 : P();
+            return entry.Create(p, "activation");
         }
 
         // ---------------------------------------------------------- objects, scalars, arrays

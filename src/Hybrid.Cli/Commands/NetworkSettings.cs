@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Hybrid.Cli.Infrastructure;
 using Spectre.Console.Cli;
 
 namespace Hybrid.Cli.Commands;
@@ -20,7 +21,7 @@ public class NetworkSettings : DataFileSettings
 
     /// <summary>The hidden activation.</summary>
     [CommandOption("-a|--activation <NAME>")]
-    [Description("Hidden activation: identity, sigmoid, tanh, arctan, relu, leaky-relu, prelu, elu, softplus.")]
+    [ActivationsDescription("Hidden activation", hiddenOnly: true)]
     [DefaultValue("relu")]
     public string Activation { get; init; } = "relu";
 

@@ -20,22 +20,18 @@ internal static class Names
         return hit.Value;
     }
 
-    /// <summary>The activations by name (S04).</summary>
-    public static readonly IReadOnlyDictionary<string, Func<Activation>> Activations = new Dictionary<string, Func<Activation>>
-    {
-        ["identity"] = () => Activation.Identity,
-        ["sigmoid"] = () => Activation.Sigmoid,
-        ["tanh"] = () => Activation.Tanh,
-        ["arctan"] = () => Activation.Arctan,
-        ["relu"] = () => Activation.ReLU,
-        ["leaky-relu"] = () => Activation.LeakyReLU(),
-        ["prelu"] = () => Activation.PReLU(),
-        ["elu"] = () => Activation.ELU(),
-        ["softplus"] = () => Activation.SoftPlus,
-        ["softmax"] = () => Activation.Softmax,
-        ["log-softmax"] = () => Activation.LogSoftmax,
-        ["binary-step"] = () => Activation.BinaryStep,
-    };
+    /// <summary>The activations by name (S04): every entry of the core's registry under its command-line name, with its default hyper-parameter.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<Activation>> Activations =
+        Activation.All.ToDictionary(a => a.CliName, a => (Func<Activation>)a.Create);
+
+    /// <summary>
+    /// Whether an activation is offered for hidden layers (the playground's choices, <c>experiment init-stats</c>'s "all",
+    /// the help of <c>--activation</c>): the element-wise ones except the binary step, whose derivative is 0 everywhere.
+    /// </summary>
+    public static bool IsHidden(ActivationInfo a) => a.IsElementwise && a.Name != nameof(Activation.BinaryStep);
+
+    /// <summary>The command-line names of the hidden-layer activations (<see cref="IsHidden"/>), in the registry's order.</summary>
+    public static IEnumerable<string> HiddenActivations => Activation.All.Where(IsHidden).Select(a => a.CliName);
 
     /// <summary>An activation by name.</summary>
     public static Activation ActivationOf(string option, string value) => Lookup(option, value, Activations)();

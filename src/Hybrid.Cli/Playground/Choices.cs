@@ -28,19 +28,17 @@ public static class Choices
     /// <summary>The preprocessings of <see cref="Hybrid.Data.Preprocessor"/> (S30) fitted on the training rows.</summary>
     public static readonly IReadOnlyList<string> Preprocessings = ["none", "standardize", "whiten"];
 
-    /// <summary>Hidden-layer activations (S04).</summary>
-    public static readonly IReadOnlyDictionary<string, Choice<Func<Activation>>> Activations = new Dictionary<string, Choice<Func<Activation>>>
-    {
-        ["relu"] = new(() => Activation.ReLU, "Activation.ReLU"),
-        ["leaky-relu"] = new(() => Activation.LeakyReLU(), "Activation.LeakyReLU()"),
-        ["elu"] = new(() => Activation.ELU(), "Activation.ELU()"),
-        ["prelu"] = new(() => Activation.PReLU(), "Activation.PReLU()"),
-        ["tanh"] = new(() => Activation.Tanh, "Activation.Tanh"),
-        ["sigmoid"] = new(() => Activation.Sigmoid, "Activation.Sigmoid"),
-        ["arctan"] = new(() => Activation.Arctan, "Activation.Arctan"),
-        ["softplus"] = new(() => Activation.SoftPlus, "Activation.SoftPlus"),
-        ["identity"] = new(() => Activation.Identity, "Activation.Identity"),
-    };
+    /// <summary>
+    /// Hidden-layer activations (S04): the registry's hidden ones (<see cref="Names.IsHidden"/>) under their command-line names,
+    /// each made with its default hyper-parameter and spelled in C# as its <see cref="Activation"/> member.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Choice<Func<Activation>>> Activations =
+        Activation.All.Where(Names.IsHidden).ToDictionary(a => a.CliName, a => new Choice<Func<Activation>>(a.Create, CodeOf(a)));
+
+    /// <summary>The C# that makes the activation with its default hyper-parameter: "Activation.ReLU", "Activation.LeakyReLU()".</summary>
+    /// <param name="a">The activation.</param>
+    /// <returns>The C# expression.</returns>
+    public static string CodeOf(ActivationInfo a) => $"Activation.{a.Name}{(a.ParameterName is null ? "" : "()")}";
 
     /// <summary>Output layer and loss pairs (S20, S22, S23).</summary>
     public static readonly IReadOnlyDictionary<string, OutputChoice> Outputs = new Dictionary<string, OutputChoice>

@@ -11,18 +11,17 @@ public sealed record Explanation(string Title, string Formula, string Source);
 /// <summary>The formulas in force for a run, copied from docs/activations.md, docs/losses.md, docs/facade-trainer.md, docs/initialisation.md and docs/preprocessing.md.</summary>
 public static class Explanations
 {
-    private static readonly Dictionary<string, Explanation> Activations = new()
-    {
-        ["relu"] = new("ReLU (S04)", "g(z) = max(0, z); g′(z) = 1 if z > 0 else 0 (ReLU′(0) = 0)", "docs/activations.md"),
-        ["leaky-relu"] = new("Leaky ReLU, a = 0.01 (S04)", "g(z) = max(a·z, z); g′(z) = 1 if z > 0 else a", "docs/activations.md"),
-        ["elu"] = new("ELU, α = 1 (S04)", "g(z) = z if z > 0 else α(eᶻ − 1); g′(z) = 1 if z > 0 else g(z) + α", "docs/activations.md"),
-        ["prelu"] = new("PReLU, α learned from 0.25 (S04)", "g(z) = z if z > 0 else α·z; g′(z) = 1 if z > 0 else α; ∂g/∂α = z for z ≤ 0", "docs/activations.md"),
-        ["tanh"] = new("tanh (S04)", "g(z) = tanh z; g′(z) = 1 − tanh² z", "docs/activations.md"),
-        ["sigmoid"] = new("Sigmoid (S04)", "σ(z) = 1/(1 + e^(−z)); σ′(z) = σ(z)(1 − σ(z))", "docs/activations.md"),
-        ["arctan"] = new("arctan (S04)", "g(z) = arctan z; g′(z) = 1/(1 + z²)", "docs/activations.md"),
-        ["softplus"] = new("SoftPlus (S04)", "g(z) = ln(1 + eᶻ); g′(z) = σ(z)", "docs/activations.md"),
-        ["identity"] = new("Identity (S04, S05)", "g(z) = z; g′(z) = 1 — stacked linear layers collapse into one", "docs/activations.md"),
-    };
+    // Every activation's title and formula from the registry, under its command-line name.
+    private static readonly Dictionary<string, Explanation> Activations = Activation.All.ToDictionary(a => a.CliName, Of);
+
+    /// <summary>An activation's explanation: "Leaky ReLU, slope = 0.01 (S04)" and its formula.</summary>
+    /// <param name="a">The activation.</param>
+    /// <returns>The explanation.</returns>
+    public static Explanation Of(ActivationInfo a) =>
+        new(a.DefaultParameter is double p
+                ? $"{a.DisplayName}, {a.ParameterName} = {p.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({a.Course})"
+                : $"{a.DisplayName} ({a.Course})",
+            a.Formula, "docs/activations.md");
 
     private static readonly Dictionary<string, Explanation[]> Outputs = new()
     {

@@ -87,7 +87,7 @@ type ActivationParameter =
 /// its laws use, every name it goes by, and its formula for the playground's explain panel. Every
 /// table of names (the interop, the façade, both model-file maps, the JSON intern list, ONNX export
 /// and import, the CLI, the playground, the property generators) is read from `Activation.all`;
-/// RegistryTests walks it and proves each entry reachable everywhere.
+/// ActivationRegistryTests walk it and prove each entry reachable everywhere.
 type ActivationEntry =
     { /// The core's case name and the façade's property: "LeakyReLU".
       Case: string
@@ -353,7 +353,7 @@ module Activation =
 
     /// Every activation, in the order the façade, the CLI and the docs list them: the one table of
     /// names and forms (S04). Adding an activation is a case of the Activation type, its scalar
-    /// definitions above, its struct for the loops, and its entry here (docs/architecture.md).
+    /// definitions above, its struct for the loops, and its entry here (docs/facade-note.md, "Adding an activation").
     let all : ActivationEntry list =
         let entry case file cli display formula course make kernel =
             { Case = case; File = file; Cli = cli; Display = display; Formula = formula; Course = course
@@ -430,7 +430,7 @@ module Activation =
         | Arctan -> "Arctan" | ReLU -> "ReLU" | LeakyReLU _ -> "LeakyReLU" | PReLU _ -> "PReLU"
         | ELU _ -> "ELU" | SoftPlus -> "SoftPlus" | Softmax -> "Softmax" | LogSoftmax -> "LogSoftmax"
 
-    /// The registry entry of g. RegistryTests proves every case has exactly one.
+    /// The registry entry of g. ActivationRegistryTests prove every case has exactly one.
     let entry (g: Activation) : ActivationEntry = byCase.[caseName g]
 
     /// g's hyper-parameter (the leaky slope, PReLU's α, ELU's α), or None.

@@ -85,7 +85,7 @@ public sealed class InitStatsCommand(IAnsiConsole console) : Command<InitStatsSe
     /// <inheritdoc />
     public override int Execute(CommandContext context, InitStatsSettings settings, CancellationToken cancellationToken)
     {
-        var activations = List("--activations", settings.Activations, Names.Activations.Keys.Where(k => k is not ("softmax" or "log-softmax" or "binary-step")));
+        var activations = List("--activations", settings.Activations, Names.HiddenActivations);
         var inits = List("--inits", settings.Inits, AllInits);
         foreach (var a in activations) Names.ActivationOf("--activations", a);
         foreach (var i in inits) Names.InitializerOf("--inits", i, 0);
