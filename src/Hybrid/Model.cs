@@ -8,7 +8,7 @@ namespace Hybrid;
 /// its classes, saved and loaded as one versioned file (docs/model-format.md, version 2), so
 /// prediction on raw rows applies the same transform. Immutable.
 /// </summary>
-public sealed partial class Model
+public sealed class Model
 {
     private readonly ReadOnlyCollection<string>? _classNames;
 

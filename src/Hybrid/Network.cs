@@ -12,7 +12,7 @@ namespace Hybrid;
 /// every array it hands out is a copy. Convention: one example per row, Z = X·W + 1·b.
 /// Every formula it applies is a call into the F# core (<c>Hybrid.Core.Network</c>).
 /// </summary>
-public sealed partial class Network
+public sealed class Network
 {
     internal CoreNetwork Model { get; }
 

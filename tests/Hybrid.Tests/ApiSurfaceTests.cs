@@ -2,10 +2,13 @@ using System.Reflection;
 
 namespace Hybrid.Tests;
 
-/// <summary>The façade's public surface: no F# type anywhere a C# user sees, sealed classes, documented exceptions.</summary>
+/// <summary>The façade's public surface (Hybrid and Hybrid.Onnx): no F# type anywhere a C# user sees, sealed classes, documented exceptions.</summary>
 public class ApiSurfaceTests
 {
-    private static readonly Assembly Facade = typeof(Network).Assembly;
+    /// <summary>The façade's assemblies: Hybrid, and Hybrid.Onnx (ONNX export and import, its own package).</summary>
+    internal static readonly Assembly[] Facade = [typeof(Network).Assembly, typeof(OnnxModel).Assembly];
+
+    private static IEnumerable<Type> ExportedTypes() => Facade.SelectMany(a => a.GetExportedTypes());
 
     private static IEnumerable<Type> Expand(Type t)
     {
@@ -22,7 +25,7 @@ public class ApiSurfaceTests
     internal static IEnumerable<(string Where, Type Type)> SignatureTypes()
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        foreach (var type in Facade.GetExportedTypes())
+        foreach (var type in ExportedTypes())
         {
             if (type.BaseType is not null) yield return ($"{type} base", type.BaseType);
             foreach (var i in type.GetInterfaces()) yield return ($"{type} interface", i);
@@ -69,7 +72,7 @@ public class ApiSurfaceTests
     [Fact]
     public void Public_classes_are_sealed_or_static_and_live_in_the_Hybrid_namespaces()
     {
-        foreach (var type in Facade.GetExportedTypes())
+        foreach (var type in ExportedTypes())
         {
             Assert.True(type.Namespace == "Hybrid" || type.Namespace!.StartsWith("Hybrid."), $"{type} is outside the Hybrid namespaces");
             // Sealed, static (abstract sealed), or the base of a closed hierarchy (LayerGradient: abstract
@@ -84,8 +87,9 @@ public class ApiSurfaceTests
     [Fact]
     public void The_surface_has_the_documented_types()
     {
-        var names = Facade.GetExportedTypes().Select(t => t.Name).ToHashSet();
-        foreach (var expected in new[] { "Network", "NetworkBuilder", "Activation", "Loss", "Optimizer", "LearningRateSchedule", "Initializer", "Trainer", "TrainingResult", "EpochReport", "Evaluation", "Features", "Targets", "StopReason", "LayerInfo", "LayerKind", "Parameter", "LossGradient", "LayerGradient", "DenseGradient", "MaxoutGradient" })
+        var names = ExportedTypes().Select(t => t.Name).ToHashSet();
+        foreach (var expected in new[] { "Network", "NetworkBuilder", "Activation", "Loss", "Optimizer", "LearningRateSchedule", "Initializer", "Trainer", "TrainingResult", "EpochReport", "Evaluation", "Features", "Targets", "StopReason", "LayerInfo", "LayerKind", "Parameter", "LossGradient", "LayerGradient", "DenseGradient", "MaxoutGradient",
+                                       "OnnxModel", "OnnxPrecision", "NetworkOnnxExtensions", "ModelOnnxExtensions" })
             Assert.Contains(expected, names);
     }
 }

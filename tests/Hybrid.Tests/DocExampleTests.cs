@@ -84,7 +84,7 @@ public sealed class DocExampleTests : IDisposable
         var mine = back.Predict(raw).SelectMany(r => r).ToArray();
         Assert.Equal(10, theirs.Length);
         for (int j = 0; j < mine.Length; j++) Assert.True(Math.Abs(mine[j] - theirs[j]) <= 1e-12 * Math.Max(Math.Abs(mine[j]), 1), $"{mine[j]:R} vs {theirs[j]:R}");
-        Assert.Contains("Model.ImportOnnx", Assert.Throws<InvalidDataException>(() => Network.ImportOnnx(path)).Message);
+        Assert.Contains("OnnxModel.ImportModel", Assert.Throws<InvalidDataException>(() => OnnxModel.ImportNetwork(path)).Message);
     }
 
     private static string RepositoryRoot()

@@ -15,6 +15,7 @@ public class NullArgumentTests
         _ when t == typeof(bool) => false,
         _ when t == typeof(string) => "unused.json",
         _ when t == typeof(Network) => NetworkTests.Small(),
+        _ when t == typeof(Model) => new Model(NetworkTests.Small()),
         _ when t == typeof(Loss) => Loss.CrossEntropy,
         _ when t == typeof(Activation) => Activation.ReLU,
         _ when t == typeof(Initializer) => Initializer.He(1),
@@ -69,8 +70,9 @@ public class NullArgumentTests
     private static IEnumerable<(string Name, MethodBase Method, int NullAt)> Enumerate()
     {
         var nullability = new NullabilityInfoContext();
-        // The namespaces Hybrid (networks and training) and Hybrid.Data; Hybrid.Lessons has its own tests.
-        foreach (var type in typeof(Network).Assembly.GetExportedTypes().Where(t => t.Namespace is "Hybrid" or "Hybrid.Data"))
+        // The namespaces Hybrid (networks and training, and the ONNX extensions of Hybrid.Onnx) and
+        // Hybrid.Data; Hybrid.Lessons has its own tests.
+        foreach (var type in ApiSurfaceTests.Facade.SelectMany(a => a.GetExportedTypes()).Where(t => t.Namespace is "Hybrid" or "Hybrid.Data"))
         {
             var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
                 .Where(m => !m.IsSpecialName && !m.Name.StartsWith("op_") && m.DeclaringType == type && m.Name is not ("Equals"))
@@ -120,5 +122,8 @@ public class NullArgumentTests
         Assert.Contains(names, n => n.StartsWith("Network.Predict("));
         Assert.Contains(names, n => n.StartsWith("NetworkBuilder.Dense("));
         Assert.Contains(names, n => n.StartsWith("Network.Load("));
+        Assert.Contains(names, n => n.StartsWith("NetworkOnnxExtensions.ExportOnnx(") && n.EndsWith("with network = null"));
+        Assert.Contains(names, n => n.StartsWith("ModelOnnxExtensions.ToOnnx("));
+        Assert.Contains(names, n => n.StartsWith("OnnxModel.ImportModel("));
     }
 }

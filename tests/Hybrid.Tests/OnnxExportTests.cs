@@ -54,7 +54,7 @@ public sealed class OnnxExportTests
     public void Export_then_import_gives_the_same_parameters_bit_for_bit(NetCase c)
     {
         var net = c.Network();
-        var again = Network.FromOnnx(net.ToOnnx());
+        var again = OnnxModel.ReadNetwork(net.ToOnnx());
         Assert.Equal(net.ToJson(), again.ToJson());
         var a = net.GetParameters();
         var b = again.GetParameters();
@@ -70,7 +70,7 @@ public sealed class OnnxExportTests
     public void Float32_export_then_import_gives_the_parameters_rounded_to_float(NetCase c)
     {
         var net = c.Network();
-        var again = Network.FromOnnx(net.ToOnnx(OnnxPrecision.Single));
+        var again = OnnxModel.ReadNetwork(net.ToOnnx(OnnxPrecision.Single));
         Assert.Equal(net.Layers.Select(l => (l.Kind, l.Inputs, l.Units, l.Pieces)), again.Layers.Select(l => (l.Kind, l.Inputs, l.Units, l.Pieces)));
         var a = net.GetParameters();
         var b = again.GetParameters();
@@ -197,17 +197,17 @@ public sealed class OnnxExportTests
             var path = Path.Combine(dir, "model.onnx");
             net.ExportOnnx(path);
             Assert.Equal(net.ToOnnx(), File.ReadAllBytes(path));
-            Assert.Equal(net.ToJson(), Network.ImportOnnx(path).ToJson());
+            Assert.Equal(net.ToJson(), OnnxModel.ImportNetwork(path).ToJson());
             net.ExportOnnx(path, OnnxPrecision.Single);
             Assert.Equal(net.ToOnnx(OnnxPrecision.Single), File.ReadAllBytes(path));
             Assert.Throws<ArgumentException>("path", () => net.ExportOnnx(" "));
             Assert.Throws<ArgumentException>("path", () => net.ExportOnnx(dir));
             Assert.Throws<ArgumentOutOfRangeException>("precision", () => net.ToOnnx((OnnxPrecision)7));
             Assert.Throws<DirectoryNotFoundException>(() => net.ExportOnnx(Path.Combine(dir, "no", "model.onnx")));
-            Assert.Throws<ArgumentException>("path", () => Network.ImportOnnx(""));
-            Assert.Throws<ArgumentException>("path", () => Network.ImportOnnx(dir));
-            Assert.Throws<FileNotFoundException>(() => Network.ImportOnnx(Path.Combine(dir, "missing.onnx")));
-            Assert.Throws<ArgumentNullException>("model", () => Network.FromOnnx(null!));
+            Assert.Throws<ArgumentException>("path", () => OnnxModel.ImportNetwork(""));
+            Assert.Throws<ArgumentException>("path", () => OnnxModel.ImportNetwork(dir));
+            Assert.Throws<FileNotFoundException>(() => OnnxModel.ImportNetwork(Path.Combine(dir, "missing.onnx")));
+            Assert.Throws<ArgumentNullException>("model", () => OnnxModel.ReadNetwork(null!));
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
@@ -247,7 +247,7 @@ public sealed class OnnxPreprocessingTests
         var (pre, net, x, rows) = Fitted(kind, seed);
         var model = new Model(net, pre);
         var bytes = model.ToOnnx();
-        var back = Model.FromOnnx(bytes);
+        var back = OnnxModel.ReadModel(bytes);
         Assert.Equal(model.ToJson(), back.ToJson());
         static long[] Bits(IEnumerable<double> v) => v.Select(BitConverter.DoubleToInt64Bits).ToArray();
         Assert.Equal(pre.Kind, back.Preprocessor.Kind);
@@ -266,7 +266,7 @@ public sealed class OnnxPreprocessingTests
         Assert.True(OnnxTestSupport.RelativeError(ToArray(back.Predict(rows)), ort) <= OnnxExportTests.DoubleTolerance, kind);
 
         var single = model.ToOnnx(OnnxPrecision.Single);
-        var rounded = Model.FromOnnx(single);
+        var rounded = OnnxModel.ReadModel(single);
         Assert.Equal(pre.Kind, rounded.Preprocessor.Kind);
         Assert.Equal(pre.Mean.Select(v => (double)(float)v), rounded.Preprocessor.Mean);
         Assert.Equal(pre.StandardDeviation.Select(v => (double)(float)v), rounded.Preprocessor.StandardDeviation);
@@ -318,17 +318,17 @@ public sealed class OnnxPreprocessingTests
         Assert.Throws<ArgumentException>("preprocessor", () => net.ToOnnx(Data.Preprocessor.None(4), OnnxPrecision.Double));
         Assert.Throws<ArgumentNullException>("preprocessor", () => net.ToOnnx(null!, OnnxPrecision.Double));
         var bytes = net.ToOnnx(Data.Preprocessor.FitStandardize(new[] { new[] { 1.0, 2, 3 }, new[] { 2.0, 0, 1 } }), OnnxPrecision.Double);
-        var e = Assert.Throws<InvalidDataException>(() => Network.FromOnnx(bytes));
+        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(bytes));
         Assert.Contains("Sub, Div", e.Message);
-        Assert.Contains("Model.ImportOnnx", e.Message);
-        Assert.Equal(net.ToJson(), Model.FromOnnx(bytes).Network.ToJson());
-        Assert.Equal(Data.PreprocessingKind.None, Model.FromOnnx(net.ToOnnx()).Preprocessor.Kind);
-        Assert.Throws<ArgumentNullException>("model", () => Model.FromOnnx(null!));
+        Assert.Contains("OnnxModel.ImportModel", e.Message);
+        Assert.Equal(net.ToJson(), OnnxModel.ReadModel(bytes).Network.ToJson());
+        Assert.Equal(Data.PreprocessingKind.None, OnnxModel.ReadModel(net.ToOnnx()).Preprocessor.Kind);
+        Assert.Throws<ArgumentNullException>("model", () => OnnxModel.ReadModel(null!));
     }
 
     /// <summary>
     /// Another tool's standardisation: Sub and Div with [1, d] float constants of its own names and no Hybrid metadata, in
-    /// front of a float32 network. Model.FromOnnx reads μ and σ from the constants (widened exactly) and Predict on raw
+    /// front of a float32 network. OnnxModel.ReadModel reads μ and σ from the constants (widened exactly) and Predict on raw
     /// features equals ONNX Runtime's output within the float32 tolerance.
     /// </summary>
     [Fact]
@@ -357,7 +357,7 @@ public sealed class OnnxPreprocessingTests
         model.Graph.Node.Insert(0, sub);
         var bytes = model.ToByteArray();
 
-        var read = Model.FromOnnx(bytes);
+        var read = OnnxModel.ReadModel(bytes);
         Assert.Equal(Data.PreprocessingKind.Standardize, read.Preprocessor.Kind);
         Assert.Equal(mean.Select(v => (double)v), read.Preprocessor.Mean);
         Assert.Equal(std.Select(v => (double)v), read.Preprocessor.StandardDeviation);
@@ -366,10 +366,10 @@ public sealed class OnnxPreprocessingTests
         for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) x[i, j] = rows[i][j];
         var ort = OnnxTestSupport.Run(bytes, [x], OnnxPrecision.Single)[0];
         Assert.True(OnnxTestSupport.RelativeError(ToArray(read.Predict(rows)), ort, floor: 1) <= OnnxExportTests.SingleTolerance);
-        Assert.Contains("Model.ImportOnnx", Assert.Throws<InvalidDataException>(() => Network.FromOnnx(bytes)).Message);
+        Assert.Contains("OnnxModel.ImportModel", Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(bytes)).Message);
     }
 
-    /// <summary>Every truncation and 2000 random corruptions (one to three bytes) of a whitened model's ONNX file are read or refused with InvalidDataException by Model.FromOnnx, never another exception (the prefix and its metadata included).</summary>
+    /// <summary>Every truncation and 2000 random corruptions (one to three bytes) of a whitened model's ONNX file are read or refused with InvalidDataException by OnnxModel.ReadModel, never another exception (the prefix and its metadata included).</summary>
     [Fact]
     public void Truncated_or_corrupted_models_with_a_prefix_are_read_or_refused_never_a_crash()
     {
@@ -378,7 +378,7 @@ public sealed class OnnxPreprocessingTests
         int refused = 0;
         for (int n = 0; n < bytes.Length; n++)
         {
-            try { Model.FromOnnx(bytes[..n]); }
+            try { OnnxModel.ReadModel(bytes[..n]); }
             catch (InvalidDataException) { refused++; }
         }
         Assert.True(refused >= bytes.Length / 2, $"{refused} of {bytes.Length} truncations refused");
@@ -388,7 +388,7 @@ public sealed class OnnxPreprocessingTests
         {
             var copy = (byte[])bytes.Clone();
             for (int k = rng.Next(1, 4); k > 0; k--) copy[rng.Next(copy.Length)] = (byte)rng.Next(256);
-            try { Model.FromOnnx(copy); }
+            try { OnnxModel.ReadModel(copy); }
             catch (InvalidDataException) { refused++; }
         }
         Assert.InRange(refused, 200, 2000);
@@ -402,7 +402,7 @@ public sealed class OnnxPreprocessingTests
         var (whiten, netWhiten, _, _) = Fitted("whiten", 6);
         var (standard, netStandard, _, _) = Fitted("standardize", 2);
         ModelProto Parse(Model m) => ModelProto.Parser.ParseFrom(m.ToOnnx());
-        InvalidDataException Refused(ModelProto m) => Assert.Throws<InvalidDataException>(() => Model.FromOnnx(m.ToByteArray()));
+        InvalidDataException Refused(ModelProto m) => Assert.Throws<InvalidDataException>(() => OnnxModel.ReadModel(m.ToByteArray()));
 
         var noVariances = Parse(new Model(netPca, pca));
         noVariances.MetadataProps.Remove(noVariances.MetadataProps.Single(p => p.Key == "hybrid.preprocessing.variances"));

@@ -40,7 +40,7 @@ public sealed class OnnxImportTests
     [InlineData("tanh_logsoftmax_float64", "Dense(5, Tanh) | Dense(4, LogSoftmax)")]
     public void A_PyTorch_model_imports_with_its_layers_and_outputs(string name, string layers)
     {
-        var net = Network.ImportOnnx(File(name + ".onnx"));
+        var net = OnnxModel.ImportNetwork(File(name + ".onnx"));
         Assert.Equal(layers, string.Join(" | ", net.Layers));
         var (x, y, isDouble) = Expected(name);
         double e = isDouble ? RelativeError(y, net.Predict(x)) : RelativeError(y, net.Predict(x), floor: 1);
@@ -50,10 +50,10 @@ public sealed class OnnxImportTests
     [Fact]
     public void Slopes_and_alphas_come_from_the_attributes_and_initializers()
     {
-        var leaky = Network.ImportOnnx(File("leaky_elu_softplus.onnx"));
+        var leaky = OnnxModel.ImportNetwork(File("leaky_elu_softplus.onnx"));
         Assert.Equal((double)0.1f, leaky.Layers[0].Activation!.Parameter);
         Assert.Equal((double)0.7f, leaky.Layers[1].Activation!.Parameter);
-        var prelu = Network.ImportOnnx(File("prelu_float64.onnx"));
+        var prelu = OnnxModel.ImportNetwork(File("prelu_float64.onnx"));
         Assert.Equal((double)0.3f, prelu.Layers[0].Activation!.Parameter); // nn.PReLU fills a float32 weight, then .double() widens it
     }
 
@@ -73,7 +73,7 @@ public sealed class OnnxImportTests
     [InlineData("tanh_logsoftmax_float64")]
     public void Gradients_after_import_match_central_differences(string name)
     {
-        var net = Network.ImportOnnx(File(name + ".onnx"));
+        var net = OnnxModel.ImportNetwork(File(name + ".onnx"));
         var (x, y, _) = Expected(name);
         var rng = new Random(3);
         var targets = new double[y.GetLength(0), y.GetLength(1)];
@@ -101,7 +101,7 @@ public sealed class OnnxImportTests
     [Fact]
     public void An_imported_model_trains_saves_and_loads_like_any_other()
     {
-        var net = Network.ImportOnnx(File("relu_sigmoid.onnx"));
+        var net = OnnxModel.ImportNetwork(File("relu_sigmoid.onnx"));
         var (x, _, _) = Expected("relu_sigmoid");
         var labels = new double[x.GetLength(0), 3];
         for (int i = 0; i < labels.GetLength(0); i++) labels[i, i % 3] = 1;
@@ -110,7 +110,7 @@ public sealed class OnnxImportTests
         Assert.True(trained.ComputeLoss(Loss.BinaryCrossEntropy, x, labels) < before);
         var again = Network.FromJson(trained.ToJson());
         Assert.Equal(trained.Predict(x), again.Predict(x));
-        Assert.Equal(trained.ToJson(), Network.FromOnnx(trained.ToOnnx()).ToJson());
+        Assert.Equal(trained.ToJson(), OnnxModel.ReadNetwork(trained.ToOnnx()).ToJson());
     }
 
     /// <summary>Initializers in the typed fields (float_data, double_data) instead of raw_data read the same values.</summary>
@@ -128,7 +128,7 @@ public sealed class OnnxImportTests
             else t.DoubleData.AddRange(Enumerable.Range(0, raw.Length / 8).Select(i => BitConverter.ToDouble(raw, i * 8)));
             t.ClearRawData();
         }
-        Assert.Equal(Network.FromOnnx(bytes).ToJson(), Network.FromOnnx(model.ToByteArray()).ToJson());
+        Assert.Equal(OnnxModel.ReadNetwork(bytes).ToJson(), OnnxModel.ReadNetwork(model.ToByteArray()).ToJson());
     }
 
     /// <summary>The other spellings of a layer: MatMul then Add with the bias first, a Gemm without bias, Identity and Flatten nodes, and Softmax with opset 11's default axis.</summary>
@@ -165,7 +165,7 @@ public sealed class OnnxImportTests
         g.Node.AddRange(nodes);
         model.OpsetImport.Single(o => o.Domain == "").Version = 11;
 
-        var imported = Network.FromOnnx(model.ToByteArray());
+        var imported = OnnxModel.ReadNetwork(model.ToByteArray());
         Assert.Equal("Dense(4, Tanh) | Dense(2, Softmax)", string.Join(" | ", imported.Layers));
         var p = net.GetParameters();
         var q = imported.GetParameters();
@@ -184,7 +184,7 @@ public sealed class OnnxImportTests
     {
         foreach (var name in new[] { "logsoftmax", "tanh_logsoftmax_float64" })
         {
-            var net = Network.ImportOnnx(File(name + ".onnx"));
+            var net = OnnxModel.ImportNetwork(File(name + ".onnx"));
             Assert.Equal(Activation.LogSoftmax, net.Layers[^1].Activation);
             var (x, _, _) = Expected(name);
             var asSoftmax = Network.FromJson(net.ToJson().Replace("\"logSoftmax\"", "\"softmax\""));
@@ -197,7 +197,7 @@ public sealed class OnnxImportTests
         var model = ModelProto.Parser.ParseFrom(System.IO.File.ReadAllBytes(File("tanh_logsoftmax_float64.onnx")));
         var node = model.Graph.Node.Single(n => n.OpType == "LogSoftmax");
         node.Attribute.Single(a => a.Name == "axis").I = 0;
-        var e = Assert.Throws<InvalidDataException>(() => Network.FromOnnx(model.ToByteArray()));
+        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(model.ToByteArray()));
         Assert.Contains(node.Name, e.Message);
         Assert.Contains("LogSoftmax", e.Message);
         Assert.Contains("axis 0", e.Message);
@@ -215,7 +215,7 @@ public sealed class OnnxImportTests
     private static InvalidDataException Refused(byte[] bytes)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<InvalidDataException>(() => Network.FromOnnx(bytes));
+        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(bytes));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // Parsing builds objects for what the file holds; nothing is sized by a declared dimension.
         Assert.True(allocated < 1_000_000 + 64L * bytes.Length, $"import allocated {allocated} bytes for a file of {bytes.Length}");
@@ -229,7 +229,7 @@ public sealed class OnnxImportTests
         int refused = 0;
         for (int n = 0; n < bytes.Length; n++)
         {
-            try { Network.FromOnnx(bytes[..n]); }
+            try { OnnxModel.ReadNetwork(bytes[..n]); }
             catch (InvalidDataException) { refused++; }
         }
         // Protobuf has no end marker: a cut between two top-level fields can still parse, but then the
@@ -251,7 +251,7 @@ public sealed class OnnxImportTests
         {
             var copy = (byte[])bytes.Clone();
             for (int k = rng.Next(1, 4); k > 0; k--) copy[rng.Next(copy.Length)] = (byte)rng.Next(256);
-            try { Network.FromOnnx(copy); }
+            try { OnnxModel.ReadNetwork(copy); }
             catch (InvalidDataException) { refused++; }
         }
         Assert.InRange(refused, 300, 3000);

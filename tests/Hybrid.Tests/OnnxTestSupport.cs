@@ -8,7 +8,7 @@ namespace Hybrid.Tests;
 public static class OnnxTestSupport
 {
     /// <summary>Runs an ONNX model in ONNX Runtime (CPU) on each batch with one session, in the model's precision.</summary>
-    public static List<double[,]> Run(byte[] model, IEnumerable<double[,]> batches, OnnxPrecision precision, string input = Network.OnnxInputName, string output = Network.OnnxOutputName)
+    public static List<double[,]> Run(byte[] model, IEnumerable<double[,]> batches, OnnxPrecision precision, string input = OnnxModel.InputName, string output = OnnxModel.OutputName)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);

@@ -39,7 +39,7 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportSettings
         var model = ModelFile.Load(settings.Model);
         var precision = settings.Float32 ? OnnxPrecision.Single : OnnxPrecision.Double;
         model.ExportOnnx(settings.Output, precision);
-        console.WriteLine($"{settings.Output}: ONNX opset 17, {(settings.Float32 ? "float32" : "float64")}, input \"{Network.OnnxInputName}\" [N, {model.InputCount}], output \"{Network.OnnxOutputName}\" [N, {model.Network.OutputCount}]; {model.Network}");
+        console.WriteLine($"{settings.Output}: ONNX opset 17, {(settings.Float32 ? "float32" : "float64")}, input \"{OnnxModel.InputName}\" [N, {model.InputCount}], output \"{OnnxModel.OutputName}\" [N, {model.Network.OutputCount}]; {model.Network}");
         return Program.Success;
     }
 }
@@ -70,7 +70,7 @@ public sealed class ImportCommand(IAnsiConsole console) : Command<ImportSettings
     /// <inheritdoc />
     public override int Execute(CommandContext context, ImportSettings settings, CancellationToken cancellationToken)
     {
-        var model = Model.ImportOnnx(settings.Onnx);
+        var model = OnnxModel.ImportModel(settings.Onnx);
         model.Save(settings.Output);
         console.WriteLine($"{settings.Output}: {model}");
         return Program.Success;

@@ -22,10 +22,10 @@ public static class OnnxExample
         // The same model in ONNX Runtime (Microsoft.ML.OnnxRuntime): input "input" [N, 4], output "output" [N, 2].
         using var session = new InferenceSession(path);
         using var input = OrtValue.CreateTensorValueFromMemory(example, [1, 4]);
-        using var outputs = session.Run(new RunOptions(), [Network.OnnxInputName], [input], [Network.OnnxOutputName]);
+        using var outputs = session.Run(new RunOptions(), [OnnxModel.InputName], [input], [OnnxModel.OutputName]);
         double[] theirs = outputs[0].GetTensorDataAsSpan<double>().ToArray();   // equal to mine within 1e-12
 
-        Network again = Network.ImportOnnx(path);       // the same parameters, bit for bit
+        Network again = OnnxModel.ImportNetwork(path);   // the same parameters, bit for bit
         // end-doc: export
         return (mine, theirs, again);
     }
@@ -40,14 +40,14 @@ public static class OnnxExample
         var model = new Model(network, whiten);
         model.ExportOnnx(path);                          // Sub, MatMul, Mul in front of the layers; input [N, 3] raw features
 
-        Model back = Model.ImportOnnx(path);             // the same preprocessing and parameters, bit for bit
+        Model back = OnnxModel.ImportModel(path);        // the same preprocessing and parameters, bit for bit
         double[][] predicted = back.Predict(raw);        // equals ONNX Runtime's output on the raw rows
-        // Network.ImportOnnx(path) refuses this file: a Network holds no preprocessing.
+        // OnnxModel.ImportNetwork(path) refuses this file: a Network holds no preprocessing.
         // end-doc: model
         using var session = new InferenceSession(path);
         var flat = raw.SelectMany(r => r).ToArray();
         using var input = OrtValue.CreateTensorValueFromMemory(flat, [raw.Length, 3]);
-        using var outputs = session.Run(new RunOptions(), [Network.OnnxInputName], [input], [Network.OnnxOutputName]);
+        using var outputs = session.Run(new RunOptions(), [OnnxModel.InputName], [input], [OnnxModel.OutputName]);
         return (model, back, outputs[0].GetTensorDataAsSpan<double>().ToArray());
     }
 }

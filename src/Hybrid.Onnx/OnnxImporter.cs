@@ -30,12 +30,12 @@ internal static class OnnxImporter
 
     private static InvalidDataException Bad(string message) => new(message);
 
-    /// <summary>The network of a model without a preprocessing prefix; a model with one is refused, pointing to Model.ImportOnnx.</summary>
+    /// <summary>The network of a model without a preprocessing prefix; a model with one is refused, pointing to OnnxModel.ImportModel.</summary>
     internal static CoreNetwork Read(byte[] bytes)
     {
         var (preprocessor, network) = ReadModel(bytes);
         if (preprocessor is not null)
-            throw Bad($"the model starts with a {preprocessor.Kind} preprocessing prefix ({Prefix(preprocessor)}) in front of its layers; a Network holds no preprocessing: read it with Model.ImportOnnx (or Model.FromOnnx), which keeps it.");
+            throw Bad($"the model starts with a {preprocessor.Kind} preprocessing prefix ({Prefix(preprocessor)}) in front of its layers; a Network holds no preprocessing: read it with OnnxModel.ImportModel (or OnnxModel.ReadModel), which keeps it.");
         return network;
     }
 
