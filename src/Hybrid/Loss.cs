@@ -16,29 +16,44 @@ public sealed class Loss : IEquatable<Loss>
 
     private Loss(CoreLoss core) => Core = core;
 
+    /// <summary>The core's loss of registry case <paramref name="caseName"/> with its default parameter.</summary>
+    private static Loss Of(string caseName) => new(Losses.OfCaseName(caseName, 0.0, "caseName"));
+
+    /// <summary>Every loss Hybrid has, each with its default parameter, in the order the CLI and the docs list them (the core's registry, <c>Loss.all</c>).</summary>
+    public static IReadOnlyList<Loss> All { get; } = Array.AsReadOnly(Losses.All.Select(core => new Loss(core)).ToArray());
+
+    /// <summary>The name the <c>hybrid</c> command line takes (<c>--loss mse</c>).</summary>
+    public string CliName => Losses.CliName(Core);
+
+    /// <summary>The name shown to people ("Mean squared error").</summary>
+    public string DisplayName => Losses.Display(Core);
+
+    /// <summary>J and ∂J/∂Ŷ in one line (docs/losses.md).</summary>
+    public string Formula => Losses.Formula(Core);
+
     /// <summary>J = 1/(2N) Σ (ŷ − y)² (S20).</summary>
-    public static Loss MeanSquaredError { get; } = new(Losses.MeanSquaredError());
+    public static Loss MeanSquaredError { get; } = Of(nameof(MeanSquaredError));
 
     /// <summary>J = 1/N Σ |ŷ − y| (S19).</summary>
-    public static Loss MeanAbsoluteError { get; } = new(Losses.MeanAbsoluteError());
+    public static Loss MeanAbsoluteError { get; } = Of(nameof(MeanAbsoluteError));
 
     /// <summary>J = Σ (ŷ − y)², a plain sum, not a mean (S29's "20 lines" network).</summary>
-    public static Loss SumOfSquares { get; } = new(Losses.SumOfSquares());
+    public static Loss SumOfSquares { get; } = Of(nameof(SumOfSquares));
 
     /// <summary>J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)], targets in [0, 1] (S21).</summary>
-    public static Loss BinaryCrossEntropy { get; } = new(Losses.BinaryCrossEntropy());
+    public static Loss BinaryCrossEntropy { get; } = Of(nameof(BinaryCrossEntropy));
 
     /// <summary>Categorical cross-entropy J = −1/N Σ_i Σ_k y_ik ln p_ik, for a softmax output of width ≥ 2 (S22).</summary>
-    public static Loss CrossEntropy { get; } = new(Losses.CategoricalCrossEntropy());
+    public static Loss CrossEntropy { get; } = Of("CategoricalCrossEntropy");
 
     /// <summary>J = 1/N Σ max(0, 1 − y·f), targets −1 or 1 (class labels 0/1 are mapped to −1/1) (S23).</summary>
-    public static Loss Hinge { get; } = new(Losses.Hinge());
+    public static Loss Hinge { get; } = Of(nameof(Hinge));
 
     /// <summary>Multiclass SVM loss J = 1/N Σ_i Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1) (S23).</summary>
-    public static Loss MulticlassHinge { get; } = new(Losses.MulticlassHinge());
+    public static Loss MulticlassHinge { get; } = Of(nameof(MulticlassHinge));
 
     /// <summary>J = 1/N Σ ln(1 + e^(−y·f)), targets −1 or 1 (class labels 0/1 are mapped to −1/1) (S23).</summary>
-    public static Loss Logistic { get; } = new(Losses.Logistic());
+    public static Loss Logistic { get; } = Of(nameof(Logistic));
 
     /// <summary>A readable name.</summary>
     public string Name => Losses.Name(Core);

@@ -44,17 +44,7 @@ internal static class Names
     public static Initializer InitializerOf(string option, string value, int seed) => Lookup(option, value, Initializers)(seed);
 
     /// <summary>The losses by name (S18-S22).</summary>
-    public static readonly IReadOnlyDictionary<string, Loss> Losses = new Dictionary<string, Loss>
-    {
-        ["cross-entropy"] = Loss.CrossEntropy,
-        ["binary-cross-entropy"] = Loss.BinaryCrossEntropy,
-        ["mse"] = Loss.MeanSquaredError,
-        ["mae"] = Loss.MeanAbsoluteError,
-        ["sum-of-squares"] = Loss.SumOfSquares,
-        ["hinge"] = Loss.Hinge,
-        ["multiclass-hinge"] = Loss.MulticlassHinge,
-        ["logistic"] = Loss.Logistic,
-    };
+    public static readonly IReadOnlyDictionary<string, Loss> Losses = Loss.All.ToDictionary(l => l.CliName);
 
     /// <summary>A loss by name.</summary>
     public static Loss LossOf(string option, string value) => Lookup(option, value, Losses);

@@ -14,22 +14,32 @@ type Losses =
     static member Gradient(loss: Loss, Yhat: Matrix<float>, Y: Matrix<float>) : Matrix<float> = Loss.gradient loss Yhat Y
     /// A readable name.
     static member Name(loss: Loss) : string = Loss.name loss
-    /// J = 1/(2N) Σ (ŷ − y)².
-    static member MeanSquaredError() : Loss = MeanSquaredError
-    /// J = 1/N Σ |ŷ − y|.
-    static member MeanAbsoluteError() : Loss = MeanAbsoluteError
-    /// J = Σ (ŷ − y)².
-    static member SumOfSquares() : Loss = SumOfSquares
-    /// J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)].
-    static member BinaryCrossEntropy() : Loss = BinaryCrossEntropy
-    /// J = −1/N Σ y·ln p (after a softmax).
-    static member CategoricalCrossEntropy() : Loss = CategoricalCrossEntropy
-    /// J = 1/N Σ max(0, 1 − y·f).
-    static member Hinge() : Loss = Hinge
-    /// J = 1/N Σ_i Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1).
-    static member MulticlassHinge() : Loss = MulticlassHinge
-    /// J = 1/N Σ ln(1 + e^(−y·f)).
-    static member Logistic() : Loss = Logistic
+    /// Every loss of the registry (Loss.all) with its default parameter, in the registry's order.
+    static member All : Loss[] = Loss.all |> List.map Loss.withDefaults |> Array.ofList
+    /// The loss of registry case `caseName` ("MeanSquaredError"), its parameter (ignored by the losses
+    /// without one) validated: ArgumentException naming `paramName` when out of range, or naming
+    /// "caseName" for an unknown case.
+    static member OfCaseName(caseName: string, parameter: float, paramName: string) : Loss =
+        match Loss.all |> List.tryFind (fun e -> e.Case = caseName) with
+        | Some e ->
+            let loss = e.Make parameter
+            Loss.validate paramName loss
+            loss
+        | None -> raise (ArgumentException(sprintf "Unknown loss '%s'." caseName, "caseName"))
+    /// The registry case name ("MeanSquaredError").
+    static member CaseName(loss: Loss) : string = Loss.caseName loss
+    /// The CLI's name ("mse").
+    static member CliName(loss: Loss) : string = (Loss.entry loss).Cli
+    /// The display name ("Mean squared error").
+    static member Display(loss: Loss) : string = (Loss.entry loss).Display
+    /// J and ∂J/∂Ŷ in one line.
+    static member Formula(loss: Loss) : string = (Loss.entry loss).Formula
+    /// The course items that teach it ("S20").
+    static member Course(loss: Loss) : string = (Loss.entry loss).Course
+    /// The hyper-parameter's value, or null for a loss without one.
+    static member Parameter(loss: Loss) : Nullable<float> = Loss.parameter loss |> Option.toNullable
+    /// The hyper-parameter's name ("delta"), or null.
+    static member ParameterName(loss: Loss) : string = (Loss.entry loss).Parameter |> Option.map (fun p -> p.Name) |> Option.toObj
     /// Whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
     static member TakesSigns(loss: Loss) : bool = match loss with Hinge | Logistic -> true | _ -> false
 

@@ -70,9 +70,9 @@ type OnnxForm =
     /// that knows no local functions runs the body inlined.
     | Function of OnnxExpr
 
-/// An activation's hyper-parameter: its name, its default in the façade and the CLI, the range its
-/// laws draw it from, and its check.
-type ActivationParameter =
+/// A hyper-parameter of an activation (a slope, α) or a loss (Huber's δ): its name, its default in
+/// the façade and the CLI, the range its laws draw it from, and its check.
+type ParameterSpec =
     { /// "slope" (leaky ReLU) or "alpha" (PReLU, ELU): the façade's parameter and ONNX's tensor name.
       Name: string
       /// The value the façade and the CLI use when none is given.
@@ -102,7 +102,7 @@ type ActivationEntry =
       /// Course items that teach it.
       Course: string
       /// The hyper-parameter, if any.
-      Parameter: ActivationParameter option
+      Parameter: ParameterSpec option
       /// Makes the case from its parameter (ignored without one).
       Make: float -> Activation
       /// The points where g′ is not defined, for a parameter value.

@@ -66,8 +66,10 @@ type LossEntry =
       Formula: string
       /// Course items that teach it.
       Course: string
-      /// The case.
-      Loss: Loss
+      /// The hyper-parameter, if any.
+      Parameter: ParameterSpec option
+      /// Makes the case from its parameter (ignored without one).
+      Make: float -> Loss
       /// The fast path's loop.
       Kernel: LossKernel }
 
@@ -278,8 +280,8 @@ module Loss =
     /// (S18-S23). Adding a loss is a case of the Loss type, its scalar definitions above, its struct
     /// and its entry here (docs/architecture.md).
     let all : LossEntry list =
-        let entry case cli display formula course loss kernel =
-            { Case = case; Cli = cli; Display = display; Formula = formula; Course = course; Loss = loss; Kernel = kernel }
+        let entry case cli display formula course (loss: Loss) kernel =
+            { Case = case; Cli = cli; Display = display; Formula = formula; Course = course; Parameter = None; Make = (fun _ -> loss); Kernel = kernel }
         [ entry "CategoricalCrossEntropy" "cross-entropy" "Cross-entropy" "J = −1/N Σᵢ Σ_k y_ik ln p_ik; ∂J/∂P = −Y/(P·N)" "S22" CategoricalCrossEntropy (EntrywiseLossKernel<CrossEntropyOp>())
           entry "BinaryCrossEntropy" "binary-cross-entropy" "Binary cross-entropy" "J = −1/N Σ [y ln ŷ + (1 − y) ln(1 − ŷ)]; ∂J/∂ŷ = −(y − ŷ)/(ŷ(1 − ŷ)N)" "S21" BinaryCrossEntropy (EntrywiseLossKernel<BinaryCrossEntropyOp>())
           entry "MeanSquaredError" "mse" "Mean squared error" "J = 1/(2N) Σ (ŷ − y)²; ∂J/∂Ŷ = (Ŷ − Y)/N" "S20" MeanSquaredError (EntrywiseLossKernel<MseOp>())
@@ -298,8 +300,22 @@ module Loss =
 
     let private byCase = all |> List.map (fun e -> e.Case, e) |> dict
 
-    /// The registry entry of a loss. RegistryTests proves every case has exactly one.
+    /// The registry entry of a loss. LossRegistryTests proves every case has exactly one.
     let entry (loss: Loss) : LossEntry = byCase.[caseName loss]
+
+    /// The loss's hyper-parameter, or None.
+    let parameter (loss: Loss) : float option =
+        match loss with
+        | _ -> None
+
+    /// The entry's case with its default parameter (the CLI's and the façade's choice when none is given).
+    let withDefaults (e: LossEntry) : Loss = e.Make (e.Parameter |> Option.map (fun p -> p.Default) |> Option.defaultValue 0.0)
+
+    /// Checks a loss's hyper-parameter against its entry (ArgumentException naming paramName).
+    let validate (paramName: string) (loss: Loss) : unit =
+        match (entry loss).Parameter, parameter loss with
+        | Some p, Some value -> p.Check value |> Option.iter (Shape.fail paramName)
+        | _ -> ()
 
     /// J(Ŷ, Y) and ∂J/∂Ŷ through the loss's kernel on row-major copies (the fast path runs the same
     /// kernel on its buffers).
@@ -455,5 +471,8 @@ module Loss =
             total <- total + softmaxCrossEntropyRow z p y dz (r * cols) cols n
         total / n, Mat.ofRowMajor rows cols dz
 
-    /// A readable name: the case name.
-    let name (loss: Loss) : string = caseName loss
+    /// A readable name: the case name, with its parameter ("Huber(1)").
+    let name (loss: Loss) : string =
+        match parameter loss with
+        | Some a -> sprintf "%s(%g)" (caseName loss) a
+        | None -> caseName loss

@@ -39,12 +39,16 @@ public class PlaygroundPresetTests
         Assert.True(small[2] < 1e-3 && small[5] < 1e-6, $"small init: {string.Join(", ", small)}");
         // Measured, seeds 1-4: large 0.64-0.70 at layer 1 (2 inputs: z = w1·x1 + w2·x2 has variance
         // about 2, so tanh is not yet pinned at ±1), 0.87-0.94 at layers 2-6 (32 inputs: saturated);
-        // Xavier 0.18-0.31 at every hidden layer (by hand ≈ 0.33 at layer 1: z has variance
-        // 2·2/(2 + 32)), between small's collapse (< 1e-3 by layer 3) and large's saturation.
+        // "xavier" is the slides' randn/√fan_in (LeCun normal, as on the command line): at layer 1
+        // (2 inputs, Var w = 1/2) z has about the inputs' variance (≈ 0.7 on moons), so tanh's std is
+        // ≈ 0.6 by hand (measured 0.61); from layer 2 (32 inputs, Var w = 1/32) the spread stays
+        // between small's collapse (< 1e-3 by layer 3) and large's saturation (measured 0.18-0.31).
         var large = Stds("s31-large");
         Assert.True(large[0] > 0.6, $"large init, layer 1: std {large[0]}");
         Assert.All(large.Skip(1), s => Assert.True(s > 0.8, $"large init should saturate tanh: std {s}"));
-        Assert.All(Stds("s31-xavier"), s => Assert.InRange(s, 0.1, 0.6));
+        var xavier = Stds("s31-xavier");
+        Assert.InRange(xavier[0], 0.4, 0.8);
+        Assert.All(xavier.Skip(1), s => Assert.InRange(s, 0.1, 0.6));
     }
 
     [Fact]
