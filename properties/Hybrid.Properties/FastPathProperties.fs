@@ -17,7 +17,7 @@ open Hybrid.Properties.Generators
 /// for n rows.
 let private headAndTargets (fanIn: int) (n: int) : Gen<Layer * Loss * Matrix<float>> =
     gen {
-        let! loss = Gen.elements [ MeanSquaredError; MeanAbsoluteError; SumOfSquares; BinaryCrossEntropy; CategoricalCrossEntropy; Hinge; MulticlassHinge; Logistic ]
+        let! loss = anyLoss
         let! out = match loss with CategoricalCrossEntropy | MulticlassHinge -> Gen.choose (2, 4) | _ -> dim 3
         let! g =
             match loss with

@@ -67,13 +67,22 @@ let softLabels (n: int) (k: int) : Gen<Matrix<float>> =
 /// A random n×m matrix of −1/+1 targets.
 let signs (n: int) (m: int) : Gen<Matrix<float>> = matrixOf (Gen.elements [ -1.0; 1.0 ]) n m
 
+/// Every loss of the registry (Loss.all), its hyper-parameter (if any) drawn from its law range.
+let anyLoss : Gen<Loss> =
+    Loss.all
+    |> List.map (fun e ->
+        match e.Parameter with
+        | None -> Gen.constant (e.Make 0.0)
+        | Some p -> floatIn (fst p.LawRange) (snd p.LawRange) |> Gen.map e.Make)
+    |> Gen.oneof
+
 /// A loss case: the loss, a prediction Ŷ in the loss's valid range kept ≥ 1e-3 from its kinks
 /// (MAE at ŷ = y, hinge at y·f = 1, multiclass hinge at a zero margin), and a valid target Y.
 let lossCase : Gen<Loss * Matrix<float> * Matrix<float>> =
     gen {
         let! n = dim 5
         let! m = dim 4
-        let! loss = Gen.elements [ MeanAbsoluteError; MeanSquaredError; SumOfSquares; BinaryCrossEntropy; CategoricalCrossEntropy; Hinge; MulticlassHinge; Logistic ]
+        let! loss = anyLoss
         match loss with
         | MeanAbsoluteError ->
             let! Y = matrix 2.0 n m
@@ -173,7 +182,7 @@ let networkCase : Gen<Network * Loss * Matrix<float> * Matrix<float>> =
         let hidden = List.pairwise dims |> List.take (ws.Length - 1)
         let! layers = hidden |> Gen.collectToList (fun (a, b) -> hiddenLayer a b)
         let fanIn, out = List.last (List.pairwise dims)
-        let! loss = Gen.elements [ MeanSquaredError; MeanAbsoluteError; BinaryCrossEntropy; CategoricalCrossEntropy; Hinge; MulticlassHinge; Logistic; SumOfSquares ]
+        let! loss = anyLoss
         let! g =
             match loss with
             | BinaryCrossEntropy -> Gen.constant Sigmoid
