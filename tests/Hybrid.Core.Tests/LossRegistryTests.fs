@@ -55,7 +55,7 @@ let ``S18 the matrix reference and the registry kernel give the same J and gradi
         let J = Loss.value loss yhat Y
         let G = Loss.gradient loss yhat Y
         let grad = Array.zeroCreate<float> 6
-        let Jk = e.Kernel.ValueAndGradient(Mat.toRowMajor yhat, Mat.toRowMajor Y, grad, 3, 2)
+        let Jk = e.Kernel.ValueAndGradient(Loss.loopParameter loss, Mat.toRowMajor yhat, Mat.toRowMajor Y, grad, 3, 2)
         // Sums over six entries may be taken in another order (the matrix sum runs by columns).
         Assert.True(abs (J - Jk) <= 1e-15 * max 1.0 (abs J), sprintf "%s: J %.17g vs kernel %.17g" e.Case J Jk)
         Assert.Equal<float[]>(Mat.toRowMajor G, grad)

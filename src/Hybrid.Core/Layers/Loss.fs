@@ -26,12 +26,13 @@ type Loss =
 
 /// One entry's cost and its derivative, as a value the JIT can specialise (a struct passed as a type
 /// argument to LossKernel, so the loop has the definitions inlined). The math is written once, as
-/// the scalar definitions of module Loss these members call; `n` is the batch size N.
+/// the scalar definitions of module Loss these members call; `n` is the batch size N and `p` the
+/// loss's hyper-parameter (ignored by the losses without one).
 type ILossTerm =
     /// The entry's share of the sum the loss averages, term(ŷ, y).
-    abstract Term: yhat: float * y: float -> float
+    abstract Term: p: float * yhat: float * y: float -> float
     /// ∂J/∂ŷ for the entry, N the batch size.
-    abstract Gradient: yhat: float * y: float * n: float -> float
+    abstract Gradient: p: float * yhat: float * y: float * n: float -> float
     /// J from Σ term over the batch: Σ/N, Σ/(2N), or Σ.
     abstract Cost: sum: float * n: float -> float
 
@@ -39,18 +40,18 @@ type ILossTerm =
 /// batch; the loop inside is specialised to the loss). Returns J and writes ∂J/∂Ŷ into grad.
 [<AbstractClass>]
 type LossKernel() =
-    abstract ValueAndGradient: yhat: float[] * y: float[] * grad: float[] * rows: int * cols: int -> float
+    abstract ValueAndGradient: p: float * yhat: float[] * y: float[] * grad: float[] * rows: int * cols: int -> float
 
 /// The loop of an entry-wise loss: term and gradient entry by entry, rows in order.
 type EntrywiseLossKernel<'Op when 'Op: struct and 'Op :> ILossTerm>() =
     inherit LossKernel()
-    override _.ValueAndGradient(yhat, y, grad, rows, cols) =
+    override _.ValueAndGradient(p, yhat, y, grad, rows, cols) =
         let op = Unchecked.defaultof<'Op>
         let n = float rows
         let mutable total = 0.0
         for i in 0 .. rows * cols - 1 do
-            total <- total + op.Term(yhat.[i], y.[i])
-            grad.[i] <- op.Gradient(yhat.[i], y.[i], n)
+            total <- total + op.Term(p, yhat.[i], y.[i])
+            grad.[i] <- op.Gradient(p, yhat.[i], y.[i], n)
         op.Cost(total, n)
 
 /// Everything Hybrid knows about one loss, held once (S18-S23): its kernel (the reference path's
@@ -219,56 +220,56 @@ module Loss =
     [<Struct>]
     type private MaeOp =
         interface ILossTerm with
-            member _.Term(yhat, y) = maeTerm yhat y
-            member _.Gradient(yhat, y, n) = maeGradient yhat y n
+            member _.Term(_, yhat, y) = maeTerm yhat y
+            member _.Gradient(_, yhat, y, n) = maeGradient yhat y n
             member _.Cost(sum, n) = sum / n
 
     [<Struct>]
     type private MseOp =
         interface ILossTerm with
-            member _.Term(yhat, y) = squaredTerm yhat y
-            member _.Gradient(yhat, y, n) = mseGradient yhat y n
+            member _.Term(_, yhat, y) = squaredTerm yhat y
+            member _.Gradient(_, yhat, y, n) = mseGradient yhat y n
             member _.Cost(sum, n) = sum / (2.0 * n)
 
     [<Struct>]
     type private SumOfSquaresOp =
         interface ILossTerm with
-            member _.Term(yhat, y) = squaredTerm yhat y
-            member _.Gradient(yhat, y, _) = sumOfSquaresGradient yhat y
+            member _.Term(_, yhat, y) = squaredTerm yhat y
+            member _.Gradient(_, yhat, y, _) = sumOfSquaresGradient yhat y
             member _.Cost(sum, _) = sum
 
     [<Struct>]
     type private BinaryCrossEntropyOp =
         interface ILossTerm with
-            member _.Term(yhat, y) = binaryCrossEntropyOf yhat y
-            member _.Gradient(yhat, y, n) = binaryCrossEntropyGradient yhat y n
+            member _.Term(_, yhat, y) = binaryCrossEntropyOf yhat y
+            member _.Gradient(_, yhat, y, n) = binaryCrossEntropyGradient yhat y n
             member _.Cost(sum, n) = sum / n
 
     [<Struct>]
     type private CrossEntropyOp =
         interface ILossTerm with
-            member _.Term(p, y) = crossEntropyTerm p y
-            member _.Gradient(p, y, n) = crossEntropyGradient p y n
+            member _.Term(_, p, y) = crossEntropyTerm p y
+            member _.Gradient(_, p, y, n) = crossEntropyGradient p y n
             member _.Cost(sum, n) = sum / n
 
     [<Struct>]
     type private HingeOp =
         interface ILossTerm with
-            member _.Term(f, y) = hingeTerm f y
-            member _.Gradient(f, y, n) = hingeGradient f y n
+            member _.Term(_, f, y) = hingeTerm f y
+            member _.Gradient(_, f, y, n) = hingeGradient f y n
             member _.Cost(sum, n) = sum / n
 
     [<Struct>]
     type private LogisticOp =
         interface ILossTerm with
-            member _.Term(f, y) = logisticTerm f y
-            member _.Gradient(f, y, n) = logisticGradient f y n
+            member _.Term(_, f, y) = logisticTerm f y
+            member _.Gradient(_, f, y, n) = logisticGradient f y n
             member _.Cost(sum, n) = sum / n
 
     /// The multiclass hinge row by row.
     type private MulticlassHingeKernel() =
         inherit LossKernel()
-        override _.ValueAndGradient(s, y, grad, rows, cols) =
+        override _.ValueAndGradient(_, s, y, grad, rows, cols) =
             let n = float rows
             Array.Clear(grad, 0, rows * cols)
             let mutable total = 0.0
@@ -308,6 +309,12 @@ module Loss =
         match loss with
         | _ -> None
 
+    /// The loops' hyper-parameter of a loss: its parameter, or 0 for the losses without one (which
+    /// ignore it). Allocates nothing (the fast path asks once per batch).
+    let loopParameter (loss: Loss) : float =
+        match loss with
+        | _ -> 0.0
+
     /// The entry's case with its default parameter (the CLI's and the façade's choice when none is given).
     let withDefaults (e: LossEntry) : Loss = e.Make (e.Parameter |> Option.map (fun p -> p.Default) |> Option.defaultValue 0.0)
 
@@ -321,7 +328,7 @@ module Loss =
     /// kernel on its buffers).
     let private byKernel (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float * Matrix<float> =
         let grad = Array.zeroCreate<float> (Yhat.RowCount * Yhat.ColumnCount)
-        let J = (entry loss).Kernel.ValueAndGradient(Mat.toRowMajor Yhat, Mat.toRowMajor Y, grad, Yhat.RowCount, Yhat.ColumnCount)
+        let J = (entry loss).Kernel.ValueAndGradient(loopParameter loss, Mat.toRowMajor Yhat, Mat.toRowMajor Y, grad, Yhat.RowCount, Yhat.ColumnCount)
         J, Mat.ofRowMajor Yhat.RowCount Yhat.ColumnCount grad
 
     /// MAE: J = 1/N Σ |ŷ − y|. Course: S19.

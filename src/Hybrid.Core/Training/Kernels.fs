@@ -72,7 +72,7 @@ module internal Kernels =
     /// (targets already checked at the boundary): the registry's kernel of the loss (Loss.all), the
     /// same definitions the reference calls. Returns J.
     let lossAndGradient (loss: Loss) (yhat: float[]) (y: float[]) (grad: float[]) (rows: int) (cols: int) : float =
-        (Loss.entry loss).Kernel.ValueAndGradient(yhat, y, grad, rows, cols)
+        (Loss.entry loss).Kernel.ValueAndGradient(Loss.loopParameter loss, yhat, y, grad, rows, cols)
 
     /// Sigmoid + BCE from logits (Loss.sigmoidCrossEntropy): J = 1/N Σ [softplus(z) − y·z],
     /// dZ = (σ(Z) − Y)/N with σ(Z) = `a` from the forward pass. Returns J.
