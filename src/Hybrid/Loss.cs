@@ -55,6 +55,14 @@ public sealed class Loss : IEquatable<Loss>
     /// <summary>J = 1/N Σ ln(1 + e^(−y·f)), targets −1 or 1 (class labels 0/1 are mapped to −1/1) (S23).</summary>
     public static Loss Logistic { get; } = Of(nameof(Logistic));
 
+    /// <summary>
+    /// Huber loss J = 1/N Σ h_δ(ŷ − y): (ŷ − y)²/2 within δ of the target, δ(|ŷ − y| − δ/2) beyond, so
+    /// outliers pull linearly (S19, S20; PyTorch's <c>HuberLoss</c>, Keras's <c>Huber</c>).
+    /// </summary>
+    /// <param name="delta">δ &gt; 0, where the quadratic part turns linear (default 1, as PyTorch and Keras).</param>
+    /// <exception cref="ArgumentException"><paramref name="delta"/> is not a finite number &gt; 0.</exception>
+    public static Loss Huber(double delta = 1.0) => new(Losses.OfCaseName(nameof(Huber), delta, nameof(delta)));
+
     /// <summary>A readable name.</summary>
     public string Name => Losses.Name(Core);
 

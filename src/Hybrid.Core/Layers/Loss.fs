@@ -23,6 +23,8 @@ type Loss =
     | MulticlassHinge
     /// J = 1/N Σ ln(1 + e^(−y·f)), y ∈ {−1, 1}.
     | Logistic
+    /// J = 1/N Σ h_δ(ŷ − y): quadratic d²/2 for |d| ≤ δ, linear δ(|d| − δ/2) beyond (Huber 1964).
+    | Huber of delta: float
 
 /// One entry's cost and its derivative, as a value the JIT can specialise (a struct passed as a type
 /// argument to LossKernel, so the loop has the definitions inlined). The math is written once, as
@@ -130,7 +132,7 @@ module Loss =
                             if ones > 1 then bad j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
                 if loss = MulticlassHinge && ones = 0 then
                     Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i))
-        | MeanAbsoluteError | MeanSquaredError | SumOfSquares -> ()
+        | MeanAbsoluteError | MeanSquaredError | SumOfSquares | Huber _ -> ()
 
     /// sign(d): +1 for d > 0, −1 for d < 0, 0 at d = 0 (the kink's subgradient), and NaN for NaN, so
     /// a NaN prediction reaches the training loop's non-finite stop (F#'s `sign` throws on NaN).
@@ -175,6 +177,16 @@ module Loss =
     /// Logistic term ln(1 + e^(−y·f)) = softplus(−y·f) and its gradient −y·σ(−y·f)/N. Course: S23.
     let logisticTerm (f: float) (y: float) : float = Activation.softplus (-y * f)
     let logisticGradient (f: float) (y: float) (n: float) : float = -y * Activation.sigmoid (-y * f) / n
+
+    /// Huber term h_δ(d), d = ŷ − y: d²/2 for |d| ≤ δ, δ(|d| − δ/2) beyond (the two meet with equal
+    /// slope δ at |d| = δ), and its gradient d/N inside, δ·sign(d)/N beyond: MSE's pull near the
+    /// target, MAE's robustness to outliers (Huber 1964; PyTorch's HuberLoss). Course: S19, S20.
+    let huberTerm (delta: float) (yhat: float) (y: float) : float =
+        let d = yhat - y
+        if abs d <= delta then 0.5 * d * d else delta * (abs d - 0.5 * delta)
+    let huberGradient (delta: float) (yhat: float) (y: float) (n: float) : float =
+        let d = yhat - y
+        if abs d <= delta then d / n else delta * signum d / n
 
     /// The multiclass SVM loss of one row of scores s (label = the argmax of the target row, first on
     /// ties): L = Σ_{j ≠ label} max(0, s_j − s_label + 1); adds ∂J/∂s (1/N per positive margin at j,
@@ -266,6 +278,13 @@ module Loss =
             member _.Gradient(_, f, y, n) = logisticGradient f y n
             member _.Cost(sum, n) = sum / n
 
+    [<Struct>]
+    type private HuberOp =
+        interface ILossTerm with
+            member _.Term(delta, yhat, y) = huberTerm delta yhat y
+            member _.Gradient(delta, yhat, y, n) = huberGradient delta yhat y n
+            member _.Cost(sum, n) = sum / n
+
     /// The multiclass hinge row by row.
     type private MulticlassHingeKernel() =
         inherit LossKernel()
@@ -290,14 +309,19 @@ module Loss =
           entry "SumOfSquares" "sum-of-squares" "Sum of squares" "J = Σ (ŷ − y)²; ∂J/∂Ŷ = 2(Ŷ − Y)" "S20, S29" SumOfSquares (EntrywiseLossKernel<SumOfSquaresOp>())
           entry "Hinge" "hinge" "Hinge" "J = 1/N Σ max(0, 1 − y·f); ∂J/∂f = −y/N where y·f < 1" "S23" Hinge (EntrywiseLossKernel<HingeOp>())
           entry "MulticlassHinge" "multiclass-hinge" "Multiclass hinge" "J = 1/N Σᵢ Σ_{j≠yᵢ} max(0, s_j − s_yᵢ + 1)" "S23" MulticlassHinge (MulticlassHingeKernel())
-          entry "Logistic" "logistic" "Logistic" "J = 1/N Σ ln(1 + e^(−y·f)); ∂J/∂f = −y·σ(−y·f)/N" "S23" Logistic (EntrywiseLossKernel<LogisticOp>()) ]
+          entry "Logistic" "logistic" "Logistic" "J = 1/N Σ ln(1 + e^(−y·f)); ∂J/∂f = −y·σ(−y·f)/N" "S23" Logistic (EntrywiseLossKernel<LogisticOp>())
+          { entry "Huber" "huber" "Huber" "J = 1/N Σ h_δ(ŷ − y), h_δ(d) = d²/2 if |d| ≤ δ else δ(|d| − δ/2); ∂J/∂ŷ = clamp(ŷ − y, −δ, δ)/N" "S19, S20"
+                  (Huber 1.0) (EntrywiseLossKernel<HuberOp>()) with
+              Parameter = Some { Name = "delta"; Default = 1.0; LawRange = (0.1, 3.0)
+                                 Check = fun d -> if Double.IsFinite d && d > 0.0 then None else Some(sprintf "Huber delta must be a finite number > 0 but is %g." d) }
+              Make = Huber } ]
 
     /// The case's name: an exhaustive match, so a new case without a name does not compile.
     let caseName (loss: Loss) : string =
         match loss with
         | MeanAbsoluteError -> "MeanAbsoluteError" | MeanSquaredError -> "MeanSquaredError" | SumOfSquares -> "SumOfSquares"
         | BinaryCrossEntropy -> "BinaryCrossEntropy" | CategoricalCrossEntropy -> "CategoricalCrossEntropy"
-        | Hinge -> "Hinge" | MulticlassHinge -> "MulticlassHinge" | Logistic -> "Logistic"
+        | Hinge -> "Hinge" | MulticlassHinge -> "MulticlassHinge" | Logistic -> "Logistic" | Huber _ -> "Huber"
 
     let private byCase = all |> List.map (fun e -> e.Case, e) |> dict
 
@@ -307,12 +331,14 @@ module Loss =
     /// The loss's hyper-parameter, or None.
     let parameter (loss: Loss) : float option =
         match loss with
+        | Huber delta -> Some delta
         | _ -> None
 
     /// The loops' hyper-parameter of a loss: its parameter, or 0 for the losses without one (which
     /// ignore it). Allocates nothing (the fast path asks once per batch).
     let loopParameter (loss: Loss) : float =
         match loss with
+        | Huber delta -> delta
         | _ -> 0.0
 
     /// The entry's case with its default parameter (the CLI's and the façade's choice when none is given).
@@ -429,6 +455,16 @@ module Loss =
         checkTargets "Y" Logistic Y
         Mat.map2 (fun f y -> logisticGradient f y n) F Y
 
+    /// Huber loss: J = 1/N Σ h_δ(ŷ − y) (huberTerm). Course: S19, S20.
+    let huber (delta: float) (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
+        let n = check Yhat Y
+        Mat.sum (Mat.map2 (huberTerm delta) Yhat Y) / n
+
+    /// ∂Huber/∂Ŷ = (ŷ − y)/N inside ±δ, δ·sign(ŷ − y)/N beyond (huberGradient). Course: S19, S20.
+    let huber' (delta: float) (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
+        let n = check Yhat Y
+        Mat.map2 (fun yhat y -> huberGradient delta yhat y n) Yhat Y
+
     /// J(Ŷ, Y) for any case of Loss. Course: S18-S23.
     let value (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : float =
         match loss with
@@ -440,6 +476,7 @@ module Loss =
         | Hinge -> hinge Yhat Y
         | MulticlassHinge -> multiclassHinge Yhat Y
         | Logistic -> logistic Yhat Y
+        | Huber delta -> huber delta Yhat Y
 
     /// ∂J/∂Ŷ for any case of Loss; the shape of Ŷ. Course: S18-S23.
     let gradient (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
@@ -452,6 +489,7 @@ module Loss =
         | Hinge -> hinge' Yhat Y
         | MulticlassHinge -> multiclassHinge' Yhat Y
         | Logistic -> logistic' Yhat Y
+        | Huber delta -> huber' delta Yhat Y
 
     /// Sigmoid + binary cross-entropy fused, from logits Z: ŷ = σ(z) and
     /// J = 1/N Σ [softplus(z) − y·z] (the same J, with no log of 0 and no overflow for any z),
