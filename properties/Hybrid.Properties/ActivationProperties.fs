@@ -155,6 +155,7 @@ let private scalarPair (g: Activation) : (float -> float) * (float -> float) =
     | LeakyReLU a | PReLU a -> Activation.leakyRelu a, Activation.leakyRelu' a
     | ELU a -> Activation.elu a, Activation.elu' a
     | SoftPlus -> Activation.softplus, Activation.softplus'
+    | Swish -> Activation.swish, Activation.swish'
     | Softmax | LogSoftmax -> invalidArg "g" "not element-wise"
 
 let private law12 =

@@ -27,6 +27,7 @@ let facadeActivation (g: Activation) : FActivation =
     | PReLU a -> FActivation.PReLU a
     | ELU a -> FActivation.ELU a
     | SoftPlus -> FActivation.SoftPlus
+    | Swish -> FActivation.Swish
     | Softmax -> FActivation.Softmax
     | LogSoftmax -> FActivation.LogSoftmax
 

@@ -26,7 +26,8 @@ internal static class OnnxExporter
     private sealed class Writer(int elementType)
     {
         internal readonly GraphProto Graph = new() { Name = "hybrid-network" };
-        internal readonly SortedSet<string> Functions = new(StringComparer.Ordinal);
+        /// <summary>The activations whose local function the model defines, by function (case) name.</summary>
+        internal readonly SortedDictionary<string, ActivationCase> Functions = new(StringComparer.Ordinal);
         internal readonly int ElementType = elementType;
 
         internal void Add(NodeProto node) => Graph.Node.Add(node);
@@ -76,7 +77,7 @@ internal static class OnnxExporter
         if (w.Functions.Count > 0)
         {
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = Domain, Version = DomainVersion });
-            foreach (var f in w.Functions) model.Functions.Add(OnnxFunctions.Build(f, elementType));
+            foreach (var f in w.Functions.Values) model.Functions.Add(OnnxFunctions.Build(f, elementType));
         }
         model.MetadataProps.Add(new StringStringEntryProto { Key = "hybrid.precision", Value = precision == OnnxPrecision.Double ? "float64" : "float32" });
         if (preprocessor is { Kind: not Data.PreprocessingKind.None } p)
@@ -122,39 +123,41 @@ internal static class OnnxExporter
     private static string Dense(Writer w, int l, LayerParts d, string input, string output, OnnxPrecision precision)
     {
         var g = d.Activation;
-        bool identity = Activations.CaseName(g) == "Identity";
-        string z = identity ? output : $"layer{l}.z";
+        var entry = Activations.Of(g);
+        var form = precision == OnnxPrecision.Single ? entry.OnnxSingle : entry.OnnxDouble;
+        bool none = form.Kind == OnnxFormKind.NoNode;
+        string z = none ? output : $"layer{l}.z";
         w.Add(Node("Gemm", $"layer{l}.gemm", [input, w.Matrix($"layer{l}.W", d.Weights[0]), w.Row($"layer{l}.b", d.Biases[0])], [z]));
-        if (!identity) w.Add(Activation(w, l, g, z, output, precision));
+        if (!none) w.Add(Activation(w, l, g, entry, form, z, output));
         return output;
     }
 
-    private static NodeProto Activation(Writer w, int l, CoreActivation g, string z, string output, OnnxPrecision precision)
+    /// <summary>
+    /// The activation's node, read from its registry form: a standard node (its inputs Z and the
+    /// hyper-parameter as a tensor [1] named <c>layer{l}.{parameter}</c>, its attributes an INT's value or
+    /// the hyper-parameter as a FLOAT), or a call of the local function named by the case (Z, then the
+    /// hyper-parameter as a scalar <c>layer{l}.{parameter}</c>), whose body the model then defines.
+    /// </summary>
+    private static NodeProto Activation(Writer w, int l, CoreActivation g, ActivationCase entry, OnnxFormSpec form, string z, string output)
     {
         string name = $"layer{l}.activation";
-        bool single = precision == OnnxPrecision.Single;
-        NodeProto Standard(string op, params AttributeProto[] attributes) => Node(op, name, [z], [output], "", attributes);
-        NodeProto Function(string function, params string[] parameters)
-        {
-            w.Functions.Add(function);
-            return Node(function, name, [z, .. parameters], [output], Domain);
-        }
         double a = Activations.Parameter(g) ?? 0;
-        return Activations.CaseName(g) switch
+        string ParameterName() => entry.ParameterName ?? throw new InvalidOperationException($"The ONNX form of {Activations.Name(g)} reads a parameter, but it has none.");
+        if (form.Kind == OnnxFormKind.Function)
         {
-            "LeakyReLU" => single ? Standard("LeakyRelu", FloatAttribute("alpha", (float)a)) : Function(OnnxFunctions.LeakyReLU, w.Scalar($"layer{l}.slope", a)),
-            "PReLU" => Node("PRelu", name, [z, w.Initializer($"layer{l}.alpha", [1], [a])], [output]),
-            "ELU" => single ? Standard("Elu", FloatAttribute("alpha", (float)a)) : Function(OnnxFunctions.ELU, w.Scalar($"layer{l}.alpha", a)),
-            "BinaryStep" => Function(OnnxFunctions.BinaryStep),
-            "Sigmoid" => Standard("Sigmoid"),
-            "Tanh" => Standard("Tanh"),
-            "Arctan" => single ? Standard("Atan") : Function(OnnxFunctions.Arctan),
-            "ReLU" => Standard("Relu"),
-            "SoftPlus" => single ? Standard("Softplus") : Function(OnnxFunctions.SoftPlus),
-            "Softmax" => Standard("Softmax", IntAttribute("axis", -1)),
-            "LogSoftmax" => Standard("LogSoftmax", IntAttribute("axis", -1)),
-            _ => throw new InvalidOperationException($"No ONNX form for {Activations.Name(g)}."),
-        };
+            w.Functions[entry.CaseName] = entry;
+            string[] parameters = entry.ParameterName is { } p ? [w.Scalar($"layer{l}.{p}", a)] : [];
+            return Node(entry.CaseName, name, [z, .. parameters], [output], Domain);
+        }
+        var node = form.Body;
+        var inputs = node.Inputs.Select(i => i.Kind switch
+        {
+            OnnxNodeKind.Input => z,
+            OnnxNodeKind.Parameter => w.Initializer($"layer{l}.{ParameterName()}", [1], [a]),
+            _ => throw new InvalidOperationException($"The standard ONNX node of {Activations.Name(g)} may read only Z and its parameter, not {i}."),
+        }).ToArray();
+        var attributes = node.Attributes.Select(t => t.IsParameter ? FloatAttribute(t.Name, (float)a) : IntAttribute(t.Name, t.IntValue)).ToArray();
+        return Node(node.Op, name, inputs, [output], "", attributes);
     }
 
     private static string Maxout(Writer w, int l, LayerParts m, string input, string output)

@@ -1,44 +1,45 @@
+using Hybrid.Core.Interop;
 using Hybrid.Onnx.Proto;
 using static Hybrid.Onnx.OnnxGraph;
 
 namespace Hybrid.Onnx;
 
 /// <summary>
-/// Hybrid's model-local ONNX functions (domain <c>hybrid</c>): the S04 activations that have no
-/// standard op, or whose standard op has no float64 kernel in ONNX Runtime's CPU provider (Atan,
-/// Elu, Softplus; LeakyRelu's slope is a float32 attribute). Each body is made of ops that do have
-/// double kernels and computes the same formula, in the same order, as the F# core
-/// (<c>Hybrid.Core.Activation</c>), so ONNX Runtime agrees with Predict to a few ulps. A runtime
-/// that knows no local functions still runs them: ONNX defines a call as its body inlined.
-/// The importer recognises a function only if its body is exactly the one built here.
+/// Hybrid's model-local ONNX functions (domain <c>hybrid</c>): the S04 activations whose registry form
+/// (<c>Activation.all</c>, read through <see cref="ActivationCase.OnnxSingle"/> and
+/// <see cref="ActivationCase.OnnxDouble"/>) is a function — those that have no standard op, or whose
+/// standard op has no float64 kernel in ONNX Runtime's CPU provider. A function is named by the
+/// activation's case, takes Z and then the hyper-parameter's tensor (if the activation has one), and its
+/// body is built from the registry's expression: nodes in post-order, inputs left to right; a sub-tree
+/// met again (an op with the same inputs and attributes) is the node already built, so a value used
+/// several times is computed once; each constant is a node of its own. Only a library body (Cephes'
+/// arctangent) is written here. A runtime that knows no local functions still runs them: ONNX defines
+/// a call as its body inlined. The importer recognises a function only if its body is exactly the one
+/// built here.
 /// </summary>
 internal static class OnnxFunctions
 {
-    internal const string BinaryStep = "BinaryStep";
-    internal const string LeakyReLU = "LeakyReLU";
-    internal const string ELU = "ELU";
-    internal const string SoftPlus = "SoftPlus";
-    internal const string Arctan = "Arctan";
-
-    /// <summary>The names of the functions and their inputs after Z (the hyper-parameter tensors).</summary>
-    internal static readonly IReadOnlyDictionary<string, string[]> Parameters = new Dictionary<string, string[]>
+    /// <summary>The form whose function is built for a graph of the element type: the element type's own, or else the other one's (as a reader accepts either body); null if neither is a function.</summary>
+    internal static OnnxNodeSpec? FunctionBody(ActivationCase entry, int elementType)
     {
-        [BinaryStep] = [],
-        [LeakyReLU] = ["slope"],
-        [ELU] = ["alpha"],
-        [SoftPlus] = [],
-        [Arctan] = [],
-    };
+        var (own, other) = elementType == DoubleType ? (entry.OnnxDouble, entry.OnnxSingle) : (entry.OnnxSingle, entry.OnnxDouble);
+        return own.Kind == OnnxFormKind.Function ? own.Body : other.Kind == OnnxFormKind.Function ? other.Body : null;
+    }
+
+    /// <summary>The inputs of the function of <paramref name="entry"/> after Z: its hyper-parameter's tensor, if it has one.</summary>
+    internal static string[] Parameters(ActivationCase entry) => entry.ParameterName is { } p ? [p] : [];
 
     /// <summary>Builds a function body node by node: each call adds one node and returns its output's name.</summary>
     private sealed class Body(int elementType)
     {
         internal readonly List<NodeProto> Nodes = [];
 
-        internal string Op(string op, params string[] inputs)
+        internal string Op(string op, params string[] inputs) => Op(op, inputs, []);
+
+        internal string Op(string op, string[] inputs, AttributeProto[] attributes)
         {
             var output = $"t{Nodes.Count}";
-            Nodes.Add(Node(op, "", inputs, [output]));
+            Nodes.Add(Node(op, "", inputs, [output], "", attributes));
             return output;
         }
 
@@ -53,43 +54,43 @@ internal static class OnnxFunctions
         internal void Return() => Nodes[^1].Output[0] = "Y";
     }
 
-    /// <summary>The function called <paramref name="name"/> for the element type (FLOAT or DOUBLE).</summary>
-    internal static FunctionProto Build(string name, int elementType)
+    /// <summary>The function of <paramref name="entry"/> for the element type (FLOAT or DOUBLE), named by its case.</summary>
+    internal static FunctionProto Build(ActivationCase entry, int elementType)
     {
+        var body = FunctionBody(entry, elementType) ?? throw new ArgumentException($"No Hybrid function '{entry.CaseName}'.", nameof(entry));
+        if (body.Kind is not (OnnxNodeKind.Op or OnnxNodeKind.Constant or OnnxNodeKind.Library))
+            throw new InvalidOperationException($"The ONNX function of {entry.CaseName} must compute something, but its body is {body}.");
+        var parameters = Parameters(entry);
         var b = new Body(elementType);
-        switch (name)
+        var built = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Emit(OnnxNodeSpec e)
         {
-            case BinaryStep:
-                // step(z) = 1 if z ≥ 0 else 0.
-                b.Op("Where", b.Op("GreaterOrEqual", "Z", b.Constant(0)), b.Constant(1), b.Constant(0));
-                break;
-            case LeakyReLU:
-                // z if z > 0 else slope·z: PRelu with a tensor slope (exact in double, unlike LeakyRelu's float attribute).
-                b.Op("PRelu", "Z", "slope");
-                break;
-            case ELU:
-                // z if z > 0 else α(e^z − 1).
-                b.Op("Where", b.Op("Greater", "Z", b.Constant(0)), "Z", b.Op("Mul", "alpha", b.Op("Sub", b.Op("Exp", "Z"), b.Constant(1))));
-                break;
-            case SoftPlus:
+            switch (e.Kind)
             {
-                // max(z, 0) + log1p(e^(−|z|)), log1p(u) = u if 1 ⊕ u = 1, else u·ln(1 ⊕ u) / ((1 ⊕ u) ⊖ 1) (Goldberg).
-                var u = b.Op("Exp", b.Op("Neg", b.Op("Abs", "Z")));
-                var w = b.Op("Add", b.Constant(1), u);
-                var log1p = b.Op("Where", b.Op("Equal", w, b.Constant(1)), u, b.Op("Div", b.Op("Mul", u, b.Op("Log", w)), b.Op("Sub", w, b.Constant(1))));
-                b.Op("Add", b.Op("Max", "Z", b.Constant(0)), log1p);
-                break;
+                case OnnxNodeKind.Input:
+                    return "Z";
+                case OnnxNodeKind.Parameter:
+                    return parameters.Length == 1 ? parameters[0] : throw new InvalidOperationException($"The ONNX function of {entry.CaseName} reads a parameter, but {entry.CaseName} has none.");
+                case OnnxNodeKind.Constant:
+                    return b.Constant(e.Value);
+                case OnnxNodeKind.Library:
+                    return e.Op == "Arctan" ? BuildArctan(b) : throw new InvalidOperationException($"No library body '{e.Op}' for {entry.CaseName}.");
+                default:
+                {
+                    if (built.TryGetValue(e.Text, out var known)) return known;
+                    var inputs = e.Inputs.Select(Emit).ToArray();
+                    var attributes = e.Attributes.Select(a => a.IsParameter
+                        ? throw new InvalidOperationException($"The ONNX function of {entry.CaseName} has a parameter attribute '{a.Name}'; a function reads its parameter as the tensor input.")
+                        : IntAttribute(a.Name, a.IntValue)).ToArray();
+                    return built[e.Text] = b.Op(e.Op, inputs, attributes);
+                }
             }
-            case Arctan:
-                BuildArctan(b);
-                break;
-            default:
-                throw new ArgumentException($"No Hybrid function '{name}'.", nameof(name));
         }
+        Emit(body);
         b.Return();
-        var f = new FunctionProto { Name = name, Domain = Domain };
+        var f = new FunctionProto { Name = entry.CaseName, Domain = Domain };
         f.Input.Add("Z");
-        f.Input.AddRange(Parameters[name]);
+        f.Input.AddRange(parameters);
         f.Output.Add("Y");
         f.Node.AddRange(b.Nodes);
         f.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
@@ -105,7 +106,7 @@ internal static class OnnxFunctions
     private const double Tan3PiOver8 = 2.41421356237309504880;
     private const double MoreBits = 6.123233995736765886130E-17;
 
-    private static void BuildArctan(Body b)
+    private static string BuildArctan(Body b)
     {
         var x = b.Op("Abs", "Z");
         var big = b.Op("Greater", x, b.Constant(Tan3PiOver8));
@@ -122,6 +123,6 @@ internal static class OnnxFunctions
         for (int i = 1; i < Q.Length; i++) q = b.Op("Add", b.Op("Mul", q, z), b.Constant(Q[i]));
         var r = b.Op("Add", b.Op("Mul", reduced, b.Op("Div", b.Op("Mul", z, p), q)), reduced);
         var magnitude = b.Op("Add", offset, b.Op("Add", r, extra));
-        b.Op("Mul", b.Op("Sign", "Z"), magnitude);
+        return b.Op("Mul", b.Op("Sign", "Z"), magnitude);
     }
 }

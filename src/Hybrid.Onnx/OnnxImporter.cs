@@ -100,13 +100,16 @@ internal static class OnnxImporter
                 if (shape.Dim[1].HasDimValue) _inputWidth = shape.Dim[1].DimValue;
             }
 
+            _functions = new(StringComparer.Ordinal);
             foreach (var f in model.Functions.Where(f => f.Domain == Domain))
             {
-                if (!OnnxFunctions.Parameters.ContainsKey(f.Name)) throw Bad($"the model defines a function '{Domain}.{f.Name}' that Hybrid does not know.");
-                if (!f.Equals(OnnxFunctions.Build(f.Name, _elementType)))
+                // A function of Hybrid's domain is the activation of its name, whose body it must be.
+                if (Activations.OfCaseName(f.Name) is not { } entry || OnnxFunctions.FunctionBody(entry, _elementType) is null)
+                    throw Bad($"the model defines a function '{Domain}.{f.Name}' that Hybrid does not know.");
+                if (!f.Equals(OnnxFunctions.Build(entry, _elementType)))
                     throw Bad($"the body of the function '{Domain}.{f.Name}' is not Hybrid's (docs/onnx.md): it was changed after export.");
+                _functions[f.Name] = entry;
             }
-            _functions = model.Functions.Where(f => f.Domain == Domain).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var entry in model.MetadataProps)
                 if (!_metadata.TryAdd(entry.Key, entry.Value)) throw Bad($"the metadata key '{(entry.Key.Length > 60 ? entry.Key[..60] + "…" : entry.Key)}' appears twice.");
             foreach (var n in _graph.Node)
@@ -114,7 +117,8 @@ internal static class OnnxImporter
                     _uses[i] = _uses.GetValueOrDefault(i) + 1;
         }
 
-        private readonly HashSet<string> _functions;
+        /// <summary>The activations whose functions the model defines, by function name.</summary>
+        private readonly Dictionary<string, ActivationCase> _functions;
         private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
 
         private static string ElementName(int t) => Enum.IsDefined(typeof(TensorProto.Types.DataType), t) ? ((TensorProto.Types.DataType)t).ToString().ToUpperInvariant() : t.ToString();
@@ -273,7 +277,7 @@ internal static class OnnxImporter
                     if (pieces.Count == 1)
                     {
                         var (W, B, z) = pieces[0];
-                        CoreActivation g = Case("Identity");
+                        CoreActivation g = NoNode;
                         current = z;
                         if (next < nodes.Count && nodes[next].Input.Count > 0 && nodes[next].Input[0] == z && Activation(nodes[next]) is { } found)
                         {
@@ -456,62 +460,75 @@ internal static class OnnxImporter
             return rate;
         }
 
-        /// <summary>The S04 activation n computes, or null if n is no activation op.</summary>
+        /// <summary>
+        /// The S04 activation n computes, or null if n is no activation op, read from the registry's ONNX
+        /// forms: a call of a local function of Hybrid's domain is the activation of its name (Z, then the
+        /// hyper-parameter's scalar tensor); a standard node is the activation whose float32 or float64
+        /// form is that op, its hyper-parameter read from the tensor input or the FLOAT attribute the form
+        /// names (ONNX's default when the attribute is absent) and its INT attributes checked.
+        /// </summary>
         private CoreActivation? Activation(NodeProto n)
         {
             if (n.Domain == Domain)
             {
-                if (!_functions.Contains(n.OpType)) throw Bad($"{Describe(n)} calls a function the model does not define.");
+                if (!_functions.TryGetValue(n.OpType, out var entry)) throw Bad($"{Describe(n)} calls a function the model does not define.");
                 NoAttributes(n);
-                int parameters = OnnxFunctions.Parameters[n.OpType].Length;
+                int parameters = OnnxFunctions.Parameters(entry).Length;
                 if (n.Input.Count != 1 + parameters) throw Bad($"{Describe(n)} must have {1 + parameters} inputs.");
-                return n.OpType switch
-                {
-                    OnnxFunctions.BinaryStep => Case("BinaryStep"),
-                    OnnxFunctions.LeakyReLU => Checked(n, "LeakyReLU", Scalar(n, n.Input[1])),
-                    OnnxFunctions.ELU => Checked(n, "ELU", Scalar(n, n.Input[1])),
-                    OnnxFunctions.SoftPlus => Case("SoftPlus"),
-                    _ => Case("Arctan"),
-                };
+                return Checked(n, entry, parameters == 0 ? 0 : Scalar(n, n.Input[1]));
             }
             if (n.Domain is not ("" or "ai.onnx")) return null;
-            switch (n.OpType)
+            var (found, spec) = Standard(n.OpType);
+            if (found is null || spec is null) return null;
+            NoAttributes(n, spec.Attributes.Select(a => a.Name).ToArray());
+            var inputs = spec.Inputs;
+            if (inputs.Length > 1 && n.Input.Count != inputs.Length) throw Bad($"{Describe(n)} must have {Words(inputs.Length)} inputs.");
+            double parameter = 0;
+            for (int k = 0; k < inputs.Length; k++)
+                if (inputs[k].Kind == OnnxNodeKind.Parameter) parameter = Scalar(n, n.Input[k]);
+            foreach (var a in spec.Attributes)
             {
-                case "Relu": NoAttributes(n); return Case("ReLU");
-                case "Sigmoid": NoAttributes(n); return Case("Sigmoid");
-                case "Tanh": NoAttributes(n); return Case("Tanh");
-                case "Atan": NoAttributes(n); return Case("Arctan");
-                case "Softplus": NoAttributes(n); return Case("SoftPlus");
-                case "Softmax" or "LogSoftmax":
+                if (a.IsParameter)
                 {
-                    // Before opset 13 the default axis is 1 (coercing to 2-D), from 13 on it is −1: on [N, d] both are the rows.
-                    NoAttributes(n, "axis");
-                    long axis = IntAttribute(n, "axis", _opset >= 13 ? -1 : 1);
-                    if (axis is not (1 or -1)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's {(n.OpType == "Softmax" ? "softmax" : "log-softmax")} normalises each row (axis 1 = −1 of [N, d]).");
-                    return Case(n.OpType == "Softmax" ? "Softmax" : "LogSoftmax");
+                    // A FLOAT attribute: its default, too, is the float nearest ONNX's.
+                    parameter = FloatAttribute(n, a.Name, (float)a.OnnxDefault);
+                    continue;
                 }
-                case "LeakyRelu":
-                    NoAttributes(n, "alpha");
-                    return Checked(n, "LeakyReLU", FloatAttribute(n, "alpha", 0.01f));
-                case "Elu":
-                    NoAttributes(n, "alpha");
-                    return Checked(n, "ELU", FloatAttribute(n, "alpha", 1));
-                case "PRelu":
-                    NoAttributes(n);
-                    if (n.Input.Count != 2) throw Bad($"{Describe(n)} must have two inputs.");
-                    return Checked(n, "PReLU", Scalar(n, n.Input[1]));
-                default:
-                    return null;
+                if (a.Name == "axis")
+                {
+                    // Softmax and LogSoftmax: before opset 13 the default axis is 1 (coercing to 2-D), from 13 on it is −1; on [N, d] both are the rows.
+                    long axis = IntAttribute(n, a.Name, _opset >= 13 ? -1 : 1);
+                    if (Row(axis) != Row(a.IntValue)) throw Bad($"{Describe(n)} normalises over axis {axis}; Hybrid's {found.Display.ToLowerInvariant()} normalises each row (axis 1 = −1 of [N, d]).");
+                    continue;
+                }
+                if (!n.Attribute.Any(t => t.Name == a.Name) || IntAttribute(n, a.Name, 0) != a.IntValue)
+                    throw Bad($"{Describe(n)}: Hybrid's {found.Display.ToLowerInvariant()} has the attribute {a.Name} = {a.IntValue}.");
             }
+            return Checked(n, found, parameter);
         }
 
-        private static CoreActivation Case(string caseName) => Activations.Create(caseName, 0, "activation");
+        /// <summary>An axis of a 2-D tensor [N, d]: −1 is axis 1.</summary>
+        private static long Row(long axis) => axis == -1 ? 1 : axis;
 
-        private static CoreActivation Checked(NodeProto n, string caseName, double parameter)
+        private static string Words(int count) => count switch { 2 => "two", 3 => "three", _ => count.ToString() };
+
+        /// <summary>The activation whose float32 or float64 form is the standard op, and that form's node (registry order; float32's form first).</summary>
+        private static (ActivationCase?, OnnxNodeSpec?) Standard(string op)
         {
-            try { return Activations.Create(caseName, parameter, "activation"); }
+            foreach (var entry in Activations.All)
+                foreach (var form in new[] { entry.OnnxSingle, entry.OnnxDouble })
+                    if (form.Kind == OnnxFormKind.Standard && form.Body.Op == op) return (entry, form.Body);
+            return (null, null);
+        }
+
+        private static CoreActivation Checked(NodeProto n, ActivationCase entry, double parameter)
+        {
+            try { return entry.Create(parameter, "activation"); }
             catch (ArgumentException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
         }
+
+        /// <summary>The activation of a layer with no activation node: the one written as no node (the identity).</summary>
+        private static readonly CoreActivation NoNode = Activations.All.First(e => e.OnnxSingle.Kind == OnnxFormKind.NoNode && e.OnnxDouble.Kind == OnnxFormKind.NoNode).CreateDefault();
     }
 }
 

@@ -36,6 +36,12 @@ public sealed class Activation : IEquatable<Activation>
     /// <summary>g(z) = ln(1 + e^z).</summary>
     public static Activation SoftPlus { get; } = Of(nameof(SoftPlus));
 
+    /// <summary>
+    /// Swish, also called SiLU: g(z) = z·σ(z), with g′(z) = σ(z)(1 + z(1 − σ(z))) (Ramachandran, Zoph and Le 2017;
+    /// PyTorch's <c>SiLU</c>). Smooth and non-monotonic: its minimum is about −0.278 near z ≈ −1.278.
+    /// </summary>
+    public static Activation Swish { get; } = Of(nameof(Swish));
+
     /// <summary>Row-wise softmax p_j = e^(z_j) / Σ_k e^(z_k) (computed with the row maximum subtracted).</summary>
     public static Activation Softmax { get; } = Of(nameof(Softmax));
 

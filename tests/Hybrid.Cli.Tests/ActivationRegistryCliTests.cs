@@ -36,7 +36,7 @@ public class ActivationRegistryCliTests
     {
         Assert.Equal(Activation.All.Select(a => a.CliName), Names.Activations.Keys);
         Assert.Equal(Activation.All.Where(Names.IsHidden).Select(a => a.CliName), Choices.Activations.Keys);
-        var e = Assert.Throws<UsageException>(() => Names.ActivationOf("--activation", "swish"));
+        var e = Assert.Throws<UsageException>(() => Names.ActivationOf("--activation", "mish"));
         foreach (var a in Activation.All) Assert.Contains(a.CliName, e.Message);
     }
 

@@ -18,7 +18,7 @@ public class BadInputTests
     [InlineData("--bogus", "bogus", "train", "--bogus")]
     [InlineData("not a number", "--epochs", "train", "--epochs", "many")]
     [InlineData("not a number", "--learning-rate", "train", "--learning-rate", "fast")]
-    [InlineData("activation", "swish", "train", "--activation", "swish")]
+    [InlineData("activation", "mish", "train", "--activation", "mish")]
     [InlineData("optimiser", "lbfgs", "train", "--optimizer", "lbfgs")]
     [InlineData("initialiser", "magic", "train", "--init", "magic")]
     [InlineData("schedule", "--schedule", "train", "--schedule", "cosine")]

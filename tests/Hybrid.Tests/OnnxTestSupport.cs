@@ -113,7 +113,8 @@ public static class OnnxTestSupport
         }
     }
 
-    public static readonly string[] Activations = ["Identity", "BinaryStep", "Sigmoid", "Tanh", "Arctan", "ReLU", "LeakyReLU", "PReLU", "ELU", "SoftPlus", "Softmax", "LogSoftmax"];
+    /// <summary>Every activation of the registry, so the generated networks reach each one.</summary>
+    public static readonly string[] Activations = Activation.All.Select(a => a.Name).ToArray();
 
     /// <summary>1 to 3 layers, each dense (any activation), maxout or dropout, with at least one dense or maxout layer; batches of 1 row and of ragged sizes up to 40.</summary>
     public static Gen<NetCase> Cases =>

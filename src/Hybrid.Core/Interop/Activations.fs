@@ -4,6 +4,144 @@ open System
 open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
 
+/// What an OnnxNodeSpec is: the activation's input Z, its hyper-parameter, a constant, a standard
+/// ONNX op, or a body Hybrid.Onnx builds by name.
+type OnnxNodeKind =
+    /// The activation's input Z.
+    | Input = 0
+    /// The activation's hyper-parameter as a tensor (named by the parameter: "slope", "alpha").
+    | Parameter = 1
+    /// A scalar constant of the graph's element type (Value).
+    | Constant = 2
+    /// A standard ONNX op (Op) on its Inputs, with its Attributes.
+    | Op = 3
+    /// A body Hybrid.Onnx builds under the name Op (Cephes' "Arctan" in double).
+    | Library = 4
+
+/// An attribute of an op in an OnnxNodeSpec: an integer with its value (Softmax's axis = −1), or the
+/// activation's hyper-parameter as a float attribute with ONNX's default when absent (LeakyRelu's alpha).
+[<Sealed; AllowNullLiteral>]
+type OnnxAttributeSpec internal (attribute: OnnxAttribute) =
+    /// The attribute's name ("axis", "alpha").
+    member _.Name : string =
+        match attribute with
+        | OnnxAttribute.Int(name, _) | OnnxAttribute.Parameter(name, _) -> name
+
+    /// Whether the attribute holds the activation's hyper-parameter (a FLOAT attribute); otherwise it is an INT.
+    member _.IsParameter : bool =
+        match attribute with
+        | OnnxAttribute.Parameter _ -> true
+        | OnnxAttribute.Int _ -> false
+
+    /// The INT attribute's value (0 for a parameter attribute).
+    member _.IntValue : int64 =
+        match attribute with
+        | OnnxAttribute.Int(_, v) -> v
+        | OnnxAttribute.Parameter _ -> 0L
+
+    /// ONNX's default of a parameter attribute, read when the attribute is absent (0 for an INT).
+    member _.OnnxDefault : float =
+        match attribute with
+        | OnnxAttribute.Parameter(_, d) -> d
+        | OnnxAttribute.Int _ -> 0.0
+
+    /// "axis=-1" or "alpha=parameter".
+    override this.ToString() =
+        if this.IsParameter then sprintf "%s=parameter" this.Name else sprintf "%s=%d" this.Name this.IntValue
+
+/// One node of an activation's ONNX expression (the registry's OnnxExpr) as plain data for C#: its kind,
+/// its op (or library name), its constant, its inputs and attributes. Text is a canonical spelling,
+/// equal for structurally equal trees (so a builder can share them). Course: S04.
+[<Sealed; AllowNullLiteral>]
+type OnnxNodeSpec internal (expr: OnnxExpr) =
+    static let number (x: float) = x.ToString("R", Globalization.CultureInfo.InvariantCulture)
+    let inputs =
+        match expr with
+        | OnnxExpr.Op(_, xs, _) -> xs |> List.map OnnxNodeSpec |> Array.ofList
+        | _ -> [||]
+    let attributes =
+        match expr with
+        | OnnxExpr.Op(_, _, xs) -> xs |> List.map OnnxAttributeSpec |> Array.ofList
+        | _ -> [||]
+    let text =
+        match expr with
+        | OnnxExpr.Input -> "Z"
+        | OnnxExpr.Parameter -> "parameter"
+        | OnnxExpr.Constant x -> number x
+        | OnnxExpr.Library name -> sprintf "library %s" name
+        | OnnxExpr.Op(op, _, _) ->
+            let args = Array.append (inputs |> Array.map (fun i -> i.Text)) (attributes |> Array.map string)
+            sprintf "%s(%s)" op (String.Join(", ", args))
+
+    /// What the node is.
+    member _.Kind : OnnxNodeKind =
+        match expr with
+        | OnnxExpr.Input -> OnnxNodeKind.Input
+        | OnnxExpr.Parameter -> OnnxNodeKind.Parameter
+        | OnnxExpr.Constant _ -> OnnxNodeKind.Constant
+        | OnnxExpr.Op _ -> OnnxNodeKind.Op
+        | OnnxExpr.Library _ -> OnnxNodeKind.Library
+
+    /// The standard op's type ("Sigmoid") or the library body's name ("Arctan"); null otherwise.
+    member _.Op : string =
+        match expr with
+        | OnnxExpr.Op(op, _, _) -> op
+        | OnnxExpr.Library name -> name
+        | _ -> null
+
+    /// The constant's value (0 for other kinds).
+    member _.Value : float =
+        match expr with
+        | OnnxExpr.Constant x -> x
+        | _ -> 0.0
+
+    /// The op's inputs, in order (empty for other kinds).
+    member _.Inputs : OnnxNodeSpec[] = Array.copy inputs
+
+    /// The op's attributes, in order (empty for other kinds).
+    member _.Attributes : OnnxAttributeSpec[] = Array.copy attributes
+
+    /// The canonical spelling, "Mul(Z, Sigmoid(Z))": equal exactly when the trees are equal.
+    member _.Text : string = text
+
+    /// The canonical spelling (Text).
+    override _.ToString() = text
+
+/// How an activation is written in ONNX for one element type: no node (Body null), one standard node
+/// (Body an op on Z and at most the parameter tensor), or a model-local function of domain "hybrid"
+/// named by the case (Body its expression).
+type OnnxFormKind =
+    /// No node: the layer's output is Z.
+    | NoNode = 0
+    /// One standard ONNX node.
+    | Standard = 1
+    /// A call of a model-local function of domain "hybrid" named by the case.
+    | Function = 2
+
+/// An activation's ONNX form for one element type as plain data for C# (the registry's OnnxForm).
+[<Sealed; AllowNullLiteral>]
+type OnnxFormSpec internal (form: OnnxForm) =
+    let body =
+        match form with
+        | OnnxForm.NoNode -> null
+        | OnnxForm.Standard e | OnnxForm.Function e -> OnnxNodeSpec e
+
+    /// No node, a standard node or a function.
+    member _.Kind : OnnxFormKind =
+        match form with
+        | OnnxForm.NoNode -> OnnxFormKind.NoNode
+        | OnnxForm.Standard _ -> OnnxFormKind.Standard
+        | OnnxForm.Function _ -> OnnxFormKind.Function
+
+    /// The node (Standard) or the function's body (Function); null for NoNode.
+    member _.Body : OnnxNodeSpec = body
+
+    /// "Standard Sigmoid(Z)", "Function Mul(Z, Sigmoid(Z))" or "NoNode".
+    override this.ToString() =
+        match body with
+        | null -> string this.Kind
+        | b -> sprintf "%O %s" this.Kind b.Text
+
 /// One entry of the activation registry (`Activation.all`) as plain data for C#: its names in every
 /// table (the core's case, the model file's, the command line's and the playground's), its explain
 /// panel's title and formula, its hyper-parameter's name and default, and a maker. Course: S04.
@@ -38,6 +176,12 @@ type ActivationCase internal (entry: ActivationEntry) =
         match entry.Parameter with
         | Some p -> Nullable p.Default
         | None -> Nullable()
+
+    /// Its ONNX form in float32 (Hybrid.Onnx's exporter and importer read only this and OnnxDouble).
+    member val OnnxSingle : OnnxFormSpec = OnnxFormSpec entry.OnnxSingle
+
+    /// Its ONNX form in float64.
+    member val OnnxDouble : OnnxFormSpec = OnnxFormSpec entry.OnnxDouble
 
     /// Whether it acts entry by entry (false for softmax and log-softmax, which act per row).
     member _.IsElementwise : bool = entry.Elementwise

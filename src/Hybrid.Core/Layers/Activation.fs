@@ -26,6 +26,8 @@ type Activation =
     | ELU of alpha: float
     /// g(z) = ln(1 + e^z).
     | SoftPlus
+    /// Swish (SiLU): g(z) = z·σ(z).
+    | Swish
     /// Row-wise softmax p_j = e^(z_j − max z) / Σ_k e^(z_k − max z).
     | Softmax
     /// Row-wise log-softmax l_j = z_j − log Σ_k e^(z_k) = log p_j (the log of Softmax), computed as
@@ -200,6 +202,16 @@ module Activation =
     /// SoftPlus′(z) = σ(z). Course: S04.
     let inline softplus' z = sigmoid z
 
+    /// Swish (SiLU) swish(z) = z·σ(z) (Ramachandran, Zoph and Le 2017, "Searching for activation
+    /// functions"; PyTorch's SiLU): smooth, unbounded above, with a minimum ≈ −0.278 near z ≈ −1.278.
+    /// Course: S04.
+    let inline swish z = z * sigmoid z
+
+    /// swish′(z) = σ(z) + z·σ(z)(1 − σ(z)) = σ(z)(1 + z(1 − σ(z))). Course: S04.
+    let inline swish' z =
+        let s = sigmoid z
+        s * (one + z * (one - s))
+
     // ---------------------------------------------------------------- row forms (S04, S22)
 
     /// max_j z[o + j] over one row of `cols` entries at offset o (the shift of softmax, log-softmax
@@ -318,6 +330,12 @@ module Activation =
             member _.Backward(z, _, da, _) = da * softplus' z
 
     [<Struct>]
+    type private SwishOp =
+        interface IElementwise<float> with
+            member _.Value(z, _) = swish z
+            member _.Backward(z, _, da, _) = da * swish' z
+
+    [<Struct>]
     type private SoftmaxOp =
         interface IRowwise with
             member _.RowForward(z, a, o, cols) = softmaxRow z a o cols
@@ -409,6 +427,10 @@ module Activation =
                 let w = op "Add" [ Constant 1.0; u ]
                 let log1p = op "Where" [ op "Equal" [ w; Constant 1.0 ]; u; op "Div" [ op "Mul" [ u; op "Log" [ w ] ]; op "Sub" [ w; Constant 1.0 ] ] ]
                 Function(op "Add" [ op "Max" [ Z; Constant 0.0 ]; log1p ]) }
+          { entry "Swish" "swish" "swish" "Swish (SiLU)" "g(z) = z·σ(z); g′(z) = σ(z)(1 + z(1 − σ(z)))" "S04"
+                  (fun _ -> Swish) (ElementwiseKernel<SwishOp>()) with
+              // Opset 17 has no Swish op: z·σ(z) of Mul and Sigmoid, which run in double.
+              OnnxSingle = Function(op "Mul" [ Z; op "Sigmoid" [ Z ] ]); OnnxDouble = Function(op "Mul" [ Z; op "Sigmoid" [ Z ] ]) }
           { entry "Softmax" "softmax" "softmax" "Softmax" "p_j = e^(z_j − max z) / Σ_l e^(z_l − max z), per row" "S04, S22"
                   (fun _ -> Softmax) (RowwiseKernel<SoftmaxOp>()) with
               Elementwise = false
@@ -428,7 +450,7 @@ module Activation =
         match g with
         | Identity -> "Identity" | BinaryStep -> "BinaryStep" | Sigmoid -> "Sigmoid" | Tanh -> "Tanh"
         | Arctan -> "Arctan" | ReLU -> "ReLU" | LeakyReLU _ -> "LeakyReLU" | PReLU _ -> "PReLU"
-        | ELU _ -> "ELU" | SoftPlus -> "SoftPlus" | Softmax -> "Softmax" | LogSoftmax -> "LogSoftmax"
+        | ELU _ -> "ELU" | SoftPlus -> "SoftPlus" | Swish -> "Swish" | Softmax -> "Softmax" | LogSoftmax -> "LogSoftmax"
 
     /// The registry entry of g. ActivationRegistryTests prove every case has exactly one.
     let entry (g: Activation) : ActivationEntry = byCase.[caseName g]

@@ -47,7 +47,7 @@ public class PlaygroundEndpointTests
     [InlineData("""{"points": -5}""", "points: -5 is outside [20, 2000].")]
     [InlineData("""{"points": 1000000000}""", "points: 1000000000 is outside [20, 2000].")]
     [InlineData("""{"layers": [{"units": -3, "activation": "relu"}]}""", "layers[0].units: -3 is outside [1, 64].")]
-    [InlineData("""{"layers": [{"units": 4, "activation": "swish"}]}""", "layers[0].activation: unknown 'swish'")]
+    [InlineData("""{"layers": [{"units": 4, "activation": "mish"}]}""", "layers[0].activation: unknown 'mish'")]
     [InlineData("""{"dataset": "mnist"}""", "dataset: unknown 'mnist'")]
     [InlineData("""{"learningRate": 0}""", "learningRate: 0 is outside (0, 10].")]
     [InlineData("""{"noise": -1}""", "noise: -1 is outside [0, 2].")]
