@@ -97,6 +97,32 @@ internal static class OnnxFunctions
         return f;
     }
 
+    /// <summary>
+    /// Whether <paramref name="f"/> is a body an earlier Hybrid wrote for the function of its name, so
+    /// that its files still load: version 0.2.0 wrote SoftPlus in double with log1p(u) as the series
+    /// u − u²/2 + u³/3 below 1e-4 and ln(1 + u) above; the core now uses Goldberg's log1p (accurate in
+    /// float32 too), whose body differs. Such a file is read as Hybrid's SoftPlus (the two agree to a
+    /// few ulps in double).
+    /// </summary>
+    internal static bool IsEarlierBody(FunctionProto f, int elementType)
+    {
+        if (f.Name != "SoftPlus" || elementType != DoubleType) return false;
+        var b = new Body(elementType);
+        var u = b.Op("Exp", b.Op("Neg", b.Op("Abs", "Z")));
+        var uu = b.Op("Mul", u, u);
+        var series = b.Op("Add", b.Op("Sub", u, b.Op("Div", uu, b.Constant(2))), b.Op("Div", b.Op("Mul", uu, u), b.Constant(3)));
+        var log = b.Op("Log", b.Op("Add", b.Constant(1), u));
+        var log1p = b.Op("Where", b.Op("Less", u, b.Constant(1e-4)), series, log);
+        b.Op("Add", b.Op("Max", "Z", b.Constant(0)), log1p);
+        b.Return();
+        var earlier = new FunctionProto { Name = f.Name, Domain = Domain };
+        earlier.Input.Add("Z");
+        earlier.Output.Add("Y");
+        earlier.Node.AddRange(b.Nodes);
+        earlier.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return f.Equals(earlier);
+    }
+
     // Cephes' arctangent (S. L. Moshier, atan.c): reduce |z| to [0, 0.66] by arctan z = π/2 + arctan(−1/z)
     // (|z| > tan 3π/8) or π/4 + arctan((z − 1)/(z + 1)) (|z| > 0.66), then
     // arctan x = x + x·x²·P(x²)/Q(x²) with the published degree 4/5 coefficients (relative error below

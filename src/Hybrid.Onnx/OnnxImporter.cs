@@ -106,7 +106,7 @@ internal static class OnnxImporter
                 // A function of Hybrid's domain is the activation of its name, whose body it must be.
                 if (Activations.OfCaseName(f.Name) is not { } entry || OnnxFunctions.FunctionBody(entry, _elementType) is null)
                     throw Bad($"the model defines a function '{Domain}.{f.Name}' that Hybrid does not know.");
-                if (!f.Equals(OnnxFunctions.Build(entry, _elementType)))
+                if (!f.Equals(OnnxFunctions.Build(entry, _elementType)) && !OnnxFunctions.IsEarlierBody(f, _elementType))
                     throw Bad($"the body of the function '{Domain}.{f.Name}' is not Hybrid's (docs/onnx.md): it was changed after export.");
                 _functions[f.Name] = entry;
             }
