@@ -27,6 +27,8 @@ type private PlanLayer =
 
 and private DenseSlot =
     { Index: int; In: int; Out: int; Activation: Activation
+      /// The activation's registry kernel, looked up once per plan.
+      Kernel: ActivationKernel
       /// Parameter indices of W, b and (PReLU) α, −1 when absent.
       W: int; B: int; Alpha: int
       Z: float[]; A: float[]; DZ: float[]; DX: float[] }
@@ -89,7 +91,7 @@ module FastTraining =
                 | DenseLayer d ->
                     let i, o = d.W.RowCount, d.W.ColumnCount
                     let prelu = match d.Activation with PReLU _ -> true | _ -> false
-                    let slot = { Index = l; In = i; Out = o; Activation = d.Activation; W = p; B = p + 1; Alpha = (if prelu then p + 2 else -1)
+                    let slot = { Index = l; In = i; Out = o; Activation = d.Activation; Kernel = (Activation.entry d.Activation).Kernel; W = p; B = p + 1; Alpha = (if prelu then p + 2 else -1)
                                  Z = buffer o; A = buffer o; DZ = buffer o; DX = (if l > firstTrainable then buffer i else null) }
                     p <- p + (if prelu then 3 else 2)
                     width <- o
@@ -135,7 +137,7 @@ module FastTraining =
                 | PDense d ->
                     Backend.Gemm(false, false, rows, d.Out, d.In, x, d.In, parameters.[d.W], d.Out, d.Z, d.Out, false)
                     Kernels.addRow d.Z rows d.Out parameters.[d.B]
-                    Kernels.activationForward d.Activation (slope d) d.Z d.A rows d.Out
+                    d.Kernel.Forward(slope d, d.Z, d.A, rows, d.Out)
                     x <- d.A
                 | PMaxout m ->
                     for j in 0 .. m.Pieces - 1 do
@@ -179,7 +181,7 @@ module FastTraining =
                 | PDense d ->
                     // A fused last layer starts from the dZ the loss wrote (no activation backward).
                     if not (fused && li = slots.Length - 1) then
-                        Kernels.activationBackward d.Activation (slope d) d.Z d.A up d.DZ rows d.Out
+                        d.Kernel.Backward(slope d, d.Z, d.A, up, d.DZ, rows, d.Out)
                         if d.Alpha >= 0 then grads.[d.Alpha].[0] <- Kernels.alphaGradient d.Z up (rows * d.Out)
                     Backend.Gemm(true, false, d.In, d.Out, rows, x, d.In, d.DZ, d.Out, grads.[d.W], d.Out, false)
                     Kernels.columnSums d.DZ rows d.Out grads.[d.B]
