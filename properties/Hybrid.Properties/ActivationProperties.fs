@@ -191,7 +191,7 @@ let private law13 =
                 match e.Parameter, Activation.parameter g with
                 | Some p, Some a -> Expect.isTrue (a >= fst p.LawRange && a <= snd p.LawRange) (sprintf "%s outside the law range" (Activation.name g))
                 | None, None -> ()
-                | _ -> failwithf "%s: parameter does not match its entry" (Activation.name g))
+                | Some _, None | None, Some _ -> failwithf "%s: parameter does not match its entry" (Activation.name g))
 
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =

@@ -113,7 +113,7 @@ let private law2 =
         let r = f.ComputeGradients(Hybrid.Loss.MeanSquaredError, Hybrid.Features.FromMatrix X, Hybrid.Targets.FromMatrix Y, l2)
         if r.Loss <> J then failwithf "loss %.17g <> core %.17g" r.Loss J
         List.iteri (fun i (g: Matrix<float>) -> sameBits (sprintf "gradient %d" i) g (Mat.ofArray2 r.Gradients.[i].Values)) grads
-        // The typed view (issue 10 part 4), flattened back in the core's order, holds the same bits:
+        // The typed view, flattened back in the core's order, holds the same bits:
         // biases come out as double[] (one row here), α as a nullable scalar.
         let row (b: float[]) = Mat.ofArray2 (Array2D.init 1 b.Length (fun _ j -> b.[j]))
         let typed =

@@ -1,4 +1,4 @@
-/// Issue 13's hostile-file law: whatever a model file holds (a generated corruption, a truncation, a
+/// Hostile-file law: whatever a model file holds (a generated corruption, a truncation, a
 /// huge declared size, deep nesting, a long string, a duplicated key, too many layers), Load either
 /// returns a network (only when the change left a valid model) or raises InvalidDataException,
 /// never another exception, within bounded time and with allocation bounded by the file's size

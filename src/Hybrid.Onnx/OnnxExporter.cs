@@ -150,12 +150,7 @@ internal static class OnnxExporter
             return Node(entry.CaseName, name, [z, .. parameters], [output], Domain);
         }
         var node = form.Body;
-        var inputs = node.Inputs.Select(i => i.Kind switch
-        {
-            OnnxNodeKind.Input => z,
-            OnnxNodeKind.Parameter => w.Initializer($"layer{l}.{ParameterName()}", [1], [a]),
-            _ => throw new InvalidOperationException($"The standard ONNX node of {Activations.Name(g)} may read only Z and its parameter, not {i}."),
-        }).ToArray();
+        string[] inputs = form.ReadsParameter ? [z, w.Initializer($"layer{l}.{ParameterName()}", [1], [a])] : [z];
         var attributes = node.Attributes.Select(t => t.IsParameter ? FloatAttribute(t.Name, (float)a) : IntAttribute(t.Name, t.IntValue)).ToArray();
         return Node(node.Op, name, inputs, [output], "", attributes);
     }

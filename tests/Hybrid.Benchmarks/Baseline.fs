@@ -4,7 +4,7 @@ open System.Threading.Tasks
 
 type private V = System.Numerics.Vector<float>
 
-/// The product kernel as it was before issue 8 (column-major, 2 SIMD vectors × 4 columns, no
+/// The product kernel as it was before the packed kernel (column-major, 2 SIMD vectors × 4 columns, no
 /// blocking), kept verbatim as the A/B baseline of the benchmarks.
 module Baseline =
 

@@ -1,4 +1,4 @@
-/// BenchmarkDotNet benchmarks of issue 8 (speed targets live here, never in unit tests).
+/// BenchmarkDotNet benchmarks (speed targets live here, never in unit tests).
 /// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- --filter '*Products*'
 /// (add --inProcess on a loaded machine to skip the per-benchmark build).
 module Hybrid.Benchmarks.Benchmarks
@@ -7,7 +7,7 @@ open BenchmarkDotNet.Attributes
 open Hybrid.Benchmarks.Workloads
 
 /// The products at 1000³ and at the training shapes, under each kernel: "baseline" (the kernel
-/// before issue 8), "managed" and "openblas" (skipped with a message when libopenblas.so.0 is absent).
+/// before the packed kernel), "managed" and "openblas" (skipped with a message when libopenblas.so.0 is absent).
 [<MemoryDiagnoser>]
 type Products() =
     [<ParamsSource("Shapes")>]

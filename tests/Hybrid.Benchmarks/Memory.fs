@@ -1,4 +1,4 @@
-/// The training-memory harness of issue 13 item 5 (a measurement, not a timed test): one epoch of
+/// The training-memory harness (a measurement, not a timed test): one epoch of
 /// the MLP 784-256-128-10 (SGD, batch 128) on 60,000×784 random rows through Trainer.Fit, each
 /// path in its own child process, reporting the process's peak working set against the data's
 /// size. Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- memory

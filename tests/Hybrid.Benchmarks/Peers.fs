@@ -1,4 +1,4 @@
-/// Hybrid's side of the peer comparison (peers.sh): one workload of issue 8's table per call,
+/// Hybrid's side of the peer comparison (peers.sh): one workload of the peer-comparison table per call,
 /// warmed up, then timed; prints one line "workload value unit" for peers.sh to collect.
 /// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <workload> [managed|openblas]
 /// with workload mlp | s29 | s29-reference | mnist1 | mnist1-cold | gemm.
@@ -71,7 +71,7 @@ let run (workload: string) : int =
         eprintfn "peers: unknown workload \"%s\": the workloads are mlp, s29, s29-reference, mnist1, mnist1-cold, gemm." other
         2
 
-/// Interleaved GFLOP/s of the products: baseline (the kernel before issue 8), managed and openblas,
+/// Interleaved GFLOP/s of the products: baseline (the kernel before packing), managed and openblas,
 /// best of `rounds` short rounds each (for a loaded machine: the best round is the least disturbed).
 let gflops (rounds: int) : int =
     printfn "%-32s %10s %10s %10s   GFLOP/s, best of %d interleaved rounds, %d threads" "product" "baseline" "managed" "openblas" rounds Backend.Threads

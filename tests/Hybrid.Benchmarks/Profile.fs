@@ -1,4 +1,4 @@
-/// Where the time of the mnist1 workload goes (issue 8): the phases of one Trainer.Fit epoch timed
+/// Where the time of the mnist1 workload goes: the phases of one Trainer.Fit epoch timed
 /// separately, interleaved over rounds, medians printed.
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- profile [rounds]
 module Hybrid.Benchmarks.Profile

@@ -1,7 +1,7 @@
-/// Benchmarks of issue 8 (not run by the test suite; docs/performance.md).
+/// Speed benchmarks (not run by the test suite; docs/performance.md).
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- [BenchmarkDotNet arguments]
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- gflops [rounds [managed threads]]
-///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- memory   (peak memory of one training epoch, issue 13)
+///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- memory   (peak memory of one training epoch)
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- profile [rounds]   (where the time of the mnist1 epoch goes)
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <mlp|s29|mnist1|mnist1-cold|gemm> [managed|openblas]
 module Hybrid.Benchmarks.Program

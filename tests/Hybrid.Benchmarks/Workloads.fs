@@ -1,4 +1,4 @@
-/// The workloads the benchmarks and the peer comparison share (issue 8's table), built once from
+/// The workloads the benchmarks and the peer comparison share (the peer-comparison table), built once from
 /// fixed seeds so every run times the same numbers.
 module Hybrid.Benchmarks.Workloads
 
@@ -23,7 +23,7 @@ let product (name: string) (transA: bool) (transB: bool) (m: int) (n: int) (k: i
     { Name = name; TransA = transA; TransB = transB; M = m; N = n; K = k
       A = random 1 (m * k); B = random 2 (k * n); C = Array.zeroCreate (m * n) }
 
-/// The products of issue 8: 1000³ and the MLP 784-256-128-10's training shapes at batch 128, with
+/// The benchmarked products: 1000³ and the MLP 784-256-128-10's training shapes at batch 128, with
 /// the backward products dW = Xᵀ·dZ and dX = dZ·Wᵀ of each layer.
 let products : Product list =
     [ product "1000x1000 * 1000x1000" false false 1000 1000 1000
@@ -39,7 +39,7 @@ let products : Product list =
 let gemm (p: Product) : unit =
     Hybrid.Core.Backend.Gemm(p.TransA, p.TransB, p.M, p.N, p.K, p.A, p.Lda, p.B, p.Ldb, p.C, p.N, false)
 
-/// The same product with the kernel from before issue 8 (column-major; it computes Cᵀ = op(B)ᵀ·op(A)ᵀ,
+/// The same product with the kernel from before the packed kernel (column-major; it computes Cᵀ = op(B)ᵀ·op(A)ᵀ,
 /// and, as Mat.mulNT did then, transposes op(B) first when B is stored transposed).
 let baseline (p: Product) : unit =
     let bColumnMajor =

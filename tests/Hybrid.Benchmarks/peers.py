@@ -1,4 +1,4 @@
-"""The peers' side of issue 8's comparison: one workload, one library per call, warmed up, then
+"""The peers' side of the peer comparison: one workload, one library per call, warmed up, then
 timed; prints one line "workload value unit" (the same format as Hybrid's `peers` mode).
 
     /usr/bin/python3 peers.py <numpy|torch|sklearn> <mlp|s29|mnist1|mnist1-cold|gemm>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 8's peer comparison: the same workloads in numpy, PyTorch, scikit-learn (Debian's python3)
+# Peer comparison: the same workloads in numpy, PyTorch, scikit-learn (Debian's python3)
 # and Hybrid (both product backends), interleaved round by round in one run, then one table of
 # medians and ratios. Usage (from the repository root):
 #     tests/Hybrid.Benchmarks/peers.sh [rounds=3] [workloads="mlp s29 mnist1 gemm"]

@@ -35,7 +35,7 @@ let ``Bad hyper-parameters and values are refused with the value in the message`
 
 [<Fact>]
 let ``Sizes whose product exceeds the largest array are refused naming the argument and the limit`` () =
-    // Issue 13 item 6: 65536 × 65537 wraps around in int arithmetic; 46341² exceeds int.MaxValue.
+    // 65536 × 65537 wraps around in int arithmetic; 46341² exceeds int.MaxValue.
     throwsArg "fanOut" [ "4295032832"; "2147483591" ] (fun () -> Init.matrix HeNormal 1 65536 65537)
     throwsArg "units" [ "2147488281"; "2147483591" ] (fun () -> Network.dense 1 HeNormal 46341 [ 46341, ReLU ])
     throwsArg "cols" [ "10000000000" ] (fun () -> Mat.zeros 100000 100000)

@@ -1,4 +1,4 @@
-/// The numeric seam (issue 8 item 2): numeric storage and loops live in the seam files (Mat.fs,
+/// The numeric seam: numeric storage and loops live in the seam files (Mat.fs,
 /// Backend.fs, Gemm.fs, OpenBlas.fs, and the fast path's Kernels.fs and FastTraining.fs). Every
 /// other core file calls named operations (Mat.mul, Mat.addRow, Mat.sumRows, Mat.rowSums,
 /// Activation.forward, Loss.softmaxCrossEntropy, ...), not MathNet members or index loops over

@@ -1,7 +1,7 @@
 namespace Hybrid.Tests;
 
 /// <summary>
-/// Issue 13 item 1: nothing recurses over layers or parameters, so depth is limited by memory, not
+/// Nothing recurses over layers or parameters, so depth is limited by memory, not
 /// by the stack: a 100,000-layer network builds, predicts, trains through Trainer.Fit and saves;
 /// the loader refuses more layers than ModelLimits.MaxLayers.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Hybrid.Tests;
 
 /// <summary>
-/// Issue 10 part 4: the element-wise derivatives the docs cite, called from C# as
+/// The element-wise derivatives the docs cite, called from C# as
 /// <c>Activation.X.Derivative(z)</c> and <c>Loss.X.Derivative(ŷ, y)</c> (docs/facade-network.md
 /// "Derivatives and typed gradients"), and the typed per-layer gradients of ComputeGradients.
 /// Expected values come from independent formulas (written here with Math.Exp/Cosh, not the core's

@@ -4,7 +4,7 @@ using System.Text;
 namespace Hybrid.Tests;
 
 /// <summary>
-/// Issue 13 items 2 and 3: a hostile model file cannot block, exhaust memory, forge log lines or
+/// A hostile model file cannot block, exhaust memory, forge log lines or
 /// slip a duplicated key past the loader (docs/model-format.md "Limits and policies").
 /// </summary>
 public sealed class HostileFileTests : IDisposable

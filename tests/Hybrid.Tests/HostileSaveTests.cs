@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Hybrid.Tests;
 
 /// <summary>
-/// Issue 13 item 4: a Save killed at any point leaves the old or the new model (never a broken
+/// A Save killed at any point leaves the old or the new model (never a broken
 /// one), and the next Save removes the temporary files killed saves left behind.
 /// </summary>
 public sealed class HostileSaveTests : IDisposable

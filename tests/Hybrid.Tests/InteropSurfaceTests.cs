@@ -4,7 +4,7 @@ using System.Reflection.PortableExecutable;
 namespace Hybrid.Tests;
 
 /// <summary>
-/// Issue 10 part 3: the façade (src/Hybrid, and src/Hybrid.Onnx) reaches the F# core only through Hybrid.Core.Interop, the
+/// The façade (src/Hybrid, and src/Hybrid.Onnx) reaches the F# core only through Hybrid.Core.Interop, the
 /// C#-shaped layer made for it. The scan reads the façade assembly's metadata: every type it
 /// references (TypeReference table, which also holds the types inside generic instantiations and
 /// member signatures) and every member it calls on them (MemberReference table).

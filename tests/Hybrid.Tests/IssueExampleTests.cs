@@ -1,6 +1,6 @@
 namespace Hybrid.Tests;
 
-/// <summary>The code of issue 3 ("What a C# user must be able to write"), compiled as written.</summary>
+/// <summary>The code a C# user must be able to write, compiled as written.</summary>
 public sealed class IssueExampleTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("hybrid-issue-").FullName;

@@ -106,7 +106,7 @@ public class NetworkTests
     [Fact]
     public void Predict_on_one_row_allocates_only_its_result()
     {
-        // The MLP of issue 8 (784-256-128-10). Expected bytes: what allocating one double[10]
+        // The benchmark MLP (784-256-128-10). Expected bytes: what allocating one double[10]
         // costs, measured the same way (no constant of the runtime's object layout in the test).
         var net = Network.Create(784).Dense(256, Activation.ReLU).Dense(128, Activation.ReLU).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(1));
         var row = Enumerable.Range(0, 784).Select(i => Math.Sin(i)).ToArray();

@@ -1,7 +1,7 @@
 namespace Hybrid.Tests;
 
 /// <summary>
-/// Issue 13 item 7: the overflow policy (docs/facade-network.md "Overflow policy"). Finite inputs
+/// The overflow policy (docs/facade-network.md "Overflow policy"). Finite inputs
 /// to a finite network give finite results or an OverflowException naming where; training that
 /// diverges stops with <see cref="StopReason.Diverged"/> whatever the optimiser.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Hybrid.Tests;
 
 /// <summary>
-/// Issue 13 item 6: sizes whose products overflow an int (or exceed the largest .NET array) are
+/// Sizes whose products overflow an int (or exceed the largest .NET array) are
 /// refused up front with an ArgumentException naming the argument and the limit, before anything
 /// is allocated (docs/facade-network.md "Size limits").
 /// </summary>

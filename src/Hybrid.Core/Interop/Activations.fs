@@ -124,7 +124,9 @@ type OnnxFormSpec internal (form: OnnxForm) =
     let body =
         match form with
         | OnnxForm.NoNode -> null
-        | OnnxForm.Standard e | OnnxForm.Function e -> OnnxNodeSpec e
+        | OnnxForm.Standard(op, readsParameter, attributes) ->
+            OnnxNodeSpec(OnnxExpr.Op(op, OnnxExpr.Input :: (if readsParameter then [ OnnxExpr.Parameter ] else []), attributes))
+        | OnnxForm.Function e -> OnnxNodeSpec e
 
     /// No node, a standard node or a function.
     member _.Kind : OnnxFormKind =
@@ -135,6 +137,12 @@ type OnnxFormSpec internal (form: OnnxForm) =
 
     /// The node (Standard) or the function's body (Function); null for NoNode.
     member _.Body : OnnxNodeSpec = body
+
+    /// Whether a standard node reads the hyper-parameter as a tensor [1] after Z (PRelu's slope).
+    member _.ReadsParameter : bool =
+        match form with
+        | OnnxForm.Standard(_, readsParameter, _) -> readsParameter
+        | _ -> false
 
     /// "Standard Sigmoid(Z)", "Function Mul(Z, Sigmoid(Z))" or "NoNode".
     override this.ToString() =

@@ -64,9 +64,9 @@ and [<RequireQualifiedAccess>] OnnxAttribute =
 type OnnxForm =
     /// No node: the layer's output is Z itself (the identity).
     | NoNode
-    /// One standard node: the expression must be one Op whose inputs are Z and, at most, the
-    /// Parameter (a tensor such as PRelu's slope).
-    | Standard of OnnxExpr
+    /// One standard node: the op reads Z and, when readsParameter, the hyper-parameter as a tensor
+    /// [1] (PRelu's slope); its attributes may carry the parameter as a float (LeakyRelu's alpha).
+    | Standard of op: string * readsParameter: bool * attributes: OnnxAttribute list
     /// A model-local function of domain "hybrid", named by the activation's Case name, whose body is
     /// the expression (input "Z", then the parameter's name if the activation has one). A runtime
     /// that knows no local functions runs the body inlined.
@@ -365,7 +365,7 @@ module Activation =
     let private Z = OnnxExpr.Input
     let private Parameter = OnnxExpr.Parameter
     let private Constant x = OnnxExpr.Constant x
-    let private Standard e = OnnxForm.Standard e
+    let private Standard (op, readsParameter, attributes) = OnnxForm.Standard(op, readsParameter, attributes)
     let private Function e = OnnxForm.Function e
     let private NoNode = OnnxForm.NoNode
 
@@ -377,7 +377,7 @@ module Activation =
             { Case = case; File = file; Cli = cli; Display = display; Formula = formula; Course = course
               Parameter = None; Make = make; Kinks = noKinks; LawDomain = 4.0; Elementwise = true
               OnnxSingle = NoNode; OnnxDouble = NoNode; Kernel = kernel }
-        let standard name = Standard(op name [ Z ])
+        let standard name = Standard(name, false, [])
         [ { entry "Identity" "identity" "identity" "Identity" "g(z) = z; g′(z) = 1 — stacked linear layers collapse into one" "S04, S05"
                   (fun _ -> Identity) (ElementwiseKernel<IdentityOp>()) with
               OnnxSingle = NoNode; OnnxDouble = NoNode }
@@ -403,19 +403,19 @@ module Activation =
                   LeakyReLU (LanesKernel<LeakyOp>()) with
               Parameter = Some { Name = "slope"; Default = 0.01; LawRange = (0.0, 0.3); Check = unitSlope }
               Kinks = kinkAtZero
-              OnnxSingle = Standard(OnnxExpr.Op("LeakyRelu", [ Z ], [ OnnxAttribute.Parameter("alpha", 0.01) ]))
+              OnnxSingle = Standard("LeakyRelu", false, [ OnnxAttribute.Parameter("alpha", 0.01) ])
               // LeakyRelu's alpha is a float32 attribute: in double, PRelu with a double slope tensor.
               OnnxDouble = Function(op "PRelu" [ Z; Parameter ]) }
           { entry "PReLU" "prelu" "prelu" "PReLU" "g(z) = z if z > 0 else α·z; g′(z) = 1 if z > 0 else α; ∂g/∂α = z for z ≤ 0" "S04"
                   PReLU (LanesKernel<LeakyOp>()) with
               Parameter = Some { Name = "alpha"; Default = 0.25; LawRange = (-0.5, 0.5); Check = finiteAlpha }
               Kinks = kinkAtZero
-              OnnxSingle = Standard(op "PRelu" [ Z; Parameter ]); OnnxDouble = Standard(op "PRelu" [ Z; Parameter ]) }
+              OnnxSingle = Standard("PRelu", true, []); OnnxDouble = Standard("PRelu", true, []) }
           { entry "ELU" "elu" "elu" "ELU" "g(z) = z if z > 0 else α(eᶻ − 1); g′(z) = 1 if z > 0 else g(z) + α" "S04"
                   ELU (ElementwiseKernel<EluOp>()) with
               Parameter = Some { Name = "alpha"; Default = 1.0; LawRange = (0.1, 2.0); Check = eluAlpha }
               Kinks = (fun a -> if a <> 1.0 then [ 0.0 ] else [])
-              OnnxSingle = Standard(OnnxExpr.Op("Elu", [ Z ], [ OnnxAttribute.Parameter("alpha", 1.0) ]))
+              OnnxSingle = Standard("Elu", false, [ OnnxAttribute.Parameter("alpha", 1.0) ])
               // ONNX Runtime has no double Elu kernel.
               OnnxDouble = Function(op "Where" [ op "Greater" [ Z; Constant 0.0 ]; Z; op "Mul" [ Parameter; op "Sub" [ op "Exp" [ Z ]; Constant 1.0 ] ] ]) }
           { entry "SoftPlus" "softplus" "softplus" "SoftPlus" "g(z) = ln(1 + eᶻ); g′(z) = σ(z)" "S04"
@@ -434,13 +434,13 @@ module Activation =
           { entry "Softmax" "softmax" "softmax" "Softmax" "p_j = e^(z_j − max z) / Σ_l e^(z_l − max z), per row" "S04, S22"
                   (fun _ -> Softmax) (RowwiseKernel<SoftmaxOp>()) with
               Elementwise = false
-              OnnxSingle = Standard(OnnxExpr.Op("Softmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ]))
-              OnnxDouble = Standard(OnnxExpr.Op("Softmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ])) }
+              OnnxSingle = Standard("Softmax", false, [ OnnxAttribute.Int("axis", -1L) ])
+              OnnxDouble = Standard("Softmax", false, [ OnnxAttribute.Int("axis", -1L) ]) }
           { entry "LogSoftmax" "logSoftmax" "log-softmax" "Log-softmax" "l_j = (z_j − max z) − log Σ_l e^(z_l − max z), per row" "S04, S22"
                   (fun _ -> LogSoftmax) (RowwiseKernel<LogSoftmaxOp>()) with
               Elementwise = false
-              OnnxSingle = Standard(OnnxExpr.Op("LogSoftmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ]))
-              OnnxDouble = Standard(OnnxExpr.Op("LogSoftmax", [ Z ], [ OnnxAttribute.Int("axis", -1L) ])) } ]
+              OnnxSingle = Standard("LogSoftmax", false, [ OnnxAttribute.Int("axis", -1L) ])
+              OnnxDouble = Standard("LogSoftmax", false, [ OnnxAttribute.Int("axis", -1L) ]) } ]
 
     let private byCase = all |> List.map (fun e -> e.Case, e) |> dict
 

@@ -149,13 +149,16 @@ module Loss =
 
     /// MAE term |ŷ − y| and its gradient sign(ŷ − y)/N. Course: S19.
     let maeTerm (yhat: float) (y: float) : float = abs (yhat - y)
+    /// ∂MAE/∂ŷ = sign(ŷ − y)/N (0 at ŷ = y, the kink). Course: S19.
     let maeGradient (yhat: float) (y: float) (n: float) : float = signum (yhat - y) / n
 
     /// Squared-error term (ŷ − y)², the MSE gradient (ŷ − y)/N, and the sum-of-squares gradient
     /// 2(ŷ − y). Course: S20, S29.
     /// (Generic over the element type: the float32 instantiation is the same definition.)
     let inline squaredTerm yhat y = let d = yhat - y in d * d
+    /// ∂MSE/∂ŷ = (ŷ − y)/N. Course: S20.
     let inline mseGradient yhat y n = (yhat - y) / n
+    /// ∂(Σ (ŷ − y)²)/∂ŷ = 2(ŷ − y). Course: S20, S29.
     let sumOfSquaresGradient (yhat: float) (y: float) : float = 2.0 * (yhat - y)
 
     /// BCE gradient −(y − p̃)/(p̃(1 − p̃)N), p̃ = ŷ clamped to [ε, 1 − ε] (the dA[L] of slides 003
@@ -167,15 +170,18 @@ module Loss =
     /// Cross-entropy term −y·ln max(p, ε) (0 where y = 0) and its gradient −y/(max(p, ε)·N).
     /// Course: S22.
     let crossEntropyTerm (p: float) (y: float) : float = if y = 0.0 then 0.0 else -(y * Math.Log(Math.Max(p, epsilon)))
+    /// ∂CE/∂p = −y/(max(p, ε)·N), 0 where y = 0. Course: S22.
     let crossEntropyGradient (p: float) (y: float) (n: float) : float = if y = 0.0 then 0.0 else -y / (Math.Max(p, epsilon) * n)
 
     /// Hinge term max(0, 1 − y·f) and its gradient −y/N where 1 − y·f &gt; 0, else 0 (0 at the kink).
     /// Course: S23.
     let hingeTerm (f: float) (y: float) : float = Math.Max(0.0, 1.0 - y * f)
+    /// ∂hinge/∂f = −y/N where 1 − y·f &gt; 0, else 0. Course: S23.
     let hingeGradient (f: float) (y: float) (n: float) : float = if 1.0 - y * f > 0.0 then -y / n else 0.0
 
     /// Logistic term ln(1 + e^(−y·f)) = softplus(−y·f) and its gradient −y·σ(−y·f)/N. Course: S23.
     let logisticTerm (f: float) (y: float) : float = Activation.softplus (-y * f)
+    /// ∂logistic/∂f = −y·σ(−y·f)/N. Course: S23.
     let logisticGradient (f: float) (y: float) (n: float) : float = -y * Activation.sigmoid (-y * f) / n
 
     /// Huber term h_δ(d), d = ŷ − y: d²/2 for |d| ≤ δ, δ(|d| − δ/2) beyond (the two meet with equal
@@ -184,6 +190,7 @@ module Loss =
     let huberTerm (delta: float) (yhat: float) (y: float) : float =
         let d = yhat - y
         if abs d <= delta then 0.5 * d * d else delta * (abs d - 0.5 * delta)
+    /// ∂h_δ/∂ŷ / N: (ŷ − y)/N for |ŷ − y| ≤ δ, δ·sign(ŷ − y)/N beyond. Course: S19, S20.
     let huberGradient (delta: float) (yhat: float) (y: float) (n: float) : float =
         let d = yhat - y
         if abs d <= delta then d / n else delta * signum d / n
@@ -209,6 +216,7 @@ module Loss =
     /// Sigmoid + BCE from the logit z of one entry: term softplus(z) − y·z, gradient (σ(z) − y)/N with
     /// σ(z) = a from the forward. Course: S21 (dZ = ŷ − y), S15.
     let sigmoidCrossEntropyTerm (z: float) (y: float) : float = Activation.softplus z - y * z
+    /// ∂J/∂z of sigmoid + BCE from the logit: (σ(z) − y)/N, σ(z) = a. Course: S21.
     let sigmoidCrossEntropyGradient (a: float) (y: float) (n: float) : float = (a - y) / n
 
     /// Softmax + cross-entropy from the logits of one row: J_i = lse(z)·Σy − Σ y⊙z with

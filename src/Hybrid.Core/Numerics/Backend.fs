@@ -38,7 +38,7 @@ module internal OpenBlas =
 
 /// Dense float64 products on row-major arrays: C ← op(A)·op(B) (+ C when accumulate), op(X) = X or Xᵀ.
 /// op(A) is m×k, op(B) is k×n, C is m×n; lda/ldb/ldc are the row strides of the stored arrays.
-/// This is the one seam between the core and a product kernel (issue 8, docs/performance.md).
+/// This is the one seam between the core and a product kernel (docs/performance.md).
 ///
 /// Two backends: "managed" (Gemm.fs, the default: deterministic to the bit on every machine,
 /// see Gemm) and "openblas" (OpenBLAS's cblas_dgemm when libopenblas.so.0 is on the system).

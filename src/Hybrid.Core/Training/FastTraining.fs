@@ -42,7 +42,7 @@ and private MaxoutSlot =
 and private DropoutSlot =
     { Index: int; Rate: float; Width: int; Mask: float[]; A: float[]; DX: float[] }
 
-/// The fast training path (issue 8): for a network and a batch size, a plan owns every buffer
+/// The fast training path: for a network and a batch size, a plan owns every buffer
 /// (the batch, activations, caches, gradients, optimiser state; row-major float[]) and updates
 /// the parameters in place, with products through Backend.Gemm and element-wise work in Kernels.
 /// After the first batch no batch allocates. The mutation stays inside: `fit` and `fitRows` take
