@@ -86,7 +86,8 @@ let facadeOf (inputs: int) (net: Network) : FNetwork =
             match layer with
             | DenseLayer d -> b.Dense(d.W.ToArray(), d.B.Row(0).ToArray(), facadeActivation d.Activation)
             | MaxoutLayer m -> b.Maxout(m.W |> Array.map (fun w -> w.ToArray()), m.B |> Array.map (fun b -> b.Row(0).ToArray()))
-            | DropoutLayer r -> b.Dropout r) (FNetwork.Create inputs)
+            | DropoutLayer r -> b.Dropout r
+            | other -> failwithf "the generator made a layer of kind %s" other.Kind) (FNetwork.Create inputs)
     builder.Build()
 
 let private sameBits (what: string) (expected: Matrix<float>) (actual: Matrix<float>) : unit =

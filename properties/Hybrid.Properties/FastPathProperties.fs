@@ -132,7 +132,7 @@ let private pureLaw =
 /// with the given layers.
 let private allocationOfStep (rule: UpdateRule) (loss: Loss) (layers: (int -> Layer) list) : int64 =
     let n, inputs = 50, 12
-    let built, _ = layers |> List.fold (fun (acc, width) make -> let l = make width in (acc @ [ l ]), (match l with DenseLayer d -> d.W.ColumnCount | MaxoutLayer m -> m.W.[0].ColumnCount | DropoutLayer _ -> width)) ([], inputs)
+    let built, _ = layers |> List.fold (fun (acc, width) make -> let l = make width in (acc @ [ l ]), (match l.Widths with Some(_, o) -> o | None -> width)) ([], inputs)
     let net = Network.create built
     let X = Init.matrix (Normal 1.0) 1 n inputs
     let Y = Data.oneHot (Network.outputSize net) (Array.init n (fun i -> i % Network.outputSize net))

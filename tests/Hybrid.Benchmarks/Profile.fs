@@ -21,16 +21,16 @@ let private stepPhases (flat: float[]) : (string * (unit -> unit)) list =
     let times (f: unit -> unit) = fun () -> for _ in 1 .. 40 do f ()
     [ "x40 gather 200 rows", times (fun () -> for i in 0 .. 199 do Array.Copy(flat, order.[i] * 784, x, i * 784, 784))
       "x40 X.W1 200x784.784x100", times (fun () -> Hybrid.Core.Backend.Gemm(false, false, 200, 100, 784, x, 784, w1, 100, z1, 100, false))
-      "x40 addRow+relu 200x100", times (fun () -> Hybrid.Core.Kernels.addRow z1 200 100 b1; Hybrid.Core.Kernels.activationForward Hybrid.Core.ReLU 0.0 z1 a1 200 100)
+      "x40 addRow+relu 200x100", times (fun () -> Hybrid.Core.RowMajor.addRow z1 200 100 b1; Hybrid.Core.Kernels.activationForward Hybrid.Core.ReLU 0.0 z1 a1 200 100)
       "x40 A1.W2 200x100.100x10", times (fun () -> Hybrid.Core.Backend.Gemm(false, false, 200, 10, 100, a1, 100, w2, 10, z2, 10, false))
       "x40 softmaxCE 200x10", times (fun () -> Hybrid.Core.Kernels.softmaxCrossEntropy z2 a2 y dz2 200 10 |> ignore)
       "x40 A1t.dZ2 100x10 k200", times (fun () -> Hybrid.Core.Backend.Gemm(true, false, 100, 10, 200, a1, 100, dz2, 10, dw2, 10, false))
       "x40 dZ2.W2t 200x100 k10", times (fun () -> Hybrid.Core.Backend.Gemm(false, true, 200, 100, 10, dz2, 10, w2, 10, da1, 100, false))
       "x40 relu backward 200x100", times (fun () -> Hybrid.Core.Kernels.activationBackward Hybrid.Core.ReLU 0.0 z1 a1 da1 dz1 200 100)
       "x40 Xt.dZ1 784x100 k200", times (fun () -> Hybrid.Core.Backend.Gemm(true, false, 784, 100, 200, x, 784, dz1, 100, dw1, 100, false))
-      "x40 columnSums 200x100", times (fun () -> Hybrid.Core.Kernels.columnSums dz1 200 100 b1)
+      "x40 columnSums 200x100", times (fun () -> Hybrid.Core.RowMajor.columnSums dz1 200 100 b1)
       "x40 Adam update 78400", times (fun () -> Hybrid.Core.Kernels.update (Hybrid.Core.Adam(0.9, 0.999, 1e-8)) 1e-3 3 w1 g m v; Array.Copy(w1, g, g.Length))
-      "x40 allFinite x2 78400", times (fun () -> Hybrid.Core.Kernels.allFinite g g.Length |> ignore; Hybrid.Core.Kernels.allFinite g g.Length |> ignore) ]
+      "x40 allFinite x2 78400", times (fun () -> Hybrid.Core.RowMajor.allFinite g g.Length |> ignore; Hybrid.Core.RowMajor.allFinite g g.Length |> ignore) ]
 
 let run (rounds: int) : int =
     let x, y = mnistLike 3 8_000

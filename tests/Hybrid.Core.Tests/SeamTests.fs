@@ -27,10 +27,11 @@ let pattern =
 let allowed : (string * string) list =
     [ // Maxout routes the gradient through the winning piece of each entry (S04, S10): the argmax
       // over pieces and its routing read most directly as a loop over entries.
-      "Maxout.fs", "if Z.[j].[i, c] > Z.[best].[i, c] then best <- j"
-      "Maxout.fs", "winner.[i, c] <- best"
+      // (Maxout.winner and Maxout.routed are the one-entry definitions; the buffer version runs them too.)
+      "Maxout.fs", "let best = winner Z.Length (fun j -> Z.[j].[i, c])"
+      "Maxout.fs", "won.[i, c] <- best"
       "Maxout.fs", "A.[i, c] <- Z.[best].[i, c]"
-      "Maxout.fs", "let dZ = Array.init layer.W.Length (fun j -> Mat.init dA.RowCount dA.ColumnCount (fun i c -> if cache.Winner.[i, c] = j then dA.[i, c] else 0.0))"
+      "Maxout.fs", "let dZ = Array.init layer.W.Length (fun j -> Mat.init dA.RowCount dA.ColumnCount (fun i c -> routed cache.Winner.[i, c] j dA.[i, c]))"
       // Central differences perturb one entry at a time: that is the definition (S11).
       "Numerical.fs", "let Xh = X.Clone()"
       "Numerical.fs", "let x = X.[i, j]"

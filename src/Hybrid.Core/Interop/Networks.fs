@@ -26,19 +26,19 @@ type LayerParts internal (layer: Layer) =
         match layer with
         | DenseLayer _ -> LayerPartsKind.Dense
         | MaxoutLayer _ -> LayerPartsKind.Maxout
-        | DropoutLayer _ -> LayerPartsKind.Dropout
+        | _ -> LayerPartsKind.Dropout
     /// The weight matrices, inputs×units (one for dense, one per piece for maxout, none for dropout).
     member _.Weights : Matrix<float>[] =
         match layer with
         | DenseLayer d -> [| d.W |]
         | MaxoutLayer m -> Array.copy m.W
-        | DropoutLayer _ -> [||]
+        | _ -> [||]
     /// The bias rows, 1×units (aligned with Weights).
     member _.Biases : Matrix<float>[] =
         match layer with
         | DenseLayer d -> [| d.B |]
         | MaxoutLayer m -> Array.copy m.B
-        | DropoutLayer _ -> [||]
+        | _ -> [||]
     /// The activation of a dense layer; null for maxout and dropout.
     member _.Activation : Activation =
         match layer with
@@ -48,10 +48,7 @@ type LayerParts internal (layer: Layer) =
     member _.DropoutRate : float = match layer with DropoutLayer r -> r | _ -> 0.0
     /// Trainable parameters of this layer.
     member _.ParameterCount : int =
-        match layer with
-        | DenseLayer d -> Dense.parameterCount d
-        | MaxoutLayer m -> Maxout.parameterCount m
-        | DropoutLayer _ -> 0
+        Layer.parameterCount layer
 
 /// ∂J/∂θ of one trainable layer: weights (one per piece), biases as one row per piece (1×units),
 /// and ∂J/∂α for a PReLU layer (null otherwise). Course: S16, S25.
@@ -170,7 +167,7 @@ type Networks =
                     let w = take m.W.Length
                     let b = take m.B.Length
                     Some(LayerGradientParts(l, LayerPartsKind.Maxout, w, b, Nullable()))
-                | DropoutLayer _ -> None)
+                | _ -> None)
             |> List.choose id
             |> Array.ofList
         GradientResult(J, flat, layers)

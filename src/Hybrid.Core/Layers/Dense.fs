@@ -19,6 +19,10 @@ type DenseCache =
       Z: Matrix<float>
       /// Output A = g(Z), n×d_out.
       A: Matrix<float> }
+    interface ILayerCache with
+        member c.FirstNonFinite() =
+            let find (M: Matrix<float>) = Mat.tryFindEntry (fun v -> not (System.Double.IsFinite v)) M |> Option.map (fun (i, j, _) -> i, j)
+            find c.Z |> Option.orElse (find c.A)
 
 /// The gradients Dense.backward returns; each has the shape of what it differentiates.
 type DenseGradient =
@@ -82,3 +86,94 @@ module Dense =
     let parameterCount (layer: Dense) : int =
         layer.W.RowCount * layer.W.ColumnCount + layer.B.ColumnCount
         + (match layer.Activation with PReLU _ -> 1 | _ -> 0)
+
+/// The dense layer's buffer version (the fast path): Z = X·W + 1·b through Backend.Gemm, A = g(Z)
+/// by the activation's registry kernel (the definitions Activation.forward runs), and backward
+/// dZ = dA ⊙ g′(Z), dW = Xᵀ·dZ, db = 1ᵀ·dZ, dX = dZ·Wᵀ in place (Dense.backward's formulas).
+/// Parameters: W at slot.First, b next, PReLU's α after them. Course: S13-S16.
+[<Sealed>]
+type DensePlan internal (layer: Dense, slot: PlanSlot) =
+    inherit LayerPlan()
+    let i, o = layer.W.RowCount, layer.W.ColumnCount
+    let kernel = (Activation.entry layer.Activation).Kernel
+    let prelu = match layer.Activation with PReLU _ -> true | _ -> false
+    let w, b, alpha = slot.First, slot.First + 1, (if prelu then slot.First + 2 else -1)
+    let z = Array.zeroCreate<float> (slot.Capacity * o)
+    let a = Array.zeroCreate<float> (slot.Capacity * o)
+    let dz = Array.zeroCreate<float> (slot.Capacity * o)
+    let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * i) else null
+    let slope (parameters: float[][]) = if prelu then parameters.[alpha].[0] else Activation.loopParameter layer.Activation
+    /// The activation g.
+    member _.Activation = layer.Activation
+    /// The pre-activations Z of the last forward (row-major, capacity×d_out).
+    member _.Z = z
+    /// The outputs A of the last forward.
+    member _.A = a
+    /// ∂L/∂Z: written by Backward, or by a fused loss before it (then set StartsFromZ).
+    member _.DZ = dz
+    /// True when a fused loss (sigmoid+BCE, softmax+CE from the logits) writes DZ, so Backward
+    /// skips the activation's backward (S21, S22).
+    member val StartsFromZ = false with get, set
+    override _.Forward(x, rows, parameters, _) =
+        Backend.Gemm(false, false, rows, o, i, x, i, parameters.[w], o, z, o, false)
+        RowMajor.addRow z rows o parameters.[b]
+        kernel.Forward(slope parameters, z, a, rows, o)
+        a
+    override this.Backward(x, up, rows, parameters, grads, _) =
+        if not this.StartsFromZ then
+            kernel.Backward(slope parameters, z, a, up, dz, rows, o)
+            if prelu then grads.[alpha].[0] <- Activation.alphaGradientOf z up (rows * o)
+        Backend.Gemm(true, false, i, o, rows, x, i, dz, o, grads.[w], o, false)
+        RowMajor.columnSums dz rows o grads.[b]
+        if not (isNull dx) then Backend.Gemm(false, true, rows, i, o, dz, o, parameters.[w], o, dx, i, false)
+        dx
+    override _.FirstNonFinite() =
+        let bad = RowMajor.firstNonFinite z o
+        if bad >= 0 then bad else RowMajor.firstNonFinite a o
+
+/// A dense layer under the layer contract (Network runs it through Layer).
+[<Sealed>]
+type private DenseLayerOf(layer: Dense) =
+    inherit Layer()
+    member _.Dense = layer
+    override _.Kind = "dense"
+    override _.Widths = Some(layer.W.RowCount, layer.W.ColumnCount)
+    override _.Parameters =
+        [ yield { Name = "W"; Value = layer.W; IsWeight = true }
+          yield { Name = "b"; Value = layer.B; IsWeight = false }
+          match layer.Activation with
+          | PReLU a -> yield { Name = "alpha"; Value = Mat.constant 1 1 a; IsWeight = false }
+          | _ -> () ]
+    override _.WithParameters ps =
+        match ps, layer.Activation with
+        | [ w; b; a ], PReLU _ -> DenseLayerOf { layer with W = w; B = b; Activation = PReLU(Mat.scalar a) }
+        | [ w; b ], g when (match g with PReLU _ -> false | _ -> true) -> DenseLayerOf { layer with W = w; B = b }
+        | _ -> invalidOp "parameter list out of step with the layer."
+    override _.Validate _ = ()
+    override _.Stochastic = false
+    override _.Forward(_, X) = let A, cache = Dense.forward layer X in A, cache :> ILayerCache
+    override _.Backward(cache, dA) =
+        let g = Dense.backward layer (Layer.cacheOf<DenseCache> cache) dA
+        [ yield g.dW; yield g.dB; match layer.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ], g.dX
+    override _.Plan slot = DensePlan(layer, slot)
+    override _.Equals(other) = match other with :? DenseLayerOf as d -> d.Dense = layer | _ -> false
+    override _.GetHashCode() = hash layer
+    override _.ToString() = sprintf "DenseLayer(%d -> %d, %s)" layer.W.RowCount layer.W.ColumnCount (Activation.name layer.Activation)
+
+/// The dense layer as a network layer, and the pattern that recognises it.
+[<AutoOpen>]
+module DenseLayerCase =
+    /// A dense layer A = g(X·W + 1·b) as a layer of a network. Course: S14.
+    let DenseLayer (layer: Dense) : Layer = DenseLayerOf layer :> Layer
+
+    /// Matches a dense layer, giving its weights, bias and activation.
+    let (|DenseLayer|_|) (layer: Layer) : Dense option =
+        match layer with
+        | :? DenseLayerOf as d -> Some d.Dense
+        | _ -> None
+
+    /// Matches a dense layer's cache.
+    let (|DenseCache|_|) (cache: ILayerCache) : DenseCache option =
+        match cache with
+        | :? DenseCache as c -> Some c
+        | _ -> None

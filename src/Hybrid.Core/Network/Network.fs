@@ -3,22 +3,6 @@ namespace Hybrid.Core
 open System
 open MathNet.Numerics.LinearAlgebra
 
-/// A layer of a network.
-type Layer =
-    /// A fully connected layer with its activation.
-    | DenseLayer of Dense
-    /// A maxout layer with k linear pieces.
-    | MaxoutLayer of Maxout
-    /// Inverted dropout with the given rate (identity at inference).
-    | DropoutLayer of rate: float
-
-/// What each layer's forward kept for backward.
-type LayerCache =
-    | DenseCache of DenseCache
-    | MaxoutCache of MaxoutCache
-    /// The mask used, or None at inference (identity).
-    | DropoutCache of Matrix<float> option
-
 /// A feed-forward network: layers applied in order.
 type Network = { Layers: Layer list }
 
@@ -34,19 +18,20 @@ type BatchResult =
       Gradients: Matrix<float> list }
 
 /// A network of L layers (S14-S17): forward over the layers, backward over the caches
-/// (BP1-BP4), and its parameters as one list of matrices — per dense layer W, b (and PReLU's α
-/// as a 1×1 matrix), per maxout layer W_1..W_k, b_1..b_k — so optimisers treat every parameter
-/// alike. Gradients come as a list aligned with `parameters`, each of the same shape.
+/// (BP1-BP4), and its parameters as one list of matrices — each layer's Layer.Parameters in order
+/// (per dense layer W, b and PReLU's α as a 1×1 matrix; per maxout layer W_1..W_k, b_1..b_k) — so
+/// optimisers treat every parameter alike. Gradients come as a list aligned with `parameters`,
+/// each of the same shape. Every layer is run through the layer contract (Layer) alone.
 module Network =
 
     /// A network from its layers; consecutive widths must agree (S14's shape table).
     let create (layers: Layer list) : Network =
         if List.isEmpty layers then Shape.fail "layers" "a network needs at least one layer."
         let widths =
-            layers |> List.choose (function
-                | DenseLayer d -> Some(d.W.RowCount, d.W.ColumnCount)
-                | MaxoutLayer m -> Some(m.W.[0].RowCount, m.W.[0].ColumnCount)
-                | DropoutLayer r -> Dropout.validate "layers" r; None)
+            layers |> List.choose (fun layer ->
+                if isNull (box layer) then nullArg "layers"
+                layer.Validate "layers"
+                layer.Widths)
         if List.isEmpty widths then Shape.fail "layers" "a network needs at least one dense or maxout layer."
         widths |> List.pairwise |> List.iteri (fun i ((_, outA), (inB, _)) ->
             if outA <> inB then Shape.fail "layers" (sprintf "layer widths do not chain: a layer outputs %d columns but the next trainable layer (#%d) takes %d." outA (i + 1) inB))
@@ -54,11 +39,11 @@ module Network =
 
     /// Number of input columns d_in (S14).
     let inputSize (net: Network) : int =
-        net.Layers |> List.pick (function DenseLayer d -> Some d.W.RowCount | MaxoutLayer m -> Some m.W.[0].RowCount | _ -> None)
+        net.Layers |> List.pick (fun layer -> layer.Widths |> Option.map fst)
 
     /// Number of output columns (S14).
     let outputSize (net: Network) : int =
-        net.Layers |> List.rev |> List.pick (function DenseLayer d -> Some d.W.ColumnCount | MaxoutLayer m -> Some m.W.[0].ColumnCount | _ -> None)
+        net.Layers |> List.rev |> List.pick (fun layer -> layer.Widths |> Option.map snd)
 
     /// A network of dense layers: `inputs` columns, then one layer per (units, activation),
     /// weights from `init` (layer l seeded with Init.derive seed l), biases 0 (and PReLU's α
@@ -83,7 +68,7 @@ module Network =
     /// Number of trainable parameters Σ_l (d_in·d_out + d_out) (+1 per PReLU, k pieces per
     /// maxout). The 3-4-4-1 network has 16 + 20 + 5 = 41. Course: S14.
     let parameterCount (net: Network) : int =
-        net.Layers |> List.sumBy (function DenseLayer d -> Dense.parameterCount d | MaxoutLayer m -> Maxout.parameterCount m | DropoutLayer _ -> 0)
+        net.Layers |> List.sumBy Layer.parameterCount
 
     let private checkInput (net: Network) (X: Matrix<float>) : unit =
         Shape.nonEmpty "X" X
@@ -92,19 +77,12 @@ module Network =
     /// Forward pass with the caches; `dropoutSeed` = Some s turns dropout on (layer l's mask
     /// seeded with Init.derive s l), None is inference. Shapes: X n×d_in -> A n×d_out.
     /// Course: S15, S16 (forward pass with caches), S34 (dropout).
-    let forwardCache (dropoutSeed: int option) (net: Network) (X: Matrix<float>) : Matrix<float> * LayerCache list =
+    let forwardCache (dropoutSeed: int option) (net: Network) (X: Matrix<float>) : Matrix<float> * ILayerCache list =
         checkInput net X
         let A, caches =
-            net.Layers |> List.indexed |> List.fold (fun (A: Matrix<float>, caches) (l, layer) ->
-                match layer with
-                | DenseLayer d -> let A', c = Dense.forward d A in A', DenseCache c :: caches
-                | MaxoutLayer m -> let A', c = Maxout.forward m A in A', MaxoutCache c :: caches
-                | DropoutLayer rate ->
-                    match dropoutSeed with
-                    | Some s when rate > 0.0 ->
-                        let M = Dropout.mask (Init.derive s l) rate A.RowCount A.ColumnCount
-                        Dropout.forward M A, DropoutCache(Some M) :: caches
-                    | _ -> A, DropoutCache None :: caches) (X, [])
+            net.Layers |> List.indexed |> List.fold (fun (A: Matrix<float>, caches) (l, layer: Layer) ->
+                let A', cache = layer.Forward(dropoutSeed |> Option.map (fun s -> Init.derive s l), A)
+                A', cache :: caches) (X, [])
         A, List.rev caches
 
     /// Where a forward pass first left the finite numbers: Some (layer, row, column) of the first
@@ -112,16 +90,9 @@ module Network =
     /// None. With finite inputs and weights this happens only by overflow (a product or sum beyond
     /// ±1.8e308); checking Z catches the NaN that a later ReLU would turn into 0.
     /// Course: S15. Checked by: OverflowTests (tests/Hybrid.Tests).
-    let firstNonFinite (caches: LayerCache list) : (int * int * int) option =
-        let find (M: Matrix<float>) =
-            Mat.tryFindEntry (fun v -> not (Double.IsFinite v)) M |> Option.map (fun (i, j, _) -> i, j)
+    let firstNonFinite (caches: ILayerCache list) : (int * int * int) option =
         caches |> List.indexed |> List.tryPick (fun (l, cache) ->
-            let hit =
-                match cache with
-                | DenseCache c -> find c.Z |> Option.orElse (find c.A)
-                | MaxoutCache c -> c.Z |> Array.tryPick find
-                | DropoutCache _ -> None
-            hit |> Option.map (fun (i, j) -> l, i, j))
+            cache.FirstNonFinite() |> Option.map (fun (i, j) -> l, i, j))
 
     /// Inference: A^L = g^L(... g^1(X·W^1 + 1·b^1) ...), dropout off. Shapes: X n×d_in -> n×d_out.
     /// Course: S15 (forward pass).
@@ -130,32 +101,18 @@ module Network =
     /// The parameters, in order: per dense layer W, b (and α as 1×1 for PReLU); per maxout
     /// layer W_1..W_k then b_1..b_k. Course: S17 (θ = all weights and biases).
     let parameters (net: Network) : Matrix<float> list =
-        net.Layers |> List.collect (function
-            | DenseLayer d ->
-                [ yield d.W; yield d.B
-                  match d.Activation with PReLU a -> yield Mat.constant 1 1 a | _ -> () ]
-            | MaxoutLayer m -> List.ofArray m.W @ List.ofArray m.B
-            | DropoutLayer _ -> [])
+        net.Layers |> List.collect (fun layer -> layer.Parameters |> List.map (fun p -> p.Value))
 
     /// Whether each parameter (aligned with `parameters`) is a weight matrix (true) or a bias or
     /// α (false): L2 applies to weights only (S23).
     let isWeight (net: Network) : bool list =
-        net.Layers |> List.collect (function
-            | DenseLayer d -> [ yield true; yield false; match d.Activation with PReLU _ -> yield false | _ -> () ]
-            | MaxoutLayer m -> List.replicate m.W.Length true @ List.replicate m.B.Length false
-            | DropoutLayer _ -> [])
+        net.Layers |> List.collect (fun layer -> layer.Parameters |> List.map (fun p -> p.IsWeight))
 
     /// A name per parameter ("layer 0 W", "layer 0 b", "layer 1 alpha", "layer 2 W[1]", ...), in
     /// the order of θ (S17).
     let parameterNames (net: Network) : string list =
         net.Layers |> List.indexed |> List.collect (fun (l, layer) ->
-            match layer with
-            | DenseLayer d ->
-                [ yield sprintf "layer %d W" l; yield sprintf "layer %d b" l
-                  match d.Activation with PReLU _ -> yield sprintf "layer %d alpha" l | _ -> () ]
-            | MaxoutLayer m ->
-                [ for j in 0 .. m.W.Length - 1 -> sprintf "layer %d W[%d]" l j ] @ [ for j in 0 .. m.B.Length - 1 -> sprintf "layer %d b[%d]" l j ]
-            | DropoutLayer _ -> [])
+            layer.Parameters |> List.map (fun p -> sprintf "layer %d %s" l p.Name))
 
     /// The same network with new parameters (aligned with `parameters`, same shapes). Course: S17, S27.
     let withParameters (net: Network) (ps: Matrix<float> list) : Network =
@@ -172,18 +129,10 @@ module Network =
             | p :: tail -> rest.Value <- tail; p
             | [] -> invalidOp "parameter list out of step with the layers."
         let rebuilt =
-            net.Layers |> List.map (function
-                | DenseLayer d ->
-                    let w = take ()
-                    let b = take ()
-                    match d.Activation with
-                    | PReLU _ -> DenseLayer { d with W = w; B = b; Activation = PReLU (Mat.scalar (take ())) }
-                    | _ -> DenseLayer { d with W = w; B = b }
-                | MaxoutLayer m ->
-                    let W = Array.init m.W.Length (fun _ -> take ())
-                    let B = Array.init m.B.Length (fun _ -> take ())
-                    MaxoutLayer { W = W; B = B }
-                | DropoutLayer _ as d -> d)
+            net.Layers |> List.map (fun layer ->
+                match layer.Parameters with
+                | [] -> layer
+                | mine -> layer.WithParameters(mine |> List.map (fun _ -> take ())))
         { Layers = rebuilt }
 
     /// Backward pass (BP1-BP4 of S16): from dA^L = ∂L/∂A^L, each layer in reverse turns its
@@ -192,29 +141,22 @@ module Network =
     /// fused losses), bypassing its activation. Returns (gradients aligned with `parameters`, dX).
     /// Course: S15, S16, S17 (a weight reaching the output by several paths: their effects add
     /// in the matrix products).
-    let backward (net: Network) (caches: LayerCache list) (dA: Matrix<float>) (dZLast: Matrix<float> option) : Matrix<float> list * Matrix<float> =
+    let backward (net: Network) (caches: ILayerCache list) (dA: Matrix<float>) (dZLast: Matrix<float> option) : Matrix<float> list * Matrix<float> =
         if List.length caches <> List.length net.Layers then Shape.fail "caches" "the caches do not belong to this network."
         let pairs = List.zip net.Layers caches |> List.rev
-        let grads, dX, _ =
-            pairs |> List.fold (fun (grads, dA: Matrix<float>, first) (layer, cache) ->
-                match layer, cache with
-                | DenseLayer d, DenseCache c ->
-                    let g =
-                        match first, dZLast with
-                        | true, Some dZ -> Dense.backwardZ d c dZ 0.0
-                        | _ -> Dense.backward d c dA
-                    let mine = [ yield g.dW; yield g.dB; match d.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ]
-                    mine @ grads, g.dX, false
-                | MaxoutLayer m, MaxoutCache c ->
-                    let dW, dB, dX = Maxout.backward m c dA
-                    (List.ofArray dW @ List.ofArray dB) @ grads, dX, false
-                | DropoutLayer _, DropoutCache(Some mask) -> grads, Dropout.backward mask dA, first
-                | DropoutLayer _, DropoutCache None -> grads, dA, first
-                | _ -> Shape.fail "caches" "the caches do not belong to this network.") ([], dA, true)
+        // A fused loss hands the last (dense) layer its dZ: that layer's step is Dense.backwardZ.
+        let start, rest =
+            match dZLast, pairs with
+            | Some dZ, (DenseLayer d, DenseCache c) :: rest ->
+                let g = Dense.backwardZ d c dZ 0.0
+                ([ yield g.dW; yield g.dB; match d.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ], g.dX), rest
+            | Some _, _ -> Shape.fail "dZLast" "a pre-activation gradient needs a dense last layer."
+            | None, _ -> ([], dA), pairs
+        let grads, dX =
+            rest |> List.fold (fun (grads, dA) (layer: Layer, cache) ->
+                let mine, dX = layer.Backward(cache, dA)
+                mine @ grads, dX) start
         grads, dX
-
-    let private lastActivation (net: Network) : Activation option =
-        net.Layers |> List.rev |> List.tryPick (function DenseLayer d -> Some(Some d.Activation) | MaxoutLayer _ -> Some None | DropoutLayer _ -> None) |> Option.flatten
 
     /// Whether the last layer and the loss fuse into a stable from-logits form: sigmoid +
     /// binary cross-entropy, or softmax + categorical cross-entropy (with no dropout after it).
@@ -228,7 +170,7 @@ module Network =
     /// The data loss J(Ŷ, Y) and the output Ŷ = A^L of one forward pass (the caches' last output),
     /// the fused forms (sigmoid+BCE, softmax+CE) computed from the logits. Returns (J, gradient
     /// seed dA^L or dZ^L, Ŷ) with the seed None when `withGradient` is false.
-    let private dataLoss (withGradient: bool) (loss: Loss) (net: Network) (A: Matrix<float>) (caches: LayerCache list) (Y: Matrix<float>) =
+    let private dataLoss (withGradient: bool) (loss: Loss) (net: Network) (A: Matrix<float>) (caches: ILayerCache list) (Y: Matrix<float>) =
         Shape.same "prediction" A "Y" Y
         if fuses loss net then
             let Z = match List.last caches with DenseCache c -> c.Z | _ -> invalidOp "unreachable"

@@ -18,34 +18,12 @@ type RowSet =
       /// The rows of the arrays that make up this set, in order.
       Rows: int[] }
 
-/// One layer's place in the plan: its buffers (row-major, capacity rows) and where its
-/// parameters sit in the plan's parameter arrays.
-type private PlanLayer =
-    | PDense of DenseSlot
-    | PMaxout of MaxoutSlot
-    | PDropout of DropoutSlot
-
-and private DenseSlot =
-    { Index: int; In: int; Out: int; Activation: Activation
-      /// The activation's registry kernel, looked up once per plan.
-      Kernel: ActivationKernel
-      /// Parameter indices of W, b and (PReLU) α, −1 when absent.
-      W: int; B: int; Alpha: int
-      Z: float[]; A: float[]; DZ: float[]; DX: float[] }
-
-and private MaxoutSlot =
-    { Index: int; In: int; Out: int; Pieces: int
-      /// Parameter index of W_0 (W_j at W + j, b_j at W + Pieces + j).
-      W: int
-      Z: float[][]; A: float[]; Winner: int[]; DZ: float[]; DX: float[] }
-
-and private DropoutSlot =
-    { Index: int; Rate: float; Width: int; Mask: float[]; A: float[]; DX: float[] }
-
 /// The fast training path: for a network and a batch size, a plan owns every buffer
 /// (the batch, activations, caches, gradients, optimiser state; row-major float[]) and updates
-/// the parameters in place, with products through Backend.Gemm and element-wise work in Kernels.
-/// After the first batch no batch allocates. The mutation stays inside: `fit` and `fitRows` take
+/// the parameters in place. Each layer runs as its own buffer version (Layer.Plan, in the layer's
+/// file: products through Backend.Gemm, element-wise work through the registry's kernels); the
+/// plan only chains them, computes the loss and applies the update rule. After the first batch
+/// no batch allocates. The mutation stays inside: `fit` and `fitRows` take
 /// and return immutable networks (the input network is never changed) and report exactly as the
 /// reference path does (Training.run is shared). Every layer (dense with every activation,
 /// PReLU's α learned; maxout; dropout with the reference's seeded masks), every loss (the fused
@@ -76,48 +54,33 @@ module FastTraining =
         let epochStart = parameters |> Array.map (fun p -> Array.zeroCreate<float> p.Length)
         let inputs = Network.inputSize net
         let outputs = Network.outputSize net
-        let firstTrainable = layers |> Array.findIndex (function DropoutLayer _ -> false | _ -> true)
+        let firstTrainable = layers |> Array.findIndex (fun layer -> not (List.isEmpty layer.Parameters))
         let fused = Network.fuses config.Loss net
         let xb = Array.zeroCreate<float> (capacity * inputs)
         let yb = Array.zeroCreate<float> (capacity * outputs)
         let dOut = Array.zeroCreate<float> (capacity * outputs)
-        let rng = Rng(0)
-        let buffer width = Array.zeroCreate<float> (capacity * width)
-        let slots =
+        let plans =
             let mutable p = 0
             let mutable width = inputs
             layers |> Array.mapi (fun l layer ->
-                match layer with
-                | DenseLayer d ->
-                    let i, o = d.W.RowCount, d.W.ColumnCount
-                    let prelu = match d.Activation with PReLU _ -> true | _ -> false
-                    let slot = { Index = l; In = i; Out = o; Activation = d.Activation; Kernel = (Activation.entry d.Activation).Kernel; W = p; B = p + 1; Alpha = (if prelu then p + 2 else -1)
-                                 Z = buffer o; A = buffer o; DZ = buffer o; DX = (if l > firstTrainable then buffer i else null) }
-                    p <- p + (if prelu then 3 else 2)
-                    width <- o
-                    PDense slot
-                | MaxoutLayer m ->
-                    let k, i, o = m.W.Length, m.W.[0].RowCount, m.W.[0].ColumnCount
-                    let slot = { Index = l; In = i; Out = o; Pieces = k; W = p; Z = Array.init k (fun _ -> buffer o); A = buffer o
-                                 Winner = Array.zeroCreate (capacity * o); DZ = buffer o; DX = (if l > firstTrainable then buffer i else null) }
-                    p <- p + 2 * k
-                    width <- o
-                    PMaxout slot
-                | DropoutLayer rate ->
-                    PDropout { Index = l; Rate = rate; Width = width; Mask = buffer width; A = buffer width; DX = buffer width })
-        let hasDropout = layers |> Array.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
+                let plan = layer.Plan { Capacity = capacity; Inputs = width; First = p; NeedsInputGradient = l > firstTrainable }
+                p <- p + List.length layer.Parameters
+                width <- (match layer.Widths with Some(_, o) -> o | None -> width)
+                plan)
+        // A fused last layer starts its backward from the dZ the loss writes (S21, S22).
+        let fusedLast =
+            if fused then
+                match plans.[plans.Length - 1] with
+                | :? DensePlan as d -> d.StartsFromZ <- true; d
+                | _ -> invalidOp "unreachable: only a dense last layer fuses."
+            else Unchecked.defaultof<DensePlan>
+        let stochastic = layers |> Array.exists (fun layer -> layer.Stochastic)
         /// The input buffer each layer read in the last forward pass (for dW = Xᵀ·dZ).
-        let layerInput = Array.zeroCreate<float[]> slots.Length
+        let layerInput = Array.zeroCreate<float[]> plans.Length
         let mutable step = 0
         let mutable lastLoss = 0.0
         let mutable lastTotal = nan
         let mutable lastCorrect = 0
-
-        /// The activation's hyper-parameter, PReLU's the learned α of this run.
-        let slope (d: DenseSlot) =
-            match d.Activation with
-            | PReLU _ -> parameters.[d.Alpha].[0]
-            | g -> Activation.loopParameter g
 
         /// Xb, Yb ← rows of the set: positions order[start + i] (or start + i when order is null),
         /// i = 0 .. rows−1, through the set's row list.
@@ -131,77 +94,26 @@ module FastTraining =
         /// masked as Dropout.mask (Init.derive maskSeed l)). Returns the output buffer.
         member _.Forward(rows: int, maskSeed: int) : float[] =
             let mutable x = xb
-            for li in 0 .. slots.Length - 1 do
-                layerInput.[li] <- x
-                match slots.[li] with
-                | PDense d ->
-                    Backend.Gemm(false, false, rows, d.Out, d.In, x, d.In, parameters.[d.W], d.Out, d.Z, d.Out, false)
-                    Kernels.addRow d.Z rows d.Out parameters.[d.B]
-                    d.Kernel.Forward(slope d, d.Z, d.A, rows, d.Out)
-                    x <- d.A
-                | PMaxout m ->
-                    for j in 0 .. m.Pieces - 1 do
-                        Backend.Gemm(false, false, rows, m.Out, m.In, x, m.In, parameters.[m.W + j], m.Out, m.Z.[j], m.Out, false)
-                        Kernels.addRow m.Z.[j] rows m.Out parameters.[m.W + m.Pieces + j]
-                    for e in 0 .. rows * m.Out - 1 do
-                        let mutable best = 0
-                        for j in 1 .. m.Pieces - 1 do
-                            if m.Z.[j].[e] > m.Z.[best].[e] then best <- j
-                        m.Winner.[e] <- best
-                        m.A.[e] <- m.Z.[best].[e]
-                    x <- m.A
-                | PDropout dr when maskSeed >= 0 && dr.Rate > 0.0 ->
-                    rng.Reseed(Init.derive maskSeed dr.Index)
-                    let keep = 1.0 / (1.0 - dr.Rate)
-                    let count = rows * dr.Width
-                    for e in 0 .. count - 1 do
-                        dr.Mask.[e] <- if rng.NextDouble() >= dr.Rate then keep else 0.0
-                    Numerics.Tensors.TensorPrimitives.Multiply(ReadOnlySpan<float>(x, 0, count), ReadOnlySpan<float>(dr.Mask, 0, count), Span<float>(dr.A, 0, count))
-                    x <- dr.A
-                | PDropout _ -> ()
+            for l in 0 .. plans.Length - 1 do
+                layerInput.[l] <- x
+                x <- plans.[l].Forward(x, rows, parameters, (if maskSeed >= 0 then Init.derive maskSeed l else -1))
             x
 
         /// The data loss of the forward's output against Yb (fused from the logits when the last
         /// layer and the loss fuse), its gradient written where the backward starts. Returns J.
         member _.Loss(output: float[], rows: int) : float =
             if fused then
-                match slots.[slots.Length - 1] with
-                | PDense d when d.Activation = Sigmoid -> Kernels.sigmoidCrossEntropy d.Z d.A yb d.DZ rows outputs
-                | PDense d -> Kernels.softmaxCrossEntropy d.Z d.A yb d.DZ rows outputs
-                | _ -> invalidOp "unreachable: only a dense last layer fuses."
+                let d = fusedLast
+                if d.Activation = Sigmoid then Kernels.sigmoidCrossEntropy d.Z d.A yb d.DZ rows outputs
+                else Kernels.softmaxCrossEntropy d.Z d.A yb d.DZ rows outputs
             else Kernels.lossAndGradient config.Loss output yb dOut rows outputs
 
-        /// The backward pass from the loss gradient into grads (S16's BP1-BP4 in place).
-        member _.Backward(rows: int, dropoutOn: bool) =
+        /// The backward pass from the loss gradient into grads: the layers' backward in reverse
+        /// (S16's BP1-BP4 in place). Layers before the first trainable one need no gradient.
+        member _.Backward(rows: int, training: bool) =
             let mutable up = dOut
-            // Layers before the first trainable one need no gradient.
-            for li in slots.Length - 1 .. -1 .. firstTrainable do
-                let x = layerInput.[li]
-                match slots.[li] with
-                | PDense d ->
-                    // A fused last layer starts from the dZ the loss wrote (no activation backward).
-                    if not (fused && li = slots.Length - 1) then
-                        d.Kernel.Backward(slope d, d.Z, d.A, up, d.DZ, rows, d.Out)
-                        if d.Alpha >= 0 then grads.[d.Alpha].[0] <- Kernels.alphaGradient d.Z up (rows * d.Out)
-                    Backend.Gemm(true, false, d.In, d.Out, rows, x, d.In, d.DZ, d.Out, grads.[d.W], d.Out, false)
-                    Kernels.columnSums d.DZ rows d.Out grads.[d.B]
-                    if not (isNull d.DX) then
-                        Backend.Gemm(false, true, rows, d.In, d.Out, d.DZ, d.Out, parameters.[d.W], d.Out, d.DX, d.In, false)
-                        up <- d.DX
-                | PMaxout m ->
-                    for j in 0 .. m.Pieces - 1 do
-                        for e in 0 .. rows * m.Out - 1 do
-                            m.DZ.[e] <- if m.Winner.[e] = j then up.[e] else 0.0
-                        Backend.Gemm(true, false, m.In, m.Out, rows, x, m.In, m.DZ, m.Out, grads.[m.W + j], m.Out, false)
-                        Kernels.columnSums m.DZ rows m.Out grads.[m.W + m.Pieces + j]
-                        if not (isNull m.DX) then
-                            Backend.Gemm(false, true, rows, m.In, m.Out, m.DZ, m.Out, parameters.[m.W + j], m.Out, m.DX, m.In, j > 0)
-                    if not (isNull m.DX) then up <- m.DX
-                | PDropout dr when dropoutOn && dr.Rate > 0.0 ->
-                    let count = rows * dr.Width
-                    Numerics.Tensors.TensorPrimitives.Multiply(ReadOnlySpan<float>(up, 0, count), ReadOnlySpan<float>(dr.Mask, 0, count), Span<float>(dr.DX, 0, count))
-                    up <- dr.DX
-                | PDropout _ -> ()
+            for l in plans.Length - 1 .. -1 .. firstTrainable do
+                up <- plans.[l].Backward(layerInput.[l], up, rows, parameters, grads, training)
 
         /// The data loss of the last successful Step.
         member _.LastLoss = lastLoss
@@ -217,10 +129,10 @@ module FastTraining =
         /// NaN stop (Training.nonFiniteStep, Training.nonFiniteParameter) with the weights unchanged.
         member this.Step(set: RowSet, order: int[], rows: int, epoch: int, batch: int, eta: float) : StopDetail option =
             this.Gather(set, order, 0, rows)
-            let maskSeed = if hasDropout then Training.dropoutSeed config.Seed epoch batch else -1
+            let maskSeed = if stochastic then Training.dropoutSeed config.Seed epoch batch else -1
             let output = this.Forward(rows, maskSeed)
             let J = this.Loss(output, rows)
-            this.Backward(rows, hasDropout)
+            this.Backward(rows, stochastic)
             let mutable penalty = 0.0
             if config.L2 > 0.0 then
                 for p in 0 .. parameters.Length - 1 do
@@ -229,14 +141,14 @@ module FastTraining =
             lastTotal <- total
             let mutable finite = Double.IsFinite total
             for p in 0 .. grads.Length - 1 do
-                if finite && not (Kernels.allFinite grads.[p] grads.[p].Length) then finite <- false
+                if finite && not (RowMajor.allFinite grads.[p] grads.[p].Length) then finite <- false
             if not finite then Some(Training.nonFiniteStep total epoch batch)
             else
                 for p in 0 .. parameters.Length - 1 do
                     Kernels.update config.Rule eta (step + 1) parameters.[p] grads.[p] first.[p] second.[p]
                 let mutable ok = true
                 for p in 0 .. grads.Length - 1 do
-                    if ok && not (Kernels.allFinite grads.[p] grads.[p].Length) then ok <- false
+                    if ok && not (RowMajor.allFinite grads.[p] grads.[p].Length) then ok <- false
                 if not ok then Some(Training.nonFiniteParameter epoch batch)
                 else
                     // θ′ was written over the gradient buffers: swap them in.
@@ -277,112 +189,53 @@ module FastTraining =
             let ps = parameters |> Array.mapi (fun p values -> let r, c = shapes.[p] in Matrix<float>.Build.DenseOfRowMajor(r, c, Array.copy values)) |> List.ofArray
             Network.withParameters net ps
 
-    /// One network's parameters, row-major, for predictRow: made on the network's first
-    /// predictRow and kept as long as the network lives (a network is immutable).
+    /// One network's parameters, row-major, and per thread its layers' one-row buffer versions,
+    /// for predictRow: made on the network's first predictRow (on each thread) and kept as long as
+    /// the network lives (a network is immutable).
     type private RowPlan(net: Network) =
         let layers = Array.ofList net.Layers
-        member val Layers = layers
+        let build () =
+            let mutable p = 0
+            let mutable width = Network.inputSize net
+            layers |> Array.map (fun layer ->
+                let plan = layer.Plan { Capacity = 1; Inputs = width; First = p; NeedsInputGradient = false }
+                p <- p + List.length layer.Parameters
+                width <- (match layer.Widths with Some(_, o) -> o | None -> width)
+                plan)
         member val Parameters = Network.parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.ofList
-        /// The widest layer (its input or output) and the most maxout pieces.
-        member val Widest =
-            layers |> Array.fold (fun w layer ->
-                match layer with
-                | DenseLayer d -> max w (max d.W.RowCount d.W.ColumnCount)
-                | MaxoutLayer m -> max w (max m.W.[0].RowCount m.W.[0].ColumnCount)
-                | DropoutLayer _ -> w) (Network.inputSize net)
-        member val Pieces = layers |> Array.fold (fun k layer -> match layer with MaxoutLayer m -> max k m.W.Length | _ -> k) 1
-
-    /// Per-thread scratch rows of predictRow, grown on demand and reused.
-    type private RowScratch() =
-        [<ThreadStatic; DefaultValue>] static val mutable private a: float[]
-        [<ThreadStatic; DefaultValue>] static val mutable private b: float[]
-        [<ThreadStatic; DefaultValue>] static val mutable private z: float[][]
-        static member Get(width: int, pieces: int) : struct (float[] * float[] * float[][]) =
-            if isNull RowScratch.a || RowScratch.a.Length < width then
-                RowScratch.a <- Array.zeroCreate width
-                RowScratch.b <- Array.zeroCreate width
-                RowScratch.z <- null
-            if isNull RowScratch.z || RowScratch.z.Length < pieces then
-                RowScratch.z <- Array.init pieces (fun _ -> Array.zeroCreate RowScratch.a.Length)
-            struct (RowScratch.a, RowScratch.b, RowScratch.z)
+        member val Plans = new Threading.ThreadLocal<LayerPlan[]>(build)
+        member val Outputs = Network.outputSize net
 
     let private rowPlans = Runtime.CompilerServices.ConditionalWeakTable<Network, RowPlan>()
     let private newRowPlan = Runtime.CompilerServices.ConditionalWeakTable<Network, RowPlan>.CreateValueCallback(fun n -> RowPlan n)
 
-    /// The first non-finite entry among the first `count` of v, or −1.
-    let private firstNonFiniteIn (v: float[]) (count: int) : int =
-        if Kernels.allFinite v count then -1
-        else
-            let mutable j = 0
-            while Double.IsFinite v.[j] do j <- j + 1
-            j
-
     /// Inference on one example, a = g^L(… g^1(x·W^1 + b^1) …) with dropout off (Network.forward
     /// on the 1×d_in matrix [x], the same operations entry by entry: the products' fused
     /// multiply-add chains run in the same order, so the result is the same bits). Allocates only
-    /// the result: the parameters are made row-major once per network, the layers run in
-    /// per-thread scratch rows. Error (layer, column) names the first layer whose Z or A (any
-    /// maxout piece's Z) holds NaN or ±∞, as Network.firstNonFinite (row 0). x is not checked
-    /// (length d_in, finite: the caller's boundary does it). Course: S15.
+    /// the result: the parameters are made row-major once per network, the layers' one-row buffer
+    /// versions once per network and thread. Error (layer, column) names the first layer whose
+    /// pre-activation or output (any maxout piece's Z) holds NaN or ±∞, as Network.firstNonFinite
+    /// (row 0). x is not checked (length d_in, finite: the caller's boundary does it). Course: S15.
     /// Checked by: FastPathProperties "S15 / fast path / predicting one row equals the reference forward pass, bit for bit",
     /// NetworkTests "Predict_on_one_row_allocates_only_its_result".
     let predictRow (net: Network) (x: float[]) : Result<float[], int * int> =
         let plan = rowPlans.GetValue(net, newRowPlan)
-        let ps = plan.Parameters
-        let struct (bufA, bufB, zs) = RowScratch.Get(plan.Widest, plan.Pieces)
+        let plans = plan.Plans.Value
         let mutable input = x
-        let mutable output = bufA
-        let mutable width = x.Length
-        let mutable p = 0
         let mutable hitLayer = -1
         let mutable hitColumn = -1
         let mutable l = 0
-        while l < plan.Layers.Length && hitLayer < 0 do
-            match plan.Layers.[l] with
-            | DenseLayer d ->
-                let i, o = d.W.RowCount, d.W.ColumnCount
-                let z = zs.[0]
-                Backend.Gemm(false, false, 1, o, i, input, i, ps.[p], o, z, o, false)
-                Kernels.addRow z 1 o ps.[p + 1]
-                let slope =
-                    match d.Activation with
-                    | PReLU _ -> ps.[p + 2].[0]
-                    | g -> Activation.loopParameter g
-                Kernels.activationForward d.Activation slope z output 1 o
-                p <- p + (match d.Activation with PReLU _ -> 3 | _ -> 2)
-                let bad = firstNonFiniteIn z o
-                let bad = if bad >= 0 then bad else firstNonFiniteIn output o
-                if bad >= 0 then
-                    hitLayer <- l
-                    hitColumn <- bad
-                width <- o
-                input <- output
-                output <- (if obj.ReferenceEquals(output, bufA) then bufB else bufA)
-            | MaxoutLayer m ->
-                let k, i, o = m.W.Length, m.W.[0].RowCount, m.W.[0].ColumnCount
-                for j in 0 .. k - 1 do
-                    Backend.Gemm(false, false, 1, o, i, input, i, ps.[p + j], o, zs.[j], o, false)
-                    Kernels.addRow zs.[j] 1 o ps.[p + k + j]
-                for c in 0 .. o - 1 do
-                    let mutable best = 0
-                    for j in 1 .. k - 1 do
-                        if zs.[j].[c] > zs.[best].[c] then best <- j
-                    output.[c] <- zs.[best].[c]
-                p <- p + 2 * k
-                for j in 0 .. k - 1 do
-                    let bad = firstNonFiniteIn zs.[j] o
-                    if bad >= 0 && hitLayer < 0 then
-                        hitLayer <- l
-                        hitColumn <- bad
-                width <- o
-                input <- output
-                output <- (if obj.ReferenceEquals(output, bufA) then bufB else bufA)
-            | DropoutLayer _ -> ()
+        while l < plans.Length && hitLayer < 0 do
+            input <- plans.[l].Forward(input, 1, plan.Parameters, -1)
+            let bad = plans.[l].FirstNonFinite()
+            if bad >= 0 then
+                hitLayer <- l
+                hitColumn <- bad
             l <- l + 1
         if hitLayer >= 0 then Error(hitLayer, hitColumn)
         else
-            let result = Array.zeroCreate<float> width
-            Array.Copy(input, result, width)
+            let result = Array.zeroCreate<float> plan.Outputs
+            Array.Copy(input, result, plan.Outputs)
             Ok result
 
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the

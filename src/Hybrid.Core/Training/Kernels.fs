@@ -4,7 +4,6 @@ open System
 open System.Numerics
 open System.Numerics.Tensors
 
-type private VF = Vector<float>
 
 /// The element-wise kernels of the fast training path (FastTraining), on row-major float[]
 /// buffers written in place: activations and their backward, the losses with their gradients
@@ -18,37 +17,6 @@ type private VF = Vector<float>
 /// reference, so their results are bit-identical. Nothing here allocates.
 /// Checked by: FastPathProperties (properties/Hybrid.Properties).
 module internal Kernels =
-
-    // ---------------------------------------------------------------- broadcast, sums, checks
-
-    /// Z ← Z + 1·b: adds the row b (length cols) to each of the first `rows` rows of Z
-    /// (Mat.addRow, S14).
-    let addRow (z: float[]) (rows: int) (cols: int) (b: float[]) : unit =
-        let bs = ReadOnlySpan<float>(b, 0, cols)
-        for i in 0 .. rows - 1 do
-            let r = Span<float>(z, i * cols, cols)
-            TensorPrimitives.Add(Span<float>.op_Implicit r, bs, r)
-
-    /// db ← 1ᵀ·dZ: the column sums of the first `rows` rows (Mat.sumRows, S15), rows added in order.
-    let columnSums (dz: float[]) (rows: int) (cols: int) (db: float[]) : unit =
-        let acc = Span<float>(db, 0, cols)
-        acc.Clear()
-        for i in 0 .. rows - 1 do
-            TensorPrimitives.Add(Span<float>.op_Implicit acc, ReadOnlySpan<float>(dz, i * cols, cols), acc)
-
-    /// Whether the first `count` entries are all finite: Σ x·0 is 0 exactly when no entry is NaN or ±∞.
-    let allFinite (x: float[]) (count: int) : bool =
-        let w = VF.Count
-        let mutable acc = VF.Zero
-        let mutable i = 0
-        while i + w <= count do
-            acc <- acc + VF(x, i) * VF.Zero
-            i <- i + w
-        let mutable s = 0.0
-        while i < count do
-            s <- s + x.[i] * 0.0
-            i <- i + 1
-        s = 0.0 && Vector.EqualsAll(acc, VF.Zero)
 
     // ---------------------------------------------------------------- activations (S04)
 

@@ -263,8 +263,7 @@ module Training =
         let last =
             match List.last net.Layers with
             | DenseLayer d -> Activation.name d.Activation
-            | MaxoutLayer _ -> "maxout"
-            | DropoutLayer _ -> "dropout"
+            | layer -> layer.Kind
         match loss, List.last net.Layers with
         | BinaryCrossEntropy, DenseLayer { Activation = Sigmoid } -> None
         | BinaryCrossEntropy, _ -> Some(LossMismatch.NeedsSigmoid last)
@@ -306,7 +305,7 @@ module Training =
     let diverged (factor: float) (J0: float) (J: float) : bool = Double.IsFinite J && J > factor * max 1.0 J0
 
     let private hasDropout (net: Network) =
-        net.Layers |> List.exists (function DropoutLayer r -> r > 0.0 | _ -> false)
+        net.Layers |> List.exists (fun layer -> layer.Stochastic)
 
     /// The NaN stop for a non-finite batch loss J or gradient (epoch and batch 0-based).
     let nonFiniteStep (J: float) (epoch: int) (batch: int) : StopDetail = StopDetail.NonFiniteLoss(epoch + 1, batch + 1, J)

@@ -1,0 +1,88 @@
+namespace Hybrid.Core
+
+open MathNet.Numerics.LinearAlgebra
+
+/// One parameter of a layer: its value, its name inside the layer ("W", "b", "alpha", "W[1]"; the
+/// network prefixes "layer l "), and whether it is a weight (L2 applies to weights only, S23).
+type LayerParameter =
+    { /// The name inside the layer.
+      Name: string
+      /// The value.
+      Value: Matrix<float>
+      /// True for a weight matrix, false for a bias or a learned slope.
+      IsWeight: bool }
+
+/// What a layer's forward pass keeps for its backward pass (each layer defines its own).
+type ILayerCache =
+    /// The first entry of what the layer computed (its pre-activations, then its output) that is
+    /// NaN or ±∞, as (row, column), else None. Course: S15.
+    abstract FirstNonFinite : unit -> (int * int) option
+
+/// Where a layer's buffer version sits in a fast-path plan.
+type PlanSlot =
+    { /// Rows the buffers hold (the largest batch).
+      Capacity: int
+      /// Width of the layer's input.
+      Inputs: int
+      /// Index of the layer's first parameter in the plan's parameter arrays.
+      First: int
+      /// Whether the backward pass must produce ∂L/∂X (false for the first trainable layer).
+      NeedsInputGradient: bool }
+
+/// A layer's buffer version on the fast path: the same definitions as its matrix functions,
+/// iterated over preallocated row-major buffers (capacity rows) in place. Parameters and their
+/// gradients are the plan's arrays, read from PlanSlot.First on, in the order of Layer.Parameters.
+[<AbstractClass>]
+type LayerPlan() =
+    /// The forward pass on the first `rows` rows of x; `seed` ≥ 0 is a training pass whose random
+    /// draws (dropout's mask) are seeded with it, −1 is inference. Returns the output buffer
+    /// (x itself for a layer that is the identity in this pass).
+    abstract Forward : x: float[] * rows: int * parameters: float[][] * seed: int -> float[]
+    /// The backward pass from `up` = ∂L/∂A of the last forward (whose input was x): writes the
+    /// parameters' gradients into `grads` and returns ∂L/∂X (null when the slot does not need it;
+    /// `up` itself for an identity pass). `training` says whether the last forward had a seed.
+    abstract Backward : x: float[] * up: float[] * rows: int * parameters: float[][] * grads: float[][] * training: bool -> float[]
+    /// After a one-row forward: the column of the first non-finite entry the layer computed in row 0
+    /// (its pre-activations, then its output), or −1. Course: S15.
+    abstract FirstNonFinite : unit -> int
+
+/// The contract every layer meets (S14-S17): its widths, its parameters in a fixed order, the
+/// matrix forward and backward that read as the course writes them (each layer file), its buffer
+/// version for the fast path, and its name in the model file. Network runs every layer through
+/// this contract only: Network.backward is the loop over the reversed layers that S16 draws.
+[<AbstractClass>]
+type Layer() =
+    /// The layer kind's name, as the model file's "type" writes it ("dense", "maxout", "dropout").
+    abstract Kind : string
+    /// (d_in, d_out) for a layer with fixed widths; None for one that keeps the width it is given.
+    abstract Widths : (int * int) option
+    /// The parameters, in the order optimisers, gradients and θ use (S17).
+    abstract Parameters : LayerParameter list
+    /// The same layer with new parameter values, in the order and shapes of Parameters (the
+    /// network checks them before calling).
+    abstract WithParameters : Matrix<float> list -> Layer
+    /// Checks what construction could not (a setting's range), naming `paramName`.
+    abstract Validate : paramName: string -> unit
+    /// Whether training passes draw random numbers (dropout with rate > 0).
+    abstract Stochastic : bool
+    /// The forward pass on X (n×d_in) -> (A n×d_out, cache); `seed` Some s is a training pass whose
+    /// random draws are seeded with s, None is inference. Course: S15, S16.
+    abstract Forward : seed: int option * X: Matrix<float> -> Matrix<float> * ILayerCache
+    /// The backward pass from dA = ∂L/∂A: (gradients aligned with Parameters, dX = ∂L/∂X).
+    /// Course: S16 (BP1-BP4).
+    abstract Backward : cache: ILayerCache * dA: Matrix<float> -> Matrix<float> list * Matrix<float>
+    /// The buffer version for a fast-path plan. Course: S28.
+    abstract Plan : PlanSlot -> LayerPlan
+
+/// The layer contract's shared checks.
+module Layer =
+
+    /// The cache as the layer's own type, or ArgumentException when it came from another layer.
+    let cacheOf<'Cache when 'Cache :> ILayerCache> (cache: ILayerCache) : 'Cache =
+        match cache with
+        | :? 'Cache as c -> c
+        | _ -> Shape.fail "caches" "the caches do not belong to this network."
+
+    /// Number of trainable parameters: the entries of every parameter matrix. Course: S14.
+    let parameterCount (layer: Layer) : int =
+        layer.Parameters |> List.sumBy (fun p -> p.Value.RowCount * p.Value.ColumnCount)
