@@ -35,32 +35,10 @@ internal static partial class ModelFormat
             w.WriteStartArray("layers");
             foreach (var layer in Networks.Layers(net))
             {
+                // Each layer's entry is its kind and the fields its own file defines (Layer.Fields).
                 w.WriteStartObject();
-                switch (layer.Kind)
-                {
-                    case LayerPartsKind.Dense:
-                        w.WriteString("type", "dense");
-                        WriteActivation(w, layer.Activation);
-                        WriteMatrix(w, "weights", layer.Weights[0]);
-                        WriteRow(w, "biases", layer.Biases[0]);
-                        break;
-                    case LayerPartsKind.Maxout:
-                        w.WriteString("type", "maxout");
-                        w.WriteStartArray("pieces");
-                        for (int j = 0; j < layer.Weights.Length; j++)
-                        {
-                            w.WriteStartObject();
-                            WriteMatrix(w, "weights", layer.Weights[j]);
-                            WriteRow(w, "biases", layer.Biases[j]);
-                            w.WriteEndObject();
-                        }
-                        w.WriteEndArray();
-                        break;
-                    default:
-                        w.WriteString("type", "dropout");
-                        w.WriteNumber("rate", layer.DropoutRate);
-                        break;
-                }
+                w.WriteString("type", layer.KindName);
+                foreach (var field in layer.Fields) WriteField(w, field);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -69,13 +47,26 @@ internal static partial class ModelFormat
         }
     }
 
-    private static void WriteActivation(Utf8JsonWriter w, CoreActivation g)
+    private static void WriteField(Utf8JsonWriter w, LayerFieldView field)
     {
-        // The file's name of the core's case, from the registry (docs/model-format.md).
-        string name = Activations.Of(g).FileName;
-        double? parameter = Activations.Parameter(g);
-        w.WriteString("activation", name);
-        if (parameter is double a) w.WriteNumber("parameter", a);
+        switch (field.Kind)
+        {
+            case LayerFieldKind.Text: w.WriteString(field.Name, field.Text); break;
+            case LayerFieldKind.Number: w.WriteNumber(field.Name, field.Number); break;
+            case LayerFieldKind.Matrix: WriteMatrix(w, field.Name, field.Matrix); break;
+            case LayerFieldKind.Row: WriteRow(w, field.Name, field.Matrix); break;
+            case LayerFieldKind.Records:
+                w.WriteStartArray(field.Name);
+                foreach (var record in field.Records)
+                {
+                    w.WriteStartObject();
+                    foreach (var f in record) WriteField(w, f);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                break;
+            default: throw new InvalidOperationException($"a layer field of kind {field.Kind} has no JSON form.");
+        }
     }
 
     // System.Text.Json writes a double in its shortest round-trippable form ("R"), so reading it
@@ -326,104 +317,93 @@ internal static partial class ModelFormat
             return layers;
         }
 
-        // The fields of a layer may come in any order; which ones are required depends on "type".
+        // The fields of a layer may come in any order: each known key is read by its JSON shape
+        // (a weight matrix has one row per input, a row after a matrix one value per unit), then
+        // the kind named by "type" makes the layer from them (its file's Read: which fields are
+        // required and what they must hold). Keys no kind knows are skipped unread.
         private LayerParts ReadLayer(int l, ref int width)
         {
             if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} must be a JSON object.");
             var keys = new Keys(l, -1);
-            string? type = null, activation = null;
-            double? parameter = null, rate = null;
-            Matrix<double>? weights = null;
-            double[]? biases = null;
-            List<(Matrix<double> W, double[] B)>? pieces = null;
+            string? type = null;
+            var fields = _fields;
+            fields.Clear();
+            int units = -1;
             while (NextKey(keys, out var key))
             {
-                switch (key)
+                if (key == "type")
                 {
-                    case "type":
-                        type = ReadString($"layer {l} \"type\"");
-                        if (type is not ("dense" or "maxout" or "dropout")) throw json.Fail($"layer {l} has unknown type {json.Quoted()} (expected dense, maxout or dropout).");
-                        break;
-                    case "activation": activation = ReadString($"layer {l} \"activation\""); break;
-                    case "parameter": parameter = ReadFinite(l, "activation parameter"); break;
-                    case "rate": rate = ReadFinite(l, "rate"); break;
-                    case "weights": weights = ReadMatrix(width, l, -1); break;
-                    case "biases": biases = ReadRow(weights?.ColumnCount ?? -1, l, -1); break;
-                    case "pieces": pieces = ReadPieces(width, l); break;
-                    default: json.Next(); json.SkipValue(); break;
+                    type = ReadString($"layer {l} \"type\"");
+                    if (!Networks.IsLayerKind(type))
+                        throw json.Fail($"layer {l} has unknown type {json.Quoted()} (expected {string.Join(", ", Networks.LayerKindNames)}).");
                 }
+                else if (LayerKeys.Contains(key)) fields.Add(ReadField(key, l, -1, width, ref units));
+                else { json.Next(); json.SkipValue(); }
             }
-            switch (type)
+            if (type is null) throw json.Fail($"layer {l} has no \"type\".");
+            LayerParts layer;
+            try { layer = Networks.ReadLayer(type, fields, l, width, QuoteText); }
+            catch (FormatException e) { throw json.Fail(e.Message); }
+            width = layer.OutputWidth(width);
+            return layer;
+        }
+
+        // The fields of the layer being read (reused: a layer allocates only what it keeps).
+        private readonly List<LayerFieldView> _fields = [];
+
+        private static readonly HashSet<string> LayerKeys = new(Networks.LayerFieldKeys, StringComparer.Ordinal);
+        private static readonly Func<string, string> QuoteText = text => JsonTokenStream.Quote(text);
+
+        /// <summary>One field of a layer (or of one of its records) by its JSON shape: a string, a finite number, an array of rows (a weight matrix of <paramref name="width"/> rows), an array of numbers (of <paramref name="units"/> values when a matrix came before it in the object), or an array of objects.</summary>
+        private LayerFieldView ReadField(string key, int l, int piece, int width, ref int units)
+        {
+            switch (json.Next())
             {
-                case null: throw json.Fail($"layer {l} has no \"type\".");
-                case "dense":
-                {
-                    if (activation is null) throw json.Fail($"layer {l} has no \"activation\".");
-                    if (weights is null) throw json.Fail($"layer {l} has no \"weights\".");
-                    if (biases is null) throw json.Fail($"layer {l} has no \"biases\".");
-                    var B = BiasRow(biases, weights.ColumnCount, l, -1);
-                    var g = ToActivation(activation, parameter, l);
-                    width = weights.ColumnCount;
-                    return Networks.Dense(weights, B, g);
-                }
-                case "maxout":
-                {
-                    if (pieces is null) throw json.Fail($"layer {l} has no \"pieces\".");
-                    if (pieces.Count < 2) throw json.Fail($"layer {l} is a maxout layer with {pieces.Count} pieces; it needs at least 2.");
-                    var ws = new Matrix<double>[pieces.Count];
-                    var bs = new Matrix<double>[pieces.Count];
-                    for (int j = 0; j < pieces.Count; j++)
+                case JsonTokenType.String:
+                    return LayerFieldView.OfText(key, json.Text ?? throw json.Fail($"{Name(l, piece, key)} is {json.Quoted()}, longer than any valid value."));
+                case JsonTokenType.Number:
+                    return LayerFieldView.OfNumber(key, Finite() ?? throw NotFinite(Name(l, piece, key)));
+                case JsonTokenType.StartArray:
+                    switch (json.Next())
                     {
-                        ws[j] = pieces[j].W;
-                        if (ws[j].ColumnCount != ws[0].ColumnCount) throw json.Fail($"layer {l} piece {j} has {ws[j].ColumnCount} units but piece 0 has {ws[0].ColumnCount}.");
-                        bs[j] = BiasRow(pieces[j].B, ws[j].ColumnCount, l, j);
+                        case JsonTokenType.StartArray:
+                        {
+                            var m = ReadMatrixRows(width, l, piece, key);
+                            units = m.ColumnCount;
+                            return LayerFieldView.OfMatrix(key, m);
+                        }
+                        case JsonTokenType.StartObject:
+                            return LayerFieldView.OfRecords(key, ReadRecords(key, l, width));
+                        case JsonTokenType.Number or JsonTokenType.EndArray:
+                            return LayerFieldView.OfRow(key, ReadRowValues(units, l, piece, key));
+                        default:
+                            throw json.Fail($"{Name(l, piece, key)} must hold numbers, rows or objects.");
                     }
-                    width = ws[0].ColumnCount;
-                    return Networks.Maxout(ws, bs);
-                }
                 default:
-                {
-                    if (rate is not double r) throw json.Fail($"layer {l} has no \"rate\".");
-                    if (!(r >= 0 && r < 1)) throw json.Fail($"layer {l} has dropout rate {r}; it must lie in [0, 1).");
-                    return Networks.Dropout(r);
-                }
+                    throw json.Fail($"{Name(l, piece, key)} must be a string, a number or an array.");
             }
         }
 
-        private List<(Matrix<double>, double[])> ReadPieces(int width, int l)
+        private LayerFieldView[][] ReadRecords(string key, int l, int width)
         {
-            if (json.Next() != JsonTokenType.StartArray) throw json.Fail($"layer {l} \"pieces\" must be an array.");
-            var pieces = new List<(Matrix<double>, double[])>();
-            while (json.Next() != JsonTokenType.EndArray)
+            // The array and the first record's object are open.
+            var records = new List<LayerFieldView[]>();
+            do
             {
-                int j = pieces.Count;
-                if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} piece {j} must be a JSON object.");
+                int j = records.Count;
+                if (json.Type != JsonTokenType.StartObject) throw json.Fail($"layer {l} {key} item {j} must be a JSON object.");
                 var keys = new Keys(l, j);
-                Matrix<double>? W = null;
-                double[]? B = null;
-                while (NextKey(keys, out var key))
+                var fields = new List<LayerFieldView>();
+                int units = -1;
+                while (NextKey(keys, out var k))
                 {
-                    switch (key)
-                    {
-                        case "weights": W = ReadMatrix(width, l, j); break;
-                        case "biases": B = ReadRow(W?.ColumnCount ?? -1, l, j); break;
-                        default: json.Next(); json.SkipValue(); break;
-                    }
+                    if (LayerKeys.Contains(k)) fields.Add(ReadField(k, l, j, width, ref units));
+                    else { json.Next(); json.SkipValue(); }
                 }
-                if (W is null) throw json.Fail($"layer {l} piece {j} has no \"weights\".");
-                if (B is null) throw json.Fail($"layer {l} piece {j} has no \"biases\".");
-                pieces.Add((W, B));
+                records.Add(fields.ToArray());
             }
-            return pieces;
-        }
-
-        private CoreActivation ToActivation(string name, double? parameter, int l)
-        {
-            double P() => parameter ?? throw json.Fail($"layer {l} activation {JsonTokenStream.Quote(name)} needs a \"parameter\".");
-            // The registry's entry of this file name (exact spelling, docs/model-format.md).
-            var entry = Activations.OfFileName(name) ?? throw json.Fail($"layer {l} has unknown activation {JsonTokenStream.Quote(name)}.");
-            double p = entry.ParameterName is null ? 0.0 : P();
-            return entry.Create(p, "activation");
+            while (json.Next() != JsonTokenType.EndArray);
+            return records.ToArray();
         }
 
         // ---------------------------------------------------------- objects, scalars, arrays
@@ -478,43 +458,39 @@ internal static partial class ModelFormat
         // W as rows: row 0 is collected in the reusable chunks (its length is not declared); then
         // rows × columns is checked against the bytes that remain and the matrix's column-major
         // storage is allocated once and filled in place.
-        private Matrix<double> ReadMatrix(int rows, int l, int piece)
+        // The array and its row 0 are open.
+        private Matrix<double> ReadMatrixRows(int rows, int l, int piece, string field)
         {
-            if (json.Next() != JsonTokenType.StartArray) throw json.Fail($"{Name(l, piece, "weights")} must be an array of rows.");
-            if (json.Next() != JsonTokenType.StartArray)
-                throw json.Type == JsonTokenType.EndArray
-                    ? json.Fail($"{Name(l, piece, "weights")} has 0 rows but must have {rows} (the width of what comes before it).")
-                    : json.Fail($"{Name(l, piece, "weights")} row 0 must be an array.");
-            int cols = ReadIntoChunks(l, piece, "weights row 0");
-            if (cols == 0) throw json.Fail($"{Name(l, piece, "weights")} row 0 is empty.");
-            CheckRoom((long)rows * cols - cols, l, piece, "weights");
+            int cols = ReadIntoChunks(l, piece, $"{field} row 0");
+            if (cols == 0) throw json.Fail($"{Name(l, piece, field)} row 0 is empty.");
+            CheckRoom((long)rows * cols - cols, l, piece, field);
             var storage = new double[(long)rows * cols];
             for (int j = 0; j < cols; j++) storage[(long)j * rows] = _chunks[j / ChunkLength][j % ChunkLength];
             for (int i = 1; i < rows; i++)
             {
                 if (json.Next() != JsonTokenType.StartArray)
                     throw json.Type == JsonTokenType.EndArray
-                        ? json.Fail($"{Name(l, piece, "weights")} has {i} rows but must have {rows} (the width of what comes before it).")
-                        : json.Fail($"{Name(l, piece, "weights")} row {i} must be an array.");
+                        ? json.Fail($"{Name(l, piece, field)} has {i} rows but must have {rows} (the width of what comes before it).")
+                        : json.Fail($"{Name(l, piece, field)} row {i} must be an array.");
                 for (int j = 0; j < cols; j++)
                 {
                     if (json.Next() != JsonTokenType.Number)
                         throw json.Type == JsonTokenType.EndArray
-                            ? json.Fail($"{Name(l, piece, "weights")} row {i} has {j} values but row 0 has {cols}.")
-                            : json.Fail($"{Name(l, piece, "weights")} row {i}, column {j} must be a number.");
-                    storage[(long)j * rows + i] = Finite() ?? throw NotFinite($"{Name(l, piece, "weights")} row {i}, column {j}");
+                            ? json.Fail($"{Name(l, piece, field)} row {i} has {j} values but row 0 has {cols}.")
+                            : json.Fail($"{Name(l, piece, field)} row {i}, column {j} must be a number.");
+                    storage[(long)j * rows + i] = Finite() ?? throw NotFinite($"{Name(l, piece, field)} row {i}, column {j}");
                 }
-                if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "weights")} row {i} has more values than row 0 ({cols}).");
+                if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, field)} row {i} has more values than row 0 ({cols}).");
             }
-            if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "weights")} has more rows than {rows} (the width of what comes before it).");
+            if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, field)} has more rows than {rows} (the width of what comes before it).");
             return Matrix<double>.Build.Dense(rows, cols, storage);
         }
 
-        /// <summary>Reads the numbers of the array just opened into the chunks; returns how many.</summary>
-        private int ReadIntoChunks(int l, int piece, string field)
+        /// <summary>Reads the numbers of the array just opened into the chunks (its first token already read when <paramref name="started"/>); returns how many.</summary>
+        private int ReadIntoChunks(int l, int piece, string field, bool started = false)
         {
             int n = 0;
-            while (json.Next() != JsonTokenType.EndArray)
+            while ((started && n == 0 ? json.Type : json.Next()) != JsonTokenType.EndArray)
             {
                 if (json.Type != JsonTokenType.Number) throw json.Fail($"{Name(l, piece, field)}, column {n} must be a number.");
                 if (n == Array.MaxLength) CheckRoom((long)n + 1, l, piece, field);
@@ -525,14 +501,14 @@ internal static partial class ModelFormat
             return n;
         }
 
-        // b: with the width known (weights came first, the order Save writes) straight into an
-        // array of that size; otherwise through the chunks.
-        private double[] ReadRow(int expected, int l, int piece)
+        // A row (the array is open and its first token read): with the width known (a matrix came
+        // first, the order Save writes) straight into an array of that size; otherwise through the
+        // chunks.
+        private double[] ReadRowValues(int expected, int l, int piece, string field)
         {
-            if (json.Next() != JsonTokenType.StartArray) throw json.Fail($"{Name(l, piece, "biases")} must be an array.");
             if (expected < 0)
             {
-                int n = ReadIntoChunks(l, piece, "biases");
+                int n = ReadIntoChunks(l, piece, field, started: true);
                 var copy = new double[n];
                 for (int j = 0; j < n; j++) copy[j] = _chunks[j / ChunkLength][j % ChunkLength];
                 return copy;
@@ -540,28 +516,26 @@ internal static partial class ModelFormat
             var values = new double[expected];
             for (int j = 0; j < expected; j++)
             {
-                if (json.Next() != JsonTokenType.Number)
+                if (j > 0) json.Next();
+                if (json.Type != JsonTokenType.Number)
                     throw json.Type == JsonTokenType.EndArray
-                        ? json.Fail($"{Name(l, piece, "biases")} has {j} values but must have {expected} (one per unit).")
-                        : json.Fail($"{Name(l, piece, "biases")} column {j} must be a number.");
-                values[j] = Finite() ?? throw NotFinite($"{Name(l, piece, "biases")} column {j}");
+                        ? json.Fail($"{Name(l, piece, field)} has {j} values but must have {expected} (one per unit).")
+                        : json.Fail($"{Name(l, piece, field)} column {j} must be a number.");
+                values[j] = Finite() ?? throw NotFinite($"{Name(l, piece, field)} column {j}");
             }
-            if (json.Next() != JsonTokenType.EndArray) throw json.Fail($"{Name(l, piece, "biases")} has more values than {expected} (one per unit).");
+            if (expected == 0 ? json.Type != JsonTokenType.EndArray : json.Next() != JsonTokenType.EndArray)
+                throw json.Fail($"{Name(l, piece, field)} has more values than {expected} (one per unit).");
             return values;
-        }
-
-        private Matrix<double> BiasRow(double[] b, int units, int l, int piece)
-        {
-            if (b.Length != units) throw json.Fail($"{Name(l, piece, "biases")} has {b.Length} values but must have {units} (one per unit).");
-            return Matrix<double>.Build.Dense(1, units, b);
         }
     }
 
     /// <summary>The keys seen in one object: the format's own keys as bits, and at most <see cref="ModelReader.MaxUnknownKeys"/> unknown ones in a set made only when one appears.</summary>
     private sealed class Keys(int layer, int piece, string? name = null)
     {
-        private static readonly string[] Known = ["format", "version", "inputs", "layers", "type", "activation", "parameter", "weights", "biases", "pieces", "rate",
-                                                  "preprocessing", "classNames", "kind", "epsilon", "mean", "std", "variances", "components"];
+        // The format's own keys: the model's, every layer kind's (from the registry) and the extras'.
+        private static readonly string[] Known =
+            ["format", "version", "inputs", "layers", "type", .. Networks.LayerFieldKeys,
+             "preprocessing", "classNames", "kind", "epsilon", "mean", "std", "variances", "components"];
 
         /// <summary>The keys of a named object outside the layers (e.g. "preprocessing").</summary>
         public Keys(string name) : this(-1, -1, name) { }

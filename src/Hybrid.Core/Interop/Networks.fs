@@ -14,6 +14,74 @@ type LayerPartsKind =
     /// Inverted dropout (identity at inference).
     | Dropout = 2
 
+/// The JSON shape of a layer's model-file field (the core's LayerField).
+type LayerFieldKind =
+    /// A string.
+    | Text = 0
+    /// A finite number.
+    | Number = 1
+    /// A weight matrix written as rows (d_in rows).
+    | Matrix = 2
+    /// One row of numbers (a bias).
+    | Row = 3
+    /// An array of objects, each with named fields.
+    | Records = 4
+
+/// One named field of a layer's model-file entry, as the writer writes it and the reader hands it
+/// back (the core's LayerField; the layer's file defines which fields it has).
+[<Sealed; AllowNullLiteral>]
+type LayerFieldView internal (name: string, field: LayerField) =
+    member internal _.Field = field
+    /// The key.
+    member _.Name = name
+    /// The JSON shape.
+    member _.Kind : LayerFieldKind =
+        match field with
+        | LayerField.Text _ -> LayerFieldKind.Text
+        | LayerField.Number _ -> LayerFieldKind.Number
+        | LayerField.Matrix _ -> LayerFieldKind.Matrix
+        | LayerField.Row _ -> LayerFieldKind.Row
+        | LayerField.Records _ -> LayerFieldKind.Records
+    /// The string (Text), else null.
+    member _.Text : string = match field with LayerField.Text t -> t | _ -> null
+    /// The number (Number), else 0.
+    member _.Number : float = match field with LayerField.Number v -> v | _ -> 0.0
+    /// The matrix (Matrix: d_in×d_out; Row: 1×d_out), else null.
+    member _.Matrix : Matrix<float> = match field with LayerField.Matrix m | LayerField.Row m -> m | _ -> null
+    /// The records (Records), else null.
+    member _.Records : LayerFieldView[][] =
+        match field with
+        | LayerField.Records rs -> rs |> List.map (fun r -> r |> List.map LayerFieldView |> Array.ofList) |> Array.ofList
+        | _ -> null
+    /// A string field.
+    static member OfText(name: string, text: string) = LayerFieldView(name, LayerField.Text text)
+    /// A number field.
+    static member OfNumber(name: string, value: float) = LayerFieldView(name, LayerField.Number value)
+    /// A weight-matrix field.
+    static member OfMatrix(name: string, value: Matrix<float>) = LayerFieldView(name, LayerField.Matrix value)
+    /// A row field (1×n).
+    static member OfRow(name: string, values: float[]) = LayerFieldView(name, LayerField.Row (Mat.row values))
+    /// A field holding records.
+    static member OfRecords(name: string, records: LayerFieldView[][]) =
+        LayerFieldView(name, LayerField.Records [ for r in records -> [ for f in r -> f.Name, f.Field ] ])
+
+/// The fields the model file's reader found for one layer (or piece), looked up in place.
+[<Sealed>]
+type internal ViewFields(layer: int, piece: int, item: string, views: Collections.Generic.IReadOnlyList<LayerFieldView>, quote: Func<string, string>) =
+    inherit LayerFields()
+    override _.Where = if piece < 0 then sprintf "layer %d" layer else sprintf "layer %d %s %d" layer item piece
+    override _.TryFind name =
+        let mutable found = None
+        for i in 0 .. views.Count - 1 do
+            if found.IsNone && String.Equals(views.[i].Name, name, StringComparison.Ordinal) then found <- Some views.[i].Field
+        found
+    override _.Quote text = quote.Invoke text
+    override this.RecordsOf(name, item) =
+        match this.TryFind name with
+        | Some(LayerField.Records rs) ->
+            rs |> List.mapi (fun j r -> ViewFields(layer, j, item, r |> List.map LayerFieldView |> Array.ofList, quote) :> LayerFields)
+        | _ -> []
+
 /// One layer of a core network as C# reads it: the kind, the weight matrices (one for dense, one
 /// per piece for maxout, none for dropout), the biases (1×units each), the activation (dense only,
 /// else null) and the drop rate (dropout only, else 0). Made by Networks.Dense/Maxout/Dropout
@@ -44,6 +112,12 @@ type LayerParts internal (layer: Layer) =
         match layer with
         | DenseLayer d -> d.Activation
         | _ -> Unchecked.defaultof<Activation>
+    /// The layer kind's name in the registry and the model file ("dense", "maxout", "dropout").
+    member _.KindName : string = layer.Kind
+    /// The layer's model-file fields after its "type" (Layer.Fields).
+    member _.Fields : LayerFieldView[] = layer.Fields |> List.map LayerFieldView |> Array.ofList
+    /// The width this layer outputs when `width` comes in.
+    member _.OutputWidth(width: int) : int = match layer.Widths with Some(_, o) -> o | None -> width
     /// The drop probability of a dropout layer (0 otherwise).
     member _.DropoutRate : float = match layer with DropoutLayer r -> r | _ -> 0.0
     /// Trainable parameters of this layer.
@@ -101,6 +175,19 @@ type Networks =
         LayerParts(MaxoutLayer(Maxout.create weights biases))
     /// An inverted-dropout layer with drop probability `rate` (validated by Create).
     static member Dropout(rate: float) : LayerParts = LayerParts(DropoutLayer rate)
+    /// The layer kinds' model-file names, in the registry's order (Layers.all).
+    static member LayerKindNames : string[] = Layers.all |> List.map (fun k -> k.Kind) |> Array.ofList
+    /// Every key a layer kind's entry may hold, each once (the model file's layer keys).
+    static member LayerFieldKeys : string[] = Layers.all |> List.collect (fun k -> k.Keys) |> List.distinct |> Array.ofList
+    /// Whether `kind` names a layer kind (exact spelling).
+    static member IsLayerKind(kind: string) : bool = (Layers.tryFind kind).IsSome
+    /// The layer of kind `kind` from its model-file fields, after a layer of width `width`
+    /// (the kind's Read). FormatException names the layer and the field; ArgumentException comes from
+    /// the layer's own checks; `quote` bounds and escapes file text put in a message.
+    static member ReadLayer(kind: string, fields: IReadOnlyList<LayerFieldView>, layer: int, width: int, quote: Func<string, string>) : LayerParts =
+        match Layers.tryFind kind with
+        | None -> raise (FormatException(sprintf "layer %d has unknown type %s." layer (quote.Invoke kind)))
+        | Some k -> LayerParts(k.Read (ViewFields(layer, -1, "piece", fields, quote)) width)
     /// The network of these layers, in order (Network.create: widths must chain).
     static member Create(layers: IEnumerable<LayerParts>) : Network =
         if isNull layers then nullArg "layers"

@@ -156,6 +156,14 @@ type private DenseLayerOf(layer: Dense) =
         let g = Dense.backward layer (Layer.cacheOf<DenseCache> cache) dA
         [ yield g.dW; yield g.dB; match layer.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ], g.dX
     override _.Plan slot = DensePlan(layer, slot)
+    override _.Fields =
+        let entry = Activation.entry layer.Activation
+        [ yield "activation", LayerField.Text entry.File
+          match entry.Parameter with
+          | Some _ -> yield "parameter", LayerField.Number(Activation.loopParameter layer.Activation)
+          | None -> ()
+          yield "weights", LayerField.Matrix layer.W
+          yield "biases", LayerField.Row layer.B ]
     override _.Equals(other) = match other with :? DenseLayerOf as d -> d.Dense = layer | _ -> false
     override _.GetHashCode() = hash layer
     override _.ToString() = sprintf "DenseLayer(%d -> %d, %s)" layer.W.RowCount layer.W.ColumnCount (Activation.name layer.Activation)
@@ -171,6 +179,28 @@ module DenseLayerCase =
         match layer with
         | :? DenseLayerOf as d -> Some d.Dense
         | _ -> None
+
+    /// The dense kind in the layer registry: "activation" (the registry's file name), its
+    /// "parameter" when it has one, "weights" (d_in×d_out) and "biases" (d_out). Course: S14.
+    let denseKind : LayerKind =
+        { Kind = "dense"
+          Keys = [ "activation"; "parameter"; "weights"; "biases" ]
+          Read = fun fields _ ->
+            let name = fields.Text "activation"
+            let entry =
+                match Activation.all |> List.tryFind (fun e -> e.File = name) with
+                | Some e -> e
+                | None -> fields.Fail(sprintf "has unknown activation %s." (fields.Quote name))
+            let parameter =
+                match entry.Parameter, fields.TryNumber "parameter" with
+                | None, _ -> 0.0
+                | Some _, Some p -> p
+                | Some _, None -> fields.Fail(sprintf "activation %s needs a \"parameter\"." (fields.Quote name))
+            let g = entry.Make parameter
+            Activation.validate "activation" g
+            let W = fields.Matrix "weights"
+            let B = fields.Bias("biases", W.ColumnCount)
+            DenseLayer(Dense.create W B g) }
 
     /// Matches a dense layer's cache.
     let (|DenseCache|_|) (cache: ILayerCache) : DenseCache option =

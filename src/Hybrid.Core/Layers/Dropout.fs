@@ -94,6 +94,7 @@ type private DropoutLayerOf(rate: float) =
         | Some mask -> [], Dropout.backward mask dA
         | None -> [], dA
     override _.Plan slot = DropoutPlan(rate, slot)
+    override _.Fields = [ "rate", LayerField.Number rate ]
     override _.Equals(other) = match other with :? DropoutLayerOf as d -> d.Rate = rate | _ -> false
     override _.GetHashCode() = hash rate
     override _.ToString() = sprintf "DropoutLayer %g" rate
@@ -110,6 +111,15 @@ module DropoutLayerCase =
         match layer with
         | :? DropoutLayerOf as d -> Some d.Rate
         | _ -> None
+
+    /// The dropout kind in the layer registry: "rate" in [0, 1). Course: S34.
+    let dropoutKind : LayerKind =
+        { Kind = "dropout"
+          Keys = [ "rate" ]
+          Read = fun fields _ ->
+            let rate = fields.Number "rate"
+            if not (rate >= 0.0 && rate < 1.0) then fields.Fail(sprintf "has dropout rate %s; it must lie in [0, 1)." (string rate))
+            DropoutLayer rate }
 
     /// Matches a dropout layer's cache, giving its mask (None at inference).
     let (|DropoutCache|_|) (cache: ILayerCache) : Matrix<float> option option =

@@ -1,5 +1,6 @@
 namespace Hybrid.Core
 
+open System
 open MathNet.Numerics.LinearAlgebra
 
 /// One parameter of a layer: its value, its name inside the layer ("W", "b", "alpha", "W[1]"; the
@@ -46,6 +47,88 @@ type LayerPlan() =
     /// (its pre-activations, then its output), or −1. Course: S15.
     abstract FirstNonFinite : unit -> int
 
+/// A value in a layer's entry of the model file, in the file's JSON shapes (docs/model-format.md).
+[<RequireQualifiedAccess>]
+type LayerField =
+    /// A string.
+    | Text of string
+    /// A finite number.
+    | Number of float
+    /// A weight matrix, written as its rows: d_in rows (the width of what comes before the layer).
+    | Matrix of Matrix<float>
+    /// One row of numbers (a bias, 1×d_out), written flat.
+    | Row of Matrix<float>
+    /// An array of objects, each with its own named fields (maxout's pieces).
+    | Records of (string * LayerField) list list
+
+/// The fields of one layer (or one of its records) as the model file's reader found them, with
+/// typed lookups whose failures name the place (Where, e.g. "layer 3" or "layer 3 piece 1",
+/// built only for a message) and the key. Failures are FormatException; text from the file goes
+/// through Quote (bounded, control characters escaped) before it enters a message. The reader
+/// supplies the lookup (TryFind, Records), so reading a layer builds no list of its fields.
+[<AbstractClass>]
+type LayerFields() =
+    let fail (message: string) : 'T = raise (FormatException(message))
+    /// The place these fields belong to, as messages name it.
+    abstract Where : string
+    /// The field `name`, or None.
+    abstract TryFind : name: string -> LayerField option
+    /// Quotes text from the file for a message (bounded, control characters escaped).
+    abstract Quote : text: string -> string
+    /// The records of a Records field, each named "<Where> <item> j".
+    abstract RecordsOf : name: string * item: string -> LayerFields list
+    member private this.Missing(name: string) : 'T = fail (sprintf "%s has no \"%s\"." this.Where name)
+    /// Fails with a message about this place: "<Where> <message>".
+    member this.Fail(message: string) : 'T = fail (sprintf "%s %s" this.Where message)
+    /// The string field `name`.
+    member this.Text(name: string) : string =
+        match this.TryFind name with
+        | Some(LayerField.Text t) -> t
+        | Some _ -> fail (sprintf "%s \"%s\" must be a string." this.Where name)
+        | None -> this.Missing name
+    /// The number field `name`, or None when absent.
+    member this.TryNumber(name: string) : float option =
+        match this.TryFind name with
+        | Some(LayerField.Number v) -> Some v
+        | Some _ -> fail (sprintf "%s \"%s\" must be a number." this.Where name)
+        | None -> None
+    /// The number field `name`.
+    member this.Number(name: string) : float =
+        match this.TryNumber name with
+        | Some v -> v
+        | None -> this.Missing name
+    /// The weight matrix `name` (its rows were checked against the width before it).
+    member this.Matrix(name: string) : Matrix<float> =
+        match this.TryFind name with
+        | Some(LayerField.Matrix m) -> m
+        | Some _ -> fail (sprintf "%s %s must be an array of rows." this.Where name)
+        | None -> this.Missing name
+    /// The bias row `name` as a 1×units matrix, failing unless it has `units` values (one per unit).
+    member this.Bias(name: string, units: int) : Matrix<float> =
+        match this.TryFind name with
+        | Some(LayerField.Row r) when r.ColumnCount = units -> r
+        | Some(LayerField.Row r) -> fail (sprintf "%s %s has %d values but must have %d (one per unit)." this.Where name r.ColumnCount units)
+        | Some _ -> fail (sprintf "%s %s must be an array of numbers." this.Where name)
+        | None -> this.Missing name
+    /// The records of the array field `name`, each named "<Where> <item> j".
+    member this.Records(name: string, item: string) : LayerFields list =
+        match this.TryFind name with
+        | Some(LayerField.Records _) -> this.RecordsOf(name, item)
+        | Some _ -> fail (sprintf "%s %s must be an array of objects." this.Where name)
+        | None -> this.Missing name
+
+/// Layer fields held as a list (a layer's own Fields read back, in tests and tools).
+[<Sealed>]
+type ListFields(where: string, fields: (string * LayerField) list, quote: string -> string) =
+    inherit LayerFields()
+    override _.Where = where
+    override _.TryFind name = fields |> List.tryPick (fun (k, v) -> if k = name then Some v else None)
+    override _.Quote text = quote text
+    override this.RecordsOf(name, item) =
+        match this.TryFind name with
+        | Some(LayerField.Records rs) -> rs |> List.mapi (fun j r -> ListFields(sprintf "%s %s %d" where item j, r, quote) :> LayerFields)
+        | _ -> []
+
 /// The contract every layer meets (S14-S17): its widths, its parameters in a fixed order, the
 /// matrix forward and backward that read as the course writes them (each layer file), its buffer
 /// version for the fast path, and its name in the model file. Network runs every layer through
@@ -73,6 +156,19 @@ type Layer() =
     abstract Backward : cache: ILayerCache * dA: Matrix<float> -> Matrix<float> list * Matrix<float>
     /// The buffer version for a fast-path plan. Course: S28.
     abstract Plan : PlanSlot -> LayerPlan
+    /// The layer's entry in the model file, after its "type": its settings and parameters as named
+    /// fields (the kind's Read makes the same layer from them).
+    abstract Fields : (string * LayerField) list
+
+/// A layer kind in the registry (Layers.all): its model-file name and how it is read back.
+type LayerKind =
+    { /// The model file's "type" (Layer.Kind of its layers).
+      Kind: string
+      /// The keys its entry may hold (other keys are skipped unread, as a newer writer's fields).
+      Keys: string list
+      /// The layer from its entry's fields and the width of what comes before it; failures are
+      /// FormatException (or ArgumentException from a layer's own checks).
+      Read: LayerFields -> int -> Layer }
 
 /// The layer contract's shared checks.
 module Layer =

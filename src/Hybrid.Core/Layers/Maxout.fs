@@ -137,6 +137,8 @@ type private MaxoutLayerOf(layer: Maxout) =
         let dW, dB, dX = Maxout.backward layer (Layer.cacheOf<MaxoutCache> cache) dA
         List.ofArray dW @ List.ofArray dB, dX
     override _.Plan slot = MaxoutPlan(layer, slot)
+    override _.Fields =
+        [ "pieces", LayerField.Records [ for j in 0 .. layer.W.Length - 1 -> [ "weights", LayerField.Matrix layer.W.[j]; "biases", LayerField.Row layer.B.[j] ] ] ]
     override _.Equals(other) = match other with :? MaxoutLayerOf as m -> m.Maxout = layer | _ -> false
     override _.GetHashCode() = hash layer
     override _.ToString() = sprintf "MaxoutLayer(%d -> %d, %d pieces)" layer.W.[0].RowCount layer.W.[0].ColumnCount layer.W.Length
@@ -152,6 +154,19 @@ module MaxoutLayerCase =
         match layer with
         | :? MaxoutLayerOf as m -> Some m.Maxout
         | _ -> None
+
+    /// The maxout kind in the layer registry: "pieces", each with "weights" (d_in×d_out) and
+    /// "biases" (d_out); at least 2, all of one width. Course: S04.
+    let maxoutKind : LayerKind =
+        { Kind = "maxout"
+          Keys = [ "pieces" ]
+          Read = fun fields _ ->
+            let pieces = fields.Records("pieces", "piece")
+            if pieces.Length < 2 then fields.Fail(sprintf "is a maxout layer with %d pieces; it needs at least 2." pieces.Length)
+            let W = pieces |> List.map (fun p -> p.Matrix "weights") |> Array.ofList
+            W |> Array.iteri (fun j w -> if w.ColumnCount <> W.[0].ColumnCount then fields.Fail(sprintf "piece %d has %d units but piece 0 has %d." j w.ColumnCount W.[0].ColumnCount))
+            let B = pieces |> List.mapi (fun j p -> p.Bias("biases", W.[j].ColumnCount)) |> Array.ofList
+            MaxoutLayer(Maxout.create W B) }
 
     /// Matches a maxout layer's cache.
     let (|MaxoutCache|_|) (cache: ILayerCache) : MaxoutCache option =

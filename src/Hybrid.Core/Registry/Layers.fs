@@ -1,0 +1,12 @@
+namespace Hybrid.Core
+
+/// The layer registry: every layer kind once, with its model-file name and reader. The model
+/// file's writer and reader, the façade's layer kinds and the checks that walk every kind read
+/// this list. Course: S04, S14, S34.
+module Layers =
+
+    /// Every layer kind, in the order the docs list them.
+    let all : LayerKind list = [ denseKind; maxoutKind; dropoutKind ]
+
+    /// The kind with this model-file name (exact spelling), or None.
+    let tryFind (kind: string) : LayerKind option = all |> List.tryFind (fun k -> k.Kind = kind)
