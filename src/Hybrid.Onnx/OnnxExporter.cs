@@ -55,10 +55,10 @@ internal static class OnnxExporter
         {
             var layer = Networks.Layer(net, l);
             string output = l == count - 1 ? OutputName : $"layer{l}.output";
-            current = layer.Kind switch
+            current = LayerKinds.FromCore(layer.Kind) switch
             {
-                LayerPartsKind.Dense => Dense(w, l, layer, current, output, precision),
-                LayerPartsKind.Maxout => Maxout(w, l, layer, current, output),
+                LayerKind.Dense => Dense(w, l, layer, current, output, precision),
+                LayerKind.Maxout => Maxout(w, l, layer, current, output),
                 _ => Dropout(w, l, layer.DropoutRate, current, output),
             };
         }

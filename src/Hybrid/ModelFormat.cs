@@ -36,15 +36,15 @@ internal static partial class ModelFormat
             foreach (var layer in Networks.Layers(net))
             {
                 w.WriteStartObject();
-                switch (layer.Kind)
+                switch (LayerKinds.FromCore(layer.Kind))
                 {
-                    case LayerPartsKind.Dense:
+                    case LayerKind.Dense:
                         w.WriteString("type", "dense");
                         WriteActivation(w, layer.Activation);
                         WriteMatrix(w, "weights", layer.Weights[0]);
                         WriteRow(w, "biases", layer.Biases[0]);
                         break;
-                    case LayerPartsKind.Maxout:
+                    case LayerKind.Maxout:
                         w.WriteString("type", "maxout");
                         w.WriteStartArray("pieces");
                         for (int j = 0; j < layer.Weights.Length; j++)

@@ -5,15 +5,6 @@ open System.Collections.Generic
 open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
 
-/// The kind of a layer (the cases of the core's Layer).
-type LayerPartsKind =
-    /// A = g(X·W + 1·b).
-    | Dense = 0
-    /// A = max_j (X·W_j + 1·b_j).
-    | Maxout = 1
-    /// Inverted dropout (identity at inference).
-    | Dropout = 2
-
 /// One layer of a core network as C# reads it: the kind, the weight matrices (one for dense, one
 /// per piece for maxout, none for dropout), the biases (1×units each), the activation (dense only,
 /// else null) and the drop rate (dropout only, else 0). Made by Networks.Dense/Maxout/Dropout
@@ -21,12 +12,9 @@ type LayerPartsKind =
 [<Sealed; AllowNullLiteral>]
 type LayerParts internal (layer: Layer) =
     member internal _.Core = layer
-    /// The kind of layer.
-    member _.Kind : LayerPartsKind =
-        match layer with
-        | DenseLayer _ -> LayerPartsKind.Dense
-        | MaxoutLayer _ -> LayerPartsKind.Maxout
-        | DropoutLayer _ -> LayerPartsKind.Dropout
+    /// The kind of layer: the name of the core's Layer case ("DenseLayer", "MaxoutLayer",
+    /// "DropoutLayer"), which the façade maps to its LayerKind once (LayerKinds.FromCore).
+    member _.Kind : string = CaseName.ofValue layer
     /// The weight matrices, inputs×units (one for dense, one per piece for maxout, none for dropout).
     member _.Weights : Matrix<float>[] =
         match layer with
@@ -56,11 +44,11 @@ type LayerParts internal (layer: Layer) =
 /// ∂J/∂θ of one trainable layer: weights (one per piece), biases as one row per piece (1×units),
 /// and ∂J/∂α for a PReLU layer (null otherwise). Course: S16, S25.
 [<Sealed>]
-type LayerGradientParts internal (layerIndex: int, kind: LayerPartsKind, weights: Matrix<float>[], biases: Matrix<float>[], alpha: Nullable<float>) =
+type LayerGradientParts internal (layerIndex: int, kind: string, weights: Matrix<float>[], biases: Matrix<float>[], alpha: Nullable<float>) =
     /// 0-based index of the layer in the network (dropout layers count).
     member _.LayerIndex = layerIndex
-    /// Dense or Maxout.
-    member _.Kind = kind
+    /// The name of the layer's core Layer case: "DenseLayer" or "MaxoutLayer" (as LayerParts.Kind).
+    member _.Kind : string = kind
     /// ∂J/∂W (∂J/∂W_j per maxout piece), inputs×units.
     member _.Weights = weights
     /// ∂J/∂b (per maxout piece), 1×units.
@@ -165,11 +153,11 @@ type Networks =
                     let w = take 1
                     let b = take 1
                     let alpha = match d.Activation with PReLU _ -> Nullable(Mat.scalar (take 1).[0]) | _ -> Nullable()
-                    Some(LayerGradientParts(l, LayerPartsKind.Dense, w, b, alpha))
+                    Some(LayerGradientParts(l, CaseName.ofValue layer, w, b, alpha))
                 | MaxoutLayer m ->
                     let w = take m.W.Length
                     let b = take m.B.Length
-                    Some(LayerGradientParts(l, LayerPartsKind.Maxout, w, b, Nullable()))
+                    Some(LayerGradientParts(l, CaseName.ofValue layer, w, b, Nullable()))
                 | DropoutLayer _ -> None)
             |> List.choose id
             |> Array.ofList

@@ -50,11 +50,6 @@ type Factories =
     /// η_t = η0·factor^t.
     static member ExponentialDecay(factor: float) : Schedule = ExponentialDecay factor
 
-/// The name of a core union value's case ("NonFinite", "Diverged"), read from the union's own
-/// metadata: it is the case's name as C# spells it with nameof, so no table of names is kept here.
-module internal CaseName =
-    let ofValue<'T> (value: 'T) : string = (fst (Reflection.FSharpValue.GetUnionFields(value, typeof<'T>))).Name
-
 /// One epoch's record with nullable validation numbers (the core's EpochRecord).
 [<Sealed>]
 type EpochView internal (r: EpochRecord) =

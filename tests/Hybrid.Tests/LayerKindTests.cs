@@ -1,0 +1,52 @@
+using Hybrid.Core.Interop;
+using Microsoft.FSharp.Reflection;
+using Xunit;
+using CoreLayer = Hybrid.Core.Layer;
+
+namespace Hybrid.Tests;
+
+/// <summary>
+/// The kinds of layer are defined once, as the cases of the core's <c>Layer</c>; the public
+/// <see cref="LayerKind"/> is derived from them by one mapping (<c>LayerKinds.FromCore</c>). The test
+/// walks every core case by F# reflection, so a new layer case without a public kind fails here; the
+/// expected pairs are written out by hand.
+/// </summary>
+public class LayerKindTests
+{
+    [Fact]
+    public void S13_every_core_layer_case_maps_to_its_public_kind()
+    {
+        var expected = new Dictionary<string, LayerKind>
+        {
+            ["DenseLayer"] = LayerKind.Dense,
+            ["MaxoutLayer"] = LayerKind.Maxout,
+            ["DropoutLayer"] = LayerKind.Dropout,
+        };
+        var cases = FSharpType.GetUnionCases(typeof(CoreLayer), null).Select(c => c.Name).ToList();
+        Assert.Equal(expected.Keys.OrderBy(k => k), cases.OrderBy(k => k));
+        foreach (var name in cases)
+            Assert.Equal(expected[name], LayerKinds.FromCore(name));
+        Assert.Equal(Enum.GetValues<LayerKind>().OrderBy(k => k), cases.Select(LayerKinds.FromCore).OrderBy(k => k));
+        Assert.Throws<InvalidOperationException>(() => LayerKinds.FromCore("NoSuchLayer"));
+    }
+
+    [Fact]
+    public void S13_the_public_layer_kinds_keep_their_names_and_values()
+    {
+        Assert.Equal(["Dense", "Maxout", "Dropout"], Enum.GetNames<LayerKind>());
+        Assert.Equal([0, 1, 2], Enum.GetValues<LayerKind>().Select(k => (int)k));
+    }
+
+    [Fact]
+    public void S25_a_network_reports_each_layer_s_core_case_and_its_public_kind()
+    {
+        var net = Network.Create(3).Dense(4, Activation.ReLU).Maxout(2, 2).Dropout(0.25).Dense(1, Activation.Sigmoid).Build(Initializer.Constant(0.1));
+        Assert.Equal(["DenseLayer", "MaxoutLayer", "DropoutLayer", "DenseLayer"], Networks.Layers(net.Model).Select(l => l.Kind));
+        Assert.Equal([LayerKind.Dense, LayerKind.Maxout, LayerKind.Dropout, LayerKind.Dense], net.Layers.Select(l => l.Kind));
+        var grads = net.ComputeGradients(Loss.BinaryCrossEntropy, new double[,] { { 1, 2, 3 } }, new double[,] { { 1 } });
+        Assert.Equal([0, 1, 3], grads.Layers.Select(g => g.Layer));
+        Assert.IsType<DenseGradient>(grads.Layers[0]);
+        Assert.IsType<MaxoutGradient>(grads.Layers[1]);
+        Assert.IsType<DenseGradient>(grads.Layers[2]);
+    }
+}
