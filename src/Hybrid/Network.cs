@@ -67,7 +67,8 @@ public sealed class Network
         {
             var last = Networks.LastLayer(Model);
             string g = LayerKinds.FromCore(last.Kind) == LayerKind.Dense ? Activations.CaseName(last.Activation) : "";
-            return g == "Softmax" && OutputCount > 1 ? Loss.CrossEntropy : g == "Sigmoid" ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
+            return g == nameof(Hybrid.Core.Activation.Softmax) && OutputCount > 1 ? Loss.CrossEntropy
+                 : g == nameof(Hybrid.Core.Activation.Sigmoid) ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
         }
     }
 

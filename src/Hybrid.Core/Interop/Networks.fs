@@ -110,6 +110,9 @@ type Networks =
             overflowLayer <- layer
             overflowColumn <- column
             null
+    /// Dense.parameterCountOf: the trainable parameters of a dense layer of this shape and
+    /// activation (d_in·d_out + d_out, plus PReLU's α), before the layer is made.
+    static member DenseParameterCount(inputs: int, units: int, activation: Activation) : int64 = Dense.parameterCountOf inputs units activation
     /// The number of layers (dropout layers count).
     static member LayerCount(net: Network) : int = List.length net.Layers
     /// Layer `index` (0-based; walks the list: use Layers to visit them all).
