@@ -40,8 +40,8 @@ type Losses =
     static member Parameter(loss: Loss) : Nullable<float> = Loss.parameter loss |> Option.toNullable
     /// The hyper-parameter's name ("delta"), or null.
     static member ParameterName(loss: Loss) : string = (Loss.entry loss).Parameter |> Option.map (fun p -> p.Name) |> Option.toObj
-    /// Whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
-    static member TakesSigns(loss: Loss) : bool = match loss with Hinge | Logistic -> true | _ -> false
+    /// Loss.takesSigns: whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
+    static member TakesSigns(loss: Loss) : bool = Loss.takesSigns loss
 
 /// A search's outcome (RandomSearch's SearchResult, read by members). Course: S09-S10.
 [<Sealed>]
