@@ -1,5 +1,4 @@
 using Hybrid.Core.Interop;
-using Microsoft.FSharp.Reflection;
 using Xunit;
 using CoreLayer = Hybrid.Core.Layer;
 
@@ -22,12 +21,7 @@ public class LayerKindTests
             ["MaxoutLayer"] = LayerKind.Maxout,
             ["DropoutLayer"] = LayerKind.Dropout,
         };
-        var cases = FSharpType.GetUnionCases(typeof(CoreLayer), null).Select(c => c.Name).ToList();
-        Assert.Equal(expected.Keys.OrderBy(k => k), cases.OrderBy(k => k));
-        foreach (var name in cases)
-            Assert.Equal(expected[name], LayerKinds.FromCore(name));
-        Assert.Equal(Enum.GetValues<LayerKind>().OrderBy(k => k), cases.Select(LayerKinds.FromCore).OrderBy(k => k));
-        Assert.Throws<InvalidOperationException>(() => LayerKinds.FromCore("NoSuchLayer"));
+        CoreCaseMaps.AssertMapsEveryCase(typeof(CoreLayer), expected, LayerKinds.FromCore);
     }
 
     [Fact]
