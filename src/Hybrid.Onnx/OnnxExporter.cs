@@ -55,10 +55,10 @@ internal static class OnnxExporter
         {
             var layer = Networks.Layer(net, l);
             string output = l == count - 1 ? OutputName : $"layer{l}.output";
-            current = layer.Kind switch
+            current = LayerKinds.FromCore(layer.Kind) switch
             {
-                LayerPartsKind.Dense => Dense(w, l, layer, current, output, precision),
-                LayerPartsKind.Maxout => Maxout(w, l, layer, current, output),
+                LayerKind.Dense => Dense(w, l, layer, current, output, precision),
+                LayerKind.Maxout => Maxout(w, l, layer, current, output),
                 _ => Dropout(w, l, layer.DropoutRate, current, output),
             };
         }
@@ -125,7 +125,7 @@ internal static class OnnxExporter
         var g = d.Activation;
         var entry = Activations.Of(g);
         var form = precision == OnnxPrecision.Single ? entry.OnnxSingle : entry.OnnxDouble;
-        bool none = form.Kind == OnnxFormKind.NoNode;
+        bool none = form.Kind == nameof(Hybrid.Core.OnnxForm.NoNode);
         string z = none ? output : $"layer{l}.z";
         w.Add(Node("Gemm", $"layer{l}.gemm", [input, w.Matrix($"layer{l}.W", d.Weights[0]), w.Row($"layer{l}.b", d.Biases[0])], [z]));
         if (!none) w.Add(Activation(w, l, g, entry, form, z, output));
@@ -143,7 +143,7 @@ internal static class OnnxExporter
         string name = $"layer{l}.activation";
         double a = Activations.Parameter(g) ?? 0;
         string ParameterName() => entry.ParameterName ?? throw new InvalidOperationException($"The ONNX form of {Activations.Name(g)} reads a parameter, but it has none.");
-        if (form.Kind == OnnxFormKind.Function)
+        if (form.Kind == nameof(Hybrid.Core.OnnxForm.Function))
         {
             w.Functions[entry.CaseName] = entry;
             string[] parameters = entry.ParameterName is { } p ? [w.Scalar($"layer{l}.{p}", a)] : [];

@@ -23,7 +23,7 @@ internal static class OnnxFunctions
     internal static OnnxNodeSpec? FunctionBody(ActivationCase entry, int elementType)
     {
         var (own, other) = elementType == DoubleType ? (entry.OnnxDouble, entry.OnnxSingle) : (entry.OnnxSingle, entry.OnnxDouble);
-        return own.Kind == OnnxFormKind.Function ? own.Body : other.Kind == OnnxFormKind.Function ? other.Body : null;
+        return own.Kind == nameof(Hybrid.Core.OnnxForm.Function) ? own.Body : other.Kind == nameof(Hybrid.Core.OnnxForm.Function) ? other.Body : null;
     }
 
     /// <summary>The inputs of the function of <paramref name="entry"/> after Z: its hyper-parameter's tensor, if it has one.</summary>
@@ -58,7 +58,7 @@ internal static class OnnxFunctions
     internal static FunctionProto Build(ActivationCase entry, int elementType)
     {
         var body = FunctionBody(entry, elementType) ?? throw new ArgumentException($"No Hybrid function '{entry.CaseName}'.", nameof(entry));
-        if (body.Kind is not (OnnxNodeKind.Op or OnnxNodeKind.Constant or OnnxNodeKind.Library))
+        if (body.Kind is not (nameof(Hybrid.Core.OnnxExpr.Op) or nameof(Hybrid.Core.OnnxExpr.Constant) or nameof(Hybrid.Core.OnnxExpr.Library)))
             throw new InvalidOperationException($"The ONNX function of {entry.CaseName} must compute something, but its body is {body}.");
         var parameters = Parameters(entry);
         var b = new Body(elementType);
@@ -67,13 +67,13 @@ internal static class OnnxFunctions
         {
             switch (e.Kind)
             {
-                case OnnxNodeKind.Input:
+                case nameof(Hybrid.Core.OnnxExpr.Input):
                     return "Z";
-                case OnnxNodeKind.Parameter:
+                case nameof(Hybrid.Core.OnnxExpr.Parameter):
                     return parameters.Length == 1 ? parameters[0] : throw new InvalidOperationException($"The ONNX function of {entry.CaseName} reads a parameter, but {entry.CaseName} has none.");
-                case OnnxNodeKind.Constant:
+                case nameof(Hybrid.Core.OnnxExpr.Constant):
                     return b.Constant(e.Value);
-                case OnnxNodeKind.Library:
+                case nameof(Hybrid.Core.OnnxExpr.Library):
                     return e.Op == "Arctan" ? BuildArctan(b) : throw new InvalidOperationException($"No library body '{e.Op}' for {entry.CaseName}.");
                 default:
                 {

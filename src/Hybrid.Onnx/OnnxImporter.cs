@@ -485,7 +485,7 @@ internal static class OnnxImporter
             if (inputs.Length > 1 && n.Input.Count != inputs.Length) throw Bad($"{Describe(n)} must have {Words(inputs.Length)} inputs.");
             double parameter = 0;
             for (int k = 0; k < inputs.Length; k++)
-                if (inputs[k].Kind == OnnxNodeKind.Parameter) parameter = Scalar(n, n.Input[k]);
+                if (inputs[k].Kind == nameof(Hybrid.Core.OnnxExpr.Parameter)) parameter = Scalar(n, n.Input[k]);
             foreach (var a in spec.Attributes)
             {
                 if (a.IsParameter)
@@ -517,7 +517,7 @@ internal static class OnnxImporter
         {
             foreach (var entry in Activations.All)
                 foreach (var form in new[] { entry.OnnxSingle, entry.OnnxDouble })
-                    if (form.Kind == OnnxFormKind.Standard && form.Body.Op == op) return (entry, form.Body);
+                    if (form.Kind == nameof(Hybrid.Core.OnnxForm.Standard) && form.Body.Op == op) return (entry, form.Body);
             return (null, null);
         }
 
@@ -528,7 +528,7 @@ internal static class OnnxImporter
         }
 
         /// <summary>The activation of a layer with no activation node: the one written as no node (the identity).</summary>
-        private static readonly CoreActivation NoNode = Activations.All.First(e => e.OnnxSingle.Kind == OnnxFormKind.NoNode && e.OnnxDouble.Kind == OnnxFormKind.NoNode).CreateDefault();
+        private static readonly CoreActivation NoNode = Activations.All.First(e => e.OnnxSingle.Kind == nameof(Hybrid.Core.OnnxForm.NoNode) && e.OnnxDouble.Kind == nameof(Hybrid.Core.OnnxForm.NoNode)).CreateDefault();
     }
 }
 

@@ -14,7 +14,7 @@ public abstract class LayerGradient
     public int Layer { get; }
 
     internal static LayerGradient FromCore(LayerGradientParts g) =>
-        g.Kind == LayerPartsKind.Dense
+        LayerKinds.FromCore(g.Kind) == LayerKind.Dense
             ? new DenseGradient(g.LayerIndex, g.Weights[0].ToArray(), g.Biases[0].Row(0).ToArray(), g.Alpha)
             : new MaxoutGradient(g.LayerIndex, g.Weights.Select(w => w.ToArray()).ToArray(), g.Biases.Select(b => b.Row(0).ToArray()).ToArray());
 }

@@ -15,3 +15,19 @@ public enum LayerKind
     /// <summary>Inverted dropout (identity at inference).</summary>
     Dropout,
 }
+
+/// <summary>
+/// The one mapping from the core's layer kinds (the layer registry, <c>Hybrid.Core.Layers.all</c>) to
+/// the public <see cref="LayerKind"/>: a kind's registry name ("dense") is the enum member's name in
+/// lower case, so adding a layer kind adds one member here. LayerKindTests walk every kind of the
+/// registry.
+/// </summary>
+internal static class LayerKinds
+{
+    /// <summary>The public kind of the core layer kind named <paramref name="coreKind"/> ("dense", "maxout", "dropout").</summary>
+    /// <exception cref="InvalidOperationException">The core has a kind this enum does not name.</exception>
+    internal static LayerKind FromCore(string coreKind) =>
+        Enum.TryParse<LayerKind>(coreKind, ignoreCase: true, out var kind) && string.Equals(kind.ToString(), coreKind, StringComparison.OrdinalIgnoreCase)
+            ? kind
+            : throw new InvalidOperationException($"the core's layer kind {coreKind} has no public LayerKind.");
+}

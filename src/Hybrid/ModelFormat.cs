@@ -37,7 +37,7 @@ internal static partial class ModelFormat
             {
                 // Each layer's entry is its kind and the fields its own file defines (Layer.Fields).
                 w.WriteStartObject();
-                w.WriteString("type", layer.KindName);
+                w.WriteString("type", layer.Kind);
                 foreach (var field in layer.Fields) WriteField(w, field);
                 w.WriteEndObject();
             }

@@ -47,10 +47,10 @@ public sealed class Network
             int width = InputCount;
             foreach (var layer in Networks.Layers(Model))
             {
-                var info = layer.Kind switch
+                var info = LayerKinds.FromCore(layer.Kind) switch
                 {
-                    LayerPartsKind.Dense => new LayerInfo(LayerKind.Dense, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, Activation.FromCore(layer.Activation), 1, 0, layer.ParameterCount),
-                    LayerPartsKind.Maxout => new LayerInfo(LayerKind.Maxout, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, null, layer.Weights.Length, 0, layer.ParameterCount),
+                    LayerKind.Dense => new LayerInfo(LayerKind.Dense, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, Activation.FromCore(layer.Activation), 1, 0, layer.ParameterCount),
+                    LayerKind.Maxout => new LayerInfo(LayerKind.Maxout, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, null, layer.Weights.Length, 0, layer.ParameterCount),
                     _ => new LayerInfo(LayerKind.Dropout, width, width, null, 0, layer.DropoutRate, 0),
                 };
                 width = info.Units;
@@ -66,8 +66,9 @@ public sealed class Network
         get
         {
             var last = Networks.LastLayer(Model);
-            string g = last.Kind == LayerPartsKind.Dense ? Activations.CaseName(last.Activation) : "";
-            return g == "Softmax" && OutputCount > 1 ? Loss.CrossEntropy : g == "Sigmoid" ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
+            string g = LayerKinds.FromCore(last.Kind) == LayerKind.Dense ? Activations.CaseName(last.Activation) : "";
+            return g == nameof(Hybrid.Core.Activation.Softmax) && OutputCount > 1 ? Loss.CrossEntropy
+                 : g == nameof(Hybrid.Core.Activation.Sigmoid) ? Loss.BinaryCrossEntropy : Loss.MeanSquaredError;
         }
     }
 
@@ -275,12 +276,12 @@ public sealed class Network
     private (Matrix<double> W, Matrix<double> B) Piece(int layer, int piece)
     {
         var parts = LayerAt(layer);
-        switch (parts.Kind)
+        switch (LayerKinds.FromCore(parts.Kind))
         {
-            case LayerPartsKind.Dense:
+            case LayerKind.Dense:
                 if (piece != 0) throw new ArgumentOutOfRangeException(nameof(piece), piece, "A dense layer has only piece 0.");
                 return (parts.Weights[0], parts.Biases[0]);
-            case LayerPartsKind.Maxout:
+            case LayerKind.Maxout:
                 if (piece < 0 || piece >= parts.Weights.Length)
                     throw new ArgumentOutOfRangeException(nameof(piece), piece, $"Layer {layer} has pieces 0..{parts.Weights.Length - 1}.");
                 return (parts.Weights[piece], parts.Biases[piece]);

@@ -172,9 +172,9 @@ public sealed class NetworkBuilder
         return With(new DropoutSpec(rate), _width);
     }
 
-    // d_in·d_out + d_out, +1 for PReLU's α (S14).
+    // The core's count (Dense.parameterCountOf: d_in·d_out + d_out, +1 for PReLU's α; S14).
     private static long DenseParameters(int width, int units, Activation activation) =>
-        (long)width * units + units + (activation.CaseName == "PReLU" ? 1 : 0);
+        Networks.DenseParameterCount(width, units, activation.Core);
 
     private (Matrix<double> W, Matrix<double> B) CheckedPiece(double[,] weights, double[] biases, string wName, string bName)
     {

@@ -1,6 +1,3 @@
-using Hybrid.Core;
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Hybrid;
 
 /// <summary>Why training ended.</summary>
@@ -20,4 +17,25 @@ public enum StopReason
     Diverged,
     /// <summary>Cancelled through the token (only in <see cref="TrainingCanceledException.PartialResult"/>).</summary>
     Cancelled,
+}
+
+/// <summary>
+/// The one mapping from the core's <c>Hybrid.Core.StopReason</c> (the definition of why training
+/// stopped) to the public <see cref="StopReason"/>. The core's case arrives by name
+/// (<c>StopFacts.Reason</c>) and is matched with <c>nameof</c>, so a renamed core case does not
+/// compile; StopReasonTests walk every core case, so a new one cannot go unmapped.
+/// </summary>
+internal static class StopReasons
+{
+    /// <summary>The public reason of the core's StopReason case named <paramref name="coreCase"/>.</summary>
+    /// <exception cref="InvalidOperationException">The core has a case this mapping does not know.</exception>
+    internal static StopReason FromCore(string coreCase) => coreCase switch
+    {
+        nameof(Core.StopReason.Completed) => StopReason.Completed,
+        nameof(Core.StopReason.EarlyStopped) => StopReason.EarlyStopped,
+        nameof(Core.StopReason.NonFinite) => StopReason.NonFiniteLoss,
+        nameof(Core.StopReason.Diverged) => StopReason.Diverged,
+        nameof(Core.StopReason.Cancelled) => StopReason.Cancelled,
+        _ => throw new InvalidOperationException($"the core's stop reason {coreCase} has no public StopReason."),
+    };
 }

@@ -255,17 +255,10 @@ public sealed class Trainer
 
     private static TrainingResult Result(TrainingRun outcome, CancellationToken cancellationToken)
     {
-        var reason = outcome.Stop switch
-        {
-            StopKind.Completed => StopReason.Completed,
-            StopKind.EarlyStopped => StopReason.EarlyStopped,
-            StopKind.Cancelled => StopReason.Cancelled,
-            StopKind.Diverged => StopReason.Diverged,
-            _ => StopReason.NonFiniteLoss,
-        };
+        var reason = StopReasons.FromCore(outcome.Detail.Reason);
         var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
                                         reason, TrainingMessages.Describe(outcome.Detail, outcome.Restored, outcome.BestEpoch), outcome.BestEpoch, outcome.Restored);
-        if (outcome.Stop == StopKind.Cancelled)
+        if (reason == StopReason.Cancelled)
             throw new TrainingCanceledException("Training was cancelled: " + result.Message, result, cancellationToken);
         return result;
     }

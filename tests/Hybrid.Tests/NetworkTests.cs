@@ -63,6 +63,10 @@ public class NetworkTests
         Assert.Equal([16, 20, 5], net.Layers.Select(l => l.ParameterCount));
         var withExtras = Network.Create(3).Dense(4, Activation.PReLU(0.2)).Dropout(0.5).Maxout(2, pieces: 3).Build(Initializer.Default(0));
         Assert.Equal(16 + 1 + 3 * (4 * 2 + 2), withExtras.ParameterCount);
+        // The count the builder checks before it makes a layer is the core's (Dense.parameterCountOf), in int64.
+        Assert.Equal(17L, Hybrid.Core.Interop.Networks.DenseParameterCount(3, 4, Activation.PReLU(0.2).Core));
+        Assert.Equal(16L, Hybrid.Core.Interop.Networks.DenseParameterCount(3, 4, Activation.ReLU.Core));
+        Assert.Equal(100_000L * 100_000 + 100_000, Hybrid.Core.Interop.Networks.DenseParameterCount(100_000, 100_000, Activation.Tanh.Core));
         Assert.Equal([LayerKind.Dense, LayerKind.Dropout, LayerKind.Maxout], withExtras.Layers.Select(l => l.Kind));
     }
 

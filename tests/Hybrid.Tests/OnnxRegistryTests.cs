@@ -91,29 +91,29 @@ public sealed class OnnxRegistryTests
         foreach (var entry in Registry.All)
             foreach (var form in new[] { entry.OnnxSingle, entry.OnnxDouble })
             {
-                if (form.Kind == OnnxFormKind.NoNode)
+                if (form.Kind == nameof(Hybrid.Core.OnnxForm.NoNode))
                 {
                     Assert.Null(form.Body);
                     continue;
                 }
                 Assert.NotNull(form.Body);
-                if (form.Kind == OnnxFormKind.Function)
+                if (form.Kind == nameof(Hybrid.Core.OnnxForm.Function))
                 {
-                    Assert.NotEqual(OnnxNodeKind.Input, form.Body.Kind);
-                    Assert.NotEqual(OnnxNodeKind.Parameter, form.Body.Kind);
+                    Assert.NotEqual(nameof(Hybrid.Core.OnnxExpr.Input), form.Body.Kind);
+                    Assert.NotEqual(nameof(Hybrid.Core.OnnxExpr.Parameter), form.Body.Kind);
                     continue;
                 }
                 var node = form.Body;
-                Assert.Equal(OnnxNodeKind.Op, node.Kind);
-                Assert.All(node.Inputs, i => Assert.True(i.Kind is OnnxNodeKind.Input or OnnxNodeKind.Parameter, $"{entry.CaseName}'s standard node {node} reads {i}"));
-                Assert.Equal(OnnxNodeKind.Input, node.Inputs[0].Kind);
+                Assert.Equal(nameof(Hybrid.Core.OnnxExpr.Op), node.Kind);
+                Assert.All(node.Inputs, i => Assert.True(i.Kind is nameof(Hybrid.Core.OnnxExpr.Input) or nameof(Hybrid.Core.OnnxExpr.Parameter), $"{entry.CaseName}'s standard node {node} reads {i}"));
+                Assert.Equal(nameof(Hybrid.Core.OnnxExpr.Input), node.Inputs[0].Kind);
                 if (entry.ParameterName is null)
-                    Assert.DoesNotContain(node.Inputs, i => i.Kind == OnnxNodeKind.Parameter);
+                    Assert.DoesNotContain(node.Inputs, i => i.Kind == nameof(Hybrid.Core.OnnxExpr.Parameter));
                 var owner = owners.GetValueOrDefault(node.Op, entry.CaseName);
                 Assert.True(owner == entry.CaseName, $"the standard op {node.Op} is the form of both {owner} and {entry.CaseName}: an importer could not tell them apart");
                 owners[node.Op] = entry.CaseName;
             }
-        Assert.Single(Registry.All, e => e.OnnxSingle.Kind == OnnxFormKind.NoNode && e.OnnxDouble.Kind == OnnxFormKind.NoNode);
+        Assert.Single(Registry.All, e => e.OnnxSingle.Kind == nameof(Hybrid.Core.OnnxForm.NoNode) && e.OnnxDouble.Kind == nameof(Hybrid.Core.OnnxForm.NoNode));
     }
 
     /// <summary>A function body shares a sub-expression used several times: SoftPlus's u = e^(−|z|) is one Exp node, read three times.</summary>

@@ -4,20 +4,6 @@ open System
 open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
 
-/// What an OnnxNodeSpec is: the activation's input Z, its hyper-parameter, a constant, a standard
-/// ONNX op, or a body Hybrid.Onnx builds by name.
-type OnnxNodeKind =
-    /// The activation's input Z.
-    | Input = 0
-    /// The activation's hyper-parameter as a tensor (named by the parameter: "slope", "alpha").
-    | Parameter = 1
-    /// A scalar constant of the graph's element type (Value).
-    | Constant = 2
-    /// A standard ONNX op (Op) on its Inputs, with its Attributes.
-    | Op = 3
-    /// A body Hybrid.Onnx builds under the name Op (Cephes' "Arctan" in double).
-    | Library = 4
-
 /// An attribute of an op in an OnnxNodeSpec: an integer with its value (Softmax's axis = −1), or the
 /// activation's hyper-parameter as a float attribute with ONNX's default when absent (LeakyRelu's alpha).
 [<Sealed; AllowNullLiteral>]
@@ -73,14 +59,9 @@ type OnnxNodeSpec internal (expr: OnnxExpr) =
             let args = Array.append (inputs |> Array.map (fun i -> i.Text)) (attributes |> Array.map string)
             sprintf "%s(%s)" op (String.Join(", ", args))
 
-    /// What the node is.
-    member _.Kind : OnnxNodeKind =
-        match expr with
-        | OnnxExpr.Input -> OnnxNodeKind.Input
-        | OnnxExpr.Parameter -> OnnxNodeKind.Parameter
-        | OnnxExpr.Constant _ -> OnnxNodeKind.Constant
-        | OnnxExpr.Op _ -> OnnxNodeKind.Op
-        | OnnxExpr.Library _ -> OnnxNodeKind.Library
+    /// What the node is: the name of the core's OnnxExpr case ("Input", "Parameter", "Constant",
+    /// "Op", "Library"), which Hybrid.Onnx matches as nameof(OnnxExpr.Op).
+    member _.Kind : string = CaseName.ofValue expr
 
     /// The standard op's type ("Sigmoid") or the library body's name ("Arctan"); null otherwise.
     member _.Op : string =
@@ -107,17 +88,6 @@ type OnnxNodeSpec internal (expr: OnnxExpr) =
     /// The canonical spelling (Text).
     override _.ToString() = text
 
-/// How an activation is written in ONNX for one element type: no node (Body null), one standard node
-/// (Body an op on Z and at most the parameter tensor), or a model-local function of domain "hybrid"
-/// named by the case (Body its expression).
-type OnnxFormKind =
-    /// No node: the layer's output is Z.
-    | NoNode = 0
-    /// One standard ONNX node.
-    | Standard = 1
-    /// A call of a model-local function of domain "hybrid" named by the case.
-    | Function = 2
-
 /// An activation's ONNX form for one element type as plain data for C# (the registry's OnnxForm).
 [<Sealed; AllowNullLiteral>]
 type OnnxFormSpec internal (form: OnnxForm) =
@@ -128,12 +98,9 @@ type OnnxFormSpec internal (form: OnnxForm) =
             OnnxNodeSpec(OnnxExpr.Op(op, OnnxExpr.Input :: (if readsParameter then [ OnnxExpr.Parameter ] else []), attributes))
         | OnnxForm.Function e -> OnnxNodeSpec e
 
-    /// No node, a standard node or a function.
-    member _.Kind : OnnxFormKind =
-        match form with
-        | OnnxForm.NoNode -> OnnxFormKind.NoNode
-        | OnnxForm.Standard _ -> OnnxFormKind.Standard
-        | OnnxForm.Function _ -> OnnxFormKind.Function
+    /// No node, a standard node or a function: the name of the core's OnnxForm case ("NoNode",
+    /// "Standard", "Function"), which Hybrid.Onnx matches as nameof(OnnxForm.Function).
+    member _.Kind : string = CaseName.ofValue form
 
     /// The node (Standard) or the function's body (Function); null for NoNode.
     member _.Body : OnnxNodeSpec = body
@@ -147,8 +114,8 @@ type OnnxFormSpec internal (form: OnnxForm) =
     /// "Standard Sigmoid(Z)", "Function Mul(Z, Sigmoid(Z))" or "NoNode".
     override this.ToString() =
         match body with
-        | null -> string this.Kind
-        | b -> sprintf "%O %s" this.Kind b.Text
+        | null -> this.Kind
+        | b -> sprintf "%s %s" this.Kind b.Text
 
 /// One entry of the activation registry (`Activation.all`) as plain data for C#: its names in every
 /// table (the core's case, the model file's, the command line's and the playground's), its explain

@@ -40,33 +40,21 @@ type Losses =
     static member Parameter(loss: Loss) : Nullable<float> = Loss.parameter loss |> Option.toNullable
     /// The hyper-parameter's name ("delta"), or null.
     static member ParameterName(loss: Loss) : string = (Loss.entry loss).Parameter |> Option.map (fun p -> p.Name) |> Option.toObj
-    /// Whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
-    static member TakesSigns(loss: Loss) : bool = match loss with Hinge | Logistic -> true | _ -> false
-
-/// A search's outcome (RandomSearch's SearchResult, read by members). Course: S09-S10.
-[<Sealed>]
-type SearchRun internal (result: SearchResult) =
-    /// The best parameters found.
-    member _.Parameters : float[] = result.Parameters
-    /// Their loss.
-    member _.Loss : float = result.Loss
-    /// The best loss so far after each evaluation.
-    member _.BestLossHistory : float[] = result.BestLossHistory
-    /// How many times the loss was evaluated.
-    member _.Evaluations : int = result.Evaluations
+    /// Loss.takesSigns: whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1.
+    static member TakesSigns(loss: Loss) : bool = Loss.takesSigns loss
 
 /// The course's search methods (S09-S10) with .NET delegates. Checked by: LessonsTests.
 [<AbstractClass; Sealed>]
 type Searches =
     /// RandomSearch.search: `budget` random points, scale·N(0, 1) each coordinate.
-    static member Random(seed: int, budget: int, scale: float, dimension: int, loss: Func<float[], float>) : SearchRun =
-        RandomSearch.search seed budget scale dimension loss.Invoke |> SearchRun
+    static member Random(seed: int, budget: int, scale: float, dimension: int, loss: Func<float[], float>) : SearchResult =
+        RandomSearch.search seed budget scale dimension loss.Invoke
     /// RandomSearch.localSearch: random steps from init, kept when they lower the loss.
-    static member Local(seed: int, budget: int, stepSize: float, init: float[], loss: Func<float[], float>) : SearchRun =
-        RandomSearch.localSearch seed budget stepSize init loss.Invoke |> SearchRun
+    static member Local(seed: int, budget: int, stepSize: float, init: float[], loss: Func<float[], float>) : SearchResult =
+        RandomSearch.localSearch seed budget stepSize init loss.Invoke
     /// RandomSearch.gradientDescent: θ ← θ − η·∇L(θ), `budget` steps.
-    static member GradientDescent(budget: int, learningRate: float, init: float[], loss: Func<float[], float>, gradient: Func<float[], float[]>) : SearchRun =
-        RandomSearch.gradientDescent budget learningRate init loss.Invoke gradient.Invoke |> SearchRun
+    static member GradientDescent(budget: int, learningRate: float, init: float[], loss: Func<float[], float>, gradient: Func<float[], float[]>) : SearchResult =
+        RandomSearch.gradientDescent budget learningRate init loss.Invoke gradient.Invoke
 
 /// One parameter's gradient check, by name (NetworkCheck.check's pair as a class).
 [<Sealed>]
@@ -84,21 +72,6 @@ type NamedGradientCheck internal (name: string, check: GradientCheck) =
     /// The central-difference value there.
     member _.Numerical : float = check.Numerical
 
-/// One layer's activation statistics (ActivationStatistics.run's LayerActivationStatistics, read by
-/// members). Course: S31.
-[<Sealed>]
-type LayerActivations internal (s: LayerActivationStatistics) =
-    /// 1-based layer number.
-    member _.Layer : int = s.Layer
-    /// Mean of the layer's activations (averaged over seeds).
-    member _.Mean : float = s.Mean
-    /// Population standard deviation of the activations (averaged over seeds).
-    member _.Std : float = s.Std
-    /// Histogram bin edges (bins + 1, ascending).
-    member _.Edges : float[] = s.Edges
-    /// Activations per bin, summed over seeds.
-    member _.Counts : int[] = s.Counts
-
 /// The course's checks (S06, S19) with arrays. Checked by: GradientCheckerTests, LessonsTests.
 [<AbstractClass; Sealed>]
 type Checks =
@@ -106,8 +79,8 @@ type Checks =
     static member Gradients(h: float, tiny: float, l2: float, loss: Loss, net: Network, X: Matrix<float>, Y: Matrix<float>) : NamedGradientCheck[] =
         NetworkCheck.check h tiny l2 loss net X Y |> List.map NamedGradientCheck |> Array.ofList
     /// ActivationStatistics.run: per-layer mean, spread and histogram of a deep random network.
-    static member ActivationStatistics(g: Activation, init: Initializer, seed: int, seeds: int, n: int, width: int, depth: int, bins: int) : LayerActivations[] =
-        ActivationStatistics.run g init seed seeds n width depth bins |> List.map LayerActivations |> Array.ofList
+    static member ActivationStatistics(g: Activation, init: Initializer, seed: int, seeds: int, n: int, width: int, depth: int, bins: int) : LayerActivationStatistics[] =
+        ActivationStatistics.run g init seed seeds n width depth bins |> Array.ofList
 
 /// Labelled points: X n×d and one class label per row (the core's `Matrix<float> * int[]`).
 [<Sealed>]

@@ -5,15 +5,6 @@ open System.Collections.Generic
 open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
 
-/// The kind of a layer (the cases of the core's Layer).
-type LayerPartsKind =
-    /// A = g(X·W + 1·b).
-    | Dense = 0
-    /// A = max_j (X·W_j + 1·b_j).
-    | Maxout = 1
-    /// Inverted dropout (identity at inference).
-    | Dropout = 2
-
 /// The JSON shape of a layer's model-file field (the core's LayerField).
 type LayerFieldKind =
     /// A string.
@@ -89,12 +80,9 @@ type internal ViewFields(layer: int, piece: int, item: string, views: Collection
 [<Sealed; AllowNullLiteral>]
 type LayerParts internal (layer: Layer) =
     member internal _.Core = layer
-    /// The kind of layer.
-    member _.Kind : LayerPartsKind =
-        match layer with
-        | DenseLayer _ -> LayerPartsKind.Dense
-        | MaxoutLayer _ -> LayerPartsKind.Maxout
-        | _ -> LayerPartsKind.Dropout
+    /// The layer kind's name in the registry and the model file ("dense", "maxout", "dropout"),
+    /// which the façade maps to its LayerKind once (LayerKinds.FromCore).
+    member _.Kind : string = layer.Kind
     /// The weight matrices, inputs×units (one for dense, one per piece for maxout, none for dropout).
     member _.Weights : Matrix<float>[] =
         match layer with
@@ -112,8 +100,6 @@ type LayerParts internal (layer: Layer) =
         match layer with
         | DenseLayer d -> d.Activation
         | _ -> Unchecked.defaultof<Activation>
-    /// The layer kind's name in the registry and the model file ("dense", "maxout", "dropout").
-    member _.KindName : string = layer.Kind
     /// The layer's model-file fields after its "type" (Layer.Fields).
     member _.Fields : LayerFieldView[] = layer.Fields |> List.map LayerFieldView |> Array.ofList
     /// The width this layer outputs when `width` comes in.
@@ -127,11 +113,11 @@ type LayerParts internal (layer: Layer) =
 /// ∂J/∂θ of one trainable layer: weights (one per piece), biases as one row per piece (1×units),
 /// and ∂J/∂α for a PReLU layer (null otherwise). Course: S16, S25.
 [<Sealed>]
-type LayerGradientParts internal (layerIndex: int, kind: LayerPartsKind, weights: Matrix<float>[], biases: Matrix<float>[], alpha: Nullable<float>) =
+type LayerGradientParts internal (layerIndex: int, kind: string, weights: Matrix<float>[], biases: Matrix<float>[], alpha: Nullable<float>) =
     /// 0-based index of the layer in the network (dropout layers count).
     member _.LayerIndex = layerIndex
-    /// Dense or Maxout.
-    member _.Kind = kind
+    /// The name of the layer's core Layer case: "DenseLayer" or "MaxoutLayer" (as LayerParts.Kind).
+    member _.Kind : string = kind
     /// ∂J/∂W (∂J/∂W_j per maxout piece), inputs×units.
     member _.Weights = weights
     /// ∂J/∂b (per maxout piece), 1×units.
@@ -206,6 +192,9 @@ type Networks =
             overflowLayer <- layer
             overflowColumn <- column
             null
+    /// Dense.parameterCountOf: the trainable parameters of a dense layer of this shape and
+    /// activation (d_in·d_out + d_out, plus PReLU's α), before the layer is made.
+    static member DenseParameterCount(inputs: int, units: int, activation: Activation) : int64 = Dense.parameterCountOf inputs units activation
     /// The number of layers (dropout layers count).
     static member LayerCount(net: Network) : int = List.length net.Layers
     /// Layer `index` (0-based; walks the list: use Layers to visit them all).
@@ -249,11 +238,11 @@ type Networks =
                     let w = take 1
                     let b = take 1
                     let alpha = match d.Activation with PReLU _ -> Nullable(Mat.scalar (take 1).[0]) | _ -> Nullable()
-                    Some(LayerGradientParts(l, LayerPartsKind.Dense, w, b, alpha))
+                    Some(LayerGradientParts(l, layer.Kind, w, b, alpha))
                 | MaxoutLayer m ->
                     let w = take m.W.Length
                     let b = take m.B.Length
-                    Some(LayerGradientParts(l, LayerPartsKind.Maxout, w, b, Nullable()))
+                    Some(LayerGradientParts(l, layer.Kind, w, b, Nullable()))
                 | _ -> None)
             |> List.choose id
             |> Array.ofList

@@ -2,47 +2,10 @@ namespace Hybrid.Core.Interop
 
 open Hybrid.Core
 
-/// A perceptron run (Perceptron.fit's PerceptronFit, read by members). Course: S01.
-[<Sealed>]
-type PerceptronRun internal (fit: PerceptronFit) =
-    /// The trained neuron.
-    member _.Neuron : Neuron = fit.Neuron
-    /// The samples that triggered an update in each epoch.
-    member _.MistakesPerEpoch : int[] = fit.MistakesPerEpoch
-    /// Whether the last epoch made no mistake.
-    member _.Converged : bool = fit.Converged
-    /// PerceptronFit.TotalMistakes: Σ_k MistakesPerEpoch[k] (Novikoff's k).
-    member _.TotalMistakes : int = fit.TotalMistakes
-
-/// An Adaline run (Adaline.fit / fitBatch's AdalineFit, read by members). Course: S02.
-[<Sealed>]
-type AdalineRun internal (fit: AdalineFit) =
-    /// The trained neuron.
-    member _.Neuron : Neuron = fit.Neuron
-    /// J = ½·Σ_i (y_i − ŷ_i)² after each epoch.
-    member _.CostPerEpoch : float[] = fit.CostPerEpoch
-
-/// A sigmoid-neuron run (SigmoidNeuron.fit's SigmoidFit, read by members). Course: S03.
-[<Sealed>]
-type SigmoidRun internal (fit: SigmoidFit) =
-    /// The trained neuron.
-    member _.Neuron : Neuron = fit.Neuron
-    /// The mean binary cross-entropy after each epoch.
-    member _.LossPerEpoch : float[] = fit.LossPerEpoch
-
-/// A logic gate's truth table (LogicGates' GateData, read by members). Course: S01.
-[<Sealed>]
-type GateTable internal (data: GateData) =
-    /// The gate's name ("AND", "OR", "NAND", "XOR").
-    member _.Name : string = data.Name
-    /// The four corners of the unit square, one per row.
-    member _.X : float[][] = data.X
-    /// The targets, 0 or 1.
-    member _.Y : float[] = data.Y
-
 /// The course's single neurons (S01-S03, S33) and logic gates for C#: the perceptron, Adaline and
 /// the sigmoid neuron on arrays. Each member only calls the core function it names, so the checks
-/// and their messages are the core's. Checked by: LessonsTests (tests/Hybrid.Tests).
+/// and their messages are the core's; fits and gate tables come back as the core's own records
+/// (PerceptronFit, AdalineFit, SigmoidFit, GateData), whose fields are arrays and numbers. Checked by: LessonsTests (tests/Hybrid.Tests).
 [<AbstractClass; Sealed>]
 type Neurons =
     /// Neuron.random: W_i and B uniform in [−scale, scale] from the core generator Rng(seed). Course: S01.
@@ -52,18 +15,18 @@ type Neurons =
     /// Perceptron.errors: how many rows the perceptron misclassifies. Course: S01.
     static member PerceptronErrors(n: Neuron, X: float[][], Y: float[]) : int = Perceptron.errors n X Y
     /// Perceptron.fit: the perceptron rule W ← W + η(y − ŷ)x, at most maxEpochs passes. Course: S01.
-    static member TrainPerceptron(eta: float, maxEpochs: int, init: Neuron, X: float[][], Y: float[]) : PerceptronRun =
-        Perceptron.fit eta maxEpochs init X Y |> PerceptronRun
+    static member TrainPerceptron(eta: float, maxEpochs: int, init: Neuron, X: float[][], Y: float[]) : PerceptronFit =
+        Perceptron.fit eta maxEpochs init X Y
     /// Adaline.predict: ŷ = W·x + B. Course: S02.
     static member AdalinePredict(n: Neuron, x: float[]) : float = Adaline.predict n x
     /// Adaline.cost: J = ½·Σ_i (y_i − ŷ_i)². Course: S02.
     static member AdalineCost(n: Neuron, X: float[][], Y: float[]) : float = Adaline.cost n X Y
     /// Adaline.fit: the Widrow-Hoff rule, one sample at a time. Course: S02.
-    static member TrainAdaline(eta: float, epochs: int, init: Neuron, X: float[][], Y: float[]) : AdalineRun =
-        Adaline.fit eta epochs init X Y |> AdalineRun
+    static member TrainAdaline(eta: float, epochs: int, init: Neuron, X: float[][], Y: float[]) : AdalineFit =
+        Adaline.fit eta epochs init X Y
     /// Adaline.fitBatch: W ← W − η·∂J/∂W over the whole set each epoch. Course: S02.
-    static member TrainAdalineBatch(eta: float, epochs: int, init: Neuron, X: float[][], Y: float[]) : AdalineRun =
-        Adaline.fitBatch eta epochs init X Y |> AdalineRun
+    static member TrainAdalineBatch(eta: float, epochs: int, init: Neuron, X: float[][], Y: float[]) : AdalineFit =
+        Adaline.fitBatch eta epochs init X Y
     /// SigmoidNeuron.predict: ŷ = σ(W·x + B). Course: S03.
     static member SigmoidPredict(n: Neuron, x: float[]) : float = SigmoidNeuron.predict n x
     /// SigmoidNeuron.loss: the mean binary cross-entropy over the rows. Course: S03.
@@ -71,50 +34,13 @@ type Neurons =
     /// SigmoidNeuron.crossEntropy: −[t·ln p + (1 − t)·ln(1 − p)], p clipped to [ε, 1 − ε]. Course: S03.
     static member CrossEntropy(p: float, t: float) : float = SigmoidNeuron.crossEntropy p t
     /// SigmoidNeuron.fit: gradient descent on the cross-entropy. Course: S03.
-    static member TrainSigmoid(eta: float, epochs: int, init: Neuron, X: float[][], Y: float[]) : SigmoidRun =
-        SigmoidNeuron.fit eta epochs init X Y |> SigmoidRun
+    static member TrainSigmoid(eta: float, epochs: int, init: Neuron, X: float[][], Y: float[]) : SigmoidFit =
+        SigmoidNeuron.fit eta epochs init X Y
     /// LogicGates.andGate: the AND truth table. Course: S01.
-    static member And() : GateTable = LogicGates.andGate () |> GateTable
+    static member And() : GateData = LogicGates.andGate ()
     /// LogicGates.orGate: the OR truth table. Course: S01.
-    static member Or() : GateTable = LogicGates.orGate () |> GateTable
+    static member Or() : GateData = LogicGates.orGate ()
     /// LogicGates.nandGate: the NAND truth table. Course: S01.
-    static member Nand() : GateTable = LogicGates.nandGate () |> GateTable
+    static member Nand() : GateData = LogicGates.nandGate ()
     /// LogicGates.xorGate: the XOR truth table (not linearly separable). Course: S01.
-    static member Xor() : GateTable = LogicGates.xorGate () |> GateTable
-
-/// The course's computational graph (Graph, S07-S11) for C#: gates on Node handles and backprop.
-/// Each member only calls the Graph function it names. Checked by: LessonsTests (tests/Hybrid.Tests).
-[<AbstractClass; Sealed>]
-type Graphs =
-    /// Graph.input: a leaf whose gradient we want. Course: S07.
-    static member Input(x: float) : Node = Graph.input x
-    /// Graph.constant: a leaf not meant to be trained. Course: S08.
-    static member Constant(c: float) : Node = Graph.constant c
-    /// Graph.add: a + b. Course: S07, S08.
-    static member Add(a: Node, b: Node) : Node = Graph.add a b
-    /// Graph.sub: a − b. Course: S08.
-    static member Sub(a: Node, b: Node) : Node = Graph.sub a b
-    /// Graph.mul: a·b. Course: S07, S08.
-    static member Mul(a: Node, b: Node) : Node = Graph.mul a b
-    /// Graph.div: a / b. Course: S08.
-    static member Div(a: Node, b: Node) : Node = Graph.div a b
-    /// Graph.neg: −a. Course: S08.
-    static member Neg(a: Node) : Node = Graph.neg a
-    /// Graph.max: max(a, b). Course: S10.
-    static member Max(a: Node, b: Node) : Node = Graph.max a b
-    /// Graph.exp: e^a. Course: S08.
-    static member Exp(a: Node) : Node = Graph.exp a
-    /// Graph.log: ln a. Course: S08.
-    static member Log(a: Node) : Node = Graph.log a
-    /// Graph.pow: a^p. Course: S08.
-    static member Pow(a: Node, p: float) : Node = Graph.pow a p
-    /// Graph.reciprocal: 1/a. Course: S08.
-    static member Reciprocal(a: Node) : Node = Graph.reciprocal a
-    /// Graph.relu: max(0, a). Course: S10.
-    static member Relu(a: Node) : Node = Graph.relu a
-    /// Graph.sigmoid: σ(a) = 1/(1 + e^(−a)). Course: S09.
-    static member Sigmoid(a: Node) : Node = Graph.sigmoid a
-    /// Graph.tanh: tanh a. Course: S09.
-    static member Tanh(a: Node) : Node = Graph.tanh a
-    /// Graph.backward: the gradient of root with respect to every node below it (root's gradient 1). Course: S07-S11.
-    static member Backward(root: Node) : unit = Graph.backward root
+    static member Xor() : GateData = LogicGates.xorGate ()

@@ -50,19 +50,6 @@ type Factories =
     /// η_t = η0·factor^t.
     static member ExponentialDecay(factor: float) : Schedule = ExponentialDecay factor
 
-/// Why training ended (the core's StopReason as an enum).
-type StopKind =
-    /// All epochs ran.
-    | Completed = 0
-    /// Patience ran out.
-    | EarlyStopped = 1
-    /// A loss, gradient or parameter became NaN or ±∞.
-    | NonFinite = 2
-    /// The batch loss grew beyond the divergence factor.
-    | Diverged = 3
-    /// The caller asked to stop.
-    | Cancelled = 4
-
 /// One epoch's record with nullable validation numbers (the core's EpochRecord).
 [<Sealed>]
 type EpochView internal (r: EpochRecord) =
@@ -85,39 +72,26 @@ type EpochView internal (r: EpochRecord) =
     /// Training rows per second.
     member _.SamplesPerSecond = r.SamplesPerSecond
 
-/// Which rule ended training (the core's StopDetail cases as an enum).
-type StopCause =
-    /// All epochs ran.
-    | Completed = 0
-    /// Patience ran out.
-    | EarlyStopped = 1
-    /// A batch's loss or gradient was NaN or ±∞.
-    | NonFiniteLoss = 2
-    /// An updated parameter was NaN or ±∞.
-    | NonFiniteParameter = 3
-    /// The loss after an epoch was NaN or ±∞.
-    | NonFiniteEpochLoss = 4
-    /// The batch loss grew beyond the divergence factor.
-    | Diverged = 5
-    /// The caller asked to stop.
-    | Cancelled = 6
-
 /// The facts of a stop (the core's StopDetail flattened for C#): the façade words them for users.
-/// Fields a cause does not have are 0 (counts) or NaN (losses). Epochs and batches are 1-based.
+/// Fields a case does not have are 0 (counts) or NaN (losses). Epochs and batches are 1-based.
 [<Sealed>]
 type StopFacts internal (detail: StopDetail) =
     let nan = Double.NaN
-    let cause, epochs, epoch, batch, loss, firstLoss, factor, patience, bestEpoch =
+    let epochs, epoch, batch, loss, firstLoss, factor, patience, bestEpoch =
         match detail with
-        | StopDetail.Completed n -> StopCause.Completed, n, 0, 0, nan, nan, nan, 0, 0
-        | StopDetail.EarlyStopped(e, p, b) -> StopCause.EarlyStopped, 0, e, 0, nan, nan, nan, p, b
-        | StopDetail.NonFiniteLoss(e, b, j) -> StopCause.NonFiniteLoss, 0, e, b, j, nan, nan, 0, 0
-        | StopDetail.NonFiniteParameter(e, b) -> StopCause.NonFiniteParameter, 0, e, b, nan, nan, nan, 0, 0
-        | StopDetail.NonFiniteEpochLoss(e, j) -> StopCause.NonFiniteEpochLoss, 0, e, 0, j, nan, nan, 0, 0
-        | StopDetail.Diverged(e, b, j0, j, f) -> StopCause.Diverged, 0, e, b, j, j0, f, 0, 0
-        | StopDetail.Cancelled(e, b) -> StopCause.Cancelled, 0, e, b, nan, nan, nan, 0, 0
-    /// Which rule ended training.
-    member _.Cause = cause
+        | StopDetail.Completed n -> n, 0, 0, nan, nan, nan, 0, 0
+        | StopDetail.EarlyStopped(e, p, b) -> 0, e, 0, nan, nan, nan, p, b
+        | StopDetail.NonFiniteLoss(e, b, j) -> 0, e, b, j, nan, nan, 0, 0
+        | StopDetail.NonFiniteParameter(e, b) -> 0, e, b, nan, nan, nan, 0, 0
+        | StopDetail.NonFiniteEpochLoss(e, j) -> 0, e, 0, j, nan, nan, 0, 0
+        | StopDetail.Diverged(e, b, j0, j, f) -> 0, e, b, j, j0, f, 0, 0
+        | StopDetail.Cancelled(e, b) -> 0, e, b, nan, nan, nan, 0, 0
+    /// Which rule ended training: the name of the core's StopDetail case ("NonFiniteParameter"),
+    /// which the façade matches as nameof(StopDetail.NonFiniteParameter).
+    member _.Cause : string = CaseName.ofValue detail
+    /// Why training ended: the name of the core's StopReason case of Training.stopReason
+    /// ("NonFinite"), which the façade matches as nameof(StopReason.NonFinite).
+    member _.Reason : string = CaseName.ofValue (Training.stopReason detail)
     /// Epochs run (Completed).
     member _.Epochs = epochs
     /// The epoch where the rule fired.
@@ -137,44 +111,31 @@ type StopFacts internal (detail: StopDetail) =
     /// The facts of a core StopDetail (for F# callers and tests; the façade gets them from TrainingRun.Detail).
     static member Of(detail: StopDetail) = StopFacts detail
 
-/// Which rule a loss / last-layer pair breaks (the core's LossMismatch cases as an enum).
-type MismatchCause =
-    /// Binary cross-entropy without a dense sigmoid last layer.
-    | NeedsSigmoid = 0
-    /// Categorical cross-entropy without a dense softmax last layer.
-    | NeedsSoftmax = 1
-    /// Categorical cross-entropy on a softmax of width 1.
-    | SoftmaxOfWidth1 = 2
-    /// Categorical cross-entropy on a LogSoftmax output.
-    | LogSoftmaxForCrossEntropy = 3
-    /// The multiclass hinge with 1 output unit.
-    | NeedsTwoOutputs = 4
-
-/// Why a loss does not fit a network's last layer (Training.lossMismatch for C#); Last names that
-/// layer ("" where the cause does not name it).
+/// Why a loss does not fit a network's last layer (the core's LossMismatch flattened for C#): the
+/// façade words it for users.
 [<Sealed>]
-type MismatchFacts internal (cause: MismatchCause, last: string) =
-    /// Which rule the pair breaks.
-    member _.Cause = cause
-    /// The last layer's name (its activation, "maxout" or "dropout").
-    member _.Last = last
+type MismatchFacts internal (mismatch: LossMismatch) =
+    /// Which rule the pair breaks: the name of the core's LossMismatch case ("NeedsSigmoid"), which
+    /// the façade matches as nameof(LossMismatch.NeedsSigmoid).
+    member _.Cause : string = CaseName.ofValue mismatch
+    /// The last layer's name (its activation, "maxout" or "dropout"; "" where the case does not name it).
+    member _.Last : string =
+        match mismatch with
+        | LossMismatch.NeedsSigmoid last | LossMismatch.NeedsSoftmax last | LossMismatch.NeedsTwoOutputs last -> last
+        | LossMismatch.LogSoftmaxForCrossEntropy -> "LogSoftmax"
+        | LossMismatch.SoftmaxOfWidth1 -> ""
+    /// The facts of a core LossMismatch (for F# callers and tests; the façade gets them from Rules.LossMismatch).
+    static member Of(mismatch: LossMismatch) = MismatchFacts mismatch
 
-/// The outcome of a training run (the core's TrainingOutcome with arrays and an enum).
+/// The outcome of a training run (the core's TrainingOutcome with arrays and the stop's facts).
 [<Sealed>]
 type TrainingRun internal (o: TrainingOutcome) =
     /// The trained network.
     member _.Network = o.Network
     /// One record per completed epoch.
     member _.History : EpochView[] = o.History |> List.map EpochView |> Array.ofList
-    /// Why training ended.
-    member _.Stop : StopKind =
-        match o.Stop with
-        | StopReason.Completed -> StopKind.Completed
-        | StopReason.EarlyStopped -> StopKind.EarlyStopped
-        | StopReason.NonFinite -> StopKind.NonFinite
-        | StopReason.Diverged -> StopKind.Diverged
-        | StopReason.Cancelled -> StopKind.Cancelled
-    /// The facts of how training ended (the façade words them).
+    /// The facts of how training ended: why (Detail.Reason, the core's StopReason case) and where
+    /// (the façade words them).
     member _.Detail = StopFacts o.Detail
     /// The last improving epoch (0 if none).
     member _.BestEpoch = o.BestEpoch
@@ -226,11 +187,7 @@ type Rules =
     static member LossMismatch(loss: Loss, net: Network) : MismatchFacts =
         match Training.lossMismatch loss net with
         | None -> Unchecked.defaultof<MismatchFacts>
-        | Some(LossMismatch.NeedsSigmoid last) -> MismatchFacts(MismatchCause.NeedsSigmoid, last)
-        | Some(LossMismatch.NeedsSoftmax last) -> MismatchFacts(MismatchCause.NeedsSoftmax, last)
-        | Some LossMismatch.SoftmaxOfWidth1 -> MismatchFacts(MismatchCause.SoftmaxOfWidth1, "")
-        | Some LossMismatch.LogSoftmaxForCrossEntropy -> MismatchFacts(MismatchCause.LogSoftmaxForCrossEntropy, "LogSoftmax")
-        | Some(LossMismatch.NeedsTwoOutputs last) -> MismatchFacts(MismatchCause.NeedsTwoOutputs, last)
+        | Some mismatch -> MismatchFacts mismatch
     /// Training.validate: the configuration's numbers are in range.
     static member Validate(config: TrainingConfig) : unit = Training.validate config
     /// Training.classesOf: the predicted class per row.

@@ -82,10 +82,15 @@ module Dense =
         let dZ = Activation.backward layer.Activation cache.Z dA
         backwardZ layer cache dZ (Activation.alphaGradient layer.Activation cache.Z dA)
 
-    /// Trainable parameters: d_in·d_out + d_out, plus 1 for PReLU's α. Course: S14.
+    /// Trainable parameters of a dense layer with `inputs` inputs, `units` units and activation g:
+    /// d_in·d_out + d_out, plus 1 for PReLU's α; in int64, so a builder can check a total before it
+    /// makes the layer. Course: S14.
+    let parameterCountOf (inputs: int) (units: int) (g: Activation) : int64 =
+        int64 inputs * int64 units + int64 units + (match g with PReLU _ -> 1L | _ -> 0L)
+
+    /// Trainable parameters of the layer (parameterCountOf its shape and activation). Course: S14.
     let parameterCount (layer: Dense) : int =
-        layer.W.RowCount * layer.W.ColumnCount + layer.B.ColumnCount
-        + (match layer.Activation with PReLU _ -> 1 | _ -> 0)
+        int (parameterCountOf layer.W.RowCount layer.W.ColumnCount layer.Activation)
 
 /// The dense layer's buffer version (the fast path): Z = X·W + 1·b through Backend.Gemm, A = g(Z)
 /// by the activation's registry kernel (the definitions Activation.forward runs), and backward

@@ -103,6 +103,19 @@ module Loss =
         if Yhat.RowCount = 0 then Shape.fail "Yhat" "the batch is empty (0 rows)."
         float Yhat.RowCount
 
+    /// Whether the loss takes targets −1 or 1 (hinge, logistic) rather than 0 or 1: labels are
+    /// encoded as signs for it (the façade's Targets) and its one-column class threshold is 0
+    /// (classThreshold). An exhaustive match, so a new loss must say which it takes. Course: S22, S23.
+    let takesSigns (loss: Loss) : bool =
+        match loss with
+        | Hinge | Logistic -> true
+        | MeanAbsoluteError | MeanSquaredError | SumOfSquares | BinaryCrossEntropy | CategoricalCrossEntropy
+        | MulticlassHinge | Huber _ -> false
+
+    /// The threshold that makes a one-column output a class, [m ≥ t]: 0 for a loss with sign
+    /// targets (takesSigns), 0.5 otherwise. Course: S32.
+    let classThreshold (loss: Loss) : float = if takesSigns loss then 0.0 else 0.5
+
     /// Whether the target values suit the loss (the one set of target checks: the loss functions
     /// below, Training.fit, FastTraining and the façade all call it), checked on the caller's
     /// whole matrix (before any split or shuffle), so an error names the caller's parameter, row

@@ -75,7 +75,7 @@ module internal Kernels =
                     if y.[o + j] > y.[o + t] then t <- j
                 if p = t then hits <- hits + 1
         else
-            let threshold = match loss with Hinge | Logistic -> 0.0 | _ -> 0.5
+            let threshold = Loss.classThreshold loss
             for r in 0 .. rows - 1 do
                 if (yhat.[r] >= threshold) = (y.[r] >= threshold) then hits <- hits + 1
         hits

@@ -179,12 +179,13 @@ type TrainingEngine =
 /// returns a new network.
 module Training =
 
-    /// The class of each row: argmax for k ≥ 2 columns; for 1 column, [m ≥ t] with t = 0 for the
-    /// hinge and logistic losses (targets ±1) and t = 0.5 otherwise. Shapes: n×k -> n. Course: S32.
+    /// The class of each row: argmax for k ≥ 2 columns; for 1 column, [m ≥ t] with t =
+    /// Loss.classThreshold (0 for the hinge and logistic losses, targets ±1; 0.5 otherwise).
+    /// Shapes: n×k -> n. Course: S32.
     let classesOf (loss: Loss) (M: Matrix<float>) : int[] =
         if M.ColumnCount > 1 then Mat.argmaxRows M
         else
-            let t = match loss with Hinge | Logistic -> 0.0 | _ -> 0.5
+            let t = Loss.classThreshold loss
             Mat.toRowMajor M |> Array.map (fun m -> if m >= t then 1 else 0)
 
     /// The number of rows whose class matches: #{i : class(Ŷ_i) = class(Y_i)} with classesOf.

@@ -3,7 +3,7 @@ namespace Hybrid.Lessons;
 /// <summary>The outcome of <see cref="Adaline.Fit"/> or <see cref="Adaline.FitBatch"/>.</summary>
 public sealed class AdalineResult
 {
-    internal AdalineResult(Core.Interop.AdalineRun fit)
+    internal AdalineResult(Core.AdalineFit fit)
     {
         Weights = LessonArguments.ReadOnly(fit.Neuron.W);
         Bias = fit.Neuron.B;

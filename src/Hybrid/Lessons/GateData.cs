@@ -3,7 +3,7 @@ namespace Hybrid.Lessons;
 /// <summary>A small labelled data set: rows of inputs and one target per row (read-only).</summary>
 public sealed class GateData
 {
-    internal GateData(Core.Interop.GateTable data)
+    internal GateData(Core.GateData data)
     {
         Name = data.Name;
         Inputs = Array.AsReadOnly(data.X.Select(row => (IReadOnlyList<double>)Array.AsReadOnly(row)).ToArray());

@@ -3,7 +3,7 @@ namespace Hybrid.Lessons;
 /// <summary>The outcome of <see cref="Perceptron.Fit"/>.</summary>
 public sealed class PerceptronResult
 {
-    internal PerceptronResult(Core.Interop.PerceptronRun fit)
+    internal PerceptronResult(Core.PerceptronFit fit)
     {
         Weights = LessonArguments.ReadOnly(fit.Neuron.W);
         Bias = fit.Neuron.B;

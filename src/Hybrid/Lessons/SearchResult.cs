@@ -4,7 +4,7 @@ namespace Hybrid.Lessons;
 /// <summary>The outcome of an optimiser run with a fixed budget of loss evaluations.</summary>
 public sealed class SearchResult
 {
-    internal SearchResult(Core.Interop.SearchRun result)
+    internal SearchResult(Core.SearchResult result)
     {
         Parameters = LessonArguments.ReadOnly(result.Parameters);
         Loss = result.Loss;

@@ -3,7 +3,7 @@ namespace Hybrid.Lessons;
 /// <summary>The outcome of <see cref="SigmoidNeuron.Fit"/>.</summary>
 public sealed class SigmoidNeuronResult
 {
-    internal SigmoidNeuronResult(Core.Interop.SigmoidRun fit)
+    internal SigmoidNeuronResult(Core.SigmoidFit fit)
     {
         Weights = LessonArguments.ReadOnly(fit.Neuron.W);
         Bias = fit.Neuron.B;

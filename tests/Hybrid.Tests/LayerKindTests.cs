@@ -1,0 +1,47 @@
+using Hybrid.Core.Interop;
+using Xunit;
+
+namespace Hybrid.Tests;
+
+/// <summary>
+/// The kinds of layer are defined once, in the core's layer registry; the public
+/// <see cref="LayerKind"/> is derived from them by one mapping (<c>LayerKinds.FromCore</c>). The test
+/// walks every kind of the registry, so a new kind without a public member fails here; the expected
+/// pairs are written out by hand.
+/// </summary>
+public class LayerKindTests
+{
+    [Fact]
+    public void S13_every_core_layer_case_maps_to_its_public_kind()
+    {
+        var expected = new Dictionary<string, LayerKind>
+        {
+            ["dense"] = LayerKind.Dense,
+            ["maxout"] = LayerKind.Maxout,
+            ["dropout"] = LayerKind.Dropout,
+        };
+        Assert.Equal(expected.Keys.Order(), Networks.LayerKindNames.Order());
+        foreach (var kind in Networks.LayerKindNames) Assert.Equal(expected[kind], LayerKinds.FromCore(kind));
+        Assert.Throws<InvalidOperationException>(() => LayerKinds.FromCore("residual"));
+    }
+
+    [Fact]
+    public void S13_the_public_layer_kinds_keep_their_names_and_values()
+    {
+        Assert.Equal(["Dense", "Maxout", "Dropout"], Enum.GetNames<LayerKind>());
+        Assert.Equal([0, 1, 2], Enum.GetValues<LayerKind>().Select(k => (int)k));
+    }
+
+    [Fact]
+    public void S25_a_network_reports_each_layer_s_core_case_and_its_public_kind()
+    {
+        var net = Network.Create(3).Dense(4, Activation.ReLU).Maxout(2, 2).Dropout(0.25).Dense(1, Activation.Sigmoid).Build(Initializer.Constant(0.1));
+        Assert.Equal(["dense", "maxout", "dropout", "dense"], Networks.Layers(net.Model).Select(l => l.Kind));
+        Assert.Equal([LayerKind.Dense, LayerKind.Maxout, LayerKind.Dropout, LayerKind.Dense], net.Layers.Select(l => l.Kind));
+        var grads = net.ComputeGradients(Loss.BinaryCrossEntropy, new double[,] { { 1, 2, 3 } }, new double[,] { { 1 } });
+        Assert.Equal([0, 1, 3], grads.Layers.Select(g => g.Layer));
+        Assert.IsType<DenseGradient>(grads.Layers[0]);
+        Assert.IsType<MaxoutGradient>(grads.Layers[1]);
+        Assert.IsType<DenseGradient>(grads.Layers[2]);
+    }
+}
