@@ -78,9 +78,51 @@ let private law4 =
             Tolerance.expectGradient (sprintf "maxout dB[%d]" j) dB.[j] (Numerical.gradient Tolerance.h (fun b -> f (withB b) X) layer.B.[j])
         Tolerance.expectGradient "maxout dX" dX (Numerical.gradient Tolerance.h (f layer) X))
 
+let private layerNormCase =
+    gen {
+        let! n, d = Gen.zip (dim 4) (Gen.choose (2, 5))
+        let! gamma = matrix 1.0 1 d
+        let! beta = matrix 1.0 1 d
+        let! epsilon = Gen.elements [ 1e-5; 1e-3; 0.1 ]
+        let! X = matrix 1.5 n d
+        let! dA = matrix 1.0 n d
+        return LayerNorm.create gamma beta epsilon, X, dA
+    }
+
+let private law5 =
+    Spec.property "S30 / layer normalisation / gradients dγ, dβ, dX match central differences" layerNormCase (fun (layer, X, dA) ->
+        let dGamma, dBeta, dX = LayerNorm.backward layer (snd (LayerNorm.forward layer X)) dA
+        let f (l: LayerNorm) (X: Matrix<float>) = Mat.sum (Mat.hadamard dA (fst (LayerNorm.forward l X)))
+        Tolerance.expectGradient "layer norm dγ" dGamma (Numerical.gradient Tolerance.h (fun g -> f { layer with Gamma = g } X) layer.Gamma)
+        Tolerance.expectGradient "layer norm dβ" dBeta (Numerical.gradient Tolerance.h (fun b -> f { layer with Beta = b } X) layer.Beta)
+        Tolerance.expectGradient "layer norm dX" dX (Numerical.gradient Tolerance.h (f layer) X))
+
+/// Each normalised row x̂ has mean 0 and mean square σ²/(σ² + ε) (σ² the row's variance, computed
+/// here by two-pass sums on the matrix, independently of LayerNorm.normalizeRow), and the output
+/// is γ ⊙ x̂ + β; tolerance 1e-12 relative (a handful of roundings on values of order 1).
+let private law6 =
+    Spec.property "S30 / layer normalisation / each row is centred to mean 0 and scaled to variance σ²/(σ² + ε)" layerNormCase (fun (layer, X, _) ->
+        let A, cache = LayerNorm.forward layer X
+        let d = float X.ColumnCount
+        for i in 0 .. X.RowCount - 1 do
+            let x = X.Row(i).ToArray()
+            let mean = Array.sum x / d
+            let variance = (x |> Array.sumBy (fun v -> (v - mean) * (v - mean))) / d
+            let xhat = cache.XHat.Row(i).ToArray()
+            let meanHat = Array.sum xhat / d
+            let squareHat = (xhat |> Array.sumBy (fun v -> v * v)) / d
+            if abs meanHat > 1e-12 then failwithf "row %d: mean of x̂ is %g" i meanHat
+            let expected = variance / (variance + layer.Epsilon)
+            if abs (squareHat - expected) > 1e-12 * max 1.0 expected then failwithf "row %d: mean square of x̂ is %.17g, expected %.17g" i squareHat expected
+            for j in 0 .. X.ColumnCount - 1 do
+                let a = layer.Gamma.[0, j] * xhat.[j] + layer.Beta.[0, j]
+                if A.[i, j] <> a then failwithf "A[%d, %d] = %.17g but γ·x̂ + β = %.17g" i j A.[i, j] a)
+
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =
     [ law1
       law2
       law3
-      law4 ]
+      law4
+      law5
+      law6 ]

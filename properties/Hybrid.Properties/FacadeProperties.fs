@@ -46,8 +46,13 @@ let rec private layersFrom (dropout: bool) (width: int) (remaining: int) : Gen<L
     if remaining = 0 then Gen.constant []
     else
         gen {
-            let! kind = Gen.frequency [ 5, Gen.constant 0; 2, Gen.constant 1; (if dropout then 1 else 0), Gen.constant 2 ]
+            let! kind = Gen.frequency [ 5, Gen.constant 0; 2, Gen.constant 1; (if dropout then 1 else 0), Gen.constant 2; 1, Gen.constant 3 ]
             match kind with
+            | 3 ->
+                // Layer normalisation as a builder makes it (γ = 1, β = 0); training moves them.
+                let! epsilon = Gen.elements [ 1e-5; 1e-3 ]
+                let! rest = layersFrom dropout width (remaining - 1)
+                return LayerNormLayer(LayerNorm.identity width epsilon) :: rest
             | 0 ->
                 let! units = dim 4
                 let! W = matrix 1.0 width units
@@ -73,7 +78,7 @@ let networkCase (dropout: bool) : Gen<Network * int * Matrix<float>> =
     gen {
         let! inputs = dim 4
         let! count = Gen.choose (1, 3)
-        let! layers = layersFrom dropout inputs count |> Gen.filter (List.exists (function DropoutLayer _ -> false | _ -> true))
+        let! layers = layersFrom dropout inputs count |> Gen.filter (List.exists (function DenseLayer _ | MaxoutLayer _ -> true | _ -> false))
         let! n = dim 5
         let! X = matrix 2.0 n inputs
         return Network.create layers, inputs, X
@@ -87,6 +92,7 @@ let facadeOf (inputs: int) (net: Network) : FNetwork =
             | DenseLayer d -> b.Dense(d.W.ToArray(), d.B.Row(0).ToArray(), facadeActivation d.Activation)
             | MaxoutLayer m -> b.Maxout(m.W |> Array.map (fun w -> w.ToArray()), m.B |> Array.map (fun b -> b.Row(0).ToArray()))
             | DropoutLayer r -> b.Dropout r
+            | LayerNormLayer n -> b.LayerNorm n.Epsilon
             | other -> failwithf "the generator made a layer of kind %s" other.Kind) (FNetwork.Create inputs)
     builder.Build()
 
@@ -125,6 +131,7 @@ let private law2 =
                       if d.Alpha.HasValue then yield row [| d.Alpha.Value |] ]
                 | :? Hybrid.MaxoutGradient as m ->
                     [ for j in 0 .. m.Pieces - 1 -> Mat.ofArray2 (m.Weights j) ] @ [ for j in 0 .. m.Pieces - 1 -> row (m.Biases j) ]
+                | :? Hybrid.NamedGradient as g -> [ for name in g.Names -> Mat.ofArray2 (g.Values name) ]
                 | _ -> failwithf "unknown layer gradient %O" l)
         if typed.Length <> grads.Length then failwithf "typed view has %d matrices, core %d" typed.Length grads.Length
         List.iteri2 (fun i g t -> sameBits (sprintf "typed gradient %d" i) g t) grads typed)

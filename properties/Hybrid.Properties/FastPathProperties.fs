@@ -151,6 +151,7 @@ let private allocationLaw =
         let dense units g = fun (width: int) -> DenseLayer(Dense.create (Init.matrix HeNormal width width units) (Mat.zeros 1 units) g)
         let maxout units = fun (width: int) -> MaxoutLayer(Maxout.create (Array.init 2 (fun j -> Init.matrix HeNormal j width units)) (Array.init 2 (fun _ -> Mat.zeros 1 units)))
         let dropout rate = fun (_: int) -> DropoutLayer rate
+        let layerNorm = fun (width: int) -> LayerNormLayer(LayerNorm.identity width LayerNorm.defaultEpsilon)
         let cases =
             [ PlainSgd, CategoricalCrossEntropy, [ dense 16 ReLU; dense 8 Tanh; dense 4 Softmax ]
               Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 (PReLU 0.1); dropout 0.3; maxout 8; dense 4 Softmax ]
@@ -158,7 +159,8 @@ let private allocationLaw =
               RmsProp(0.9, 1e-8), BinaryCrossEntropy, [ dense 16 (ELU 1.0); dense 4 Sigmoid ]
               Nesterov 0.5, MulticlassHinge, [ dense 16 SoftPlus; dense 4 Identity ]
               AdaGrad 1e-8, MeanAbsoluteError, [ dense 16 (LeakyReLU 0.1); dense 4 Softmax ]
-              PlainSgd, MeanSquaredError, [ dense 16 Arctan; dense 8 LogSoftmax; dense 4 LogSoftmax ] ]
+              PlainSgd, MeanSquaredError, [ dense 16 Arctan; dense 8 LogSoftmax; dense 4 LogSoftmax ]
+              Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 ReLU; layerNorm; dense 8 Tanh; layerNorm; dense 4 Softmax ] ]
         for rule, loss, layers in cases do
             let bytes = allocationOfStep rule loss layers
             if bytes <> 0L then failwithf "%A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes)

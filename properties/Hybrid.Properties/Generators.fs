@@ -153,10 +153,11 @@ let clearOfKinks (gap: float) (net: Network) (X: Matrix<float>) : bool =
         | _ -> true)
 
 /// A hidden layer: dense with any activation but softmax/step (step has zero gradient: it is
-/// checked in the activation laws), a maxout layer, or dropout.
+/// checked in the activation laws), a maxout layer, dropout, or layer normalisation (γ near 1, β
+/// near 0, ε of PyTorch's or Keras's default).
 let private hiddenLayer (fanIn: int) (units: int) : Gen<Layer> =
     gen {
-        let! kind = Gen.frequency [ 6, Gen.constant 0; 1, Gen.constant 1; 1, Gen.constant 2 ]
+        let! kind = Gen.frequency [ 6, Gen.constant 0; 1, Gen.constant 1; 1, Gen.constant 2; 1, Gen.constant 3 ]
         match kind with
         | 1 ->
             let! k = Gen.choose (2, 3)
@@ -166,6 +167,11 @@ let private hiddenLayer (fanIn: int) (units: int) : Gen<Layer> =
         | 2 when fanIn = units ->
             let! rate = floatIn 0.0 0.5
             return DropoutLayer rate
+        | 3 when fanIn = units ->
+            let! gamma = matrix 0.5 1 units
+            let! beta = matrix 0.5 1 units
+            let! epsilon = Gen.elements [ 1e-5; 1e-3 ]
+            return LayerNormLayer(LayerNorm.create (gamma |> Mat.map (fun g -> 1.0 + g)) beta epsilon)
         | _ ->
             let! g = activation |> Gen.filter (fun g -> g <> Softmax && g <> BinaryStep)
             let! W = matrix 1.0 fanIn units

@@ -59,7 +59,8 @@ internal static class OnnxExporter
             {
                 LayerKind.Dense => Dense(w, l, layer, current, output, precision),
                 LayerKind.Maxout => Maxout(w, l, layer, current, output),
-                _ => Dropout(w, l, layer.DropoutRate, current, output),
+                LayerKind.Dropout => Dropout(w, l, layer.DropoutRate, current, output),
+                var kind => throw new NotSupportedException($"layer {l} is a {kind} layer, which has no ONNX form in this version of Hybrid; export a network without it, or save it with Save (the model file holds every layer kind)."),
             };
         }
         w.Graph.Input.Add(Value(InputName, elementType, "N", preprocessor?.InputCount ?? Networks.InputSize(net)));

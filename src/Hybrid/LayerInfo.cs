@@ -31,7 +31,7 @@ public sealed class LayerInfo
     /// <summary>The activation of a dense layer (with PReLU's current α); null otherwise.</summary>
     public Activation? Activation { get; }
 
-    /// <summary>The number of linear pieces of a maxout layer (1 for dense, 0 for dropout).</summary>
+    /// <summary>The number of weight matrices: the linear pieces of a maxout layer, 1 for dense, 0 for a layer without weights (dropout, layer normalisation).</summary>
     public int Pieces { get; }
 
     /// <summary>The drop probability of a dropout layer (0 otherwise).</summary>
@@ -45,6 +45,7 @@ public sealed class LayerInfo
     {
         LayerKind.Dense => $"Dense({Units}, {Activation})",
         LayerKind.Maxout => $"Maxout({Units}, pieces={Pieces})",
-        _ => $"Dropout({DropoutRate})",
+        LayerKind.Dropout => $"Dropout({DropoutRate})",
+        _ => $"{Kind}({Units})",
     };
 }

@@ -14,6 +14,8 @@ public enum LayerKind
     Maxout,
     /// <summary>Inverted dropout (identity at inference).</summary>
     Dropout,
+    /// <summary>Layer normalisation A = γ ⊙ (x − μ)/√(σ² + ε) + β, per example.</summary>
+    LayerNorm,
 }
 
 /// <summary>

@@ -47,12 +47,8 @@ public sealed class Network
             int width = InputCount;
             foreach (var layer in Networks.Layers(Model))
             {
-                var info = LayerKinds.FromCore(layer.Kind) switch
-                {
-                    LayerKind.Dense => new LayerInfo(LayerKind.Dense, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, Activation.FromCore(layer.Activation), 1, 0, layer.ParameterCount),
-                    LayerKind.Maxout => new LayerInfo(LayerKind.Maxout, layer.Weights[0].RowCount, layer.Weights[0].ColumnCount, null, layer.Weights.Length, 0, layer.ParameterCount),
-                    _ => new LayerInfo(LayerKind.Dropout, width, width, null, 0, layer.DropoutRate, 0),
-                };
+                var info = new LayerInfo(LayerKinds.FromCore(layer.Kind), width, layer.OutputWidth(width),
+                    layer.Activation is null ? null : Activation.FromCore(layer.Activation), layer.Weights.Length, layer.DropoutRate, layer.ParameterCount);
                 width = info.Units;
                 list.Add(info);
             }
@@ -286,7 +282,7 @@ public sealed class Network
                     throw new ArgumentOutOfRangeException(nameof(piece), piece, $"Layer {layer} has pieces 0..{parts.Weights.Length - 1}.");
                 return (parts.Weights[piece], parts.Biases[piece]);
             default:
-                throw new ArgumentException($"Layer {layer} is a dropout layer: it has no weights.", nameof(layer));
+                throw new ArgumentException($"Layer {layer} is a {parts.Kind} layer: it has no weights.", nameof(layer));
         }
     }
 

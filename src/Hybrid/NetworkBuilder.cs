@@ -16,7 +16,8 @@ public sealed class NetworkBuilder
     internal abstract record Spec;
     internal sealed record DenseSpec(int Units, Activation Activation, Initializer? Init, Matrix<double>? W, Matrix<double>? B) : Spec;
     internal sealed record MaxoutSpec(int Units, int Pieces, Initializer? Init, Matrix<double>[]? W, Matrix<double>[]? B) : Spec;
-    internal sealed record DropoutSpec(double Rate) : Spec;
+    /// <summary>A layer made from its settings by its kind (the core's layer registry): dropout, layer normalisation.</summary>
+    internal sealed record MadeSpec(LayerParts Layer) : Spec;
 
     // The layers as an immutable chain from the last one back (a builder shares its prefix with
     // the builder it came from): appending is O(1), so a deep network builds in linear time.
@@ -169,7 +170,29 @@ public sealed class NetworkBuilder
     public NetworkBuilder Dropout(double rate)
     {
         if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must lie in [0, 1).");
-        return With(new DropoutSpec(rate), _width);
+        return Made("dropout", LayerFieldView.OfNumber("rate", rate));
+    }
+
+    /// <summary>
+    /// Adds layer normalisation over the current width d: each example's features are centred and
+    /// scaled to unit variance, x̂ = (x − μ)/√(σ² + ε), then A = γ ⊙ x̂ + β with learned γ (starting
+    /// at 1) and β (starting at 0), 2d parameters (Keras's LayerNormalization, PyTorch's LayerNorm
+    /// over the last dimension).
+    /// </summary>
+    /// <param name="epsilon">ε inside the square root; finite and &gt; 0 (default 1e-5, PyTorch's).</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is not finite and positive.</exception>
+    public NetworkBuilder LayerNorm(double epsilon = 1e-5)
+    {
+        if (!(double.IsFinite(epsilon) && epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be finite and positive.");
+        return Made("layerNorm", LayerFieldView.OfNumber("epsilon", epsilon));
+    }
+
+    // A layer its kind makes from settings (Networks.Make), counted by the core.
+    private NetworkBuilder Made(string kind, params LayerFieldView[] settings)
+    {
+        var layer = Networks.Make(kind, _width, settings);
+        return With(new MadeSpec(layer), layer.OutputWidth(_width), layer.ParameterCount);
     }
 
     // The core's count (Dense.parameterCountOf: d_in·d_out + d_out, +1 for PReLU's α; S14).
@@ -210,7 +233,7 @@ public sealed class NetworkBuilder
     private Network BuildCore(Initializer? shared)
     {
         var specs = Specs();
-        if (!specs.Any(s => s is not DropoutSpec))
+        if (!specs.Any(s => s is DenseSpec or MaxoutSpec))
             throw new InvalidOperationException("A network needs at least one dense or maxout layer: call Dense(...) before Build.");
         var layers = new List<LayerParts>(specs.Length);
         int fanIn = _inputs;
@@ -234,8 +257,9 @@ public sealed class NetworkBuilder
                     fanIn = m.Units;
                     break;
                 }
-                case DropoutSpec r:
-                    layers.Add(Networks.Dropout(r.Rate));
+                case MadeSpec m:
+                    layers.Add(m.Layer);
+                    fanIn = m.Layer.OutputWidth(fanIn);
                     break;
             }
         }

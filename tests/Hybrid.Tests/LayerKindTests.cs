@@ -19,6 +19,7 @@ public class LayerKindTests
             ["dense"] = LayerKind.Dense,
             ["maxout"] = LayerKind.Maxout,
             ["dropout"] = LayerKind.Dropout,
+            ["layerNorm"] = LayerKind.LayerNorm,
         };
         Assert.Equal(expected.Keys.Order(), Networks.LayerKindNames.Order());
         foreach (var kind in Networks.LayerKindNames) Assert.Equal(expected[kind], LayerKinds.FromCore(kind));
@@ -28,8 +29,8 @@ public class LayerKindTests
     [Fact]
     public void S13_the_public_layer_kinds_keep_their_names_and_values()
     {
-        Assert.Equal(["Dense", "Maxout", "Dropout"], Enum.GetNames<LayerKind>());
-        Assert.Equal([0, 1, 2], Enum.GetValues<LayerKind>().Select(k => (int)k));
+        Assert.Equal(["Dense", "Maxout", "Dropout", "LayerNorm"], Enum.GetNames<LayerKind>());
+        Assert.Equal([0, 1, 2, 3], Enum.GetValues<LayerKind>().Select(k => (int)k));
     }
 
     [Fact]

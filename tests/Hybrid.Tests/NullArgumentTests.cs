@@ -57,6 +57,8 @@ public class NullArgumentTests
         _ when t == typeof(Hybrid.Data.DataSet) => Hybrid.Data.DataSets.LogicGate("xor"),
         _ when t == typeof(Hybrid.Data.Preprocessor) => Hybrid.Data.Preprocessor.None(2),
         _ when t == typeof(Model) => new Model(NetworkTests.Small()),
+        _ when t == typeof(NamedGradient) => Network.Create(2).Dense(2, Activation.Tanh).LayerNorm().Build(Initializer.He(1))
+            .ComputeGradients(Loss.MeanSquaredError, (Features)new[] { new[] { 0.1, 0.2 } }, (Targets)new[] { new[] { 0.0, 1.0 } }).Layers[1],
         _ => null,
     };
 

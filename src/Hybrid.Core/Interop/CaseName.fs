@@ -1,6 +1,6 @@
 namespace Hybrid.Core.Interop
 
-/// The name of a core union value's case ("NonFinite", "DenseLayer"), read from the union's own
+/// The name of a core union value's case ("NonFinite", "Sigmoid"), read from the union's own
 /// metadata: it is the case's name as C# spells it with nameof, so the interop layer keeps no
 /// table or enum of the cases. The façade matches it with nameof of the core case
 /// (StopReasons.FromCore, LayerKinds.FromCore, TrainingMessages); StopReasonTests and

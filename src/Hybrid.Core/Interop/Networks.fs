@@ -60,7 +60,7 @@ type LayerFieldView internal (name: string, field: LayerField) =
 [<Sealed>]
 type internal ViewFields(layer: int, piece: int, item: string, views: Collections.Generic.IReadOnlyList<LayerFieldView>, quote: Func<string, string>) =
     inherit LayerFields()
-    override _.Where = if piece < 0 then sprintf "layer %d" layer else sprintf "layer %d %s %d" layer item piece
+    override _.Where = if layer < 0 then "the layer's settings" elif piece < 0 then sprintf "layer %d" layer else sprintf "layer %d %s %d" layer item piece
     override _.TryFind name =
         let mutable found = None
         for i in 0 .. views.Count - 1 do
@@ -110,13 +110,18 @@ type LayerParts internal (layer: Layer) =
     member _.ParameterCount : int =
         Layer.parameterCount layer
 
-/// ∂J/∂θ of one trainable layer: weights (one per piece), biases as one row per piece (1×units),
-/// and ∂J/∂α for a PReLU layer (null otherwise). Course: S16, S25.
+/// ∂J/∂θ of one trainable layer: every parameter's gradient with its name (Layer.Parameters'
+/// order), and for dense and maxout layers the same values as weights (one per piece), biases as
+/// one row per piece (1×units) and ∂J/∂α for a PReLU layer (null otherwise). Course: S16, S25.
 [<Sealed>]
-type LayerGradientParts internal (layerIndex: int, kind: string, weights: Matrix<float>[], biases: Matrix<float>[], alpha: Nullable<float>) =
+type LayerGradientParts internal (layerIndex: int, kind: string, names: string[], values: Matrix<float>[], weights: Matrix<float>[], biases: Matrix<float>[], alpha: Nullable<float>) =
+    /// The parameters' names inside the layer ("W", "b", "gamma"), aligned with Values.
+    member _.Names = names
+    /// Every parameter's gradient, in the layer's parameter order.
+    member _.Values = values
     /// 0-based index of the layer in the network (dropout layers count).
     member _.LayerIndex = layerIndex
-    /// The name of the layer's core Layer case: "DenseLayer" or "MaxoutLayer" (as LayerParts.Kind).
+    /// The layer kind's registry name (as LayerParts.Kind).
     member _.Kind : string = kind
     /// ∂J/∂W (∂J/∂W_j per maxout piece), inputs×units.
     member _.Weights = weights
@@ -174,6 +179,14 @@ type Networks =
         match Layers.tryFind kind with
         | None -> raise (FormatException(sprintf "layer %d has unknown type %s." layer (quote.Invoke kind)))
         | Some k -> LayerParts(k.Read (ViewFields(layer, -1, "piece", fields, quote)) width)
+    /// A fresh layer of kind `kind` after a layer of width `width`, from its settings (the kind's
+    /// Make: dropout's "rate", layer normalisation's "epsilon"; absent settings take their
+    /// defaults). ArgumentException for a kind made with explicit weights (dense, maxout) or a
+    /// setting out of range.
+    static member Make(kind: string, width: int, settings: IReadOnlyList<LayerFieldView>) : LayerParts =
+        match Layers.tryFind kind |> Option.bind (fun k -> k.Make) with
+        | Some make -> LayerParts(make (ViewFields(-1, -1, "setting", settings, Func<string, string>(id))) width)
+        | None -> invalidArg "kind" (sprintf "layer kind %s is not made from settings." kind)
     /// The network of these layers, in order (Network.create: widths must chain).
     static member Create(layers: IEnumerable<LayerParts>) : Network =
         if isNull layers then nullArg "layers"
@@ -233,17 +246,18 @@ type Networks =
         let layers =
             net.Layers
             |> List.mapi (fun l layer ->
+                let ps = layer.Parameters
+                let names = ps |> List.map (fun p -> p.Name) |> Array.ofList
+                let values = take names.Length
                 match layer with
+                | _ when names.Length = 0 -> None
                 | DenseLayer d ->
-                    let w = take 1
-                    let b = take 1
-                    let alpha = match d.Activation with PReLU _ -> Nullable(Mat.scalar (take 1).[0]) | _ -> Nullable()
-                    Some(LayerGradientParts(l, layer.Kind, w, b, alpha))
+                    let alpha = match d.Activation with PReLU _ -> Nullable(Mat.scalar values.[2]) | _ -> Nullable()
+                    Some(LayerGradientParts(l, layer.Kind, names, values, values.[0 .. 0], values.[1 .. 1], alpha))
                 | MaxoutLayer m ->
-                    let w = take m.W.Length
-                    let b = take m.B.Length
-                    Some(LayerGradientParts(l, layer.Kind, w, b, Nullable()))
-                | _ -> None)
+                    let k = m.W.Length
+                    Some(LayerGradientParts(l, layer.Kind, names, values, values.[0 .. k - 1], values.[k ..], Nullable()))
+                | _ -> Some(LayerGradientParts(l, layer.Kind, names, values, [||], [||], Nullable())))
             |> List.choose id
             |> Array.ofList
         GradientResult(J, flat, layers)

@@ -190,6 +190,7 @@ module DenseLayerCase =
     let denseKind : LayerKind =
         { Kind = "dense"
           Keys = [ "activation"; "parameter"; "weights"; "biases" ]
+          Make = None
           Read = fun fields _ ->
             let name = fields.Text "activation"
             let entry =

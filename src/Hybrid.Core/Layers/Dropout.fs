@@ -116,6 +116,7 @@ module DropoutLayerCase =
     let dropoutKind : LayerKind =
         { Kind = "dropout"
           Keys = [ "rate" ]
+          Make = Some(fun fields _ -> let rate = fields.Number "rate" in Dropout.validate "rate" rate; DropoutLayer rate)
           Read = fun fields _ ->
             let rate = fields.Number "rate"
             if not (rate >= 0.0 && rate < 1.0) then fields.Fail(sprintf "has dropout rate %s; it must lie in [0, 1)." (string rate))

@@ -168,7 +168,11 @@ type LayerKind =
       Keys: string list
       /// The layer from its entry's fields and the width of what comes before it; failures are
       /// FormatException (or ArgumentException from a layer's own checks).
-      Read: LayerFields -> int -> Layer }
+      Read: LayerFields -> int -> Layer
+      /// A fresh layer of this kind from its settings (fields without parameters; absent ones take
+      /// their defaults) after a layer of the given width, for a builder; None for kinds built with
+      /// explicit sizes and initialised weights (dense, maxout).
+      Make: (LayerFields -> int -> Layer) option }
 
 /// The layer contract's shared checks.
 module Layer =

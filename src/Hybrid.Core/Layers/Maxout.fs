@@ -160,6 +160,7 @@ module MaxoutLayerCase =
     let maxoutKind : LayerKind =
         { Kind = "maxout"
           Keys = [ "pieces" ]
+          Make = None
           Read = fun fields _ ->
             let pieces = fields.Records("pieces", "piece")
             if pieces.Length < 2 then fields.Fail(sprintf "is a maxout layer with %d pieces; it needs at least 2." pieces.Length)

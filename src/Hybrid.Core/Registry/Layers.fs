@@ -6,7 +6,7 @@ namespace Hybrid.Core
 module Layers =
 
     /// Every layer kind, in the order the docs list them.
-    let all : LayerKind list = [ denseKind; maxoutKind; dropoutKind ]
+    let all : LayerKind list = [ denseKind; maxoutKind; dropoutKind; layerNormKind ]
 
     /// The kind with this model-file name (exact spelling), or None.
     let tryFind (kind: string) : LayerKind option = all |> List.tryFind (fun k -> k.Kind = kind)

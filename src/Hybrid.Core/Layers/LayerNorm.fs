@@ -1,0 +1,194 @@
+namespace Hybrid.Core
+
+open MathNet.Numerics.LinearAlgebra
+
+/// Layer normalisation (Ba, Kiros and Hinton, 2016): each example's d features are centred and
+/// scaled to unit variance, then stretched and shifted by learned γ and β. It is the course's
+/// preprocessing step (S30: x̂ = (x − μ)/σ) done inside the network, per example rather than per
+/// feature, so that deep stacks keep their activations in range (S31, S33).
+type LayerNorm =
+    { /// The scale γ, 1×d (starts at 1).
+      Gamma: Matrix<float>
+      /// The shift β, 1×d (starts at 0).
+      Beta: Matrix<float>
+      /// ε inside the square root, > 0.
+      Epsilon: float }
+
+/// What LayerNorm.forward keeps for LayerNorm.backward.
+type LayerNormCache =
+    { /// The normalised input x̂, n×d.
+      XHat: Matrix<float>
+      /// 1/√(σ² + ε) of each row, n entries.
+      InvStd: float[]
+      /// Output A = γ ⊙ x̂ + β, n×d.
+      A: Matrix<float> }
+    interface ILayerCache with
+        member c.FirstNonFinite() =
+            let find (M: Matrix<float>) = Mat.tryFindEntry (fun v -> not (System.Double.IsFinite v)) M |> Option.map (fun (i, j, _) -> i, j)
+            find c.XHat |> Option.orElse (find c.A)
+
+/// Layer normalisation: the row functions are the definitions; the matrix pair (the reference)
+/// and the buffer version (the fast path) both run them, row by row.
+module LayerNorm =
+
+    /// ε when none is given (PyTorch's default).
+    let defaultEpsilon = 1e-5
+
+    /// One row of d features at offset o: μ = 1/d Σ_j x_j, σ² = 1/d Σ_j (x_j − μ)²,
+    /// x̂_j = (x_j − μ)/√(σ² + ε), written to xhat at the same offset. Returns 1/√(σ² + ε).
+    /// Course: S30 (standardising), per example.
+    let normalizeRow (x: float[]) (xhat: float[]) (o: int) (d: int) (epsilon: float) : float =
+        let mutable mean = 0.0
+        for j in 0 .. d - 1 do mean <- mean + x.[o + j]
+        mean <- mean / float d
+        let mutable variance = 0.0
+        for j in 0 .. d - 1 do
+            let c = x.[o + j] - mean
+            variance <- variance + c * c
+        variance <- variance / float d
+        let invStd = 1.0 / sqrt (variance + epsilon)
+        for j in 0 .. d - 1 do xhat.[o + j] <- (x.[o + j] - mean) * invStd
+        invStd
+
+    /// One row of the output: a_j = γ_j·x̂_j + β_j.
+    let scaleRow (xhat: float[]) (gamma: float[]) (beta: float[]) (a: float[]) (o: int) (d: int) : unit =
+        for j in 0 .. d - 1 do a.[o + j] <- gamma.[j] * xhat.[o + j] + beta.[j]
+
+    /// One row of the backward pass (the chain rule through x̂, S16): with g_j = dA_j·γ_j,
+    /// dX_j = (1/√(σ² + ε))/d · (d·g_j − Σ_k g_k − x̂_j·Σ_k g_k·x̂_k), written to dx at offset o.
+    let backwardRow (da: float[]) (xhat: float[]) (gamma: float[]) (invStd: float) (dx: float[]) (o: int) (d: int) : unit =
+        let mutable sumG = 0.0
+        let mutable sumGX = 0.0
+        for j in 0 .. d - 1 do
+            let g = da.[o + j] * gamma.[j]
+            sumG <- sumG + g
+            sumGX <- sumGX + g * xhat.[o + j]
+        let k = invStd / float d
+        for j in 0 .. d - 1 do
+            dx.[o + j] <- k * (float d * (da.[o + j] * gamma.[j]) - sumG - xhat.[o + j] * sumGX)
+
+    /// One row's share of the parameter gradients, added in: dγ_j += dA_j·x̂_j, dβ_j += dA_j.
+    let accumulateRow (da: float[]) (xhat: float[]) (dgamma: float[]) (dbeta: float[]) (o: int) (d: int) : unit =
+        for j in 0 .. d - 1 do
+            dgamma.[j] <- dgamma.[j] + da.[o + j] * xhat.[o + j]
+            dbeta.[j] <- dbeta.[j] + da.[o + j]
+
+    /// A layer from γ and β (both 1×d, finite) and ε (finite, > 0). Course: S30.
+    let create (gamma: Matrix<float>) (beta: Matrix<float>) (epsilon: float) : LayerNorm =
+        Shape.nonEmpty "gamma" gamma
+        Shape.exactly "gamma" 1 gamma.ColumnCount gamma
+        Shape.exactly "beta" 1 gamma.ColumnCount beta
+        Shape.finite "gamma" gamma
+        Shape.finite "beta" beta
+        Shape.finiteScalar "epsilon" epsilon
+        Shape.positive "epsilon" epsilon
+        { Gamma = gamma; Beta = beta; Epsilon = epsilon }
+
+    /// A layer over d features with γ = 1, β = 0 and the given ε.
+    let identity (d: int) (epsilon: float) : LayerNorm =
+        Shape.positiveInt "units" d
+        create (Mat.constant 1 d 1.0) (Mat.zeros 1 d) epsilon
+
+    /// A = γ ⊙ x̂ + β with x̂ each row of X normalised (normalizeRow, scaleRow), and the cache.
+    /// Shapes: X n×d -> A n×d. Course: S30.
+    let forward (layer: LayerNorm) (X: Matrix<float>) : Matrix<float> * LayerNormCache =
+        Shape.columns "X" layer.Gamma.ColumnCount X
+        let n, d = X.RowCount, X.ColumnCount
+        let x = Mat.toRowMajor X
+        let xhat = Array.zeroCreate (n * d)
+        let a = Array.zeroCreate (n * d)
+        let gamma, beta = Mat.toRowMajor layer.Gamma, Mat.toRowMajor layer.Beta
+        let invStd = Array.init n (fun r -> normalizeRow x xhat (r * d) d layer.Epsilon)
+        for r in 0 .. n - 1 do scaleRow xhat gamma beta a (r * d) d
+        let A = Mat.ofRowMajor n d a
+        A, { XHat = Mat.ofRowMajor n d xhat; InvStd = invStd; A = A }
+
+    /// Backward from dA: (dγ 1×d, dβ 1×d, dX n×d), rows added in order (backwardRow, accumulateRow).
+    /// Course: S16. Checked by: the network laws (gradients against central differences, fast path
+    /// against reference), whose generator includes layer normalisation.
+    let backward (layer: LayerNorm) (cache: LayerNormCache) (dA: Matrix<float>) : Matrix<float> * Matrix<float> * Matrix<float> =
+        Shape.same "A" cache.A "dA" dA
+        let n, d = dA.RowCount, dA.ColumnCount
+        let da, xhat, gamma = Mat.toRowMajor dA, Mat.toRowMajor cache.XHat, Mat.toRowMajor layer.Gamma
+        let dgamma, dbeta, dx = Array.zeroCreate d, Array.zeroCreate d, Array.zeroCreate (n * d)
+        for r in 0 .. n - 1 do
+            accumulateRow da xhat dgamma dbeta (r * d) d
+            backwardRow da xhat gamma cache.InvStd.[r] dx (r * d) d
+        Mat.ofRowMajor 1 d dgamma, Mat.ofRowMajor 1 d dbeta, Mat.ofRowMajor n d dx
+
+/// Layer normalisation's buffer version (the fast path): the same row functions over the batch's
+/// rows in place. Parameters: γ at slot.First, β next.
+[<Sealed>]
+type LayerNormPlan internal (layer: LayerNorm, slot: PlanSlot) =
+    inherit LayerPlan()
+    let d = layer.Gamma.ColumnCount
+    let gamma, beta = slot.First, slot.First + 1
+    let xhat = Array.zeroCreate<float> (slot.Capacity * d)
+    let invStd = Array.zeroCreate<float> slot.Capacity
+    let a = Array.zeroCreate<float> (slot.Capacity * d)
+    let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * d) else null
+    override _.Forward(x, rows, parameters, _) =
+        for r in 0 .. rows - 1 do
+            invStd.[r] <- LayerNorm.normalizeRow x xhat (r * d) d layer.Epsilon
+            LayerNorm.scaleRow xhat parameters.[gamma] parameters.[beta] a (r * d) d
+        a
+    override _.Backward(_, up, rows, parameters, grads, _) =
+        System.Array.Clear(grads.[gamma], 0, d)
+        System.Array.Clear(grads.[beta], 0, d)
+        for r in 0 .. rows - 1 do
+            LayerNorm.accumulateRow up xhat grads.[gamma] grads.[beta] (r * d) d
+            if not (isNull dx) then LayerNorm.backwardRow up xhat parameters.[gamma] invStd.[r] dx (r * d) d
+        dx
+    override _.FirstNonFinite() =
+        let bad = RowMajor.firstNonFinite xhat d
+        if bad >= 0 then bad else RowMajor.firstNonFinite a d
+
+/// Layer normalisation under the layer contract.
+[<Sealed>]
+type private LayerNormLayerOf(layer: LayerNorm) =
+    inherit Layer()
+    member _.LayerNorm = layer
+    override _.Kind = "layerNorm"
+    override _.Widths = Some(layer.Gamma.ColumnCount, layer.Gamma.ColumnCount)
+    override _.Parameters =
+        [ { Name = "gamma"; Value = layer.Gamma; IsWeight = false }
+          { Name = "beta"; Value = layer.Beta; IsWeight = false } ]
+    override _.WithParameters ps =
+        match ps with
+        | [ gamma; beta ] -> LayerNormLayerOf { layer with Gamma = gamma; Beta = beta }
+        | _ -> invalidOp "parameter list out of step with the layer."
+    override _.Validate _ = ()
+    override _.Stochastic = false
+    override _.Forward(_, X) = let A, cache = LayerNorm.forward layer X in A, cache :> ILayerCache
+    override _.Backward(cache, dA) =
+        let dGamma, dBeta, dX = LayerNorm.backward layer (Layer.cacheOf<LayerNormCache> cache) dA
+        [ dGamma; dBeta ], dX
+    override _.Plan slot = LayerNormPlan(layer, slot)
+    override _.Fields =
+        [ "epsilon", LayerField.Number layer.Epsilon
+          "gamma", LayerField.Row layer.Gamma
+          "beta", LayerField.Row layer.Beta ]
+    override _.Equals(other) = match other with :? LayerNormLayerOf as l -> l.LayerNorm = layer | _ -> false
+    override _.GetHashCode() = hash layer
+    override _.ToString() = sprintf "LayerNormLayer(%d, epsilon=%g)" layer.Gamma.ColumnCount layer.Epsilon
+
+/// Layer normalisation as a network layer, and the pattern that recognises it.
+[<AutoOpen>]
+module LayerNormLayerCase =
+    /// Layer normalisation as a layer of a network. Course: S30.
+    let LayerNormLayer (layer: LayerNorm) : Layer = LayerNormLayerOf layer :> Layer
+
+    /// Matches a layer-normalisation layer.
+    let (|LayerNormLayer|_|) (layer: Layer) : LayerNorm option =
+        match layer with
+        | :? LayerNormLayerOf as l -> Some l.LayerNorm
+        | _ -> None
+
+    /// The layer-normalisation kind in the layer registry: "epsilon", "gamma" and "beta" (d values
+    /// each, d the width of what comes before it). Course: S30.
+    let layerNormKind : LayerKind =
+        { Kind = "layerNorm"
+          Keys = [ "epsilon"; "gamma"; "beta" ]
+          Make = Some(fun settings width -> LayerNormLayer(LayerNorm.identity width (settings.TryNumber "epsilon" |> Option.defaultValue LayerNorm.defaultEpsilon)))
+          Read = fun fields width ->
+            LayerNormLayer(LayerNorm.create (fields.Bias("gamma", width)) (fields.Bias("beta", width)) (fields.Number "epsilon")) }

@@ -1,0 +1,133 @@
+using Hybrid.Onnx;
+using Xunit;
+
+namespace Hybrid.Tests;
+
+/// <summary>
+/// Layer normalisation through the façade: the builder, the layer description, a forward pass
+/// against numbers worked by hand, the named gradient, training, and the model file.
+/// </summary>
+public class LayerNormTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hybrid-layernorm-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // 3 inputs, identity dense layer, then layer normalisation: the output is the input normalised.
+    private static Network IdentityThenNorm(double epsilon) =>
+        Network.Create(3).Dense(new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }, [0, 0, 0], Activation.Identity).LayerNorm(epsilon).Build();
+
+    [Fact]
+    public void S30_layer_norm_centres_and_scales_each_example_as_worked_by_hand()
+    {
+        // x = (1, 2, 3): μ = 2, σ² = ((−1)² + 0² + 1²)/3 = 2/3, x̂ = (x − μ)/√(2/3 + ε).
+        // With ε = 1/3: √(2/3 + 1/3) = 1, so x̂ = (−1, 0, 1) exactly.
+        var net = IdentityThenNorm(1.0 / 3.0);
+        var y = net.Predict([1.0, 2.0, 3.0]);
+        Assert.Equal(-1.0, y[0], 15);
+        Assert.Equal(0.0, y[1], 15);
+        Assert.Equal(1.0, y[2], 15);
+        // x = (4, 4, 10): μ = 6, σ² = (4 + 4 + 16)/3 = 8; with ε = 1: √9 = 3, x̂ = (−2/3, −2/3, 4/3).
+        var z = IdentityThenNorm(1.0).Predict([4.0, 4.0, 10.0]);
+        Assert.Equal(-2.0 / 3.0, z[0], 15);
+        Assert.Equal(-2.0 / 3.0, z[1], 15);
+        Assert.Equal(4.0 / 3.0, z[2], 15);
+    }
+
+    [Fact]
+    public void S30_a_layer_norm_layer_is_described_and_counted()
+    {
+        var net = Network.Create(4).Dense(5, Activation.ReLU).LayerNorm().Dense(2, Activation.Softmax).Build(Initializer.Default(seed: 1));
+        var info = net.Layers[1];
+        Assert.Equal(LayerKind.LayerNorm, info.Kind);
+        Assert.Equal(5, info.Inputs);
+        Assert.Equal(5, info.Units);
+        Assert.Equal(10, info.ParameterCount); // γ and β: 5 each
+        Assert.Equal(0, info.Pieces);
+        Assert.Null(info.Activation);
+        Assert.Equal("LayerNorm(5)", info.ToString());
+        Assert.Equal(4 * 5 + 5 + 10 + 5 * 2 + 2, net.ParameterCount);
+        Assert.Throws<ArgumentException>(() => net.GetWeights(1));
+    }
+
+    [Fact]
+    public void S30_layer_norm_settings_are_checked()
+    {
+        var builder = Network.Create(3).Dense(2, Activation.Tanh);
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.LayerNorm(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.LayerNorm(-1e-5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.LayerNorm(double.NaN));
+    }
+
+    [Fact]
+    public void S16_the_gradient_of_gamma_and_beta_comes_by_name()
+    {
+        // Identity then layer normalisation with ε = 1/3 on x = (1, 2, 3): x̂ = (−1, 0, 1), A = x̂
+        // (γ = 1, β = 0). With MSE J = 1/(2N) Σ (ŷ − y)² against y = 0 on N = 1 row, ∂J/∂A = A, so
+        // ∂J/∂γ = ∂J/∂A ⊙ x̂ = (1, 0, 1) and ∂J/∂β = ∂J/∂A = (−1, 0, 1).
+        var net = IdentityThenNorm(1.0 / 3.0);
+        var r = net.ComputeGradients(Loss.MeanSquaredError, Features.FromArray(new double[,] { { 1, 2, 3 } }), Targets.FromArray(new double[,] { { 0, 0, 0 } }));
+        var g = Assert.IsType<NamedGradient>(r.Layers[1]);
+        Assert.Equal(["gamma", "beta"], g.Names);
+        var dGamma = g.Values("gamma");
+        var dBeta = g.Values("beta");
+        double[] expectedGamma = [1, 0, 1], expectedBeta = [-1, 0, 1];
+        for (int j = 0; j < 3; j++)
+        {
+            Assert.Equal(expectedGamma[j], dGamma[0, j], 14);
+            Assert.Equal(expectedBeta[j], dBeta[0, j], 14);
+        }
+        Assert.Throws<ArgumentException>(() => g.Values("W"));
+    }
+
+    [Fact]
+    public void S30_a_trained_network_with_layer_norm_round_trips_through_the_model_file()
+    {
+        var rng = new Random(5);
+        var x = new double[60, 4];
+        var labels = new int[60];
+        for (int i = 0; i < 60; i++)
+        {
+            for (int j = 0; j < 4; j++) x[i, j] = rng.NextDouble() * 4 - 2;
+            labels[i] = x[i, 0] + x[i, 1] > 0 ? 1 : 0;
+        }
+        var net = Network.Create(4).Dense(6, Activation.Tanh).LayerNorm(1e-3).Dense(2, Activation.Softmax).Build(Initializer.Default(seed: 2));
+        var trained = new Trainer(Loss.CrossEntropy, Optimizer.Adam(learningRate: 0.01)) { Epochs = 20, BatchSize = 10, Seed = 4 }
+            .Fit(net, Features.FromArray(x), Targets.FromLabels(labels)).Network;
+        // Training moved γ and β away from their starting 1 and 0.
+        Assert.NotEqual(net.Predict(x), trained.Predict(x));
+
+        string path = Path.Combine(_dir, "norm.model.json");
+        trained.Save(path);
+        string text = File.ReadAllText(path);
+        Assert.Contains("\"type\":\"layerNorm\",\"epsilon\":0.001,\"gamma\":[", text);
+        var loaded = Network.Load(path);
+        Assert.Equal(trained.Predict(x), loaded.Predict(x));
+        string again = Path.Combine(_dir, "again.model.json");
+        loaded.Save(again);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
+    }
+
+    [Fact]
+    public void S30_exporting_layer_norm_to_onnx_is_refused_with_a_clear_message_not_written_wrong()
+    {
+        var net = IdentityThenNorm(1e-5);
+        var e = Assert.Throws<NotSupportedException>(() => net.ToOnnx());
+        Assert.Contains("layer 1 is a LayerNorm layer, which has no ONNX form", e.Message);
+    }
+
+    [Fact]
+    public void S30_a_layer_norm_entry_with_the_wrong_number_of_values_is_refused_with_its_place()
+    {
+        var net = IdentityThenNorm(1e-5);
+        string path = Path.Combine(_dir, "bad.model.json");
+        net.Save(path);
+        string good = File.ReadAllText(path);
+        File.WriteAllText(path, good.Replace("\"gamma\":[1,1,1]", "\"gamma\":[1,1]"));
+        var e = Assert.Throws<InvalidDataException>(() => Network.Load(path));
+        Assert.Contains("layer 1 gamma has 2 values but must have 3 (one per unit)", e.Message);
+        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(good, "\"epsilon\":[^,}]*,", ""));
+        var missing = Assert.Throws<InvalidDataException>(() => Network.Load(path));
+        Assert.Contains("layer 1 has no \"epsilon\"", missing.Message);
+    }
+}
