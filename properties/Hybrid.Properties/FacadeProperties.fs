@@ -261,9 +261,19 @@ let private law7 =
             Network.parameters current
             |> List.iteri (fun i (p: Matrix<float>) -> sameBits (sprintf "%A %A parameter %d" rule schedule i) p (Mat.ofArray2 actual.[i].Values)))
 
+let private layerKindsLaw =
+    Spec.example "S14 / registry / the network generators draw every layer kind of Layers.all" (fun () ->
+        let kinds (nets: Network seq) = nets |> Seq.collect (fun n -> n.Layers |> Seq.map (fun l -> l.Kind)) |> Set.ofSeq
+        let registry = Layers.all |> List.map (fun k -> k.Kind) |> Set.ofList
+        let core = kinds (Gen.sampleWithSize 20 500 Generators.networkCase |> Seq.map (fun (net, _, _, _) -> net))
+        let facade = kinds (Gen.sampleWithSize 20 500 (networkCase true) |> Seq.map (fun (net, _, _) -> net))
+        Expecto.Expect.equal core registry "kinds drawn by Generators.networkCase"
+        Expecto.Expect.equal facade registry "kinds drawn by FacadeProperties.networkCase")
+
 /// The laws of this file, for the specification tree (Program.fs).
 let laws : Spec.Law list =
-    [ law1
+    [ layerKindsLaw
+      law1
       law2
       law3
       law4
