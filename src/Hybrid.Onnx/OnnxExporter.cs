@@ -55,13 +55,9 @@ internal static class OnnxExporter
         {
             var layer = Networks.Layer(net, l);
             string output = l == count - 1 ? OutputName : $"layer{l}.output";
-            current = LayerKinds.FromCore(layer.Kind) switch
-            {
-                LayerKind.Dense => Dense(w, l, layer, current, output, precision),
-                LayerKind.Maxout => Maxout(w, l, layer, current, output),
-                LayerKind.Dropout => Dropout(w, l, layer.DropoutRate, current, output),
-                var kind => throw new NotSupportedException($"layer {l} is a {kind} layer, which has no ONNX form in this version of Hybrid; export a network without it, or save it with Save (the model file holds every layer kind)."),
-            };
+            var steps = layer.Onnx
+                ?? throw new NotSupportedException($"layer {l} is a {LayerKinds.FromCore(layer.Kind)} layer, which has no ONNX form in this version of Hybrid; export a network without it, or save it with Save (the model file holds every layer kind).");
+            current = Layer(w, l, layer, steps, current, output, precision);
         }
         w.Graph.Input.Add(Value(InputName, elementType, "N", preprocessor?.InputCount ?? Networks.InputSize(net)));
         w.Graph.Output.Add(Value(OutputName, elementType, "N", Networks.OutputSize(net)));
@@ -121,15 +117,59 @@ internal static class OnnxExporter
         return input; // PreprocessingKind.None
     }
 
-    private static string Dense(Writer w, int l, LayerParts d, string input, string output, OnnxPrecision precision)
+    /// <summary>
+    /// A layer's nodes from its ONNX hook (Layer.Onnx in the layer's file): each node step becomes the
+    /// node <c>layer{l}.{name}</c>, its inputs the layer's input, its parameters as initializers
+    /// <c>layer{l}.{parameter}</c> (a weight matrix 2-D, any other parameter 1-D), scalars, or earlier
+    /// steps' outputs; an activation step is the activation registry's form (no node for the identity).
+    /// The last step that writes a node writes <paramref name="output"/>.
+    /// </summary>
+    private static string Layer(Writer w, int l, LayerParts layer, OnnxLayerStepView[] steps, string input, string output, OnnxPrecision precision)
     {
-        var g = d.Activation;
-        var entry = Activations.Of(g);
-        var form = precision == OnnxPrecision.Single ? entry.OnnxSingle : entry.OnnxDouble;
-        bool none = form.Kind == nameof(Hybrid.Core.OnnxForm.NoNode);
-        string z = none ? output : $"layer{l}.z";
-        w.Add(Node("Gemm", $"layer{l}.gemm", [input, w.Matrix($"layer{l}.W", d.Weights[0]), w.Row($"layer{l}.b", d.Biases[0])], [z]));
-        if (!none) w.Add(Activation(w, l, g, entry, form, z, output));
+        OnnxFormSpec FormOf(OnnxLayerStepView step)
+        {
+            var entry = Activations.Of(step.Activation);
+            return precision == OnnxPrecision.Single ? entry.OnnxSingle : entry.OnnxDouble;
+        }
+        bool WritesNode(OnnxLayerStepView step) =>
+            step.Kind == nameof(Hybrid.Core.OnnxLayerStep.Node) || FormOf(step).Kind != nameof(Hybrid.Core.OnnxForm.NoNode);
+        int last = Array.FindLastIndex(steps, WritesNode);
+        if (last < 0) throw new InvalidOperationException($"layer {l}'s ONNX form writes no node.");
+        var values = new string[steps.Length];
+        string Value(OnnxLayerValueView v)
+        {
+            switch (v.Kind)
+            {
+                case nameof(Hybrid.Core.OnnxLayerValue.Input): return input;
+                case nameof(Hybrid.Core.OnnxLayerValue.Step): return values[v.Step];
+                case nameof(Hybrid.Core.OnnxLayerValue.Scalar): return w.Scalar($"layer{l}.{v.Name}", v.Value);
+                case nameof(Hybrid.Core.OnnxLayerValue.Parameter):
+                    var value = layer.Parameter(v.Name, out bool isWeight);
+                    return isWeight ? w.Matrix($"layer{l}.{v.Name}", value) : w.Row($"layer{l}.{v.Name}", value);
+                default: throw new InvalidOperationException($"an ONNX value of kind {v.Kind} is not known to the exporter.");
+            }
+        }
+        for (int k = 0; k < steps.Length; k++)
+        {
+            var step = steps[k];
+            if (step.Kind == nameof(Hybrid.Core.OnnxLayerStep.Node))
+            {
+                string o = k == last ? output : $"layer{l}.{step.Output}";
+                var inputs = step.Inputs.Select(Value).ToArray();
+                var attributes = step.Attributes.Select(a => a.Kind == nameof(Hybrid.Core.OnnxLayerAttribute.Int) ? IntAttribute(a.Name, a.IntValue) : FloatAttribute(a.Name, (float)a.FloatValue)).ToArray();
+                w.Add(Node(step.Op, $"layer{l}.{step.Name}", inputs, [o], "", attributes));
+                values[k] = o;
+            }
+            else
+            {
+                string z = Value(step.Inputs[0]);
+                var form = FormOf(step);
+                if (form.Kind == nameof(Hybrid.Core.OnnxForm.NoNode)) { values[k] = z; continue; }
+                string o = k == last ? output : $"layer{l}.a{k}";
+                w.Add(Activation(w, l, step.Activation, Activations.Of(step.Activation), form, z, o));
+                values[k] = o;
+            }
+        }
         return output;
     }
 
@@ -154,23 +194,5 @@ internal static class OnnxExporter
         string[] inputs = form.ReadsParameter ? [z, w.Initializer($"layer{l}.{ParameterName()}", [1], [a])] : [z];
         var attributes = node.Attributes.Select(t => t.IsParameter ? FloatAttribute(t.Name, (float)a) : IntAttribute(t.Name, t.IntValue)).ToArray();
         return Node(node.Op, name, inputs, [output], "", attributes);
-    }
-
-    private static string Maxout(Writer w, int l, LayerParts m, string input, string output)
-    {
-        var pieces = new string[m.Weights.Length];
-        for (int j = 0; j < pieces.Length; j++)
-        {
-            pieces[j] = $"layer{l}.z[{j}]";
-            w.Add(Node("Gemm", $"layer{l}.gemm[{j}]", [input, w.Matrix($"layer{l}.W[{j}]", m.Weights[j]), w.Row($"layer{l}.b[{j}]", m.Biases[j])], [pieces[j]]));
-        }
-        w.Add(Node("Max", $"layer{l}.max", pieces, [output]));
-        return output;
-    }
-
-    private static string Dropout(Writer w, int l, double rate, string input, string output)
-    {
-        w.Add(Node("Dropout", $"layer{l}.dropout", [input, w.Scalar($"layer{l}.ratio", rate)], [output]));
-        return output;
     }
 }

@@ -56,6 +56,54 @@ type LayerFieldView internal (name: string, field: LayerField) =
     static member OfRecords(name: string, records: LayerFieldView[][]) =
         LayerFieldView(name, LayerField.Records [ for r in records -> [ for f in r -> f.Name, f.Field ] ])
 
+/// A value of a layer's ONNX graph (the core's OnnxLayerValue): Kind is the core case's name.
+[<Sealed>]
+type OnnxLayerValueView internal (value: OnnxLayerValue) =
+    /// "Input", "Parameter", "Scalar" or "Step".
+    member _.Kind : string = CaseName.ofValue value
+    /// The parameter's or the scalar's name, else null.
+    member _.Name : string = match value with OnnxLayerValue.Parameter n | OnnxLayerValue.Scalar(n, _) -> n | _ -> null
+    /// The scalar's value, else 0.
+    member _.Value : float = match value with OnnxLayerValue.Scalar(_, v) -> v | _ -> 0.0
+    /// The step whose output this is, else −1.
+    member _.Step : int = match value with OnnxLayerValue.Step k -> k | _ -> -1
+
+/// An attribute of a layer's ONNX node (the core's OnnxLayerAttribute): Kind "Int" or "Float".
+[<Sealed>]
+type OnnxLayerAttributeView internal (attribute: OnnxLayerAttribute) =
+    /// "Int" or "Float".
+    member _.Kind : string = CaseName.ofValue attribute
+    /// The attribute's name.
+    member _.Name : string = match attribute with OnnxLayerAttribute.Int(n, _) | OnnxLayerAttribute.Float(n, _) -> n
+    /// The INT value, else 0.
+    member _.IntValue : int64 = match attribute with OnnxLayerAttribute.Int(_, v) -> v | _ -> 0L
+    /// The FLOAT value, else 0.
+    member _.FloatValue : float = match attribute with OnnxLayerAttribute.Float(_, v) -> v | _ -> 0.0
+
+/// One step of a layer's ONNX graph (the core's OnnxLayerStep): Kind "Node" or "Activation".
+[<Sealed>]
+type OnnxLayerStepView internal (step: OnnxLayerStep) =
+    /// "Node" or "Activation".
+    member _.Kind : string = CaseName.ofValue step
+    /// The node's op type, else null.
+    member _.Op : string = match step with OnnxLayerStep.Node(op, _, _, _, _) -> op | _ -> null
+    /// The node's name inside the layer, else null.
+    member _.Name : string = match step with OnnxLayerStep.Node(_, n, _, _, _) -> n | _ -> null
+    /// The node's output name inside the layer, else null.
+    member _.Output : string = match step with OnnxLayerStep.Node(_, _, o, _, _) -> o | _ -> null
+    /// The node's inputs, or the activation's one input.
+    member _.Inputs : OnnxLayerValueView[] =
+        match step with
+        | OnnxLayerStep.Node(_, _, _, inputs, _) -> inputs |> List.map OnnxLayerValueView |> Array.ofList
+        | OnnxLayerStep.Activation(_, input) -> [| OnnxLayerValueView input |]
+    /// The node's attributes (none for an activation step).
+    member _.Attributes : OnnxLayerAttributeView[] =
+        match step with
+        | OnnxLayerStep.Node(_, _, _, _, attributes) -> attributes |> List.map OnnxLayerAttributeView |> Array.ofList
+        | OnnxLayerStep.Activation _ -> [||]
+    /// The activation of an activation step, else null.
+    member _.Activation : Activation = match step with OnnxLayerStep.Activation(g, _) -> g | _ -> Unchecked.defaultof<Activation>
+
 /// The fields the model file's reader found for one layer (or piece), looked up in place.
 [<Sealed>]
 type internal ViewFields(layer: int, piece: int, item: string, views: Collections.Generic.IReadOnlyList<LayerFieldView>, quote: Func<string, string>) =
@@ -102,6 +150,18 @@ type LayerParts internal (layer: Layer) =
         | _ -> Unchecked.defaultof<Activation>
     /// The layer's model-file fields after its "type" (Layer.Fields).
     member _.Fields : LayerFieldView[] = layer.Fields |> List.map LayerFieldView |> Array.ofList
+    /// The layer's ONNX graph (Layer.Onnx), or null when it has no ONNX form.
+    member _.Onnx : OnnxLayerStepView[] =
+        match layer.Onnx with
+        | Some steps -> steps |> List.map OnnxLayerStepView |> Array.ofList
+        | None -> null
+    /// The parameter named `name` (Layer.Parameters): its value and whether it is a weight matrix.
+    member _.Parameter(name: string, [<Runtime.InteropServices.Out>] isWeight: byref<bool>) : Matrix<float> =
+        match layer.Parameters |> List.tryFind (fun p -> p.Name = name) with
+        | Some p ->
+            isWeight <- p.IsWeight
+            p.Value
+        | None -> invalidArg "name" (sprintf "the %s layer has no parameter %s." layer.Kind name)
     /// The width this layer outputs when `width` comes in.
     member _.OutputWidth(width: int) : int = match layer.Widths with Some(_, o) -> o | None -> width
     /// The drop probability of a dropout layer (0 otherwise).

@@ -169,6 +169,9 @@ type private DenseLayerOf(layer: Dense) =
           | None -> ()
           yield "weights", LayerField.Matrix layer.W
           yield "biases", LayerField.Row layer.B ]
+    override _.Onnx =
+        Some [ OnnxLayerStep.Node("Gemm", "gemm", "z", [ OnnxLayerValue.Input; OnnxLayerValue.Parameter "W"; OnnxLayerValue.Parameter "b" ], [])
+               OnnxLayerStep.Activation(layer.Activation, OnnxLayerValue.Step 0) ]
     override _.Equals(other) = match other with :? DenseLayerOf as d -> d.Dense = layer | _ -> false
     override _.GetHashCode() = hash layer
     override _.ToString() = sprintf "DenseLayer(%d -> %d, %s)" layer.W.RowCount layer.W.ColumnCount (Activation.name layer.Activation)

@@ -95,6 +95,7 @@ type private DropoutLayerOf(rate: float) =
         | None -> [], dA
     override _.Plan slot = DropoutPlan(rate, slot)
     override _.Fields = [ "rate", LayerField.Number rate ]
+    override _.Onnx = Some [ OnnxLayerStep.Node("Dropout", "dropout", "dropout", [ OnnxLayerValue.Input; OnnxLayerValue.Scalar("ratio", rate) ], []) ]
     override _.Equals(other) = match other with :? DropoutLayerOf as d -> d.Rate = rate | _ -> false
     override _.GetHashCode() = hash rate
     override _.ToString() = sprintf "DropoutLayer %g" rate

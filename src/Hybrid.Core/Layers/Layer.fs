@@ -129,6 +129,38 @@ type ListFields(where: string, fields: (string * LayerField) list, quote: string
         | Some(LayerField.Records rs) -> rs |> List.mapi (fun j r -> ListFields(sprintf "%s %s %d" where item j, r, quote) :> LayerFields)
         | _ -> []
 
+/// A value in a layer's ONNX graph.
+[<RequireQualifiedAccess>]
+type OnnxLayerValue =
+    /// What comes into the layer.
+    | Input
+    /// The layer's parameter of this name (Layer.Parameters), as the initializer "layer{l}.{name}":
+    /// a weight matrix as a 2-D tensor, any other parameter (a 1×d row) as a 1-D tensor [d].
+    | Parameter of string
+    /// A constant scalar tensor [] named "layer{l}.{name}".
+    | Scalar of name: string * value: float
+    /// The output of the layer's step k (0-based).
+    | Step of int
+
+/// An attribute of an ONNX node of a layer.
+[<RequireQualifiedAccess>]
+type OnnxLayerAttribute =
+    /// An INT attribute.
+    | Int of name: string * value: int64
+    /// A FLOAT attribute.
+    | Float of name: string * value: float
+
+/// One step of a layer's ONNX graph (the layer's ONNX hook); the last step that writes a node
+/// writes the layer's output.
+[<RequireQualifiedAccess>]
+type OnnxLayerStep =
+    /// A standard-domain node "layer{l}.{name}" with output "layer{l}.{output}" (unless it is the
+    /// layer's last node).
+    | Node of op: string * name: string * output: string * inputs: OnnxLayerValue list * attributes: OnnxLayerAttribute list
+    /// An activation applied to a value, in the activation registry's ONNX form (no node at all for
+    /// the identity).
+    | Activation of Activation * OnnxLayerValue
+
 /// The contract every layer meets (S14-S17): its widths, its parameters in a fixed order, the
 /// matrix forward and backward that read as the course writes them (each layer file), its buffer
 /// version for the fast path, and its name in the model file. Network runs every layer through
@@ -159,6 +191,8 @@ type Layer() =
     /// The layer's entry in the model file, after its "type": its settings and parameters as named
     /// fields (the kind's Read makes the same layer from them).
     abstract Fields : (string * LayerField) list
+    /// The layer's ONNX graph at inference (its ONNX hook), or None when it has no ONNX form.
+    abstract Onnx : OnnxLayerStep list option
 
 /// A layer kind in the registry (Layers.all): its model-file name and how it is read back.
 type LayerKind =

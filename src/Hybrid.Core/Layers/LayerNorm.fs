@@ -168,6 +168,10 @@ type private LayerNormLayerOf(layer: LayerNorm) =
         [ "epsilon", LayerField.Number layer.Epsilon
           "gamma", LayerField.Row layer.Gamma
           "beta", LayerField.Row layer.Beta ]
+    override _.Onnx =
+        Some [ OnnxLayerStep.Node("LayerNormalization", "layernorm", "layernorm",
+                                  [ OnnxLayerValue.Input; OnnxLayerValue.Parameter "gamma"; OnnxLayerValue.Parameter "beta" ],
+                                  [ OnnxLayerAttribute.Int("axis", -1L); OnnxLayerAttribute.Float("epsilon", layer.Epsilon) ]) ]
     override _.Equals(other) = match other with :? LayerNormLayerOf as l -> l.LayerNorm = layer | _ -> false
     override _.GetHashCode() = hash layer
     override _.ToString() = sprintf "LayerNormLayer(%d, epsilon=%g)" layer.Gamma.ColumnCount layer.Epsilon

@@ -139,6 +139,12 @@ type private MaxoutLayerOf(layer: Maxout) =
     override _.Plan slot = MaxoutPlan(layer, slot)
     override _.Fields =
         [ "pieces", LayerField.Records [ for j in 0 .. layer.W.Length - 1 -> [ "weights", LayerField.Matrix layer.W.[j]; "biases", LayerField.Row layer.B.[j] ] ] ]
+    override _.Onnx =
+        let k = layer.W.Length
+        Some [ for j in 0 .. k - 1 do
+                 yield OnnxLayerStep.Node("Gemm", sprintf "gemm[%d]" j, sprintf "z[%d]" j,
+                                    [ OnnxLayerValue.Input; OnnxLayerValue.Parameter(sprintf "W[%d]" j); OnnxLayerValue.Parameter(sprintf "b[%d]" j) ], [])
+               yield OnnxLayerStep.Node("Max", "max", "max", [ for j in 0 .. k - 1 -> OnnxLayerValue.Step j ], []) ]
     override _.Equals(other) = match other with :? MaxoutLayerOf as m -> m.Maxout = layer | _ -> false
     override _.GetHashCode() = hash layer
     override _.ToString() = sprintf "MaxoutLayer(%d -> %d, %d pieces)" layer.W.[0].RowCount layer.W.[0].ColumnCount layer.W.Length
