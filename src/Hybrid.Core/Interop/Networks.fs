@@ -121,6 +121,21 @@ type internal ViewFields(layer: int, piece: int, item: string, views: Collection
             rs |> List.mapi (fun j r -> ViewFields(layer, j, item, r |> List.map LayerFieldView |> Array.ofList, quote) :> LayerFields)
         | _ -> []
 
+/// An ONNX node as the importer hands it to a layer kind: attributes by name, constant inputs as
+/// rows (null for an omitted or non-constant input), and the node's description for messages.
+[<Sealed>]
+type internal NodeFields(where: string, ints: IReadOnlyDictionary<string, int64>, floats: IReadOnlyDictionary<string, float>, inputs: float[][], names: string[]) =
+    inherit OnnxNodeFields()
+    override _.Where = where
+    override _.TryInt name = match ints.TryGetValue name with | true, v -> Some v | _ -> None
+    override _.TryFloat name = match floats.TryGetValue name with | true, v -> Some v | _ -> None
+    override _.InputCount = names.Length
+    override this.TryRow(index, count) =
+        if index >= names.Length || String.IsNullOrEmpty names.[index] then None
+        elif isNull inputs.[index] then this.Fail(sprintf "input %d ('%s') must be a constant tensor (an initializer)." index names.[index])
+        elif inputs.[index].Length <> count then this.Fail(sprintf "input %d ('%s') has %d values but must have %d (one per feature of the layer before it)." index names.[index] inputs.[index].Length count)
+        else Some(Mat.row inputs.[index])
+
 /// One layer of a core network as C# reads it: the kind, the weight matrices (one for dense, one
 /// per piece for maxout, none for dropout), the biases (1×units each), the activation (dense only,
 /// else null) and the drop rate (dropout only, else 0). Made by Networks.Dense/Maxout/Dropout
@@ -247,6 +262,17 @@ type Networks =
         match Layers.tryFind kind |> Option.bind (fun k -> k.Make) with
         | Some make -> LayerParts(make (ViewFields(-1, -1, "setting", settings, Func<string, string>(id))) width)
         | None -> invalidArg "kind" (sprintf "layer kind %s is not made from settings." kind)
+    /// Whether a single node of ONNX op `op` reads back as a registered layer kind (LayerKind.FromOnnx).
+    static member ReadsOnnxOp(op: string) : bool =
+        Layers.all |> List.exists (fun k -> match k.FromOnnx with Some(o, _) -> o = op | None -> false)
+    /// The layer a single ONNX node of op `op` reads back as (the kind's FromOnnx), after a layer of
+    /// width `width`: `where` names the node in messages, `ints`/`floats` are its attributes,
+    /// `inputNames` its inputs and `constants` their values where they are initializers (1-D or
+    /// [1, d]; null otherwise). FormatException or ArgumentException when the node does not fit.
+    static member ReadOnnxLayer(op: string, where: string, width: int, ints: IReadOnlyDictionary<string, int64>, floats: IReadOnlyDictionary<string, float>, inputNames: string[], constants: float[][]) : LayerParts =
+        match Layers.all |> List.tryPick (fun k -> match k.FromOnnx with Some(o, read) when o = op -> Some read | _ -> None) with
+        | Some read -> LayerParts(read (NodeFields(where, ints, floats, constants, inputNames)) width)
+        | None -> invalidArg "op" (sprintf "no layer kind reads the ONNX op %s." op)
     /// The network of these layers, in order (Network.create: widths must chain).
     static member Create(layers: IEnumerable<LayerParts>) : Network =
         if isNull layers then nullArg "layers"

@@ -194,6 +194,7 @@ module DenseLayerCase =
         { Kind = "dense"
           Keys = [ "activation"; "parameter"; "weights"; "biases" ]
           Make = None
+          FromOnnx = None
           Read = fun fields _ ->
             let name = fields.Text "activation"
             let entry =

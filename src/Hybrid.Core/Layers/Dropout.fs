@@ -118,6 +118,7 @@ module DropoutLayerCase =
         { Kind = "dropout"
           Keys = [ "rate" ]
           Make = Some(fun fields _ -> let rate = fields.Number "rate" in Dropout.validate "rate" rate; DropoutLayer rate)
+          FromOnnx = None
           Read = fun fields _ ->
             let rate = fields.Number "rate"
             if not (rate >= 0.0 && rate < 1.0) then fields.Fail(sprintf "has dropout rate %s; it must lie in [0, 1)." (string rate))

@@ -161,6 +161,25 @@ type OnnxLayerStep =
     /// the identity).
     | Activation of Activation * OnnxLayerValue
 
+/// What an ONNX node offers a layer kind's importer (LayerKind.FromOnnx): its attributes and its
+/// constant inputs (initializers), with lookups whose failures name the node (Where).
+/// Failures are FormatException.
+[<AbstractClass>]
+type OnnxNodeFields() =
+    /// The node as messages name it ("node 'layer1.layernorm' (LayerNormalization)").
+    abstract Where : string
+    /// The INT attribute `name`, or None.
+    abstract TryInt : name: string -> int64 option
+    /// The FLOAT attribute `name`, or None.
+    abstract TryFloat : name: string -> float option
+    /// The number of inputs the node names (an empty name counts: ONNX's omitted optional input).
+    abstract InputCount : int
+    /// Input k as a constant 1×count row (a tensor [count] or [1, count]), or None when the input
+    /// is omitted; a non-constant input or another shape fails.
+    abstract TryRow : index: int * count: int -> Matrix<float> option
+    /// Fails with a message about this node: "<Where> <message>".
+    member this.Fail(message: string) : 'T = raise (FormatException(sprintf "%s %s" this.Where message))
+
 /// The contract every layer meets (S14-S17): its widths, its parameters in a fixed order, the
 /// matrix forward and backward that read as the course writes them (each layer file), its buffer
 /// version for the fast path, and its name in the model file. Network runs every layer through
@@ -206,7 +225,11 @@ type LayerKind =
       /// A fresh layer of this kind from its settings (fields without parameters; absent ones take
       /// their defaults) after a layer of the given width, for a builder; None for kinds built with
       /// explicit sizes and initialised weights (dense, maxout).
-      Make: (LayerFields -> int -> Layer) option }
+      Make: (LayerFields -> int -> Layer) option
+      /// The ONNX op a single node of which reads back as this kind, and how (the node, the width
+      /// before it); None for kinds the importer recognises by their own patterns (dense, maxout,
+      /// dropout) or that have no ONNX form.
+      FromOnnx: (string * (OnnxNodeFields -> int -> Layer)) option }
 
 /// The layer contract's shared checks.
 module Layer =

@@ -194,5 +194,19 @@ module LayerNormLayerCase =
         { Kind = "layerNorm"
           Keys = [ "epsilon"; "gamma"; "beta" ]
           Make = Some(fun settings width -> LayerNormLayer(LayerNorm.identity width (settings.TryNumber "epsilon" |> Option.defaultValue LayerNorm.defaultEpsilon)))
+          FromOnnx =
+            Some("LayerNormalization", fun node width ->
+                // ONNX's LayerNormalization(X, Scale, B): normalised over the axes from `axis` on;
+                // on a 2-D input [N, d] that is this layer exactly when axis is −1 or 1.
+                match node.TryInt "axis" |> Option.defaultValue -1L with
+                | -1L | 1L -> ()
+                | axis -> node.Fail(sprintf "normalises from axis %d; on a 2-D input [N, d] only axis -1 (or 1) is one example's features." axis)
+                let epsilon = node.TryFloat "epsilon" |> Option.defaultValue LayerNorm.defaultEpsilon
+                let gamma =
+                    match node.TryRow(1, width) with
+                    | Some g -> g
+                    | None -> node.Fail "has no Scale (γ) input."
+                let beta = if node.InputCount > 2 then node.TryRow(2, width) else None
+                LayerNormLayer(LayerNorm.create gamma (beta |> Option.defaultWith (fun () -> Mat.zeros 1 width)) epsilon))
           Read = fun fields width ->
             LayerNormLayer(LayerNorm.create (fields.Bias("gamma", width)) (fields.Bias("beta", width)) (fields.Number "epsilon")) }

@@ -167,6 +167,7 @@ module MaxoutLayerCase =
         { Kind = "maxout"
           Keys = [ "pieces" ]
           Make = None
+          FromOnnx = None
           Read = fun fields _ ->
             let pieces = fields.Records("pieces", "piece")
             if pieces.Length < 2 then fields.Fail(sprintf "is a maxout layer with %d pieces; it needs at least 2." pieces.Length)
