@@ -320,6 +320,11 @@ internal static class OnnxImporter
                     case "Dropout" when n.Domain is "" or "ai.onnx":
                         layers.Add(Networks.Dropout(DropoutRate(n)));
                         break;
+                    case var op when n.Domain is "" or "ai.onnx" && Networks.ReadsOnnxOp(op):
+                        var kind = KindNode(n, width);
+                        layers.Add(kind);
+                        width = kind.OutputWidth((int)width!.Value);
+                        break;
                     default:
                         if (Activation(n) is not null)
                             throw Bad($"{Describe(n)} is an activation that does not directly follow an affine map (Gemm or MatMul): each Hybrid layer is an affine map with one activation after it.");
@@ -331,6 +336,30 @@ internal static class OnnxImporter
             if (current != _output) throw Bad($"the graph's output '{_output}' is not the output of its last layer '{current}'.");
             if (layers.Count == 0) throw Bad("the graph has no affine map (Gemm or MatMul): there is no layer to read.");
             return Networks.Create(layers);
+        }
+
+        /// <summary>
+        /// A layer of a kind that reads itself back from one node (the layer registry's FromOnnx, in
+        /// the layer's file): the node's INT and FLOAT attributes, its inputs (each initializer's values
+        /// where the input is one) and the width before it go to the kind, which checks them.
+        /// </summary>
+        private LayerParts KindNode(NodeProto n, long? width)
+        {
+            if (width is not long d) throw Bad($"{Describe(n)} comes before any layer whose width Hybrid knows: it needs the width of the tensor it reads.");
+            var ints = new Dictionary<string, long>(StringComparer.Ordinal);
+            var floats = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var a in n.Attribute)
+            {
+                if (a.Type == AttributeProto.Types.AttributeType.Int) ints[a.Name] = a.I;
+                else if (a.Type == AttributeProto.Types.AttributeType.Float) floats[a.Name] = a.F;
+            }
+            var names = n.Input.ToArray();
+            var constants = new double[names.Length][];
+            for (int k = 1; k < names.Length; k++)
+                if (names[k].Length > 0 && _initializers.ContainsKey(names[k])) constants[k] = Initializer(n, names[k]).Values;
+            try { return Networks.ReadOnnxLayer(n.OpType, Describe(n), (int)d, ints, floats, names, constants); }
+            catch (FormatException e) { throw Bad(e.Message); }
+            catch (ArgumentException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
         }
 
         private static T Create<T>(NodeProto n, Func<T> create)

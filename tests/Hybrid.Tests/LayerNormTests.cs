@@ -143,9 +143,29 @@ public class LayerNormTests : IDisposable
         var norm = model.Graph.Node.Single(n => n.Name == "layer1.layernorm");
         Assert.Equal("LayerNormalization", norm.OpType);
         Assert.Equal(["layer0.output", "layer1.gamma", "layer1.beta"], norm.Input);
-        // The importer does not read LayerNormalization yet: it says so, naming the node.
-        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(net.ToOnnx()));
-        Assert.Contains("node 'layer1.layernorm' (LayerNormalization) is not supported", e.Message);
+    }
+
+    [Fact]
+    public void S30_layer_norm_comes_back_from_onnx_bit_for_bit_and_a_misfit_node_is_refused_by_name()
+    {
+        var (net, x) = Trained();
+        var back = OnnxModel.ReadNetwork(net.ToOnnx());
+        Assert.Equal(net.Layers.Select(l => l.ToString()), back.Layers.Select(l => l.ToString()));
+        Assert.Equal(net.GetParameters().Select(p => p.Values), back.GetParameters().Select(p => p.Values));
+        // ε travels as a FLOAT attribute: the imported ε is the float32 nearest the original.
+        Assert.Equal(net.Predict(x), back.Predict(x), new ToleranceComparer(1e-9));
+
+        var model = Hybrid.Onnx.Proto.ModelProto.Parser.ParseFrom(net.ToOnnx());
+        var norm = model.Graph.Node.Single(n => n.Name == "layer1.layernorm");
+        norm.Attribute.Single(a => a.Name == "axis").I = 0;
+        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(Google.Protobuf.MessageExtensions.ToByteArray(model)));
+        Assert.Contains("node 'layer1.layernorm' (LayerNormalization) normalises from axis 0", e.Message);
+    }
+
+    private sealed class ToleranceComparer(double relative) : IEqualityComparer<double[,]>
+    {
+        public bool Equals(double[,]? a, double[,]? b) => OnnxTestSupport.RelativeError(a!, b!) <= relative;
+        public int GetHashCode(double[,] m) => 0;
     }
 
     [Fact]
