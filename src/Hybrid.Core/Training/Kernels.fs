@@ -4,11 +4,10 @@ open System
 open System.Numerics
 open System.Numerics.Tensors
 
-
-/// The element-wise kernels of the fast training path (FastTraining), on row-major float[]
-/// buffers written in place: activations and their backward, the losses with their gradients
-/// (fused sigmoid+BCE and softmax+CE included), the bias broadcast and column sums, and the
-/// update rules. Each computes exactly the formula of the reference function it names (same
+/// The loss and update kernels of the fast training path (FastTraining), on row-major float[]
+/// buffers written in place: the losses with their gradients (fused sigmoid+BCE and softmax+CE
+/// included), the class count, L2 and the update rules (the layers' own work is in each layer's
+/// buffer version). Each computes exactly the formula of the reference function it names (same
 /// operations in the same order entry by entry; only sums over many entries may be taken in
 /// another order), so the fast path equals the reference up to summation order
 /// (properties/Hybrid.Properties/Tolerance.fs "fastPath"). Vectorised with
@@ -17,22 +16,6 @@ open System.Numerics.Tensors
 /// reference, so their results are bit-identical. Nothing here allocates.
 /// Checked by: FastPathProperties (properties/Hybrid.Properties).
 module internal Kernels =
-
-    // ---------------------------------------------------------------- activations (S04)
-
-    /// A = g(Z) on `rows`×`cols` entries; `slope` is the leaky slope, PReLU's current α or ELU's α
-    /// (ignored otherwise): the registry's kernel of g (Activation.all), the same definitions
-    /// Activation.forward runs.
-    let activationForward (g: Activation) (slope: float) (z: float[]) (a: float[]) (rows: int) (cols: int) : unit =
-        (Activation.entry g).Kernel.Forward(slope, z, a, rows, cols)
-
-    /// dZ = dA ⊙ g′(Z) (softmax and log-softmax: their row backward), from Z and the forward's A:
-    /// the registry's kernel of g, as Activation.backward.
-    let activationBackward (g: Activation) (slope: float) (z: float[]) (a: float[]) (da: float[]) (dz: float[]) (rows: int) (cols: int) : unit =
-        (Activation.entry g).Kernel.Backward(slope, z, a, da, dz, rows, cols)
-
-    /// PReLU's ∂L/∂α = Σ_ij dA_ij·Z_ij over Z_ij ≤ 0 (Activation.alphaGradientOf), rows in order.
-    let alphaGradient (z: float[]) (da: float[]) (count: int) : float = Activation.alphaGradientOf z da count
 
     // ---------------------------------------------------------------- losses (S18-S23)
 
