@@ -185,4 +185,30 @@ let private predictRowLaw =
                                else Tolerance.close Tolerance.fastPath actual.[j] expected.[j]
                     if not same then failwithf "row %d, output %d: predictRow %.17g, Network.forward %.17g" i j actual.[j] expected.[j])
 
-let laws : Spec.Law list = [ equalLaw; pureLaw; allocationLaw; predictRowLaw ]
+/// The step loss the divergence rule reads (TrainingEngine.LastLoss, also the value a NaN stop
+/// reports) is J + λ·Σ_W ΣW² on the fast path as on the reference: one fast step on the whole
+/// training set against the reference's data loss (Network.batch, the same dropout masks) plus the
+/// penalty summed here entry by entry over the weight matrices (biases and α are not weights).
+/// Tolerance.rounding: one forward pass each, no update in between, so the only difference is the
+/// order of the loss's and the penalty's sums (a few ulps of values of order 1..50), while a wrong
+/// penalty (doubled, dropped, on biases) moves the total by λ·ΣW² ≥ 1e-3·ΣW².
+let private stepLossLaw =
+    let case = gen {
+        let! config, net, X, Y, _ = trainingCase
+        let! l2 = Gen.elements [ 1e-3; 0.05; 0.5 ]
+        // One batch of the whole set (the plan's buffers hold one batch).
+        return { config with L2 = l2; BatchSize = X.RowCount }, net, X, Y }
+    Spec.property "S23 / fast path / the step loss the divergence rule reads is J + λ·ΣW², as on the reference path" case (fun (config, net, X, Y) ->
+        let stochastic = net.Layers |> List.exists (fun layer -> layer.Stochastic)
+        let seed = if stochastic then Some(Training.dropoutSeed config.Seed 0 0) else None
+        let J = (Network.batch 0.0 seed config.Loss net X Y).DataLoss
+        let mutable sumOfSquares = 0.0
+        List.zip (Network.parameters net) (Network.isWeight net) |> List.iter (fun (p, isWeight) ->
+            if isWeight then p.Enumerate() |> Seq.iter (fun w -> sumOfSquares <- sumOfSquares + w * w))
+        let expected = J + config.L2 * sumOfSquares
+        let engine = FastTraining.engine config net (FastTraining.ofMatrices X Y) None
+        engine.Step(0, 0, Array.init X.RowCount id, config.LearningRate) |> ignore
+        if Double.IsFinite expected && not (Tolerance.close Tolerance.rounding expected engine.LastLoss) then
+            failwithf "step loss: fast %.17g, reference J + λ·ΣW² = %.17g + %g·%.17g = %.17g" engine.LastLoss J config.L2 sumOfSquares expected)
+
+let laws : Spec.Law list = [ equalLaw; pureLaw; allocationLaw; predictRowLaw; stepLossLaw ]

@@ -89,5 +89,19 @@ let private law5 =
         let Z = Pca.project pk Y
         Tolerance.expectClose "project ∘ reconstruct" Tolerance.decomposition Z (Pca.project pk (Pca.reconstruct pk Z)))
 
+/// The documented sign: in every column of V the entry of largest magnitude is positive, so the
+/// largest entry equals the largest magnitude. Compared exactly: both sides read the same stored
+/// entries, no arithmetic in between. (A "first entry positive" rule breaks this whenever the
+/// largest-magnitude entry is another one of the opposite sign to the first.)
+let private law6 =
+    Spec.property "S30 / PCA / each component's largest-magnitude entry is positive" dataSet (fun X ->
+        let p = Pca.fit X
+        for j in 0 .. p.Components.ColumnCount - 1 do
+            let col = p.Components.Column(j).ToArray()
+            let largest = Array.max col
+            let magnitude = col |> Array.map abs |> Array.max
+            if largest <> magnitude then
+                failwithf "component %d = %A: its largest-magnitude entry (%g) is negative." j col magnitude)
+
 /// The laws of this file, for the specification tree (Program.fs).
-let laws : Spec.Law list = [ law1; law2; law3; law4; law5 ]
+let laws : Spec.Law list = [ law1; law2; law3; law4; law5; law6 ]

@@ -59,5 +59,44 @@ let private law3 =
                 Array.init k (fun f -> Array.fold2 (fun acc y g -> if y = c && g = f then acc + 1 else acc) 0 labels fold)
                 |> Array.forall (fun m -> m = nc / k || m = (nc + k - 1) / k)))
 
+/// SplitMix64's finaliser of the pair (seed, index) packed as seed·2³² + index, masked to 31 bits:
+/// the per-part seed Init.derive documents, written out here from the SplitMix64 constants
+/// (Steele, Lea and Flood 2014) rather than called.
+let private splitMix (seed: int) (index: int) : int =
+    let mutable z = (uint64 (uint32 seed) <<< 32) ||| uint64 (uint32 index)
+    z <- z + 0x9E3779B97F4A7C15UL
+    z <- (z ^^^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL
+    z <- (z ^^^ (z >>> 27)) * 0x94D049BB133111EBUL
+    int ((z ^^^ (z >>> 31)) &&& 0x7FFFFFFFUL)
+
+/// Class c's held-out rows as Split.stratified documents them, rebuilt class by class: the first
+/// t_c positions of a permutation seeded with c's own seed (splitMix seed c) pick rows of class c.
+let private law4 =
+    let case = gen { let! labels = labelled in let! f = Gen.choose (1, 99) in let! seed = Gen.choose (0, 100000) in return labels, float f / 100.0, seed }
+    Spec.property "S32 / splits / each class of a stratified split is chosen with its own seed" case (fun (labels, f, seed) ->
+        let classes = Array.max labels + 1
+        let rowsOf c = Array.init labels.Length id |> Array.filter (fun i -> labels.[i] = c)
+        let heldOf c =
+            let rows = rowsOf c
+            let t = if rows.Length <= 1 then 0 else min (roundHalfUp (f * float rows.Length)) (rows.Length - 1)
+            let perm = Split.permutation (splitMix seed c) rows.Length
+            Array.init t (fun i -> rows.[perm.[i]])
+        let expected = Array.init classes heldOf |> Array.concat |> Array.sort
+        if expected.Length = 0 then true // refused: nothing to hold out
+        else snd (Split.stratified seed f labels) = expected)
+
+/// Two classes of equal size, interleaved: were both shuffled with one seed, class 1 would hold
+/// out the same positions as class 0 for every seed. Their selections differ for some seed of
+/// every 20 consecutive ones (with 12 rows a class and 6 held out, two independent choices agree
+/// with probability 1/C(12, 6) = 1/924 per seed).
+let private law5 =
+    let case = Gen.choose (0, 100000)
+    Spec.property "S32 / splits / classes of equal size are not all split at the same positions" case (fun first ->
+        let labels = Array.init 24 (fun i -> i % 2)
+        let positions c (held: int[]) = held |> Array.filter (fun i -> labels.[i] = c) |> Array.map (fun i -> i / 2)
+        [ first .. first + 19 ] |> List.exists (fun seed ->
+            let _, held = Split.stratified seed 0.5 labels
+            positions 0 held <> positions 1 held))
+
 /// The laws of this file, for the specification tree (Program.fs).
-let laws : Spec.Law list = [ law1; law2; law3 ]
+let laws : Spec.Law list = [ law1; law2; law3; law4; law5 ]

@@ -1,4 +1,5 @@
 using Hybrid.Core.Interop;
+using MathNet.Numerics.LinearAlgebra;
 using CoreActivation = Hybrid.Core.Activation;
 
 namespace Hybrid;
@@ -92,11 +93,53 @@ public sealed class Activation : IEquatable<Activation>
     /// </summary>
     /// <param name="z">Pre-activations.</param>
     /// <returns>A new array of g′(z_i).</returns>
-    /// <exception cref="ArgumentException">Softmax: its derivative is a Jacobian per row, not element-wise.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="z"/> is null; or the activation is <see cref="Softmax"/> or <see cref="LogSoftmax"/>, whose
+    /// derivative is a Jacobian per row, not element-wise: use <see cref="Backward"/> for their vector-Jacobian product.
+    /// </exception>
     public double[] Derivative(double[] z)
     {
         ArgumentNullException.ThrowIfNull(z);
+        if (!Info.IsElementwise)
+            throw new ArgumentException(
+                $"{Name} has no element-wise derivative: its Jacobian couples the entries of a row. " +
+                $"Call Activation.{Name}.Backward(z, dA) for dZ, the vector-Jacobian product with the gradient dA.",
+                nameof(z));
         return Activations.Derivative(Core, z);
+    }
+
+    /// <summary>
+    /// Backpropagation through the activation (course items S04, S16's BP2, S22): from dA = ∂L/∂A, the gradient of a
+    /// loss L with respect to the output A = g(Z), gives dZ = ∂L/∂Z. For the element-wise activations dZ = dA ⊙ g′(Z);
+    /// for <see cref="Softmax"/>, per row with p = softmax(z), dz = p ⊙ (da − (da·p)) (the vector-Jacobian product with
+    /// J = diag(p) − p·pᵀ); for <see cref="LogSoftmax"/>, dz = da − p·Σ_j da_j. PReLU's gradient with respect to α is
+    /// <see cref="AlphaGradient"/>. The core's <c>Activation.backward</c>.
+    /// </summary>
+    /// <param name="z">Pre-activations Z, one example per row (n×m).</param>
+    /// <param name="dA">The gradient with respect to the activation's output, the same shape as <paramref name="z"/>.</param>
+    /// <returns>A new n×m array dZ.</returns>
+    /// <exception cref="ArgumentException">Either array is null, or the two shapes differ (the message gives both).</exception>
+    public double[,] Backward(double[,] z, double[,] dA)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        ArgumentNullException.ThrowIfNull(dA);
+        return Activations.Backward(Core, Matrix<double>.Build.DenseOfArray(z), Matrix<double>.Build.DenseOfArray(dA)).ToArray();
+    }
+
+    /// <summary>
+    /// PReLU's gradient with respect to its learned α (one α shared by the layer; course item S04):
+    /// ∂L/∂α = Σ_ij dA_ij · (z_ij if z_ij ≤ 0 else 0), since ∂g/∂α = z for z ≤ 0 and 0 above. Every other activation has
+    /// no learned parameter, so its α-gradient is 0. The core's <c>Activation.alphaGradient</c>.
+    /// </summary>
+    /// <param name="z">Pre-activations Z, one example per row (n×m).</param>
+    /// <param name="dA">The gradient with respect to the activation's output, the same shape as <paramref name="z"/>.</param>
+    /// <returns>∂L/∂α (0 for an activation other than PReLU).</returns>
+    /// <exception cref="ArgumentException">Either array is null, or the two shapes differ (the message gives both).</exception>
+    public double AlphaGradient(double[,] z, double[,] dA)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        ArgumentNullException.ThrowIfNull(dA);
+        return Activations.AlphaGradient(Core, Matrix<double>.Build.DenseOfArray(z), Matrix<double>.Build.DenseOfArray(dA));
     }
 
     /// <summary>g(z) for the one row <paramref name="z"/> (element-wise; softmax over the row).</summary>

@@ -37,9 +37,16 @@ let ``S04 each activation at chosen points, with its derivative`` () =
     near 1e-15 0.5 (Activation.sigmoid 0.0)
     near 1e-15 0.25 (Activation.sigmoid' 0.0)
     near 1e-12 (1.0 / (1.0 + exp -2.0)) (Activation.sigmoid 2.0)
-    near 1e-15 (tanh 0.5) (Activation.tanh 0.5)
-    near 1e-15 (1.0 - tanh 0.5 ** 2.0) (Activation.tanh' 0.5)
-    near 1e-15 (atan 2.0) (Activation.arctan 2.0)
+    // tanh z = (e^2z − 1)/(e^2z + 1), so tanh 0.5 = (e − 1)/(e + 1) and tanh′(0.5) = 1 − tanh² 0.5 =
+    // 4e/(e + 1)²; in 40-digit decimal arithmetic, apart from the library: 0.46211715726000975850…
+    // and 0.78644773296592741014…. arctan 2 = 1.10714871779409050301… (30-digit mpmath).
+    // Tolerance 1e-15: the values are O(1), their ulp ≤ 2.2e-16; the library's functions and the
+    // exponential formula (five rounded operations) are each within a few ulps of the exact value.
+    near 1e-15 0.46211715726000976 (Activation.tanh 0.5)
+    near 1e-15 ((exp 1.0 - 1.0) / (exp 1.0 + 1.0)) (Activation.tanh 0.5)
+    near 1e-15 0.78644773296592741 (Activation.tanh' 0.5)
+    near 1e-15 (4.0 * exp 1.0 / ((exp 1.0 + 1.0) * (exp 1.0 + 1.0))) (Activation.tanh' 0.5)
+    near 1e-15 1.1071487177940905 (Activation.arctan 2.0)
     near 1e-15 0.2 (Activation.arctan' 2.0)
     near 0.0 3.0 (Activation.relu 3.0)
     near 0.0 0.0 (Activation.relu -3.0)

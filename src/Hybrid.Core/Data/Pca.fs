@@ -22,7 +22,8 @@ type Pca =
 ///     whiten:       Z = Xc·V_k·diag(1/√(λ_j + ε))   (cov(Z) = diag(λ_j / (λ_j + ε)) ≈ I)
 /// Shapes: X n×d, V_k d×k, Z n×k. Fit on the training set, apply unchanged to other sets.
 /// Course: S30. Checked by: PcaProperties (properties/): "S30 / PCA / components are orthonormal
-/// and ordered by variance", "S30 / PCA / decorrelated training data has covariance diag(λ)",
+/// and ordered by variance", "S30 / PCA / each component's largest-magnitude entry is positive",
+/// "S30 / PCA / decorrelated training data has covariance diag(λ)",
 /// "S30 / whitening / whitened training data has identity covariance", "S30 / PCA / a fitted
 /// transform applies unchanged to another set", "S30 / PCA / the inverse round-trips";
 /// tests/Hybrid.Tests PreprocessorTests "Pca_of_a_hand_computed_2x2_case",

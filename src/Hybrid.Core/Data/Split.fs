@@ -58,7 +58,9 @@ module Split =
     /// The held-out part must be non-empty. Shapes: n labels -> (n − Σt_c, Σt_c) indices.
     /// Course: S32 (held-out evaluation), S28 (validation). Checked by: SplitProperties "S32 /
     /// splits / a stratified split holds out the stated count of every class", "S32 / splits / a
-    /// split partitions the rows with the stated counts"; DataSetTests
+    /// split partitions the rows with the stated counts", "S32 / splits / each class of a
+    /// stratified split is chosen with its own seed", "S32 / splits / classes of equal size are not
+    /// all split at the same positions"; DataSetTests
     /// "TrainTestSplit_is_stratified_with_round_half_up_per_class".
     let stratified (seed: int) (fraction: float) (labels: int[]) : int[] * int[] =
         checkFraction "fraction" fraction

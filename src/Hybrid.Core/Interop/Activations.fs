@@ -225,6 +225,21 @@ type Activations =
         if isNull z then nullArg "z"
         if z.Length = 0 then [||] else (Mat.toRows (Activation.derivative g (Mat.row z))).[0]
 
+    /// dZ = ∂L/∂Z from dA = ∂L/∂A, A = g(Z) (the core's Activation.backward): dA ⊙ g′(Z) for the
+    /// element-wise cases; per row, the vector-Jacobian product for softmax (dz = p ⊙ (da − (da·p)))
+    /// and log-softmax (dz = da − p·Σ da). Shapes: z n×m, dA n×m -> n×m; ArgumentException naming
+    /// "dA" (with both shapes) when they differ. Course: S04, S22.
+    static member Backward(g: Activation, z: Matrix<float>, dA: Matrix<float>) : Matrix<float> =
+        Shape.same "z" z "dA" dA
+        Activation.backward g z dA
+
+    /// PReLU's ∂L/∂α = Σ_ij dA_ij·(z_ij if z_ij ≤ 0 else 0) (the core's Activation.alphaGradient);
+    /// 0 for every other activation. Shapes: z n×m, dA n×m -> scalar; ArgumentException naming
+    /// "dA" (with both shapes) when they differ. Course: S04 (PReLU).
+    static member AlphaGradient(g: Activation, z: Matrix<float>, dA: Matrix<float>) : float =
+        Shape.same "z" z "dA" dA
+        Activation.alphaGradient g z dA
+
     /// g(z) for the one row z (element-wise; row-wise for softmax). Course: S04.
     static member Apply(g: Activation, z: float[]) : float[] =
         if isNull z then nullArg "z"

@@ -66,6 +66,9 @@ module internal Kernels =
     // ---------------------------------------------------------------- L2 and update rules (S23, S27, S28)
 
     /// g ← g + 2λ·W (Regularization.l2′ added to the gradient); returns λ·Σ W² (Regularization.l2).
+    /// Checked by: FastPathProperties "S23 / fast path / the step loss the divergence rule reads is
+    /// J + λ·ΣW², as on the reference path" (the returned penalty), "S28 / fast path / the fast
+    /// path's parameters and epoch records equal the reference path's" (the gradient).
     let addL2 (lambda: float) (w: float[]) (g: float[]) : float =
         let twoLambda = 2.0 * lambda
         TensorPrimitives.MultiplyAdd(ReadOnlySpan<float>(w), twoLambda, ReadOnlySpan<float>(g), Span<float>(g))
