@@ -119,11 +119,13 @@ type DensePlan internal (layer: Dense, slot: PlanSlot) =
     /// True when a fused loss (sigmoid+BCE, softmax+CE from the logits) writes DZ, so Backward
     /// skips the activation's backward (S21, S22).
     member val StartsFromZ = false with get, set
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Forward(x, rows, parameters, _) =
         Backend.Gemm(false, false, rows, o, i, x, i, parameters.[w], o, z, o, false)
         RowMajor.addRow z rows o parameters.[b]
         kernel.Forward(slope parameters, z, a, rows, o)
         a
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override this.Backward(x, up, rows, parameters, grads, _) =
         if not this.StartsFromZ then
             kernel.Backward(slope parameters, z, a, up, dz, rows, o)

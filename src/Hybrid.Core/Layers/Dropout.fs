@@ -55,6 +55,7 @@ type DropoutPlan internal (rate: float, slot: PlanSlot) =
     let a = Array.zeroCreate<float> (slot.Capacity * width)
     let dx = Array.zeroCreate<float> (slot.Capacity * width)
     let rng = Rng(0)
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Forward(x, rows, _, seed) =
         if seed < 0 || rate = 0.0 then x
         else
@@ -64,6 +65,7 @@ type DropoutPlan internal (rate: float, slot: PlanSlot) =
                 mask.[e] <- Dropout.maskEntry rate (rng.NextDouble())
             Numerics.Tensors.TensorPrimitives.Multiply(ReadOnlySpan<float>(x, 0, count), ReadOnlySpan<float>(mask, 0, count), Span<float>(a, 0, count))
             a
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Backward(_, up, rows, _, _, training) =
         if not training || rate = 0.0 then up
         else

@@ -33,6 +33,9 @@ type PlanSlot =
 /// A layer's buffer version on the fast path: the same definitions as its matrix functions,
 /// iterated over preallocated row-major buffers (capacity rows) in place. Parameters and their
 /// gradients are the plan's arrays, read from PlanSlot.First on, in the order of Layer.Parameters.
+/// Implementations mark Forward and Backward NoInlining: with dynamic PGO the JIT otherwise inlines
+/// the dominant layer's pass (guarded devirtualization) into the plan's loop over layers, and an
+/// MLP epoch measured 6–7% slower than with the passes as calls (docs/benchmarks/2026-12-06-layer-contract-ab.md).
 [<AbstractClass>]
 type LayerPlan() =
     /// The forward pass on the first `rows` rows of x; `seed` ≥ 0 is a training pass whose random

@@ -127,11 +127,13 @@ type LayerNormPlan internal (layer: LayerNorm, slot: PlanSlot) =
     let invStd = Array.zeroCreate<float> slot.Capacity
     let a = Array.zeroCreate<float> (slot.Capacity * d)
     let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * d) else null
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Forward(x, rows, parameters, _) =
         for r in 0 .. rows - 1 do
             invStd.[r] <- LayerNorm.normalizeRow x xhat (r * d) d layer.Epsilon
             LayerNorm.scaleRow xhat parameters.[gamma] parameters.[beta] a (r * d) d
         a
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Backward(_, up, rows, parameters, grads, _) =
         System.Array.Clear(grads.[gamma], 0, d)
         System.Array.Clear(grads.[beta], 0, d)

@@ -90,6 +90,7 @@ type MaxoutPlan internal (layer: Maxout, slot: PlanSlot) =
     let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * i) else null
     let w j = slot.First + j
     let b j = slot.First + k + j
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Forward(x, rows, parameters, _) =
         for j in 0 .. k - 1 do
             Backend.Gemm(false, false, rows, o, i, x, i, parameters.[w j], o, z.[j], o, false)
@@ -99,6 +100,7 @@ type MaxoutPlan internal (layer: Maxout, slot: PlanSlot) =
             won.[e] <- best
             a.[e] <- z.[best].[e]
         a
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Backward(x, up, rows, parameters, grads, _) =
         for j in 0 .. k - 1 do
             for e in 0 .. rows * o - 1 do
