@@ -185,11 +185,13 @@ type OnnxNodeFields() =
 
 /// The contract every layer meets (S14-S17): its widths, its parameters in a fixed order, the
 /// matrix forward and backward that read as the course writes them (each layer file), its buffer
-/// version for the fast path, and its name in the model file. Network runs every layer through
-/// this contract only: Network.backward is the loop over the reversed layers that S16 draws.
+/// version for the fast path, its model-file fields and its ONNX graph. Network, the fast path, the
+/// model file and the ONNX exporter run every layer through this contract only: Network.backward
+/// is the loop over the reversed layers that S16 draws.
 [<AbstractClass>]
 type Layer() =
-    /// The layer kind's name, as the model file's "type" writes it ("dense", "maxout", "dropout").
+    /// The layer kind's name, as the model file's "type" writes it ("dense", "maxout", "dropout",
+    /// "layerNorm").
     abstract Kind : string
     /// (d_in, d_out) for a layer with fixed widths; None for one that keeps the width it is given.
     abstract Widths : (int * int) option
