@@ -21,8 +21,7 @@ type DenseCache =
       A: Matrix<float> }
     interface ILayerCache with
         member c.FirstNonFinite() =
-            let find (M: Matrix<float>) = Mat.tryFindEntry (fun v -> not (System.Double.IsFinite v)) M |> Option.map (fun (i, j, _) -> i, j)
-            find c.Z |> Option.orElse (find c.A)
+            Mat.firstNonFinite c.Z |> Option.orElse (Mat.firstNonFinite c.A)
 
 /// The gradients Dense.backward returns; each has the shape of what it differentiates.
 type DenseGradient =

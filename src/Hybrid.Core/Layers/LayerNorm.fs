@@ -24,8 +24,7 @@ type LayerNormCache =
       A: Matrix<float> }
     interface ILayerCache with
         member c.FirstNonFinite() =
-            let find (M: Matrix<float>) = Mat.tryFindEntry (fun v -> not (System.Double.IsFinite v)) M |> Option.map (fun (i, j, _) -> i, j)
-            find c.XHat |> Option.orElse (find c.A)
+            Mat.firstNonFinite c.XHat |> Option.orElse (Mat.firstNonFinite c.A)
 
 /// Layer normalisation: the row functions are the definitions; the matrix pair (the reference)
 /// and the buffer version (the fast path) both run them, row by row.

@@ -19,7 +19,7 @@ type MaxoutCache =
       Winner: int[,] }
     interface ILayerCache with
         member c.FirstNonFinite() =
-            c.Z |> Array.tryPick (fun Z -> Mat.tryFindEntry (fun v -> not (System.Double.IsFinite v)) Z |> Option.map (fun (i, j, _) -> i, j))
+            c.Z |> Array.tryPick Mat.firstNonFinite
 
 /// Maxout (S04): max(w1·x + b1, w2·x + b2, ...) as its own layer with k linear pieces.
 module Maxout =

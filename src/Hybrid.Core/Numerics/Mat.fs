@@ -116,6 +116,10 @@ module Mat =
             i <- i + 1
         found
 
+    /// The (row, column) of the first entry (row-major order) that is NaN or ±∞, else None.
+    let firstNonFinite (m: Matrix<float>) : (int * int) option =
+        tryFindEntry (fun v -> not (System.Double.IsFinite v)) m |> Option.map (fun (i, j, _) -> i, j)
+
     /// The first row (in order) for which `bad` holds of the row's entries, as Some(i, row), else None.
     let tryFindRow (bad: float[] -> bool) (m: Matrix<float>) : (int * float[]) option =
         Seq.init m.RowCount (fun i -> i, m.Row(i).ToArray()) |> Seq.tryFind (fun (_, r) -> bad r)
