@@ -56,7 +56,11 @@ public static class Charts
         var plot = new Plot();
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
-        map.Position = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5); // heat-map row 0 is drawn at the top: true class i at y = k − 1 − i
+        // Cell (i, j) spans [j − ½, j + ½] × [k − 1 − i − ½, k − 1 − i + ½], centred on its ticks and its
+        // count: ScottPlot's default extent [0, k] × [0, k] with its cells centred on their points
+        // (CellAlignment MiddleCenter). Heat-map row 0 is drawn at the top: true class i at y = k − 1 − i.
+        // (Position would name the first and last cells' centres, not the map's edges.)
+        map.CellAlignment = Alignment.MiddleCenter;
         plot.Add.ColorBar(map);
         double max = values.Cast<double>().DefaultIfEmpty(0).Max();
         for (int i = 0; i < k; i++)
