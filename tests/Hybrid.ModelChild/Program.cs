@@ -1,6 +1,8 @@
 // A child process for the tests and measurements that need one (docs/model-format.md):
 //   save-loop <path>            saves two known networks over <path> in turn, forever, printing
 //                               "ready" after the first save (HostileSaveTests kills it at random);
+//   save-n <path> <n>           saves the two known networks over <path> in turn, n times in all
+//                               (HostileSaveTests runs three at once on one path);
 //   load <path>                 loads a model and prints the peak memory of the load;
 //   write-large <path> <MB>     writes a valid model of about that many megabytes.
 using System.Diagnostics;
@@ -17,6 +19,13 @@ switch (args.Length > 0 ? args[0] : "")
         Console.WriteLine("ready");
         Console.Out.Flush();
         for (long i = 0; ; i++) (i % 2 == 0 ? b : a).Save(args[1]);
+    }
+    case "save-n":
+    {
+        Network a = Known(1), b = Known(2);
+        int n = int.Parse(args[2]);
+        for (int i = 0; i < n; i++) (i % 2 == 0 ? a : b).Save(args[1]);
+        break;
     }
     case "load":
     {
@@ -49,7 +58,7 @@ switch (args.Length > 0 ? args[0] : "")
         break;
     }
     default:
-        Console.Error.WriteLine("usage: save-loop <path> | load <path> | write-large <path> <MB>");
+        Console.Error.WriteLine("usage: save-loop <path> | save-n <path> <n> | load <path> | write-large <path> <MB>");
         return 2;
 }
 return 0;

@@ -25,7 +25,7 @@ public sealed class HostileSaveTests : IDisposable
         var dll = Path.Combine(tests, "Hybrid.ModelChild", "bin", configuration, framework, "Hybrid.ModelChild.dll");
         Assert.True(File.Exists(dll), $"the child program is not built: {dll}");
         var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -62,23 +62,57 @@ public sealed class HostileSaveTests : IDisposable
     {
         var path = Path.Combine(_dir, "model.json");
         string Temp(string target, string id) => Path.Combine(_dir, $"{ModelFormat.TempPrefix}{ModelFormat.TempTag(target)}-{id}.tmp");
-        var stale = Temp("model.json", "dead1");
-        var stale2 = Temp("model.json", "dead2");
-        var other = Temp("other.json", "dead3");
-        var live = Temp("model.json", "live");
-        foreach (var f in new[] { stale, stale2, other }) File.WriteAllText(f, "{\"format\":");
+        // Ids no running process can have (above every system's pid limit): their writers are gone.
+        var stale = Temp("model.json", $"{int.MaxValue}-dead1");
+        var stale2 = Temp("model.json", $"{int.MaxValue - 1}-dead2");
+        var other = Temp("other.json", $"{int.MaxValue}-dead3");
+        // A live writer of another process between closing its temp and renaming it: not locked, not stale.
+        var between = Temp("model.json", $"{RunningOtherProcess()}-between");
+        // A live writer of this process, still writing (locked).
+        var live = Temp("model.json", $"{Environment.ProcessId}-live");
+        // Temps an older Hybrid wrote (no writer id): stale only when older than LegacyTempAge.
+        var oldLegacy = Temp("model.json", "0123456789abcdef0123456789abcdef");
+        var newLegacy = Temp("model.json", "fedcba9876543210fedcba9876543210");
+        foreach (var f in new[] { stale, stale2, other, between, oldLegacy, newLegacy }) File.WriteAllText(f, "{\"format\":");
+        File.SetLastWriteTimeUtc(oldLegacy, DateTime.UtcNow - ModelFormat.LegacyTempAge - TimeSpan.FromMinutes(1));
         using (var writer = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             NetworkTests.Small().Save(path);
             Assert.False(File.Exists(stale));
             Assert.False(File.Exists(stale2));
+            Assert.False(File.Exists(oldLegacy));
             Assert.True(File.Exists(other), "a temp of another target was removed");
             Assert.True(File.Exists(live), "the temp of a save in progress was removed");
+            Assert.True(File.Exists(between), "the temp of a live writer between close and rename was removed");
+            Assert.True(File.Exists(newLegacy), "a recent temp of an older Hybrid was removed");
         }
         Assert.Equal(NetworkTests.Small().ToJson(), Network.Load(path).ToJson());
         // The tag is short and fixed whatever the target's name (a 255-byte name still leaves room).
         Assert.Equal(16, ModelFormat.TempTag(new string('m', 255)).Length);
         Assert.StartsWith(".hybrid-save-", Path.GetFileName(stale));
+    }
+
+    // The id of a running process other than this one: the test host's parent, or any other.
+    private static int RunningOtherProcess() =>
+        System.Diagnostics.Process.GetProcesses().Select(p => p.Id).First(id => id != Environment.ProcessId && id > 0);
+
+    [Fact]
+    public void Three_processes_saving_to_one_path_all_succeed()
+    {
+        // Each child saves 80 times over the same path; before a cleanup could tell a live writer's
+        // temp from a dead one's, a writer's temp was deleted by another's cleanup between its
+        // close and its rename (FileNotFoundException in the writer).
+        var path = Path.Combine(_dir, "shared.model.json");
+        var children = Enumerable.Range(0, 3).Select(_ => StartChild("save-n", path, "80")).ToArray();
+        foreach (var child in children)
+        {
+            string errors = child.StandardError.ReadToEnd();
+            Assert.True(child.WaitForExit(TimeSpan.FromMinutes(5)), "a child did not finish (guard only)");
+            Assert.True(child.ExitCode == 0, $"a writer failed: {errors}");
+        }
+        var json = Network.Load(path).ToJson();
+        Assert.Contains(json, new[] { Known(1).ToJson(), Known(2).ToJson() });
+        Assert.Equal(["shared.model.json"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
     [UnixFact("documented: no directory flush on Windows")]
