@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Hybrid.Data;
 
@@ -107,17 +106,9 @@ public sealed class HostileDataTests : IDisposable
     {
         if (OperatingSystem.IsWindows()) return;   // no mkfifo; Windows pipes live outside the file system
         var fifo = Path.Combine(_dir, "pipe.csv");
-        using (var p = Process.Start(new ProcessStartInfo("mkfifo", [fifo]) { UseShellExecute = false })!) await p.WaitForExitAsync();
-        Assert.True(File.Exists(fifo));
+        await NamedPipes.Make(fifo);
         var load = Task.Run(() => DataSet.FromCsv(fifo));
-        // A failure guard only: the refusal comes before the pipe is opened.
-        bool finished = await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30))) == load;
-        if (!finished)
-        {
-            // Unblock the stuck reader (open for writing, write nothing) so the test process can end.
-            using (var unblock = new FileStream(fifo, FileMode.Open, FileAccess.Write)) { }
-            await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30)));
-        }
+        bool finished = await NamedPipes.EndsWithoutAWriter(load, fifo);
         Assert.True(finished, "FromCsv blocked on a named pipe");
         var e = await Assert.ThrowsAsync<ArgumentException>(() => load);
         Assert.Contains("not a regular file", e.Message);
