@@ -8,8 +8,7 @@ internal static class OnnxFile
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
         if (Directory.Exists(path)) throw new ArgumentException($"'{path}' is a directory: path must name an ONNX model file.", nameof(path));
         if (!File.Exists(path)) throw new FileNotFoundException($"The ONNX model file '{path}' does not exist.", path);
-        if (FileKind.IsSpecial(path))
-            throw new ArgumentException($"'{path}' is not a regular file (a named pipe, device or socket): path must name an ONNX model file.", nameof(path));
+        FileKind.RefuseSpecial(path, nameof(path), "an ONNX model file");
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (file.Length > ModelLimits.DefaultMaxFileBytes)
             throw new InvalidDataException($"'{path}' has {file.Length} bytes, more than the limit of {ModelLimits.DefaultMaxFileBytes} bytes for a model file.");

@@ -30,6 +30,9 @@ internal static class OnnxImporter
 
     private static InvalidDataException Bad(string message) => new(message);
 
+    /// <summary>A name, op type or other text of the file quoted for a message (bounded, control characters escaped).</summary>
+    private static string Q(string text) => Excerpt.Quote(text);
+
     /// <summary>The network of a model without a preprocessing prefix; a model with one is refused, pointing to OnnxModel.ImportModel.</summary>
     internal static CoreNetwork Read(byte[] bytes)
     {
@@ -56,7 +59,7 @@ internal static class OnnxImporter
         catch (InvalidDataException) { throw; }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
         {
-            throw Bad($"the model is inconsistent: {e.Message}");
+            throw Bad($"the model is inconsistent: {Excerpt.Quote(e.Message, Excerpt.MessageChars)}");
         }
     }
 
@@ -84,19 +87,19 @@ internal static class OnnxImporter
             _graph = model.Graph;
 
             foreach (var t in _graph.Initializer)
-                if (!_initializers.TryAdd(t.Name, t)) throw Bad($"two initializers are named '{t.Name}'.");
+                if (!_initializers.TryAdd(t.Name, t)) throw Bad($"two initializers are named {Q(t.Name)}.");
             var inputs = _graph.Input.Where(v => !_initializers.ContainsKey(v.Name)).ToList();
             if (inputs.Count != 1) throw Bad($"the graph has {inputs.Count} inputs (besides initializers); Hybrid reads models with exactly one input, a tensor [N, d_in].");
             if (_graph.Output.Count != 1) throw Bad($"the graph has {_graph.Output.Count} outputs; Hybrid reads models with exactly one.");
             var input = inputs[0];
             _input = input.Name;
             _output = _graph.Output[0].Name;
-            var tensor = input.Type?.TensorType ?? throw Bad($"the input '{_input}' is not a tensor.");
+            var tensor = input.Type?.TensorType ?? throw Bad($"the input {Q(_input)} is not a tensor.");
             _elementType = tensor.ElemType;
-            if (_elementType is not (FloatType or DoubleType)) throw Bad($"the input '{_input}' has element type {ElementName(_elementType)}; Hybrid reads FLOAT and DOUBLE models.");
+            if (_elementType is not (FloatType or DoubleType)) throw Bad($"the input {Q(_input)} has element type {ElementName(_elementType)}; Hybrid reads FLOAT and DOUBLE models.");
             if (tensor.Shape is { } shape)
             {
-                if (shape.Dim.Count != 2) throw Bad($"the input '{_input}' has rank {shape.Dim.Count}; Hybrid reads a 2-D input [N, d_in] (one example per row).");
+                if (shape.Dim.Count != 2) throw Bad($"the input {Q(_input)} has rank {shape.Dim.Count}; Hybrid reads a 2-D input [N, d_in] (one example per row).");
                 if (shape.Dim[1].HasDimValue) _inputWidth = shape.Dim[1].DimValue;
             }
 
@@ -105,16 +108,27 @@ internal static class OnnxImporter
             {
                 // A function of Hybrid's domain is the activation of its name, whose body it must be.
                 if (Activations.OfCaseName(f.Name) is not { } entry || OnnxFunctions.FunctionBody(entry, _elementType) is null)
-                    throw Bad($"the model defines a function '{Domain}.{f.Name}' that Hybrid does not know.");
+                    throw Bad($"the model defines a function {Q(Domain + "." + f.Name)} that Hybrid does not know.");
                 if (!f.Equals(OnnxFunctions.Build(entry, _elementType)) && !OnnxFunctions.IsEarlierBody(f, _elementType))
-                    throw Bad($"the body of the function '{Domain}.{f.Name}' is not Hybrid's (docs/onnx.md): it was changed after export.");
+                    throw Bad($"the body of the function {Q(Domain + "." + f.Name)} is not Hybrid's (docs/onnx.md): it was changed after export.");
                 _functions[f.Name] = entry;
             }
             foreach (var entry in model.MetadataProps)
-                if (!_metadata.TryAdd(entry.Key, entry.Value)) throw Bad($"the metadata key '{(entry.Key.Length > 60 ? entry.Key[..60] + "…" : entry.Key)}' appears twice.");
+                if (!_metadata.TryAdd(entry.Key, entry.Value)) throw Bad($"the metadata key {Q(entry.Key)} appears twice.");
             foreach (var n in _graph.Node)
                 foreach (var i in n.Input.Where(i => i.Length > 0))
                     _uses[i] = _uses.GetValueOrDefault(i) + 1;
+            // ONNX graphs are in static single assignment form: each tensor has one source (the graph's
+            // input, an initializer or one node's output). A node that writes over another source would
+            // make the chain read something other than what it names (e.g. Relu writing the input back).
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var n in _graph.Node)
+                foreach (var o in n.Output.Where(o => o.Length > 0))
+                {
+                    string? source = o == _input ? "the graph's input" : _initializers.ContainsKey(o) ? "an initializer" : !written.Add(o) ? "the output of an earlier node" : null;
+                    if (source is not null)
+                        throw Bad($"{Describe(n)} writes {Q(o)}, which is already {source}: an ONNX graph writes each tensor once.");
+                }
         }
 
         /// <summary>The activations whose functions the model defines, by function name.</summary>
@@ -123,7 +137,14 @@ internal static class OnnxImporter
 
         private static string ElementName(int t) => Enum.IsDefined(typeof(TensorProto.Types.DataType), t) ? ((TensorProto.Types.DataType)t).ToString().ToUpperInvariant() : t.ToString();
 
-        private static string Describe(NodeProto n) => $"node '{(n.Name.Length > 0 ? n.Name : n.Output.FirstOrDefault() ?? "?")}' ({(n.Domain is "" or "ai.onnx" ? "" : n.Domain + ".")}{n.OpType})";
+        private static string Describe(NodeProto n) => $"node {Q(n.Name.Length > 0 ? n.Name : n.Output.FirstOrDefault() ?? "?")} ({Op(n)})";
+
+        /// <summary>The node's op type with its domain (none for the default one): as it is when it is a plain name, else quoted.</summary>
+        private static string Op(NodeProto n)
+        {
+            string op = (n.Domain is "" or "ai.onnx" ? "" : n.Domain + ".") + n.OpType;
+            return op.Length is > 0 and <= Excerpt.QuoteChars && op.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') ? op : Q(op);
+        }
 
         private static bool IsAffine(NodeProto n) => n.Domain is "" or "ai.onnx" && n.OpType is "Gemm" or "MatMul";
 
@@ -181,7 +202,7 @@ internal static class OnnxImporter
             if (next.Input.Count != 2) throw Bad($"{Describe(next)} must have two inputs.");
             var (dims, values) = Initializer(next, next.Input[1]);
             if (dims.Length != 2 || dims[0] != d || dims[1] < 1 || dims[1] > d)
-                throw Bad($"{Describe(next)}: the principal directions '{next.Input[1]}' have shape [{string.Join(", ", dims)}] but must be [{d}, k] with 1 ≤ k ≤ {d}.");
+                throw Bad($"{Describe(next)}: the principal directions {Q(next.Input[1])} have shape [{string.Join(", ", dims)}] but must be [{d}, k] with 1 ≤ k ≤ {d}.");
             int k = (int)dims[1];
             var V = Matrix<double>.Build.Dense(d, k, (r, c) => values[r * k + c]);
             string projected = Output(next);
@@ -228,7 +249,7 @@ internal static class OnnxImporter
             var (dims, values) = Initializer(n, name);
             bool row = dims.Length == 1 || dims.Length == 2 && dims[0] == 1;
             if (!row || count is long c && values.Length != c)
-                throw Bad($"{Describe(n)}: {what} '{name}' has shape [{string.Join(", ", dims)}] but must be [{count?.ToString() ?? "d"}] or [1, {count?.ToString() ?? "d"}] (one value per column).");
+                throw Bad($"{Describe(n)}: {what} {Q(name)} has shape [{string.Join(", ", dims)}] but must be [{count?.ToString() ?? "d"}] or [1, {count?.ToString() ?? "d"}] (one value per column).");
             return values;
         }
 
@@ -236,19 +257,19 @@ internal static class OnnxImporter
         private void ExpectKind(NodeProto n, string kind)
         {
             if (_metadata.TryGetValue(KindKey, out var written) && written != kind)
-                throw Bad($"{Describe(n)}: the graph's prefix is a {kind} transform but the metadata '{KindKey}' says '{written}'.");
+                throw Bad($"{Describe(n)}: the graph's prefix is a {kind} transform but the metadata '{KindKey}' says {Q(written)}.");
         }
 
         /// <summary>Numbers written by the exporter as invariant round-trip text separated by commas.</summary>
         private double[] MetadataNumbers(NodeProto n, string key, string what)
         {
             if (!_metadata.TryGetValue(key, out var text))
-                throw Bad($"{Describe(n)}: {what} needs the variances Hybrid writes in the model's metadata ('{VariancesKey}'{(key == EpsilonKey ? $", '{EpsilonKey}'" : "")}), since the graph holds only the kept directions; this model has no '{key}'. Hybrid reads another tool's preprocessing only as Sub then Div (standardisation).");
+                throw Bad($"{Describe(n)}: {what} needs the variances Hybrid writes in the model's metadata ('{VariancesKey}'{(key == EpsilonKey ? $", '{EpsilonKey}'" : "")}), since the graph holds only the kept directions; this model has no {Q(key)}. Hybrid reads another tool's preprocessing only as Sub then Div (standardisation).");
             var parts = text.Split(',');
             var numbers = new double[parts.Length];
             for (int j = 0; j < parts.Length; j++)
                 if (!double.TryParse(parts[j], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out numbers[j]))
-                    throw Bad($"{Describe(n)}: the metadata '{key}' holds '{(parts[j].Length > 40 ? parts[j][..40] + "…" : parts[j])}', which is not a number.");
+                    throw Bad($"{Describe(n)}: the metadata {Q(key)} holds {Q(parts[j])}, which is not a number.");
             return numbers;
         }
 
@@ -256,12 +277,19 @@ internal static class OnnxImporter
         {
             var nodes = _graph.Node;
             var layers = new List<LayerParts>();
+            // The limit of a model file (ModelLimits.MaxLayers), so that what import reads, Save writes and Load reads.
+            void Add(LayerParts layer)
+            {
+                if (layers.Count == ModelLimits.DefaultMaxLayers)
+                    throw Bad($"the graph has more than {ModelLimits.DefaultMaxLayers} layers, the most a model file holds (ModelLimits.MaxLayers).");
+                layers.Add(layer);
+            }
             while (i < nodes.Count)
             {
                 var n = nodes[i];
                 if (n.Input.Count == 0 || n.Input[0] != current)
-                    throw Bad($"{Describe(n)} reads '{n.Input.FirstOrDefault()}' instead of '{current}', the output of the layer before it: Hybrid reads a chain of layers (no branches, no reordered nodes).");
-                if (n.Domain is not ("" or "ai.onnx" or Domain)) throw Bad($"{Describe(n)} is from the op domain '{n.Domain}', which Hybrid does not know.");
+                    throw Bad($"{Describe(n)} reads {Q(n.Input.FirstOrDefault() ?? "")} instead of {Q(current)}, the output of the layer before it: Hybrid reads a chain of layers (no branches, no reordered nodes).");
+                if (n.Domain is not ("" or "ai.onnx" or Domain)) throw Bad($"{Describe(n)} is from the op domain {Q(n.Domain)}, which Hybrid does not know.");
                 if (IsAffine(n))
                 {
                     var pieces = new List<(Matrix<double> W, Matrix<double> B, string Output)>();
@@ -286,19 +314,19 @@ internal static class OnnxImporter
                             current = Output(nodes[next]);
                             next++;
                         }
-                        layers.Add(Create(n, () => Networks.Dense(W, B, g)));
+                        Add(Create(n, () => Networks.Dense(W, B, g)));
                     }
                     else
                     {
                         if (next >= nodes.Count || nodes[next].OpType != "Max" || nodes[next].Domain is not ("" or "ai.onnx"))
-                            throw Bad($"{Describe(nodes[Math.Min(next, nodes.Count - 1)])}: {pieces.Count} affine maps read '{current}' but no Max joins them right after (Hybrid reads several maps of one input only as a maxout layer).");
+                            throw Bad($"{Describe(nodes[Math.Min(next, nodes.Count - 1)])}: {pieces.Count} affine maps read {Q(current)} but no Max joins them right after (Hybrid reads several maps of one input only as a maxout layer).");
                         var max = nodes[next];
                         var order = max.Input.ToList();
                         if (order.Count != pieces.Count || pieces.Any(p => !order.Contains(p.Output)) || order.Distinct().Count() != order.Count)
                             throw Bad($"{Describe(max)} must take exactly the outputs of the {pieces.Count} affine maps before it.");
                         foreach (var p in pieces) Single(p.Output, max);
                         var sorted = order.Select(o => pieces.First(p => p.Output == o)).ToArray();
-                        layers.Add(Create(max, () => Networks.Maxout(sorted.Select(p => p.W).ToArray(), sorted.Select(p => p.B).ToArray())));
+                        Add(Create(max, () => Networks.Maxout(sorted.Select(p => p.W).ToArray(), sorted.Select(p => p.B).ToArray())));
                         current = Output(max);
                         next++;
                     }
@@ -318,7 +346,7 @@ internal static class OnnxImporter
                         break;
                     }
                     case "Dropout" when n.Domain is "" or "ai.onnx":
-                        layers.Add(Networks.Dropout(DropoutRate(n)));
+                        Add(Networks.Dropout(DropoutRate(n)));
                         break;
                     case var op when n.Domain is "" or "ai.onnx" && Networks.ReadsOnnxOp(op):
                         var kind = KindNode(n, width);
@@ -333,7 +361,7 @@ internal static class OnnxImporter
                 current = Output(n);
                 i++;
             }
-            if (current != _output) throw Bad($"the graph's output '{_output}' is not the output of its last layer '{current}'.");
+            if (current != _output) throw Bad($"the graph's output {Q(_output)} is not the output of its last layer {Q(current)}.");
             if (layers.Count == 0) throw Bad("the graph has no affine map (Gemm or MatMul): there is no layer to read.");
             return Networks.Create(layers);
         }
@@ -343,6 +371,8 @@ internal static class OnnxImporter
         /// the layer's file): the node's INT and FLOAT attributes, its inputs (each initializer's values
         /// where the input is one) and the width before it go to the kind, which checks them.
         /// </summary>
+        private static readonly Func<string, string> QuoteName = name => Q(name);
+
         private LayerParts KindNode(NodeProto n, long? width)
         {
             if (width is not long d) throw Bad($"{Describe(n)} comes before any layer whose width Hybrid knows: it needs the width of the tensor it reads.");
@@ -357,7 +387,7 @@ internal static class OnnxImporter
             var constants = new double[names.Length][];
             for (int k = 1; k < names.Length; k++)
                 if (names[k].Length > 0 && _initializers.ContainsKey(names[k])) constants[k] = Initializer(n, names[k]).Values;
-            try { return Networks.ReadOnnxLayer(n.OpType, Describe(n), (int)d, ints, floats, names, constants); }
+            try { return Networks.ReadOnnxLayer(n.OpType, Describe(n), (int)d, ints, floats, names, constants, QuoteName); }
             catch (FormatException e) { throw Bad(e.Message); }
             catch (ArgumentException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
         }
@@ -373,7 +403,7 @@ internal static class OnnxImporter
         {
             if (n.Output.Count == 0 || n.Output[0].Length == 0) throw Bad($"{Describe(n)} has no output.");
             foreach (var extra in n.Output.Skip(1).Where(o => o.Length > 0))
-                if (_uses.ContainsKey(extra) || extra == _output) throw Bad($"{Describe(n)}'s second output '{extra}' is used: Hybrid reads a chain of layers.");
+                if (_uses.ContainsKey(extra) || extra == _output) throw Bad($"{Describe(n)}'s second output {Q(extra)} is used: Hybrid reads a chain of layers.");
             return n.Output[0];
         }
 
@@ -381,13 +411,13 @@ internal static class OnnxImporter
         private void Single(string tensor, NodeProto reader)
         {
             if (_uses.GetValueOrDefault(tensor) != 1 || tensor == _output)
-                throw Bad($"'{tensor}', read by {Describe(reader)}, is also read elsewhere: Hybrid reads a chain of layers (no branches).");
+                throw Bad($"{Q(tensor)}, read by {Describe(reader)}, is also read elsewhere: Hybrid reads a chain of layers (no branches).");
         }
 
         private void NoAttributes(NodeProto n, params string[] known)
         {
             foreach (var a in n.Attribute)
-                if (!known.Contains(a.Name)) throw Bad($"{Describe(n)} has the attribute '{a.Name}', which Hybrid does not read.");
+                if (!known.Contains(a.Name)) throw Bad($"{Describe(n)} has the attribute {Q(a.Name)}, which Hybrid does not read.");
         }
 
         private static long IntAttribute(NodeProto n, string name, long fallback)
@@ -395,7 +425,7 @@ internal static class OnnxImporter
             var a = n.Attribute.FirstOrDefault(a => a.Name == name);
             if (a is null) return fallback;
             if (a.Type != AttributeProto.Types.AttributeType.Int && !(a.Type == AttributeProto.Types.AttributeType.Undefined && a.HasI))
-                throw Bad($"{Describe(n)}: the attribute '{name}' must be an INT.");
+                throw Bad($"{Describe(n)}: the attribute {Q(name)} must be an INT.");
             return a.I;
         }
 
@@ -404,7 +434,7 @@ internal static class OnnxImporter
             var a = n.Attribute.FirstOrDefault(a => a.Name == name);
             if (a is null) return fallback;
             if (a.Type != AttributeProto.Types.AttributeType.Float && !(a.Type == AttributeProto.Types.AttributeType.Undefined && a.HasF))
-                throw Bad($"{Describe(n)}: the attribute '{name}' must be a FLOAT.");
+                throw Bad($"{Describe(n)}: the attribute {Q(name)} must be a FLOAT.");
             return a.F;
         }
 
@@ -424,7 +454,7 @@ internal static class OnnxImporter
                 if (n.Input.Count < 2) throw Bad($"{Describe(n)} has no weight input.");
                 bool transB = IntAttribute(n, "transB", 0) != 0;
                 var (dims, values) = Initializer(n, n.Input[1]);
-                if (dims.Length != 2) throw Bad($"{Describe(n)}: the weights '{n.Input[1]}' have rank {dims.Length}, not 2.");
+                if (dims.Length != 2) throw Bad($"{Describe(n)}: the weights {Q(n.Input[1])} have rank {dims.Length}, not 2.");
                 W = transB ? Matrix<double>.Build.Dense((int)dims[1], (int)dims[0], (r, c) => values[c * dims[1] + r])
                            : Matrix<double>.Build.Dense((int)dims[0], (int)dims[1], (r, c) => values[r * dims[1] + c]);
                 if (n.Input.Count > 2 && n.Input[2].Length > 0) B = Bias(n, n.Input[2], W.ColumnCount);
@@ -434,7 +464,7 @@ internal static class OnnxImporter
                 NoAttributes(n);
                 if (n.Input.Count != 2) throw Bad($"{Describe(n)} must have two inputs.");
                 var (dims, values) = Initializer(n, n.Input[1]);
-                if (dims.Length != 2) throw Bad($"{Describe(n)}: the weights '{n.Input[1]}' have rank {dims.Length}, not 2.");
+                if (dims.Length != 2) throw Bad($"{Describe(n)}: the weights {Q(n.Input[1])} have rank {dims.Length}, not 2.");
                 W = Matrix<double>.Build.Dense((int)dims[0], (int)dims[1], (r, c) => values[r * dims[1] + c]);
                 if (next < nodes.Count && nodes[next] is { OpType: "Add", Domain: "" or "ai.onnx" } add && add.Input.Contains(output))
                 {
@@ -455,21 +485,21 @@ internal static class OnnxImporter
         {
             var (dims, values) = Initializer(n, name);
             bool row = dims.Length == 1 && dims[0] == units || dims.Length == 2 && dims[0] == 1 && dims[1] == units;
-            if (!row) throw Bad($"{Describe(n)}: the bias '{name}' has shape [{string.Join(", ", dims)}] but must be [{units}] or [1, {units}] (one value per unit).");
+            if (!row) throw Bad($"{Describe(n)}: the bias {Q(name)} has shape [{string.Join(", ", dims)}] but must be [{units}] or [1, {units}] (one value per unit).");
             return Matrices.Row(values);
         }
 
         private double Scalar(NodeProto n, string name)
         {
             var (_, values) = Initializer(n, name);
-            if (values.Length != 1) throw Bad($"{Describe(n)}: '{name}' has {values.Length} values; Hybrid reads one (a layer shares one slope).");
+            if (values.Length != 1) throw Bad($"{Describe(n)}: {Q(name)} has {values.Length} values; Hybrid reads one (a layer shares one slope).");
             return values[0];
         }
 
         private (long[] Dims, double[] Values) Initializer(NodeProto n, string name)
         {
             if (!_initializers.TryGetValue(name, out var t))
-                throw Bad($"{Describe(n)} reads '{name}', which is not an initializer: weights, biases and slopes must be constants of the model.");
+                throw Bad($"{Describe(n)} reads {Q(name)}, which is not an initializer: weights, biases and slopes must be constants of the model.");
             try { return OnnxTensors.Read(t); }
             catch (InvalidDataException e) { throw Bad($"{Describe(n)}: {e.Message}"); }
         }
@@ -568,24 +598,24 @@ internal static class OnnxTensors
     internal static (long[] Dims, double[] Values) Read(TensorProto t)
     {
         if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
-            throw new InvalidDataException($"the tensor '{t.Name}' keeps its data in an external file, which Hybrid does not read.");
+            throw new InvalidDataException($"the tensor {Excerpt.Quote(t.Name)} keeps its data in an external file, which Hybrid does not read.");
         if (t.DataType is not (OnnxGraph.FloatType or OnnxGraph.DoubleType))
-            throw new InvalidDataException($"the tensor '{t.Name}' has data type {t.DataType}; Hybrid reads FLOAT (1) and DOUBLE (11) tensors.");
+            throw new InvalidDataException($"the tensor {Excerpt.Quote(t.Name)} has data type {t.DataType}; Hybrid reads FLOAT (1) and DOUBLE (11) tensors.");
         var dims = t.Dims.ToArray();
         long count = 1;
         foreach (var d in dims)
         {
-            if (d < 0) throw new InvalidDataException($"the tensor '{t.Name}' has a negative dimension {d}.");
+            if (d < 0) throw new InvalidDataException($"the tensor {Excerpt.Quote(t.Name)} has a negative dimension {d}.");
             // Checked against the bytes present below; this bound only keeps the product from overflowing.
             if (d > int.MaxValue || (count = count * d) > int.MaxValue)
-                throw new InvalidDataException($"the tensor '{t.Name}' declares dimensions [{string.Join(", ", dims)}], more values than any file can hold.");
+                throw new InvalidDataException($"the tensor {Excerpt.Quote(t.Name)} declares dimensions [{string.Join(", ", dims)}], more values than any file can hold.");
         }
-        if (count == 0) throw new InvalidDataException($"the tensor '{t.Name}' is empty.");
+        if (count == 0) throw new InvalidDataException($"the tensor {Excerpt.Quote(t.Name)} is empty.");
         bool isDouble = t.DataType == OnnxGraph.DoubleType;
         int size = isDouble ? 8 : 4;
         long present = t.HasRawData ? t.RawData.Length / size : isDouble ? t.DoubleData.Count : t.FloatData.Count;
         if (t.HasRawData && t.RawData.Length % size != 0 || present != count || (t.HasRawData && (isDouble ? t.DoubleData.Count : t.FloatData.Count) > 0))
-            throw new InvalidDataException($"the tensor '{t.Name}' declares [{string.Join(", ", dims)}] = {count} values but holds {(t.HasRawData ? $"{t.RawData.Length} bytes of raw data" : $"{present} values")} (truncated or corrupted?).");
+            throw new InvalidDataException($"the tensor {Excerpt.Quote(t.Name)} declares [{string.Join(", ", dims)}] = {count} values but holds {(t.HasRawData ? $"{t.RawData.Length} bytes of raw data" : $"{present} values")} (truncated or corrupted?).");
         var values = new double[count];
         var raw = t.RawData.Span;
         for (int i = 0; i < values.Length; i++)

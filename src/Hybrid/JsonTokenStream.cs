@@ -21,8 +21,8 @@ internal sealed class JsonTokenStream
     /// <summary>Strings and property names up to this many bytes are decoded; longer ones only quoted.</summary>
     internal const int MaxTextBytes = 256;
 
-    /// <summary>The most characters of any value read that a message quotes.</summary>
-    internal const int QuoteChars = 40;
+    /// <summary>The most characters of any value read that a message quotes (<see cref="Excerpt"/>).</summary>
+    internal const int QuoteChars = Excerpt.QuoteChars;
 
     /// <summary>The deepest nesting accepted (the model format needs 6).</summary>
     internal const int MaxDepth = 16;
@@ -80,7 +80,7 @@ internal sealed class JsonTokenStream
             var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
             bool read;
             try { read = reader.Read(); }
-            catch (JsonException e) { throw Fail($"the text is not valid JSON (truncated or corrupted?) near byte {_bufferOffset + _start + e.BytePositionInLine}: {Quote(e.Message, 160)}"); }
+            catch (JsonException e) { throw Fail($"the text is not valid JSON (truncated or corrupted?) near byte {_bufferOffset + _start + e.BytePositionInLine}: {Excerpt.Quote(e.Message, 160)}"); }
             if (read)
             {
                 Capture(ref reader);
@@ -158,36 +158,11 @@ internal sealed class JsonTokenStream
     /// <summary>The current token quoted for a message: at most <see cref="QuoteChars"/> characters, control characters escaped.</summary>
     internal string Quoted()
     {
-        if (Text is not null) return Quote(Text, QuoteChars);
+        if (Text is not null) return Excerpt.Quote(Text, QuoteChars);
         var raw = _buffer.AsSpan(_tokenStart, Math.Min(_tokenLength, 4 * QuoteChars));
         var text = Encoding.UTF8.GetString(raw);
         if (Type is JsonTokenType.String or JsonTokenType.PropertyName) text = text.Trim('"');
-        return Quote(text, QuoteChars) + (_tokenLength > raw.Length ? $" ({_tokenLength} bytes)" : "");
-    }
-
-    /// <summary>A JSON-style quoted excerpt of a text: at most <paramref name="max"/> characters, control characters, quotes and line separators escaped.</summary>
-    internal static string Quote(string text, int max = QuoteChars)
-    {
-        var s = new StringBuilder("\"");
-        int n = Math.Min(text.Length, max);
-        for (int i = 0; i < n; i++)
-        {
-            char c = text[i];
-            switch (c)
-            {
-                case '"': s.Append("\\\""); break;
-                case '\r': s.Append("\\r"); break;
-                case '\n': s.Append("\\n"); break;
-                case '\t': s.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\u0085') s.Append($"\\u{(int)c:x4}");
-                    else s.Append(c);
-                    break;
-            }
-        }
-        s.Append('"');
-        if (text.Length > max) s.Append($"… ({text.Length} characters)");
-        return s.ToString();
+        return Excerpt.Quote(text, QuoteChars) + (_tokenLength > raw.Length ? $" ({_tokenLength} bytes)" : "");
     }
 
     /// <summary>An InvalidDataException for the current position.</summary>
@@ -208,7 +183,7 @@ internal sealed class JsonTokenStream
     {
         if (_start == 0 && _end == _buffer.Length)
             throw Fail($"a single value is longer than {BufferBytes} bytes at byte {_bufferOffset}"
-                + (_lastKey is null ? "" : $" (after the key {Quote(_lastKey)})") + $": {Quote(Encoding.UTF8.GetString(_buffer, 0, 4 * QuoteChars))}");
+                + (_lastKey is null ? "" : $" (after the key {Excerpt.Quote(_lastKey)})") + $": {Excerpt.Quote(Encoding.UTF8.GetString(_buffer, 0, 4 * QuoteChars))}");
         if (_start > 0)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);

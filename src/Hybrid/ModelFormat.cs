@@ -224,8 +224,7 @@ internal static partial class ModelFormat
         ArgumentNullException.ThrowIfNull(limits);
         if (Directory.Exists(path)) throw new ArgumentException($"'{path}' is a directory: path must name a model file.", nameof(path));
         if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
-        if (FileKind.IsSpecial(path))
-            throw new ArgumentException($"'{path}' is not a regular file (a named pipe, device or socket): path must name a model file.", nameof(path));
+        FileKind.RefuseSpecial(path, nameof(path), "a model file");
         FileStream file;
         try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan); }
         catch (DirectoryNotFoundException e) { throw new FileNotFoundException($"The model file '{path}' does not exist.", path, e); }
@@ -269,7 +268,7 @@ internal static partial class ModelFormat
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
         {
-            throw new InvalidDataException($"the model is inconsistent: {JsonTokenStream.Quote(e.Message, 300)}", e);
+            throw new InvalidDataException($"the model is inconsistent: {Excerpt.Quote(e.Message, Excerpt.MessageChars)}", e);
         }
     }
 
@@ -386,7 +385,7 @@ internal static partial class ModelFormat
         private readonly List<LayerFieldView> _fields = [];
 
         private static readonly HashSet<string> LayerKeys = new(Networks.LayerFieldKeys, StringComparer.Ordinal);
-        private static readonly Func<string, string> QuoteText = text => JsonTokenStream.Quote(text);
+        private static readonly Func<string, string> QuoteText = text => Excerpt.Quote(text);
 
         /// <summary>One field of a layer (or of one of its records) by its JSON shape: a string, a finite number, an array of rows (a weight matrix of <paramref name="width"/> rows), an array of numbers (of <paramref name="units"/> values when a matrix came before it in the object), or an array of objects.</summary>
         private LayerFieldView ReadField(string key, int l, int piece, int width, ref int units)
@@ -591,56 +590,5 @@ internal static partial class ModelFormat
                 throw new InvalidDataException($"{Where} has more than {ModelReader.MaxUnknownKeys} unknown keys.");
             return _unknown.Add(key);
         }
-    }
-}
-
-/// <summary>Whether a path names something other than a regular file (a named pipe, a device, a socket), which Load refuses before opening it: opening a named pipe blocks until a writer comes.</summary>
-internal static class FileKind
-{
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Open")]
-    private static extern IntPtr Open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
-
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_FSync")]
-    private static extern int FSync(IntPtr fd);
-
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Close")]
-    private static extern int Close(IntPtr fd);
-
-    /// <summary>
-    /// fsync(2) on a directory, so that a rename inside it survives a power loss (Unix). Returns
-    /// whether it happened; on Windows, or when the call is unavailable or fails, it does nothing
-    /// and returns false (docs/model-format.md "Atomic writes" says what that leaves).
-    /// </summary>
-    internal static bool FlushDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows()) return false;
-        try
-        {
-            var fd = Open(directory, 0 /* read only */, 0);
-            if (fd == -1) return false;
-            try { return FSync(fd) == 0; }
-            finally { Close(fd); }
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
-    }
-
-    private const int TypeMask = 0xF000, Regular = 0x8000;
-
-    // .NET's own native shim (libSystem.Native, shipped with every runtime on Unix) exposes
-    // stat(2) as SystemNative_Stat, filling a FileStatus struct whose second int32 is st_mode.
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
-    private static extern int Stat([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, byte[] status);
-
-    internal static bool IsSpecial(string path)
-    {
-        if (OperatingSystem.IsWindows()) return (File.GetAttributes(path) & FileAttributes.Device) != 0;
-        var status = new byte[256];   // FileStatus is about 120 bytes; room to spare
-        try
-        {
-            if (Stat(path, status) != 0) return false;   // let opening the file report the error
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
-        int mode = BitConverter.ToInt32(status, 4);
-        return (mode & TypeMask) != Regular;
     }
 }

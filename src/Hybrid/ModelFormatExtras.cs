@@ -145,7 +145,7 @@ internal static partial class ModelFormat
                     _preprocessing = Preprocessor.Restore(whiten ? PreprocessingKind.Whiten : PreprocessingKind.Pca, d, null, pca, whiten ? epsilon : 0);
                     break;
                 case null: throw json.Fail("\"preprocessing\" has no \"kind\".");
-                default: throw json.Fail($"\"preprocessing\" has unknown kind \"{JsonTokenStream.Quote(kind)[1..^1]}\" (expected standardize, pca or whiten).");
+                default: throw json.Fail($"\"preprocessing\" has unknown kind \"{Excerpt.Quote(kind)[1..^1]}\" (expected standardize, pca or whiten).");
             }
             _preprocessingInputs = d;
         }

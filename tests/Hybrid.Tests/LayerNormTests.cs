@@ -159,7 +159,15 @@ public class LayerNormTests : IDisposable
         var norm = model.Graph.Node.Single(n => n.Name == "layer1.layernorm");
         norm.Attribute.Single(a => a.Name == "axis").I = 0;
         var e = Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(Google.Protobuf.MessageExtensions.ToByteArray(model)));
-        Assert.Contains("node 'layer1.layernorm' (LayerNormalization) normalises from axis 0", e.Message);
+        Assert.Contains("node \"layer1.layernorm\" (LayerNormalization) normalises from axis 0", e.Message);
+        // A hostile input name (100,000 characters with CR/LF, not an initializer) comes back bounded and escaped.
+        var hostile = Hybrid.Onnx.Proto.ModelProto.Parser.ParseFrom(net.ToOnnx());
+        var node = hostile.Graph.Node.Single(n => n.Name == "layer1.layernorm");
+        node.Input[1] = "g\r\n[INFO] ok" + new string('x', 100_000);
+        var bad = Assert.Throws<InvalidDataException>(() => OnnxModel.ReadNetwork(Google.Protobuf.MessageExtensions.ToByteArray(hostile)));
+        Assert.True(bad.Message.Length < 1000, $"a message of {bad.Message.Length} characters");
+        Assert.DoesNotContain('\n', bad.Message);
+        Assert.DoesNotContain('\r', bad.Message);
     }
 
     private sealed class ToleranceComparer(double relative) : IEqualityComparer<double[,]>

@@ -421,7 +421,7 @@ public sealed class OnnxPreprocessingTests
 
         var kind = Parse(new Model(netPca, pca));
         kind.MetadataProps.Single(p => p.Key == "hybrid.preprocessing").Value = "whiten";
-        Assert.Contains("says 'whiten'", Refused(kind).Message);
+        Assert.Contains("says \"whiten\"", Refused(kind).Message);
 
         var zero = Parse(new Model(netStandard, standard));
         var std = zero.Graph.Initializer.Single(t => t.Name == "preprocess.std");

@@ -19,7 +19,13 @@ internal static class NetworkFactory
             builder = builder.Dense(width, activation);
             if (s.Dropout > 0) builder = builder.Dropout(s.Dropout);
         }
-        return builder.Dense(outputs, output).Build(init);
+        try { return builder.Dense(outputs, output).Build(init); }
+        catch (OutOfMemoryException)
+        {
+            long parameters = 0, width = inputs;
+            foreach (var units in hidden.Append(outputs)) { parameters += (width + 1) * units; width = units; }
+            throw new UsageException($"--layers: a network of {parameters} parameters ({8 * parameters / (1 << 20)} MiB) does not fit in the memory this process may use; give fewer or narrower layers.");
+        }
     }
 
     /// <summary>"64-64-10 (ReLU, Softmax)".</summary>

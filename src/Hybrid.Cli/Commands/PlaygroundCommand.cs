@@ -29,7 +29,7 @@ public sealed class PlaygroundCommandSettings : CommandSettings
         : ValidationResult.Success();
 }
 
-/// <summary><c>hybrid playground</c>: serves the playground page on loopback until Ctrl+C (docs/playground.md).</summary>
+/// <summary><c>hybrid playground</c>: serves the playground page on loopback until Ctrl+C or SIGTERM (docs/playground.md).</summary>
 public sealed class PlaygroundCommand(IAnsiConsole console) : AsyncCommand<PlaygroundCommandSettings>
 {
     /// <inheritdoc />
@@ -46,8 +46,10 @@ public sealed class PlaygroundCommand(IAnsiConsole console) : AsyncCommand<Playg
         }
         await using (server)
         {
-            console.WriteLine($"Playground: {server.Url} (loopback only; at most {settings.MaxSessions} trainings at once). Ctrl+C stops it.");
-            try { await Task.Delay(Timeout.Infinite, cancellationToken); }
+            console.WriteLine($"Playground: {server.Url} (loopback only; at most {settings.MaxSessions} trainings at once). Ctrl+C or SIGTERM stops it.");
+            // Ctrl+C cancels the command's token; SIGTERM reaches the web host's lifetime, which stops the server.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, server.Stopping);
+            try { await Task.Delay(Timeout.Infinite, stop.Token); }
             catch (OperationCanceledException) { }
             console.WriteLine("Playground stopped.");
         }

@@ -67,6 +67,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
                     ? trainer.Fit(network, train.Features, train.Targets, progress, cancellationToken)
                     : trainer.Fit(network, train.Features, train.Targets, validation.Features, validation.Targets, progress, cancellationToken));
         }
+        catch (OverflowException e) { throw Overflowed(e); }
         catch (TrainingCanceledException e)
         {
             cancelled = true;
@@ -82,9 +83,14 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 
         clock.Restart();
         var model = result.Network;
-        var rows = new List<(string Set, Evaluation E)> { ("training", model.Evaluate(train.Features, train.Targets, loss)) };
-        if (validation is not null) rows.Add(("validation", model.Evaluate(validation.Features, validation.Targets, loss)));
-        if (test is not null) rows.Add(("test", model.Evaluate(test.Features, test.Targets, loss)));
+        var rows = new List<(string Set, Evaluation E)>();
+        try
+        {
+            rows.Add(("training", model.Evaluate(train.Features, train.Targets, loss)));
+            if (validation is not null) rows.Add(("validation", model.Evaluate(validation.Features, validation.Targets, loss)));
+            if (test is not null) rows.Add(("test", model.Evaluate(test.Features, test.Targets, loss)));
+        }
+        catch (OverflowException e) { throw Overflowed(e); }
         var evalTime = clock.Elapsed;
 
         Directory.CreateDirectory(output);
@@ -127,4 +133,8 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         console.WriteLine($"report: {reportPath}");
         return cancelled ? Program.Cancelled : Program.Success;
     }
+
+    /// <summary>Weights or data so large that the forward pass overflowed (while training or evaluating): an input problem, named with what to change.</summary>
+    private static UsageException Overflowed(OverflowException e) =>
+        new($"training overflowed: {e.Message} Give a smaller --learning-rate or scale the data (--preprocess standardize).");
 }

@@ -8,7 +8,7 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>Turns any exception into one line on standard error and an exit code; never a stack trace.</summary>
 internal static class Errors
 {
-    /// <summary>Writes "hybrid: error: ..." on one line and returns the exit code (2 for usage and input problems, 130 for a cancellation, 3 otherwise).</summary>
+    /// <summary>Writes "hybrid: error: ..." on one line and returns the exit code (2 for usage and input problems, including numbers that overflow and sizes that exhaust memory; 130 for a cancellation; 3 otherwise).</summary>
     public static int Report(TextWriter error, Exception exception, IReadOnlyList<string>? args = null)
     {
         // Spectre's conversion message does not say which option: find it in the command line.
@@ -31,6 +31,11 @@ internal static class Errors
             IOException e => (Program.UsageError, e.Message),
             UnauthorizedAccessException e => (Program.UsageError, e.Message),
             ArgumentException e => (Program.UsageError, e.Message),
+            // Numbers too large in magnitude (data of ±1e308, a learning rate that makes training diverge):
+            // the façade refuses to return results computed from ±∞ or NaN.
+            OverflowException e => (Program.UsageError, e.Message),
+            // Sizes the machine cannot hold (a network, a data set): the input asks too much.
+            OutOfMemoryException => (Program.UsageError, "not enough memory: the network or the data is too large for this machine (or for the memory this process may use)."),
             OperationCanceledException => (Program.Cancelled, "cancelled."),
             _ => (Program.InternalError, $"unexpected {exception.GetType().Name}: {exception.Message}"),
         };

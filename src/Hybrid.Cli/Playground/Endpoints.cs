@@ -48,8 +48,16 @@ internal static class Endpoints
         app.MapPost("/api/sessions", async (HttpRequest request) =>
         {
             PlaygroundSettings? settings;
-            try { settings = await JsonSerializer.DeserializeAsync<PlaygroundSettings>(request.Body, Json, request.HttpContext.RequestAborted); }
-            catch (JsonException e) { return Error(400, "The settings are not valid JSON of the expected shape: " + e.Message); }
+            try
+            {
+                // The body is at most Kestrel's MaxRequestBodySize (64 KiB).
+                using var body = new MemoryStream();
+                await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+                var json = body.GetBuffer().AsMemory(0, (int)body.Length);
+                if (RepeatedKey(json.Span) is { } repeated) return Error(400, $"The settings have the key {Excerpt.Quote(repeated)} more than once; give each setting once.");
+                settings = JsonSerializer.Deserialize<PlaygroundSettings>(json.Span, Json);
+            }
+            catch (JsonException e) { return Error(400, "The settings are not valid JSON of the expected shape: " + Excerpt.Quote(e.Message, Excerpt.MessageChars)); }
             if (settings is null) return Error(400, "No settings were sent.");
             Session? session;
             try { session = sessions.TryStart(settings); }
@@ -66,7 +74,7 @@ internal static class Endpoints
                 return WithSession(sessions, id, s => s.Current.Network.ParameterCount > GradientCheckReport.MaxParameters
                     ? Error(400, $"The gradient check costs two loss evaluations per parameter: it runs on networks of at most {GradientCheckReport.MaxParameters} parameters (this one has {s.Current.Network.ParameterCount}).")
                     : Results.Json(GradientCheckReport.Of(s, sessions.Limits.GradientCheckRows), Json));
-            return WithSession(sessions, id, s => s.Command(command) ? Results.NoContent() : Error(400, $"Unknown command '{command}'; use play, pause, step, reset or gradient-check."));
+            return WithSession(sessions, id, s => s.Command(command) ? Results.NoContent() : Error(400, $"Unknown command {Excerpt.Quote(command)}; use play, pause, step, reset or gradient-check."));
         });
 
         app.MapGet("/api/sessions/{id}/code", (string id) =>
@@ -74,7 +82,7 @@ internal static class Endpoints
 
         app.MapDelete("/api/sessions/{id}", async (string id) =>
         {
-            if (sessions.Find(id) is null) return Error(404, $"No session '{id}' (it ended or never existed).");
+            if (sessions.Find(id) is null) return Error(404, $"No session {Excerpt.Quote(id)} (it ended or never existed).");
             await sessions.EndAsync(id);
             return Results.NoContent();
         });
@@ -82,10 +90,36 @@ internal static class Endpoints
         app.MapGet("/api/sessions/{id}/events", (string id, HttpContext context) => Events.StreamAsync(id, context, sessions));
     }
 
+    /// <summary>
+    /// The first key that an object of the JSON repeats (compared as the settings bind them: ignoring
+    /// case), or null. The settings are read case-insensitively, so a repeated key would otherwise
+    /// silently keep its last value.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not valid JSON.</exception>
+    internal static string? RepeatedKey(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        var objects = new Stack<HashSet<string>?>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject: objects.Push(new HashSet<string>(StringComparer.OrdinalIgnoreCase)); break;
+                case JsonTokenType.StartArray: objects.Push(null); break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray: objects.Pop(); break;
+                case JsonTokenType.PropertyName:
+                    var key = reader.GetString()!;
+                    if (!objects.Peek()!.Add(key)) return key;
+                    break;
+            }
+        }
+        return null;
+    }
+
     private static IResult WithSession(SessionRegistry sessions, string id, Func<Session, IResult> action)
     {
         var session = sessions.Find(id);
-        if (session is null) return Error(404, $"No session '{id}' (it ended or never existed: reload the page).");
+        if (session is null) return Error(404, $"No session {Excerpt.Quote(id)} (it ended or never existed: reload the page).");
         session.Touch();
         return action(session);
     }

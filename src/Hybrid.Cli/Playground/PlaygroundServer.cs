@@ -29,6 +29,9 @@ public sealed class PlaygroundServer : IAsyncDisposable
     /// <summary>Where the page is, e.g. http://127.0.0.1:5005/.</summary>
     public Uri Url { get; }
 
+    /// <summary>Cancelled when the host is asked to stop: SIGTERM (the host's console lifetime handles it) or <see cref="DisposeAsync"/>.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Sessions alive now.</summary>
     public int SessionCount => _sessions.Count;
 

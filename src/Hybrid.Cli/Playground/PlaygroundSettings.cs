@@ -63,13 +63,13 @@ public sealed record PlaygroundSettings
     /// <summary>Throws <see cref="PlaygroundInputException"/> naming the first setting out of range.</summary>
     public void Validate(PlaygroundLimits limits)
     {
-        Require(Choices.DataSets.Contains(Dataset), $"dataset: unknown '{Dataset}'; use one of {string.Join(", ", Choices.DataSets)}.");
+        Require(Choices.DataSets.Contains(Dataset), $"dataset: unknown {Q(Dataset)}; use one of {string.Join(", ", Choices.DataSets)}.");
         Require(Points >= 20 && Points <= limits.MaxPoints, $"points: {Points} is outside [20, {limits.MaxPoints}].");
         Require(double.IsFinite(Noise) && Noise >= 0 && Noise <= 2, $"noise: {Noise} is outside [0, 2].");
         Require(DataSeed >= 0 && DataSeed <= MaxSeed, $"dataSeed: {DataSeed} is outside [0, {MaxSeed}].");
         Require(Seed >= 0 && Seed <= MaxSeed, $"seed: {Seed} is outside [0, {MaxSeed}].");
         Require(double.IsFinite(TestShare) && TestShare >= 0.05 && TestShare <= 0.9, $"testShare: {TestShare} is outside [0.05, 0.9].");
-        Require(Choices.Preprocessings.Contains(Preprocess), $"preprocess: unknown '{Preprocess}'; use one of {string.Join(", ", Choices.Preprocessings)}.");
+        Require(Choices.Preprocessings.Contains(Preprocess), $"preprocess: unknown {Q(Preprocess)}; use one of {string.Join(", ", Choices.Preprocessings)}.");
         Require(Layers is not null, "layers: missing (give [] for no hidden layer).");
         Require(Layers!.Length <= limits.MaxLayers, $"layers: {Layers.Length} hidden layers; at most {limits.MaxLayers}.");
         for (int i = 0; i < Layers.Length; i++)
@@ -77,16 +77,19 @@ public sealed record PlaygroundSettings
             var layer = Layers[i];
             Require(layer is not null, $"layers[{i}]: missing.");
             Require(layer!.Units >= 1 && layer.Units <= limits.MaxUnits, $"layers[{i}].units: {layer.Units} is outside [1, {limits.MaxUnits}].");
-            Require(layer.Activation is not null && Choices.Activations.ContainsKey(layer.Activation), $"layers[{i}].activation: unknown '{layer.Activation}'; use one of {string.Join(", ", Choices.Activations.Keys)}.");
+            Require(layer.Activation is not null && Choices.Activations.ContainsKey(layer.Activation), $"layers[{i}].activation: unknown {Q(layer.Activation)}; use one of {string.Join(", ", Choices.Activations.Keys)}.");
         }
-        Require(Output is not null && Choices.Outputs.ContainsKey(Output), $"output: unknown '{Output}'; use one of {string.Join(", ", Choices.Outputs.Keys)}.");
-        Require(Init is not null && Choices.Initializers.ContainsKey(Init), $"init: unknown '{Init}'; use one of {string.Join(", ", Choices.Initializers.Keys)}.");
-        Require(Optimizer is not null && Choices.Optimizers.ContainsKey(Optimizer), $"optimizer: unknown '{Optimizer}'; use one of {string.Join(", ", Choices.Optimizers.Keys)}.");
+        Require(Output is not null && Choices.Outputs.ContainsKey(Output), $"output: unknown {Q(Output)}; use one of {string.Join(", ", Choices.Outputs.Keys)}.");
+        Require(Init is not null && Choices.Initializers.ContainsKey(Init), $"init: unknown {Q(Init)}; use one of {string.Join(", ", Choices.Initializers.Keys)}.");
+        Require(Optimizer is not null && Choices.Optimizers.ContainsKey(Optimizer), $"optimizer: unknown {Q(Optimizer)}; use one of {string.Join(", ", Choices.Optimizers.Keys)}.");
         Require(double.IsFinite(LearningRate) && LearningRate > 0 && LearningRate <= 10, $"learningRate: {LearningRate} is outside (0, 10].");
         Require(BatchSize >= 1 && BatchSize <= limits.MaxPoints, $"batchSize: {BatchSize} is outside [1, {limits.MaxPoints}].");
         Require(double.IsFinite(L2) && L2 >= 0 && L2 <= 1, $"l2: {L2} is outside [0, 1].");
         Require(double.IsFinite(Dropout) && Dropout >= 0 && Dropout <= 0.9, $"dropout: {Dropout} is outside [0, 0.9].");
     }
+
+    /// <summary>A value as sent, quoted for a message (bounded, control characters escaped).</summary>
+    private static string Q(string? value) => value is null ? "null" : Excerpt.Quote(value);
 
     private static void Require(bool ok, string message)
     {

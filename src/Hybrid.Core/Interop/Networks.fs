@@ -124,7 +124,7 @@ type internal ViewFields(layer: int, piece: int, item: string, views: Collection
 /// An ONNX node as the importer hands it to a layer kind: attributes by name, constant inputs as
 /// rows (null for an omitted or non-constant input), and the node's description for messages.
 [<Sealed>]
-type internal NodeFields(where: string, ints: IReadOnlyDictionary<string, int64>, floats: IReadOnlyDictionary<string, float>, inputs: float[][], names: string[]) =
+type internal NodeFields(where: string, ints: IReadOnlyDictionary<string, int64>, floats: IReadOnlyDictionary<string, float>, inputs: float[][], names: string[], quote: Func<string, string>) =
     inherit OnnxNodeFields()
     override _.Where = where
     override _.TryInt name = match ints.TryGetValue name with | true, v -> Some v | _ -> None
@@ -132,8 +132,8 @@ type internal NodeFields(where: string, ints: IReadOnlyDictionary<string, int64>
     override _.InputCount = names.Length
     override this.TryRow(index, count) =
         if index >= names.Length || String.IsNullOrEmpty names.[index] then None
-        elif isNull inputs.[index] then this.Fail(sprintf "input %d ('%s') must be a constant tensor (an initializer)." index names.[index])
-        elif inputs.[index].Length <> count then this.Fail(sprintf "input %d ('%s') has %d values but must have %d (one per feature of the layer before it)." index names.[index] inputs.[index].Length count)
+        elif isNull inputs.[index] then this.Fail(sprintf "input %d (%s) must be a constant tensor (an initializer)." index (quote.Invoke names.[index]))
+        elif inputs.[index].Length <> count then this.Fail(sprintf "input %d (%s) has %d values but must have %d (one per feature of the layer before it)." index (quote.Invoke names.[index]) inputs.[index].Length count)
         else Some(Mat.row inputs.[index])
 
 /// One layer of a core network as C# reads it: the kind, the weight matrices (one for dense, one
@@ -268,10 +268,11 @@ type Networks =
     /// The layer a single ONNX node of op `op` reads back as (the kind's FromOnnx), after a layer of
     /// width `width`: `where` names the node in messages, `ints`/`floats` are its attributes,
     /// `inputNames` its inputs and `constants` their values where they are initializers (1-D or
-    /// [1, d]; null otherwise). FormatException or ArgumentException when the node does not fit.
-    static member ReadOnnxLayer(op: string, where: string, width: int, ints: IReadOnlyDictionary<string, int64>, floats: IReadOnlyDictionary<string, float>, inputNames: string[], constants: float[][]) : LayerParts =
+    /// [1, d]; null otherwise); `quote` bounds and escapes names from the file put in a message.
+    /// FormatException or ArgumentException when the node does not fit.
+    static member ReadOnnxLayer(op: string, where: string, width: int, ints: IReadOnlyDictionary<string, int64>, floats: IReadOnlyDictionary<string, float>, inputNames: string[], constants: float[][], quote: Func<string, string>) : LayerParts =
         match Layers.all |> List.tryPick (fun k -> match k.FromOnnx with Some(o, read) when o = op -> Some read | _ -> None) with
-        | Some read -> LayerParts(read (NodeFields(where, ints, floats, constants, inputNames)) width)
+        | Some read -> LayerParts(read (NodeFields(where, ints, floats, constants, inputNames, quote)) width)
         | None -> invalidArg "op" (sprintf "no layer kind reads the ONNX op %s." op)
     /// The network of these layers, in order (Network.create: widths must chain).
     static member Create(layers: IEnumerable<LayerParts>) : Network =

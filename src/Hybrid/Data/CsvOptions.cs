@@ -5,6 +5,13 @@ public sealed record CsvOptions
 {
     private readonly int? _labelColumnIndex;
     private readonly string? _labelColumnName;
+    private readonly int _maxLineLength = DefaultMaxLineLength;
+
+    /// <summary>The default <see cref="MaxLineLength"/>: 1,048,576 characters (2^20).</summary>
+    public const int DefaultMaxLineLength = 1 << 20;
+
+    /// <summary>The largest <see cref="MaxLineLength"/> accepted: 4,194,304 characters (2^22), well inside what the CSV parser buffers.</summary>
+    public const int LargestMaxLineLength = 1 << 22;
 
     /// <summary>The separator between cells (default ','). Cells may be quoted with '"'.</summary>
     public char Separator { get; init; } = ',';
@@ -28,5 +35,23 @@ public sealed record CsvOptions
     {
         get => _labelColumnIndex;
         init => _labelColumnIndex = value;
+    }
+
+    /// <summary>
+    /// The longest row accepted, in characters (default <see cref="DefaultMaxLineLength"/>); a longer
+    /// one is an <see cref="InvalidDataException"/> naming its line. A row ends at a line break outside
+    /// quotes, so a quoted cell's line breaks count towards it. This bounds the memory one row takes,
+    /// and ends the reading of a file that is not CSV (one endless line) early.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside 1..<see cref="LargestMaxLineLength"/>.</exception>
+    public int MaxLineLength
+    {
+        get => _maxLineLength;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxLineLength));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, LargestMaxLineLength, nameof(MaxLineLength));
+            _maxLineLength = value;
+        }
     }
 }

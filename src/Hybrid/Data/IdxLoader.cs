@@ -15,8 +15,8 @@ internal static class IdxLoader
     {
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(labelsPath);
-        LoaderFiles.CheckPath(imagesPath, nameof(imagesPath));
-        LoaderFiles.CheckPath(labelsPath, nameof(labelsPath));
+        LoaderFiles.CheckPath(imagesPath, nameof(imagesPath), "an IDX image file");
+        LoaderFiles.CheckPath(labelsPath, nameof(labelsPath), "an IDX label file");
         using var images = File.OpenRead(imagesPath);
         using var labels = File.OpenRead(labelsPath);
         return Read(images, imagesPath, labels, labelsPath, Path.GetFileName(imagesPath));

@@ -47,16 +47,16 @@ public class PlaygroundEndpointTests
     [InlineData("""{"points": -5}""", "points: -5 is outside [20, 2000].")]
     [InlineData("""{"points": 1000000000}""", "points: 1000000000 is outside [20, 2000].")]
     [InlineData("""{"layers": [{"units": -3, "activation": "relu"}]}""", "layers[0].units: -3 is outside [1, 64].")]
-    [InlineData("""{"layers": [{"units": 4, "activation": "mish"}]}""", "layers[0].activation: unknown 'mish'")]
-    [InlineData("""{"dataset": "mnist"}""", "dataset: unknown 'mnist'")]
+    [InlineData("""{"layers": [{"units": 4, "activation": "mish"}]}""", "layers[0].activation: unknown \"mish\"")]
+    [InlineData("""{"dataset": "mnist"}""", "dataset: unknown \"mnist\"")]
     [InlineData("""{"learningRate": 0}""", "learningRate: 0 is outside (0, 10].")]
     [InlineData("""{"noise": -1}""", "noise: -1 is outside [0, 2].")]
     [InlineData("""{"batchSize": 0}""", "batchSize: 0 is outside [1, 2000].")]
     [InlineData("""{"dropout": 0.95}""", "dropout: 0.95 is outside [0, 0.9].")]
     [InlineData("""{"testShare": 1}""", "testShare: 1 is outside [0.05, 0.9].")]
-    [InlineData("""{"optimizer": "lbfgs"}""", "optimizer: unknown 'lbfgs'")]
-    [InlineData("""{"init": "orthogonal"}""", "init: unknown 'orthogonal'")]
-    [InlineData("""{"output": "sigmoid"}""", "output: unknown 'sigmoid'")]
+    [InlineData("""{"optimizer": "lbfgs"}""", "optimizer: unknown \"lbfgs\"")]
+    [InlineData("""{"init": "orthogonal"}""", "init: unknown \"orthogonal\"")]
+    [InlineData("""{"output": "sigmoid"}""", "output: unknown \"sigmoid\"")]
     [InlineData("""{"seed": -1}""", "seed: -1 is outside [0, 1000000].")]
     [InlineData("""{"layers": null}""", "layers: missing")]
     [InlineData("""{"points": "many"}""", "not valid JSON of the expected shape")]
@@ -109,11 +109,11 @@ public class PlaygroundEndpointTests
         using var client = new PlaygroundClient(server.Url);
         using var missing = await client.CommandAsync("nope", "play");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Contains("No session 'nope'", await PlaygroundClient.ErrorOf(missing));
+        Assert.Contains("No session \"nope\"", await PlaygroundClient.ErrorOf(missing));
         var (id, _) = await client.StartAsync(Small);
         using var bad = await client.CommandAsync(id, "rewind");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Contains("Unknown command 'rewind'", await PlaygroundClient.ErrorOf(bad));
+        Assert.Contains("Unknown command \"rewind\"", await PlaygroundClient.ErrorOf(bad));
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public class PlaygroundEndpointTests
     public void The_command_prints_its_loopback_URL_and_stops_on_Ctrl_C()
     {
         using var cancel = new CancellationTokenSource();
-        var r = Cli.Run(new CancelOn("Ctrl+C stops it.", cancel), cancel.Token, "playground", "--port", "0", "--max-sessions", "2");
+        var r = Cli.Run(new CancelOn("SIGTERM stops it.", cancel), cancel.Token, "playground", "--port", "0", "--max-sessions", "2");
         Assert.True(r.ExitCode == Program.Success, r.Error + r.Output);
         Assert.Matches(@"Playground: http://127\.0\.0\.1:\d+/ \(loopback only; at most 2 trainings at once\)", r.Output);
         Assert.Contains("Playground stopped.", r.Output);
