@@ -29,6 +29,9 @@ public static class Program
     /// <summary>Exit code: an unexpected error (a bug: please report it).</summary>
     public const int InternalError = 3;
 
+    /// <summary>The console width when the output is redirected: wide enough that no line wraps.</summary>
+    public const int UnwrappedWidth = 1 << 15;
+
     /// <summary>Entry point: Ctrl+C cancels the running command (training stops after the current minibatch and keeps the best model so far).</summary>
     public static int Main(string[] args)
     {
@@ -42,7 +45,11 @@ public static class Program
         Console.CancelKeyPress += onCancel;
         try
         {
-            return Run(args, AnsiConsole.Console, Console.Error, cancel.Token);
+            var console = AnsiConsole.Console;
+            // Redirected to a file or a pipe, there is no terminal width: Spectre would assume 80 columns
+            // and wrap long lines, splitting numbers from their units. Such output is not wrapped.
+            if (Console.IsOutputRedirected) console.Profile.Width = UnwrappedWidth;
+            return Run(args, console, Console.Error, cancel.Token);
         }
         finally
         {
