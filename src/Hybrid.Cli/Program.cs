@@ -62,9 +62,16 @@ public static class Program
     /// <param name="console">Where the tables, progress and results go.</param>
     /// <param name="error">Where the one-line error goes (standard error in the program).</param>
     /// <param name="cancellationToken">Cancels a running command as Ctrl+C does.</param>
+    /// <param name="environment">Reads an environment variable (default: the process's); the tests pass their own.</param>
     /// <returns>The exit code.</returns>
-    public static int Run(string[] args, IAnsiConsole console, TextWriter error, CancellationToken cancellationToken = default)
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error, CancellationToken cancellationToken = default, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
+        bool? colours;
+        try { (args, colours) = Colours.Take(args); }
+        catch (UsageException e) { return Errors.Report(error, e, args); }
+        // --colours 0, or NO_COLOR set to anything but the empty string (https://no-color.org), unless --colours 1.
+        if (colours == false || (colours is null && !string.IsNullOrEmpty(environment("NO_COLOR")))) Colours.Disable(console);
         var app = new CommandApp();
         app.Configure(config =>
         {

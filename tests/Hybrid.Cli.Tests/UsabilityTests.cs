@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace Hybrid.Cli.Tests;
 
 /// <summary>What a new user meets first: output redirected to a file, colours off, --version, error wording, an IDX file without its labels.</summary>
@@ -6,6 +8,72 @@ public sealed class UsabilityTests : IDisposable
     private readonly string _dir = Cli.TempFolder();
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Runs in-process on a console that would draw colours (ANSI, true colour), with the given environment.</summary>
+    private static Cli.Result RunOnColourTerminal(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.TrueColor,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 200;
+        int code = Program.Run(args, console, error, CancellationToken.None, name => environment.GetValueOrDefault(name));
+        return new Cli.Result(code, output.ToString(), error.ToString());
+    }
+
+    private static readonly string[] GradCheck = ["gradcheck", "--data", "iris", "--layers", "4"];
+
+    [Fact]
+    public void A_colour_terminal_gets_colours_by_default()
+    {
+        // The guard of the two tests below: without --colours 0 or NO_COLOR this console shows colour codes.
+        var r = RunOnColourTerminal(new Dictionary<string, string>(), GradCheck);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains('\u001b', r.Output);
+    }
+
+    [Theory]
+    [InlineData("--colours", "0")]
+    [InlineData("--colors", "0")]
+    [InlineData("--colours", "never")]
+    public void Colours_0_draws_no_colour_codes(string option, string value)
+    {
+        var r = RunOnColourTerminal(new Dictionary<string, string>(), [.. GradCheck, option, value]);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("PASS", r.Output);
+        Assert.DoesNotContain('\u001b', r.Output);
+    }
+
+    [Fact]
+    public void A_wrong_colours_value_is_one_line_and_exit_code_2()
+    {
+        var r = Cli.Run([.. GradCheck, "--colours", "maybe"]);
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("hybrid: error: --colours: 'maybe'", line);
+    }
+
+    [Fact]
+    public void NO_COLOR_draws_no_colour_codes()
+    {
+        var r = RunOnColourTerminal(new Dictionary<string, string> { ["NO_COLOR"] = "1" }, GradCheck);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("PASS", r.Output);
+        Assert.DoesNotContain('\u001b', r.Output);
+    }
+
+    [Fact]
+    public void An_empty_NO_COLOR_leaves_colours_on()
+    {
+        var r = RunOnColourTerminal(new Dictionary<string, string> { ["NO_COLOR"] = "" }, GradCheck);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains('\u001b', r.Output);
+    }
 
     [Fact]
     public async Task Redirected_output_is_not_wrapped()
