@@ -1,3 +1,4 @@
+using System.Reflection;
 using Hybrid.Cli.Commands;
 using Hybrid.Cli.Commands.Experiments;
 using Hybrid.Cli.Infrastructure;
@@ -57,6 +58,11 @@ public static class Program
         }
     }
 
+    /// <summary>The program's informational version (the assembly's, e.g. <c>0.2.0+commit</c>), which <c>hybrid --version</c> prints.</summary>
+    public static string Version =>
+        typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(Program).Assembly.GetName().Version?.ToString() ?? "unknown";
+
     /// <summary>Runs the program in-process with the given console (the tests pass a recording one).</summary>
     /// <param name="args">The command line, e.g. <c>["train", "--epochs", "5"]</c>.</param>
     /// <param name="console">Where the tables, progress and results go.</param>
@@ -72,10 +78,16 @@ public static class Program
         catch (UsageException e) { return Errors.Report(error, e, args); }
         // --colours 0, or NO_COLOR set to anything but the empty string (https://no-color.org), unless --colours 1.
         if (colours == false || (colours is null && !string.IsNullOrEmpty(environment("NO_COLOR")))) Colours.Disable(console);
+        if (args is ["--version"] or ["-v"])
+        {
+            console.Profile.Out.Writer.WriteLine($"hybrid {Version}");
+            return Success;
+        }
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("hybrid");
+            config.SetApplicationVersion(Version);
             config.ConfigureConsole(console);
             config.SetExceptionHandler((exception, _) => Errors.Report(error, exception, args));
             config.Settings.StrictParsing = true;

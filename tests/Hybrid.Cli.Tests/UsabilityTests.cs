@@ -1,3 +1,4 @@
+using System.Reflection;
 using Spectre.Console;
 
 namespace Hybrid.Cli.Tests;
@@ -90,5 +91,18 @@ public sealed class UsabilityTests : IDisposable
             bool split = before.Length > 0 && after.Length > 0 && char.IsDigit(before[^1]) && (char.IsDigit(after[0]) || after[0] is '%' or '.');
             Assert.False(split, $"a number is split across lines {i} and {i + 1}:\n{before}\n{after}");
         }
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("-v")]
+    public void Version_prints_the_informational_version(string option)
+    {
+        var expected = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        var r = Cli.Run(option);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Equal($"hybrid {expected}", r.Output.Trim());
+        Assert.Equal("", r.Error);
+        Assert.Contains("--version", Cli.Run("--help").Output);
     }
 }
