@@ -105,4 +105,17 @@ public sealed class UsabilityTests : IDisposable
         Assert.Equal("", r.Error);
         Assert.Contains("--version", Cli.Run("--help").Output);
     }
+
+    [Fact]
+    public void An_argument_error_does_not_show_the_parameter_name()
+    {
+        var csv = Path.Combine(_dir, "ok.csv");
+        File.WriteAllText(csv, "a,b,label\n1,2,x\n3,4,y\n");
+        var r = Cli.Run("train", "--data", csv, "--label-column", "kind", "--epochs", "1", "--output", Path.Combine(_dir, "run"));
+        Assert.True(r.ExitCode == 2, r.Error + r.Output);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("has no column named \"kind\"", line);
+        Assert.DoesNotContain("(Parameter", line);
+        Assert.EndsWith("\"label\".", line.TrimEnd());
+    }
 }

@@ -30,7 +30,7 @@ internal static class Errors
             FormatException e => (Program.UsageError, e.Message),
             IOException e => (Program.UsageError, e.Message),
             UnauthorizedAccessException e => (Program.UsageError, e.Message),
-            ArgumentException e => (Program.UsageError, e.Message),
+            ArgumentException e => (Program.UsageError, WithoutParameterName(e)),
             // Numbers too large in magnitude (data of ±1e308, a learning rate that makes training diverge):
             // the façade refuses to return results computed from ±∞ or NaN.
             OverflowException e => (Program.UsageError, e.Message),
@@ -41,6 +41,16 @@ internal static class Errors
         };
         error.WriteLine("hybrid: error: " + OneLine(message));
         return code;
+    }
+
+    /// <summary>The message without the " (Parameter 'name')" that .NET appends to an <see cref="ArgumentException"/>'s: it names a method's parameter, which means nothing to a user of the program.</summary>
+    public static string WithoutParameterName(ArgumentException exception)
+    {
+        var message = exception.Message;
+        if (exception.ParamName is not { Length: > 0 } name) return message;
+        var suffix = $" (Parameter '{name}')";
+        int i = message.LastIndexOf(suffix, StringComparison.Ordinal);
+        return i < 0 ? message : message.Remove(i, suffix.Length);
     }
 
     /// <summary>The message with its line breaks folded into spaces.</summary>
