@@ -118,4 +118,18 @@ public sealed class UsabilityTests : IDisposable
         Assert.DoesNotContain("(Parameter", line);
         Assert.EndsWith("\"label\".", line.TrimEnd());
     }
+
+    [Fact]
+    public void An_IDX_file_without_labels_is_named_as_IDX_and_asks_for_labels()
+    {
+        // An IDX image file: magic 0x00 0x00 0x08 (unsigned bytes) 0x03 (three dimensions), then 2 images of 2×2.
+        var idx = Path.Combine(_dir, "images.idx");
+        File.WriteAllBytes(idx, [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]);
+        var r = Cli.Run("train", "--data", idx, "--epochs", "1", "--output", Path.Combine(_dir, "run"));
+        Assert.True(r.ExitCode == 2, r.Error + r.Output);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("hybrid: error: --data: ", line);
+        Assert.Contains("IDX", line);
+        Assert.Contains("--labels <file>", line);
+    }
 }

@@ -34,6 +34,8 @@ internal static class DataSource
             if (!File.Exists(labels)) throw new UsageException($"--labels: file not found: {labels}");
             return DataSet.FromIdx(source, labels);
         }
+        if (IsIdx(source))
+            throw new UsageException($"{option}: '{source}' is an IDX file, not CSV; an IDX image file needs its labels: give --labels <file>.");
         var options = new CsvOptions
         {
             Header = header.ToLowerInvariant() switch
@@ -57,6 +59,27 @@ internal static class DataSource
                 ? options with { LabelColumnIndex = index }
                 : options with { LabelColumnName = labelColumn };
         return DataSet.FromCsv(source, options);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> starts with an IDX magic number: two zero bytes, a type byte
+    /// (0x08 unsigned byte, 0x09 signed byte, 0x0B short, 0x0C int, 0x0D float, 0x0E double) and a
+    /// dimension count of at least 1. Only a regular file is opened (a named pipe would block).
+    /// </summary>
+    internal static bool IsIdx(string path)
+    {
+        if (FileKind.IsSpecial(path)) return false;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            Span<byte> magic = stackalloc byte[4];
+            return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4
+                && magic[0] == 0 && magic[1] == 0 && magic[2] is 0x08 or 0x09 or 0x0B or 0x0C or 0x0D or 0x0E && magic[3] >= 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;   // the CSV reader reports it
+        }
     }
 
     /// <summary>The class names of a labelled set ("0".."k−1" if it has none).</summary>
