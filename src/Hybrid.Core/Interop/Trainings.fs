@@ -118,11 +118,11 @@ type MismatchFacts internal (mismatch: LossMismatch) =
     /// Which rule the pair breaks: the name of the core's LossMismatch case ("NeedsSigmoid"), which
     /// the façade matches as nameof(LossMismatch.NeedsSigmoid).
     member _.Cause : string = CaseName.ofValue mismatch
-    /// The last layer's name (its activation, "maxout" or "dropout"; "" where the case does not name it).
+    /// The last layer's name (its activation as Activation.name writes it, or its layer kind; "" where the case does not name it).
     member _.Last : string =
         match mismatch with
         | LossMismatch.NeedsSigmoid last | LossMismatch.NeedsSoftmax last | LossMismatch.NeedsTwoOutputs last -> last
-        | LossMismatch.LogSoftmaxForCrossEntropy -> "LogSoftmax"
+        | LossMismatch.LogSoftmaxForCrossEntropy -> Activation.name LogSoftmax
         | LossMismatch.SoftmaxOfWidth1 -> ""
     /// The facts of a core LossMismatch (for F# callers and tests; the façade gets them from Rules.LossMismatch).
     static member Of(mismatch: LossMismatch) = MismatchFacts mismatch
