@@ -189,6 +189,16 @@ module Update =
         let back = Mat.ofRowMajor theta.RowCount theta.ColumnCount
         back th, back fs, back ss
 
+    /// Which moments a rule carries from step to step, as (first, second): the velocity of momentum
+    /// and Nesterov, the Σg² of AdaGrad and the running mean s of RMSProp, Adam's m and v; plain SGD
+    /// none. The fast path allocates only these. Course: S27.
+    let moments (rule: UpdateRule) : bool * bool =
+        match rule with
+        | PlainSgd -> false, false
+        | Momentum _ | Nesterov _ -> true, false
+        | AdaGrad _ | RmsProp _ -> false, true
+        | Adam _ -> true, true
+
     /// The state before the first step: t = 0 and zero moments shaped as each parameter (v = 0,
     /// G = 0, s = 0, m = 0). Checked by: UpdateRuleProperties "S27 / update rules / from a fresh state a zero gradient leaves the parameters unchanged, for every rule".
     let init (thetas: Matrix<float> list) : UpdateState =
