@@ -67,7 +67,7 @@ internal static class Preprocessing
         var parts = spec.Split(':');
         var kind = parts[0].ToLowerInvariant();
         if (parts.Length > 2 || (parts.Length == 2 && kind is not ("pca" or "whiten")))
-            throw new UsageException($"--preprocess: '{spec}' is not one of none, standardize, pca:K, pca:SHARE, whiten, whiten:K, whiten:SHARE.");
+            throw new UsageException($"--preprocess: '{spec}' is not one of auto, none, standardize, pca:K, pca:SHARE, whiten, whiten:K, whiten:SHARE.");
         int? components = null;
         double? share = null;
         if (parts.Length == 2)
@@ -84,7 +84,7 @@ internal static class Preprocessing
             "whiten" when components is int k => Preprocessor.FitWhitening(train.Features, k),
             "whiten" when share is double s => Preprocessor.FitWhiteningForVariance(train.Features, s),
             "whiten" => Preprocessor.FitWhitening(train.Features, train.FeatureCount),
-            _ => throw new UsageException($"--preprocess: '{spec}' is not one of none, standardize, pca:K, pca:SHARE, whiten, whiten:K, whiten:SHARE."),
+            _ => throw new UsageException($"--preprocess: '{spec}' is not one of auto, none, standardize, pca:K, pca:SHARE, whiten, whiten:K, whiten:SHARE."),
         };
     }
 }
