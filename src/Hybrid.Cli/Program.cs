@@ -73,6 +73,7 @@ public static class Program
     public static int Run(string[] args, IAnsiConsole console, TextWriter error, CancellationToken cancellationToken = default, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
+        Errors.Warnings = error;
         bool? colours;
         try { (args, colours) = Colours.Take(args); }
         catch (UsageException e) { return Errors.Report(error, e, args); }

@@ -25,7 +25,8 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         // Stratified splits: test first, then validation out of the rest (a different seed).
         var (rest, rawTest) = settings.TestSplit > 0 ? raw.TrainTestSplit(settings.TestSplit, settings.Seed) : (raw, (DataSet?)null);
         var (rawTrain, rawValidation) = settings.ValidationSplit > 0 ? rest.TrainTestSplit(settings.ValidationSplit, settings.Seed + 1) : (rest, (DataSet?)null);
-        var preprocessor = Preprocessing.Fit(settings.Preprocess, rawTrain);
+        var (preprocessor, preprocessWarning) = Preprocessing.Choose(settings.Preprocess, rawTrain);
+        if (preprocessWarning is not null) Errors.Warn(preprocessWarning);
         var train = preprocessor.Transform(rawTrain);
         var validation = rawValidation is null ? null : preprocessor.Transform(rawValidation);
         var test = rawTest is null ? null : preprocessor.Transform(rawTest);

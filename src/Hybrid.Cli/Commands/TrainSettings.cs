@@ -69,9 +69,9 @@ public sealed class TrainSettings : NetworkSettings
 
     /// <summary>Preprocessing.</summary>
     [CommandOption("-p|--preprocess <TRANSFORM>")]
-    [Description("Preprocessing fitted on the training rows and saved with the model: none, standardize, pca:K (K components, or a share of variance such as pca:0.95), whiten.")]
-    [DefaultValue("standardize")]
-    public string Preprocess { get; init; } = "standardize";
+    [Description("Preprocessing fitted on the training rows and saved with the model: auto (image-like data with values 0..255 scaled to 0..1, other data standardised), none, standardize, pca:K (K components, or a share of variance such as pca:0.95), whiten.")]
+    [DefaultValue("auto")]
+    public string Preprocess { get; init; } = "auto";
 
     /// <summary>The output folder.</summary>
     [CommandOption("--output <DIR>")]

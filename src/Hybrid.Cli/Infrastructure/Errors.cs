@@ -8,6 +8,14 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>Turns any exception into one line on standard error and an exit code; never a stack trace.</summary>
 internal static class Errors
 {
+    private static readonly AsyncLocal<TextWriter?> WarningWriter = new();
+
+    /// <summary>Where <see cref="Warn"/> writes during this run: <c>Program.Run</c>'s error writer (standard error in the program).</summary>
+    public static TextWriter? Warnings { get => WarningWriter.Value; set => WarningWriter.Value = value; }
+
+    /// <summary>Writes "hybrid: warning: ..." on one line to the run's error writer; the command goes on.</summary>
+    public static void Warn(string message) => (Warnings ?? Console.Error).WriteLine("hybrid: warning: " + OneLine(message));
+
     /// <summary>Writes "hybrid: error: ..." on one line and returns the exit code (2 for usage and input problems, including numbers that overflow and sizes that exhaust memory; 130 for a cancellation; 3 otherwise).</summary>
     public static int Report(TextWriter error, Exception exception, IReadOnlyList<string>? args = null)
     {

@@ -1,5 +1,6 @@
 using Hybrid.Core.Interop;
 using System.Collections.ObjectModel;
+using System.Globalization;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -45,6 +46,14 @@ public sealed class Preprocessor
         var X = x.ToMatrix(nameof(x));
         return new(PreprocessingKind.Standardize, X.ColumnCount, DataPrep.FitStandardizer(X), null, 0);
     }
+
+    /// <summary>Scaling by one constant: z_j = x_j / divisor, stored as standardising with mean 0 and std = divisor in every column
+    /// (so the model format is unchanged). Pixel data 0..255 divided by 255 lands in [0, 1].</summary>
+    internal static Preprocessor Scale(int featureCount, double divisor) =>
+        divisor > 0 && double.IsFinite(divisor)
+            ? new(PreprocessingKind.Standardize, featureCount,
+                  new Standardizer(Matrix<double>.Build.Dense(1, featureCount), Matrix<double>.Build.Dense(1, featureCount, divisor)), null, 0)
+            : throw new ArgumentOutOfRangeException(nameof(divisor), divisor, "divisor must be positive and finite.");
 
     /// <summary>Fits PCA on x and keeps the first <paramref name="components"/> principal directions.</summary>
     /// <param name="x">The training features.</param>
@@ -200,10 +209,21 @@ public sealed class Preprocessor
 
     private static ReadOnlyCollection<double> ReadOnly(double[] values) => Array.AsReadOnly(values);
 
+    /// <summary>Whether this standardising is a plain scaling: every mean 0 and one std (≠ 1) shared by all columns.</summary>
+    private bool IsScaling(out double divisor)
+    {
+        divisor = _standardizer is null ? 1 : _standardizer.Std[0, 0];
+        if (_standardizer is null || divisor == 1) return false;
+        for (var j = 0; j < InputCount; j++)
+            if (_standardizer.Mean[0, j] != 0 || _standardizer.Std[0, j] != divisor) return false;
+        return true;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {
         PreprocessingKind.None => $"no preprocessing ({InputCount} features)",
+        PreprocessingKind.Standardize when IsScaling(out var divisor) => $"scale to [0, 1] (÷ {divisor.ToString("G6", CultureInfo.InvariantCulture)}, {InputCount} features)",
         PreprocessingKind.Standardize => $"standardize ({InputCount} features)",
         PreprocessingKind.Pca => $"PCA ({OutputCount} of {InputCount} components, {ExplainedVarianceRatio:P1} of the variance)",
         _ => $"whiten ({OutputCount} of {InputCount} components, {ExplainedVarianceRatio:P1} of the variance, ε = {Epsilon:G3})",
