@@ -35,9 +35,9 @@ public sealed class PlaygroundClient(Uri url) : IDisposable
     /// <summary>Reads the session's event stream until a frame satisfies <paramref name="until"/>; closing it ends the session.</summary>
     /// <param name="id">The session.</param>
     /// <param name="until">Stops reading once it returns true.</param>
-    /// <param name="timeout">Gives up after this long.</param>
-    /// <param name="pause">A slow page: waits this long after each frame before reading on.</param>
-    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan pause = default)
+    /// <param name="timeout">Gives up after this long (a failure guard).</param>
+    /// <param name="afterEach">A slow page: awaited after each frame before reading on (e.g. until the server has moved on).</param>
+    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, Func<JsonNode, Task>? afterEach = null)
     {
         using var cancel = new CancellationTokenSource(timeout);
         using var response = await Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
@@ -48,7 +48,7 @@ public sealed class PlaygroundClient(Uri url) : IDisposable
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
             var frame = JsonNode.Parse(line["data: ".Length..])!;
             if (until(frame)) return frame;
-            if (pause > TimeSpan.Zero) await Task.Delay(pause, cancel.Token);
+            if (afterEach is not null) await afterEach(frame).WaitAsync(cancel.Token);
         }
         throw new InvalidOperationException("The event stream ended before the expected frame.");
     }
