@@ -90,7 +90,12 @@ internal sealed class Session : IAsyncDisposable
 
     private int _lastDroppedEpoch = -1;
 
-    /// <summary>The training thread's completion: ends when the session is disposed.</summary>
+    /// <summary>Whether the training thread is blocked until the next command (paused, no command pending): it publishes nothing until then.</summary>
+    public bool Idle => Volatile.Read(ref _waiting) == 1 && _wake.CurrentCount == 0;
+
+    private int _waiting;
+
+        /// <summary>The training thread's completion: ends when the session is disposed.</summary>
     public Task Completion => _task;
 
     /// <summary>The current network and run (immutable network: safe to use while training goes on).</summary>
@@ -149,7 +154,9 @@ internal sealed class Session : IAsyncDisposable
                 if (!train)
                 {
                     Publish();
-                    _wake.Wait(token);
+                    Volatile.Write(ref _waiting, 1);
+                    try { _wake.Wait(token); }
+                    finally { Volatile.Write(ref _waiting, 0); }
                     continue;
                 }
                 try
