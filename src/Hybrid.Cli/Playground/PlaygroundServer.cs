@@ -32,9 +32,6 @@ public sealed class PlaygroundServer : IAsyncDisposable
     /// <summary>Cancelled when the host is asked to stop: SIGTERM (the host's console lifetime handles it) or <see cref="DisposeAsync"/>.</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 
-    /// <summary>The live sessions (for tests: a session's frame counters).</summary>
-    internal SessionRegistry Sessions => _sessions;
-
     /// <summary>Sessions alive now.</summary>
     public int SessionCount => _sessions.Count;
 

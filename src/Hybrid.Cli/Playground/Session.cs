@@ -15,7 +15,10 @@ internal sealed class Session : IAsyncDisposable
     private readonly PlaygroundLimits _limits;
     private readonly CancellationTokenSource _cancel = new();
     private readonly SemaphoreSlim _wake = new(0); // never disposed: a late command may still release it
-    private readonly Channel<Frame> _frames;
+    private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
+    });
     private readonly Lock _gate = new();
     private Experiment _run;
     private LossHistory _history = new();
@@ -31,10 +34,6 @@ internal sealed class Session : IAsyncDisposable
     {
         Id = id;
         _limits = limits;
-        _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(1)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
-        }, dropped => { Volatile.Write(ref _lastDroppedEpoch, dropped.Epoch); Interlocked.Increment(ref _droppedFrames); });
         _run = new Experiment(settings);
         Points = FrameBuilder.Points(_run);
         LastSeen = DateTime.UtcNow;
@@ -75,27 +74,7 @@ internal sealed class Session : IAsyncDisposable
     /// <summary>The frames for the event stream (at most one waiting).</summary>
     public ChannelReader<Frame> Frames => _frames.Reader;
 
-    /// <summary>Frames published so far (written to <see cref="Frames"/>, whether read or later dropped).</summary>
-    public int PublishedFrames => Volatile.Read(ref _publishedFrames);
-
-    private int _publishedFrames;
-
-    /// <summary>Frames dropped unread so far because a newer one replaced them (the page read too slowly).</summary>
-    public int DroppedFrames => Volatile.Read(ref _droppedFrames);
-
-    private int _droppedFrames;
-
-    /// <summary>The epoch of the frame dropped last (-1 before any).</summary>
-    public int LastDroppedEpoch => Volatile.Read(ref _lastDroppedEpoch);
-
-    private int _lastDroppedEpoch = -1;
-
-    /// <summary>Whether the training thread is blocked until the next command (paused, no command pending): it publishes nothing until then.</summary>
-    public bool Idle => Volatile.Read(ref _waiting) == 1 && _wake.CurrentCount == 0;
-
-    private int _waiting;
-
-        /// <summary>The training thread's completion: ends when the session is disposed.</summary>
+    /// <summary>The training thread's completion: ends when the session is disposed.</summary>
     public Task Completion => _task;
 
     /// <summary>The current network and run (immutable network: safe to use while training goes on).</summary>
@@ -154,9 +133,7 @@ internal sealed class Session : IAsyncDisposable
                 if (!train)
                 {
                     Publish();
-                    Volatile.Write(ref _waiting, 1);
-                    try { _wake.Wait(token); }
-                    finally { Volatile.Write(ref _waiting, 0); }
+                    _wake.Wait(token);
                     continue;
                 }
                 try
@@ -175,8 +152,7 @@ internal sealed class Session : IAsyncDisposable
                 {
                     // E.g. an overflow in a forward pass after a far too large learning rate: say so, keep the last frame.
                     Stop("Training stopped: " + e.Message);
-                    if (_last is not null && _frames.Writer.TryWrite(_last with { Playing = false, Message = _message }))
-                        Interlocked.Increment(ref _publishedFrames);
+                    if (_last is not null) _frames.Writer.TryWrite(_last with { Playing = false, Message = _message });
                 }
             }
         }
@@ -200,7 +176,6 @@ internal sealed class Session : IAsyncDisposable
     {
         _last = BuildFrame();
         _frames.Writer.TryWrite(_last);
-        Interlocked.Increment(ref _publishedFrames);
     }
 
     private Frame BuildFrame()

