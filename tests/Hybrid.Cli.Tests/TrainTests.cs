@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Hybrid.Cli.Tests;
 
 /// <summary><c>hybrid train</c> end to end, in-process, on small data (and once with the defaults).</summary>
@@ -9,9 +7,7 @@ public class TrainTests
     public void Default_train_reaches_97_percent_test_accuracy_on_the_digits()
     {
         var dir = Cli.TempFolder();
-        var clock = Stopwatch.StartNew();
         var r = Cli.Run("train", "--output", dir);
-        clock.Stop();
         Assert.True(r.ExitCode == 0, r.Error + r.Output);
         var report = new ReportFile(Path.Combine(dir, "report.html"));
         double accuracy = report.Result("test accuracy");
@@ -20,7 +16,6 @@ public class TrainTests
         Assert.Contains("359", report.Setting("rows (train / validation / test)"));
         Assert.True(File.Exists(Path.Combine(dir, "model.json")));
         Assert.Contains("│ test", r.Output);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
     }
 
     [Fact]
