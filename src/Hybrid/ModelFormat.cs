@@ -94,6 +94,9 @@ internal static partial class ModelFormat
     /// <summary>A test seam: called with the temporary file's path after it is written and flushed, just before it replaces the target (a test throws here to simulate a crash).</summary>
     [ThreadStatic] internal static Action<string>? BeforeReplace;
 
+    /// <summary>A test seam: called with the temporary file's path while it is still open and locked, its content written but not yet flushed (a test kills the process here).</summary>
+    [ThreadStatic] internal static Action<string>? BeforeFlush;
+
     /// <summary>Every temporary file of Save starts with this (docs/model-format.md "Atomic writes").</summary>
     internal const string TempPrefix = ".hybrid-save-";
 
@@ -141,6 +144,7 @@ internal static partial class ModelFormat
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 write(file);
+                BeforeFlush?.Invoke(temp);
                 file.Flush(flushToDisk: true);
             }
             BeforeReplace?.Invoke(temp);

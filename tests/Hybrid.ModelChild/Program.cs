@@ -1,6 +1,8 @@
 // A child process for the tests and measurements that need one (docs/model-format.md):
-//   save-loop <path>            saves two known networks over <path> in turn, forever, printing
-//                               "ready" after the first save (HostileSaveTests kills it at random);
+//   save-pause <path> <point>   saves the first known network over <path>, then starts saving the
+//                               second and stops at <point> (before-flush: its temp open, written,
+//                               not flushed; before-replace: its temp closed, not yet renamed),
+//                               prints "paused <temp>" and waits to be killed;
 //   save-n <path> <n>           saves the two known networks over <path> in turn, n times in all
 //                               (HostileSaveTests runs three at once on one path);
 //   load <path>                 loads a model and prints the peak memory of the load;
@@ -12,13 +14,24 @@ static Network Known(int seed) => Network.Create(100).Dense(300, Activation.Tanh
 
 switch (args.Length > 0 ? args[0] : "")
 {
-    case "save-loop":
+    case "save-pause":
     {
-        Network a = Known(1), b = Known(2);
-        a.Save(args[1]);
-        Console.WriteLine("ready");
-        Console.Out.Flush();
-        for (long i = 0; ; i++) (i % 2 == 0 ? b : a).Save(args[1]);
+        Known(1).Save(args[1]);
+        Action<string> pause = temp =>
+        {
+            Console.WriteLine("paused " + temp);
+            Console.Out.Flush();
+            Thread.Sleep(Timeout.Infinite); // until the test kills this process
+        };
+        switch (args[2])
+        {
+            case "before-flush": ModelFormat.BeforeFlush = pause; break;
+            case "before-replace": ModelFormat.BeforeReplace = pause; break;
+            default: Console.Error.WriteLine($"unknown point '{args[2]}'"); return 2;
+        }
+        Known(2).Save(args[1]);
+        Console.Error.WriteLine("the save did not pause");
+        return 1;
     }
     case "save-n":
     {
@@ -58,7 +71,7 @@ switch (args.Length > 0 ? args[0] : "")
         break;
     }
     default:
-        Console.Error.WriteLine("usage: save-loop <path> | save-n <path> <n> | load <path> | write-large <path> <MB>");
+        Console.Error.WriteLine("usage: save-pause <path> before-flush|before-replace | save-n <path> <n> | load <path> | write-large <path> <MB>");
         return 2;
 }
 return 0;
