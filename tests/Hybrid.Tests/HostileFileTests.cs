@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace Hybrid.Tests;
@@ -96,10 +95,9 @@ public sealed class HostileFileTests : IDisposable
     public void A_device_is_refused_at_once(string device)
     {
         Assert.True(File.Exists(device), $"{device} is missing: every Unix system has it");
-        var watch = Stopwatch.StartNew();
+        // Refused by the file-kind check, before any read (reading /dev/zero would never end): the message says so.
         var e = Assert.Throws<ArgumentException>(() => Network.Load(device));
         Assert.Equal("path", e.ParamName);
         Assert.Contains("not a regular file", e.Message);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     }
 }
