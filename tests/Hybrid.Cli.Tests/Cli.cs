@@ -37,6 +37,14 @@ public static class Cli
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    /// <summary>Whether <paramref name="task"/> completes within <paramref name="guard"/>: a failure guard that ends a test instead of hanging it, never synchronisation.</summary>
+    public static async Task<bool> CompletesWithin(Task task, TimeSpan guard)
+    {
+        try { await task.WaitAsync(guard); return true; }
+        catch (TimeoutException) { return false; }
+        catch { return true; } // it completed, with an exception the caller observes when it awaits it
+    }
 }
 
 /// <summary>A writer that cancels a token once its text contains a marker: Ctrl+C at a known point of the output.</summary>

@@ -73,11 +73,11 @@ public sealed class HostileInputTests : IDisposable
         {
             var run = Task.Run(() => Cli.Run(args));
             // A failure guard only: the refusal comes before the pipe is opened.
-            bool finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30))) == run;
+            bool finished = await Tests.Cli.CompletesWithin(run, TimeSpan.FromSeconds(30));
             if (!finished)
             {
                 using (new FileStream(fifo, FileMode.Open, FileAccess.Write)) { }   // unblock the stuck reader
-                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+                await Tests.Cli.CompletesWithin(run, TimeSpan.FromSeconds(30));
             }
             Assert.True(finished, $"hybrid {args[0]} blocked on a named pipe");
             OneBoundedLine(await run, "not a regular file");

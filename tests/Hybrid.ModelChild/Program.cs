@@ -21,7 +21,7 @@ switch (args.Length > 0 ? args[0] : "")
         {
             Console.WriteLine("paused " + temp);
             Console.Out.Flush();
-            Thread.Sleep(Timeout.Infinite); // until the test kills this process
+            new ManualResetEventSlim(false).Wait(); // never set: paused until the test kills this process
         };
         switch (args[2])
         {

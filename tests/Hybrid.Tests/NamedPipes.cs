@@ -19,9 +19,18 @@ public static class NamedPipes
     /// </summary>
     public static async Task<bool> EndsWithoutAWriter(Task read, string path)
     {
-        if (await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(30))) == read) return true;
+        if (await CompletesWithin(read, TimeSpan.FromSeconds(30))) return true;
         using (new FileStream(path, FileMode.Open, FileAccess.Write)) { }
-        await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(30)));
+        await CompletesWithin(read, TimeSpan.FromSeconds(30));
         return false;
     }
+
+    /// <summary>Whether <paramref name="task"/> completes within <paramref name="guard"/> (a failure guard, not synchronisation).</summary>
+    internal static async Task<bool> CompletesWithin(Task task, TimeSpan guard)
+    {
+        try { await task.WaitAsync(guard); return true; }
+        catch (TimeoutException) { return false; }
+        catch { return true; } // it completed, with an exception the caller observes when it awaits it
+    }
+
 }

@@ -49,8 +49,8 @@ public sealed class PlaygroundCommand(IAnsiConsole console) : AsyncCommand<Playg
             console.WriteLine($"Playground: {server.Url} (loopback only; at most {settings.MaxSessions} trainings at once). Ctrl+C or SIGTERM stops it.");
             // Ctrl+C cancels the command's token; SIGTERM reaches the web host's lifetime, which stops the server.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, server.Stopping);
-            try { await Task.Delay(Timeout.Infinite, stop.Token); }
-            catch (OperationCanceledException) { }
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (stop.Token.Register(() => stopped.TrySetResult())) await stopped.Task;
             console.WriteLine("Playground stopped.");
         }
         return Program.Success;
