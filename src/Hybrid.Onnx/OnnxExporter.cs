@@ -136,19 +136,13 @@ internal static class OnnxExporter
         int last = Array.FindLastIndex(steps, WritesNode);
         if (last < 0) throw new InvalidOperationException($"layer {l}'s ONNX form writes no node.");
         var values = new string[steps.Length];
-        string Value(OnnxLayerValueView v)
+        string Parameter(string name)
         {
-            switch (v.Kind)
-            {
-                case nameof(Hybrid.Core.OnnxLayerValue.Input): return input;
-                case nameof(Hybrid.Core.OnnxLayerValue.Step): return values[v.Step];
-                case nameof(Hybrid.Core.OnnxLayerValue.Scalar): return w.Scalar($"layer{l}.{v.Name}", v.Value);
-                case nameof(Hybrid.Core.OnnxLayerValue.Parameter):
-                    var value = layer.Parameter(v.Name, out bool isWeight);
-                    return isWeight ? w.Matrix($"layer{l}.{v.Name}", value) : w.Row($"layer{l}.{v.Name}", value);
-                default: throw new InvalidOperationException($"an ONNX value of kind {v.Kind} is not known to the exporter.");
-            }
+            var value = layer.Parameter(name, out bool isWeight);
+            return isWeight ? w.Matrix($"layer{l}.{name}", value) : w.Row($"layer{l}.{name}", value);
         }
+        string Value(OnnxLayerValueView v) =>
+            v.Resolve(input, Parameter, (name, x) => w.Scalar($"layer{l}.{name}", x), k => values[k]);
         for (int k = 0; k < steps.Length; k++)
         {
             var step = steps[k];

@@ -47,26 +47,19 @@ internal static partial class ModelFormat
         }
     }
 
-    private static void WriteField(Utf8JsonWriter w, LayerFieldView field)
+    private static void WriteField(Utf8JsonWriter w, LayerFieldView field) => field.WriteTo(new FieldWriter(w));
+
+    /// <summary>The model file's JSON for each shape of a layer field (LayerFieldView.WriteTo picks the member).</summary>
+    private sealed class FieldWriter(Utf8JsonWriter w) : ILayerFieldWriter
     {
-        switch (field.Kind)
-        {
-            case LayerFieldKind.Text: w.WriteString(field.Name, field.Text); break;
-            case LayerFieldKind.Number: w.WriteNumber(field.Name, field.Number); break;
-            case LayerFieldKind.Matrix: WriteMatrix(w, field.Name, field.Matrix); break;
-            case LayerFieldKind.Row: WriteRow(w, field.Name, field.Matrix); break;
-            case LayerFieldKind.Records:
-                w.WriteStartArray(field.Name);
-                foreach (var record in field.Records)
-                {
-                    w.WriteStartObject();
-                    foreach (var f in record) WriteField(w, f);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                break;
-            default: throw new InvalidOperationException($"a layer field of kind {field.Kind} has no JSON form.");
-        }
+        public void Text(string name, string value) => w.WriteString(name, value);
+        public void Number(string name, double value) => w.WriteNumber(name, value);
+        public void Matrix(string name, Matrix<double> value) => WriteMatrix(w, name, value);
+        public void Row(string name, Matrix<double> value) => WriteRow(w, name, value);
+        public void BeginRecords(string name) => w.WriteStartArray(name);
+        public void BeginRecord() => w.WriteStartObject();
+        public void EndRecord() => w.WriteEndObject();
+        public void EndRecords() => w.WriteEndArray();
     }
 
     // System.Text.Json writes a double in its shortest round-trippable form ("R"), so reading it

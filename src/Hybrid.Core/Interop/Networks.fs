@@ -5,18 +5,25 @@ open System.Collections.Generic
 open MathNet.Numerics.LinearAlgebra
 open Hybrid.Core
 
-/// The JSON shape of a layer's model-file field (the core's LayerField).
-type LayerFieldKind =
-    /// A string.
-    | Text = 0
-    /// A finite number.
-    | Number = 1
-    /// A weight matrix written as rows (d_in rows).
-    | Matrix = 2
-    /// One row of numbers (a bias).
-    | Row = 3
-    /// An array of objects, each with named fields.
-    | Records = 4
+/// What writes a layer's model-file fields: one member per JSON shape of the core's LayerField,
+/// called by LayerFieldView.WriteTo through an exhaustive match (a new shape is a compile error).
+type ILayerFieldWriter =
+    /// A string field.
+    abstract Text: name: string * value: string -> unit
+    /// A number field.
+    abstract Number: name: string * value: float -> unit
+    /// A weight matrix, written as its rows.
+    abstract Matrix: name: string * value: Matrix<float> -> unit
+    /// A row (1×d), written flat.
+    abstract Row: name: string * value: Matrix<float> -> unit
+    /// An array of objects: begin it, then BeginRecord/fields/EndRecord per object, then EndRecords.
+    abstract BeginRecords: name: string -> unit
+    /// Opens one object of the array.
+    abstract BeginRecord: unit -> unit
+    /// Closes one object of the array.
+    abstract EndRecord: unit -> unit
+    /// Closes the array.
+    abstract EndRecords: unit -> unit
 
 /// One named field of a layer's model-file entry, as the writer writes it and the reader hands it
 /// back (the core's LayerField; the layer's file defines which fields it has).
@@ -25,25 +32,22 @@ type LayerFieldView internal (name: string, field: LayerField) =
     member internal _.Field = field
     /// The key.
     member _.Name = name
-    /// The JSON shape.
-    member _.Kind : LayerFieldKind =
-        match field with
-        | LayerField.Text _ -> LayerFieldKind.Text
-        | LayerField.Number _ -> LayerFieldKind.Number
-        | LayerField.Matrix _ -> LayerFieldKind.Matrix
-        | LayerField.Row _ -> LayerFieldKind.Row
-        | LayerField.Records _ -> LayerFieldKind.Records
-    /// The string (Text), else null.
-    member _.Text : string = match field with LayerField.Text t -> t | _ -> null
-    /// The number (Number), else 0.
-    member _.Number : float = match field with LayerField.Number v -> v | _ -> 0.0
-    /// The matrix (Matrix: d_in×d_out; Row: 1×d_out), else null.
-    member _.Matrix : Matrix<float> = match field with LayerField.Matrix m | LayerField.Row m -> m | _ -> null
-    /// The records (Records), else null.
-    member _.Records : LayerFieldView[][] =
-        match field with
-        | LayerField.Records rs -> rs |> List.map (fun r -> r |> List.map LayerFieldView |> Array.ofList) |> Array.ofList
-        | _ -> null
+    /// Writes the field through `writer`, in its JSON shape.
+    member this.WriteTo(writer: ILayerFieldWriter) : unit =
+        let rec write (name: string) (field: LayerField) =
+            match field with
+            | LayerField.Text t -> writer.Text(name, t)
+            | LayerField.Number v -> writer.Number(name, v)
+            | LayerField.Matrix m -> writer.Matrix(name, m)
+            | LayerField.Row r -> writer.Row(name, r)
+            | LayerField.Records rs ->
+                writer.BeginRecords name
+                for record in rs do
+                    writer.BeginRecord()
+                    for k, v in record do write k v
+                    writer.EndRecord()
+                writer.EndRecords()
+        write name field
     /// A string field.
     static member OfText(name: string, text: string) = LayerFieldView(name, LayerField.Text text)
     /// A number field.
@@ -56,17 +60,17 @@ type LayerFieldView internal (name: string, field: LayerField) =
     static member OfRecords(name: string, records: LayerFieldView[][]) =
         LayerFieldView(name, LayerField.Records [ for r in records -> [ for f in r -> f.Name, f.Field ] ])
 
-/// A value of a layer's ONNX graph (the core's OnnxLayerValue): Kind is the core case's name.
+/// A value of a layer's ONNX graph (the core's OnnxLayerValue).
 [<Sealed>]
 type OnnxLayerValueView internal (value: OnnxLayerValue) =
-    /// "Input", "Parameter", "Scalar" or "Step".
-    member _.Kind : string = CaseName.ofValue value
-    /// The parameter's or the scalar's name, else null.
-    member _.Name : string = match value with OnnxLayerValue.Parameter n | OnnxLayerValue.Scalar(n, _) -> n | _ -> null
-    /// The scalar's value, else 0.
-    member _.Value : float = match value with OnnxLayerValue.Scalar(_, v) -> v | _ -> 0.0
-    /// The step whose output this is, else −1.
-    member _.Step : int = match value with OnnxLayerValue.Step k -> k | _ -> -1
+    /// The tensor name the value has in the graph, by an exhaustive match on the core's case: the
+    /// layer's input, a parameter's initializer, a scalar's initializer, or an earlier step's output.
+    member _.Resolve(input: string, parameter: Func<string, string>, scalar: Func<string, float, string>, step: Func<int, string>) : string =
+        match value with
+        | OnnxLayerValue.Input -> input
+        | OnnxLayerValue.Parameter name -> parameter.Invoke name
+        | OnnxLayerValue.Scalar(name, v) -> scalar.Invoke(name, v)
+        | OnnxLayerValue.Step k -> step.Invoke k
 
 /// An attribute of a layer's ONNX node (the core's OnnxLayerAttribute): Kind "Int" or "Float".
 [<Sealed>]
