@@ -55,7 +55,7 @@ internal static partial class ModelFormat
         public void Text(string name, string value) => w.WriteString(name, value);
         public void Number(string name, double value) => w.WriteNumber(name, value);
         public void Matrix(string name, Matrix<double> value) => WriteMatrix(w, name, value);
-        public void Row(string name, Matrix<double> value) => WriteRow(w, name, value);
+        public void Flat(string name, Matrix<double> value) => WriteRow(w, name, value);
         public void BeginRecords(string name) => w.WriteStartArray(name);
         public void BeginRecord() => w.WriteStartObject();
         public void EndRecord() => w.WriteEndObject();

@@ -15,7 +15,7 @@ type ILayerFieldWriter =
     /// A weight matrix, written as its rows.
     abstract Matrix: name: string * value: Matrix<float> -> unit
     /// A row (1×d), written flat.
-    abstract Row: name: string * value: Matrix<float> -> unit
+    abstract Flat: name: string * value: Matrix<float> -> unit
     /// An array of objects: begin it, then BeginRecord/fields/EndRecord per object, then EndRecords.
     abstract BeginRecords: name: string -> unit
     /// Opens one object of the array.
@@ -39,7 +39,7 @@ type LayerFieldView internal (name: string, field: LayerField) =
             | LayerField.Text t -> writer.Text(name, t)
             | LayerField.Number v -> writer.Number(name, v)
             | LayerField.Matrix m -> writer.Matrix(name, m)
-            | LayerField.Row r -> writer.Row(name, r)
+            | LayerField.Row r -> writer.Flat(name, r)
             | LayerField.Records rs ->
                 writer.BeginRecords name
                 for record in rs do
