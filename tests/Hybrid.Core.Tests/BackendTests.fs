@@ -32,15 +32,19 @@ let ``HYBRID_BACKEND=openblas without the library names the missing file`` () =
 
 [<Fact>]
 let ``Backend.Gemm rejects bad sizes, strides, lengths and aliasing, naming the argument`` () =
-    let a, b, c = Array.zeroCreate 6, Array.zeroCreate 6, Array.zeroCreate 4
+    let a, b, c = Array.zeroCreate<float> 6, Array.zeroCreate<float> 6, Array.zeroCreate<float> 4
     let paramOf (f: unit -> unit) = (Assert.Throws<ArgumentException>(f)).ParamName
     Assert.Equal("m", paramOf (fun () -> Backend.Gemm(false, false, -1, 2, 3, a, 3, b, 2, c, 2, false)))
     Assert.Equal("lda", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a, 2, b, 2, c, 2, false)))
     Assert.Equal("ldb", paramOf (fun () -> Backend.Gemm(false, true, 2, 2, 3, a, 3, b, 2, c, 2, false)))
-    Assert.Equal("c", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a, 3, b, 2, Array.zeroCreate 3, 2, false)))
+    Assert.Equal("c", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a, 3, b, 2, Array.zeroCreate<float> 3, 2, false)))
     Assert.Equal("c", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a, 3, b, 2, a, 2, false)))
-    Assert.Throws<ArgumentNullException>(fun () -> Backend.Gemm(false, false, 2, 2, 3, null, 3, b, 2, c, 2, false)) |> ignore
+    Assert.Throws<ArgumentNullException>(fun () -> Backend.Gemm(false, false, 2, 2, 3, (null: float[]), 3, b, 2, c, 2, false)) |> ignore
+    // The float32 entry runs the same checks (one generic definition).
+    let a32, b32 = Array.zeroCreate<float32> 6, Array.zeroCreate<float32> 6
+    Assert.Equal("lda", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a32, 2, b32, 2, Array.zeroCreate<float32> 4, 2, false)))
+    Assert.Equal("c", paramOf (fun () -> Backend.Gemm(false, false, 2, 2, 3, a32, 3, b32, 2, a32, 2, false)))
     // A valid call with strides: [1 2 3; 4 5 6]·[1 0; 0 1; 1 1] = [4 5; 10 11].
-    let c = Array.zeroCreate 4
+    let c = Array.zeroCreate<float> 4
     Backend.Gemm(false, false, 2, 2, 3, [| 1.; 2.; 3.; 4.; 5.; 6. |], 3, [| 1.; 0.; 0.; 1.; 1.; 1. |], 2, c, 2, false)
     Assert.Equal<float[]>([| 4.; 5.; 10.; 11. |], c)

@@ -116,8 +116,9 @@ type ActivationEntry =
       /// The ONNX forms in float32 and float64.
       OnnxSingle: OnnxForm
       OnnxDouble: OnnxForm
-      /// The fast path's loop over buffers, specialised to this activation.
-      Kernel: ActivationKernel }
+      /// The fast path's loops over buffers, specialised to this activation, at float and at float32
+      /// (one struct, the same scalar definitions at each type).
+      Kernels: ActivationKernels }
 
 /// Activation functions and their derivatives (course item S04; the collapse of stacked
 /// linear layers is S05). Scalar forms first (generic over the element type: `sigmoid 0.5f` is
@@ -216,7 +217,7 @@ module Activation =
 
     /// max_j z[o + j] over one row of `cols` entries at offset o (the shift of softmax, log-softmax
     /// and the fused softmax cross-entropy). Course: S04, S22.
-    let rowMax (z: float[]) (o: int) (cols: int) : float =
+    let inline rowMax (z: 'T[]) (o: int) (cols: int) : 'T =
         let mutable m = z.[o]
         for j in 1 .. cols - 1 do
             if z.[o + j] > m then m <- z.[o + j]
@@ -224,8 +225,8 @@ module Activation =
 
     /// a[o + j] ← e^(z[o + j] − m) over one row, m its max; returns Σ_j e^(z_j − m), the shared first
     /// half of softmax and log-softmax.
-    let private expShifted (z: float[]) (a: float[]) (o: int) (cols: int) (m: float) : float =
-        let mutable s = 0.0
+    let inline expShifted (z: 'T[]) (a: 'T[]) (o: int) (cols: int) (m: 'T) : 'T =
+        let mutable s = zero
         for j in 0 .. cols - 1 do
             let e = exp (z.[o + j] - m)
             a.[o + j] <- e
@@ -234,15 +235,15 @@ module Activation =
 
     /// Softmax of one row, shifted by the row maximum so that e^x never overflows:
     /// p_j = e^(z_j − max z) / Σ_l e^(z_l − max z). Course: S04, S22.
-    let softmaxRow (z: float[]) (p: float[]) (o: int) (cols: int) : unit =
+    let inline softmaxRow (z: 'T[]) (p: 'T[]) (o: int) (cols: int) : unit =
         let s = expShifted z p o cols (rowMax z o cols)
         for j in 0 .. cols - 1 do
             p.[o + j] <- p.[o + j] / s
 
     /// The softmax backward of one row (S12's vector-Jacobian product with J = diag(p) − p·pᵀ,
     /// in O(k) without building J): dz = p ⊙ (da − da·p). Course: S04, S12.
-    let softmaxRowBackward (p: float[]) (da: float[]) (dz: float[]) (o: int) (cols: int) : unit =
-        let mutable dot = 0.0
+    let inline softmaxRowBackward (p: 'T[]) (da: 'T[]) (dz: 'T[]) (o: int) (cols: int) : unit =
+        let mutable dot = zero
         for j in 0 .. cols - 1 do
             dot <- dot + da.[o + j] * p.[o + j]
         for j in 0 .. cols - 1 do
@@ -250,7 +251,7 @@ module Activation =
 
     /// Log-softmax of one row: l_j = (z_j − m) − log Σ_l e^(z_l − m), m = max z; so e^x never
     /// overflows and no probability is rounded to 0 before its log is taken. Course: S04, S22.
-    let logSoftmaxRow (z: float[]) (l: float[]) (o: int) (cols: int) : unit =
+    let inline logSoftmaxRow (z: 'T[]) (l: 'T[]) (o: int) (cols: int) : unit =
         let m = rowMax z o cols
         let s = log (expShifted z l o cols m)
         for j in 0 .. cols - 1 do
@@ -258,8 +259,8 @@ module Activation =
 
     /// The log-softmax backward of one row: ∂l_j/∂z_k = δ_jk − p_k, so J = I − 1·pᵀ and
     /// dz = Jᵀ·da = da − p·(Σ_j da_j), with p = e^l from the forward's output l. Course: S04.
-    let logSoftmaxRowBackward (l: float[]) (da: float[]) (dz: float[]) (o: int) (cols: int) : unit =
-        let mutable total = 0.0
+    let inline logSoftmaxRowBackward (l: 'T[]) (da: 'T[]) (dz: 'T[]) (o: int) (cols: int) : unit =
+        let mutable total = zero
         for j in 0 .. cols - 1 do
             total <- total + da.[o + j]
         for j in 0 .. cols - 1 do
@@ -275,10 +276,16 @@ module Activation =
         interface IElementwise<float> with
             member _.Value(z, _) = identity z
             member _.Backward(z, _, da, _) = da * identity' z
+        interface IElementwise<float32> with
+            member _.Value(z, _) = identity z
+            member _.Backward(z, _, da, _) = da * identity' z
 
     [<Struct>]
     type private BinaryStepOp =
         interface IElementwise<float> with
+            member _.Value(z, _) = binaryStep z
+            member _.Backward(z, _, da, _) = da * binaryStep' z
+        interface IElementwise<float32> with
             member _.Value(z, _) = binaryStep z
             member _.Backward(z, _, da, _) = da * binaryStep' z
 
@@ -287,10 +294,16 @@ module Activation =
         interface IElementwise<float> with
             member _.Value(z, _) = sigmoid z
             member _.Backward(_, a, da, _) = da * sigmoid'ofOutput a
+        interface IElementwise<float32> with
+            member _.Value(z, _) = sigmoid z
+            member _.Backward(_, a, da, _) = da * sigmoid'ofOutput a
 
     [<Struct>]
     type private TanhOp =
         interface IElementwise<float> with
+            member _.Value(z, _) = tanh z
+            member _.Backward(_, a, da, _) = da * tanh'ofOutput a
+        interface IElementwise<float32> with
             member _.Value(z, _) = tanh z
             member _.Backward(_, a, da, _) = da * tanh'ofOutput a
 
@@ -299,13 +312,13 @@ module Activation =
         interface IElementwise<float> with
             member _.Value(z, _) = arctan z
             member _.Backward(z, _, da, _) = da * arctan' z
+        interface IElementwise<float32> with
+            member _.Value(z, _) = arctan z
+            member _.Backward(z, _, da, _) = da * arctan' z
 
-    /// Vector&lt;float&gt;.Count entries at once.
-    type private Lanes = System.Numerics.Vector<float>
-
-    /// The lanes where z &gt; 0 pick `ifPositive`, the others `otherwise`.
-    let inline private wherePositive (z: Lanes) (ifPositive: Lanes) (otherwise: Lanes) : Lanes =
-        System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(z, Lanes.Zero), ifPositive, otherwise)
+    /// The lanes where z &gt; 0 pick `ifPositive`, the others `otherwise` (Vector&lt;'T&gt;.Count entries at once).
+    let inline private wherePositive (z: System.Numerics.Vector<'T>) (ifPositive: System.Numerics.Vector<'T>) (otherwise: System.Numerics.Vector<'T>) =
+        System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(z, System.Numerics.Vector<'T>.Zero), ifPositive, otherwise)
 
     /// ReLU, leaky ReLU and PReLU: g(z) = z if z &gt; 0 else p·z (p = 0 for ReLU), and the same
     /// select on lanes (+ 0 turns ReLU's p·z = −0 into relu's +0).
@@ -314,12 +327,20 @@ module Activation =
         interface IElementwiseLanes<float> with
             member _.Value(z, p) = if p = 0.0 then relu z else leakyRelu p z
             member _.Backward(z, _, da, p) = da * (if p = 0.0 then relu' z else leakyRelu' p z)
-            member _.Values(z, p) = wherePositive z z (p * z + Lanes.Zero)
+            member _.Values(z, p) = wherePositive z z (p * z + System.Numerics.Vector<float>.Zero)
+            member _.Backwards(z, da, p) = wherePositive z da (da * p)
+        interface IElementwiseLanes<float32> with
+            member _.Value(z, p) = if p = 0.0f then relu z else leakyRelu p z
+            member _.Backward(z, _, da, p) = da * (if p = 0.0f then relu' z else leakyRelu' p z)
+            member _.Values(z, p) = wherePositive z z (p * z + System.Numerics.Vector<float32>.Zero)
             member _.Backwards(z, da, p) = wherePositive z da (da * p)
 
     [<Struct>]
     type private EluOp =
         interface IElementwise<float> with
+            member _.Value(z, p) = elu p z
+            member _.Backward(z, _, da, p) = da * elu' p z
+        interface IElementwise<float32> with
             member _.Value(z, p) = elu p z
             member _.Backward(z, _, da, p) = da * elu' p z
 
@@ -328,22 +349,34 @@ module Activation =
         interface IElementwise<float> with
             member _.Value(z, _) = softplus z
             member _.Backward(z, _, da, _) = da * softplus' z
+        interface IElementwise<float32> with
+            member _.Value(z, _) = softplus z
+            member _.Backward(z, _, da, _) = da * softplus' z
 
     [<Struct>]
     type private SwishOp =
         interface IElementwise<float> with
             member _.Value(z, _) = swish z
             member _.Backward(z, _, da, _) = da * swish' z
+        interface IElementwise<float32> with
+            member _.Value(z, _) = swish z
+            member _.Backward(z, _, da, _) = da * swish' z
 
     [<Struct>]
     type private SoftmaxOp =
-        interface IRowwise with
+        interface IRowwise<float> with
+            member _.RowForward(z, a, o, cols) = softmaxRow z a o cols
+            member _.RowBackward(_, a, da, dz, o, cols) = softmaxRowBackward a da dz o cols
+        interface IRowwise<float32> with
             member _.RowForward(z, a, o, cols) = softmaxRow z a o cols
             member _.RowBackward(_, a, da, dz, o, cols) = softmaxRowBackward a da dz o cols
 
     [<Struct>]
     type private LogSoftmaxOp =
-        interface IRowwise with
+        interface IRowwise<float> with
+            member _.RowForward(z, a, o, cols) = logSoftmaxRow z a o cols
+            member _.RowBackward(_, a, da, dz, o, cols) = logSoftmaxRowBackward a da dz o cols
+        interface IRowwise<float32> with
             member _.RowForward(z, a, o, cols) = logSoftmaxRow z a o cols
             member _.RowBackward(_, a, da, dz, o, cols) = logSoftmaxRowBackward a da dz o cols
 
@@ -376,50 +409,50 @@ module Activation =
         let entry case file cli display formula course make kernel =
             { Case = case; File = file; Cli = cli; Display = display; Formula = formula; Course = course
               Parameter = None; Make = make; Kinks = noKinks; LawDomain = 4.0; Elementwise = true
-              OnnxSingle = NoNode; OnnxDouble = NoNode; Kernel = kernel }
+              OnnxSingle = NoNode; OnnxDouble = NoNode; Kernels = kernel }
         let standard name = Standard(name, false, [])
         [ { entry "Identity" "identity" "identity" "Identity" "g(z) = z; g′(z) = 1 — stacked linear layers collapse into one" "S04, S05"
-                  (fun _ -> Identity) (ElementwiseKernel<IdentityOp>()) with
+                  (fun _ -> Identity) (ActivationKernels.elementwise<IdentityOp> ()) with
               OnnxSingle = NoNode; OnnxDouble = NoNode }
           { entry "BinaryStep" "binaryStep" "binary-step" "Binary step" "g(z) = 1 if z ≥ 0 else 0; g′(z) = 0 (undefined at 0)" "S01, S04"
-                  (fun _ -> BinaryStep) (ElementwiseKernel<BinaryStepOp>()) with
+                  (fun _ -> BinaryStep) (ActivationKernels.elementwise<BinaryStepOp> ()) with
               Kinks = kinkAtZero
               OnnxSingle = Function(op "Where" [ op "GreaterOrEqual" [ Z; Constant 0.0 ]; Constant 1.0; Constant 0.0 ])
               OnnxDouble = Function(op "Where" [ op "GreaterOrEqual" [ Z; Constant 0.0 ]; Constant 1.0; Constant 0.0 ]) }
           { entry "Sigmoid" "sigmoid" "sigmoid" "Sigmoid" "σ(z) = 1/(1 + e^(−z)); σ′(z) = σ(z)(1 − σ(z))" "S03, S04"
-                  (fun _ -> Sigmoid) (ElementwiseKernel<SigmoidOp>()) with
+                  (fun _ -> Sigmoid) (ActivationKernels.elementwise<SigmoidOp> ()) with
               OnnxSingle = standard "Sigmoid"; OnnxDouble = standard "Sigmoid" }
           { entry "Tanh" "tanh" "tanh" "tanh" "g(z) = tanh z; g′(z) = 1 − tanh² z" "S04"
-                  (fun _ -> Tanh) (ElementwiseKernel<TanhOp>()) with
+                  (fun _ -> Tanh) (ActivationKernels.elementwise<TanhOp> ()) with
               OnnxSingle = standard "Tanh"; OnnxDouble = standard "Tanh" }
           { entry "Arctan" "arctan" "arctan" "arctan" "g(z) = arctan z; g′(z) = 1/(1 + z²)" "S04"
-                  (fun _ -> Arctan) (ElementwiseKernel<ArctanOp>()) with
+                  (fun _ -> Arctan) (ActivationKernels.elementwise<ArctanOp> ()) with
               // ONNX Runtime's CPU provider has no double Atan kernel: Cephes' arctangent of double ops.
               OnnxSingle = standard "Atan"; OnnxDouble = Function(OnnxExpr.Library "Arctan") }
           { entry "ReLU" "relu" "relu" "ReLU" "g(z) = max(0, z); g′(z) = 1 if z > 0 else 0 (ReLU′(0) = 0)" "S04"
-                  (fun _ -> ReLU) (LanesKernel<LeakyOp>()) with
+                  (fun _ -> ReLU) (ActivationKernels.lanes<LeakyOp> ()) with
               Kinks = kinkAtZero; OnnxSingle = standard "Relu"; OnnxDouble = standard "Relu" }
           { entry "LeakyReLU" "leakyRelu" "leaky-relu" "Leaky ReLU" "g(z) = max(a·z, z); g′(z) = 1 if z > 0 else a" "S04"
-                  LeakyReLU (LanesKernel<LeakyOp>()) with
+                  LeakyReLU (ActivationKernels.lanes<LeakyOp> ()) with
               Parameter = Some { Name = "slope"; Default = 0.01; LawRange = (0.0, 0.3); Check = unitSlope }
               Kinks = kinkAtZero
               OnnxSingle = Standard("LeakyRelu", false, [ OnnxAttribute.Parameter("alpha", 0.01) ])
               // LeakyRelu's alpha is a float32 attribute: in double, PRelu with a double slope tensor.
               OnnxDouble = Function(op "PRelu" [ Z; Parameter ]) }
           { entry "PReLU" "prelu" "prelu" "PReLU" "g(z) = z if z > 0 else α·z; g′(z) = 1 if z > 0 else α; ∂g/∂α = z for z ≤ 0" "S04"
-                  PReLU (LanesKernel<LeakyOp>()) with
+                  PReLU (ActivationKernels.lanes<LeakyOp> ()) with
               Parameter = Some { Name = "alpha"; Default = 0.25; LawRange = (-0.5, 0.5); Check = finiteAlpha }
               Kinks = kinkAtZero
               OnnxSingle = Standard("PRelu", true, []); OnnxDouble = Standard("PRelu", true, []) }
           { entry "ELU" "elu" "elu" "ELU" "g(z) = z if z > 0 else α(eᶻ − 1); g′(z) = 1 if z > 0 else g(z) + α" "S04"
-                  ELU (ElementwiseKernel<EluOp>()) with
+                  ELU (ActivationKernels.elementwise<EluOp> ()) with
               Parameter = Some { Name = "alpha"; Default = 1.0; LawRange = (0.1, 2.0); Check = eluAlpha }
               Kinks = (fun a -> if a <> 1.0 then [ 0.0 ] else [])
               OnnxSingle = Standard("Elu", false, [ OnnxAttribute.Parameter("alpha", 1.0) ])
               // ONNX Runtime has no double Elu kernel.
               OnnxDouble = Function(op "Where" [ op "Greater" [ Z; Constant 0.0 ]; Z; op "Mul" [ Parameter; op "Sub" [ op "Exp" [ Z ]; Constant 1.0 ] ] ]) }
           { entry "SoftPlus" "softplus" "softplus" "SoftPlus" "g(z) = ln(1 + eᶻ); g′(z) = σ(z)" "S04"
-                  (fun _ -> SoftPlus) (ElementwiseKernel<SoftPlusOp>()) with
+                  (fun _ -> SoftPlus) (ActivationKernels.elementwise<SoftPlusOp> ()) with
               OnnxSingle = standard "Softplus"
               // ONNX Runtime has no double Softplus kernel: max(z, 0) + log1p(e^(−|z|)) as softplus above.
               OnnxDouble =
@@ -428,16 +461,16 @@ module Activation =
                 let log1p = op "Where" [ op "Equal" [ w; Constant 1.0 ]; u; op "Div" [ op "Mul" [ u; op "Log" [ w ] ]; op "Sub" [ w; Constant 1.0 ] ] ]
                 Function(op "Add" [ op "Max" [ Z; Constant 0.0 ]; log1p ]) }
           { entry "Swish" "swish" "swish" "Swish (SiLU)" "g(z) = z·σ(z); g′(z) = σ(z)(1 + z(1 − σ(z)))" "S04"
-                  (fun _ -> Swish) (ElementwiseKernel<SwishOp>()) with
+                  (fun _ -> Swish) (ActivationKernels.elementwise<SwishOp> ()) with
               // Opset 17 has no Swish op: z·σ(z) of Mul and Sigmoid, which run in double.
               OnnxSingle = Function(op "Mul" [ Z; op "Sigmoid" [ Z ] ]); OnnxDouble = Function(op "Mul" [ Z; op "Sigmoid" [ Z ] ]) }
           { entry "Softmax" "softmax" "softmax" "Softmax" "p_j = e^(z_j − max z) / Σ_l e^(z_l − max z), per row" "S04, S22"
-                  (fun _ -> Softmax) (RowwiseKernel<SoftmaxOp>()) with
+                  (fun _ -> Softmax) (ActivationKernels.rowwise<SoftmaxOp> ()) with
               Elementwise = false
               OnnxSingle = Standard("Softmax", false, [ OnnxAttribute.Int("axis", -1L) ])
               OnnxDouble = Standard("Softmax", false, [ OnnxAttribute.Int("axis", -1L) ]) }
           { entry "LogSoftmax" "logSoftmax" "log-softmax" "Log-softmax" "l_j = (z_j − max z) − log Σ_l e^(z_l − max z), per row" "S04, S22"
-                  (fun _ -> LogSoftmax) (RowwiseKernel<LogSoftmaxOp>()) with
+                  (fun _ -> LogSoftmax) (ActivationKernels.rowwise<LogSoftmaxOp> ()) with
               Elementwise = false
               OnnxSingle = Standard("LogSoftmax", false, [ OnnxAttribute.Int("axis", -1L) ])
               OnnxDouble = Standard("LogSoftmax", false, [ OnnxAttribute.Int("axis", -1L) ]) } ]
@@ -513,7 +546,7 @@ module Activation =
         Shape.notNull "Z" Z
         let z = Mat.toRowMajor Z
         let a = Array.zeroCreate<float> z.Length
-        (entry g).Kernel.Forward(p g, z, a, Z.RowCount, Z.ColumnCount)
+        (entry g).Kernels.Double.Forward(p g, z, a, Z.RowCount, Z.ColumnCount)
         Mat.ofRowMajor Z.RowCount Z.ColumnCount a
 
     /// g′(Z) entry by entry, for the element-wise cases (the backward of a gradient of ones: da·g′ =
@@ -528,7 +561,7 @@ module Activation =
         | _ ->
             let z = Mat.toRowMajor Z
             let a = Array.zeroCreate<float> z.Length
-            let k = (entry g).Kernel
+            let k = (entry g).Kernels.Double
             k.Forward(p g, z, a, Z.RowCount, Z.ColumnCount)
             let d = Array.zeroCreate<float> z.Length
             k.Backward(p g, z, a, Array.create z.Length 1.0, d, Z.RowCount, Z.ColumnCount)
@@ -545,7 +578,7 @@ module Activation =
         Shape.same "Z" Z "dA" dA
         let z = Mat.toRowMajor Z
         let a = Array.zeroCreate<float> z.Length
-        let k = (entry g).Kernel
+        let k = (entry g).Kernels.Double
         k.Forward(p g, z, a, Z.RowCount, Z.ColumnCount)
         let dz = Array.zeroCreate<float> z.Length
         k.Backward(p g, z, a, Mat.toRowMajor dA, dz, Z.RowCount, Z.ColumnCount)
@@ -553,10 +586,10 @@ module Activation =
 
     /// PReLU's ∂L/∂α over the first `count` entries of row-major buffers: Σ_i da_i·z_i over z_i ≤ 0
     /// (one α shared by the layer), entries in order. Course: S04 (PReLU).
-    let alphaGradientOf (z: float[]) (da: float[]) (count: int) : float =
-        let mutable s = 0.0
+    let inline alphaGradientOf (z: 'T[]) (da: 'T[]) (count: int) : 'T =
+        let mutable s = zero
         for i in 0 .. count - 1 do
-            if z.[i] <= 0.0 then s <- s + da.[i] * z.[i]
+            if z.[i] <= zero then s <- s + da.[i] * z.[i]
         s
 
     /// PReLU's gradient with respect to its learned α (one α shared by the layer):

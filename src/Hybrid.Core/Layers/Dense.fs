@@ -1,5 +1,6 @@
 namespace Hybrid.Core
 
+open System
 open MathNet.Numerics.LinearAlgebra
 
 /// A fully connected layer A = g(X·W + 1·b).
@@ -91,22 +92,36 @@ module Dense =
     let parameterCount (layer: Dense) : int =
         int (parameterCountOf layer.W.RowCount layer.W.ColumnCount layer.Activation)
 
-/// The dense layer's buffer version (the fast path): Z = X·W + 1·b through Backend.Gemm, A = g(Z)
-/// by the activation's registry kernel (the definitions Activation.forward runs), and backward
+/// PReLU's ∂L/∂α (Activation.alphaGradientOf) instantiated at float and at float32: the inline
+/// definition compares entries, and a comparison inside a class generic over 'T would box both
+/// operands on every entry. One delegate call per batch.
+type private AlphaGradient<'T> private () =
+    static member val Of : Func<'T[], 'T[], int, 'T> =
+        if Type.op_Equality(typeof<'T>, typeof<float>) then
+            box (Func<float[], float[], int, float>(fun z da count -> Activation.alphaGradientOf z da count)) :?> Func<'T[], 'T[], int, 'T>
+        else
+            box (Func<float32[], float32[], int, float32>(fun z da count -> Activation.alphaGradientOf z da count)) :?> Func<'T[], 'T[], int, 'T>
+
+/// The dense layer's buffer version (the fast path) at element type 'T (float, or float32 as a second
+/// instantiation of the same code): Z = X·W + 1·b through Backend's product, A = g(Z) by the
+/// activation's registry kernel at 'T (the definitions Activation.forward runs), and backward
 /// dZ = dA ⊙ g′(Z), dW = Xᵀ·dZ, db = 1ᵀ·dZ, dX = dZ·Wᵀ in place (Dense.backward's formulas).
 /// Parameters: W at slot.First, b next, PReLU's α after them. Course: S13-S16.
 [<Sealed>]
-type DensePlan internal (layer: Dense, slot: PlanSlot) =
-    inherit LayerPlan()
+type DensePlan<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> System.ValueType and 'T: comparison
+                  and 'T :> System.Numerics.IFloatingPointIeee754<'T>>
+        internal (layer: Dense, slot: PlanSlot) =
+    inherit LayerPlan<'T>()
     let i, o = layer.W.RowCount, layer.W.ColumnCount
-    let kernel = (Activation.entry layer.Activation).Kernel
+    let kernel = (Activation.entry layer.Activation).Kernels.At<'T>()
     let prelu = match layer.Activation with PReLU _ -> true | _ -> false
     let w, b, alpha = slot.First, slot.First + 1, (if prelu then slot.First + 2 else -1)
-    let z = Array.zeroCreate<float> (slot.Capacity * o)
-    let a = Array.zeroCreate<float> (slot.Capacity * o)
-    let dz = Array.zeroCreate<float> (slot.Capacity * o)
-    let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * i) else null
-    let slope (parameters: float[][]) = if prelu then parameters.[alpha].[0] else Activation.loopParameter layer.Activation
+    let fixedSlope = 'T.CreateTruncating(Activation.loopParameter layer.Activation)
+    let z = Array.zeroCreate<'T> (slot.Capacity * o)
+    let a = Array.zeroCreate<'T> (slot.Capacity * o)
+    let dz = Array.zeroCreate<'T> (slot.Capacity * o)
+    let dx = if slot.NeedsInputGradient then Array.zeroCreate<'T> (slot.Capacity * i) else null
+    let slope (parameters: 'T[][]) = if prelu then parameters.[alpha].[0] else fixedSlope
     /// The activation g.
     member _.Activation = layer.Activation
     /// The pre-activations Z of the last forward (row-major, capacity×d_out).
@@ -120,7 +135,7 @@ type DensePlan internal (layer: Dense, slot: PlanSlot) =
     member val StartsFromZ = false with get, set
     [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Forward(x, rows, parameters, _) =
-        Backend.Gemm(false, false, rows, o, i, x, i, parameters.[w], o, z, o, false)
+        Backend.GemmOf(false, false, rows, o, i, x, i, parameters.[w], o, z, o, false)
         RowMajor.addRow z rows o parameters.[b]
         kernel.Forward(slope parameters, z, a, rows, o)
         a
@@ -128,10 +143,10 @@ type DensePlan internal (layer: Dense, slot: PlanSlot) =
     override this.Backward(x, up, rows, parameters, grads, _) =
         if not this.StartsFromZ then
             kernel.Backward(slope parameters, z, a, up, dz, rows, o)
-            if prelu then grads.[alpha].[0] <- Activation.alphaGradientOf z up (rows * o)
-        Backend.Gemm(true, false, i, o, rows, x, i, dz, o, grads.[w], o, false)
+            if prelu then grads.[alpha].[0] <- AlphaGradient<'T>.Of.Invoke(z, up, rows * o)
+        Backend.GemmOf(true, false, i, o, rows, x, i, dz, o, grads.[w], o, false)
         RowMajor.columnSums dz rows o grads.[b]
-        if not (isNull dx) then Backend.Gemm(false, true, rows, i, o, dz, o, parameters.[w], o, dx, i, false)
+        if not (isNull dx) then Backend.GemmOf(false, true, rows, i, o, dz, o, parameters.[w], o, dx, i, false)
         dx
     override _.FirstNonFinite() =
         let bad = RowMajor.firstNonFinite z o
@@ -161,7 +176,7 @@ type private DenseLayerOf(layer: Dense) =
     override _.Backward(cache, dA) =
         let g = Dense.backward layer (Layer.cacheOf<DenseCache> cache) dA
         [ yield g.dW; yield g.dB; match layer.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ], g.dX
-    override _.Plan slot = DensePlan(layer, slot)
+    override _.Plan slot = DensePlan<float>(layer, slot)
     override _.Fields =
         let entry = Activation.entry layer.Activation
         [ yield "activation", LayerField.Text entry.File

@@ -49,7 +49,7 @@ type DropoutCache =
 /// buffer returned as is) at inference or with rate 0. Course: S34.
 [<Sealed>]
 type DropoutPlan internal (rate: float, slot: PlanSlot) =
-    inherit LayerPlan()
+    inherit LayerPlan<float>()
     let width = slot.Inputs
     let mask = Array.zeroCreate<float> (slot.Capacity * width)
     let a = Array.zeroCreate<float> (slot.Capacity * width)

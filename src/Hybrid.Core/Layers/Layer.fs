@@ -30,22 +30,23 @@ type PlanSlot =
       /// Whether the backward pass must produce ∂L/∂X (false for the first trainable layer).
       NeedsInputGradient: bool }
 
-/// A layer's buffer version on the fast path: the same definitions as its matrix functions,
-/// iterated over preallocated row-major buffers (capacity rows) in place. Parameters and their
+/// A layer's buffer version on the fast path at element type 'T (float; float32 for the layers that
+/// have a float32 plan): the same definitions as its matrix functions, iterated over preallocated
+/// row-major buffers (capacity rows) in place. Parameters and their
 /// gradients are the plan's arrays, read from PlanSlot.First on, in the order of Layer.Parameters.
 /// Implementations mark Forward and Backward NoInlining: with dynamic PGO the JIT otherwise inlines
 /// the dominant layer's pass (guarded devirtualization) into the plan's loop over layers, and an
 /// MLP epoch measured 6–7% slower than with the passes as calls (docs/benchmarks/2026-12-06-layer-contract-ab.md).
 [<AbstractClass>]
-type LayerPlan() =
+type LayerPlan<'T>() =
     /// The forward pass on the first `rows` rows of x; `seed` ≥ 0 is a training pass whose random
     /// draws (dropout's mask) are seeded with it, −1 is inference. Returns the output buffer
     /// (x itself for a layer that is the identity in this pass).
-    abstract Forward : x: float[] * rows: int * parameters: float[][] * seed: int -> float[]
+    abstract Forward : x: 'T[] * rows: int * parameters: 'T[][] * seed: int -> 'T[]
     /// The backward pass from `up` = ∂L/∂A of the last forward (whose input was x): writes the
     /// parameters' gradients into `grads` and returns ∂L/∂X (null when the slot does not need it;
     /// `up` itself for an identity pass). `training` says whether the last forward had a seed.
-    abstract Backward : x: float[] * up: float[] * rows: int * parameters: float[][] * grads: float[][] * training: bool -> float[]
+    abstract Backward : x: 'T[] * up: 'T[] * rows: int * parameters: 'T[][] * grads: 'T[][] * training: bool -> 'T[]
     /// After a one-row forward: the column of the first non-finite entry the layer computed in row 0
     /// (its pre-activations, then its output), or −1. Course: S15.
     abstract FirstNonFinite : unit -> int
@@ -211,7 +212,7 @@ type Layer() =
     /// Course: S16 (BP1-BP4).
     abstract Backward : cache: ILayerCache * dA: Matrix<float> -> Matrix<float> list * Matrix<float>
     /// The buffer version for a fast-path plan. Course: S28.
-    abstract Plan : PlanSlot -> LayerPlan
+    abstract Plan : PlanSlot -> LayerPlan<float>
     /// The layer's entry in the model file, after its "type": its settings and parameters as named
     /// fields (the kind's Read makes the same layer from them).
     abstract Fields : (string * LayerField) list

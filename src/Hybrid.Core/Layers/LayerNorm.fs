@@ -119,7 +119,7 @@ module LayerNorm =
 /// rows in place. Parameters: γ at slot.First, β next.
 [<Sealed>]
 type LayerNormPlan internal (layer: LayerNorm, slot: PlanSlot) =
-    inherit LayerPlan()
+    inherit LayerPlan<float>()
     let d = layer.Gamma.ColumnCount
     let gamma, beta = slot.First, slot.First + 1
     let xhat = Array.zeroCreate<float> (slot.Capacity * d)

@@ -81,7 +81,7 @@ module Maxout =
 /// b_0..b_(k−1). Course: S04, S10.
 [<Sealed>]
 type MaxoutPlan internal (layer: Maxout, slot: PlanSlot) =
-    inherit LayerPlan()
+    inherit LayerPlan<float>()
     let k, i, o = layer.W.Length, layer.W.[0].RowCount, layer.W.[0].ColumnCount
     let z = Array.init k (fun _ -> Array.zeroCreate<float> (slot.Capacity * o))
     let a = Array.zeroCreate<float> (slot.Capacity * o)

@@ -3,6 +3,7 @@ namespace Hybrid.Core
 #nowarn "9" // native pointers: the micro-kernel reads pinned arrays without bounds checks.
 
 open System
+open System.Numerics
 open System.Runtime.Intrinsics
 open System.Threading.Tasks
 open Microsoft.FSharp.NativeInterop
@@ -57,7 +58,7 @@ module internal Gemm =
 
     let inline private fma4 (a: Vector256<float>) (b: Vector256<float>) (c: Vector256<float>) = Vector256.FusedMultiplyAdd(a, b, c)
     let inline private fma8 (a: Vector512<float>) (b: Vector512<float>) (c: Vector512<float>) = Vector512.FusedMultiplyAdd(a, b, c)
-    let inline private at (p: nativeptr<float>) (i: int) = NativePtr.add p i
+    let inline private at (p: nativeptr<'T>) (i: int) = NativePtr.add p i
 
     /// 6×8 tile: C[0..5, 0..7] (row stride ldc) ← (C or 0) + Σ_p a_p ⊗ b_p, where a_p are the 6
     /// values at a + 6p and b_p the 8 values at b + 8p (packed panels).
@@ -189,38 +190,43 @@ module internal Gemm =
         c31.Store(at c (3 * ldc + 8))
         c32.Store(at c (3 * ldc + 16))
 
-    /// 4×4 tile of scalar fused multiply-adds, packed panels as in micro256.
-    let inline private microScalar (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
+    /// One step of an entry's chain, s ← fma(x, y, s) = x·y + s rounded once, at element type 'T
+    /// (Math.FusedMultiplyAdd for float, MathF's for float32: .NET's generic math).
+    let inline private fma<'T when 'T :> IFloatingPointIeee754<'T>> (x: 'T) (y: 'T) (s: 'T) : 'T = 'T.FusedMultiplyAdd(x, y, s)
+
+    /// 4×4 tile of scalar fused multiply-adds, packed panels as in micro256, at element type 'T.
+    let inline private microScalar<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
         for i in 0 .. 3 do
             let ci = at c (i * ldc)
-            let mutable s0 = if load then NativePtr.get ci 0 else 0.0
-            let mutable s1 = if load then NativePtr.get ci 1 else 0.0
-            let mutable s2 = if load then NativePtr.get ci 2 else 0.0
-            let mutable s3 = if load then NativePtr.get ci 3 else 0.0
+            let mutable s0 = if load then NativePtr.get ci 0 else 'T.Zero
+            let mutable s1 = if load then NativePtr.get ci 1 else 'T.Zero
+            let mutable s2 = if load then NativePtr.get ci 2 else 'T.Zero
+            let mutable s3 = if load then NativePtr.get ci 3 else 'T.Zero
             for p in 0 .. kc - 1 do
                 let x = NativePtr.get a (4 * p + i)
                 let pb = at b (4 * p)
-                s0 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 0, s0)
-                s1 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 1, s1)
-                s2 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 2, s2)
-                s3 <- Math.FusedMultiplyAdd(x, NativePtr.get pb 3, s3)
+                s0 <- fma x (NativePtr.get pb 0) s0
+                s1 <- fma x (NativePtr.get pb 1) s1
+                s2 <- fma x (NativePtr.get pb 2) s2
+                s3 <- fma x (NativePtr.get pb 3) s3
             NativePtr.set ci 0 s0
             NativePtr.set ci 1 s1
             NativePtr.set ci 2 s2
             NativePtr.set ci 3 s3
 
-    /// Copies `count` doubles (a multiple of 4) from src to dst, 4 at a time.
-    let inline private copy4s (src: nativeptr<float>) (dst: nativeptr<float>) (count: int) =
+    /// Copies `count` entries (a multiple of Vector256&lt;'T&gt;.Count) from src to dst, a vector at a time.
+    let inline private copyVectors<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (src: nativeptr<'T>) (dst: nativeptr<'T>) (count: int) =
+        let w = Vector256<'T>.Count
         let mutable v = 0
         while v < count do
             Vector256.Store(Vector256.Load(at src v), at dst v)
-            v <- v + 4
+            v <- v + w
 
     /// Packs rows i0 .. i0+mc−1, columns p0 .. p0+kc−1 of op(A) into panels of mr rows:
     /// dst[(r / mr)·kc·mr + p·mr + r % mr] = op(A)(i0 + r, p0 + p), zero past row mc.
     /// Through pointers (no bounds checks; Backend checked the sizes): at the training shapes
     /// packing is a fifth of a product's work, and bounds-checked indexing doubled it.
-    let private packA (transA: bool) (a: float[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (dst: float[]) (off: int) =
+    let private packA<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transA: bool) (a: 'T[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (dst: 'T[]) (off: int) =
         let panels = (mc + mr - 1) / mr
         use pa = fixed a
         use pd = fixed dst
@@ -233,7 +239,7 @@ module internal Gemm =
                     let src = at pa ((p0 + p) * lda + i0 + q * mr)
                     let d = at d0 (p * mr)
                     for r in 0 .. rows - 1 do NativePtr.set d r (NativePtr.get src r)
-                    for r in rows .. mr - 1 do NativePtr.set d r 0.0
+                    for r in rows .. mr - 1 do NativePtr.set d r Unchecked.defaultof<'T>
             else
                 // op(A)(i, p) = a[i·lda + p]: each row is read in order, written with stride mr.
                 for r in 0 .. rows - 1 do
@@ -241,12 +247,12 @@ module internal Gemm =
                     let d = at d0 r
                     for p in 0 .. kc - 1 do NativePtr.set d (p * mr) (NativePtr.get src p)
                 for r in rows .. mr - 1 do
-                    for p in 0 .. kc - 1 do NativePtr.set d0 (p * mr + r) 0.0
+                    for p in 0 .. kc - 1 do NativePtr.set d0 (p * mr + r) Unchecked.defaultof<'T>
 
     /// Packs rows p0 .. p0+kc−1, columns j0 .. j0+nc−1 of op(B) into panels of nr columns:
     /// dst[(j / nr)·kc·nr + p·nr + j % nr] = op(B)(p0 + p, j0 + j), zero past column nc.
-    /// Through pointers as packA; a full panel of B (nr a multiple of 4) copies 4 values at a time.
-    let private packB (transB: bool) (b: float[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (dst: float[]) (off: int) =
+    /// Through pointers as packA; a full panel of B (nr a multiple of the vector width) copies a vector at a time.
+    let private packB<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transB: bool) (b: 'T[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (dst: 'T[]) (off: int) =
         let panels = (nc + nr - 1) / nr
         use pb = fixed b
         use pd = fixed dst
@@ -260,42 +266,43 @@ module internal Gemm =
                     let d = at d0 j
                     for p in 0 .. kc - 1 do NativePtr.set d (p * nr) (NativePtr.get src p)
                 for j in cols .. nr - 1 do
-                    for p in 0 .. kc - 1 do NativePtr.set d0 (p * nr + j) 0.0
-            elif cols = nr && nr % 4 = 0 then
+                    for p in 0 .. kc - 1 do NativePtr.set d0 (p * nr + j) Unchecked.defaultof<'T>
+            elif cols = nr && nr % Vector256<'T>.Count = 0 then
                 // op(B)(p, j) = b[p·ldb + j]: nr contiguous values per p.
                 for p in 0 .. kc - 1 do
-                    copy4s (at pb ((p0 + p) * ldb + j0 + q * nr)) (at d0 (p * nr)) nr
+                    copyVectors (at pb ((p0 + p) * ldb + j0 + q * nr)) (at d0 (p * nr)) nr
             else
                 for p in 0 .. kc - 1 do
                     let src = at pb ((p0 + p) * ldb + j0 + q * nr)
                     let d = at d0 (p * nr)
                     for j in 0 .. cols - 1 do NativePtr.set d j (NativePtr.get src j)
-                    for j in cols .. nr - 1 do NativePtr.set d j 0.0
+                    for j in cols .. nr - 1 do NativePtr.set d j Unchecked.defaultof<'T>
 
-    /// Per-thread packing buffers, grown on demand and reused (no allocation in steady state).
-    type private Buffers() =
-        [<ThreadStatic; DefaultValue>] static val mutable private a: float[]
-        [<ThreadStatic; DefaultValue>] static val mutable private b: float[]
-        [<ThreadStatic; DefaultValue>] static val mutable private t: float[]
+    /// Per-thread packing buffers of element type 'T, grown on demand and reused (no allocation in
+    /// steady state).
+    type private Buffers<'T>() =
+        [<ThreadStatic; DefaultValue>] static val mutable private a: 'T[]
+        [<ThreadStatic; DefaultValue>] static val mutable private b: 'T[]
+        [<ThreadStatic; DefaultValue>] static val mutable private t: 'T[]
         static member A(size: int) =
-            if isNull Buffers.a || Buffers.a.Length < size then Buffers.a <- Array.zeroCreate size
-            Buffers.a
+            if isNull Buffers<'T>.a || Buffers<'T>.a.Length < size then Buffers<'T>.a <- Array.zeroCreate size
+            Buffers<'T>.a
         static member B(size: int) =
-            if isNull Buffers.b || Buffers.b.Length < size then Buffers.b <- Array.zeroCreate size
-            Buffers.b
+            if isNull Buffers<'T>.b || Buffers<'T>.b.Length < size then Buffers<'T>.b <- Array.zeroCreate size
+            Buffers<'T>.b
         /// A scratch tile for the ragged edges of C.
         static member Tile(size: int) =
-            if isNull Buffers.t || Buffers.t.Length < size then Buffers.t <- Array.zeroCreate size
-            Buffers.t
+            if isNull Buffers<'T>.t || Buffers<'T>.t.Length < size then Buffers<'T>.t <- Array.zeroCreate size
+            Buffers<'T>.t
 
     /// The macro-kernel: every mr×nr tile of one packed block (Ã: mc rows, B̃: nc columns, depth kc)
     /// into C at (ic, jc), columns of tiles outer (a B̃ panel stays in L1 while Ã's panels pass).
     /// Ragged edge tiles go through the scratch tile pT; the padding (zeros in the packed panels)
     /// lands outside C's window. Inlined once per micro-kernel (macro256, ...), so each is one
     /// method whose loops run long enough for on-stack replacement on the very first product.
-    let inline private macro ([<InlineIfLambda>] micro: int -> nativeptr<float> -> nativeptr<float> -> nativeptr<float> -> int -> bool -> unit)
-                             (mr: int) (nr: int) (kc: int) (mc: int) (nc: int) (pA: nativeptr<float>) (pB: nativeptr<float>)
-                             (pT: nativeptr<float>) (pC: nativeptr<float>) (ldc: int) (ic: int) (jc: int) (load: bool) : unit =
+    let inline private macro ([<InlineIfLambda>] micro: int -> nativeptr<'T> -> nativeptr<'T> -> nativeptr<'T> -> int -> bool -> unit)
+                             (mr: int) (nr: int) (kc: int) (mc: int) (nc: int) (pA: nativeptr<'T>) (pB: nativeptr<'T>)
+                             (pT: nativeptr<'T>) (pC: nativeptr<'T>) (ldc: int) (ic: int) (jc: int) (load: bool) : unit =
         let mutable jr = 0
         while jr < nc do
             let cols = min nr (nc - jr)
@@ -317,28 +324,39 @@ module internal Gemm =
                 ir <- ir + mr
             jr <- jr + nr
 
-    let private macro256 kc mc nc pA pB pT pC ldc ic jc load = macro micro256 6 8 kc mc nc pA pB pT pC ldc ic jc load
-    let private macro512 kc mc nc pA pB pT pC ldc ic jc load = macro micro512 4 24 kc mc nc pA pB pT pC ldc ic jc load
-    let private macroScalar kc mc nc pA pB pT pC ldc ic jc load = macro microScalar 4 4 kc mc nc pA pB pT pC ldc ic jc load
+    let private macro256 kc mc nc (pA: nativeptr<float>) pB pT pC ldc ic jc load = macro micro256 6 8 kc mc nc pA pB pT pC ldc ic jc load
+    let private macro512 kc mc nc (pA: nativeptr<float>) pB pT pC ldc ic jc load = macro micro512 4 24 kc mc nc pA pB pT pC ldc ic jc load
+    let private macroScalar<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
+        macro microScalar 4 4 kc mc nc pA pB pT pC ldc ic jc load
 
     /// The depth of the k blocks: k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16):
     /// a short last block would load and store every C tile for a few steps.
     let private depthStep (k: int) = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
 
-    /// One packed block through the micro-kernel chosen by isa (see macro).
-    let private macroFor (isa: Isa) kc mc nc pA pB pT pC ldc ic jc load =
+    /// The same address as a pointer to float (the SIMD micro-kernels are float64 kernels).
+    let inline private asDouble (p: nativeptr<'T>) : nativeptr<float> = NativePtr.ofNativeInt (NativePtr.toNativeInt p)
+
+    /// One packed block through the micro-kernel chosen by isa (see macro). The SIMD micro-kernels
+    /// exist at float64; at float32 `isaFor` chooses Scalar (the generic micro-kernel).
+    let private macroFor<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (isa: Isa) kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
         match isa with
-        | V256 -> macro256 kc mc nc pA pB pT pC ldc ic jc load
-        | V512 -> macro512 kc mc nc pA pB pT pC ldc ic jc load
+        | V256 when Type.op_Equality(typeof<'T>, typeof<float>) -> macro256 kc mc nc (asDouble pA) (asDouble pB) (asDouble pT) (asDouble pC) ldc ic jc load
+        | V512 when Type.op_Equality(typeof<'T>, typeof<float>) -> macro512 kc mc nc (asDouble pA) (asDouble pB) (asDouble pT) (asDouble pC) ldc ic jc load
         | Scalar -> macroScalar kc mc nc pA pB pT pC ldc ic jc load
+        | _ -> invalidOp (sprintf "Gemm: no %A micro-kernel at %s." isa typeof<'T>.Name)
+
+    /// The micro-kernel a product at element type 'T runs: the one detected for this machine at
+    /// float64, the scalar one at float32 (its SIMD micro-kernels are still to come).
+    let isaFor<'T> () : Isa = if Type.op_Equality(typeof<'T>, typeof<float>) then detected else Scalar
 
     /// Rows i0 .. i1−1 and columns j0 .. j1−1 of C through packed blocks and micro-tiles.
-    let private blocked (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
-                        (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
+    let private blocked<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+                        (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int)
+                        (c: 'T[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
         let mr, nr = tile isa
-        let bufA = Buffers.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
-        let bufB = Buffers.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
-        let scratch = Buffers.Tile(mr * nr)
+        let bufA = Buffers<'T>.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
+        let bufB = Buffers<'T>.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
+        let scratch = Buffers<'T>.Tile(mr * nr)
         use pA = fixed bufA
         use pB = fixed bufB
         use pT = fixed scratch
@@ -363,51 +381,74 @@ module internal Gemm =
                 for i in i0 .. i1 - 1 do Array.Clear(c, i * ldc + jc, nc)
             jc <- jc + nc
 
-    /// Rows i0 .. i1−1 of C when op(B) = B is stored row-major: no packing at all. Each row of C
-    /// gathers the rows of B scaled by A's entries, 4 vectors at a time (for products with few
-    /// rows, e.g. Predict on one row, packing B would cost as much as the product).
-    let private rows (useSimd: bool) (transA: bool) (n: int) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
-                     (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) : unit =
+    /// C(i, j) ← (C(i, j) or 0) + Σ_p op(A)(i, p)·B(p, j), the chain of one entry of the direct path
+    /// (op(A)(i, p) = a[i·ai + p·ap]; B row-major with stride ldb behind pB; row i of C behind ci).
+    let inline private directEntry<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (a: 'T[]) (ai: int) (ap: int) (pB: nativeptr<'T>) (ldb: int) (ci: nativeptr<'T>) (i: int) (j: int) (k: int) (accumulate: bool) =
+        let mutable s = if accumulate then NativePtr.get ci j else 'T.Zero
+        for p in 0 .. k - 1 do
+            s <- fma a.[i * ai + p * ap] (NativePtr.get pB (p * ldb + j)) s
+        NativePtr.set ci j s
+
+    /// The direct path at float64 with SIMD: each row of C gathers the rows of B scaled by A's
+    /// entries, 4 vectors at a time, the last columns by directEntry.
+    let private rows256 (transA: bool) (n: int) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
+                        (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) : unit =
         use pB = fixed b
         use pC = fixed c
         let w = Vector256<float>.Count
         // op(A)(i, p) = a[i·ai + p·ap].
-        let ai, ap = if transA then 1, lda else lda, 1
+        let ai = if transA then 1 else lda
+        let ap = if transA then lda else 1
         for i in i0 .. i1 - 1 do
             let ci = at pC (i * ldc)
             let mutable j = 0
-            if useSimd then
-                while j + 4 * w <= n do
-                    let cj = at ci j
-                    let mutable s0 = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
-                    let mutable s1 = if accumulate then Vector256.Load(at cj w) else Vector256<float>.Zero
-                    let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<float>.Zero
-                    let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<float>.Zero
-                    for p in 0 .. k - 1 do
-                        let x = Vector256.Create(a.[i * ai + p * ap])
-                        let bp = at pB (p * ldb + j)
-                        s0 <- fma4 x (Vector256.Load(bp)) s0
-                        s1 <- fma4 x (Vector256.Load(at bp w)) s1
-                        s2 <- fma4 x (Vector256.Load(at bp (2 * w))) s2
-                        s3 <- fma4 x (Vector256.Load(at bp (3 * w))) s3
-                    s0.Store(cj)
-                    s1.Store(at cj w)
-                    s2.Store(at cj (2 * w))
-                    s3.Store(at cj (3 * w))
-                    j <- j + 4 * w
-                while j + w <= n do
-                    let cj = at ci j
-                    let mutable s = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
-                    for p in 0 .. k - 1 do
-                        s <- fma4 (Vector256.Create(a.[i * ai + p * ap])) (Vector256.Load(at pB (p * ldb + j))) s
-                    s.Store(cj)
-                    j <- j + w
-            while j < n do
-                let mutable s = if accumulate then NativePtr.get ci j else 0.0
+            while j + 4 * w <= n do
+                let cj = at ci j
+                let mutable s0 = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
+                let mutable s1 = if accumulate then Vector256.Load(at cj w) else Vector256<float>.Zero
+                let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<float>.Zero
+                let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<float>.Zero
                 for p in 0 .. k - 1 do
-                    s <- Math.FusedMultiplyAdd(a.[i * ai + p * ap], NativePtr.get pB (p * ldb + j), s)
-                NativePtr.set ci j s
+                    let x = Vector256.Create(a.[i * ai + p * ap])
+                    let bp = at pB (p * ldb + j)
+                    s0 <- fma4 x (Vector256.Load(bp)) s0
+                    s1 <- fma4 x (Vector256.Load(at bp w)) s1
+                    s2 <- fma4 x (Vector256.Load(at bp (2 * w))) s2
+                    s3 <- fma4 x (Vector256.Load(at bp (3 * w))) s3
+                s0.Store(cj)
+                s1.Store(at cj w)
+                s2.Store(at cj (2 * w))
+                s3.Store(at cj (3 * w))
+                j <- j + 4 * w
+            while j + w <= n do
+                let cj = at ci j
+                let mutable s = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
+                for p in 0 .. k - 1 do
+                    s <- fma4 (Vector256.Create(a.[i * ai + p * ap])) (Vector256.Load(at pB (p * ldb + j))) s
+                s.Store(cj)
+                j <- j + w
+            while j < n do
+                directEntry a ai ap pB ldb ci i j k accumulate
                 j <- j + 1
+
+    /// Rows i0 .. i1−1 of C when op(B) = B is stored row-major: no packing at all. Each row of C
+    /// gathers the rows of B scaled by A's entries (for products with few rows, e.g. Predict on
+    /// one row, packing B would cost as much as the product): with SIMD at float64 (rows256),
+    /// entry by entry otherwise.
+    let private rows<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+                     (useSimd: bool) (transA: bool) (n: int) (k: int) (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int)
+                     (c: 'T[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) : unit =
+        if useSimd && Type.op_Equality(typeof<'T>, typeof<float>) then
+            rows256 transA n k (box a :?> float[]) lda (box b :?> float[]) ldb (box c :?> float[]) ldc accumulate i0 i1
+        else
+            use pB = fixed b
+            use pC = fixed c
+            let ai = if transA then 1 else lda
+            let ap = if transA then lda else 1
+            for i in i0 .. i1 - 1 do
+                let ci = at pC (i * ldc)
+                for j in 0 .. n - 1 do
+                    directEntry a ai ap pB ldb ci i j k accumulate
 
     /// Products with at least this many multiply-adds are split over the cores (by `multiply`):
     /// about 40 µs of one core's work at 50 GFLOP/s. Below it, waking the resident worker and
@@ -430,18 +471,18 @@ module internal Gemm =
     /// micro-tiles along C's rows (byRows) or columns. Mutable so that the resident workers below
     /// can be handed a product without allocating.
     [<AllowNullLiteral>]
-    type private Job() =
+    type private Job<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>() =
         [<DefaultValue>] val mutable Isa: Isa
         [<DefaultValue>] val mutable TransA: bool
         [<DefaultValue>] val mutable TransB: bool
         [<DefaultValue>] val mutable M: int
         [<DefaultValue>] val mutable N: int
         [<DefaultValue>] val mutable K: int
-        [<DefaultValue>] val mutable A: float[]
+        [<DefaultValue>] val mutable A: 'T[]
         [<DefaultValue>] val mutable Lda: int
-        [<DefaultValue>] val mutable B: float[]
+        [<DefaultValue>] val mutable B: 'T[]
         [<DefaultValue>] val mutable Ldb: int
-        [<DefaultValue>] val mutable C: float[]
+        [<DefaultValue>] val mutable C: 'T[]
         [<DefaultValue>] val mutable Ldc: int
         [<DefaultValue>] val mutable Accumulate: bool
         [<DefaultValue>] val mutable Direct: bool
@@ -451,8 +492,8 @@ module internal Gemm =
         /// Whether the parts pack the operand they all read whole (op(B) when split by rows, op(A)
         /// by columns) together into Packed0/Packed1 (only when all parts run at once: the pool).
         [<DefaultValue>] val mutable Shared: bool
-        [<DefaultValue>] val mutable Packed0: float[]
-        [<DefaultValue>] val mutable Packed1: float[]
+        [<DefaultValue>] val mutable Packed0: 'T[]
+        [<DefaultValue>] val mutable Packed1: 'T[]
         [<DefaultValue>] val mutable Arrived: int
         [<DefaultValue>] val mutable Generation: int
         /// Set when a part failed: the others stop waiting for it at the barrier.
@@ -499,14 +540,14 @@ module internal Gemm =
             let mr, nr = tile j.Isa
             let k = j.K
             let kcStep = depthStep k
-            let scratch = Buffers.Tile(mr * nr)
+            let scratch = Buffers<'T>.Tile(mr * nr)
             use pT = fixed scratch
             use pC = fixed j.C
             use p0 = fixed j.Packed0
             use p1 = fixed j.Packed1
             let mutable block = 0
             if j.ByRows then
-                let own = Buffers.A(((min MC (max 1 (i1 - i0)) + mr - 1) / mr) * mr * KC)
+                let own = Buffers<'T>.A(((min MC (max 1 (i1 - i0)) + mr - 1) / mr) * mr * KC)
                 use pA = fixed own
                 let mutable jc = 0
                 while jc < j.N do
@@ -531,7 +572,7 @@ module internal Gemm =
                     jc <- jc + nc
             else
                 let nc = j1 - j0
-                let own = Buffers.B(((max 1 nc + nr - 1) / nr) * nr * KC)
+                let own = Buffers<'T>.B(((max 1 nc + nr - 1) / nr) * nr * KC)
                 use pB = fixed own
                 let mutable pc = 0
                 while pc < k do
@@ -572,9 +613,9 @@ module internal Gemm =
     /// others, signalled through semaphores, so a split product allocates nothing (Parallel.For
     /// allocates on every call). One product at a time: a caller that finds the pool busy (another
     /// thread's product) runs its parts with Parallel.For instead.
-    type private Pool private () =
+    type private Pool<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> private () =
         static let gate = obj ()
-        static let job = Job()
+        static let job = Job<'T>()
         static let start = new Threading.SemaphoreSlim(0)
         static let finished = new Threading.SemaphoreSlim(0)
         static let next = [| 0 |]
@@ -615,8 +656,9 @@ module internal Gemm =
     /// given micro-kernel and at most `threads` threads (whatever the product's size: `multiply`
     /// applies the parallel threshold). The split over threads is fixed by the shape and the
     /// thread count: the larger of C's two dimensions is cut into equal runs of whole micro-tiles.
-    let multiplyWith (isa: Isa) (threads: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
-                     (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
+    let multiplyWith<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+                     (isa: Isa) (threads: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
+                     (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int) (c: 'T[]) (ldc: int) (accumulate: bool) : unit =
         if m > 0 && n > 0 then
             let mr, nr = tile isa
             let direct = not transB && m < mr
@@ -628,14 +670,15 @@ module internal Gemm =
                 if direct then rows (isa <> Scalar) transA n k a lda b ldb c ldc accumulate 0 m
                 else blocked isa transA transB k a lda b ldb c ldc accumulate 0 m 0 n
             else
-                if not (Pool.TryRun(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)) then
-                    let j = Job()
+                if not (Pool<'T>.TryRun(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)) then
+                    let j = Job<'T>()
                     j.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
                     Parallel.For(0, parts, fun q -> j.Run q) |> ignore
 
-    /// C ← op(A)·op(B) (+ C) with the micro-kernel detected for this machine, on `threads`
-    /// threads from parallelThreshold multiply-adds up, else on the calling thread.
-    let multiply (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
-                 (a: float[]) (lda: int) (b: float[]) (ldb: int) (c: float[]) (ldc: int) (accumulate: bool) : unit =
+    /// C ← op(A)·op(B) (+ C) at element type 'T (float or float32) with the micro-kernel isaFor
+    /// chooses, on `threads` threads from parallelThreshold multiply-adds up, else on the calling
+    /// thread.
+    let multiply<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
+                 (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int) (c: 'T[]) (ldc: int) (accumulate: bool) : unit =
         let t = if int64 m * int64 n * int64 k >= parallelThreshold then threads else 1
-        multiplyWith detected t transA transB m n k a lda b ldb c ldc accumulate
+        multiplyWith (isaFor<'T> ()) t transA transB m n k a lda b ldb c ldc accumulate

@@ -70,9 +70,9 @@ module FastTraining =
         let fusedLast =
             if fused then
                 match plans.[plans.Length - 1] with
-                | :? DensePlan as d -> d.StartsFromZ <- true; d
+                | :? DensePlan<float> as d -> d.StartsFromZ <- true; d
                 | _ -> invalidOp "unreachable: only a dense last layer fuses."
-            else Unchecked.defaultof<DensePlan>
+            else Unchecked.defaultof<DensePlan<float>>
         let stochastic = layers |> Array.exists (fun layer -> layer.Stochastic)
         /// The input buffer each layer read in the last forward pass (for dW = Xᵀ·dZ).
         let layerInput = Array.zeroCreate<float[]> plans.Length
@@ -202,7 +202,7 @@ module FastTraining =
                 width <- (match layer.Widths with Some(_, o) -> o | None -> width)
                 plan)
         member val Parameters = Network.parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.ofList
-        member val Plans = new Threading.ThreadLocal<LayerPlan[]>(build)
+        member val Plans = new Threading.ThreadLocal<LayerPlan<float>[]>(build)
         member val Outputs = Network.outputSize net
 
     let private rowPlans = Runtime.CompilerServices.ConditionalWeakTable<Network, RowPlan>()
