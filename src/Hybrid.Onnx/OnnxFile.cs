@@ -17,5 +17,5 @@ internal static class OnnxFile
         return bytes;
     }
 
-    internal static void Write(byte[] bytes, string path) => ModelFormat.SaveBytes(bytes, path);
+    internal static void Write(byte[] bytes, string path) => AtomicFile.SaveBytes(bytes, path);
 }

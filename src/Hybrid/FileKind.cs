@@ -1,17 +1,16 @@
+using Mono.Unix.Native;
+
 namespace Hybrid;
 
-/// <summary>Whether a path names something other than a regular file (a named pipe, a device, a socket), which every file reader refuses before opening it: opening a named pipe blocks until a writer comes.</summary>
+/// <summary>
+/// Whether a path names something other than a regular file (a named pipe, a device, a socket,
+/// a directory), which every file reader refuses before opening it: opening a named pipe blocks
+/// until a writer comes. Also the directory flush of the atomic save. On Unix both go through
+/// Mono.Unix (the package's documented POSIX bindings, which translate the C structures and flags
+/// themselves); on Windows through the file attributes.
+/// </summary>
 internal static class FileKind
 {
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Open")]
-    private static extern IntPtr Open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
-
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_FSync")]
-    private static extern int FSync(IntPtr fd);
-
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Close")]
-    private static extern int Close(IntPtr fd);
-
     /// <summary>
     /// fsync(2) on a directory, so that a rename inside it survives a power loss (Unix). Returns
     /// whether it happened; on Windows, or when the call is unavailable or fails, it does nothing
@@ -20,22 +19,17 @@ internal static class FileKind
     internal static bool FlushDirectory(string directory)
     {
         if (OperatingSystem.IsWindows()) return false;
-        try
-        {
-            var fd = Open(directory, 0 /* read only */, 0);
-            if (fd == -1) return false;
-            try { return FSync(fd) == 0; }
-            finally { Close(fd); }
-        }
+        try { return FlushDirectoryUnix(directory); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
     }
 
-    private const int TypeMask = 0xF000, Regular = 0x8000;
-
-    // .NET's own native shim (libSystem.Native, shipped with every runtime on Unix) exposes
-    // stat(2) as SystemNative_Stat, filling a FileStatus struct whose second int32 is st_mode.
-    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
-    private static extern int Stat([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, byte[] status);
+    private static bool FlushDirectoryUnix(string directory)
+    {
+        int fd = Syscall.open(directory, OpenFlags.O_RDONLY);
+        if (fd == -1) return false;
+        try { return Syscall.fsync(fd) == 0; }
+        finally { Syscall.close(fd); }
+    }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="path"/> if it is not a regular file: every reader of files calls this before opening one.</summary>
     /// <param name="path">The path, which exists.</param>
@@ -47,16 +41,21 @@ internal static class FileKind
             throw new ArgumentException($"'{path}' is not a regular file (a named pipe, device or socket): {paramName} must name {what}.", paramName);
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> names something that exists and is not a regular file,
+    /// following symbolic links (stat(2) on Unix; the <see cref="FileAttributes.Device"/> attribute
+    /// on Windows). False when it cannot be examined: opening the file then reports the error.
+    /// </summary>
     internal static bool IsSpecial(string path)
     {
         if (OperatingSystem.IsWindows()) return (File.GetAttributes(path) & FileAttributes.Device) != 0;
-        var status = new byte[256];   // FileStatus is about 120 bytes; room to spare
-        try
-        {
-            if (Stat(path, status) != 0) return false;   // let opening the file report the error
-        }
+        try { return IsSpecialUnix(path); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
-        int mode = BitConverter.ToInt32(status, 4);
-        return (mode & TypeMask) != Regular;
+    }
+
+    private static bool IsSpecialUnix(string path)
+    {
+        if (Syscall.stat(path, out var status) != 0) return false;   // let opening the file report the error
+        return (status.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG;
     }
 }

@@ -25,8 +25,8 @@ switch (args.Length > 0 ? args[0] : "")
         };
         switch (args[2])
         {
-            case "before-flush": ModelFormat.BeforeFlush = pause; break;
-            case "before-replace": ModelFormat.BeforeReplace = pause; break;
+            case "before-flush": AtomicFile.BeforeFlush = pause; break;
+            case "before-replace": AtomicFile.BeforeReplace = pause; break;
             default: Console.Error.WriteLine($"unknown point '{args[2]}'"); return 2;
         }
         Known(2).Save(args[1]);

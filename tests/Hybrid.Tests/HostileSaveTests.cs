@@ -35,7 +35,7 @@ public sealed class HostileSaveTests : IDisposable
     [Fact]
     public void A_save_killed_before_its_flush_or_its_rename_leaves_the_old_model_and_the_next_save_removes_its_temp()
     {
-        // The child pauses its save at a seam of ModelFormat and says where its temp is; the kill lands there.
+        // The child pauses its save at a seam of AtomicFile and says where its temp is; the kill lands there.
         var path = Path.Combine(_dir, "model.json");
         string a = Known(1).ToJson(), b = Known(2).ToJson();
         foreach (var point in new[] { "before-replace", "before-flush" })
@@ -62,7 +62,7 @@ public sealed class HostileSaveTests : IDisposable
     public void Save_removes_stale_temps_of_its_target_only_and_never_a_live_one()
     {
         var path = Path.Combine(_dir, "model.json");
-        string Temp(string target, string id) => Path.Combine(_dir, $"{ModelFormat.TempPrefix}{ModelFormat.TempTag(target)}-{id}.tmp");
+        string Temp(string target, string id) => Path.Combine(_dir, $"{AtomicFile.TempPrefix}{AtomicFile.TempTag(target)}-{id}.tmp");
         // Ids no running process can have (above every system's pid limit): their writers are gone.
         var stale = Temp("model.json", $"{int.MaxValue}-dead1");
         var stale2 = Temp("model.json", $"{int.MaxValue - 1}-dead2");
@@ -75,7 +75,7 @@ public sealed class HostileSaveTests : IDisposable
         var oldLegacy = Temp("model.json", "0123456789abcdef0123456789abcdef");
         var newLegacy = Temp("model.json", "fedcba9876543210fedcba9876543210");
         foreach (var f in new[] { stale, stale2, other, between, oldLegacy, newLegacy }) File.WriteAllText(f, "{\"format\":");
-        File.SetLastWriteTimeUtc(oldLegacy, DateTime.UtcNow - ModelFormat.LegacyTempAge - TimeSpan.FromMinutes(1));
+        File.SetLastWriteTimeUtc(oldLegacy, DateTime.UtcNow - AtomicFile.LegacyTempAge - TimeSpan.FromMinutes(1));
         using (var writer = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             NetworkTests.Small().Save(path);
@@ -89,7 +89,7 @@ public sealed class HostileSaveTests : IDisposable
         }
         Assert.Equal(NetworkTests.Small().ToJson(), Network.Load(path).ToJson());
         // The tag is short and fixed whatever the target's name (a 255-byte name still leaves room).
-        Assert.Equal(16, ModelFormat.TempTag(new string('m', 255)).Length);
+        Assert.Equal(16, AtomicFile.TempTag(new string('m', 255)).Length);
         Assert.StartsWith(".hybrid-save-", Path.GetFileName(stale));
     }
 

@@ -137,14 +137,14 @@ public sealed class SerializationTests : IDisposable
         good.Save(path);
         var goodBytes = File.ReadAllBytes(path);
         string? temp = null;
-        ModelFormat.BeforeReplace = t => { temp = t; throw new IOException("simulated crash"); };
+        AtomicFile.BeforeReplace = t => { temp = t; throw new IOException("simulated crash"); };
         try
         {
             Assert.Throws<IOException>(() => NetworkTests.Small(2).Save(path));
         }
         finally
         {
-            ModelFormat.BeforeReplace = null;
+            AtomicFile.BeforeReplace = null;
         }
         Assert.NotNull(temp);
         Assert.Equal(_dir, Path.GetDirectoryName(temp));   // written next to the target, then renamed
