@@ -30,6 +30,7 @@ let specification : Test =
         @ FacadeProperties.laws
         @ BadInputProperties.laws
         @ FastPathProperties.laws
+        @ ResumeProperties.laws
         @ HostileFileProperties.laws)
 
 [<EntryPoint>]

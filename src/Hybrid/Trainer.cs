@@ -147,12 +147,56 @@ public sealed class Trainer
     public TrainingResult Fit(Network network, Features x, Targets y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
+        return FitFrom(network, null, x, y, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Continues a run from <paramref name="state"/> (an earlier <see cref="TrainingResult.State"/>, or the
+    /// <see cref="TrainingCanceledException.PartialResult"/>'s after a cancellation) for <see cref="Epochs"/>
+    /// more epochs, numbered on from <see cref="TrainingState.EpochsCompleted"/> + 1. With the same trainer
+    /// settings and data, Fit for a epochs then Resume for b equals Fit for a + b epochs, bit for bit (weights
+    /// and epoch reports, wall-clock times aside). The optimizer must be the one that made the state (its
+    /// moments are that optimizer's); the learning rate, schedule and early stopping may change.
+    /// </summary>
+    /// <param name="state">Where the earlier run stands.</param>
+    /// <param name="x">Training inputs (the same as the earlier run's, for one uninterrupted run).</param>
+    /// <param name="y">Class labels or target rows.</param>
+    /// <param name="progress">Receives an <see cref="EpochReport"/> after each epoch (optional).</param>
+    /// <param name="cancellationToken">Polled before each minibatch.</param>
+    /// <returns>The network, the history of the new epochs and how training ended, with the new <see cref="TrainingResult.State"/>.</returns>
+    /// <exception cref="ArgumentException">Bad input as for <see cref="Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>, or a state made by another optimizer.</exception>
+    /// <exception cref="TrainingCanceledException">Cancellation was requested; its <see cref="TrainingCanceledException.PartialResult"/> holds what training reached and a state to resume from.</exception>
+    public TrainingResult Resume(TrainingState state, Features x, Targets y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return FitFrom(state.Network, state, x, y, progress, cancellationToken);
+    }
+
+    /// <summary>Continues a run from <paramref name="state"/> for <see cref="Epochs"/> more epochs, monitoring the explicit validation set (see the other overload).</summary>
+    /// <param name="state">Where the earlier run stands.</param>
+    /// <param name="x">Training inputs.</param>
+    /// <param name="y">Training labels or targets.</param>
+    /// <param name="validationX">Validation inputs.</param>
+    /// <param name="validationY">Validation labels or targets.</param>
+    /// <param name="progress">Receives an <see cref="EpochReport"/> after each epoch (optional).</param>
+    /// <param name="cancellationToken">Polled before each minibatch.</param>
+    /// <returns>The network, the history of the new epochs and how training ended.</returns>
+    /// <exception cref="ArgumentException">Bad input, a state made by another optimizer, or <see cref="ValidationSplit"/> is also set.</exception>
+    /// <exception cref="TrainingCanceledException">Cancellation was requested.</exception>
+    public TrainingResult Resume(TrainingState state, Features x, Targets y, Features validationX, Targets validationY, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return FitFrom(state.Network, state, x, y, validationX, validationY, progress, cancellationToken);
+    }
+
+    private TrainingResult FitFrom(Network network, TrainingState? state, Features x, Targets y, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
         if (!UseReferencePath)
         {
             var train = PrepareRows(network, x, y, nameof(x), nameof(y));
-            if (ValidationSplit == 0) return RunFast(network, train, null, progress, cancellationToken);
+            if (ValidationSplit == 0) return RunFast(network, state, train, null, progress, cancellationToken);
             var (trainRows, validRows) = ValidationRows(y.Labels, train.Rows.Length);
-            return RunFast(network, Rules.Rows(train, trainRows),
+            return RunFast(network, state, Rules.Rows(train, trainRows),
                            Rules.Rows(train, validRows), progress, cancellationToken);
         }
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
@@ -160,9 +204,9 @@ public sealed class Trainer
         {
             var (train, valid) = ValidationRows(y.Labels, X.RowCount);
             var validation = Tuple.Create(Matrices.SelectRows(valid, X), Matrices.SelectRows(valid, Y));
-            return Run(network, Matrices.SelectRows(train, X), Matrices.SelectRows(train, Y), validation, progress, cancellationToken);
+            return Run(network, state, Matrices.SelectRows(train, X), Matrices.SelectRows(train, Y), validation, progress, cancellationToken);
         }
-        return Run(network, X, Y, null, progress, cancellationToken);
+        return Run(network, state, X, Y, null, progress, cancellationToken);
     }
 
     /// <summary>Trains a copy of the network on (x, y), monitoring the explicit validation set (validationX, validationY).</summary>
@@ -179,14 +223,19 @@ public sealed class Trainer
     public TrainingResult Fit(Network network, Features x, Targets y, Features validationX, Targets validationY, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
+        return FitFrom(network, null, x, y, validationX, validationY, progress, cancellationToken);
+    }
+
+    private TrainingResult FitFrom(Network network, TrainingState? state, Features x, Targets y, Features validationX, Targets validationY, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
         if (ValidationSplit > 0)
             throw new ArgumentException("Give either ValidationSplit > 0 or an explicit validation set, not both.", nameof(validationX));
         if (!UseReferencePath)
-            return RunFast(network, PrepareRows(network, x, y, nameof(x), nameof(y)),
+            return RunFast(network, state, PrepareRows(network, x, y, nameof(x), nameof(y)),
                            PrepareRows(network, validationX, validationY, nameof(validationX), nameof(validationY)), progress, cancellationToken);
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         var (Xv, Yv) = Prepare(network, validationX, validationY, nameof(validationX), nameof(validationY));
-        return Run(network, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
+        return Run(network, state, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
     }
 
     private static (int[] Train, int[] Validation) Pair(RowSplit s) => (s.First, s.Second);
@@ -232,24 +281,30 @@ public sealed class Trainer
         Trainings.Config(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay, BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
             Monitor == EarlyStoppingMetric.Accuracy, DivergenceFactor);
 
-    private TrainingResult RunFast(Network network, RowSet train, RowSet? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    private TrainingResult RunFast(Network network, TrainingState? state, RowSet train, RowSet? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         if (train.Rows.Length < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
         Rules.Validate(config);
-        return Result(Trainings.RunFast(config, network.Model, train, validation!, r => progress?.Report(EpochReport.FromCore(r)),
-                                        () => cancellationToken.IsCancellationRequested), cancellationToken);
+        Action<EpochView> report = r => progress?.Report(EpochReport.FromCore(r));
+        Func<bool> stop = () => cancellationToken.IsCancellationRequested;
+        return Result(state is null
+                          ? Trainings.RunFast(config, network.Model, train, validation!, report, stop)
+                          : Trainings.ResumeFast(config, state.Core, train, validation!, report, stop), cancellationToken);
     }
 
-    private TrainingResult Run(Network network, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
+    private TrainingResult Run(Network network, TrainingState? state, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
                                IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         if (X.RowCount < 1) throw new ArgumentException("There are no training rows.", "x");
         var config = Config();
-        var outcome = Trainings.Fit(config, network.Model, X, Y, validation?.Item1!, validation?.Item2!,
-                                    r => progress?.Report(EpochReport.FromCore(r)), () => cancellationToken.IsCancellationRequested);
+        Action<EpochView> report = r => progress?.Report(EpochReport.FromCore(r));
+        Func<bool> stop = () => cancellationToken.IsCancellationRequested;
+        var outcome = state is null
+            ? Trainings.Fit(config, network.Model, X, Y, validation?.Item1!, validation?.Item2!, report, stop)
+            : Trainings.Resume(config, state.Core, X, Y, validation?.Item1!, validation?.Item2!, report, stop);
         return Result(outcome, cancellationToken);
     }
 
@@ -257,7 +312,8 @@ public sealed class Trainer
     {
         var reason = StopReasons.FromCore(outcome.Detail.Reason);
         var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
-                                        reason, TrainingMessages.Describe(outcome.Detail, outcome.Restored, outcome.BestEpoch), outcome.BestEpoch, outcome.Restored);
+                                        reason, TrainingMessages.Describe(outcome.Detail, outcome.Restored, outcome.BestEpoch), outcome.BestEpoch, outcome.Restored,
+                                        new TrainingState(outcome.State));
         if (reason == StopReason.Cancelled)
             throw new TrainingCanceledException("Training was cancelled: " + result.Message, result, cancellationToken);
         return result;

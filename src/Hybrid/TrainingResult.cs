@@ -6,8 +6,9 @@ namespace Hybrid;
 /// <summary>The outcome of <see cref="Trainer.Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>.</summary>
 public sealed class TrainingResult
 {
-    internal TrainingResult(Network network, IReadOnlyList<EpochReport> history, StopReason stopReason, string message, int bestEpoch, bool restoredBestWeights)
+    internal TrainingResult(Network network, IReadOnlyList<EpochReport> history, StopReason stopReason, string message, int bestEpoch, bool restoredBestWeights, TrainingState state)
     {
+        State = state;
         Network = network;
         History = history;
         StopReason = stopReason;
@@ -34,6 +35,12 @@ public sealed class TrainingResult
     /// <summary>Whether <see cref="Network"/> holds the best epoch's weights (<see cref="Trainer.RestoreBestWeights"/>).</summary>
     public bool RestoredBestWeights { get; }
 
-    /// <summary>The number of completed epochs.</summary>
+    /// <summary>The number of epochs this call completed (<see cref="History"/>'s length).</summary>
     public int EpochsCompleted => History.Count;
+
+    /// <summary>
+    /// Where the run stands, to continue it with <see cref="Trainer.Resume(TrainingState, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>:
+    /// after the last completed epoch, with the current weights (even when <see cref="Network"/> holds restored best weights).
+    /// </summary>
+    public TrainingState State { get; }
 }

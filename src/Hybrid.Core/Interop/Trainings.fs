@@ -141,6 +141,8 @@ type TrainingRun internal (o: TrainingOutcome) =
     member _.BestEpoch = o.BestEpoch
     /// Whether Network holds the best epoch's weights.
     member _.Restored = o.Restored
+    /// Where the run stands, for a resume (Training.resume).
+    member _.State = o.State
 
 /// The core's training loop for C#: Func/Action callbacks, null for "no validation set".
 /// Course: S26-S28. Checked by: TrainerTests (tests/Hybrid.Tests).
@@ -167,6 +169,28 @@ type Trainings =
                           report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
         let engine = FastTraining.engine config net train (if obj.ReferenceEquals(validation, null) then None else Some validation)
         TrainingRun(Training.run config train.Rows.Length engine (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
+
+    /// Training.fitFrom on matrices: config.Epochs more epochs from a state; validationX/validationY null for none.
+    static member Resume(config: TrainingConfig, state: TrainingState, X: Matrix<float>, Y: Matrix<float>, validationX: Matrix<float>, validationY: Matrix<float>,
+                         report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
+        let validation = if isNull validationX then None else Some(validationX, validationY)
+        TrainingRun(Training.fitFrom config state X Y validation (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
+
+    /// Training.resume on the fast path's row sets (FastTraining.engineFrom); validation null for none.
+    static member ResumeFast(config: TrainingConfig, state: TrainingState, train: RowSet, validation: RowSet,
+                             report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
+        Training.checkState config state
+        let engine = FastTraining.engineFrom config state train (if obj.ReferenceEquals(validation, null) then None else Some validation)
+        TrainingRun(Training.resume config train.Rows.Length engine state (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
+
+    /// The epochs a state has completed.
+    static member EpochsOf(state: TrainingState) : int = state.Epoch
+    /// The weights a state continues from.
+    static member NetworkOf(state: TrainingState) : Network = state.Network
+    /// The 1-based best epoch a state remembers (0 for none).
+    static member BestEpochOf(state: TrainingState) : int = state.BestEpoch
+    /// The optimiser steps t a state has taken.
+    static member StepsOf(state: TrainingState) : int = state.Optimizer.Step
 
 /// Row indices split in two (the core's `int[] * int[]`).
 [<Sealed>]

@@ -41,16 +41,24 @@ module FastTraining =
         rowSet (X.ToRowMajorArray()) (Y.ToRowMajorArray()) X.ColumnCount Y.ColumnCount
 
     /// The buffers and the in-place batch step of one training run.
-    type private Plan(config: TrainingConfig, net: Network, capacity: int) =
+    type private Plan(config: TrainingConfig, net: Network, optimizer: UpdateState option, capacity: int) =
         let layers = Array.ofList net.Layers
         let parameters = Network.parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.ofList
         let shapes = Network.parameters net |> List.map (fun p -> p.RowCount, p.ColumnCount) |> Array.ofList
         let isWeight = Network.isWeight net |> Array.ofList
         let grads = parameters |> Array.map (fun p -> Array.zeroCreate<float> p.Length)
         let needsFirst, needsSecond = Update.moments config.Rule
-        let first = parameters |> Array.map (fun p -> if needsFirst then Array.zeroCreate<float> p.Length else null)
-        let second = parameters |> Array.map (fun p -> if needsSecond then Array.zeroCreate<float> p.Length else null)
+        /// A moment's buffers, from the state to continue from (or zeros), only if the rule has it.
+        let moment (needed: bool) (of': UpdateState -> Matrix<float> list) =
+            match optimizer with
+            | _ when not needed -> parameters |> Array.map (fun _ -> null)
+            | Some state -> of' state |> List.map (fun m -> m.ToRowMajorArray()) |> Array.ofList
+            | None -> parameters |> Array.map (fun p -> Array.zeroCreate<float> p.Length)
+        let first = moment needsFirst (fun s -> s.First)
+        let second = moment needsSecond (fun s -> s.Second)
         let epochStart = parameters |> Array.map (fun p -> Array.zeroCreate<float> p.Length)
+        let epochFirst = first |> Array.map (fun m -> if isNull m then null else Array.zeroCreate<float> m.Length)
+        let epochSecond = second |> Array.map (fun m -> if isNull m then null else Array.zeroCreate<float> m.Length)
         let inputs = Network.inputSize net
         let outputs = Network.outputSize net
         let firstTrainable = layers |> Array.findIndex (fun layer -> not (List.isEmpty layer.Parameters))
@@ -76,7 +84,8 @@ module FastTraining =
         let stochastic = layers |> Array.exists (fun layer -> layer.Stochastic)
         /// The input buffer each layer read in the last forward pass (for dW = Xᵀ·dZ).
         let layerInput = Array.zeroCreate<float[]> plans.Length
-        let mutable step = 0
+        let mutable step = match optimizer with Some state -> state.Step | None -> 0
+        let mutable epochStep = step
         let mutable lastLoss = 0.0
         let mutable lastTotal = nan
         let mutable lastCorrect = 0
@@ -178,15 +187,30 @@ module FastTraining =
             struct (sum, hits)
 
         member _.MarkEpochStart() =
-            for p in 0 .. parameters.Length - 1 do Array.Copy(parameters.[p], epochStart.[p], parameters.[p].Length)
+            for p in 0 .. parameters.Length - 1 do
+                Array.Copy(parameters.[p], epochStart.[p], parameters.[p].Length)
+                if not (isNull first.[p]) then Array.Copy(first.[p], epochFirst.[p], first.[p].Length)
+                if not (isNull second.[p]) then Array.Copy(second.[p], epochSecond.[p], second.[p].Length)
+            epochStep <- step
 
         member _.RollbackEpoch() =
             for p in 0 .. parameters.Length - 1 do Array.Copy(epochStart.[p], parameters.[p], parameters.[p].Length)
 
+        /// Parameters (or moments: null for a moment the rule lacks, which is zeros) as matrices shaped as the parameters (copies).
+        member private _.Matrices(values: float[][]) : Matrix<float> list =
+            values
+            |> Array.mapi (fun p v -> let r, c = shapes.[p] in if isNull v then Mat.zeros r c else Matrix<float>.Build.DenseOfRowMajor(r, c, Array.copy v))
+            |> List.ofArray
+
         /// The current parameters as a new immutable network (copies).
-        member _.Snapshot() : Network =
-            let ps = parameters |> Array.mapi (fun p values -> let r, c = shapes.[p] in Matrix<float>.Build.DenseOfRowMajor(r, c, Array.copy values)) |> List.ofArray
-            Network.withParameters net ps
+        member this.Snapshot() : Network = Network.withParameters net (this.Matrices parameters)
+
+        /// The current optimiser state (copies).
+        member this.Optimizer() : UpdateState = { Step = step; First = this.Matrices first; Second = this.Matrices second }
+
+        /// The weights and optimiser state remembered by MarkEpochStart (copies).
+        member this.EpochStart() : Network * UpdateState =
+            Network.withParameters net (this.Matrices epochStart), { Step = epochStep; First = this.Matrices epochFirst; Second = this.Matrices epochSecond }
 
     /// One network's parameters, row-major, and per thread its layers' one-row buffer versions,
     /// for predictRow: made on the network's first predictRow (on each thread) and kept as long as
@@ -237,15 +261,11 @@ module FastTraining =
             Array.Copy(input, result, plan.Outputs)
             Ok result
 
-    /// The fast engine over a training set and an optional validation set (TrainingEngine: the
-    /// epoch loop Training.run drives it). The data is not checked here: the caller checks it once
-    /// at the boundary (fit, fitRows, Trainer.Fit). Each step is θ ← update(θ, ∇J(θ; X_b, Y_b)) on
-    /// preallocated buffers; batch steps allocate nothing after the first. Course: S28.
-    /// Checked by: FastPathProperties "S28 / fast path / a fast batch step allocates nothing in steady state".
-    let engine (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) : TrainingEngine =
+    /// The fast engine from the network's weights and an optimiser state (None: fresh).
+    let private engineWith (config: TrainingConfig) (net: Network) (optimizer: UpdateState option) (train: RowSet) (validation: RowSet option) : TrainingEngine =
         let n = train.Rows.Length
         let largest = max n (validation |> Option.map (fun v -> v.Rows.Length) |> Option.defaultValue 0)
-        let plan = Plan(config, net, max 1 (min config.BatchSize largest))
+        let plan = Plan(config, net, optimizer, max 1 (min config.BatchSize largest))
         let sums = EpochSums()
         { new TrainingEngine with
             member _.LastLoss = plan.LastTotal
@@ -257,11 +277,26 @@ module FastTraining =
             member _.MarkEpochStart() = plan.MarkEpochStart()
             member _.RollbackEpoch() = plan.RollbackEpoch()
             member _.Snapshot() = plan.Snapshot()
+            member _.Optimizer() = plan.Optimizer()
+            member _.EpochStart() = plan.EpochStart()
             member _.Validate() =
                 validation |> Option.map (fun v ->
                     let struct (sum, hits) = plan.Evaluate v
                     let nv = float v.Rows.Length
                     (if config.Loss = SumOfSquares then sum else sum / nv), float hits / nv) }
+
+    /// The fast engine over a training set and an optional validation set (TrainingEngine: the
+    /// epoch loop Training.run drives it), from the network's weights and a fresh optimiser. The data
+    /// is not checked here: the caller checks it once at the boundary (fit, fitRows, Trainer.Fit).
+    /// Each step is θ ← update(θ, ∇J(θ; X_b, Y_b)) on preallocated buffers; batch steps allocate
+    /// nothing after the first. Course: S28.
+    /// Checked by: FastPathProperties "S28 / fast path / a fast batch step allocates nothing in steady state".
+    let engine (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) : TrainingEngine =
+        engineWith config net None train validation
+
+    /// The fast engine from a saved state's weights and optimiser state (Training.resume drives it). Course: S28.
+    let engineFrom (config: TrainingConfig) (state: TrainingState) (train: RowSet) (validation: RowSet option) : TrainingEngine =
+        engineWith config state.Network (Some state.Optimizer) train validation
 
     /// Checks a row set at the boundary, once: sizes against the network (X n×d_in, Y n×d_out),
     /// every value finite (naming the row and column), targets suiting the loss (as
@@ -305,3 +340,22 @@ module FastTraining =
         Training.checkData config net X Y validation
         let valid = validation |> Option.map (fun (Xv, Yv) -> ofMatrices Xv Yv)
         Training.run config X.RowCount (engine config net (ofMatrices X Y) valid) report shouldStop
+
+    /// fitRows continued from a state (an earlier outcome's State) for config.Epochs more epochs:
+    /// Training.resume on the fast path. Course: S28.
+    /// Checked by: ResumeProperties "S28 / resume / a epochs then b more equal a + b epochs, bit for bit".
+    let resumeRows (config: TrainingConfig) (state: TrainingState) (train: RowSet) (validation: RowSet option) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+        Training.validate config
+        Training.checkState config state
+        Training.checkLossFits config.Loss state.Network
+        checkRows "X" "Y" config state.Network train
+        validation |> Option.iter (checkRows "validationX" "validationY" config state.Network)
+        Training.resume config train.Rows.Length (engineFrom config state train validation) state report shouldStop
+
+    /// Training.fitFrom's signature on the fast path. Course: S28.
+    let fitFrom (config: TrainingConfig) (state: TrainingState) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
+                (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+        Training.checkState config state
+        Training.checkData config state.Network X Y validation
+        let valid = validation |> Option.map (fun (Xv, Yv) -> ofMatrices Xv Yv)
+        Training.resume config X.RowCount (engineFrom config state (ofMatrices X Y) valid) state report shouldStop

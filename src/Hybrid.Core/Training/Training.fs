@@ -117,6 +117,30 @@ type LossMismatch =
     /// The multiclass hinge needs at least 2 output units.
     | NeedsTwoOutputs of Last: string
 
+/// Where a training run stands after its last completed epoch, as a value: Training.resume continues
+/// from it exactly as if the run had never stopped. Nothing else is needed: the shuffles, the
+/// dropout masks and the schedule's η are functions of the seed and the epoch number, so the epoch
+/// count is the generators' position. Course: S27 (the rule's moments and step t), S28.
+type TrainingState =
+    { /// Epochs completed (the next epoch's 0-based index).
+      Epoch: int
+      /// The weights after them (the current ones, never a restored best).
+      Network: Network
+      /// The update rule whose moments Optimizer holds.
+      Rule: UpdateRule
+      /// The update rule's moments and step count t after those epochs.
+      Optimizer: UpdateState
+      /// The 1-based best epoch so far (Training.improves; 0 for none).
+      BestEpoch: int
+      /// Its monitored value (NaN for none).
+      BestValue: float
+      /// Its weights, kept with RestoreBest.
+      BestNetwork: Network option
+      /// Epochs in a row since the best that did not improve (early stopping's counter).
+      SinceBest: int
+      /// The divergence rule's J₀: the run's first batch loss (NaN before any batch).
+      FirstLoss: float }
+
 /// The result of Training.fit.
 type TrainingOutcome =
     { /// The trained network (the best epoch's if RestoreBest and an epoch completed).
@@ -132,7 +156,10 @@ type TrainingOutcome =
       /// 0 if no epoch completed).
       BestEpoch: int
       /// Whether Network holds the best epoch's weights rather than the last ones.
-      Restored: bool }
+      Restored: bool
+      /// Where the run stands, for Training.resume: after its last completed epoch (a stop inside
+      /// an epoch, such as a cancellation, leaves the state at that epoch's start).
+      State: TrainingState }
 
 /// The running sums of an epoch's batches for Training.run's metrics: Σ_b n_b·J_b and Σ_b correct_b.
 type EpochSums() =
@@ -165,12 +192,16 @@ type TrainingEngine =
     abstract LastLoss: float
     /// (Σ_b n_b·J_b, Σ_b correct_b) since the last call; resets both to 0.
     abstract TakeSums: unit -> struct (float * int)
-    /// Remembers the current weights (called before each epoch).
+    /// Remembers the current weights and optimiser state (called before each epoch).
     abstract MarkEpochStart: unit -> unit
     /// Puts back the weights remembered by MarkEpochStart.
     abstract RollbackEpoch: unit -> unit
     /// The current weights as a network (never shared with later mutation).
     abstract Snapshot: unit -> Network
+    /// The current optimiser state (never shared with later mutation).
+    abstract Optimizer: unit -> UpdateState
+    /// The weights and optimiser state remembered by the last MarkEpochStart.
+    abstract EpochStart: unit -> Network * UpdateState
     /// (loss, accuracy) on the validation set from one pass at inference, or None without one.
     abstract Validate: unit -> (float * float) option
 
@@ -393,6 +424,14 @@ module Training =
         /// Before the first epoch.
         static member start = { History = []; Best = None; SinceBest = 0; FirstLoss = nan; Stop = None }
 
+        /// Where a saved state left off (its history is the earlier call's, not kept).
+        static member resumed (s: TrainingState) =
+            { History = []
+              Best = (if s.BestEpoch > 0 then Some { Epoch = s.BestEpoch; Value = s.BestValue; Weights = s.BestNetwork } else None)
+              SinceBest = s.SinceBest
+              FirstLoss = s.FirstLoss
+              Stop = None }
+
     /// The batches of one epoch (0-based) with learning rate η, until one stops training:
     /// (J₀ after them, the stop if any). Polls shouldStop before each batch; a divergence rolls
     /// the engine back to the start of the epoch.
@@ -460,8 +499,24 @@ module Training =
 
     /// The outcome from the loop's final state: the stop (Completed if nothing stopped it) and
     /// the network (the best epoch's with RestoreBest, else the engine's current weights).
-    let private outcome (config: TrainingConfig) (engine: TrainingEngine) (state: RunState) : TrainingOutcome =
+    let private outcome (config: TrainingConfig) (engine: TrainingEngine) (first: int) (state: RunState) : TrainingOutcome =
         let detail = defaultArg state.Stop (StopDetail.Completed config.Epochs)
+        // A stop inside an epoch (cancelled, a NaN, divergence) leaves the resumable state at the
+        // start of that epoch; after a completed epoch (all ran, early stop) it is the current one.
+        let weights, optimizer =
+            match detail with
+            | StopDetail.Completed _ | StopDetail.EarlyStopped _ -> engine.Snapshot(), engine.Optimizer()
+            | _ -> engine.EpochStart()
+        let resumable =
+            { Epoch = first + List.length state.History
+              Network = weights
+              Rule = config.Rule
+              Optimizer = optimizer
+              BestEpoch = (match state.Best with Some b -> b.Epoch | None -> 0)
+              BestValue = (match state.Best with Some b -> b.Value | None -> nan)
+              BestNetwork = (match state.Best with Some b -> b.Weights | None -> None)
+              SinceBest = state.SinceBest
+              FirstLoss = state.FirstLoss }
         let final, restored, bestEpoch =
             match state.Best with
             | Some { Epoch = e; Weights = Some bestNet } -> bestNet, true, e
@@ -472,7 +527,18 @@ module Training =
            Stop = stopReason detail
            Detail = detail
            BestEpoch = bestEpoch
-           Restored = restored } : TrainingOutcome)
+           Restored = restored
+           State = resumable } : TrainingOutcome)
+
+    /// The epoch loop from epoch `first` (0 or a saved state's) for config.Epochs epochs: `run` and `resume`.
+    let private runFrom (config: TrainingConfig) (n: int) (engine: TrainingEngine) (start: TrainingState option)
+                        (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let first = match start with Some s -> s.Epoch | None -> 0
+        let rec loop (epoch: int) (state: RunState) =
+            if state.Stop.IsSome || epoch = first + config.Epochs then state
+            else loop (epoch + 1) (runEpoch config n engine report shouldStop clock epoch state)
+        outcome config engine first (loop first (match start with Some s -> RunState.resumed s | None -> RunState.start))
 
     /// The epoch loop shared by both paths (S28). Epoch e (0-based) uses η_e = Schedule.rate
     /// schedule η0 e and the batches Optimizer.minibatches (Init.derive seed e) n batchSize (a
@@ -501,11 +567,34 @@ module Training =
     /// Course: S28. Checked by: TrainerTests (early stopping, restore-best, NaN stop, cancellation,
     /// epoch metrics from the batches), FastPathProperties (both engines give the same records).
     let run (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
-        let clock = Diagnostics.Stopwatch.StartNew()
-        let rec loop (epoch: int) (state: RunState) =
-            if state.Stop.IsSome || epoch = config.Epochs then state
-            else loop (epoch + 1) (runEpoch config n engine report shouldStop clock epoch state)
-        outcome config engine (loop 0 RunState.start)
+        runFrom config n engine None report shouldStop
+
+    /// The epoch loop continued from a state (TrainingOutcome.State of an earlier run): config.Epochs
+    /// more epochs, numbered on from state.Epoch + 1, with the best epoch, early stopping's counter
+    /// and the divergence rule's J₀ carried over; the engine must start from the state's weights and
+    /// optimiser state. Fit for a + b epochs equals Fit for a, then resume for b, bit for bit
+    /// (parameters and records, wall-clock fields aside). The configuration may differ from the
+    /// first run's in anything but the update rule (the moments are the rule's); a different
+    /// learning rate or schedule continues from the same epoch number. Course: S28.
+    /// Checked by: ResumeProperties "S28 / resume / a epochs then b more equal a + b epochs, bit for bit".
+    let resume (config: TrainingConfig) (n: int) (engine: TrainingEngine) (state: TrainingState) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+        runFrom config n engine (Some state) report shouldStop
+
+    /// Checks that a state can continue under a configuration: same update rule (its moments are
+    /// that rule's), moments shaped as the state's parameters, a non-negative epoch count.
+    /// ArgumentException naming "state" otherwise. Course: S27, S28.
+    let checkState (config: TrainingConfig) (state: TrainingState) : unit =
+        if obj.ReferenceEquals(state, null) || obj.ReferenceEquals(state.Network, null) then nullArg "state"
+        if state.Rule <> config.Rule then
+            Shape.fail "state" (sprintf "the state holds the moments of %A but the configuration asks for %A: resume with the same update rule." state.Rule config.Rule)
+        if state.Epoch < 0 then Shape.fail "state" (sprintf "the state's epoch count is %d: it must be >= 0." state.Epoch)
+        let ps = Network.parameters state.Network
+        let fits (ms: Matrix<float> list) =
+            List.length ms = List.length ps && List.forall2 (fun (m: Matrix<float>) (p: Matrix<float>) -> m.RowCount = p.RowCount && m.ColumnCount = p.ColumnCount) ms ps
+        if state.Optimizer.Step < 0 || not (fits state.Optimizer.First) || not (fits state.Optimizer.Second) then
+            Shape.fail "state" "the state's optimiser moments do not match its network's parameters."
+        if state.BestNetwork |> Option.exists (fun b -> not (fits (Network.parameters b))) then
+            Shape.fail "state" "the state's best weights do not match its network's parameters." 
 
     /// The checks at the boundary of training, done once before any batch: the configuration,
     /// the loss against the output width, shapes, emptiness and finiteness of X, Y and the
@@ -526,11 +615,12 @@ module Training =
 
     /// The reference engine: each batch is Network.batch (the readable forward and backward of
     /// S15-S17) then Update.step, on immutable matrices.
-    let private referenceEngine (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : TrainingEngine =
+    let private referenceEngine (config: TrainingConfig) (net: Network) (optimizer: UpdateState option) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : TrainingEngine =
         let dropout = hasDropout net
         let mutable current = net
         let mutable epochStart = net
-        let mutable state = Update.init (Network.parameters net)
+        let mutable state = defaultArg optimizer (Update.init (Network.parameters net))
+        let mutable epochStartState = state
         let mutable lastLoss = nan
         let sums = EpochSums()
         { new TrainingEngine with
@@ -551,9 +641,13 @@ module Training =
                         sums.Add(rows.Length, r.DataLoss, correct config.Loss r.Output Yb)
                         None
             member _.TakeSums() = sums.Take()
-            member _.MarkEpochStart() = epochStart <- current
+            member _.MarkEpochStart() =
+                epochStart <- current
+                epochStartState <- state
             member _.RollbackEpoch() = current <- epochStart
             member _.Snapshot() = current
+            member _.Optimizer() = state
+            member _.EpochStart() = epochStart, epochStartState
             member _.Validate() =
                 validation |> Option.map (fun (Xv, Yv) ->
                     let J, A = Network.lossAndOutput config.Loss current Xv Yv
@@ -575,4 +669,12 @@ module Training =
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         checkData config net X Y validation
-        run config X.RowCount (referenceEngine config net X Y validation) report shouldStop
+        run config X.RowCount (referenceEngine config net None X Y validation) report shouldStop
+
+    /// Training.fit continued from a state (an earlier outcome's State) for config.Epochs more
+    /// epochs on the reference path: see `resume`. Course: S28.
+    let fitFrom (config: TrainingConfig) (state: TrainingState) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
+                (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+        checkState config state
+        checkData config state.Network X Y validation
+        resume config X.RowCount (referenceEngine config state.Network (Some state.Optimizer) X Y validation) state report shouldStop
