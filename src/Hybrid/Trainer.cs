@@ -289,9 +289,7 @@ public sealed class Trainer
         Rules.Validate(config);
         Action<EpochView> report = r => progress?.Report(EpochReport.FromCore(r));
         Func<bool> stop = () => cancellationToken.IsCancellationRequested;
-        return Result(state is null
-                          ? Trainings.RunFast(config, network.Model, train, validation!, report, stop)
-                          : Trainings.ResumeFast(config, state.Core, train, validation!, report, stop), cancellationToken);
+        return Result(Trainings.RunFast(config, network.Model, state?.Core!, train, validation!, report, stop), cancellationToken);
     }
 
     private TrainingResult Run(Network network, TrainingState? state, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
@@ -302,10 +300,7 @@ public sealed class Trainer
         var config = Config();
         Action<EpochView> report = r => progress?.Report(EpochReport.FromCore(r));
         Func<bool> stop = () => cancellationToken.IsCancellationRequested;
-        var outcome = state is null
-            ? Trainings.Fit(config, network.Model, X, Y, validation?.Item1!, validation?.Item2!, report, stop)
-            : Trainings.Resume(config, state.Core, X, Y, validation?.Item1!, validation?.Item2!, report, stop);
-        return Result(outcome, cancellationToken);
+        return Result(Trainings.Fit(config, network.Model, state?.Core!, X, Y, validation?.Item1!, validation?.Item2!, report, stop), cancellationToken);
     }
 
     private static TrainingResult Result(TrainingRun outcome, CancellationToken cancellationToken)

@@ -158,30 +158,27 @@ type Trainings =
           Seed = seed; Patience = patience; MinDelta = minDelta; RestoreBest = restoreBest
           Monitor = (if monitorAccuracy then MonitorAccuracy else MonitorLoss); DivergenceFactor = divergenceFactor }
 
-    /// Training.fit on matrices; validationX/validationY null for none.
-    static member Fit(config: TrainingConfig, net: Network, X: Matrix<float>, Y: Matrix<float>, validationX: Matrix<float>, validationY: Matrix<float>,
-                      report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
+    /// Training.fit on matrices, or Training.fitFrom when state is not null (config.Epochs more
+    /// epochs from it); validationX/validationY null for none.
+    static member Fit(config: TrainingConfig, net: Network, state: TrainingState, X: Matrix<float>, Y: Matrix<float>,
+                      validationX: Matrix<float>, validationY: Matrix<float>, report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
         let validation = if isNull validationX then None else Some(validationX, validationY)
-        TrainingRun(Training.fit config net X Y validation (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
+        let report (r: EpochRecord) = report.Invoke(EpochView r)
+        TrainingRun(
+            if isNull (box state) then Training.fit config net X Y validation report shouldStop.Invoke
+            else Training.fitFrom config state X Y validation report shouldStop.Invoke)
 
-    /// Training.run on the fast path's row sets (FastTraining.engine); validation null for none.
-    static member RunFast(config: TrainingConfig, net: Network, train: RowSet, validation: RowSet,
+    /// Training.run on the fast path's row sets (FastTraining.engine), or Training.resume when state
+    /// is not null (FastTraining.engineFrom); validation null for none.
+    static member RunFast(config: TrainingConfig, net: Network, state: TrainingState, train: RowSet, validation: RowSet,
                           report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
-        let engine = FastTraining.engine config net train (if obj.ReferenceEquals(validation, null) then None else Some validation)
-        TrainingRun(Training.run config train.Rows.Length engine (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
-
-    /// Training.fitFrom on matrices: config.Epochs more epochs from a state; validationX/validationY null for none.
-    static member Resume(config: TrainingConfig, state: TrainingState, X: Matrix<float>, Y: Matrix<float>, validationX: Matrix<float>, validationY: Matrix<float>,
-                         report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
-        let validation = if isNull validationX then None else Some(validationX, validationY)
-        TrainingRun(Training.fitFrom config state X Y validation (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
-
-    /// Training.resume on the fast path's row sets (FastTraining.engineFrom); validation null for none.
-    static member ResumeFast(config: TrainingConfig, state: TrainingState, train: RowSet, validation: RowSet,
-                             report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
-        Training.checkState config state
-        let engine = FastTraining.engineFrom config state train (if obj.ReferenceEquals(validation, null) then None else Some validation)
-        TrainingRun(Training.resume config train.Rows.Length engine state (fun r -> report.Invoke(EpochView r)) shouldStop.Invoke)
+        let validation = if obj.ReferenceEquals(validation, null) then None else Some validation
+        let report (r: EpochRecord) = report.Invoke(EpochView r)
+        TrainingRun(
+            if isNull (box state) then Training.run config train.Rows.Length (FastTraining.engine config net train validation) report shouldStop.Invoke
+            else
+                Training.checkState config state
+                Training.resume config train.Rows.Length (FastTraining.engineFrom config state train validation) state report shouldStop.Invoke)
 
     /// The epochs a state has completed.
     static member EpochsOf(state: TrainingState) : int = state.Epoch
