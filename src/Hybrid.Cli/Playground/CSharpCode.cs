@@ -5,8 +5,9 @@ namespace Hybrid.Cli.Playground;
 
 /// <summary>
 /// "Copy as C#": a console program (top-level statements, references the Hybrid package) that makes
-/// the same façade calls as <see cref="Experiment"/> in the same order, trains the same number of
-/// epochs and prints the training and test loss with every digit ("R"), which the server's numbers
+/// the same façade calls as <see cref="Experiment"/>, trains the same number of epochs as one
+/// <see cref="Trainer.Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>
+/// (the playground's Fit-then-Resume steps equal it bit for bit) and prints the training and test loss with every digit ("R"), which the server's numbers
 /// match exactly (checked by PlaygroundCodeTests).
 /// </summary>
 public static class CSharpCode
@@ -57,14 +58,14 @@ public static class CSharpCode
         b.AppendLine($"    .Build({string.Format(c, Choices.Initializers[s.Init].Code, s.Seed)});");
         b.AppendLine($"var loss = {output.LossCode};");
         b.AppendLine();
-        b.AppendLine("// One Trainer.Fit per epoch, as the playground steps: epoch e shuffles (and drops out) with seed + e.");
-        b.AppendLine($"for (int epoch = 1; epoch <= {epochs}; epoch++)");
-        b.AppendLine("{");
-        b.AppendLine($"    var trainer = new Trainer(loss, {string.Format(c, Choices.Optimizers[s.Optimizer].Code, N(s.LearningRate))})");
-        b.AppendLine($"    {{ BatchSize = {s.BatchSize}, WeightDecay = {N(s.L2)}, Epochs = 1, Seed = {s.Seed} + epoch }};");
-        b.AppendLine("    network = trainer.Fit(network, train.Features, train.Targets).Network;");
-        b.AppendLine("}");
-        b.AppendLine();
+        if (epochs > 0)
+        {
+            b.AppendLine("// One run: the playground's epoch-by-epoch steps (Fit, then Resume from its State) equal one Fit of as many epochs, bit for bit.");
+            b.AppendLine($"var trainer = new Trainer(loss, {string.Format(c, Choices.Optimizers[s.Optimizer].Code, N(s.LearningRate))})");
+            b.AppendLine($"    {{ BatchSize = {s.BatchSize}, WeightDecay = {N(s.L2)}, Epochs = {epochs}, Seed = {s.Seed} }};");
+            b.AppendLine("network = trainer.Fit(network, train.Features, train.Targets).Network;");
+            b.AppendLine();
+        }
         b.AppendLine("var onTrain = network.Evaluate(train.Features, train.Targets, loss);");
         b.AppendLine("Console.WriteLine(FormattableString.Invariant($\"train loss {onTrain.Loss:R} accuracy {onTrain.Accuracy:R}\"));");
         if (!Choices.IsGate(s.Dataset))

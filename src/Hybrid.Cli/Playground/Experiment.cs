@@ -4,7 +4,7 @@ namespace Hybrid.Cli.Playground;
 
 /// <summary>
 /// One run of the playground through the public façade only: the data set, its split and
-/// preprocessing, the network, and one <see cref="Trainer"/> call per epoch. <see cref="CSharpCode"/>
+/// preprocessing, the network, and one <see cref="Trainer"/> call per epoch (a Fit, then a Resume per epoch: one long run). <see cref="CSharpCode"/>
 /// writes the same calls in the same order, so the code it produces gives the same numbers.
 /// </summary>
 internal sealed class Experiment
@@ -72,22 +72,33 @@ internal sealed class Experiment
     /// <summary>Epochs trained so far.</summary>
     public int Epoch { get; private set; }
 
-    /// <summary>The trainer of epoch e: its shuffle and dropout seed is seed + e, so every epoch draws fresh batches and the run repeats exactly.</summary>
-    public static Trainer TrainerFor(PlaygroundSettings s, int epoch) =>
+    /// <summary>Where the run stands after <see cref="Epoch"/> epochs (null before the first): each step resumes from it.</summary>
+    public TrainingState? State { get; private set; }
+
+    /// <summary>The trainer of the session's run, one epoch per call: its shuffle and dropout seed is the session's seed, and each epoch draws its own batches from it and the epoch number.</summary>
+    public static Trainer TrainerFor(PlaygroundSettings s) =>
         new(Choices.Outputs[s.Output].Loss, Choices.Optimizers[s.Optimizer].Create(s.LearningRate))
         {
             BatchSize = s.BatchSize,
             WeightDecay = s.L2,
             Epochs = 1,
-            Seed = s.Seed + epoch,
+            Seed = s.Seed,
         };
 
-    /// <summary>Trains one more epoch (the optimiser's state starts afresh each epoch: one <see cref="Trainer.Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/> per epoch).</summary>
+    /// <summary>
+    /// Trains one more epoch of one long run: the first epoch is <see cref="Trainer.Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>,
+    /// every later one <see cref="Trainer.Resume(TrainingState, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>
+    /// from the last <see cref="State"/>, so the optimiser's moments (Adam's m, v and t) carry on and n steps equal one Fit of n epochs, bit for bit.
+    /// </summary>
     /// <returns>Why the epoch ended (<see cref="StopReason.NonFiniteLoss"/> or <see cref="StopReason.Diverged"/> keep the last good weights).</returns>
     public TrainingResult Step(CancellationToken cancellationToken)
     {
-        var result = TrainerFor(Settings, Epoch + 1).Fit(Network, Train.Features, Train.Targets, null, cancellationToken);
+        var trainer = TrainerFor(Settings);
+        var result = State is null
+            ? trainer.Fit(Network, Train.Features, Train.Targets, null, cancellationToken)
+            : trainer.Resume(State, Train.Features, Train.Targets, null, cancellationToken);
         Network = result.Network;
+        State = result.State;
         Epoch++;
         return result;
     }
