@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hybrid.Cli.Playground;
@@ -6,12 +7,34 @@ using Hybrid.Cli.Playground;
 namespace Hybrid.Cli.Tests.Playground;
 
 /// <summary>Talks to a running playground over loopback HTTP, as the page does.</summary>
-public sealed class PlaygroundClient(Uri url) : IDisposable
+/// <param name="url">The server.</param>
+/// <param name="receiveBuffer">The socket's receive buffer in bytes (0: the system's): a small one makes the connection of a
+/// page that stops reading fill after a frame or two, so the server soon has to drop frames for it.</param>
+public sealed class PlaygroundClient(Uri url, int receiveBuffer = 0) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The HTTP client (base address: the server).</summary>
-    public HttpClient Http { get; } = new() { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient Http { get; } = new(Handler(receiveBuffer)) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+
+    private static SocketsHttpHandler Handler(int receiveBuffer) => receiveBuffer <= 0 ? new() : new()
+    {
+        ConnectCallback = async (context, cancel) =>
+        {
+            // Set before connecting, so the advertised window is small from the start.
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = receiveBuffer };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>POST /api/sessions with these settings (any JSON).</summary>
     public Task<HttpResponseMessage> CreateAsync(object settings) => Http.PostAsJsonAsync("api/sessions", settings, Json);
@@ -35,9 +58,9 @@ public sealed class PlaygroundClient(Uri url) : IDisposable
     /// <summary>Reads the session's event stream until a frame satisfies <paramref name="until"/>; closing it ends the session.</summary>
     /// <param name="id">The session.</param>
     /// <param name="until">Stops reading once it returns true.</param>
-    /// <param name="timeout">Gives up after this long.</param>
-    /// <param name="pause">A slow page: waits this long after each frame before reading on.</param>
-    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan pause = default)
+    /// <param name="timeout">Gives up after this long (a guard against a hang, not a claim about speed).</param>
+    /// <param name="afterEach">A slow page: awaited after each frame before reading on (e.g. until the server has dropped a frame for it).</param>
+    public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, Func<JsonNode, Task>? afterEach = null)
     {
         using var cancel = new CancellationTokenSource(timeout);
         using var response = await Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
@@ -48,11 +71,26 @@ public sealed class PlaygroundClient(Uri url) : IDisposable
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
             var frame = JsonNode.Parse(line["data: ".Length..])!;
             if (until(frame)) return frame;
-            if (pause > TimeSpan.Zero) await Task.Delay(pause, cancel.Token);
+            if (afterEach is not null) await afterEach(frame).WaitAsync(cancel.Token);
         }
         throw new InvalidOperationException("The event stream ended before the expected frame.");
     }
 
     /// <inheritdoc />
     public void Dispose() => Http.Dispose();
+}
+
+/// <summary>Waits for events that are bound to happen, under a guard.</summary>
+internal static class Guard
+{
+    /// <summary>
+    /// Awaits <paramref name="happened"/>; the guard only turns a bug (the event never comes) into a clear
+    /// failure instead of a hang, it is not a claim about speed.
+    /// </summary>
+    public static async Task Until(Task happened, TimeSpan guard, string what)
+    {
+        if (!await Tests.Cli.CompletesWithin(happened, guard))
+            Assert.Fail($"{what}: it did not happen within the guard of {guard.TotalSeconds:F0} s (it is bound to happen: a bug, or a machine far too slow)");
+        await happened;
+    }
 }
