@@ -87,12 +87,19 @@ internal sealed class Session : IAsyncDisposable
     private int _lastDroppedEpoch = -1;
 
     /// <summary>
-    /// Whether the training thread is blocked until the next command (paused, no command pending):
-    /// it publishes nothing until a command comes.
+    /// Whether the training thread is blocked until the next command (paused, every command so far
+    /// taken): it publishes nothing until a command comes.
     /// </summary>
-    public bool Idle => Volatile.Read(ref _waiting) == 1 && _wake.CurrentCount == 0;
+    public bool Idle
+    {
+        get { lock (_gate) return _waiting && _taken == _commands; }
+    }
 
-    private int _waiting;
+    /// <summary>Counts the times the thread went idle (<see cref="Idle"/> turns true only then): await it with the condition <see cref="Idle"/>.</summary>
+    public EventCount Pauses { get; } = new();
+
+    private bool _waiting;
+    private long _commands, _taken; // commands given (each releases the thread once) and releases the thread has taken
 
     /// <summary>The training thread's completion: ends when the session is disposed.</summary>
     public Task Completion => _task;
@@ -121,6 +128,7 @@ internal sealed class Session : IAsyncDisposable
                 case "reset": _playing = false; _steps = 0; _resetRequested = true; break;
                 default: return false;
             }
+            _commands++;
         }
         _wake.Release();
         return true;
@@ -153,9 +161,10 @@ internal sealed class Session : IAsyncDisposable
                 if (!train)
                 {
                     Publish();
-                    Volatile.Write(ref _waiting, 1);
-                    try { _wake.Wait(token); }
-                    finally { Volatile.Write(ref _waiting, 0); }
+                    lock (_gate) _waiting = true;
+                    Pauses.Add();
+                    _wake.Wait(token);
+                    lock (_gate) { _waiting = false; _taken++; }
                     continue;
                 }
                 try

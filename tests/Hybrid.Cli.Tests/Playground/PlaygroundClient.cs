@@ -83,14 +83,21 @@ public sealed class PlaygroundClient(Uri url, int receiveBuffer = 0) : IDisposab
 /// <summary>Waits for events that are bound to happen, under a guard.</summary>
 internal static class Guard
 {
+    /// <summary>The playground tests' guard on a wait: generous, and below the test run's hang timeout so a bug fails with a message.</summary>
+    public static readonly TimeSpan Time = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// Awaits <paramref name="happened"/>; the guard only turns a bug (the event never comes) into a clear
     /// failure instead of a hang, it is not a claim about speed.
     /// </summary>
-    public static async Task Until(Task happened, TimeSpan guard, string what)
+    public static Task Until(Task happened, TimeSpan guard, string what) => Until(happened, guard, () => what);
+
+    /// <inheritdoc cref="Until(Task, TimeSpan, string)"/>
+    /// <param name="what">The event, described when the guard fails (e.g. with the counts at that time).</param>
+    public static async Task Until(Task happened, TimeSpan guard, Func<string> what)
     {
         if (!await Tests.Cli.CompletesWithin(happened, guard))
-            Assert.Fail($"{what}: it did not happen within the guard of {guard.TotalSeconds:F0} s (it is bound to happen: a bug, or a machine far too slow)");
+            Assert.Fail($"{what()}: it did not happen within the guard of {guard.TotalSeconds:F0} s (it is bound to happen: a bug, or a machine far too slow)");
         await happened;
     }
 }

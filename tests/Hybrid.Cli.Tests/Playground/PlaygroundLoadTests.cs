@@ -98,7 +98,7 @@ public class PlaygroundLoadTests
                     if (dropped >= 0) return;
                     int read = frame["epoch"]!.GetValue<int>();
                     await Guard.Until(session.DroppedFrames.WhenAsync(() => session.LastDroppedEpoch > read, CancellationToken.None), GuardTime,
-                                      $"page {page}, not reading after epoch {read}: the server to drop a later frame ({session.Published.Value} published, {session.DroppedFrames.Value} dropped)");
+                                      () => $"page {page}, not reading after epoch {read}: the server to drop a later frame ({session.Published.Value} published, {session.DroppedFrames.Value} dropped)");
                     dropped = session.LastDroppedEpoch;
                     Sample();
                 } : null);
