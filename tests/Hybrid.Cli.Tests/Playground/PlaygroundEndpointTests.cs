@@ -245,7 +245,7 @@ public class PlaygroundEndpointTests
         Assert.Equal(published - 1, session.DroppedFrames.Value);
         Assert.Equal(1, session.Frames.Count);
         Assert.True(session.Frames.TryRead(out var frame));
-        Assert.Equal(session.Current.Epoch, frame.Epoch); // the newest: the paused epoch
+        Assert.True(frame.Epoch == session.Current.Epoch, $"the pending frame is of epoch {frame.Epoch}, not the newest (the paused epoch {session.Current.Epoch}): a newer frame was dropped instead of the older");
         Assert.True(frame.Epoch >= 4, $"six frames, at least four of them after an epoch: epoch {frame.Epoch}");
         Assert.False(frame.Playing);
     }
