@@ -63,15 +63,26 @@ public sealed class PlaygroundClient(Uri url, int receiveBuffer = 0) : IDisposab
     public async Task<JsonNode> ReadFramesAsync(string id, Func<JsonNode, bool> until, TimeSpan timeout, Func<JsonNode, Task>? afterEach = null)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        using var response = await Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
-        while (await reader.ReadLineAsync(cancel.Token) is { } line)
+        int frames = 0;
+        string? lastEpoch = null;
+        try
         {
-            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
-            var frame = JsonNode.Parse(line["data: ".Length..])!;
-            if (until(frame)) return frame;
-            if (afterEach is not null) await afterEach(frame).WaitAsync(cancel.Token);
+            using var response = await Http.GetAsync($"api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+            while (await reader.ReadLineAsync(cancel.Token) is { } line)
+            {
+                if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+                var frame = JsonNode.Parse(line["data: ".Length..])!;
+                frames++;
+                lastEpoch = frame["epoch"]?.ToJsonString();
+                if (until(frame)) return frame;
+                if (afterEach is not null) await afterEach(frame).WaitAsync(cancel.Token);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Assert.Fail($"session {id[..8]}: no frame as expected within the guard of {timeout.TotalSeconds:F0} s ({frames} frames read, the last of epoch {lastEpoch ?? "none"})");
         }
         throw new InvalidOperationException("The event stream ended before the expected frame.");
     }

@@ -93,7 +93,7 @@ public class PlaygroundLoadTests
                     epochs.Add(frame["epoch"]!.GetValue<int>());
                     if (!slow && epochs.Count == FramesPerFastPage) Sample();
                     return slow ? dropped >= 0 && epochs[^1] > dropped : epochs.Count >= FramesPerFastPage;
-                }, GuardTime * 2, slow ? async frame =>
+                }, GuardTime + TimeSpan.FromSeconds(10), slow ? async frame =>
                 {
                     if (dropped >= 0) return;
                     int read = frame["epoch"]!.GetValue<int>();
