@@ -33,7 +33,7 @@ public sealed class HostileSaveTests : IDisposable
     }
 
     [Fact]
-    public void A_save_killed_before_its_flush_or_its_rename_leaves_the_old_model_and_the_next_save_removes_its_temp()
+    public async Task A_save_killed_before_its_flush_or_its_rename_leaves_the_old_model_and_the_next_save_removes_its_temp()
     {
         // The child pauses its save at a seam of AtomicFile and says where its temp is; the kill lands there.
         var path = Path.Combine(_dir, "model.json");
@@ -41,7 +41,14 @@ public sealed class HostileSaveTests : IDisposable
         foreach (var point in new[] { "before-replace", "before-flush" })
         {
             using var child = StartChild("save-pause", path, point);
-            var line = child.StandardOutput.ReadLine();
+            // The child's line says it reached the seam (or it ended without pausing: null); the wait is guarded, not timed.
+            var reading = child.StandardOutput.ReadLineAsync();
+            if (!await NamedPipes.CompletesWithin(reading, TimeSpan.FromMinutes(1)))
+            {
+                child.Kill();
+                Assert.Fail($"{point}: the child neither paused nor ended within the guard of 1 minute");
+            }
+            var line = await reading;
             Assert.True(line is not null && line.StartsWith("paused ", StringComparison.Ordinal), $"{point}: the child said '{line}'");
             var temp = line["paused ".Length..];
             Assert.True(File.Exists(temp), $"{point}: no temp at {temp}");

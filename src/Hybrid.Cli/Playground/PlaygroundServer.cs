@@ -32,6 +32,9 @@ public sealed class PlaygroundServer : IAsyncDisposable
     /// <summary>Cancelled when the host is asked to stop: SIGTERM (the host's console lifetime handles it) or <see cref="DisposeAsync"/>.</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 
+    /// <summary>The live sessions and their counts of events (the tests wait on them).</summary>
+    internal SessionRegistry Sessions => _sessions;
+
     /// <summary>Sessions alive now.</summary>
     public int SessionCount => _sessions.Count;
 

@@ -15,10 +15,7 @@ internal sealed class Session : IAsyncDisposable
     private readonly PlaygroundLimits _limits;
     private readonly CancellationTokenSource _cancel = new();
     private readonly SemaphoreSlim _wake = new(0); // never disposed: a late command may still release it
-    private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
-    });
+    private readonly Channel<Frame> _frames;
     private readonly Lock _gate = new();
     private Experiment _run;
     private LossHistory _history = new();
@@ -34,6 +31,10 @@ internal sealed class Session : IAsyncDisposable
     {
         Id = id;
         _limits = limits;
+        _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(1)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
+        }, Dropped);
         _run = new Experiment(settings);
         Points = FrameBuilder.Points(_run);
         LastSeen = DateTime.UtcNow;
@@ -74,6 +75,32 @@ internal sealed class Session : IAsyncDisposable
     /// <summary>The frames for the event stream (at most one waiting).</summary>
     public ChannelReader<Frame> Frames => _frames.Reader;
 
+    /// <summary>Frames published so far (written to <see cref="Frames"/>, whether read later or dropped).</summary>
+    public EventCount Published { get; } = new();
+
+    /// <summary>Frames dropped unread so far: a newer frame replaced them because the page had not taken them yet.</summary>
+    public EventCount DroppedFrames { get; } = new();
+
+    /// <summary>The epoch of the frame dropped last (-1 before any); written before <see cref="DroppedFrames"/> counts it.</summary>
+    public int LastDroppedEpoch => Volatile.Read(ref _lastDroppedEpoch);
+
+    private int _lastDroppedEpoch = -1;
+
+    /// <summary>
+    /// Whether the training thread is blocked until the next command (paused, every command so far
+    /// taken): it publishes nothing until a command comes.
+    /// </summary>
+    public bool Idle
+    {
+        get { lock (_gate) return _waiting && _taken == _commands; }
+    }
+
+    /// <summary>Counts the times the thread went idle (<see cref="Idle"/> turns true only then): await it with the condition <see cref="Idle"/>.</summary>
+    public EventCount Pauses { get; } = new();
+
+    private bool _waiting;
+    private long _commands, _taken; // commands given (each releases the thread once) and releases the thread has taken
+
     /// <summary>The training thread's completion: ends when the session is disposed.</summary>
     public Task Completion => _task;
 
@@ -101,6 +128,7 @@ internal sealed class Session : IAsyncDisposable
                 case "reset": _playing = false; _steps = 0; _resetRequested = true; break;
                 default: return false;
             }
+            _commands++;
         }
         _wake.Release();
         return true;
@@ -133,7 +161,10 @@ internal sealed class Session : IAsyncDisposable
                 if (!train)
                 {
                     Publish();
+                    lock (_gate) _waiting = true;
+                    Pauses.Add();
                     _wake.Wait(token);
+                    lock (_gate) { _waiting = false; _taken++; }
                     continue;
                 }
                 try
@@ -152,7 +183,7 @@ internal sealed class Session : IAsyncDisposable
                 {
                     // E.g. an overflow in a forward pass after a far too large learning rate: say so, keep the last frame.
                     Stop("Training stopped: " + e.Message);
-                    if (_last is not null) _frames.Writer.TryWrite(_last with { Playing = false, Message = _message });
+                    if (_last is not null) Write(_last with { Playing = false, Message = _message });
                 }
             }
         }
@@ -175,7 +206,19 @@ internal sealed class Session : IAsyncDisposable
     private void Publish()
     {
         _last = BuildFrame();
-        _frames.Writer.TryWrite(_last);
+        Write(_last);
+    }
+
+    private void Write(Frame frame)
+    {
+        // A bounded channel that drops the older frame accepts every write (until it is completed, when the session ends).
+        if (_frames.Writer.TryWrite(frame)) Published.Add();
+    }
+
+    private void Dropped(Frame frame)
+    {
+        Volatile.Write(ref _lastDroppedEpoch, frame.Epoch);
+        DroppedFrames.Add();
     }
 
     private Frame BuildFrame()

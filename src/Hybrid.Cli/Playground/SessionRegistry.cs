@@ -29,9 +29,10 @@ internal sealed class SessionRegistry : IAsyncDisposable
     public int Count => _sessions.Count;
 
     /// <summary>Sessions ended so far (by their page, a request or the reaper).</summary>
-    public int Ended => _ended;
+    public int Ended => EndedSessions.Value;
 
-    private int _ended;
+    /// <summary>The sessions ended so far, to await (a freed slot, every session ended): counted once the training thread has ended.</summary>
+    public EventCount EndedSessions { get; } = new();
 
     /// <summary>Sessions whose training task ended with an unexpected exception (a bug; 0 expected).</summary>
     public int Faulted => _faulted;
@@ -61,7 +62,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
         if (!_sessions.TryRemove(id, out var session)) return;
         await session.DisposeAsync();
         if (session.Completion.IsFaulted) Interlocked.Increment(ref _faulted);
-        Interlocked.Increment(ref _ended);
+        EndedSessions.Add();
     }
 
     private async Task ReapAsync()

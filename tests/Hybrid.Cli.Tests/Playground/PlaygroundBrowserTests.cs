@@ -17,6 +17,12 @@ public sealed class PlaygroundBrowser : IAsyncLifetime
     /// <summary>The browser.</summary>
     public IBrowser Browser { get; private set; } = null!;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPage, string> _sessionIds = new();
+
+    /// <summary>The session the page listens to now (the one of its latest event stream).</summary>
+    internal Session SessionOf(IPage page) =>
+        Server.Sessions.Find(_sessionIds[page]) ?? throw new InvalidOperationException("the page's session has ended");
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
@@ -38,6 +44,11 @@ public sealed class PlaygroundBrowser : IAsyncLifetime
         var problems = new List<string>();
         page.Console += (_, m) => { if (m.Type is "error" or "warning") problems.Add($"console {m.Type}: {m.Text}"); };
         page.PageError += (_, e) => problems.Add("page error: " + e);
+        page.Request += (_, r) =>
+        {
+            var events = System.Text.RegularExpressions.Regex.Match(r.Url, "/api/sessions/([0-9a-f]+)/events$");
+            if (events.Success) _sessionIds[page] = events.Groups[1].Value;
+        };
         page.Request += (_, r) => { if (!r.Url.StartsWith(Server.Url.AbsoluteUri, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)) problems.Add("request elsewhere: " + r.Url); };
         await page.GotoAsync(Server.Url.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         await page.WaitForSelectorAsync("body[data-epoch='0']");
@@ -87,19 +98,21 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
         await page.WaitForFunctionAsync("() => Number(document.body.dataset.epoch) >= 60", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
         double clicked = Number(await page.GetAttributeAsync("body", "data-epoch"));
         await page.ClickAsync("#pause");
-        // Pause takes effect at the end of the current epoch (a frame every few epochs): promptly, not at the epoch cap.
-        await page.WaitForSelectorAsync("body[data-playing='false']", new PageWaitForSelectorOptions { Timeout = 5000 });
-        Assert.InRange(Number(await page.GetAttributeAsync("body", "data-epoch")), clicked, clicked + 200);
+        // Pause takes effect at the end of the current epoch: the session's thread then blocks until the next
+        // command, and the page shows its last frame (the guards only fail a session or a page that never gets there).
+        var session = browser.SessionOf(page);
+        await Guard.Until(session.Pauses.WhenAsync(() => session.Idle, CancellationToken.None), Guard.Time, "the session to pause");
+        int published = session.Published.Value;
+        int paused = session.Current.Epoch;
+        string epoch = paused.ToString(CultureInfo.InvariantCulture);
+        await page.WaitForSelectorAsync($"body[data-epoch='{epoch}'][data-playing='false']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        string status = (await page.TextContentAsync("#status"))!;
+        // Paused by the command, not stopped at the playground's epoch cap.
+        Assert.True(paused >= clicked && paused < new PlaygroundLimits().MaxEpochs, $"paused at epoch {paused}: clicked at {clicked}, the cap is {new PlaygroundLimits().MaxEpochs}");
+        Assert.DoesNotContain("Stopped", status);
         double after = Number(await page.GetAttributeAsync("body", "data-train-loss"));
         // Cross-entropy of 3 classes starts near ln 3 ≈ 1.1 (here 1.2 from He init); 60 epochs of Adam take it well below.
         Assert.True(after < 0.6 * before, $"training loss {before} → {after}");
-
-        // Paused: no more frames, the epoch and the picture stay.
-        string epoch = (await page.GetAttributeAsync("body", "data-epoch"))!;
-        string status = (await page.TextContentAsync("#status"))!;
-        await Task.Delay(1500);
-        Assert.Equal(epoch, await page.GetAttributeAsync("body", "data-epoch"));
-        Assert.Equal(status, await page.TextContentAsync("#status"));
 
         // The boundary was redrawn: a good share of its pixels changed, and it is far from blank.
         Directory.CreateDirectory(Shots);
@@ -107,6 +120,10 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
         using var trained = SKBitmap.Decode(await page.Locator("#boundary").ScreenshotAsync(new LocatorScreenshotOptions { Path = boundaryPath }));
         Assert.True(ChangedShare(untrained, trained) > 0.05, $"only {ChangedShare(untrained, trained):P1} of the boundary changed");
         Assert.True(Spread(trained) > 60, $"the trained boundary is nearly uniform (spread {Spread(trained):F1})");
+        // Still paused after the screenshot: no frame published, the epoch and the status unchanged.
+        Assert.Equal(published, session.Published.Value);
+        Assert.Equal(epoch, await page.GetAttributeAsync("body", "data-epoch"));
+        Assert.Equal(status, await page.TextContentAsync("#status"));
 
         // The gradient-check panel for the picture: one line per parameter matrix (a ReLU network's
         // errors depend on whether ±h crosses a kink, so the threshold is asserted on a smooth network below).

@@ -35,14 +35,13 @@ public class PlaygroundCodeTests
             var (settings, epochs) = Runs[i];
             var (id, _) = await client.StartAsync(settings);
             for (int e = 0; e < epochs; e++) (await client.CommandAsync(id, "step")).EnsureSuccessStatusCode();
-            // Steps run on the session's task: the code follows the epochs done when it is asked for.
+            // Steps run on the session's thread: the code follows the epochs done when it is asked for, so ask
+            // once the thread has taken every step and blocks until the next command.
+            var session = server.Sessions.Find(id)!;
+            await Guard.Until(session.Pauses.WhenAsync(() => session.Idle, CancellationToken.None), Guard.Time, $"run {i}: the session to take its {epochs} steps");
             var code = await client.Http.GetStringAsync($"api/sessions/{id}/code");
-            for (int tries = 0; !code.Contains($"epoch <= {epochs};") && tries < 200; tries++)
-            {
-                await Task.Delay(50);
-                code = await client.Http.GetStringAsync($"api/sessions/{id}/code");
-            }
-            var frame = await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() == epochs, TimeSpan.FromSeconds(30));
+            Assert.Contains($"epoch <= {epochs};", code);
+            var frame = await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() == epochs, Guard.Time);
             expected.Add(Lines(frame));
             projects.Add(WriteProject(root, "run" + i, code));
         }
