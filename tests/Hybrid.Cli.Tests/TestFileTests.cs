@@ -147,6 +147,17 @@ public class TestFileTests
         Assert.Contains($"test-images.idx: 10 rows, loss {loss}, accuracy {accuracy}", e.Output);
     }
 
+    [Fact]
+    public void Train_help_describes_the_test_file_options()
+    {
+        var r = Cli.Run("train", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("--test-file <PATH>", r.Output);
+        Assert.Contains("--test-labels <PATH>", r.Output);
+        Assert.Contains("not combinable with --test-file", r.Output);
+        Assert.Contains("hybrid train --data train.csv --test-file test.csv", r.Output);
+    }
+
     private static void OneLineError(Cli.Result r, params string[] mustContain)
     {
         Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Error} {r.Output}");
