@@ -93,10 +93,12 @@ public static class Program
             config.SetExceptionHandler((exception, _) => Errors.Report(error, exception, args));
             config.Settings.StrictParsing = true;
             config.AddCommand<TrainCommand>("train")
-                  .WithDescription("Train a network on a data set (default: the built-in digits) and write the model and an HTML report.")
+                  .WithDescription("Train a network on a data set (default: the built-in digits) and write the model and an HTML report. "
+                                   + "The test set is a share of the data (--test-split) or a file of its own (--test-file).")
                   .WithExample("train")
                   .WithExample("train", "--data", "iris", "--layers", "16", "--epochs", "200")
-                  .WithExample("train", "--data", "my.csv", "--label-column", "species", "--preprocess", "pca:10");
+                  .WithExample("train", "--data", "my.csv", "--label-column", "species", "--preprocess", "pca:10")
+                  .WithExample("train", "--data", "train.csv", "--test-file", "test.csv");
             config.AddCommand<EvaluateCommand>("evaluate")
                   .WithDescription("Evaluate a saved model on a data set: loss, accuracy and the confusion matrix.")
                   .WithExample("evaluate", "runs/train/model.json", "digits");

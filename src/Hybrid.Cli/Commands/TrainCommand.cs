@@ -20,10 +20,15 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var clock = Stopwatch.StartNew();
         var raw = DataSource.Labelled(DataSource.Load("--data", settings.Data, settings), "--data");
         var classNames = DataSource.ClassNames(raw);
+        // A test set in its own file: read as the data is, its labels numbered as the training data's classes.
+        var testFile = settings.TestFile is { } testPath
+            ? TestFile(DataSource.LoadFile("--test-file", testPath, settings.TestLabels, "--test-labels", settings), testPath, raw, settings.Data)
+            : null;
         var loadTime = clock.Elapsed;
         clock.Restart();
-        // Stratified splits: test first, then validation out of the rest (a different seed).
-        var (rest, rawTest) = settings.TestSplit > 0 ? raw.TrainTestSplit(settings.TestSplit, settings.Seed) : (raw, (DataSet?)null);
+        // Stratified splits: test first (unless the test set is a file), then validation out of the rest (a different seed).
+        var (rest, rawTest) = testFile is not null ? (raw, testFile)
+            : settings.TestShare > 0 ? raw.TrainTestSplit(settings.TestShare, settings.Seed) : (raw, (DataSet?)null);
         var (rawTrain, rawValidation) = settings.ValidationSplit > 0 ? rest.TrainTestSplit(settings.ValidationSplit, settings.Seed + 1) : (rest, (DataSet?)null);
         var (preprocessor, preprocessWarning) = Preprocessing.Choose(settings.Preprocess, rawTrain);
         if (preprocessWarning is not null) Errors.Warn(preprocessWarning);
@@ -55,7 +60,10 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var output = settings.Output ?? Path.Combine("runs", $"train-{Path.GetFileNameWithoutExtension(settings.Data)}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
         console.MarkupLine($"[bold]hybrid train[/] {Markup.Escape(raw.Name)}: {raw.RowCount} rows, {raw.FeatureCount} features, {raw.ClassCount} classes; "
-                           + $"train {train.RowCount}, validation {validation?.RowCount ?? 0}, test {test?.RowCount ?? 0} (stratified); preprocessing {Markup.Escape(preprocessor.ToString())}");
+                           + (testFile is null
+                               ? $"train {train.RowCount}, validation {validation?.RowCount ?? 0}, test {test?.RowCount ?? 0} (stratified); "
+                               : $"train {train.RowCount}, validation {validation?.RowCount ?? 0} (stratified); {Markup.Escape(TestSetLine(testFile))}; ")
+                           + $"preprocessing {Markup.Escape(preprocessor.ToString())}");
         console.MarkupLine($"network {Markup.Escape(NetworkFactory.Describe(network))}, {network.ParameterCount} parameters; {Markup.Escape(trainer.Optimizer.Name)}, batch {settings.BatchSize}, up to {settings.Epochs} epochs");
 
         clock.Restart();
@@ -104,6 +112,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         foreach (var (set, e) in rows)
             summary.AddRow(set, e.Count.ToString(CultureInfo.InvariantCulture), e.Loss.ToString("F4", CultureInfo.InvariantCulture), e.Accuracy.ToString("P2", CultureInfo.InvariantCulture));
         console.Write(summary);
+        if (testFile is not null) console.WriteLine(TestSetLine(testFile));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"epochs {epochs} (best {result.BestEpoch}; {result.StopReason}{(cancelled ? ", cancelled" : "")}), training time {trainTime.TotalSeconds:F2} s, {samplesPerSecond:F0} samples/s"));
         console.WriteLine(result.Message);
@@ -117,6 +126,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
               .Setting("preprocessing", preprocessor.ToString()).Setting("seed", settings.Seed)
               .Setting("epochs run", epochs).Setting("best epoch", result.BestEpoch).Setting("stop", result.Message)
               .Setting("samples/s", Math.Round(samplesPerSecond));
+        if (testFile is not null) report.Setting("test set", $"{testFile.Name} ({testFile.RowCount} rows)");
         foreach (var (set, e) in rows)
             report.Result($"{set} accuracy", e.Accuracy).Result($"{set} loss", e.Loss);
         report.Result("epochs", epochs).Result("samples per second", samplesPerSecond);
@@ -133,6 +143,34 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         console.WriteLine($"model:  {modelPath}");
         console.WriteLine($"report: {reportPath}");
         return cancelled ? Program.Cancelled : Program.Success;
+    }
+
+    /// <summary>What the summary says of a test set read from its own file.</summary>
+    private static string TestSetLine(DataSet testFile) => $"test set: {testFile.Name} ({testFile.RowCount} rows)";
+
+    /// <summary>
+    /// The test file's rows with their labels renumbered as the training data's classes (matched by name: the loaders number
+    /// string labels in sorted order of the labels present, so a test file with fewer classes numbers them differently).
+    /// Refuses a feature count that differs from the training data's and a class no training row has.
+    /// </summary>
+    private static DataSet TestFile(DataSet test, string path, DataSet train, string trainSource)
+    {
+        if (test.FeatureCount != train.FeatureCount)
+            throw new UsageException($"--test-file: '{path}' has {test.FeatureCount} feature columns but --data '{trainSource}' has {train.FeatureCount}: they must match.");
+        var trainNames = DataSource.ClassNames(train);
+        var trainCounts = train.ClassCounts();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < trainNames.Count; c++)
+            if (trainCounts[c] > 0) index[trainNames[c]] = c;
+        var testNames = DataSource.ClassNames(test);
+        var labels = test.GetLabels();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (!index.TryGetValue(testNames[labels[i]], out var c))
+                throw new UsageException($"--test-file: '{path}' has the class label '{testNames[labels[i]]}' (data row {i + 1}), which no row of --data '{trainSource}' has.");
+            labels[i] = c;
+        }
+        return DataSet.FromLabels(test.GetFeatures(), labels, trainNames, test.FeatureNames, test.Name);
     }
 
     /// <summary>Weights or data so large that the forward pass overflowed (while training or evaluating): an input problem, named with what to change.</summary>

@@ -43,11 +43,26 @@ public sealed class TrainSettings : NetworkSettings
     [DefaultValue(0.0005)]
     public double L2 { get; init; } = 0.0005;
 
-    /// <summary>The share of the data held out for the test.</summary>
+    /// <summary>The share of the data held out for the test, as given (null: not given).</summary>
     [CommandOption("--test-split <FRACTION>")]
-    [Description("Share of the rows held out (stratified) as the test set, in [[0, 1); 0: no test set.")]
-    [DefaultValue(0.2)]
-    public double TestSplit { get; init; } = 0.2;
+    [Description("Share of the rows held out (stratified) as the test set, in [[0, 1); 0: no test set. Default 0.2; not combinable with --test-file.")]
+    public double? TestSplit { get; init; }
+
+    /// <summary>The share of the data held out for the test: as given, else 0.2 without a test file and 0 with one.</summary>
+    public double TestShare => TestSplit ?? (TestFile is null ? DefaultTestSplit : 0);
+
+    /// <summary>The default of --test-split.</summary>
+    public const double DefaultTestSplit = 0.2;
+
+    /// <summary>A test set in its own file.</summary>
+    [CommandOption("--test-file <PATH>")]
+    [Description("Evaluate on this file (CSV, or an IDX image file with --test-labels; read with the same CSV options as the data) instead of a share of --data: every row of --data trains (less --validation-split), and the preprocessing is fitted on the training rows only.")]
+    public string? TestFile { get; init; }
+
+    /// <summary>The IDX labels of an IDX test file.</summary>
+    [CommandOption("--test-labels <PATH>")]
+    [Description("The IDX label file that goes with an IDX image file given as --test-file.")]
+    public string? TestLabels { get; init; }
 
     /// <summary>The share of the training rows held out for validation.</summary>
     [CommandOption("--validation-split <FRACTION>")]
@@ -91,7 +106,10 @@ public sealed class TrainSettings : NetworkSettings
         if (Patience < 0) return ValidationResult.Error($"--patience: must be at least 0, got {Patience}.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) return ValidationResult.Error($"--learning-rate: must be a finite number > 0, got {LearningRate}.");
         if (!(L2 >= 0) || !double.IsFinite(L2)) return ValidationResult.Error($"--l2: must be a finite number >= 0, got {L2}.");
-        if (!(TestSplit >= 0 && TestSplit < 1)) return ValidationResult.Error($"--test-split: must lie in [0, 1), got {TestSplit}.");
+        if (TestSplit is double t && !(t >= 0 && t < 1)) return ValidationResult.Error($"--test-split: must lie in [0, 1), got {t}.");
+        if (TestFile is not null && TestSplit is not null)
+            return ValidationResult.Error("--test-split and --test-file contradict each other: with --test-file the test set is that file and no test split is taken from --data; give one of them.");
+        if (TestLabels is not null && TestFile is null) return ValidationResult.Error("--test-labels: give it with --test-file (the IDX image file it labels).");
         if (!(ValidationSplit >= 0 && ValidationSplit < 1)) return ValidationResult.Error($"--validation-split: must lie in [0, 1), got {ValidationSplit}.");
         if (!(Dropout >= 0 && Dropout < 1)) return ValidationResult.Error($"--dropout: must lie in [0, 1), got {Dropout}.");
         return ValidationResult.Success();

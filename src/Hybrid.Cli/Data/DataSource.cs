@@ -14,6 +14,17 @@ internal static class DataSource
     public static DataSet Load(string option, string source, Commands.DataFileSettings file, bool unlabelled = false) =>
         Load(option, source, file.Labels, file.LabelColumn, file.Header, file.Separator, unlabelled);
 
+    /// <summary>
+    /// Loads a labelled file (CSV, or IDX images with <paramref name="labels"/>) read with the CSV options of <paramref name="file"/>,
+    /// never a built-in set: <c>train --test-file</c>, whose IDX labels come from <paramref name="labelsOption"/>.
+    /// </summary>
+    public static DataSet LoadFile(string option, string path, string? labels, string labelsOption, Commands.DataFileSettings file)
+    {
+        if (!File.Exists(path))
+            throw new UsageException(Directory.Exists(path) ? $"{option}: '{path}' is a folder; give a file." : $"{option}: '{path}' does not exist.");
+        return Labelled(Load(option, path, labels, file.LabelColumn, file.Header, file.Separator, labelsOption: labelsOption, builtIn: false), option);
+    }
+
     /// <summary>Loads <paramref name="source"/>.</summary>
     /// <param name="option">The option or argument that named it (for messages).</param>
     /// <param name="source">A built-in name, a CSV path or an IDX image path.</param>
@@ -22,20 +33,23 @@ internal static class DataSource
     /// <param name="header">CSV header: auto, yes or no.</param>
     /// <param name="separator">CSV separator (one character), or null for ','.</param>
     /// <param name="unlabelled">CSV without a label column unless <paramref name="labelColumn"/> is given (predict).</param>
-    public static DataSet Load(string option, string source, string? labels, string? labelColumn, string header, string? separator, bool unlabelled = false)
+    /// <param name="labelsOption">The option that names <paramref name="labels"/> (for messages).</param>
+    /// <param name="builtIn">Whether a built-in name is read as that set (false: <paramref name="source"/> is always a file).</param>
+    public static DataSet Load(string option, string source, string? labels, string? labelColumn, string header, string? separator, bool unlabelled = false,
+                               string labelsOption = "--labels", bool builtIn = true)
     {
-        if (labels is null && IsBuiltIn(source)) return DataSets.ByName(source);
+        if (builtIn && labels is null && IsBuiltIn(source)) return DataSets.ByName(source);
         if (!File.Exists(source))
             throw new UsageException(Directory.Exists(source)
                 ? $"{option}: '{source}' is a folder; give a file or a built-in data set ({string.Join(", ", DataSets.Names)})."
                 : $"{option}: '{source}' is neither a built-in data set ({string.Join(", ", DataSets.Names)}) nor an existing file.");
         if (labels is not null)
         {
-            if (!File.Exists(labels)) throw new UsageException($"--labels: file not found: {labels}");
+            if (!File.Exists(labels)) throw new UsageException($"{labelsOption}: file not found: {labels}");
             return DataSet.FromIdx(source, labels);
         }
         if (IsIdx(source))
-            throw new UsageException($"{option}: '{source}' is an IDX file, not CSV; an IDX image file needs its labels: give --labels <file>.");
+            throw new UsageException($"{option}: '{source}' is an IDX file, not CSV; an IDX image file needs its labels: give {labelsOption} <file>.");
         var options = new CsvOptions
         {
             Header = header.ToLowerInvariant() switch
