@@ -77,7 +77,8 @@ let private lawPatience =
             if since >= config.Patience && config.Patience > 0 then failwithf "completed although the last %d epochs did not improve" since
         | NonFinite -> () // a NaN stop: the window law above held for every epoch that completed
         | Cancelled -> failwithf "cancelled although nothing asked to stop: %A" outcome.Detail
-        | Diverged -> failwithf "diverged although the divergence rule is off: %A" outcome.Detail)
+        | Diverged -> failwithf "diverged although the divergence rule is off: %A" outcome.Detail
+        | StoppedByCallback -> failwithf "stopped by a callback although there is none: %A" outcome.Detail)
 
 let private lawTrainingLoss =
     Spec.property "S28 / training loss / the reported training loss is the data loss of the batches' own forward passes, without the L2 penalty" calmRun (fun run ->

@@ -7,8 +7,18 @@ namespace Hybrid;
 /// <summary>What one epoch produced.</summary>
 public sealed class EpochReport
 {
-    private EpochReport(int epoch, double learningRate, double trainingLoss, double trainingAccuracy, double? validationLoss, double? validationAccuracy, bool isBest,
-                        TimeSpan elapsed, double samplesPerSecond)
+    /// <summary>A report with the given numbers (the trainer makes one per epoch; tests of a <see cref="TrainingCallback"/> may make their own).</summary>
+    /// <param name="epoch">The 1-based epoch number.</param>
+    /// <param name="learningRate">The learning rate of the epoch.</param>
+    /// <param name="trainingLoss">The epoch's training loss.</param>
+    /// <param name="trainingAccuracy">The epoch's training accuracy.</param>
+    /// <param name="validationLoss">The validation loss, or null without a validation set.</param>
+    /// <param name="validationAccuracy">The validation accuracy, or null without a validation set.</param>
+    /// <param name="isBest">Whether the epoch improved on the best so far.</param>
+    /// <param name="elapsed">Time since training started.</param>
+    /// <param name="samplesPerSecond">Training rows per second of the epoch.</param>
+    public EpochReport(int epoch, double learningRate, double trainingLoss, double trainingAccuracy, double? validationLoss = null, double? validationAccuracy = null,
+                       bool isBest = false, TimeSpan elapsed = default, double samplesPerSecond = 0)
     {
         Elapsed = elapsed;
         SamplesPerSecond = samplesPerSecond;

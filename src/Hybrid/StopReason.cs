@@ -17,6 +17,8 @@ public enum StopReason
     Diverged,
     /// <summary>Cancelled through the token (only in <see cref="TrainingCanceledException.PartialResult"/>).</summary>
     Cancelled,
+    /// <summary>A <see cref="TrainingCallback"/> set <see cref="EpochEndContext.StopTraining"/> after a completed epoch.</summary>
+    StoppedByCallback,
 }
 
 /// <summary>
@@ -36,6 +38,7 @@ internal static class StopReasons
         nameof(Core.StopReason.NonFinite) => StopReason.NonFiniteLoss,
         nameof(Core.StopReason.Diverged) => StopReason.Diverged,
         nameof(Core.StopReason.Cancelled) => StopReason.Cancelled,
+        nameof(Core.StopReason.StoppedByCallback) => StopReason.StoppedByCallback,
         _ => throw new InvalidOperationException($"the core's stop reason {coreCase} has no public StopReason."),
     };
 }

@@ -135,6 +135,37 @@ public sealed class Trainer
     /// </summary>
     public bool UseReferencePath { get; init; }
 
+    /// <summary>
+    /// Hooks run after each completed epoch, in order, on the training thread (Keras's callbacks): each
+    /// sees the epoch's report and the weights and may stop the run or change the learning rate (see
+    /// <see cref="TrainingCallback"/>; built-ins <see cref="ModelCheckpoint"/>, <see cref="ReduceLearningRateOnPlateau"/>,
+    /// <see cref="CsvLogger"/>). Default: none. A rate a callback sets is kept in <see cref="TrainingResult.State"/>,
+    /// so <see cref="Resume(TrainingState, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/> continues at it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The list is null.</exception>
+    /// <exception cref="ArgumentException">The list holds a null.</exception>
+    public IReadOnlyList<TrainingCallback> Callbacks
+    {
+        get => _callbacks;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Any(c => c is null)) throw new ArgumentException("Callbacks must not contain null.", nameof(Callbacks));
+            _callbacks = value.ToArray();
+        }
+    }
+
+    private readonly IReadOnlyList<TrainingCallback> _callbacks = [];
+
+    /// <summary>The callbacks' decision after an epoch: stop if any asked to, the last rate one set.</summary>
+    private EpochDecision Decide(EpochEndView e)
+    {
+        if (_callbacks.Count == 0) return Trainings.Decision(false, double.NaN);
+        var context = new EpochEndContext(EpochReport.FromCore(e.Record), e.BaseRate, () => new Network(e.Network()));
+        foreach (var callback in _callbacks) callback.OnEpochEnd(context);
+        return Trainings.Decision(context.StopTraining, context.LearningRateChanged ? context.LearningRate : double.NaN);
+    }
+
     /// <summary>Trains a copy of the network on (x, y), holding out <see cref="ValidationSplit"/> of the rows if it is &gt; 0.</summary>
     /// <param name="network">The starting network (not modified).</param>
     /// <param name="x">Training inputs, one example per row.</param>
@@ -289,7 +320,7 @@ public sealed class Trainer
         Rules.Validate(config);
         Action<EpochView> report = r => progress?.Report(EpochReport.FromCore(r));
         Func<bool> stop = () => cancellationToken.IsCancellationRequested;
-        return Result(Trainings.RunFast(config, network.Model, state?.Core!, train, validation!, report, stop), cancellationToken);
+        return Result(Trainings.RunFast(config, network.Model, state?.Core!, train, validation!, report, stop, Decide), cancellationToken);
     }
 
     private TrainingResult Run(Network network, TrainingState? state, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,
@@ -300,7 +331,7 @@ public sealed class Trainer
         var config = Config();
         Action<EpochView> report = r => progress?.Report(EpochReport.FromCore(r));
         Func<bool> stop = () => cancellationToken.IsCancellationRequested;
-        return Result(Trainings.Fit(config, network.Model, state?.Core!, X, Y, validation?.Item1!, validation?.Item2!, report, stop), cancellationToken);
+        return Result(Trainings.Fit(config, network.Model, state?.Core!, X, Y, validation?.Item1!, validation?.Item2!, report, stop, Decide), cancellationToken);
     }
 
     private static TrainingResult Result(TrainingRun outcome, CancellationToken cancellationToken)

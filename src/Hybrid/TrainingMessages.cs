@@ -30,6 +30,7 @@ internal static class TrainingMessages
         nameof(Core.StopDetail.NonFiniteEpochLoss) => Invariant($"the loss became non-finite ({d.Loss:G6}) after epoch {d.Epoch}; the weights from the start of that epoch are kept."),
         nameof(Core.StopDetail.Diverged) => Invariant($"training diverged: the loss grew from {d.FirstLoss:G6} (first batch) to {d.Loss:G6} in epoch {d.Epoch}, batch {d.Batch}, more than {d.Factor:G6} times; the weights from the start of that epoch are kept. Lower the learning rate."),
         nameof(Core.StopDetail.Cancelled) => Invariant($"cancelled during epoch {d.Epoch}, before batch {d.Batch}."),
+        nameof(Core.StopDetail.StoppedByCallback) => Invariant($"stopped by a callback after epoch {d.Epoch}."),
         _ => throw new InvalidOperationException($"unknown stop {d.Cause}"),
     };
 

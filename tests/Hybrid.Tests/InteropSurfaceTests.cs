@@ -17,7 +17,7 @@ public class InteropSurfaceTests
     /// and its operators are Node's own); the others (Mat, Shape, Data, Pca, Split, Backend, the lesson
     /// neurons) go through DataPrep, Matrices, Backends and Neurons. Opaque handles it holds and hands back to the interop layer without looking inside
     /// (Activation, Initializer, Loss — whose nullary cases it still names as properties —, Network,
-    /// RowSet, Schedule, TrainingConfig, TrainingState, UpdateRule); and the core records and classes it reads by
+    /// RowSet, Schedule, TrainingConfig, TrainingState, UpdateRule, the callbacks' EpochDecision); and the core records and classes it reads by
     /// PascalCase properties whose fields are arrays, matrices and numbers (Neuron, Node, Pca,
     /// Standardizer; the lesson fits PerceptronFit, AdalineFit, SigmoidFit, the gate tables GateData,
     /// the searches' SearchResult and LayerActivationStatistics), held as they are rather than copied
@@ -29,6 +29,7 @@ public class InteropSurfaceTests
     {
         "Hybrid.Core.Activation",
         "Hybrid.Core.AdalineFit",
+        "Hybrid.Core.EpochDecision",
         "Hybrid.Core.GateData",
         "Hybrid.Core.Graph",
         "Hybrid.Core.Initializer",

@@ -41,6 +41,9 @@ public class NullArgumentTests
         _ when t == typeof(Hybrid.Data.CsvOptions) => new Hybrid.Data.CsvOptions(),
         _ when t == typeof(IReadOnlyList<string>) => new[] { "a", "b" },
         _ when t == typeof(Func<EpochReport, string>) => (Func<EpochReport, string>)(r => r.ToString()),
+        _ when t == typeof(EarlyStoppingMetric) => EarlyStoppingMetric.Loss,
+        _ when t == typeof(EpochReport) => new EpochReport(1, 0.1, 0.5, 0.5),
+        _ when t == typeof(Func<Network>) => (Func<Network>)(() => NetworkTests.Small()),
         _ => throw new InvalidOperationException($"no sample for {t}"),
     };
 
@@ -57,6 +60,10 @@ public class NullArgumentTests
         _ when t == typeof(Hybrid.Data.DataSet) => Hybrid.Data.DataSets.LogicGate("xor"),
         _ when t == typeof(Hybrid.Data.Preprocessor) => Hybrid.Data.Preprocessor.None(2),
         _ when t == typeof(Model) => new Model(NetworkTests.Small()),
+        _ when t == typeof(ModelCheckpoint) => new ModelCheckpoint("unused.json"),
+        _ when t == typeof(CsvLogger) => new CsvLogger("unused.csv"),
+        _ when t == typeof(TrainingCallback) => new CsvLogger("unused.csv"),
+        _ when t == typeof(ReduceLearningRateOnPlateau) => new ReduceLearningRateOnPlateau(),
         _ when t == typeof(NamedGradient) => Network.Create(2).Dense(2, Activation.Tanh).LayerNorm().Build(Initializer.He(1))
             .ComputeGradients(Loss.MeanSquaredError, (Features)new[] { new[] { 0.1, 0.2 } }, (Targets)new[] { new[] { 0.0, 1.0 } }).Layers[1],
         _ => null,

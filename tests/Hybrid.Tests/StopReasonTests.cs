@@ -24,6 +24,7 @@ public class StopReasonTests
         ["NonFinite"] = StopReason.NonFiniteLoss,
         ["Diverged"] = StopReason.Diverged,
         ["Cancelled"] = StopReason.Cancelled,
+        ["StoppedByCallback"] = StopReason.StoppedByCallback,
     };
 
     /// <summary>The public reason of each core StopDetail case, by hand.</summary>
@@ -36,6 +37,7 @@ public class StopReasonTests
         ["NonFiniteEpochLoss"] = StopReason.NonFiniteLoss,
         ["Diverged"] = StopReason.Diverged,
         ["Cancelled"] = StopReason.Cancelled,
+        ["StoppedByCallback"] = StopReason.StoppedByCallback,
     };
 
     /// <summary>A value of a union case with every field 3 (int), 2.5 (double) or "Tanh" (string).</summary>
@@ -53,15 +55,15 @@ public class StopReasonTests
     public void S28_every_core_stop_reason_maps_to_its_public_reason()
     {
         CoreCaseMaps.AssertMapsEveryCase(typeof(CoreStopReason), PublicOfCoreReason, StopReasons.FromCore);
-        // One to one: the five core reasons are the five public ones.
+        // One to one: the six core reasons are the six public ones.
         Assert.Equal(Enum.GetValues<StopReason>().Length, PublicOfCoreReason.Count);
     }
 
     [Fact]
     public void S28_the_public_stop_reasons_keep_their_names_and_values()
     {
-        Assert.Equal(["Completed", "EarlyStopped", "NonFiniteLoss", "Diverged", "Cancelled"], Enum.GetNames<StopReason>());
-        Assert.Equal([0, 1, 2, 3, 4], Enum.GetValues<StopReason>().Select(r => (int)r));
+        Assert.Equal(["Completed", "EarlyStopped", "NonFiniteLoss", "Diverged", "Cancelled", "StoppedByCallback"], Enum.GetNames<StopReason>());
+        Assert.Equal([0, 1, 2, 3, 4, 5], Enum.GetValues<StopReason>().Select(r => (int)r));
     }
 
     [Fact]

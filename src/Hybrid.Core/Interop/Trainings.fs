@@ -72,6 +72,16 @@ type EpochView internal (r: EpochRecord) =
     /// Training rows per second.
     member _.SamplesPerSecond = r.SamplesPerSecond
 
+/// What an epoch-end callback sees (the core's EpochEnd for C#).
+[<Sealed>]
+type EpochEndView internal (e: EpochEnd) =
+    /// The epoch's record.
+    member _.Record = EpochView e.Record
+    /// The base learning rate in force.
+    member _.BaseRate = e.BaseRate
+    /// The weights after the epoch (a snapshot, made on each call).
+    member _.Network() : Network = e.Network ()
+
 /// The facts of a stop (the core's StopDetail flattened for C#): the façade words them for users.
 /// Fields a case does not have are 0 (counts) or NaN (losses). Epochs and batches are 1-based.
 [<Sealed>]
@@ -86,6 +96,7 @@ type StopFacts internal (detail: StopDetail) =
         | StopDetail.NonFiniteEpochLoss(e, j) -> 0, e, 0, j, nan, nan, 0, 0
         | StopDetail.Diverged(e, b, j0, j, f) -> 0, e, b, j, j0, f, 0, 0
         | StopDetail.Cancelled(e, b) -> 0, e, b, nan, nan, nan, 0, 0
+        | StopDetail.StoppedByCallback e -> 0, e, 0, nan, nan, nan, 0, 0
     /// Which rule ended training: the name of the core's StopDetail case ("NonFiniteParameter"),
     /// which the façade matches as nameof(StopDetail.NonFiniteParameter).
     member _.Cause : string = CaseName.ofValue detail
@@ -159,26 +170,37 @@ type Trainings =
           Monitor = (if monitorAccuracy then MonitorAccuracy else MonitorLoss); DivergenceFactor = divergenceFactor }
 
     /// Training.fit on matrices, or Training.fitFrom when state is not null (config.Epochs more
-    /// epochs from it); validationX/validationY null for none.
+    /// epochs from it), with an epoch-end callback (Training.runWith); validationX/validationY null for none.
     static member Fit(config: TrainingConfig, net: Network, state: TrainingState, X: Matrix<float>, Y: Matrix<float>,
-                      validationX: Matrix<float>, validationY: Matrix<float>, report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
+                      validationX: Matrix<float>, validationY: Matrix<float>, report: Action<EpochView>, shouldStop: Func<bool>,
+                      decide: Func<EpochEndView, EpochDecision>) : TrainingRun =
         let validation = if isNull validationX then None else Some(validationX, validationY)
         let report (r: EpochRecord) = report.Invoke(EpochView r)
-        TrainingRun(
-            if isNull (box state) then Training.fit config net X Y validation report shouldStop.Invoke
-            else Training.fitFrom config state X Y validation report shouldStop.Invoke)
+        let start = if isNull (box state) then None else Some state
+        let net =
+            match start with
+            | None -> net
+            | Some s -> Training.checkState config s; s.Network
+        Training.checkData config net X Y validation
+        let engine = Training.engine config net (start |> Option.map (fun s -> s.Optimizer)) X Y validation
+        TrainingRun(Training.runWith config X.RowCount engine start (fun e -> decide.Invoke(EpochEndView e)) report shouldStop.Invoke)
 
     /// Training.run on the fast path's row sets (FastTraining.engine), or Training.resume when state
-    /// is not null (FastTraining.engineFrom); validation null for none.
+    /// is not null (FastTraining.engineFrom), with an epoch-end callback; validation null for none.
     static member RunFast(config: TrainingConfig, net: Network, state: TrainingState, train: RowSet, validation: RowSet,
-                          report: Action<EpochView>, shouldStop: Func<bool>) : TrainingRun =
+                          report: Action<EpochView>, shouldStop: Func<bool>, decide: Func<EpochEndView, EpochDecision>) : TrainingRun =
         let validation = if obj.ReferenceEquals(validation, null) then None else Some validation
         let report (r: EpochRecord) = report.Invoke(EpochView r)
-        TrainingRun(
-            if isNull (box state) then Training.run config train.Rows.Length (FastTraining.engine config net train validation) report shouldStop.Invoke
-            else
-                Training.checkState config state
-                Training.resume config train.Rows.Length (FastTraining.engineFrom config state train validation) state report shouldStop.Invoke)
+        let start = if isNull (box state) then None else Some state
+        let engine =
+            match start with
+            | None -> FastTraining.engine config net train validation
+            | Some s -> Training.checkState config s; FastTraining.engineFrom config s train validation
+        TrainingRun(Training.runWith config train.Rows.Length engine start (fun e -> decide.Invoke(EpochEndView e)) report shouldStop.Invoke)
+
+    /// An epoch-end decision: stop after this epoch, and the new base learning rate (NaN keeps the one in force).
+    static member Decision(stop: bool, baseRate: float) : EpochDecision =
+        { Stop = stop; BaseRate = (if Double.IsNaN baseRate then None else Some baseRate) }
 
     /// The epochs a state has completed.
     static member EpochsOf(state: TrainingState) : int = state.Epoch

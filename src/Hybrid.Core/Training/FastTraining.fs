@@ -196,10 +196,11 @@ module FastTraining =
         member _.RollbackEpoch() =
             for p in 0 .. parameters.Length - 1 do Array.Copy(epochStart.[p], parameters.[p], parameters.[p].Length)
 
-        /// Parameters (or moments: null for a moment the rule lacks, which is zeros) as matrices shaped as the parameters (copies).
+        /// Parameters (or moments: null for a moment the rule lacks, which is zeros) as matrices shaped as the parameters
+        /// (copies: DenseOfRowMajor copies the values into its own column-major storage).
         member private _.Matrices(values: float[][]) : Matrix<float> list =
             values
-            |> Array.mapi (fun p v -> let r, c = shapes.[p] in if isNull v then Mat.zeros r c else Matrix<float>.Build.DenseOfRowMajor(r, c, Array.copy v))
+            |> Array.mapi (fun p v -> let r, c = shapes.[p] in if isNull v then Mat.zeros r c else Matrix<float>.Build.DenseOfRowMajor(r, c, v))
             |> List.ofArray
 
         /// The current parameters as a new immutable network (copies).

@@ -65,6 +65,24 @@ type EpochRecord =
       /// minibatch steps and its end-of-epoch evaluation).
       SamplesPerSecond: float }
 
+/// What an epoch-end callback sees (Keras's on_epoch_end): the epoch's record, the base learning
+/// rate η0 in force (the schedule's η_e is computed from it), and the current weights on request.
+type EpochEnd =
+    { /// The epoch's record, as reported.
+      Record: EpochRecord
+      /// The base learning rate in force: the configuration's, or the last one a callback set.
+      BaseRate: float
+      /// The weights after the epoch (a snapshot, made when asked for).
+      Network: unit -> Network }
+
+/// What an epoch-end callback decides: stop the run after this epoch, and/or set the base learning
+/// rate from the next epoch on (the schedule applies to it; Keras's ReduceLROnPlateau sets it).
+type EpochDecision =
+    { /// Stop after this epoch (StopDetail.StoppedByCallback).
+      Stop: bool
+      /// The new base learning rate (finite, > 0), or None to keep the one in force.
+      BaseRate: float option }
+
 /// Why training ended.
 type StopReason =
     /// All epochs ran.
@@ -78,6 +96,8 @@ type StopReason =
     | Diverged
     /// The caller asked to stop.
     | Cancelled
+    /// An epoch-end callback stopped the run after a completed epoch.
+    | StoppedByCallback
 
 /// How training ended, with the numbers an account of it needs (epochs and batches 1-based).
 /// The core states the facts; the wording for users is the façade's (Hybrid's TrainingResult.Message).
@@ -100,6 +120,8 @@ type StopDetail =
     | Diverged of Epoch: int * Batch: int * FirstLoss: float * Loss: float * Factor: float
     /// The caller asked to stop during epoch Epoch, before batch Batch.
     | Cancelled of Epoch: int * Batch: int
+    /// An epoch-end callback stopped the run after epoch Epoch.
+    | StoppedByCallback of Epoch: int
 
 /// Why a loss does not fit a network's last layer (Training.lossMismatch); Last names that layer
 /// (its activation, "maxout" or "dropout"). The façade words it for users.
@@ -139,7 +161,9 @@ type TrainingState =
       /// Epochs in a row since the best that did not improve (early stopping's counter).
       SinceBest: int
       /// The divergence rule's J₀: the run's first batch loss (NaN before any batch).
-      FirstLoss: float }
+      FirstLoss: float
+      /// The base learning rate a callback set (None: the configuration's).
+      BaseRate: float option }
 
 /// The result of Training.fit.
 type TrainingOutcome =
@@ -406,6 +430,7 @@ module Training =
         | StopDetail.NonFiniteLoss _ | StopDetail.NonFiniteParameter _ | StopDetail.NonFiniteEpochLoss _ -> NonFinite
         | StopDetail.Diverged _ -> Diverged
         | StopDetail.Cancelled _ -> Cancelled
+        | StopDetail.StoppedByCallback _ -> StoppedByCallback
 
     /// The best epoch so far: its 1-based number, monitored value and (with RestoreBest) weights.
     type private Best = { Epoch: int; Value: float; Weights: Network option }
@@ -419,10 +444,12 @@ module Training =
           SinceBest: int
           /// J₀ of the divergence rule: the first batch's loss (NaN before it).
           FirstLoss: float
+          /// The base learning rate a callback set (None: the configuration's).
+          Rate: float option
           Stop: StopDetail option }
 
         /// Before the first epoch.
-        static member start = { History = []; Best = None; SinceBest = 0; FirstLoss = nan; Stop = None }
+        static member start = { History = []; Best = None; SinceBest = 0; FirstLoss = nan; Rate = None; Stop = None }
 
         /// Where a saved state left off (its history is the earlier call's, not kept).
         static member resumed (s: TrainingState) =
@@ -430,6 +457,7 @@ module Training =
               Best = (if s.BestEpoch > 0 then Some { Epoch = s.BestEpoch; Value = s.BestValue; Weights = s.BestNetwork } else None)
               SinceBest = s.SinceBest
               FirstLoss = s.FirstLoss
+              Rate = s.BaseRate
               Stop = None }
 
     /// The batches of one epoch (0-based) with learning rate η, until one stops training:
@@ -454,8 +482,8 @@ module Training =
 
     /// The end of a completed epoch (0-based): its metrics, the epoch-end NaN rule, the best
     /// epoch, its record (reported) and the early-stopping decision.
-    let private endEpoch (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (clock: Diagnostics.Stopwatch)
-                         (startTime: TimeSpan) (epoch: int) (eta: float) (state: RunState) : RunState =
+    let private endEpoch (config: TrainingConfig) (n: int) (engine: TrainingEngine) (decide: EpochEnd -> EpochDecision) (report: EpochRecord -> unit)
+                         (clock: Diagnostics.Stopwatch) (startTime: TimeSpan) (epoch: int) (eta: float) (state: RunState) : RunState =
         let m = epochMetrics n (engine.TakeSums()) (engine.Validate())
         match epochLossStop epoch m with
         | Some _ as stop ->
@@ -478,24 +506,30 @@ module Training =
                   Elapsed = clock.Elapsed
                   SamplesPerSecond = float n / max 1e-9 (clock.Elapsed - startTime).TotalSeconds }
             report record
+            let baseRate = defaultArg state.Rate config.LearningRate
+            let decision = decide { Record = record; BaseRate = baseRate; Network = engine.Snapshot }
+            decision.BaseRate |> Option.iter (Shape.positive "LearningRate")
             let bestEpoch = best |> Option.map (fun b -> b.Epoch) |> Option.defaultValue 0
             { state with
                 History = record :: state.History
                 Best = best
                 SinceBest = sinceBest
-                Stop = earlyStop config.Patience epoch sinceBest bestEpoch }
+                Rate = (match decision.BaseRate with Some r -> Some r | None -> state.Rate)
+                Stop =
+                    earlyStop config.Patience epoch sinceBest bestEpoch
+                    |> Option.orElse (if decision.Stop then Some(StopDetail.StoppedByCallback(epoch + 1)) else None) }
 
     /// One epoch (0-based): η_e from the schedule, the epoch's shuffled batches, then its end.
-    let private runEpoch (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (shouldStop: unit -> bool)
-                         (clock: Diagnostics.Stopwatch) (epoch: int) (state: RunState) : RunState =
+    let private runEpoch (config: TrainingConfig) (n: int) (engine: TrainingEngine) (decide: EpochEnd -> EpochDecision) (report: EpochRecord -> unit)
+                         (shouldStop: unit -> bool) (clock: Diagnostics.Stopwatch) (epoch: int) (state: RunState) : RunState =
         let startTime = clock.Elapsed
-        let eta = Schedule.rate config.Schedule config.LearningRate epoch
+        let eta = Schedule.rate config.Schedule (defaultArg state.Rate config.LearningRate) epoch
         engine.MarkEpochStart()
         let batches = Optimizer.minibatches (Init.derive config.Seed epoch) n config.BatchSize
         let J0, stop = runBatches config engine shouldStop epoch eta batches state.FirstLoss
         let state = { state with FirstLoss = J0 }
         if stop.IsSome then { state with Stop = stop }
-        else endEpoch config n engine report clock startTime epoch eta state
+        else endEpoch config n engine decide report clock startTime epoch eta state
 
     /// The outcome from the loop's final state: the stop (Completed if nothing stopped it) and
     /// the network (the best epoch's with RestoreBest, else the engine's current weights).
@@ -505,7 +539,7 @@ module Training =
         // start of that epoch; after a completed epoch (all ran, early stop) it is the current one.
         let weights, optimizer =
             match detail with
-            | StopDetail.Completed _ | StopDetail.EarlyStopped _ -> engine.Snapshot(), engine.Optimizer()
+            | StopDetail.Completed _ | StopDetail.EarlyStopped _ | StopDetail.StoppedByCallback _ -> engine.Snapshot(), engine.Optimizer()
             | _ -> engine.EpochStart()
         let resumable =
             { Epoch = first + List.length state.History
@@ -516,7 +550,8 @@ module Training =
               BestValue = (match state.Best with Some b -> b.Value | None -> nan)
               BestNetwork = (match state.Best with Some b -> b.Weights | None -> None)
               SinceBest = state.SinceBest
-              FirstLoss = state.FirstLoss }
+              FirstLoss = state.FirstLoss
+              BaseRate = state.Rate }
         let final, restored, bestEpoch =
             match state.Best with
             | Some { Epoch = e; Weights = Some bestNet } -> bestNet, true, e
@@ -530,14 +565,23 @@ module Training =
            Restored = restored
            State = resumable } : TrainingOutcome)
 
-    /// The epoch loop from epoch `first` (0 or a saved state's) for config.Epochs epochs: `run` and `resume`.
-    let private runFrom (config: TrainingConfig) (n: int) (engine: TrainingEngine) (start: TrainingState option)
-                        (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
+    /// The no-op epoch-end callback: continue, same learning rate.
+    let keepGoing (_: EpochEnd) : EpochDecision = { Stop = false; BaseRate = None }
+
+    /// The epoch loop of `run` and `resume` with an epoch-end callback (Keras's callbacks): from a
+    /// saved state's epoch (or 0) for config.Epochs epochs; after each completed epoch (its record
+    /// reported) `decide` sees the record, the base learning rate in force and the weights on
+    /// request, and may stop the run (StoppedByCallback, after early stopping's own rule) or set the
+    /// base learning rate η0 from the next epoch on (η_e = Schedule.rate schedule η0 e; the state
+    /// keeps it, so a resumed run continues at it). Course: S28.
+    /// Checked by: CallbackTests (tests/Hybrid.Tests), ResumeProperties.
+    let runWith (config: TrainingConfig) (n: int) (engine: TrainingEngine) (start: TrainingState option) (decide: EpochEnd -> EpochDecision)
+                (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         let clock = Diagnostics.Stopwatch.StartNew()
         let first = match start with Some s -> s.Epoch | None -> 0
         let rec loop (epoch: int) (state: RunState) =
             if state.Stop.IsSome || epoch = first + config.Epochs then state
-            else loop (epoch + 1) (runEpoch config n engine report shouldStop clock epoch state)
+            else loop (epoch + 1) (runEpoch config n engine decide report shouldStop clock epoch state)
         outcome config engine first (loop first (match start with Some s -> RunState.resumed s | None -> RunState.start))
 
     /// The epoch loop shared by both paths (S28). Epoch e (0-based) uses η_e = Schedule.rate
@@ -567,7 +611,7 @@ module Training =
     /// Course: S28. Checked by: TrainerTests (early stopping, restore-best, NaN stop, cancellation,
     /// epoch metrics from the batches), FastPathProperties (both engines give the same records).
     let run (config: TrainingConfig) (n: int) (engine: TrainingEngine) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
-        runFrom config n engine None report shouldStop
+        runWith config n engine None keepGoing report shouldStop
 
     /// The epoch loop continued from a state (TrainingOutcome.State of an earlier run): config.Epochs
     /// more epochs, numbered on from state.Epoch + 1, with the best epoch, early stopping's counter
@@ -578,7 +622,7 @@ module Training =
     /// learning rate or schedule continues from the same epoch number. Course: S28.
     /// Checked by: ResumeProperties "S28 / resume / a epochs then b more equal a + b epochs, bit for bit".
     let resume (config: TrainingConfig) (n: int) (engine: TrainingEngine) (state: TrainingState) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
-        runFrom config n engine (Some state) report shouldStop
+        runWith config n engine (Some state) keepGoing report shouldStop
 
     /// Checks that a state can continue under a configuration: same update rule (its moments are
     /// that rule's), moments shaped as the state's parameters, a non-negative epoch count.
@@ -613,9 +657,10 @@ module Training =
         checkSet "X" "Y" X Y
         validation |> Option.iter (fun (Xv, Yv) -> checkSet "validationX" "validationY" Xv Yv)
 
-    /// The reference engine: each batch is Network.batch (the readable forward and backward of
-    /// S15-S17) then Update.step, on immutable matrices.
-    let private referenceEngine (config: TrainingConfig) (net: Network) (optimizer: UpdateState option) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : TrainingEngine =
+    /// The reference engine (Training.fit's): each batch is Network.batch (the readable forward and
+    /// backward of S15-S17) then Update.step on immutable matrices, from the network's weights and an
+    /// optimiser state (None: fresh). Course: S28.
+    let engine (config: TrainingConfig) (net: Network) (optimizer: UpdateState option) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option) : TrainingEngine =
         let dropout = hasDropout net
         let mutable current = net
         let mutable epochStart = net
@@ -669,7 +714,7 @@ module Training =
     let fit (config: TrainingConfig) (net: Network) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
             (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         checkData config net X Y validation
-        run config X.RowCount (referenceEngine config net None X Y validation) report shouldStop
+        run config X.RowCount (engine config net None X Y validation) report shouldStop
 
     /// Training.fit continued from a state (an earlier outcome's State) for config.Epochs more
     /// epochs on the reference path: see `resume`. Course: S28.
@@ -677,4 +722,4 @@ module Training =
                 (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
         checkState config state
         checkData config state.Network X Y validation
-        resume config X.RowCount (referenceEngine config state.Network (Some state.Optimizer) X Y validation) state report shouldStop
+        resume config X.RowCount (engine config state.Network (Some state.Optimizer) X Y validation) state report shouldStop

@@ -185,7 +185,7 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
         await page.ClickAsync("#step");
         await page.WaitForSelectorAsync("body[data-epoch='1']");
         await page.ClickAsync("#copy");
-        await page.WaitForFunctionAsync("() => document.getElementById('code').value.includes('epoch <= 1;')");
+        await page.WaitForFunctionAsync("() => document.getElementById('code').value.includes('Epochs = 1,')");
         var code = await page.InputValueAsync("#code");
         Assert.Contains("DataSets.Spiral(300, 0.1, 1)", code);
         Assert.Contains(".Dense(16, Activation.ReLU)", code);

@@ -40,7 +40,7 @@ public class PlaygroundCodeTests
             var session = server.Sessions.Find(id)!;
             await Guard.Until(session.Pauses.WhenAsync(() => session.Idle, CancellationToken.None), Guard.Time, $"run {i}: the session to take its {epochs} steps");
             var code = await client.Http.GetStringAsync($"api/sessions/{id}/code");
-            Assert.Contains($"epoch <= {epochs};", code);
+            Assert.Contains($"Epochs = {epochs},", code);
             var frame = await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() == epochs, Guard.Time);
             expected.Add(Lines(frame));
             projects.Add(WriteProject(root, "run" + i, code));
