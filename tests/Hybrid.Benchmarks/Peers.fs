@@ -48,7 +48,7 @@ let run (workload: string) : int =
         // epoch including the epoch's metrics. Warmed up with three whole fits (scikit-learn's side
         // with one): an epoch is 40 batches, ~0.1 s, shorter than .NET's tiered JIT takes to
         // replace its first (tier-0, then instrumented) code by optimised code, so a fit right
-        // after a small warm-up measured mostly the JIT (2x; docs/performance.md, "Cold start").
+        // after a small warm-up measured mostly the JIT (2x; docs/benchmarks/2026-11-27-kernel-and-peers.md).
         // `mnist1-cold` keeps that measurement: one warm-up fit on 1,000 rows.
         let x, y = mnistLike 3 8_000
         let network = Network.Create(784).Dense(100, Activation.ReLU).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(1))

@@ -454,7 +454,7 @@ module internal Gemm =
     /// about 40 µs of one core's work at 50 GFLOP/s. Below it, waking the resident worker and
     /// waiting for it costs more than the half it takes over: at 200,000 (the first threshold)
     /// the 200-row products of a 10-wide output layer (200×100·100×10 and its two backward
-    /// forms) ran 3× faster on one thread in an interleaved A/B (docs/performance.md).
+    /// forms) ran 3× faster on one thread in an interleaved A/B (docs/benchmarks/2026-11-27-kernel-and-peers.md).
     let parallelThreshold = 2_000_000L
 
     /// How many threads a product may use (default: the processor count; 1 = sequential).
