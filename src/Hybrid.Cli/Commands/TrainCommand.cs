@@ -115,6 +115,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         if (testFile is not null) console.WriteLine(TestSetLine(testFile));
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"epochs {epochs} (best {result.BestEpoch}; {result.StopReason}{(cancelled ? ", cancelled" : "")}), training time {trainTime.TotalSeconds:F2} s, {samplesPerSecond:F0} samples/s"));
+        if (TrainingTiming.Note(result.History) is { } note) console.WriteLine(note);
         console.WriteLine(result.Message);
 
         var finalRows = rows.Select(r => (IReadOnlyList<string>)[r.Set, r.E.Count.ToString(CultureInfo.InvariantCulture), r.E.Loss.ToString("F4", CultureInfo.InvariantCulture), r.E.Accuracy.ToString("P2", CultureInfo.InvariantCulture)]);
