@@ -136,8 +136,9 @@ type Backend private () =
         Backend.GemmOf(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate)
 
     /// The same product at float32: C ← op(A)·op(B) (+ C), the same checks and contract as the
-    /// float64 Gemm (the managed kernel is the same generic code; its SIMD micro-kernels are float64
-    /// only for now, so float32 runs its scalar micro-kernel).
+    /// float64 Gemm (the managed kernel is the same generic code, its micro-kernels twice as wide in
+    /// entries; OpenBLAS runs cblas_sgemm). Checked by: ElementTypeTests "S13 the managed float32
+    /// product is the sequential float32 fused multiply-add chain, bit for bit".
     static member Gemm(transA: bool, transB: bool, m: int, n: int, k: int,
                        a: float32[], lda: int, b: float32[], ldb: int, c: float32[], ldc: int, accumulate: bool) : unit =
         Backend.GemmOf(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate)

@@ -49,146 +49,169 @@ module internal Gemm =
         elif Vector256.IsHardwareAccelerated then V256
         else Scalar
 
-    /// Rows and columns of one micro-tile.
-    let inline tile (isa: Isa) : int * int =
+    /// Rows and columns of one micro-tile at element type 'T: 4 rows of 3 Vector512s (4×24 for float,
+    /// 4×48 for float32), 6 rows of 2 Vector256s (6×8, 6×16), or 4×4 scalars.
+    let inline tileOf<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (isa: Isa) : int * int =
         match isa with
-        | V512 -> 4, 24
-        | V256 -> 6, 8
+        | V512 -> 4, 3 * Vector512<'T>.Count
+        | V256 -> 6, 2 * Vector256<'T>.Count
         | Scalar -> 4, 4
 
-    let inline private fma4 (a: Vector256<float>) (b: Vector256<float>) (c: Vector256<float>) = Vector256.FusedMultiplyAdd(a, b, c)
-    let inline private fma8 (a: Vector512<float>) (b: Vector512<float>) (c: Vector512<float>) = Vector512.FusedMultiplyAdd(a, b, c)
+    /// Rows and columns of one float64 micro-tile.
+    let inline tile (isa: Isa) : int * int = tileOf<float> isa
+
+    /// c + a·b rounded once per lane, at float or float32 (the JIT keeps only the branch of 'T).
+    let inline private fma256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (a: Vector256<'T>) (b: Vector256<'T>) (c: Vector256<'T>) : Vector256<'T> =
+        if Type.op_Equality(typeof<'T>, typeof<float>) then
+            Vector256.As<float, 'T>(Vector256.FusedMultiplyAdd(Vector256.As<'T, float>(a), Vector256.As<'T, float>(b), Vector256.As<'T, float>(c)))
+        else
+            Vector256.As<float32, 'T>(Vector256.FusedMultiplyAdd(Vector256.As<'T, float32>(a), Vector256.As<'T, float32>(b), Vector256.As<'T, float32>(c)))
+
+    /// The same on Vector512.
+    let inline private fma512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (a: Vector512<'T>) (b: Vector512<'T>) (c: Vector512<'T>) : Vector512<'T> =
+        if Type.op_Equality(typeof<'T>, typeof<float>) then
+            Vector512.As<float, 'T>(Vector512.FusedMultiplyAdd(Vector512.As<'T, float>(a), Vector512.As<'T, float>(b), Vector512.As<'T, float>(c)))
+        else
+            Vector512.As<float32, 'T>(Vector512.FusedMultiplyAdd(Vector512.As<'T, float32>(a), Vector512.As<'T, float32>(b), Vector512.As<'T, float32>(c)))
     let inline private at (p: nativeptr<'T>) (i: int) = NativePtr.add p i
 
-    /// 6×8 tile: C[0..5, 0..7] (row stride ldc) ← (C or 0) + Σ_p a_p ⊗ b_p, where a_p are the 6
-    /// values at a + 6p and b_p the 8 values at b + 8p (packed panels).
-    let inline private micro256 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
-        let mutable c00 = Vector256<float>.Zero
-        let mutable c01 = Vector256<float>.Zero
-        let mutable c10 = Vector256<float>.Zero
-        let mutable c11 = Vector256<float>.Zero
-        let mutable c20 = Vector256<float>.Zero
-        let mutable c21 = Vector256<float>.Zero
-        let mutable c30 = Vector256<float>.Zero
-        let mutable c31 = Vector256<float>.Zero
-        let mutable c40 = Vector256<float>.Zero
-        let mutable c41 = Vector256<float>.Zero
-        let mutable c50 = Vector256<float>.Zero
-        let mutable c51 = Vector256<float>.Zero
+    /// 6×2w tile (w = Vector256&lt;'T&gt;.Count: 6×8 for float, 6×16 for float32): C[0..5, 0..2w−1] (row
+    /// stride ldc) ← (C or 0) + Σ_p a_p ⊗ b_p, where a_p are the 6 values at a + 6p and b_p the 2w
+    /// values at b + 2wp (packed panels).
+    let inline private micro256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
+        // The width is written as Vector256<'T>.Count at each use, not bound to a local: on-stack
+        // replacement (which runs the first products) takes locals live from the unoptimised frame,
+        // so a local width is a variable there, while the property is a constant.
+        let mutable c00 = Vector256<'T>.Zero
+        let mutable c01 = Vector256<'T>.Zero
+        let mutable c10 = Vector256<'T>.Zero
+        let mutable c11 = Vector256<'T>.Zero
+        let mutable c20 = Vector256<'T>.Zero
+        let mutable c21 = Vector256<'T>.Zero
+        let mutable c30 = Vector256<'T>.Zero
+        let mutable c31 = Vector256<'T>.Zero
+        let mutable c40 = Vector256<'T>.Zero
+        let mutable c41 = Vector256<'T>.Zero
+        let mutable c50 = Vector256<'T>.Zero
+        let mutable c51 = Vector256<'T>.Zero
         if load then
             c00 <- Vector256.Load(c)
-            c01 <- Vector256.Load(at c 4)
+            c01 <- Vector256.Load(at c Vector256<'T>.Count)
             c10 <- Vector256.Load(at c ldc)
-            c11 <- Vector256.Load(at c (ldc + 4))
+            c11 <- Vector256.Load(at c (ldc + Vector256<'T>.Count))
             c20 <- Vector256.Load(at c (2 * ldc))
-            c21 <- Vector256.Load(at c (2 * ldc + 4))
+            c21 <- Vector256.Load(at c (2 * ldc + Vector256<'T>.Count))
             c30 <- Vector256.Load(at c (3 * ldc))
-            c31 <- Vector256.Load(at c (3 * ldc + 4))
+            c31 <- Vector256.Load(at c (3 * ldc + Vector256<'T>.Count))
             c40 <- Vector256.Load(at c (4 * ldc))
-            c41 <- Vector256.Load(at c (4 * ldc + 4))
+            c41 <- Vector256.Load(at c (4 * ldc + Vector256<'T>.Count))
             c50 <- Vector256.Load(at c (5 * ldc))
-            c51 <- Vector256.Load(at c (5 * ldc + 4))
+            c51 <- Vector256.Load(at c (5 * ldc + Vector256<'T>.Count))
         let mutable pa = a
         let mutable pb = b
         for _ in 1 .. kc do
             let b0 = Vector256.Load(pb)
-            let b1 = Vector256.Load(at pb 4)
+            let b1 = Vector256.Load(at pb Vector256<'T>.Count)
             let a0 = Vector256.Create(NativePtr.read pa)
-            c00 <- fma4 a0 b0 c00
-            c01 <- fma4 a0 b1 c01
+            c00 <- fma256 a0 b0 c00
+            c01 <- fma256 a0 b1 c01
             let a1 = Vector256.Create(NativePtr.get pa 1)
-            c10 <- fma4 a1 b0 c10
-            c11 <- fma4 a1 b1 c11
+            c10 <- fma256 a1 b0 c10
+            c11 <- fma256 a1 b1 c11
             let a2 = Vector256.Create(NativePtr.get pa 2)
-            c20 <- fma4 a2 b0 c20
-            c21 <- fma4 a2 b1 c21
+            c20 <- fma256 a2 b0 c20
+            c21 <- fma256 a2 b1 c21
             let a3 = Vector256.Create(NativePtr.get pa 3)
-            c30 <- fma4 a3 b0 c30
-            c31 <- fma4 a3 b1 c31
+            c30 <- fma256 a3 b0 c30
+            c31 <- fma256 a3 b1 c31
             let a4 = Vector256.Create(NativePtr.get pa 4)
-            c40 <- fma4 a4 b0 c40
-            c41 <- fma4 a4 b1 c41
+            c40 <- fma256 a4 b0 c40
+            c41 <- fma256 a4 b1 c41
             let a5 = Vector256.Create(NativePtr.get pa 5)
-            c50 <- fma4 a5 b0 c50
-            c51 <- fma4 a5 b1 c51
+            c50 <- fma256 a5 b0 c50
+            c51 <- fma256 a5 b1 c51
             pa <- at pa 6
-            pb <- at pb 8
+            pb <- at pb (2 * Vector256<'T>.Count)
         c00.Store(c)
-        c01.Store(at c 4)
+        c01.Store(at c Vector256<'T>.Count)
         c10.Store(at c ldc)
-        c11.Store(at c (ldc + 4))
+        c11.Store(at c (ldc + Vector256<'T>.Count))
         c20.Store(at c (2 * ldc))
-        c21.Store(at c (2 * ldc + 4))
+        c21.Store(at c (2 * ldc + Vector256<'T>.Count))
         c30.Store(at c (3 * ldc))
-        c31.Store(at c (3 * ldc + 4))
+        c31.Store(at c (3 * ldc + Vector256<'T>.Count))
         c40.Store(at c (4 * ldc))
-        c41.Store(at c (4 * ldc + 4))
+        c41.Store(at c (4 * ldc + Vector256<'T>.Count))
         c50.Store(at c (5 * ldc))
-        c51.Store(at c (5 * ldc + 4))
+        c51.Store(at c (5 * ldc + Vector256<'T>.Count))
 
-    /// 4×24 tile with Vector512 (3 vectors per row), packed panels as in micro256.
-    let inline private micro512 (kc: int) (a: nativeptr<float>) (b: nativeptr<float>) (c: nativeptr<float>) (ldc: int) (load: bool) =
-        let mutable c00 = Vector512<float>.Zero
-        let mutable c01 = Vector512<float>.Zero
-        let mutable c02 = Vector512<float>.Zero
-        let mutable c10 = Vector512<float>.Zero
-        let mutable c11 = Vector512<float>.Zero
-        let mutable c12 = Vector512<float>.Zero
-        let mutable c20 = Vector512<float>.Zero
-        let mutable c21 = Vector512<float>.Zero
-        let mutable c22 = Vector512<float>.Zero
-        let mutable c30 = Vector512<float>.Zero
-        let mutable c31 = Vector512<float>.Zero
-        let mutable c32 = Vector512<float>.Zero
+    /// 4×3w tile with Vector512 (w = Vector512&lt;'T&gt;.Count: 4×24 for float, 4×48 for float32; 3
+    /// vectors per row), packed panels as in micro256.
+    let inline private micro512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
+        // The width is written as Vector512<'T>.Count at each use, not bound to a local: on-stack
+        // replacement (which runs the first products) takes locals live from the unoptimised frame,
+        // so a local width is a variable there, while the property is a constant.
+        let mutable c00 = Vector512<'T>.Zero
+        let mutable c01 = Vector512<'T>.Zero
+        let mutable c02 = Vector512<'T>.Zero
+        let mutable c10 = Vector512<'T>.Zero
+        let mutable c11 = Vector512<'T>.Zero
+        let mutable c12 = Vector512<'T>.Zero
+        let mutable c20 = Vector512<'T>.Zero
+        let mutable c21 = Vector512<'T>.Zero
+        let mutable c22 = Vector512<'T>.Zero
+        let mutable c30 = Vector512<'T>.Zero
+        let mutable c31 = Vector512<'T>.Zero
+        let mutable c32 = Vector512<'T>.Zero
         if load then
             c00 <- Vector512.Load(c)
-            c01 <- Vector512.Load(at c 8)
-            c02 <- Vector512.Load(at c 16)
+            c01 <- Vector512.Load(at c Vector512<'T>.Count)
+            c02 <- Vector512.Load(at c (2 * Vector512<'T>.Count))
             c10 <- Vector512.Load(at c ldc)
-            c11 <- Vector512.Load(at c (ldc + 8))
-            c12 <- Vector512.Load(at c (ldc + 16))
+            c11 <- Vector512.Load(at c (ldc + Vector512<'T>.Count))
+            c12 <- Vector512.Load(at c (ldc + 2 * Vector512<'T>.Count))
             c20 <- Vector512.Load(at c (2 * ldc))
-            c21 <- Vector512.Load(at c (2 * ldc + 8))
-            c22 <- Vector512.Load(at c (2 * ldc + 16))
+            c21 <- Vector512.Load(at c (2 * ldc + Vector512<'T>.Count))
+            c22 <- Vector512.Load(at c (2 * ldc + 2 * Vector512<'T>.Count))
             c30 <- Vector512.Load(at c (3 * ldc))
-            c31 <- Vector512.Load(at c (3 * ldc + 8))
-            c32 <- Vector512.Load(at c (3 * ldc + 16))
+            c31 <- Vector512.Load(at c (3 * ldc + Vector512<'T>.Count))
+            c32 <- Vector512.Load(at c (3 * ldc + 2 * Vector512<'T>.Count))
         let mutable pa = a
         let mutable pb = b
         for _ in 1 .. kc do
             let b0 = Vector512.Load(pb)
-            let b1 = Vector512.Load(at pb 8)
-            let b2 = Vector512.Load(at pb 16)
+            let b1 = Vector512.Load(at pb Vector512<'T>.Count)
+            let b2 = Vector512.Load(at pb (2 * Vector512<'T>.Count))
             let a0 = Vector512.Create(NativePtr.read pa)
-            c00 <- fma8 a0 b0 c00
-            c01 <- fma8 a0 b1 c01
-            c02 <- fma8 a0 b2 c02
+            c00 <- fma512 a0 b0 c00
+            c01 <- fma512 a0 b1 c01
+            c02 <- fma512 a0 b2 c02
             let a1 = Vector512.Create(NativePtr.get pa 1)
-            c10 <- fma8 a1 b0 c10
-            c11 <- fma8 a1 b1 c11
-            c12 <- fma8 a1 b2 c12
+            c10 <- fma512 a1 b0 c10
+            c11 <- fma512 a1 b1 c11
+            c12 <- fma512 a1 b2 c12
             let a2 = Vector512.Create(NativePtr.get pa 2)
-            c20 <- fma8 a2 b0 c20
-            c21 <- fma8 a2 b1 c21
-            c22 <- fma8 a2 b2 c22
+            c20 <- fma512 a2 b0 c20
+            c21 <- fma512 a2 b1 c21
+            c22 <- fma512 a2 b2 c22
             let a3 = Vector512.Create(NativePtr.get pa 3)
-            c30 <- fma8 a3 b0 c30
-            c31 <- fma8 a3 b1 c31
-            c32 <- fma8 a3 b2 c32
+            c30 <- fma512 a3 b0 c30
+            c31 <- fma512 a3 b1 c31
+            c32 <- fma512 a3 b2 c32
             pa <- at pa 4
-            pb <- at pb 24
+            pb <- at pb (3 * Vector512<'T>.Count)
         c00.Store(c)
-        c01.Store(at c 8)
-        c02.Store(at c 16)
+        c01.Store(at c Vector512<'T>.Count)
+        c02.Store(at c (2 * Vector512<'T>.Count))
         c10.Store(at c ldc)
-        c11.Store(at c (ldc + 8))
-        c12.Store(at c (ldc + 16))
+        c11.Store(at c (ldc + Vector512<'T>.Count))
+        c12.Store(at c (ldc + 2 * Vector512<'T>.Count))
         c20.Store(at c (2 * ldc))
-        c21.Store(at c (2 * ldc + 8))
-        c22.Store(at c (2 * ldc + 16))
+        c21.Store(at c (2 * ldc + Vector512<'T>.Count))
+        c22.Store(at c (2 * ldc + 2 * Vector512<'T>.Count))
         c30.Store(at c (3 * ldc))
-        c31.Store(at c (3 * ldc + 8))
-        c32.Store(at c (3 * ldc + 16))
+        c31.Store(at c (3 * ldc + Vector512<'T>.Count))
+        c32.Store(at c (3 * ldc + 2 * Vector512<'T>.Count))
 
     /// One step of an entry's chain, s ← fma(x, y, s) = x·y + s rounded once, at element type 'T
     /// (Math.FusedMultiplyAdd for float, MathF's for float32: .NET's generic math).
@@ -324,8 +347,10 @@ module internal Gemm =
                 ir <- ir + mr
             jr <- jr + nr
 
-    let private macro256 kc mc nc (pA: nativeptr<float>) pB pT pC ldc ic jc load = macro micro256 6 8 kc mc nc pA pB pT pC ldc ic jc load
-    let private macro512 kc mc nc (pA: nativeptr<float>) pB pT pC ldc ic jc load = macro micro512 4 24 kc mc nc pA pB pT pC ldc ic jc load
+    let private macro256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
+        macro micro256 6 (2 * Vector256<'T>.Count) kc mc nc pA pB pT pC ldc ic jc load
+    let private macro512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
+        macro micro512 4 (3 * Vector512<'T>.Count) kc mc nc pA pB pT pC ldc ic jc load
     let private macroScalar<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
         macro microScalar 4 4 kc mc nc pA pB pT pC ldc ic jc load
 
@@ -333,27 +358,18 @@ module internal Gemm =
     /// a short last block would load and store every C tile for a few steps.
     let private depthStep (k: int) = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
 
-    /// The same address as a pointer to float (the SIMD micro-kernels are float64 kernels).
-    let inline private asDouble (p: nativeptr<'T>) : nativeptr<float> = NativePtr.ofNativeInt (NativePtr.toNativeInt p)
-
-    /// One packed block through the micro-kernel chosen by isa (see macro). The SIMD micro-kernels
-    /// exist at float64; at float32 `isaFor` chooses Scalar (the generic micro-kernel).
+    /// One packed block through the micro-kernel chosen by isa (see macro), at element type 'T.
     let private macroFor<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (isa: Isa) kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
         match isa with
-        | V256 when Type.op_Equality(typeof<'T>, typeof<float>) -> macro256 kc mc nc (asDouble pA) (asDouble pB) (asDouble pT) (asDouble pC) ldc ic jc load
-        | V512 when Type.op_Equality(typeof<'T>, typeof<float>) -> macro512 kc mc nc (asDouble pA) (asDouble pB) (asDouble pT) (asDouble pC) ldc ic jc load
+        | V256 -> macro256 kc mc nc pA pB pT pC ldc ic jc load
+        | V512 -> macro512 kc mc nc pA pB pT pC ldc ic jc load
         | Scalar -> macroScalar kc mc nc pA pB pT pC ldc ic jc load
-        | _ -> invalidOp (sprintf "Gemm: no %A micro-kernel at %s." isa typeof<'T>.Name)
-
-    /// The micro-kernel a product at element type 'T runs: the one detected for this machine at
-    /// float64, the scalar one at float32 (its SIMD micro-kernels are still to come).
-    let isaFor<'T> () : Isa = if Type.op_Equality(typeof<'T>, typeof<float>) then detected else Scalar
 
     /// Rows i0 .. i1−1 and columns j0 .. j1−1 of C through packed blocks and micro-tiles.
     let private blocked<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
                         (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int)
                         (c: 'T[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
-        let mr, nr = tile isa
+        let mr, nr = tileOf<'T> isa
         let bufA = Buffers<'T>.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
         let bufB = Buffers<'T>.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
         let scratch = Buffers<'T>.Tile(mr * nr)
@@ -389,13 +405,13 @@ module internal Gemm =
             s <- fma a.[i * ai + p * ap] (NativePtr.get pB (p * ldb + j)) s
         NativePtr.set ci j s
 
-    /// The direct path at float64 with SIMD: each row of C gathers the rows of B scaled by A's
-    /// entries, 4 vectors at a time, the last columns by directEntry.
-    let private rows256 (transA: bool) (n: int) (k: int) (a: float[]) (lda: int) (b: float[]) (ldb: int)
-                        (c: float[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) : unit =
+    /// The direct path with SIMD: each row of C gathers the rows of B scaled by A's entries, 4
+    /// vectors at a time, the last columns by directEntry.
+    let private rows256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transA: bool) (n: int) (k: int) (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int)
+                        (c: 'T[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) : unit =
         use pB = fixed b
         use pC = fixed c
-        let w = Vector256<float>.Count
+        let w = Vector256<'T>.Count
         // op(A)(i, p) = a[i·ai + p·ap].
         let ai = if transA then 1 else lda
         let ap = if transA then lda else 1
@@ -404,17 +420,17 @@ module internal Gemm =
             let mutable j = 0
             while j + 4 * w <= n do
                 let cj = at ci j
-                let mutable s0 = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
-                let mutable s1 = if accumulate then Vector256.Load(at cj w) else Vector256<float>.Zero
-                let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<float>.Zero
-                let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<float>.Zero
+                let mutable s0 = if accumulate then Vector256.Load(cj) else Vector256<'T>.Zero
+                let mutable s1 = if accumulate then Vector256.Load(at cj w) else Vector256<'T>.Zero
+                let mutable s2 = if accumulate then Vector256.Load(at cj (2 * w)) else Vector256<'T>.Zero
+                let mutable s3 = if accumulate then Vector256.Load(at cj (3 * w)) else Vector256<'T>.Zero
                 for p in 0 .. k - 1 do
                     let x = Vector256.Create(a.[i * ai + p * ap])
                     let bp = at pB (p * ldb + j)
-                    s0 <- fma4 x (Vector256.Load(bp)) s0
-                    s1 <- fma4 x (Vector256.Load(at bp w)) s1
-                    s2 <- fma4 x (Vector256.Load(at bp (2 * w))) s2
-                    s3 <- fma4 x (Vector256.Load(at bp (3 * w))) s3
+                    s0 <- fma256 x (Vector256.Load(bp)) s0
+                    s1 <- fma256 x (Vector256.Load(at bp w)) s1
+                    s2 <- fma256 x (Vector256.Load(at bp (2 * w))) s2
+                    s3 <- fma256 x (Vector256.Load(at bp (3 * w))) s3
                 s0.Store(cj)
                 s1.Store(at cj w)
                 s2.Store(at cj (2 * w))
@@ -422,9 +438,9 @@ module internal Gemm =
                 j <- j + 4 * w
             while j + w <= n do
                 let cj = at ci j
-                let mutable s = if accumulate then Vector256.Load(cj) else Vector256<float>.Zero
+                let mutable s = if accumulate then Vector256.Load(cj) else Vector256<'T>.Zero
                 for p in 0 .. k - 1 do
-                    s <- fma4 (Vector256.Create(a.[i * ai + p * ap])) (Vector256.Load(at pB (p * ldb + j))) s
+                    s <- fma256 (Vector256.Create(a.[i * ai + p * ap])) (Vector256.Load(at pB (p * ldb + j))) s
                 s.Store(cj)
                 j <- j + w
             while j < n do
@@ -433,13 +449,12 @@ module internal Gemm =
 
     /// Rows i0 .. i1−1 of C when op(B) = B is stored row-major: no packing at all. Each row of C
     /// gathers the rows of B scaled by A's entries (for products with few rows, e.g. Predict on
-    /// one row, packing B would cost as much as the product): with SIMD at float64 (rows256),
-    /// entry by entry otherwise.
+    /// one row, packing B would cost as much as the product): with SIMD (rows256), entry by entry
+    /// without it.
     let private rows<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
                      (useSimd: bool) (transA: bool) (n: int) (k: int) (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int)
                      (c: 'T[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) : unit =
-        if useSimd && Type.op_Equality(typeof<'T>, typeof<float>) then
-            rows256 transA n k (box a :?> float[]) lda (box b :?> float[]) ldb (box c :?> float[]) ldc accumulate i0 i1
+        if useSimd then rows256 transA n k a lda b ldb c ldc accumulate i0 i1
         else
             use pB = fixed b
             use pC = fixed c
@@ -507,7 +522,7 @@ module internal Gemm =
         /// Turns on shared packing when the shape allows it (the parts then wait for each other:
         /// only for parts that all run at the same time).
         member j.Share() =
-            let mr, nr = tile j.Isa
+            let mr, nr = tileOf<'T> j.Isa
             // Split by columns, every part must visit the same blocks of op(A): one column block each.
             if sharePacking && not j.Direct && j.K > 0 && (j.ByRows || j.N <= NC) then
                 let size = if j.ByRows then ((min NC j.N + nr - 1) / nr) * nr * KC else ((min MC j.M + mr - 1) / mr) * mr * KC
@@ -537,7 +552,7 @@ module internal Gemm =
         /// has arrived at block b + 1, so after all have finished block b). Packing only moves
         /// values: the summation order is that of `blocked`.
         member j.RunShared(q: int, i0: int, i1: int, j0: int, j1: int) =
-            let mr, nr = tile j.Isa
+            let mr, nr = tileOf<'T> j.Isa
             let k = j.K
             let kcStep = depthStep k
             let scratch = Buffers<'T>.Tile(mr * nr)
@@ -597,7 +612,7 @@ module internal Gemm =
 
         /// Computes part q.
         member j.Run(q: int) =
-            let mr, nr = tile j.Isa
+            let mr, nr = tileOf<'T> j.Isa
             let cut (q: int) =
                 if j.ByRows then min j.M (q * j.Units / j.Parts * mr) else min j.N (q * j.Units / j.Parts * nr)
             let i0, i1, j0, j1 = if j.ByRows then cut q, cut (q + 1), 0, j.N else 0, j.M, cut q, cut (q + 1)
@@ -660,7 +675,7 @@ module internal Gemm =
                      (isa: Isa) (threads: int) (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                      (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int) (c: 'T[]) (ldc: int) (accumulate: bool) : unit =
         if m > 0 && n > 0 then
-            let mr, nr = tile isa
+            let mr, nr = tileOf<'T> isa
             let direct = not transB && m < mr
             let t = max 1 threads
             let byRows = direct || m >= n
@@ -675,10 +690,10 @@ module internal Gemm =
                     j.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
                     Parallel.For(0, parts, fun q -> j.Run q) |> ignore
 
-    /// C ← op(A)·op(B) (+ C) at element type 'T (float or float32) with the micro-kernel isaFor
-    /// chooses, on `threads` threads from parallelThreshold multiply-adds up, else on the calling
+    /// C ← op(A)·op(B) (+ C) at element type 'T (float or float32) with the micro-kernel detected for
+    /// this machine, on `threads` threads from parallelThreshold multiply-adds up, else on the calling
     /// thread.
     let multiply<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transA: bool) (transB: bool) (m: int) (n: int) (k: int)
                  (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int) (c: 'T[]) (ldc: int) (accumulate: bool) : unit =
         let t = if int64 m * int64 n * int64 k >= parallelThreshold then threads else 1
-        multiplyWith (isaFor<'T> ()) t transA transB m n k a lda b ldb c ldc accumulate
+        multiplyWith detected t transA transB m n k a lda b ldb c ldc accumulate
