@@ -1,7 +1,7 @@
 /// Hybrid's side of the peer comparison (peers.sh): one workload of the peer-comparison table per call,
 /// warmed up, then timed; prints one line "workload value unit" for peers.sh to collect.
 /// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <workload> [managed|openblas]
-/// with workload mlp | s29 | s29-reference | mnist1 | mnist1-cold | gemm.
+/// with workload mlp | s29 | s29-reference | mnist1 | mnist1-cold | gemm | gemm32.
 module Hybrid.Benchmarks.Peers
 
 open System
@@ -67,8 +67,20 @@ let run (workload: string) : int =
         let best = Seq.init 5 (fun _ -> seconds (fun () -> gemm p)) |> Seq.min
         printfn "gemm %.1f GFLOP/s" (p.Flops / best / 1e9)
         0
+    | "gemm32" ->
+        // The same 1000³ product at float32 (the generic kernel's float32 instantiation), best of 5 after warm-up.
+        let n = 1000
+        let rng = Random(5)
+        let a = Array.init (n * n) (fun _ -> float32 (rng.NextDouble() - 0.5))
+        let b = Array.init (n * n) (fun _ -> float32 (rng.NextDouble() - 0.5))
+        let c = Array.zeroCreate<float32> (n * n)
+        let run () = Hybrid.Core.Backend.Gemm(false, false, n, n, n, a, n, b, n, c, n, false)
+        for _ in 1 .. 3 do run ()
+        let best = Seq.init 5 (fun _ -> seconds run) |> Seq.min
+        printfn "gemm32 %.1f GFLOP/s" (2.0 * float n * float n * float n / best / 1e9)
+        0
     | other ->
-        eprintfn "peers: unknown workload \"%s\": the workloads are mlp, s29, s29-reference, mnist1, mnist1-cold, gemm." other
+        eprintfn "peers: unknown workload \"%s\": the workloads are mlp, s29, s29-reference, mnist1, mnist1-cold, gemm, gemm32." other
         2
 
 /// Interleaved GFLOP/s of the products: baseline (the kernel before packing), managed and openblas,
