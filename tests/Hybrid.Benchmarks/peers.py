@@ -1,15 +1,17 @@
 """The peers' side of the peer comparison: one workload, one library per call, warmed up, then
 timed; prints one line "workload value unit" (the same format as Hybrid's `peers` mode).
 
-    /usr/bin/python3 peers.py <numpy|torch|sklearn> <mlp|s29|mnist1|mnist1-cold|gemm>
+    /usr/bin/python3 peers.py <numpy|torch|sklearn> <mlp|mlp32|s29|mnist1|mnist1-cold|gemm|gemm32>
+    /usr/bin/python3 peers.py kernel     (numpy's BLAS and the kernel it chose, via threadpoolctl)
 
-Workloads (float64 everywhere, random data from fixed seeds):
+Workloads (float64 unless named ...32, random data from fixed seeds):
   mlp     MLP 784-256-128-10, ReLU, softmax cross-entropy, SGD lr 0.01, batch 128,
           one epoch of 60,000 random rows -> samples/s
   s29     the "20 lines" network: 64x1000 -> 100 sigmoid -> 10, sum of squares, 2000 steps -> steps/s
   mnist1  one hidden layer of 100 ReLU, 8,000x784, batch 200, Adam, one epoch incl. metrics -> s/epoch
           (mnist1-cold: the same after a warm-up on 1,000 rows only)
   gemm    1000x1000 * 1000x1000 product, best of 5 -> GFLOP/s
+  mlp32, gemm32: the same at float32 (the default precision of PyTorch and Keras)
 """
 import sys
 import time
@@ -37,13 +39,14 @@ def data(seed, n, d=784, classes=10):
     return r.random((n, d)), r.integers(0, classes, n)
 
 
-def numpy_mlp():
+def numpy_mlp(dtype=np.float64):
     x, y = data(1, 60_000)
+    x = x.astype(dtype)
     r = np.random.default_rng(1)
     sizes = [784, 256, 128, 10]
-    ws = [r.standard_normal((a, b)) * np.sqrt(2.0 / a) for a, b in zip(sizes, sizes[1:])]
-    bs = [np.zeros(b) for b in sizes[1:]]
-    onehot = np.eye(10)[y]
+    ws = [(r.standard_normal((a, b)) * np.sqrt(2.0 / a)).astype(dtype) for a, b in zip(sizes, sizes[1:])]
+    bs = [np.zeros(b, dtype=dtype) for b in sizes[1:]]
+    onehot = np.eye(10, dtype=dtype)[y]
 
     def epoch(rows):
         order = r.permutation(rows)
@@ -61,19 +64,22 @@ def numpy_mlp():
                 dw, db = a[i].T @ dz, dz.sum(axis=0)
                 if i > 0:
                     dz = (dz @ ws[i].T) * (a[i] > 0)
-                ws[i] -= 0.01 * dw
-                bs[i] -= 0.01 * db
+                ws[i] -= dtype(0.01) * dw
+                bs[i] -= dtype(0.01) * db
 
-    return rate("mlp", "samples/s", epoch, 2_560, 60_000)
+    return rate("mlp32" if dtype == np.float32 else "mlp", "samples/s", epoch, 2_560, 60_000)
 
 
-def torch_mlp():
+def torch_mlp(single=False):
     torch = torch2()
     x, y = data(1, 60_000)
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     torch.manual_seed(1)
     net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
-                              torch.nn.ReLU(), torch.nn.Linear(128, 10)).double()
+                              torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    net = net.float() if single else net.double()
+    if single:
+        x = x.float()
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     loss_fn = torch.nn.CrossEntropyLoss()
 
@@ -86,7 +92,7 @@ def torch_mlp():
             loss.backward()
             opt.step()
 
-    return rate("mlp", "samples/s", epoch, 2_560, 60_000)
+    return rate("mlp32" if single else "mlp", "samples/s", epoch, 2_560, 60_000)
 
 
 def numpy_s29():
@@ -146,9 +152,9 @@ def sklearn_mnist1(cold=False):
     return "mnist1-cold" if cold else "mnist1", time.perf_counter() - t, "s/epoch"
 
 
-def gemm(lib):
+def gemm(lib, dtype=np.float64):
     r = np.random.default_rng(1)
-    a, b = r.random((1000, 1000)), r.random((1000, 1000))
+    a, b = r.random((1000, 1000)).astype(dtype), r.random((1000, 1000)).astype(dtype)
     if lib == "torch":
         torch = torch2()
         a, b = torch.from_numpy(a), torch.from_numpy(b)
@@ -159,7 +165,17 @@ def gemm(lib):
         t = time.perf_counter()
         a @ b
         best = min(best, time.perf_counter() - t)
-    return "gemm", 2e9 / best / 1e9, "GFLOP/s"
+    return ("gemm32" if dtype == np.float32 else "gemm"), 2e9 / best / 1e9, "GFLOP/s"
+
+
+def kernel():
+    """numpy's BLAS library and the kernel (architecture) OpenBLAS chose, through threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl is not installed (Debian: python3-threadpoolctl)"
+    return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} {i.get('num_threads')} threads"
+                     for i in threadpool_info() if i.get("user_api") == "blas") or "no BLAS found"
 
 
 RUNS = {
@@ -171,9 +187,16 @@ RUNS = {
     ("sklearn", "mnist1-cold"): lambda: sklearn_mnist1(cold=True),
     ("numpy", "gemm"): lambda: gemm("numpy"),
     ("torch", "gemm"): lambda: gemm("torch"),
+    ("numpy", "mlp32"): lambda: numpy_mlp(np.float32),
+    ("torch", "mlp32"): lambda: torch_mlp(single=True),
+    ("numpy", "gemm32"): lambda: gemm("numpy", np.float32),
+    ("torch", "gemm32"): lambda: gemm("torch", np.float32),
 }
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["kernel"]:
+        print(kernel())
+        sys.exit(0)
     if len(sys.argv) != 3 or (sys.argv[1], sys.argv[2]) not in RUNS:
         sys.exit("usage: peers.py <lib> <workload>; pairs: " + ", ".join(f"{l} {w}" for l, w in RUNS))
     name, value, unit = RUNS[(sys.argv[1], sys.argv[2])]()
