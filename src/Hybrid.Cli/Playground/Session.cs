@@ -140,6 +140,9 @@ internal sealed class Session : IAsyncDisposable
         _wake.Release();
     }
 
+    /// <summary>How far behind its pace a play may fall and still make the time up: a period, and at least 250 ms (a few epochs at the default pace).</summary>
+    private static TimeSpan CatchUp(TimeSpan period) => period > TimeSpan.FromMilliseconds(250) ? period : TimeSpan.FromMilliseconds(250);
+
     /// <summary>The status line's message when the run reaches the epoch cap.</summary>
     private string CapMessage => $"Stopped at the playground's cap of {_limits.MaxEpochs} epochs: press Reset to train again.";
 
@@ -191,8 +194,9 @@ internal sealed class Session : IAsyncDisposable
                 if (train && playing && pace != PlaygroundSettings.MaxPace)
                 {
                     // Epoch k of a stretch of play is due at its start + k/pace: wait for it, unless a command comes first
-                    // (then look again: paused, stepped, reset or a new pace). Behind by a whole period (a slow machine,
-                    // a fast pace): start now and keep the grid from here, rather than catch up in a burst.
+                    // (then look again: paused, stepped, reset or a new pace). A little behind (a late wake-up, a frame to
+                    // build) is made up on the next epochs; further behind (a slow machine, a fast pace) the grid starts
+                    // again from now, rather than catch up in a burst.
                     var period = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / pace);
                     var now = _clock.Now;
                     if (lastDue is { } last && now < last + period)
@@ -200,7 +204,7 @@ internal sealed class Session : IAsyncDisposable
                         if (_clock.WaitUntil(last + period, _wake, token)) lock (_gate) _taken++;
                         continue;
                     }
-                    lastDue = lastDue is { } due && now - (due + period) < period ? due + period : now;
+                    lastDue = lastDue is { } due && now - (due + period) < CatchUp(period) ? due + period : now;
                 }
                 else lastDue = null;
                 if (train && _run.Epoch >= _limits.MaxEpochs)
