@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Hybrid.Cli.Playground;
 
 /// <summary>
-/// The routes: the page, the options, and per session create / command / events / gradient check /
+/// The routes: the page, the options, and per session create / command / pace / events / gradient check /
 /// code / end. Refusals are JSON <c>{"error": "..."}</c>: 400 bad settings, 404 no such session,
 /// 409 a second event stream, 429 the cap on sessions. No route does any math: they call
 /// <see cref="Session"/>, <see cref="Experiment"/> and the façade.
@@ -67,6 +67,19 @@ internal static class Endpoints
                 return Error(429, $"The playground trains at most {sessions.Limits.MaxSessions} sessions at once; close another page or try again in a minute.");
             return Results.Json(new { id = session.Id, points = session.Points, explain = Explanations.For(settings), code = CSharpCode.For(settings, 0) }, Json, statusCode: 201);
         });
+
+        // The pace is not a restart: the run goes on at the new pace (a literal segment, so it takes precedence over {command}).
+        app.MapPost("/api/sessions/{id}/pace", (string id, string? epochsPerSecond) =>
+            WithSession(sessions, id, s =>
+            {
+                int pace;
+                if (epochsPerSecond == "max") pace = PlaygroundSettings.MaxPace;
+                else if (!int.TryParse(epochsPerSecond, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pace))
+                    return Error(400, $"pace: give ?epochsPerSecond=N with N in [1, {sessions.Limits.MaxPace}], or max (got {(epochsPerSecond is null ? "nothing" : Excerpt.Quote(epochsPerSecond))}).");
+                try { s.SetPace(pace); }
+                catch (PlaygroundInputException e) { return Error(400, e.Message); }
+                return Results.NoContent();
+            }));
 
         app.MapPost("/api/sessions/{id}/{command}", (string id, string command) =>
         {

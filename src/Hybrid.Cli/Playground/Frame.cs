@@ -11,8 +11,11 @@ namespace Hybrid.Cli.Playground;
 /// <param name="Boundary">The decision boundary on the grid.</param>
 /// <param name="Layers">Per layer: activations and gradient norm.</param>
 /// <param name="Message">Why training stopped by itself (NaN, divergence, the epoch cap), or null.</param>
+/// <param name="Pace">The pace in force, in epochs per second (0: max, as fast as the machine trains).</param>
+/// <param name="MaxEpochs">The epoch cap (<see cref="PlaygroundLimits.MaxEpochs"/>).</param>
+/// <param name="CapReached">Whether the run has reached the cap: Play and Step train no further until Reset.</param>
 public sealed record Frame(int Epoch, bool Playing, int[] Epochs, double[] TrainLoss, double[] TestLoss, double TrainAccuracy, double? TestAccuracy,
-                           Boundary Boundary, LayerView[] Layers, string? Message);
+                           Boundary Boundary, LayerView[] Layers, string? Message, int Pace, int MaxEpochs, bool CapReached);
 
 /// <summary>The predicted class and its probability (or score share) on a size×size grid over [XMin, XMax]×[YMin, YMax], row 0 at YMax.</summary>
 public sealed record Boundary(int Size, double XMin, double XMax, double YMin, double YMax, int[] Classes, double[] Confidence);

@@ -18,8 +18,14 @@ public sealed record PlaygroundLimits
     /// <summary>Units per hidden layer (default 64).</summary>
     public int MaxUnits { get; init; } = 64;
 
-    /// <summary>Epochs one session may train before it stops by itself (default 5000).</summary>
-    public int MaxEpochs { get; init; } = 5000;
+    /// <summary>
+    /// Epochs one session may train before it stops by itself and says so (default 20000: about 17 minutes at the
+    /// default pace of 20 epochs per second, 15–30 s unthrottled).
+    /// </summary>
+    public int MaxEpochs { get; init; } = 20_000;
+
+    /// <summary>The fastest pace a session may ask for, in epochs per second (default 1000); 0 asks for no pace at all.</summary>
+    public int MaxPace { get; init; } = 1000;
 
     /// <summary>A session whose page has not opened its event stream for this long is ended (default 60 s).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -57,6 +57,20 @@ public sealed record PlaygroundSettings
     /// <summary>Dropout rate after each hidden layer, in [0, 0.9].</summary>
     public double Dropout { get; init; }
 
+    /// <summary>
+    /// Epochs per second while playing, 1..<see cref="PlaygroundLimits.MaxPace"/>, or <see cref="MaxPace"/> (0): as fast as
+    /// the machine trains. It sets how fast the run is shown, not what it computes, and it can change while the
+    /// run plays (<see cref="Session.SetPace"/>) without restarting it. Default 20: the spiral's boundary curls
+    /// over its first 60–70 epochs, about 3 s at this pace.
+    /// </summary>
+    public int Pace { get; init; } = DefaultPace;
+
+    /// <summary>The default <see cref="Pace"/>, in epochs per second.</summary>
+    public const int DefaultPace = 20;
+
+    /// <summary>The <see cref="Pace"/> that asks for no pace: train as fast as the machine can.</summary>
+    public const int MaxPace = 0;
+
     /// <summary>The largest seed (the epoch's seed is seed + epoch, which must not overflow).</summary>
     public const int MaxSeed = 1_000_000;
 
@@ -86,7 +100,13 @@ public sealed record PlaygroundSettings
         Require(BatchSize >= 1 && BatchSize <= limits.MaxPoints, $"batchSize: {BatchSize} is outside [1, {limits.MaxPoints}].");
         Require(double.IsFinite(L2) && L2 >= 0 && L2 <= 1, $"l2: {L2} is outside [0, 1].");
         Require(double.IsFinite(Dropout) && Dropout >= 0 && Dropout <= 0.9, $"dropout: {Dropout} is outside [0, 0.9].");
+        ValidatePace(Pace, limits);
     }
+
+    /// <summary>Throws <see cref="PlaygroundInputException"/> unless the pace is 1..<see cref="PlaygroundLimits.MaxPace"/> epochs per second or 0 (max).</summary>
+    public static void ValidatePace(int pace, PlaygroundLimits limits) =>
+        Require(pace == MaxPace || (pace >= 1 && pace <= limits.MaxPace),
+                $"pace: {pace} is outside [1, {limits.MaxPace}] epochs per second (or 0 for max: as fast as the machine trains).");
 
     /// <summary>A value as sent, quoted for a message (bounded, control characters escaped).</summary>
     private static string Q(string? value) => value is null ? "null" : Excerpt.Quote(value);

@@ -5,7 +5,7 @@ namespace Hybrid.Cli.Playground;
 
 /// <summary>
 /// One page's training: its own thread, which waits while paused, trains one epoch at a time while
-/// playing, and publishes frames into a channel of capacity 1 that drops the older frame, so a slow
+/// playing (each epoch when it is due at the session's pace, on a <see cref="PaceClock"/>), and publishes frames into a channel of capacity 1 that drops the older frame, so a slow
 /// page never makes the server hold more than one pending frame. Disposing cancels the task.
 /// </summary>
 internal sealed class Session : IAsyncDisposable
@@ -13,6 +13,7 @@ internal sealed class Session : IAsyncDisposable
     private static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(120);
 
     private readonly PlaygroundLimits _limits;
+    private readonly PaceClock _clock;
     private readonly CancellationTokenSource _cancel = new();
     private readonly SemaphoreSlim _wake = new(0); // never disposed: a late command may still release it
     private readonly Channel<Frame> _frames;
@@ -20,17 +21,23 @@ internal sealed class Session : IAsyncDisposable
     private Experiment _run;
     private LossHistory _history = new();
     private bool _playing, _resetRequested;
-    private int _steps;
+    private int _steps, _pace;
     private string? _message;
     private Frame? _last;
     private readonly Task _task;
 
 
     /// <summary>Starts a paused session (validated settings) and publishes its first frame.</summary>
-    public Session(string id, PlaygroundSettings settings, PlaygroundLimits limits)
+    /// <param name="id">The session's id.</param>
+    /// <param name="settings">The run's settings (validated), with its first pace.</param>
+    /// <param name="limits">The bounds in force.</param>
+    /// <param name="clock">The clock the pace is kept by (null: the machine's).</param>
+    public Session(string id, PlaygroundSettings settings, PlaygroundLimits limits, PaceClock? clock = null)
     {
         Id = id;
         _limits = limits;
+        _clock = clock ?? new PaceClock();
+        _pace = settings.Pace;
         _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(1)
         {
             FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
@@ -110,6 +117,35 @@ internal sealed class Session : IAsyncDisposable
         get { lock (_gate) return (_run, _run.Network, _run.Epoch); }
     }
 
+    /// <summary>The pace in force, in epochs per second (0: max).</summary>
+    public int Pace
+    {
+        get { lock (_gate) return _pace; }
+    }
+
+    /// <summary>
+    /// Sets the pace (epochs per second, 0 for max) at once, playing or not: the run goes on from where it is
+    /// (network, optimiser state and loss curves kept), and a wait for the next epoch is cut short and measured again.
+    /// </summary>
+    /// <exception cref="PlaygroundInputException">The pace is out of range.</exception>
+    public void SetPace(int epochsPerSecond)
+    {
+        PlaygroundSettings.ValidatePace(epochsPerSecond, _limits);
+        Touch();
+        lock (_gate)
+        {
+            _pace = epochsPerSecond;
+            _commands++;
+        }
+        _wake.Release();
+    }
+
+    /// <summary>How far behind its pace a play may fall and still make the time up: a period, and at least 250 ms (a few epochs at the default pace).</summary>
+    private static TimeSpan CatchUp(TimeSpan period) => period > TimeSpan.FromMilliseconds(250) ? period : TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The status line's message when the run reaches the epoch cap.</summary>
+    private string CapMessage => $"Stopped at the playground's cap of {_limits.MaxEpochs} epochs: press Reset to train again.";
+
     /// <summary>Marks the page alive.</summary>
     public void Touch() => LastSeen = DateTime.UtcNow;
 
@@ -138,17 +174,45 @@ internal sealed class Session : IAsyncDisposable
     {
         var token = _cancel.Token;
         var sinceFrame = Stopwatch.StartNew();
+        // While playing at a pace: when the last epoch was due (the schedule's grid), or null when the next epoch may start at once.
+        TimeSpan? lastDue = null;
         try
         {
             while (!token.IsCancellationRequested)
             {
-                bool train, reset;
+                bool train, reset, playing;
+                int pace;
                 lock (_gate)
                 {
                     reset = _resetRequested;
                     _resetRequested = false;
+                    playing = _playing;
+                    pace = _pace;
                     train = !reset && (_playing || _steps > 0);
                     if (_steps > 0 && !_playing && train) _steps--;
+                }
+                if (train && playing && pace != PlaygroundSettings.MaxPace)
+                {
+                    // Epoch k of a stretch of play is due at its start + k/pace: wait for it, unless a command comes first
+                    // (then look again: paused, stepped, reset or a new pace). A little behind (a late wake-up, a frame to
+                    // build) is made up on the next epochs; further behind (a slow machine, a fast pace) the grid starts
+                    // again from now, rather than catch up in a burst.
+                    var period = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / pace);
+                    var now = _clock.Now;
+                    if (lastDue is { } last && now < last + period)
+                    {
+                        if (_clock.WaitUntil(last + period, _wake, token)) lock (_gate) _taken++;
+                        continue;
+                    }
+                    lastDue = lastDue is { } due && now - (due + period) < CatchUp(period) ? due + period : now;
+                }
+                else lastDue = null;
+                if (train && _run.Epoch >= _limits.MaxEpochs)
+                {
+                    // Play or Step at the cap: say so again, train nothing.
+                    Stop(CapMessage);
+                    lock (_gate) _steps = 0;
+                    continue;
                 }
                 if (reset)
                 {
@@ -172,7 +236,7 @@ internal sealed class Session : IAsyncDisposable
                     var result = _run.Step(token);
                     Record(_run);
                     if (result.StopReason is StopReason.NonFiniteLoss or StopReason.Diverged || _run.Epoch >= _limits.MaxEpochs)
-                        Stop(_run.Epoch >= _limits.MaxEpochs ? $"Stopped at the playground's cap of {_limits.MaxEpochs} epochs." : result.Message);
+                        Stop(_run.Epoch >= _limits.MaxEpochs ? CapMessage : result.Message);
                     if (sinceFrame.Elapsed >= FrameInterval || !_playing)
                     {
                         Publish();
@@ -229,14 +293,16 @@ internal sealed class Session : IAsyncDisposable
         double[] trainLoss, testLoss;
         bool playing;
         string? message;
+        int pace;
         lock (_gate)
         {
-            (run, network, playing, message) = (_run, _run.Network, _playing, _message);
+            (run, network, playing, message, pace) = (_run, _run.Network, _playing, _message, _pace);
             (epochs, trainLoss, testLoss) = _history.Snapshot();
         }
         var (train, test) = run.Evaluate(network);
         return new Frame(run.Epoch, playing, epochs, trainLoss, testLoss, train.Accuracy, test?.Accuracy,
-                         FrameBuilder.Boundary(run, network, _limits.GridSize), FrameBuilder.Layers(run, network), message);
+                         FrameBuilder.Boundary(run, network, _limits.GridSize), FrameBuilder.Layers(run, network), message,
+                         pace, _limits.MaxEpochs, run.Epoch >= _limits.MaxEpochs);
     }
 
     /// <summary>Cancels the training task and waits for it to end.</summary>

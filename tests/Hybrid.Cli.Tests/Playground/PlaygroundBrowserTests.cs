@@ -198,6 +198,89 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_run_of_200_epochs_is_one_smooth_run_through_a_change_of_pace_and_its_gradients_check()
+    {
+        var (page, problems) = await browser.OpenAsync();
+        // The default spiral and Adam at the default rate, on a smooth (tanh) network: a ReLU network's gradient
+        // check fails at some epochs of a trained run (a kink crossed by ±h: measured at 13 of epochs 190–260).
+        var settings = new PlaygroundSettings { Layers = [new(16, "tanh"), new(16, "tanh")], Init = "xavier" };
+        await page.SelectOptionAsync("#layers .layer:nth-child(1) .activation", "tanh");
+        await page.SelectOptionAsync("#layers .layer:nth-child(2) .activation", "tanh");
+        await page.SelectOptionAsync("#init", "xavier"); // one change event restarts the session (debounced)
+        await page.WaitForFunctionAsync("() => document.body.dataset.epoch === '0' && document.getElementById('explain').textContent.includes('tanh')");
+        Assert.Equal("20", await page.InputValueAsync("#pace"));
+        Assert.Equal("20 epochs/s", await page.TextContentAsync("#paceShown"));
+
+        // Max pace to go quickly, then 50 epochs/s so that Pause lands a few epochs after 200 (unthrottled, a frame
+        // every 120 ms is 100 epochs or more apart). The pace changes while playing: the run must go on, not restart.
+        await page.RunAndWaitForResponseAsync(() => page.SelectOptionAsync("#pace", "0"), r => r.Url.Contains("/pace?epochsPerSecond=max", StringComparison.Ordinal));
+        await page.ClickAsync("#play");
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.epoch) >= 1");
+        await page.RunAndWaitForResponseAsync(() => page.SelectOptionAsync("#pace", "50"), r => r.Url.Contains("/pace?epochsPerSecond=50", StringComparison.Ordinal));
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.epoch) >= 200", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        Assert.Contains("▶ training at 50 epochs/s", await page.TextContentAsync("#status"));
+        await page.ClickAsync("#pause");
+        var session = browser.SessionOf(page);
+        await Guard.Until(session.Pauses.WhenAsync(() => session.Idle, CancellationToken.None), Guard.Time, "the session to pause");
+        int paused = session.Current.Epoch;
+        await page.WaitForSelectorAsync($"body[data-epoch='{paused}'][data-playing='false']");
+        Assert.InRange(paused, 200, 260);
+
+        // The page's loss curve: every epoch so far (fewer than 400 points are never thinned).
+        var epochs = System.Text.Json.JsonSerializer.Deserialize<int[]>((await page.GetAttributeAsync("#loss", "data-epochs"))!)!;
+        var loss = System.Text.Json.JsonSerializer.Deserialize<double[]>((await page.GetAttributeAsync("#loss", "data-train-loss"))!)!;
+        Assert.Equal(Enumerable.Range(0, paused + 1), epochs);
+        // Smooth: over the first 200 epochs Adam (η = 0.01, batches of 16) moves the loss by a few percent an epoch;
+        // its largest rise there is 1.27× (measured, epoch 111), so 1.5× marks a jump no epoch of this run makes. Later,
+        // minibatch noise alone makes rises of 2–2.6× (epochs 224, 391), so the bound is asserted on epochs 0–200 only.
+        for (int k = 0; k < 200; k++)
+            Assert.True(loss[k + 1] <= 1.5 * loss[k], $"the training loss jumps from {loss[k]} at epoch {k} to {loss[k + 1]} at epoch {k + 1}");
+        Assert.True(loss[200] < 0.3 * loss[0], $"training loss {loss[0]} → {loss[200]} after 200 epochs");
+        // One run: every point equals one uninterrupted Trainer.Fit of the same settings, bit for bit (through the JSON
+        // and the page's numbers: both write the shortest text that reads back the same double). An optimiser restarted
+        // at any epoch (a Fit per epoch, a pace change that rebuilt the run) changes every point after it.
+        var reference = LongRun.Curve(settings, paused);
+        for (int k = 0; k <= paused; k++)
+            Assert.True(reference[k] == loss[k], $"epoch {k}: the page shows the training loss {loss[k]:R}, one uninterrupted Fit gives {reference[k]:R}");
+
+        // The gradient check after training (S26): backprop agrees with central differences on every matrix.
+        await page.ClickAsync("#gradcheck");
+        await page.WaitForSelectorAsync("#gradcheckResult table");
+        var errors = await page.Locator("#gradcheckResult td.err").EvaluateAllAsync<double[]>("cells => cells.map(c => Number(c.dataset.error))");
+        Assert.Equal(6, errors.Length);
+        Assert.All(errors, e => Assert.InRange(e, 0, GradientCheckReport.DefaultThreshold));
+        Assert.Equal(6, await page.Locator("#gradcheckResult td.pass").CountAsync());
+        Assert.Contains($"epoch {paused}", await page.TextContentAsync("#gradcheckResult"));
+        Assert.Empty(problems);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Reaching_the_epoch_cap_is_said_on_the_page()
+    {
+        await using var server = await PlaygroundServer.StartAsync(0, new PlaygroundLimits { MaxEpochs = 25 });
+        var page = await browser.Browser.NewPageAsync();
+        var problems = new List<string>();
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") problems.Add($"console {m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => problems.Add("page error: " + e);
+        await page.GotoAsync(server.Url.AbsoluteUri);
+        await page.WaitForSelectorAsync("body[data-epoch='0']");
+        Assert.True(await page.Locator("#notice").IsHiddenAsync());
+        Assert.Contains("of at most 25", await page.TextContentAsync("#status"));
+        await page.RunAndWaitForResponseAsync(() => page.SelectOptionAsync("#pace", "0"), r => r.Url.Contains("/pace?", StringComparison.Ordinal));
+        await page.ClickAsync("#play");
+        await page.WaitForSelectorAsync("body[data-cap-reached='true'][data-playing='false'][data-epoch='25']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.True(await page.Locator("#notice").IsVisibleAsync());
+        Assert.Equal("Stopped at the playground's cap of 25 epochs: press Reset to train again.", await page.TextContentAsync("#notice"));
+        Assert.Contains("epoch 25 of at most 25 ❚❚ paused", await page.TextContentAsync("#status"));
+        await page.ClickAsync("#reset");
+        await page.WaitForSelectorAsync("body[data-cap-reached='false'][data-epoch='0']");
+        Assert.True(await page.Locator("#notice").IsHiddenAsync());
+        Assert.Empty(problems);
+        await page.CloseAsync();
+    }
+
     /// <summary>The pixels' colour spread: √(var R + var G + var B) over a sample (0 for a uniform picture).</summary>
     internal static double Spread(SKBitmap b)
     {

@@ -40,7 +40,7 @@ public class PlaygroundLoadTests
             MaxSessions = Cap, MaxEpochs = int.MaxValue, IdleTimeout = TimeSpan.FromHours(1),
         });
         var registry = server.Sessions;
-        var settings = new PlaygroundSettings { Points = 400, Layers = [new(16, "relu"), new(16, "relu")], BatchSize = 32 };
+        var settings = new PlaygroundSettings { Points = 400, Layers = [new(16, "relu"), new(16, "relu")], BatchSize = 32, Pace = PlaygroundSettings.MaxPace };
         long baseline = GC.GetTotalMemory(forceFullCollection: true);
         long peak = baseline;
         // The live heap (after a full collection), not the garbage between collections: what the server holds.

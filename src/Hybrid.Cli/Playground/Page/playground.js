@@ -6,6 +6,8 @@
   const palette = [[224, 123, 36], [47, 111, 214], [40, 160, 90], [170, 60, 190], [200, 50, 60]];
   const fields = ["dataset", "points", "noise", "dataSeed", "testShare", "preprocess", "output", "init", "seed", "optimizer", "learningRate", "batchSize", "l2", "dropout"];
   const numeric = new Set(["points", "noise", "dataSeed", "testShare", "seed", "learningRate", "batchSize", "l2", "dropout"]);
+  const paces = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+  const paceText = p => p === 0 ? "max (as fast as it trains)" : p + (p === 1 ? " epoch/s" : " epochs/s");
   let options = null, session = null, source = null, activations = [], restartTimer = 0;
 
   function showError(message) {
@@ -40,6 +42,7 @@
   function readForm() {
     const s = {};
     for (const f of fields) s[f] = numeric.has(f) ? Number($(f).value) : $(f).value;
+    s.pace = Number($("pace").value); // not a restart when changed: see setPace
     s.layers = [...document.querySelectorAll("#layers .layer")].map(r => ({ units: Number(r.querySelector(".units").value), activation: r.querySelector(".activation").value }));
     return s;
   }
@@ -78,19 +81,30 @@
     source.onerror = () => { if (source && source.readyState === EventSource.CLOSED) $("status").textContent = "the server ended this session: reload the page"; };
   }
 
+  // The pace changes the running session in place: the run goes on (network, optimiser state, loss curves kept).
+  function setPace() {
+    const p = Number($("pace").value);
+    $("paceShown").textContent = paceText(p);
+    if (session) post("/api/sessions/" + session.id + "/pace?epochsPerSecond=" + (p === 0 ? "max" : p));
+  }
+
   function restartSoon() { clearTimeout(restartTimer); restartTimer = setTimeout(start, 250); }
 
   function draw(frame) {
     const last = frame.trainLoss.length - 1;
     const pct = v => (100 * v).toFixed(1) + "%";
     const fmt = v => typeof v === "number" ? v.toPrecision(4) : String(v);
-    let text = `epoch ${frame.epoch} ${frame.playing ? "▶ training" : "❚❚ paused"} · train loss ${fmt(frame.trainLoss[last])} (${pct(frame.trainAccuracy)})`;
+    let text = `epoch ${frame.epoch} of at most ${frame.maxEpochs} ${frame.playing ? "▶ training at " + paceText(frame.pace) : "❚❚ paused"} · train loss ${fmt(frame.trainLoss[last])} (${pct(frame.trainAccuracy)})`;
     if (frame.testAccuracy !== null) text += ` · test loss ${fmt(frame.testLoss[last])} (${pct(frame.testAccuracy)})`;
-    if (frame.message) text += "\n" + frame.message;
     $("status").textContent = text;
+    // Why training stopped by itself (the epoch cap, NaN, divergence): a line of its own, never silent.
+    $("notice").textContent = frame.message || "";
+    $("notice").hidden = !frame.message;
     document.body.dataset.epoch = frame.epoch;
     document.body.dataset.trainLoss = frame.trainLoss[last];
     document.body.dataset.playing = frame.playing;
+    document.body.dataset.pace = frame.pace;
+    document.body.dataset.capReached = frame.capReached;
     drawBoundary(frame.boundary);
     drawLoss(frame);
     drawLayers(frame.layers);
@@ -130,6 +144,10 @@
 
   function drawLoss(frame) {
     const canvas = $("loss"), ctx = canvas.getContext("2d");
+    // The curves' data as drawn (thinned to at most 400 points), for anyone who wants the numbers.
+    canvas.dataset.epochs = JSON.stringify(frame.epochs);
+    canvas.dataset.trainLoss = JSON.stringify(frame.trainLoss);
+    canvas.dataset.testLoss = JSON.stringify(frame.testLoss);
     const w = canvas.width, h = canvas.height, left = 44, bottom = 20;
     ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, w, h);
     const all = frame.trainLoss.concat(frame.testLoss).filter(Number.isFinite);
@@ -203,6 +221,12 @@
     fill($("dataset"), options.dataSets); fill($("preprocess"), options.preprocessings); fill($("output"), options.outputs);
     fill($("init"), options.initializers); fill($("optimizer"), options.optimizers);
     setForm(options.defaults);
+    $("pace").replaceChildren(...paces.filter(p => p <= options.limits.maxPace).concat([0]).map(p => {
+      const o = document.createElement("option"); o.value = p; o.textContent = p === 0 ? "max" : String(p); return o;
+    }));
+    $("pace").value = options.defaults.pace;
+    $("paceShown").textContent = paceText(options.defaults.pace);
+    $("pace").onchange = setPace;
     for (const p of options.presets) {
       const b = document.createElement("button"); b.type = "button"; b.textContent = p.title; b.dataset.preset = p.id;
       b.onclick = () => { setForm(p.settings); $("lesson").textContent = p.lesson; start(); };
