@@ -80,6 +80,32 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void The_state_after_each_epoch_is_the_state_a_run_of_that_many_epochs_ends_with()
+    {
+        // Trainer.AfterEpoch (the command line's --checkpoint-every): after epoch k, the state Fit for k epochs returns, saved to the same bytes.
+        var seen = new List<byte[]>();
+        var hooked = new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.02))
+        {
+            Epochs = 4, BatchSize = 16, Seed = 11, ValidationSplit = 0.2, Patience = 4, WeightDecay = 1e-3, RestoreBestWeights = true,
+            Schedule = LearningRateSchedule.Exponential(0.9), Callbacks = [new HalveAtTwo()],
+            AfterEpoch = state =>
+            {
+                var path = Path.Combine(_dir, $"after{state.EpochsCompleted}.json");
+                state.Save(path);
+                seen.Add(File.ReadAllBytes(path));
+            },
+        };
+        hooked.Fit(Net(), X, Y);
+        Assert.Equal(4, seen.Count);
+        for (int k = 1; k <= 4; k++)
+        {
+            var path = Path.Combine(_dir, $"fit{k}.json");
+            Trainer("adam", k, restoreBest: true).Fit(Net(), X, Y).State.Save(path);
+            Assert.Equal(File.ReadAllBytes(path), seen[k - 1]);
+        }
+    }
+
+    [Fact]
     public void The_file_holds_only_the_moments_the_rule_keeps_and_NaN_as_null()
     {
         string Saved(string optimizer, int epochs)
