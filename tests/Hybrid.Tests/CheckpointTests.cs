@@ -312,6 +312,22 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Unknown_keys_in_the_section_are_skipped_as_elsewhere_up_to_64_per_object()
+    {
+        var text = Checkpoint();
+        var path = Path.Combine(_dir, "unknown.json");
+        // A newer writer's optional field, in the section and in its optimizer: skipped unread.
+        File.WriteAllText(path, Replace(Replace(text, "\"step\":", "\"note\":{\"any\":[1,2]},\"step\":"), "\"beta1\":", "\"amsgrad\":false,\"beta1\":"));
+        var loaded = TrainingState.Load(path);
+        var original = Path.Combine(_dir, "original.json");
+        File.WriteAllText(original, text);
+        Assert.Equal(Bits(TrainingState.Load(original).Network), Bits(loaded.Network));
+        var many = string.Concat(Enumerable.Range(0, 65).Select(i => $"\"x{i}\":0,"));
+        Assert.Contains("\"training\" has more than 64 unknown keys", Refused(Replace(text, "\"step\":", many + "\"step\":")));
+        Assert.Contains("\"training\" has the key \"x1\" more than once", Refused(Replace(text, "\"step\":", "\"x1\":0,\"x1\":0,\"step\":")));
+    }
+
+    [Fact]
     public void The_section_must_follow_the_layers_and_belongs_to_version_3()
     {
         var text = Checkpoint();
