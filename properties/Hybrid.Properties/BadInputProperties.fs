@@ -224,7 +224,7 @@ let private corruptedFiles : Gen<BadCall> =
         let! pos = Gen.choose (0, bytes.Length - 1)
         let! len = Gen.choose (1, 40)
         let! b = Gen.choose (0, 255)
-        let! v = Gen.choose (3, 1000) // versions 1 and 2 are read
+        let! v = Gen.choose (4, 1000) // versions 1 to 3 are read
         let corrupt =
             match kind with
             | "truncate" -> bytes.[.. pos - 1]

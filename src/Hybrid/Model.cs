@@ -86,7 +86,7 @@ public sealed class Model
     }
 
     /// <summary>The version-2 extras, or null for a bare network (then the file is version 1, as Network.Save writes it).</summary>
-    private ModelExtras? Extras =>
+    internal ModelExtras? Extras =>
         Preprocessor.Kind == PreprocessingKind.None && _classNames is null ? null
         : new(Preprocessor.Kind == PreprocessingKind.None ? null : Preprocessor, _classNames?.ToArray());
 
@@ -127,6 +127,8 @@ public sealed class Model
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid model.</exception>
     public static Model Load(string path, ModelLimits limits) => From(ModelFormat.LoadContents(path, limits));
+
+    internal static Model FromContents(ModelContents contents) => From(contents);
 
     private static Model From(ModelContents contents)
     {

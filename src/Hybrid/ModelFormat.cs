@@ -12,15 +12,18 @@ namespace Hybrid;
 internal static partial class ModelFormat
 {
     internal const string FormatName = "hybrid-network";
-    /// <summary>The newest version this reader reads. A plain network is written as version 1; a model with preprocessing or class names as version 2 (ModelFormatExtras.cs).</summary>
-    internal const int Version = 2;
+    /// <summary>The newest version this reader reads. A plain network is written as version 1; a model with preprocessing or class names as version 2 (ModelFormatExtras.cs); a checkpoint (a model with a "training" section, ModelFormatTraining.cs) as version 3.</summary>
+    internal const int Version = 3;
+
+    /// <summary>The version of a file that carries a training state.</summary>
+    internal const int CheckpointVersion = 3;
 
     // ------------------------------------------------------------------ saving
 
-    internal static void Save(CoreNetwork net, string path, ModelExtras? extras = null)
+    internal static void Save(CoreNetwork net, string path, ModelExtras? extras = null, Hybrid.Core.TrainingState? state = null)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
-        AtomicFile.Save(path, file => WriteTo(file, net, extras));
+        AtomicFile.Save(path, file => WriteTo(file, net, extras, state));
     }
 
     // ------------------------------------------------------------------ reading

@@ -30,6 +30,8 @@ internal static partial class ModelFormat
             string? format = null;
             int version = 0, inputs = 0;
             List<LayerParts>? layers = null;
+            Hybrid.Core.Network? network = null;
+            Hybrid.Core.TrainingState? state = null;
             while (NextKey(keys, out var key))
             {
                 switch (key)
@@ -51,6 +53,12 @@ internal static partial class ModelFormat
                         if (format is null || version == 0 || inputs == 0)
                             throw json.Fail("\"layers\" must come after \"format\", \"version\" and \"inputs\" (the order Save writes).");
                         layers = ReadLayers(inputs);
+                        network = Networks.Create(layers);
+                        break;
+                    case "training":
+                        // Its moments are checked against the parameters, so it comes after the layers (the order Save writes).
+                        if (network is null) throw json.Fail("\"training\" must come after \"layers\" (the order Save writes).");
+                        state = ReadTraining(network);
                         break;
                     case "preprocessing" or "classNames":
                         ReadExtra(key);
@@ -64,10 +72,11 @@ internal static partial class ModelFormat
             if (format is null) throw json.Fail("the model has no \"format\".");
             if (version == 0) throw json.Fail("the model has no \"version\".");
             if (inputs == 0) throw json.Fail("the model has no \"inputs\".");
-            if (layers is null) throw json.Fail("the model has no \"layers\".");
+            if (layers is null || network is null) throw json.Fail("the model has no \"layers\".");
             if (json.TryNext()) throw json.Fail($"the model is followed by more text at byte {json.TokenPosition}.");
-            var network = Networks.Create(layers);
-            return new ModelContents(network, Extras(version, network));
+            if (state is not null && version < CheckpointVersion)
+                throw json.Fail($"\"training\" belongs to format version {CheckpointVersion}, but the file says version {version}.");
+            return new ModelContents(network, Extras(version, network), state);
         }
 
         private List<LayerParts> ReadLayers(int inputs)

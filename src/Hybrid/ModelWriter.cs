@@ -2,27 +2,29 @@ using System.Text.Json;
 using Hybrid.Core.Interop;
 using MathNet.Numerics.LinearAlgebra;
 using CoreNetwork = Hybrid.Core.Network;
+using CoreState = Hybrid.Core.TrainingState;
 
 namespace Hybrid;
 
 // The model file's writer: the network's layers, each as its kind and the fields its own file defines.
 internal static partial class ModelFormat
 {
-    internal static byte[] Write(CoreNetwork net, ModelExtras? extras = null)
+    internal static byte[] Write(CoreNetwork net, ModelExtras? extras = null, CoreState? state = null)
     {
         using var stream = new MemoryStream();
-        WriteTo(stream, net, extras);
+        WriteTo(stream, net, extras, state);
         return stream.ToArray();
     }
 
     /// <summary>Writes the model to a stream (the writer flushes in pieces, so a large model is never held whole in memory).</summary>
-    internal static void WriteTo(Stream stream, CoreNetwork net, ModelExtras? extras = null)
+    /// <remarks>With a training state the file is a checkpoint (version 3, its "training" section last; net must be the state's network); with extras only, version 2; else version 1.</remarks>
+    internal static void WriteTo(Stream stream, CoreNetwork net, ModelExtras? extras = null, CoreState? state = null)
     {
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
             w.WriteStartObject();
             w.WriteString("format", FormatName);
-            w.WriteNumber("version", extras is null ? 1 : 2);
+            w.WriteNumber("version", state is not null ? CheckpointVersion : extras is null ? 1 : 2);
             w.WriteNumber("inputs", Networks.InputSize(net));
             w.WriteStartArray("layers");
             foreach (var layer in Networks.Layers(net))
@@ -35,6 +37,7 @@ internal static partial class ModelFormat
             }
             w.WriteEndArray();
             extras?.WriteTo(w);
+            if (state is not null) WriteTraining(w, state);
             w.WriteEndObject();
         }
     }

@@ -157,13 +157,31 @@ public sealed class Trainer
 
     private readonly IReadOnlyList<TrainingCallback> _callbacks = [];
 
-    /// <summary>The callbacks' decision after an epoch: stop if any asked to, the last rate one set.</summary>
+    /// <summary>
+    /// Called after each completed epoch, after the callbacks, with where the run stands then (the
+    /// base rate a callback set this epoch included): the state <see cref="TrainingResult.State"/>
+    /// would hold had the run ended there. The command line's --checkpoint-every saves it.
+    /// </summary>
+    internal Action<TrainingState>? AfterEpoch { get; init; }
+
+    /// <summary>The callbacks' decision after an epoch: stop if any asked to, the last rate one set; then <see cref="AfterEpoch"/>.</summary>
     private EpochDecision Decide(EpochEndView e)
     {
-        if (_callbacks.Count == 0) return Trainings.Decision(false, double.NaN);
-        var context = new EpochEndContext(EpochReport.FromCore(e.Record), e.BaseRate, () => new Network(e.Network()));
-        foreach (var callback in _callbacks) callback.OnEpochEnd(context);
-        return Trainings.Decision(context.StopTraining, context.LearningRateChanged ? context.LearningRate : double.NaN);
+        bool stop = false;
+        double rate = double.NaN;
+        if (_callbacks.Count > 0)
+        {
+            var context = new EpochEndContext(EpochReport.FromCore(e.Record), e.BaseRate, () => new Network(e.Network()));
+            foreach (var callback in _callbacks) callback.OnEpochEnd(context);
+            stop = context.StopTraining;
+            if (context.LearningRateChanged) rate = context.LearningRate;
+        }
+        if (AfterEpoch is { } after)
+        {
+            var state = e.State();
+            after(new TrainingState(double.IsNaN(rate) ? state : Trainings.WithBaseRate(state, rate)));
+        }
+        return Trainings.Decision(stop, rate);
     }
 
     /// <summary>Trains a copy of the network on (x, y), holding out <see cref="ValidationSplit"/> of the rows if it is &gt; 0.</summary>

@@ -3,6 +3,9 @@
 //                               second and stops at <point> (before-flush: its temp open, written,
 //                               not flushed; before-replace: its temp closed, not yet renamed),
 //                               prints "paused <temp>" and waits to be killed;
+//   checkpoint-pause <path> <point>
+//                               the same with checkpoints: saves the known state after one epoch
+//                               over <path>, then pauses saving the one after two epochs;
 //   save-n <path> <n>           saves the two known networks over <path> in turn, n times in all
 //                               (HostileSaveTests runs three at once on one path);
 //   load <path>                 loads a model and prints the peak memory of the load;
@@ -11,6 +14,24 @@ using System.Diagnostics;
 using Hybrid;
 
 static Network Known(int seed) => Network.Create(100).Dense(300, Activation.Tanh).Dense(10, Activation.Softmax).Build(Initializer.Default(seed));
+
+// The known training states (HostileSaveTests.KnownState trains the same).
+static TrainingState KnownState(int epochs)
+{
+    var x = Enumerable.Range(0, 20).Select(i => Enumerable.Range(0, 100).Select(j => Math.Sin(i * 0.7 + j)).ToArray()).ToArray();
+    var y = Enumerable.Range(0, 20).Select(i => i % 10).ToArray();
+    return new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.01)) { Epochs = epochs, Seed = 5 }.Fit(Known(1), x, y).State;
+}
+
+static void PauseAt(string point, Action<string> pause)
+{
+    switch (point)
+    {
+        case "before-flush": AtomicFile.BeforeFlush = pause; break;
+        case "before-replace": AtomicFile.BeforeReplace = pause; break;
+        default: throw new ArgumentException($"unknown point '{point}'");
+    }
+}
 
 switch (args.Length > 0 ? args[0] : "")
 {
@@ -30,6 +51,20 @@ switch (args.Length > 0 ? args[0] : "")
             default: Console.Error.WriteLine($"unknown point '{args[2]}'"); return 2;
         }
         Known(2).Save(args[1]);
+        Console.Error.WriteLine("the save did not pause");
+        return 1;
+    }
+    case "checkpoint-pause":
+    {
+        KnownState(1).Save(args[1]);
+        var second = KnownState(2);
+        PauseAt(args[2], temp =>
+        {
+            Console.WriteLine("paused " + temp);
+            Console.Out.Flush();
+            new ManualResetEventSlim(false).Wait(); // never set: paused until the test kills this process
+        });
+        second.Save(args[1]);
         Console.Error.WriteLine("the save did not pause");
         return 1;
     }
@@ -71,7 +106,7 @@ switch (args.Length > 0 ? args[0] : "")
         break;
     }
     default:
-        Console.Error.WriteLine("usage: save-pause <path> before-flush|before-replace | save-n <path> <n> | load <path> | write-large <path> <MB>");
+        Console.Error.WriteLine("usage: save-pause|checkpoint-pause <path> before-flush|before-replace | save-n <path> <n> | load <path> | write-large <path> <MB>");
         return 2;
 }
 return 0;

@@ -176,6 +176,85 @@ public sealed class FacadeLaws : IDisposable
         SameBits(net.Predict(x), Network.FromJson(net.ToJson()).Predict(x), "prediction after FromJson");
     }
 
+    /// <summary>A finite double of any magnitude from random bits (subnormals, −0.0 and the largest included), or a few fixed extremes.</summary>
+    private static double AnyFinite(Random random)
+    {
+        switch (random.Next(8))
+        {
+            case 0: return -0.0;
+            case 1: return double.Epsilon;
+            case 2: return double.MaxValue;
+            case 3: return -double.MaxValue;
+            default:
+                while (true)
+                {
+                    double v = BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue));
+                    if (double.IsFinite(v)) return v;
+                }
+        }
+    }
+
+    private static Hybrid.Core.UpdateRule AnyRule(Random random) => random.Next(6) switch
+    {
+        0 => Hybrid.Core.Interop.Factories.PlainSgd(),
+        1 => Hybrid.Core.Interop.Factories.Momentum(random.NextDouble()),
+        2 => Hybrid.Core.Interop.Factories.Nesterov(random.NextDouble()),
+        3 => Hybrid.Core.Interop.Factories.AdaGrad(random.NextDouble() + double.Epsilon),
+        4 => Hybrid.Core.Interop.Factories.RmsProp(random.NextDouble(), random.NextDouble() + double.Epsilon),
+        _ => Hybrid.Core.Interop.Factories.Adam(random.NextDouble(), random.NextDouble(), random.NextDouble() + double.Epsilon),
+    };
+
+    private static long[] Bits(IEnumerable<MathNet.Numerics.LinearAlgebra.Matrix<double>> ms) =>
+        ms.SelectMany(m => m.ToRowMajorArray()).Select(BitConverter.DoubleToInt64Bits).ToArray();
+
+    /// <summary>
+    /// A checkpoint of a generated network with a generated state (any rule, moments of any finite
+    /// value, a best value and first loss that may be NaN or infinite) saves, loads to the same bits in
+    /// every field, and saves again to the same bytes.
+    /// </summary>
+    [Property(Arbitrary = [typeof(FacadeArbitraries)])]
+    public void A_checkpoint_of_a_generated_state_loads_to_the_same_bits_and_saves_to_the_same_bytes(NetworkCase c)
+    {
+        var net = c.Build();
+        var random = new Random(c.Seed ^ 0x0C4E);
+        var core = net.Model;
+        var parameters = Hybrid.Core.Interop.Networks.Parameters(core);
+        MathNet.Numerics.LinearAlgebra.Matrix<double>[] Draw(bool nonNegative) => Array.ConvertAll(parameters, p =>
+            MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(p.RowCount, p.ColumnCount, (_, _) => nonNegative ? Math.Abs(AnyFinite(random)) : AnyFinite(random)));
+        double Special() => random.Next(5) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, _ => AnyFinite(random) };
+        var rule = AnyRule(random);
+        bool hasFirst = Hybrid.Core.Interop.Trainings.Moments(rule, out bool hasSecond);
+        MathNet.Numerics.LinearAlgebra.Matrix<double>[] Zeros() => Array.ConvertAll(parameters, p => MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(p.RowCount, p.ColumnCount));
+        int epochs = random.Next(0, 1000), bestEpoch = epochs == 0 ? 0 : random.Next(0, epochs + 1);
+        var state = new TrainingState(Hybrid.Core.Interop.Trainings.StateOf(
+            epochs, core, rule, random.Next(0, int.MaxValue), hasFirst ? Draw(false) : Zeros(), hasSecond ? Draw(true) : Zeros(),
+            bestEpoch, bestEpoch > 0 ? AnyFinite(random) : double.NaN,
+            bestEpoch > 0 && random.Next(2) == 0 ? Hybrid.Core.Interop.Trainings.WithParameters(core, Draw(false)) : null!,
+            random.Next(0, epochs + 1), Special(), random.Next(2) == 0 ? double.NaN : random.NextDouble() + double.Epsilon));
+        var path = Path.Combine(_dir, "state.json");
+        state.Save(path);
+        var loaded = TrainingState.Load(path);
+        var (a, b) = (state.Core, loaded.Core);
+        Assert.Equal(Hybrid.Core.Interop.Trainings.RuleOf(a), Hybrid.Core.Interop.Trainings.RuleOf(b));
+        Assert.Equal(state.EpochsCompleted, loaded.EpochsCompleted);
+        Assert.Equal(state.OptimizerSteps, loaded.OptimizerSteps);
+        Assert.Equal(state.BestEpoch, loaded.BestEpoch);
+        Assert.Equal(Hybrid.Core.Interop.Trainings.SinceBestOf(a), Hybrid.Core.Interop.Trainings.SinceBestOf(b));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(Hybrid.Core.Interop.Trainings.BestValueOf(a)), BitConverter.DoubleToInt64Bits(Hybrid.Core.Interop.Trainings.BestValueOf(b)));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(Hybrid.Core.Interop.Trainings.FirstLossOf(a)), BitConverter.DoubleToInt64Bits(Hybrid.Core.Interop.Trainings.FirstLossOf(b)));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(Hybrid.Core.Interop.Trainings.BaseRateOf(a)), BitConverter.DoubleToInt64Bits(Hybrid.Core.Interop.Trainings.BaseRateOf(b)));
+        Assert.Equal(Bits(parameters), Bits(Hybrid.Core.Interop.Networks.Parameters(loaded.Network.Model)));
+        Assert.Equal(Bits(Hybrid.Core.Interop.Trainings.FirstMomentsOf(a)), Bits(Hybrid.Core.Interop.Trainings.FirstMomentsOf(b)));
+        Assert.Equal(Bits(Hybrid.Core.Interop.Trainings.SecondMomentsOf(a)), Bits(Hybrid.Core.Interop.Trainings.SecondMomentsOf(b)));
+        var bestA = Hybrid.Core.Interop.Trainings.BestNetworkOf(a);
+        var bestB = Hybrid.Core.Interop.Trainings.BestNetworkOf(b);
+        Assert.Equal(bestA is null, bestB is null);
+        if (bestA is not null) Assert.Equal(Bits(Hybrid.Core.Interop.Networks.Parameters(bestA)), Bits(Hybrid.Core.Interop.Networks.Parameters(bestB!)));
+        var again = Path.Combine(_dir, "again.json");
+        loaded.Save(again);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
+    }
+
     [Property(Arbitrary = [typeof(FacadeArbitraries)])]
     public void Predictions_are_independent_of_row_order_and_of_batch_splitting(RowsCase t)
     {

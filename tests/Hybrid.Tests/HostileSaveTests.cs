@@ -15,6 +15,14 @@ public sealed class HostileSaveTests : IDisposable
     // The same networks the child saves (tests/Hybrid.ModelChild/Program.cs).
     private static Network Known(int seed) => Network.Create(100).Dense(300, Activation.Tanh).Dense(10, Activation.Softmax).Build(Initializer.Default(seed));
 
+    // The same training states the child saves as checkpoints.
+    private static TrainingState KnownState(int epochs)
+    {
+        var x = Enumerable.Range(0, 20).Select(i => Enumerable.Range(0, 100).Select(j => Math.Sin(i * 0.7 + j)).ToArray()).ToArray();
+        var y = Enumerable.Range(0, 20).Select(i => i % 10).ToArray();
+        return new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.01)) { Epochs = epochs, Seed = 5 }.Fit(Known(1), x, y).State;
+    }
+
     /// <summary>Starts tests/Hybrid.ModelChild (built next to this assembly's project) with the given arguments.</summary>
     internal static Process StartChild(params string[] args)
     {
@@ -63,6 +71,39 @@ public sealed class HostileSaveTests : IDisposable
         Known(2).Save(path);
         Assert.Equal(["model.json"], Directory.GetFiles(_dir).Select(Path.GetFileName));
         Assert.Equal(b, Network.Load(path).ToJson());
+    }
+
+    [Fact]
+    public async Task A_checkpoint_save_killed_before_its_flush_or_its_rename_leaves_the_previous_checkpoint()
+    {
+        var path = Path.Combine(_dir, "run.checkpoint.json");
+        var expected = Path.Combine(Directory.CreateTempSubdirectory("hybrid-expected-").FullName, "expected.json");
+        KnownState(1).Save(expected);
+        byte[] first = File.ReadAllBytes(expected);
+        Directory.Delete(Path.GetDirectoryName(expected)!, recursive: true);
+        foreach (var point in new[] { "before-replace", "before-flush" })
+        {
+            using var child = StartChild("checkpoint-pause", path, point);
+            var reading = child.StandardOutput.ReadLineAsync();
+            if (!await NamedPipes.CompletesWithin(reading, TimeSpan.FromMinutes(2)))
+            {
+                child.Kill();
+                Assert.Fail($"{point}: the child neither paused nor ended within the guard of 2 minutes");
+            }
+            var line = await reading;
+            Assert.True(line is not null && line.StartsWith("paused ", StringComparison.Ordinal), $"{point}: the child said '{line}'");
+            var temp = line["paused ".Length..];
+            // Closed, not yet renamed: the temp is the whole second checkpoint.
+            if (point == "before-replace") Assert.Equal(2, TrainingState.Load(temp).EpochsCompleted);
+            child.Kill();   // SIGKILL: no finally, no flush
+            child.WaitForExit();
+            // The previous checkpoint, byte for byte, and still a resumable state.
+            Assert.Equal(first, File.ReadAllBytes(path));
+            Assert.Equal(1, TrainingState.Load(path).EpochsCompleted);
+        }
+        KnownState(2).Save(path);
+        Assert.Equal(["run.checkpoint.json"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal(2, TrainingState.Load(path).EpochsCompleted);
     }
 
     [Fact]

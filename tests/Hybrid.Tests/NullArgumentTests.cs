@@ -64,6 +64,8 @@ public class NullArgumentTests
         _ when t == typeof(CsvLogger) => new CsvLogger("unused.csv"),
         _ when t == typeof(TrainingCallback) => new CsvLogger("unused.csv"),
         _ when t == typeof(ReduceLearningRateOnPlateau) => new ReduceLearningRateOnPlateau(),
+        _ when t == typeof(TrainingState) => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 }
+            .Fit(Network.Create(3).Dense(2, Activation.Softmax).Build(Initializer.He(1)), (Features)new[] { new[] { 0.1, 0.2, 0.3 } }, (Targets)new[] { 1 }).State,
         _ when t == typeof(NamedGradient) => Network.Create(2).Dense(2, Activation.Tanh).LayerNorm().Build(Initializer.He(1))
             .ComputeGradients(Loss.MeanSquaredError, (Features)new[] { new[] { 0.1, 0.2 } }, (Targets)new[] { new[] { 0.0, 1.0 } }).Layers[1],
         _ => null,

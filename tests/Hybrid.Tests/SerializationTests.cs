@@ -50,7 +50,7 @@ public sealed class SerializationTests : IDisposable
     [Fact]
     public void A_newer_version_is_refused_with_a_clear_message()
     {
-        var json = EveryKindOfLayer().ToJson().Replace("\"version\":1", "\"version\":3"); // this reader reads versions 1 and 2
+        var json = EveryKindOfLayer().ToJson().Replace("\"version\":1", "\"version\":4"); // this reader reads versions 1 to 3
         var e = Assert.Throws<InvalidDataException>(() => Network.FromJson(json));
         Assert.Contains("newer", e.Message);
     }

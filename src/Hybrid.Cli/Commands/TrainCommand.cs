@@ -38,6 +38,10 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var prepareTime = clock.Elapsed;
 
         var network = NetworkFactory.Build(settings, train.FeatureCount, raw.ClassCount);
+        var output = settings.Output ?? Path.Combine("runs", $"train-{Path.GetFileNameWithoutExtension(settings.Data)}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        // Checkpoints: --checkpoint, else checkpoint.json next to the model (written on Ctrl+C, and every N epochs if asked).
+        var checkpointPath = settings.Checkpoint ?? Path.Combine(output, "checkpoint.json");
+        var checkpointModel = new Model(network, preprocessor, classNames); // the checkpoint's preprocessing and class names
         var loss = Names.LossOf("--loss", settings.Loss);
         EarlyStoppingMetric? stopping = settings.EarlyStopping.ToLowerInvariant() switch
         {
@@ -56,31 +60,55 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             Patience = stopping is null ? 0 : settings.Patience,
             Monitor = stopping ?? EarlyStoppingMetric.Loss,
             RestoreBestWeights = stopping is not null,
+            // Every N epochs (numbered on from a resumed checkpoint's), the state after the epoch, saved atomically.
+            AfterEpoch = settings.Checkpoints
+                ? state => { if (state.EpochsCompleted % (settings.CheckpointEvery ?? 1) == 0) state.Save(checkpointPath, checkpointModel); }
+                : null,
         };
-        var output = settings.Output ?? Path.Combine("runs", $"train-{Path.GetFileNameWithoutExtension(settings.Data)}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        var resumed = settings.Resume is { } resumePath ? Resumable(resumePath, network, trainer) : null;
+        if (settings.Checkpoints) CreateFolderOf(checkpointPath);
+        int first = resumed?.EpochsCompleted ?? 0, maxEpochs = first + settings.Epochs;
 
         console.MarkupLine($"[bold]hybrid train[/] {Markup.Escape(raw.Name)}: {raw.RowCount} rows, {raw.FeatureCount} features, {raw.ClassCount} classes; "
                            + (testFile is null
                                ? $"train {train.RowCount}, validation {validation?.RowCount ?? 0}, test {test?.RowCount ?? 0} (stratified); "
                                : $"train {train.RowCount}, validation {validation?.RowCount ?? 0} (stratified); {Markup.Escape(TestSetLine(testFile))}; ")
                            + $"preprocessing {Markup.Escape(preprocessor.ToString())}");
-        console.MarkupLine($"network {Markup.Escape(NetworkFactory.Describe(network))}, {network.ParameterCount} parameters; {Markup.Escape(trainer.Optimizer.Name)}, batch {settings.BatchSize}, up to {settings.Epochs} epochs");
+        console.MarkupLine($"network {Markup.Escape(NetworkFactory.Describe(network))}, {network.ParameterCount} parameters; {Markup.Escape(trainer.Optimizer.Name)}, batch {settings.BatchSize}, up to {settings.Epochs} epochs"
+                           + (resumed is null ? "" : $", resuming after epoch {first} of {Markup.Escape(settings.Resume!)}"));
 
         clock.Restart();
         TrainingResult result;
         bool cancelled = false;
         try
         {
-            result = TrainingDisplay.Run(console, settings.Plain, settings.Epochs, progress =>
-                validation is null
-                    ? trainer.Fit(network, train.Features, train.Targets, progress, cancellationToken)
-                    : trainer.Fit(network, train.Features, train.Targets, validation.Features, validation.Targets, progress, cancellationToken));
+            result = TrainingDisplay.Run(console, settings.Plain, maxEpochs, progress =>
+                (resumed, validation) switch
+                {
+                    (null, null) => trainer.Fit(network, train.Features, train.Targets, progress, cancellationToken),
+                    (null, _) => trainer.Fit(network, train.Features, train.Targets, validation.Features, validation.Targets, progress, cancellationToken),
+                    (_, null) => trainer.Resume(resumed, train.Features, train.Targets, progress, cancellationToken),
+                    _ => trainer.Resume(resumed, train.Features, train.Targets, validation.Features, validation.Targets, progress, cancellationToken),
+                });
+            if (settings.Checkpoints)
+            {
+                result.State.Save(checkpointPath, checkpointModel);
+                console.WriteLine($"checkpoint: {checkpointPath} (after epoch {result.State.EpochsCompleted})");
+            }
         }
         catch (OverflowException e) { throw Overflowed(e); }
         catch (TrainingCanceledException e)
         {
             cancelled = true;
             result = e.PartialResult;
+            // The state at the start of the interrupted epoch: --resume continues as if never stopped.
+            if (result.State.EpochsCompleted > first)
+            {
+                CreateFolderOf(checkpointPath);
+                result.State.Save(checkpointPath, checkpointModel);
+                console.WriteLine($"checkpoint: {checkpointPath} (after epoch {result.State.EpochsCompleted})");
+                console.WriteLine($"to continue: the same command with --resume {checkpointPath} --epochs {maxEpochs - result.State.EpochsCompleted}");
+            }
             if (result.EpochsCompleted == 0)
             {
                 console.WriteLine("Training cancelled before the first epoch ended: nothing to keep.");
@@ -144,6 +172,46 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         console.WriteLine($"model:  {modelPath}");
         console.WriteLine($"report: {reportPath}");
         return cancelled ? Program.Cancelled : Program.Success;
+    }
+
+    /// <summary>
+    /// The state in the checkpoint of --resume, checked against this run's settings: the network the settings and data build
+    /// (same inputs, layers, activations, dropout and outputs) and the optimizer (its moments are that optimizer's).
+    /// </summary>
+    private static TrainingState Resumable(string path, Network built, Trainer trainer)
+    {
+        TrainingState state;
+        try { state = TrainingState.Load(path); }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            throw new UsageException($"--resume: {e.Message}");
+        }
+        catch (FileNotFoundException) { throw new UsageException($"--resume: the checkpoint '{path}' does not exist."); }
+        var saved = state.Network;
+        if (saved.InputCount != built.InputCount || saved.OutputCount != built.OutputCount)
+            throw new UsageException($"--resume: the checkpoint's network takes {saved.InputCount} features and has {saved.OutputCount} outputs but the data has {built.InputCount} features and {built.OutputCount} outputs: give the data of the first run.");
+        string had = NetworkFactory.Describe(saved), wants = NetworkFactory.Describe(built);
+        if (had != wants)
+            throw new UsageException($"--resume: the checkpoint's network is {had} but these settings build {wants}: give the --layers, --activation, --output-activation and --dropout of the first run.");
+        var rule = Hybrid.Core.Interop.Trainings.RuleOf(state.Core);
+        if (!rule.Equals(trainer.Optimizer.Rule))
+            throw new UsageException($"--resume: the checkpoint was trained with {RuleName(rule)} but --optimizer gives {RuleName(trainer.Optimizer.Rule)}: resume with the optimizer of the first run (its moments are that optimizer's).");
+        return state;
+    }
+
+    /// <summary>"adam (beta1 0.9, beta2 0.999, epsilon 1E-08)".</summary>
+    private static string RuleName(Hybrid.Core.UpdateRule rule)
+    {
+        var values = Hybrid.Core.Interop.Trainings.RuleValues(rule, out var name);
+        var names = Hybrid.Core.Interop.Registries.UpdateRules.First(e => e.Cli == name).ParameterNames;
+        return values.Length == 0 ? name
+            : $"{name} ({string.Join(", ", values.Select((v, i) => string.Create(CultureInfo.InvariantCulture, $"{names[i]} {v}")))})";
+    }
+
+    private static void CreateFolderOf(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
     }
 
     /// <summary>What the summary says of a test set read from its own file.</summary>

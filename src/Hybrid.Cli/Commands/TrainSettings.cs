@@ -33,7 +33,7 @@ public sealed class TrainSettings : NetworkSettings
 
     /// <summary>The maximum number of epochs.</summary>
     [CommandOption("-e|--epochs <N>")]
-    [Description("Maximum number of epochs (early stopping may end sooner).")]
+    [Description("Maximum number of epochs (early stopping may end sooner); with --resume, the number of epochs to add.")]
     [DefaultValue(100)]
     public int Epochs { get; init; } = 100;
 
@@ -98,9 +98,28 @@ public sealed class TrainSettings : NetworkSettings
     [Description("Print one plain line per epoch instead of the live display (automatic when the output is redirected).")]
     public bool Plain { get; init; }
 
+    /// <summary>The checkpoint file (model and training state); null: none, or the default on Ctrl+C.</summary>
+    [CommandOption("--checkpoint <PATH>")]
+    [Description("Write a resumable checkpoint (the model with its training state) to this file, atomically: every --checkpoint-every epochs (default 1), at the end of training and on Ctrl+C. Without it, Ctrl+C writes checkpoint.json in the --output folder.")]
+    public string? Checkpoint { get; init; }
+
+    /// <summary>Write the checkpoint every this many epochs.</summary>
+    [CommandOption("--checkpoint-every <N>")]
+    [Description("Write the checkpoint every N epochs (to --checkpoint, or checkpoint.json in the --output folder).")]
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>A checkpoint to continue from.</summary>
+    [CommandOption("--resume <CHECKPOINT>")]
+    [Description("Continue the run saved in this checkpoint for --epochs more epochs (additional epochs, numbered on from the checkpoint's, as Trainer.Resume does). Give the same data and settings as the first run: the result is then the model one uninterrupted run would have saved, bit for bit. A different --optimizer or a network that does not match is refused.")]
+    public string? Resume { get; init; }
+
+    /// <summary>Whether checkpoints are written after epochs (and at the end).</summary>
+    public bool Checkpoints => Checkpoint is not null || CheckpointEvery is not null;
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
+        if (CheckpointEvery is int every && every < 1) return ValidationResult.Error($"--checkpoint-every: must be at least 1, got {every}.");
         if (BatchSize < 1) return ValidationResult.Error($"--batch-size: must be at least 1, got {BatchSize}.");
         if (Epochs < 1) return ValidationResult.Error($"--epochs: must be at least 1, got {Epochs}.");
         if (Patience < 0) return ValidationResult.Error($"--patience: must be at least 0, got {Patience}.");

@@ -81,6 +81,8 @@ type EpochEndView internal (e: EpochEnd) =
     member _.BaseRate = e.BaseRate
     /// The weights after the epoch (a snapshot, made on each call).
     member _.Network() : Network = e.Network ()
+    /// Where the run stands after the epoch (made on each call), with the base rate in force before this epoch's decision.
+    member _.State() : TrainingState = e.State ()
 
 /// The facts of a stop (the core's StopDetail flattened for C#): the façade words them for users.
 /// Fields a case does not have are 0 (counts) or NaN (losses). Epochs and batches are 1-based.
@@ -210,6 +212,61 @@ type Trainings =
     static member BestEpochOf(state: TrainingState) : int = state.BestEpoch
     /// The optimiser steps t a state has taken.
     static member StepsOf(state: TrainingState) : int = state.Optimizer.Step
+    /// The update rule whose moments a state holds.
+    static member RuleOf(state: TrainingState) : UpdateRule = state.Rule
+    /// The first moments (velocity, Adam's m), aligned with Networks.Parameters; zeros when the rule has none.
+    static member FirstMomentsOf(state: TrainingState) : Matrix<float>[] = Array.ofList state.Optimizer.First
+    /// The second moments (AdaGrad's G, RMSProp's s, Adam's v), aligned with Networks.Parameters; zeros when the rule has none.
+    static member SecondMomentsOf(state: TrainingState) : Matrix<float>[] = Array.ofList state.Optimizer.Second
+    /// The best epoch's monitored value (NaN for none).
+    static member BestValueOf(state: TrainingState) : float = state.BestValue
+    /// The best epoch's weights (kept with RestoreBest), or null.
+    static member BestNetworkOf(state: TrainingState) : Network = match state.BestNetwork with Some n -> n | None -> Unchecked.defaultof<Network>
+    /// Epochs since the best that did not improve.
+    static member SinceBestOf(state: TrainingState) : int = state.SinceBest
+    /// The divergence rule's J0 (NaN before any batch).
+    static member FirstLossOf(state: TrainingState) : float = state.FirstLoss
+    /// The base learning rate a callback set, or NaN for the configuration's.
+    static member BaseRateOf(state: TrainingState) : float = defaultArg state.BaseRate nan
+    /// Which moments a rule carries (Update.moments): the first (velocity, m), the second (G, s, v).
+    static member Moments(rule: UpdateRule, [<Runtime.InteropServices.Out>] second: byref<bool>) : bool =
+        let f, s = Update.moments rule
+        second <- s
+        f
+    /// A rule's command-line name in UpdateRuleRegistry ("adam") and its hyper-parameters in the
+    /// order of the registry's Parameters.
+    static member RuleValues(rule: UpdateRule, [<Runtime.InteropServices.Out>] name: byref<string>) : float[] =
+        let n, values =
+            match rule with
+            | PlainSgd -> "sgd", []
+            | Momentum mu -> "momentum", [ mu ]
+            | Nesterov mu -> "nesterov", [ mu ]
+            | AdaGrad eps -> "adagrad", [ eps ]
+            | RmsProp(rho, eps) -> "rmsprop", [ rho; eps ]
+            | Adam(b1, b2, eps) -> "adam", [ b1; b2; eps ]
+        name <- n
+        Array.ofList values
+    /// The rule named `name` in UpdateRuleRegistry made from its hyper-parameters (in the order of
+    /// the registry's Parameters), or null when no rule has that name or the count differs. Not validated (Rules.ValidateRule).
+    static member MakeRule(name: string, values: float[]) : UpdateRule =
+        match UpdateRuleRegistry.all |> List.tryFind (fun e -> e.Cli = name) with
+        | Some e when e.Parameters.Length = values.Length -> e.Make values
+        | _ -> Unchecked.defaultof<UpdateRule>
+    /// The same state with another base rate (NaN: the configuration's).
+    static member WithBaseRate(state: TrainingState, baseRate: float) : TrainingState =
+        { state with BaseRate = (if Double.IsNaN baseRate then None else Some baseRate) }
+    /// A state from its parts (lists aligned with Networks.Parameters; bestNetwork null for none,
+    /// baseRate NaN for the configuration's). Training.checkState checks it against a configuration.
+    static member StateOf(epoch: int, net: Network, rule: UpdateRule, step: int, first: Matrix<float>[], second: Matrix<float>[],
+                          bestEpoch: int, bestValue: float, bestNetwork: Network, sinceBest: int, firstLoss: float, baseRate: float) : TrainingState =
+        { Epoch = epoch; Network = net; Rule = rule
+          Optimizer = { Step = step; First = List.ofArray first; Second = List.ofArray second }
+          BestEpoch = bestEpoch; BestValue = bestValue
+          BestNetwork = (if obj.ReferenceEquals(bestNetwork, null) then None else Some bestNetwork)
+          SinceBest = sinceBest; FirstLoss = firstLoss
+          BaseRate = (if Double.IsNaN baseRate then None else Some baseRate) }
+    /// The same network with new parameters (aligned with Networks.Parameters, same shapes).
+    static member WithParameters(net: Network, parameters: Matrix<float>[]) : Network = Network.withParameters net (List.ofArray parameters)
 
 /// Row indices split in two (the core's `int[] * int[]`).
 [<Sealed>]

@@ -65,6 +65,32 @@ type EpochRecord =
       /// minibatch steps and its end-of-epoch evaluation).
       SamplesPerSecond: float }
 
+/// Where a training run stands after its last completed epoch, as a value: Training.resume continues
+/// from it exactly as if the run had never stopped. Nothing else is needed: the shuffles, the
+/// dropout masks and the schedule's η are functions of the seed and the epoch number, so the epoch
+/// count is the generators' position. Course: S27 (the rule's moments and step t), S28.
+type TrainingState =
+    { /// Epochs completed (the next epoch's 0-based index).
+      Epoch: int
+      /// The weights after them (the current ones, never a restored best).
+      Network: Network
+      /// The update rule whose moments Optimizer holds.
+      Rule: UpdateRule
+      /// The update rule's moments and step count t after those epochs.
+      Optimizer: UpdateState
+      /// The 1-based best epoch so far (Training.improves; 0 for none).
+      BestEpoch: int
+      /// Its monitored value (NaN for none).
+      BestValue: float
+      /// Its weights, kept with RestoreBest.
+      BestNetwork: Network option
+      /// Epochs in a row since the best that did not improve (early stopping's counter).
+      SinceBest: int
+      /// The divergence rule's J₀: the run's first batch loss (NaN before any batch).
+      FirstLoss: float
+      /// The base learning rate a callback set (None: the configuration's).
+      BaseRate: float option }
+
 /// What an epoch-end callback sees (Keras's on_epoch_end): the epoch's record, the base learning
 /// rate η0 in force (the schedule's η_e is computed from it), and the current weights on request.
 type EpochEnd =
@@ -73,7 +99,10 @@ type EpochEnd =
       /// The base learning rate in force: the configuration's, or the last one a callback set.
       BaseRate: float
       /// The weights after the epoch (a snapshot, made when asked for).
-      Network: unit -> Network }
+      Network: unit -> Network
+      /// Where the run stands after the epoch, as TrainingOutcome.State would be if it ended here
+      /// (made when asked for), with the base rate in force before this epoch's decision.
+      State: unit -> TrainingState }
 
 /// What an epoch-end callback decides: stop the run after this epoch, and/or set the base learning
 /// rate from the next epoch on (the schedule applies to it; Keras's ReduceLROnPlateau sets it).
@@ -138,32 +167,6 @@ type LossMismatch =
     | LogSoftmaxForCrossEntropy
     /// The multiclass hinge needs at least 2 output units.
     | NeedsTwoOutputs of Last: string
-
-/// Where a training run stands after its last completed epoch, as a value: Training.resume continues
-/// from it exactly as if the run had never stopped. Nothing else is needed: the shuffles, the
-/// dropout masks and the schedule's η are functions of the seed and the epoch number, so the epoch
-/// count is the generators' position. Course: S27 (the rule's moments and step t), S28.
-type TrainingState =
-    { /// Epochs completed (the next epoch's 0-based index).
-      Epoch: int
-      /// The weights after them (the current ones, never a restored best).
-      Network: Network
-      /// The update rule whose moments Optimizer holds.
-      Rule: UpdateRule
-      /// The update rule's moments and step count t after those epochs.
-      Optimizer: UpdateState
-      /// The 1-based best epoch so far (Training.improves; 0 for none).
-      BestEpoch: int
-      /// Its monitored value (NaN for none).
-      BestValue: float
-      /// Its weights, kept with RestoreBest.
-      BestNetwork: Network option
-      /// Epochs in a row since the best that did not improve (early stopping's counter).
-      SinceBest: int
-      /// The divergence rule's J₀: the run's first batch loss (NaN before any batch).
-      FirstLoss: float
-      /// The base learning rate a callback set (None: the configuration's).
-      BaseRate: float option }
 
 /// The result of Training.fit.
 type TrainingOutcome =
@@ -507,7 +510,18 @@ module Training =
                   SamplesPerSecond = float n / max 1e-9 (clock.Elapsed - startTime).TotalSeconds }
             report record
             let baseRate = defaultArg state.Rate config.LearningRate
-            let decision = decide { Record = record; BaseRate = baseRate; Network = engine.Snapshot }
+            let resumable () : TrainingState =
+                { Epoch = epoch + 1
+                  Network = engine.Snapshot()
+                  Rule = config.Rule
+                  Optimizer = engine.Optimizer()
+                  BestEpoch = (match best with Some b -> b.Epoch | None -> 0)
+                  BestValue = (match best with Some b -> b.Value | None -> nan)
+                  BestNetwork = (match best with Some b -> b.Weights | None -> None)
+                  SinceBest = sinceBest
+                  FirstLoss = state.FirstLoss
+                  BaseRate = state.Rate }
+            let decision = decide { Record = record; BaseRate = baseRate; Network = engine.Snapshot; State = resumable }
             decision.BaseRate |> Option.iter (Shape.positive "LearningRate")
             let bestEpoch = best |> Option.map (fun b -> b.Epoch) |> Option.defaultValue 0
             { state with
