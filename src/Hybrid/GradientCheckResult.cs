@@ -5,8 +5,9 @@ namespace Hybrid;
 /// <summary>The worst entry of one parameter matrix in a gradient check.</summary>
 public sealed class GradientCheckResult
 {
-    internal GradientCheckResult(string parameter, double maxRelativeError, int row, int column, double analytic, double numerical)
+    internal GradientCheckResult(string parameter, double maxRelativeError, int row, int column, double analytic, double numerical, int excludedAtKinks)
     {
+        ExcludedAtKinks = excludedAtKinks;
         Parameter = parameter;
         MaxRelativeError = maxRelativeError;
         Row = row;
@@ -33,6 +34,14 @@ public sealed class GradientCheckResult
     /// <summary>The central difference there.</summary>
     public double Numerical { get; }
 
+    /// <summary>
+    /// Entries left out of <see cref="MaxRelativeError"/> because their two steps θ ± h put some
+    /// pre-activation on different sides of a kink (ReLU's 0, a maxout's change of winner): there the
+    /// central difference averages two slopes and estimates no derivative. Counted, never hidden.
+    /// </summary>
+    public int ExcludedAtKinks { get; }
+
     /// <inheritdoc />
-    public override string ToString() => $"{Parameter}: max relative error {MaxRelativeError:G3} at [{Row}, {Column}]";
+    public override string ToString() =>
+        $"{Parameter}: max relative error {MaxRelativeError:G3} at [{Row}, {Column}]" + (ExcludedAtKinks > 0 ? $" ({ExcludedAtKinks} entries at kinks left out)" : "");
 }

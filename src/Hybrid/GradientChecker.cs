@@ -14,7 +14,8 @@ public static class GradientChecker
     /// For each parameter matrix (per dense layer W, b and α for PReLU; per maxout layer its pieces):
     /// the largest relative error |a − n| / max(|a|, |n|, <paramref name="tiny"/>) between the
     /// analytic gradient a and the central difference n = (J(θ + h) − J(θ − h)) / 2h, and where it is.
-    /// Dropout is off; with <paramref name="l2"/> = λ &gt; 0 the loss includes λ·Σ‖W‖².
+    /// Dropout is off; with <paramref name="l2"/> = λ &gt; 0 the loss includes λ·Σ‖W‖². Entries whose
+    /// two steps straddle a kink are left out and counted (<see cref="GradientCheckResult.ExcludedAtKinks"/>).
     /// Costs two loss evaluations per parameter: use a small network and a few rows.
     /// </summary>
     /// <param name="network">The network.</param>
@@ -41,7 +42,7 @@ public static class GradientChecker
         Rules.CheckTargets(nameof(y), loss.Core, Y);
         TrainingMessages.CheckLossFits(loss.Core, network.Model);
         return Checks.Gradients(step, tiny, l2, loss.Core, network.Model, X, Y)
-            .Select(r => new GradientCheckResult(r.Name, r.MaxRelativeError, r.Row, r.Column, r.Analytic, r.Numerical))
+            .Select(r => new GradientCheckResult(r.Name, r.MaxRelativeError, r.Row, r.Column, r.Analytic, r.Numerical, r.Excluded))
             .ToList().AsReadOnly();
     }
 }

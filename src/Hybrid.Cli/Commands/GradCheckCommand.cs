@@ -70,6 +70,10 @@ public sealed class GradCheckCommand(IAnsiConsole console) : Command<GradCheckSe
         bool pass = results.All(r => r.MaxRelativeError <= settings.Threshold);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(pass ? "PASS" : "FAIL")}: largest relative error {worst.MaxRelativeError:E2} ({worst.Parameter} [{worst.Row}, {worst.Column}]), threshold {settings.Threshold:G3}"));
+        int kinks = results.Sum(r => r.ExcludedAtKinks);
+        if (kinks > 0)
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{kinks} entries left out: their ±h step puts a pre-activation on both sides of a kink (ReLU's 0, a maxout's change of piece), where a central difference estimates no derivative."));
         return pass ? Program.Success : Program.CheckFailed;
     }
 }

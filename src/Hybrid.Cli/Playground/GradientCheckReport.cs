@@ -4,7 +4,8 @@ namespace Hybrid.Cli.Playground;
 /// <param name="Parameter">"layer 0 W".</param>
 /// <param name="MaxRelativeError">max |a − n| / max(|a|, |n|, 1e-8) over its entries.</param>
 /// <param name="Passed">Whether it is below <see cref="GradientCheckReport.Threshold"/>.</param>
-public sealed record GradientCheckLine(string Parameter, double MaxRelativeError, bool Passed);
+/// <param name="ExcludedAtKinks">Entries left out because their ±h step straddles a kink.</param>
+public sealed record GradientCheckLine(string Parameter, double MaxRelativeError, bool Passed, int ExcludedAtKinks);
 
 /// <summary>The "gradient check" button (S26): <see cref="GradientChecker.Check"/> on the current network and the first training rows.</summary>
 /// <param name="Epoch">The epoch of the network checked.</param>
@@ -13,7 +14,7 @@ public sealed record GradientCheckLine(string Parameter, double MaxRelativeError
 /// <param name="Lines">One line per parameter matrix.</param>
 public sealed record GradientCheckReport(int Epoch, int Rows, double Threshold, GradientCheckLine[] Lines)
 {
-    /// <summary>The pass mark, as <c>hybrid gradcheck</c>'s default: 1e-4 leaves room for a ReLU kink crossed by ±h; smooth networks give about 1e-7.</summary>
+    /// <summary>The pass mark, as <c>hybrid gradcheck</c>'s default (entries whose ±h step straddles a kink are left out and counted); smooth networks give about 1e-7.</summary>
     public const double DefaultThreshold = 1e-4;
 
     /// <summary>The largest network checked (it costs two loss evaluations per parameter).</summary>
@@ -27,6 +28,6 @@ public sealed record GradientCheckReport(int Epoch, int Rows, double Threshold, 
         var subset = run.Train.SelectRows(Enumerable.Range(0, n).ToArray());
         var results = GradientChecker.Check(network, run.Loss, subset.Features, subset.Targets, l2: run.Settings.L2);
         return new GradientCheckReport(epoch, n, DefaultThreshold,
-            results.Select(r => new GradientCheckLine(r.Parameter, r.MaxRelativeError, r.MaxRelativeError < DefaultThreshold)).ToArray());
+            results.Select(r => new GradientCheckLine(r.Parameter, r.MaxRelativeError, r.MaxRelativeError < DefaultThreshold, r.ExcludedAtKinks)).ToArray());
     }
 }

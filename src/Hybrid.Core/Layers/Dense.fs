@@ -177,6 +177,13 @@ type private DenseLayerOf(layer: Dense) =
         let g = Dense.backward layer (Layer.cacheOf<DenseCache> cache) dA
         [ yield g.dW; yield g.dB; match layer.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ], g.dX
     override _.Plan slot = DensePlan<float>(layer, slot)
+    override _.Regions cache =
+        match (Activation.entry layer.Activation).Kinks (Activation.loopParameter layer.Activation) with
+        | [] -> Array.empty
+        | kinks ->
+            // 2·(kinks below z), plus 1 when z is exactly on a kink: one code per piece and per kink.
+            Mat.toRowMajor (Layer.cacheOf<DenseCache> cache).Z
+            |> Array.map (fun z -> 2 * (kinks |> List.filter (fun k -> k < z) |> List.length) + (if List.contains z kinks then 1 else 0))
     override _.Fields =
         let entry = Activation.entry layer.Activation
         [ yield "activation", LayerField.Text entry.File

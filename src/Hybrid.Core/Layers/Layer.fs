@@ -218,6 +218,13 @@ type Layer() =
     abstract Fields : (string * LayerField) list
     /// The layer's ONNX graph at inference (its ONNX hook), or None when it has no ONNX form.
     abstract Onnx : OnnxLayerStep list option
+    /// After a forward pass: for each entry the layer computed, which smooth piece of its function it
+    /// lies on (a dense layer: the interval between its activation's kinks; maxout: the winning
+    /// piece). Two forward passes whose regions differ straddle a kink, where a central difference
+    /// does not estimate the derivative (the gradient check leaves such entries out, S26). Empty for a
+    /// layer that is smooth everywhere (the default).
+    abstract Regions : cache: ILayerCache -> int[]
+    default _.Regions _ = Array.empty
 
 /// A layer kind in the registry (Layers.all): its model-file name and how it is read back.
 type LayerKind =

@@ -139,6 +139,10 @@ type private MaxoutLayerOf(layer: Maxout) =
         let dW, dB, dX = Maxout.backward layer (Layer.cacheOf<MaxoutCache> cache) dA
         List.ofArray dW @ List.ofArray dB, dX
     override _.Plan slot = MaxoutPlan(layer, slot)
+    override _.Regions cache =
+        // The winning piece of each output entry: maxout's kinks are where the winner changes.
+        let w = (Layer.cacheOf<MaxoutCache> cache).Winner
+        Array.init (Array2D.length1 w * Array2D.length2 w) (fun e -> w.[e / Array2D.length2 w, e % Array2D.length2 w])
     override _.Fields =
         [ "pieces", LayerField.Records [ for j in 0 .. layer.W.Length - 1 -> [ "weights", LayerField.Matrix layer.W.[j]; "biases", LayerField.Row layer.B.[j] ] ] ]
     override _.Onnx =

@@ -202,7 +202,9 @@
       table.append(tr);
     }
     const note = document.createElement("p"); note.className = "legend";
-    note.textContent = `backprop against central differences at epoch ${r.epoch}, ${r.rows} training rows; pass below ${r.threshold}.`;
+    const kinks = r.lines.reduce((s, l) => s + l.excludedAtKinks, 0);
+    note.textContent = `backprop against central differences at epoch ${r.epoch}, ${r.rows} training rows; pass below ${r.threshold}` +
+      (kinks > 0 ? `; ${kinks} entries left out: their ±h step crosses a ReLU kink, where a central difference estimates no derivative.` : ".");
     $("gradcheckResult").replaceChildren(table, note);
   }
 
