@@ -60,25 +60,20 @@ module internal Gemm =
     /// Rows and columns of one float64 micro-tile.
     let inline tile (isa: Isa) : int * int = tileOf<float> isa
 
-    /// c + a·b rounded once per lane, at float or float32 (the JIT keeps only the branch of 'T).
+    /// c + a·b rounded once per lane, at float or float32 (the JIT keeps only the branch of 'T; the
+    /// direct path's generic loop uses it).
     let inline private fma256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (a: Vector256<'T>) (b: Vector256<'T>) (c: Vector256<'T>) : Vector256<'T> =
         if Type.op_Equality(typeof<'T>, typeof<float>) then
             Vector256.As<float, 'T>(Vector256.FusedMultiplyAdd(Vector256.As<'T, float>(a), Vector256.As<'T, float>(b), Vector256.As<'T, float>(c)))
         else
             Vector256.As<float32, 'T>(Vector256.FusedMultiplyAdd(Vector256.As<'T, float32>(a), Vector256.As<'T, float32>(b), Vector256.As<'T, float32>(c)))
-
-    /// The same on Vector512.
-    let inline private fma512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (a: Vector512<'T>) (b: Vector512<'T>) (c: Vector512<'T>) : Vector512<'T> =
-        if Type.op_Equality(typeof<'T>, typeof<float>) then
-            Vector512.As<float, 'T>(Vector512.FusedMultiplyAdd(Vector512.As<'T, float>(a), Vector512.As<'T, float>(b), Vector512.As<'T, float>(c)))
-        else
-            Vector512.As<float32, 'T>(Vector512.FusedMultiplyAdd(Vector512.As<'T, float32>(a), Vector512.As<'T, float32>(b), Vector512.As<'T, float32>(c)))
     let inline private at (p: nativeptr<'T>) (i: int) = NativePtr.add p i
 
     /// 6×2w tile (w = Vector256&lt;'T&gt;.Count: 6×8 for float, 6×16 for float32): C[0..5, 0..2w−1] (row
     /// stride ldc) ← (C or 0) + Σ_p a_p ⊗ b_p, where a_p are the 6 values at a + 6p and b_p the 2w
-    /// values at b + 2wp (packed panels).
-    let inline private micro256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
+    /// values at b + 2wp (packed panels). `fma` is Vector256.FusedMultiplyAdd at 'T, passed in by
+    /// each concrete macro-kernel so that even unoptimised (tier-0) code calls it directly.
+    let inline private micro256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> ([<InlineIfLambda>] fma: Vector256<'T> -> Vector256<'T> -> Vector256<'T> -> Vector256<'T>) (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
         // The width is written as Vector256<'T>.Count at each use, not bound to a local: on-stack
         // replacement (which runs the first products) takes locals live from the unoptimised frame,
         // so a local width is a variable there, while the property is a constant.
@@ -113,23 +108,23 @@ module internal Gemm =
             let b0 = Vector256.Load(pb)
             let b1 = Vector256.Load(at pb Vector256<'T>.Count)
             let a0 = Vector256.Create(NativePtr.read pa)
-            c00 <- fma256 a0 b0 c00
-            c01 <- fma256 a0 b1 c01
+            c00 <- fma a0 b0 c00
+            c01 <- fma a0 b1 c01
             let a1 = Vector256.Create(NativePtr.get pa 1)
-            c10 <- fma256 a1 b0 c10
-            c11 <- fma256 a1 b1 c11
+            c10 <- fma a1 b0 c10
+            c11 <- fma a1 b1 c11
             let a2 = Vector256.Create(NativePtr.get pa 2)
-            c20 <- fma256 a2 b0 c20
-            c21 <- fma256 a2 b1 c21
+            c20 <- fma a2 b0 c20
+            c21 <- fma a2 b1 c21
             let a3 = Vector256.Create(NativePtr.get pa 3)
-            c30 <- fma256 a3 b0 c30
-            c31 <- fma256 a3 b1 c31
+            c30 <- fma a3 b0 c30
+            c31 <- fma a3 b1 c31
             let a4 = Vector256.Create(NativePtr.get pa 4)
-            c40 <- fma256 a4 b0 c40
-            c41 <- fma256 a4 b1 c41
+            c40 <- fma a4 b0 c40
+            c41 <- fma a4 b1 c41
             let a5 = Vector256.Create(NativePtr.get pa 5)
-            c50 <- fma256 a5 b0 c50
-            c51 <- fma256 a5 b1 c51
+            c50 <- fma a5 b0 c50
+            c51 <- fma a5 b1 c51
             pa <- at pa 6
             pb <- at pb (2 * Vector256<'T>.Count)
         c00.Store(c)
@@ -147,7 +142,7 @@ module internal Gemm =
 
     /// 4×3w tile with Vector512 (w = Vector512&lt;'T&gt;.Count: 4×24 for float, 4×48 for float32; 3
     /// vectors per row), packed panels as in micro256.
-    let inline private micro512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
+    let inline private micro512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> ([<InlineIfLambda>] fma: Vector512<'T> -> Vector512<'T> -> Vector512<'T> -> Vector512<'T>) (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
         // The width is written as Vector512<'T>.Count at each use, not bound to a local: on-stack
         // replacement (which runs the first products) takes locals live from the unoptimised frame,
         // so a local width is a variable there, while the property is a constant.
@@ -183,21 +178,21 @@ module internal Gemm =
             let b1 = Vector512.Load(at pb Vector512<'T>.Count)
             let b2 = Vector512.Load(at pb (2 * Vector512<'T>.Count))
             let a0 = Vector512.Create(NativePtr.read pa)
-            c00 <- fma512 a0 b0 c00
-            c01 <- fma512 a0 b1 c01
-            c02 <- fma512 a0 b2 c02
+            c00 <- fma a0 b0 c00
+            c01 <- fma a0 b1 c01
+            c02 <- fma a0 b2 c02
             let a1 = Vector512.Create(NativePtr.get pa 1)
-            c10 <- fma512 a1 b0 c10
-            c11 <- fma512 a1 b1 c11
-            c12 <- fma512 a1 b2 c12
+            c10 <- fma a1 b0 c10
+            c11 <- fma a1 b1 c11
+            c12 <- fma a1 b2 c12
             let a2 = Vector512.Create(NativePtr.get pa 2)
-            c20 <- fma512 a2 b0 c20
-            c21 <- fma512 a2 b1 c21
-            c22 <- fma512 a2 b2 c22
+            c20 <- fma a2 b0 c20
+            c21 <- fma a2 b1 c21
+            c22 <- fma a2 b2 c22
             let a3 = Vector512.Create(NativePtr.get pa 3)
-            c30 <- fma512 a3 b0 c30
-            c31 <- fma512 a3 b1 c31
-            c32 <- fma512 a3 b2 c32
+            c30 <- fma a3 b0 c30
+            c31 <- fma a3 b1 c31
+            c32 <- fma a3 b2 c32
             pa <- at pa 4
             pb <- at pb (3 * Vector512<'T>.Count)
         c00.Store(c)
@@ -347,10 +342,14 @@ module internal Gemm =
                 ir <- ir + mr
             jr <- jr + nr
 
-    let private macro256<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
-        macro micro256 6 (2 * Vector256<'T>.Count) kc mc nc pA pB pT pC ldc ic jc load
-    let private macro512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
-        macro micro512 4 (3 * Vector512<'T>.Count) kc mc nc pA pB pT pC ldc ic jc load
+    let private macro256D kc mc nc (pA: nativeptr<float>) pB pT pC ldc ic jc load =
+        macro (micro256 (fun (a: Vector256<float>) b c -> Vector256.FusedMultiplyAdd(a, b, c))) 6 8 kc mc nc pA pB pT pC ldc ic jc load
+    let private macro256S kc mc nc (pA: nativeptr<float32>) pB pT pC ldc ic jc load =
+        macro (micro256 (fun (a: Vector256<float32>) b c -> Vector256.FusedMultiplyAdd(a, b, c))) 6 16 kc mc nc pA pB pT pC ldc ic jc load
+    let private macro512D kc mc nc (pA: nativeptr<float>) pB pT pC ldc ic jc load =
+        macro (micro512 (fun (a: Vector512<float>) b c -> Vector512.FusedMultiplyAdd(a, b, c))) 4 24 kc mc nc pA pB pT pC ldc ic jc load
+    let private macro512S kc mc nc (pA: nativeptr<float32>) pB pT pC ldc ic jc load =
+        macro (micro512 (fun (a: Vector512<float32>) b c -> Vector512.FusedMultiplyAdd(a, b, c))) 4 48 kc mc nc pA pB pT pC ldc ic jc load
     let private macroScalar<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
         macro microScalar 4 4 kc mc nc pA pB pT pC ldc ic jc load
 
@@ -358,11 +357,20 @@ module internal Gemm =
     /// a short last block would load and store every C tile for a few steps.
     let private depthStep (k: int) = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
 
-    /// One packed block through the micro-kernel chosen by isa (see macro), at element type 'T.
+    /// The same address as a pointer to another element type (the concrete macro-kernels below
+    /// are instantiated per element type).
+    let inline private retyped<'T, 'U when 'T: unmanaged and 'U: unmanaged> (p: nativeptr<'T>) : nativeptr<'U> = NativePtr.ofNativeInt (NativePtr.toNativeInt p)
+
+    /// One packed block through the micro-kernel chosen by isa (see macro), at element type 'T
+    /// (float or float32): one generic micro-kernel, made concrete per element type with that type's
+    /// FMA (macro256D/S, macro512D/S), chosen here once per block.
     let private macroFor<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (isa: Isa) kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
+        let double = Type.op_Equality(typeof<'T>, typeof<float>)
         match isa with
-        | V256 -> macro256 kc mc nc pA pB pT pC ldc ic jc load
-        | V512 -> macro512 kc mc nc pA pB pT pC ldc ic jc load
+        | V256 when double -> macro256D kc mc nc (retyped pA) (retyped pB) (retyped pT) (retyped pC) ldc ic jc load
+        | V256 -> macro256S kc mc nc (retyped pA) (retyped pB) (retyped pT) (retyped pC) ldc ic jc load
+        | V512 when double -> macro512D kc mc nc (retyped pA) (retyped pB) (retyped pT) (retyped pC) ldc ic jc load
+        | V512 -> macro512S kc mc nc (retyped pA) (retyped pB) (retyped pT) (retyped pC) ldc ic jc load
         | Scalar -> macroScalar kc mc nc pA pB pT pC ldc ic jc load
 
     /// Rows i0 .. i1−1 and columns j0 .. j1−1 of C through packed blocks and micro-tiles.
