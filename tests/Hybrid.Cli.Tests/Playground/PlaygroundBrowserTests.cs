@@ -144,8 +144,11 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
         var (page, problems) = await browser.OpenAsync();
         await page.SelectOptionAsync("#layers .layer:nth-child(1) .activation", "tanh");
         await page.SelectOptionAsync("#layers .layer:nth-child(2) .activation", "tanh");
-        await page.SelectOptionAsync("#init", "xavier"); // one change event restarts the session (debounced)
-        await page.WaitForFunctionAsync("() => document.body.dataset.epoch === '0' && document.getElementById('explain').textContent.includes('tanh')");
+        await page.SelectOptionAsync("#init", "xavier"); // change events restart the session (debounced, 250 ms)
+        // On a loaded machine the three changes can restart the session more than once: go on only when the page
+        // explains the final settings (both layers tanh, so no ReLU left, and the Xavier initialiser).
+        await page.WaitForFunctionAsync("() => { const t = document.getElementById('explain').textContent; " +
+                                        "return document.body.dataset.epoch === '0' && t.includes('tanh') && !t.includes('ReLU') && t.includes('Xavier'); }");
         for (int i = 1; i <= 3; i++)
         {
             await page.ClickAsync("#step");
@@ -202,13 +205,11 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
     public async Task A_run_of_200_epochs_is_one_smooth_run_through_a_change_of_pace_and_its_gradients_check()
     {
         var (page, problems) = await browser.OpenAsync();
-        // The default spiral and Adam at the default rate, on a smooth (tanh) network: a ReLU network's gradient
-        // check fails at some epochs of a trained run (a kink crossed by ±h: measured at 13 of epochs 190–260).
-        var settings = new PlaygroundSettings { Layers = [new(16, "tanh"), new(16, "tanh")], Init = "xavier" };
-        await page.SelectOptionAsync("#layers .layer:nth-child(1) .activation", "tanh");
-        await page.SelectOptionAsync("#layers .layer:nth-child(2) .activation", "tanh");
-        await page.SelectOptionAsync("#init", "xavier"); // one change event restarts the session (debounced)
-        await page.WaitForFunctionAsync("() => document.body.dataset.epoch === '0' && document.getElementById('explain').textContent.includes('tanh')");
+        // The page's defaults: the spiral, two ReLU layers of 16, Adam at the default rate. Its gradient check
+        // leaves out the entries whose ±h step crosses a ReLU kink and compares gradients below 1e-6 absolutely
+        // (GradientCheckReport.Floor): with both, every epoch from 150 to 300 of this run passes (measured).
+        var settings = new PlaygroundSettings();
+        await page.WaitForFunctionAsync("() => document.body.dataset.epoch === '0'");
         Assert.Equal("20", await page.InputValueAsync("#pace"));
         Assert.Equal("20 epochs/s", await page.TextContentAsync("#paceShown"));
 
@@ -232,7 +233,8 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
         var loss = System.Text.Json.JsonSerializer.Deserialize<double[]>((await page.GetAttributeAsync("#loss", "data-train-loss"))!)!;
         Assert.Equal(Enumerable.Range(0, paused + 1), epochs);
         // Smooth: over the first 200 epochs Adam (η = 0.01, batches of 16) moves the loss by a few percent an epoch;
-        // its largest rise there is 1.27× (measured, epoch 111), so 1.5× marks a jump no epoch of this run makes. Later,
+        // its largest rise there is 1.27× (measured, epoch 159; the loss at 200 is 0.13 of the start), so 1.5× marks a
+        // jump no epoch of this run makes. Later,
         // minibatch noise alone makes rises of 2–2.6× (epochs 224, 391), so the bound is asserted on epochs 0–200 only.
         for (int k = 0; k < 200; k++)
             Assert.True(loss[k + 1] <= 1.5 * loss[k], $"the training loss jumps from {loss[k]} at epoch {k} to {loss[k + 1]} at epoch {k + 1}");
