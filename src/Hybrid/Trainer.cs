@@ -171,7 +171,7 @@ public sealed class Trainer
         double rate = double.NaN;
         if (_callbacks.Count > 0)
         {
-            var context = new EpochEndContext(EpochReport.FromCore(e.Record), e.BaseRate, () => new Network(e.Network()));
+            var context = new EpochEndContext(EpochReport.FromCore(e.Record), e.BaseRate, () => new Network(e.Network()), () => new TrainingState(e.State()));
             foreach (var callback in _callbacks) callback.OnEpochEnd(context);
             stop = context.StopTraining;
             if (context.LearningRateChanged) rate = context.LearningRate;
@@ -179,7 +179,7 @@ public sealed class Trainer
         if (AfterEpoch is { } after)
         {
             var state = e.State();
-            after(new TrainingState(double.IsNaN(rate) ? state : Trainings.WithBaseRate(state, rate)));
+            after(double.IsNaN(rate) ? new TrainingState(state) : new TrainingState(state).WithBaseRate(rate));
         }
         return Trainings.Decision(stop, rate);
     }

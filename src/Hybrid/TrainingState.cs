@@ -30,6 +30,9 @@ public sealed class TrainingState
     /// <summary>The optimizer steps (minibatches) taken so far: Adam's t.</summary>
     public int OptimizerSteps => Trainings.StepsOf(Core);
 
+    /// <summary>The same state with the base learning rate a callback set.</summary>
+    internal TrainingState WithBaseRate(double rate) => new(Trainings.WithBaseRate(Core, rate));
+
     // ------------------------------------------------------------------ checkpoints
 
     /// <summary>

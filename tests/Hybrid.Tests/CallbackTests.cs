@@ -133,6 +133,30 @@ public class CallbackTests
     }
 
     [Fact]
+    public void A_training_checkpoint_every_three_epochs_resumes_to_the_bits_of_the_uninterrupted_run()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hybrid-state-{Guid.NewGuid():N}.json");
+        try
+        {
+            Trainer Make(int epochs, params TrainingCallback[] callbacks) =>
+                new(Loss.CrossEntropy, Optimizer.Adam(0.02)) { Epochs = epochs, Seed = 7, BatchSize = 8, Callbacks = callbacks };
+            var checkpoint = new TrainingCheckpoint(path, everyEpochs: 3);
+            // A run of 5 epochs saves after epoch 3 only; as if it had died after epoch 5, resume from the file.
+            Make(5, checkpoint).Fit(Net(), X, Y);
+            Assert.Equal(3, checkpoint.SavedEpoch);
+            var saved = TrainingState.Load(path);
+            Assert.Equal(3, saved.EpochsCompleted);
+            var resumed = Make(3).Resume(saved, X, Y);
+            var whole = Make(6).Fit(Net(), X, Y);
+            Assert.Equal(Bits(whole.Network), Bits(resumed.Network));
+            Assert.Equal(whole.History.Skip(3).Select(r => r.TrainingLoss), resumed.History.Select(r => r.TrainingLoss));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingCheckpoint(path, everyEpochs: 0));
+            Assert.Throws<InvalidOperationException>(() => new EpochEndContext(whole.History[0], 0.1, () => whole.Network).State);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Callbacks_refuse_null()
     {
         Assert.Throws<ArgumentNullException>(() => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Callbacks = null! });

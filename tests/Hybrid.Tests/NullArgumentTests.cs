@@ -44,6 +44,7 @@ public class NullArgumentTests
         _ when t == typeof(EarlyStoppingMetric) => EarlyStoppingMetric.Loss,
         _ when t == typeof(EpochReport) => new EpochReport(1, 0.1, 0.5, 0.5),
         _ when t == typeof(Func<Network>) => (Func<Network>)(() => NetworkTests.Small()),
+        _ when t == typeof(Func<TrainingState>) => null,
         _ => throw new InvalidOperationException($"no sample for {t}"),
     };
 
@@ -64,6 +65,7 @@ public class NullArgumentTests
         _ when t == typeof(CsvLogger) => new CsvLogger("unused.csv"),
         _ when t == typeof(TrainingCallback) => new CsvLogger("unused.csv"),
         _ when t == typeof(ReduceLearningRateOnPlateau) => new ReduceLearningRateOnPlateau(),
+        _ when t == typeof(TrainingCheckpoint) => new TrainingCheckpoint("unused.json"),
         _ when t == typeof(TrainingState) => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 }
             .Fit(Network.Create(3).Dense(2, Activation.Softmax).Build(Initializer.He(1)), (Features)new[] { new[] { 0.1, 0.2, 0.3 } }, (Targets)new[] { 1 }).State,
         _ when t == typeof(NamedGradient) => Network.Create(2).Dense(2, Activation.Tanh).LayerNorm().Build(Initializer.He(1))

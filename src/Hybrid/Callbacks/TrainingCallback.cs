@@ -21,20 +21,23 @@ public abstract class TrainingCallback
 public sealed class EpochEndContext
 {
     private readonly Func<Network> _network;
+    private readonly Func<TrainingState>? _state;
     private Network? _snapshot;
 
     /// <summary>A context for an epoch's end (the trainer makes one per epoch; tests of a callback may make their own).</summary>
     /// <param name="report">The epoch's report.</param>
     /// <param name="learningRate">The base learning rate in force (the schedule's rate for each epoch is computed from it).</param>
     /// <param name="network">Makes the weights after the epoch, when a callback asks for them.</param>
+    /// <param name="state">Makes the resumable state after the epoch, when a callback asks for it (null: none in this context).</param>
     /// <exception cref="ArgumentNullException"><paramref name="report"/> or <paramref name="network"/> is null.</exception>
-    public EpochEndContext(EpochReport report, double learningRate, Func<Network> network)
+    public EpochEndContext(EpochReport report, double learningRate, Func<Network> network, Func<TrainingState>? state = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(network);
         Report = report;
         LearningRate = learningRate;
         _network = network;
+        _state = state;
     }
 
     /// <summary>The epoch's report (losses, accuracies, whether it is the best so far).</summary>
@@ -45,6 +48,23 @@ public sealed class EpochEndContext
 
     /// <summary>The weights after this epoch (a copy, made on first access).</summary>
     public Network Network => _snapshot ??= _network();
+
+    /// <summary>
+    /// Where the run stands after this epoch, to save and resume later (<see cref="TrainingState.Save(string)"/>,
+    /// <see cref="Trainer.Resume(TrainingState, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/>):
+    /// the state <see cref="TrainingResult.State"/> would hold had the run ended here, including a learning
+    /// rate set in this context so far. Made on each access.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The context was made without a state.</exception>
+    public TrainingState State
+    {
+        get
+        {
+            if (_state is null) throw new InvalidOperationException("This epoch-end context was made without a training state.");
+            var state = _state();
+            return LearningRateChanged ? state.WithBaseRate(LearningRate) : state;
+        }
+    }
 
     /// <summary>Set to true to end training after this epoch (<see cref="StopReason.StoppedByCallback"/>).</summary>
     public bool StopTraining { get; set; }
