@@ -271,6 +271,90 @@ let private layerKindsLaw =
         Expecto.Expect.equal facade registry "kinds drawn by FacadeProperties.networkCase")
 
 /// The laws of this file, for the specification tree (Program.fs).
+/// Predictions depend only on their own row: predicting permuted rows gives the permuted
+/// predictions, and predicting the rows chunk by chunk gives the same rows, bit for bit.
+let private rowsLaw =
+    let case =
+        gen {
+            let! net, inputs, X = networkCase true
+            let! permutation = Gen.shuffle [| 0 .. X.RowCount - 1 |]
+            let! cuts = Gen.subListOf [ 1 .. X.RowCount - 1 ]
+            let cuts = List.sort cuts
+            let bounds = 0 :: cuts @ [ X.RowCount ]
+            return net, inputs, X, permutation, List.pairwise bounds
+        }
+    Spec.property "Façade / network / predictions are independent of row order and of batch splitting, bit for bit" case (fun (net, inputs, X, permutation, chunks) ->
+        let f = facadeOf inputs net
+        let all = f.Predict X
+        let permuted = f.Predict(Mat.selectRows permutation X)
+        sameBits "permuted rows" (Mat.selectRows permutation all) permuted
+        for a, b in chunks do
+            let rows = [| a .. b - 1 |]
+            sameBits (sprintf "the chunk of rows %d..%d" a (b - 1)) (Mat.selectRows rows all) (f.Predict(Mat.selectRows rows X)))
+
+/// A finite double of any magnitude from random bits (subnormals, −0.0 and the largest included).
+let private anyFinite (random: Random) : float =
+    match random.Next 8 with
+    | 0 -> -0.0
+    | 1 -> Double.Epsilon
+    | 2 -> Double.MaxValue
+    | 3 -> -Double.MaxValue
+    | _ ->
+        let mutable v = nan
+        while not (Double.IsFinite v) do v <- BitConverter.Int64BitsToDouble(random.NextInt64(Int64.MinValue, Int64.MaxValue))
+        v
+
+/// A checkpoint of a generated network with a generated state (any rule, moments of any finite value,
+/// a best value and first loss that may be NaN or infinite) saves, loads to the same bits in every
+/// field, and saves again to the same bytes.
+let private checkpointLaw =
+    Spec.property "Façade / model file / a checkpoint of a generated state loads to the same bits and saves again to the same bytes" (Gen.zip (networkCase true) (Gen.choose (0, 1_000_000))) (fun ((net, _, _), seed) ->
+        let random = Random seed
+        let ps = Network.parameters net
+        let draw (nonNegative: bool) = ps |> List.map (fun p -> Mat.init p.RowCount p.ColumnCount (fun _ _ -> let v = anyFinite random in if nonNegative then abs v else v))
+        let special () = match random.Next 5 with 0 -> nan | 1 -> infinity | 2 -> -infinity | _ -> anyFinite random
+        let rule =
+            match random.Next 6 with
+            | 0 -> PlainSgd
+            | 1 -> Momentum(random.NextDouble())
+            | 2 -> Nesterov(random.NextDouble())
+            | 3 -> AdaGrad(random.NextDouble() + Double.Epsilon)
+            | 4 -> RmsProp(random.NextDouble(), random.NextDouble() + Double.Epsilon)
+            | _ -> Adam(random.NextDouble(), random.NextDouble(), random.NextDouble() + Double.Epsilon)
+        let hasFirst, hasSecond = Update.moments rule
+        let zeros () = ps |> List.map (fun p -> Mat.zeros p.RowCount p.ColumnCount)
+        let epochs = random.Next(0, 1000)
+        let bestEpoch = if epochs = 0 then 0 else random.Next(0, epochs + 1)
+        let state : TrainingState =
+            { Epoch = epochs; Network = net; Rule = rule
+              Optimizer = { Step = random.Next(0, Int32.MaxValue); First = (if hasFirst then draw false else zeros ()); Second = (if hasSecond then draw true else zeros ()) }
+              BestEpoch = bestEpoch
+              BestValue = (if bestEpoch > 0 then anyFinite random else nan)
+              BestNetwork = (if bestEpoch > 0 && random.Next 2 = 0 then Some(Network.withParameters net (draw false)) else None)
+              SinceBest = random.Next(0, epochs + 1)
+              FirstLoss = special ()
+              BaseRate = (if random.Next 2 = 0 then None else Some(random.NextDouble() + Double.Epsilon)) }
+        let bits (ms: Matrix<float> list) = ms |> List.map (fun m -> m.ToRowMajorArray() |> Array.map BitConverter.DoubleToInt64Bits)
+        let dir = Directory.CreateTempSubdirectory("hybrid-props-").FullName
+        try
+            let path, again = Path.Combine(dir, "state.json"), Path.Combine(dir, "again.json")
+            Hybrid.TrainingState(state).Save path
+            let loaded = Hybrid.TrainingState.Load path
+            let b = loaded.Core
+            if b.Rule <> state.Rule || b.Epoch <> state.Epoch || b.Optimizer.Step <> state.Optimizer.Step || b.BestEpoch <> state.BestEpoch || b.SinceBest <> state.SinceBest then
+                failwithf "a field differs: %A against %A" (b.Rule, b.Epoch, b.Optimizer.Step, b.BestEpoch, b.SinceBest) (state.Rule, state.Epoch, state.Optimizer.Step, state.BestEpoch, state.SinceBest)
+            for what, x, y in [ "best value", state.BestValue, b.BestValue; "first loss", state.FirstLoss, b.FirstLoss
+                                "base rate", defaultArg state.BaseRate nan, defaultArg b.BaseRate nan ] do
+                if BitConverter.DoubleToInt64Bits x <> BitConverter.DoubleToInt64Bits y then failwithf "%s: %.17g against %.17g" what y x
+            if bits (Network.parameters b.Network) <> bits ps then failwith "the weights differ"
+            if bits b.Optimizer.First <> bits state.Optimizer.First then failwith "the first moments differ"
+            if bits b.Optimizer.Second <> bits state.Optimizer.Second then failwith "the second moments differ"
+            if (state.BestNetwork |> Option.map (Network.parameters >> bits)) <> (b.BestNetwork |> Option.map (Network.parameters >> bits)) then failwith "the best weights differ"
+            loaded.Save again
+            if File.ReadAllBytes path <> File.ReadAllBytes again then failwith "saving the loaded state wrote other bytes"
+        finally
+            Directory.Delete(dir, true))
+
 let laws : Spec.Law list =
     [ layerKindsLaw
       law1
@@ -279,4 +363,6 @@ let laws : Spec.Law list =
       law4
       law5
       law6
-      law7 ]
+      law7
+      rowsLaw
+      checkpointLaw ]
