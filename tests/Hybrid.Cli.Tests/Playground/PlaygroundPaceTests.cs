@@ -118,12 +118,16 @@ public class PlaygroundPaceTests
         Assert.Equal(2, clock.Waits.Value);
         var (run, network, epoch) = session.Current;
         Assert.NotNull(run.State);
-        // Not restarted: the losses are those of one uninterrupted Fit, every epoch of the way, and the curve has every epoch.
+        // Not restarted: the losses are those of one uninterrupted Fit at every epoch the curve holds. How far the
+        // unpaced run got before the pause depends on the machine, and a long curve keeps every other point (the
+        // page's thinning: LossHistory keeps the multiples of a doubling stride), so the curve is checked point by point.
         var reference = LongRun.Curve(Small, epoch);
         Assert.Equal(reference[^1], run.Evaluate(network).Train.Loss);
         var frame = LastFrame(session);
-        Assert.Equal(Enumerable.Range(0, epoch + 1), frame.Epochs);
-        Assert.Equal(reference, frame.TrainLoss);
+        Assert.Equal(0, frame.Epochs[0]);
+        Assert.InRange(frame.Epochs[^1], 1, epoch);
+        for (int i = 0; i < frame.Epochs.Length; i++)
+            Assert.True(reference[frame.Epochs[i]] == frame.TrainLoss[i], $"epoch {frame.Epochs[i]}: the curve has {frame.TrainLoss[i]:R}, one uninterrupted Fit {reference[frame.Epochs[i]]:R}");
         Assert.Equal(0, frame.Pace);
     }
 
