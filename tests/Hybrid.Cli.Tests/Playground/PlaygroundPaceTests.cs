@@ -87,7 +87,10 @@ public class PlaygroundPaceTests
         for (int k = 1; k <= dues.Length; k++)
             Assert.True(dues[k - 1] == TimeSpan.FromMilliseconds(20 * k), $"epoch {k} of the play was due at {dues[k - 1].TotalMilliseconds} ms, not {20 * k} ms");
         // So 50 a second: the epochs trained by the clock's last time are 50 per second of it (and one at time 0).
-        Assert.InRange(epochs, 50 * clock.Now.TotalSeconds, 50 * clock.Now.TotalSeconds + 1);
+        // In whole 20 ms steps (ticks), not seconds: 50 × 2.28 s is 113.99999999999999 in floating point.
+        long steps = clock.Now.Ticks / TimeSpan.FromMilliseconds(20).Ticks;
+        Assert.Equal(0, clock.Now.Ticks % TimeSpan.FromMilliseconds(20).Ticks);
+        Assert.InRange(epochs, steps, steps + 1);
         Assert.Equal(50, LastFrame(session).Pace);
     }
 
