@@ -136,10 +136,12 @@ let private widths : Gen<int * int list> =
         return inputs, ws
     }
 
-/// Whether every pre-activation of the network on X is ≥ gap from its activation's kinks and
-/// every maxout max is won by a margin ≥ gap (so central differences never straddle a kink).
-let clearOfKinks (gap: float) (net: Network) (X: Matrix<float>) : bool =
-    let _, caches = Network.forwardCache None net X
+/// Whether every pre-activation of the network on X, in the forward pass with dropout seed
+/// `dropoutSeed` (None: inference), is ≥ gap from its activation's kinks and every maxout max is won
+/// by a margin ≥ gap (so central differences never straddle a kink). The seed must be the one the
+/// law differentiates with: every dropout layer's mask changes the pre-activations after it.
+let clearOfKinksWith (dropoutSeed: int option) (gap: float) (net: Network) (X: Matrix<float>) : bool =
+    let _, caches = Network.forwardCache dropoutSeed net X
     List.zip net.Layers caches |> List.forall (fun (layer, cache) ->
         match layer, cache with
         | DenseLayer d, DenseCache c ->
@@ -151,6 +153,9 @@ let clearOfKinks (gap: float) (net: Network) (X: Matrix<float>) : bool =
                 let vals = c.Z |> Array.map (fun z -> z.[i, col]) |> Array.sortDescending
                 vals.[0] - vals.[1] >= gap) [ 0 .. m - 1 ]) [ 0 .. n - 1 ]
         | _ -> true)
+
+/// clearOfKinksWith at inference (no dropout mask).
+let clearOfKinks (gap: float) (net: Network) (X: Matrix<float>) : bool = clearOfKinksWith None gap net X
 
 /// A hidden layer: dense with any activation but softmax/step (step has zero gradient: it is
 /// checked in the activation laws), a maxout layer, dropout, or layer normalisation (γ near 1, β

@@ -44,15 +44,15 @@ let private law4 =
 
 let private law5 =
     let seed = 11
-    // A dropout layer in front of a generated network; the mask (fixed by the seed) changes the
-    // downstream pre-activations, so the cases are re-filtered to stay clear of kinks.
+    // A dropout layer in front of a generated network; the masks (fixed by the seed: this one's and
+    // those of any dropout layer the generator drew) change the downstream pre-activations, so the
+    // cases are re-filtered to stay clear of kinks in the very forward pass the law differentiates.
+    // (Filtered at inference behind the first mask only, an inner dropout's mask was missed: a case
+    // with a second dropout put an ELU pre-activation on its kink and failed at 4e-3.)
     let withDropout =
         networkCase
         |> Gen.map (fun (net, loss, X, Y) -> Network.create (DropoutLayer 0.4 :: net.Layers), loss, X, Y)
-        |> Gen.filter (fun (net, _, X, _) ->
-            match Network.forwardCache (Some seed) net X with
-            | _, DropoutCache(Some mask) :: _ -> clearOfKinks 1e-3 (Network.create net.Layers.Tail) (Mat.hadamard X mask)
-            | _ -> false)
+        |> Gen.filter (fun (net, _, X, _) -> clearOfKinksWith (Some seed) 1e-3 net X)
     Spec.scaled 0.3 (Spec.property "S34 / dropout / with a fixed mask seed it backpropagates exactly (gradients match central differences)" withDropout (fun (net, loss, X, Y) ->
         let lossOf n = fst (Network.lossAndGradientWith 0.0 (Some seed) loss n X Y)
         let _, grads = Network.lossAndGradientWith 0.0 (Some seed) loss net X Y
