@@ -61,30 +61,45 @@ internal static class Preprocessing
         }
     }
 
+    /// <summary>Whether a kind takes a component count or variance share after a colon (":K", ":SHARE").</summary>
+    private enum Count { None, Required, Optional }
+
+    /// <summary>One --preprocess kind: its name and other spellings, whether it takes :K or :SHARE, and how it is fitted on the training rows.</summary>
+    private sealed record Kind(string Name, string[] Spellings, Count Takes, Func<DataSet, int?, double?, Preprocessor> Fit);
+
+    /// <summary>Every --preprocess kind but auto (which <see cref="Choose"/> resolves): the one table the parser and its message read.</summary>
+    private static readonly Kind[] Kinds =
+    [
+        new("none", [], Count.None, (t, _, _) => Preprocessor.None(t.FeatureCount)),
+        new("standardize", ["standardise"], Count.None, (t, _, _) => Preprocessor.FitStandardize(t.Features)),
+        new("pca", [], Count.Required, (t, k, s) => k is int c ? Preprocessor.FitPca(t.Features, c) : Preprocessor.FitPcaForVariance(t.Features, s!.Value)),
+        new("whiten", [], Count.Optional, (t, k, s) =>
+            k is int c ? Preprocessor.FitWhitening(t.Features, c)
+            : s is double v ? Preprocessor.FitWhiteningForVariance(t.Features, v)
+            : Preprocessor.FitWhitening(t.Features, t.FeatureCount)),
+    ];
+
+    /// <summary>The accepted forms, from the table: "auto, none, standardize, pca:K, pca:SHARE, whiten, whiten:K, whiten:SHARE".</summary>
+    private static string Allowed =>
+        "auto, " + string.Join(", ", Kinds.SelectMany(k => (k.Takes == Count.Required ? [] : new[] { k.Name })
+                                                          .Concat(k.Takes == Count.None ? [] : [$"{k.Name}:K", $"{k.Name}:SHARE"])));
+
     /// <summary>none | standardize | pca:K | pca:SHARE | whiten | whiten:K | whiten:SHARE (K a whole number of components, SHARE a share of variance in (0, 1)).</summary>
     public static Preprocessor Fit(string spec, DataSet train)
     {
         var parts = spec.Split(':');
-        var kind = parts[0].ToLowerInvariant();
-        if (parts.Length > 2 || (parts.Length == 2 && kind is not ("pca" or "whiten")))
-            throw new UsageException($"--preprocess: '{spec}' is not one of auto, none, standardize, pca:K, pca:SHARE, whiten, whiten:K, whiten:SHARE.");
+        var name = parts[0].ToLowerInvariant();
+        var kind = Kinds.FirstOrDefault(k => k.Name == name || k.Spellings.Contains(name));
+        bool counted = parts.Length == 2;
+        if (kind is null || parts.Length > 2 || (counted && kind.Takes == Count.None) || (!counted && kind.Takes == Count.Required))
+            throw new UsageException($"--preprocess: '{spec}' is not one of {Allowed}.");
         int? components = null;
         double? share = null;
-        if (parts.Length == 2)
+        if (counted)
         {
             if (int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var k)) components = k;
             else share = Names.Double("--preprocess", parts[1]);
         }
-        return kind switch
-        {
-            "none" => Preprocessor.None(train.FeatureCount),
-            "standardize" or "standardise" => Preprocessor.FitStandardize(train.Features),
-            "pca" when components is int k => Preprocessor.FitPca(train.Features, k),
-            "pca" when share is double s => Preprocessor.FitPcaForVariance(train.Features, s),
-            "whiten" when components is int k => Preprocessor.FitWhitening(train.Features, k),
-            "whiten" when share is double s => Preprocessor.FitWhiteningForVariance(train.Features, s),
-            "whiten" => Preprocessor.FitWhitening(train.Features, train.FeatureCount),
-            _ => throw new UsageException($"--preprocess: '{spec}' is not one of auto, none, standardize, pca:K, pca:SHARE, whiten, whiten:K, whiten:SHARE."),
-        };
+        return kind.Fit(train, components, share);
     }
 }

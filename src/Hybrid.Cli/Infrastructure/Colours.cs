@@ -5,6 +5,17 @@ namespace Hybrid.Cli.Infrastructure;
 /// <summary>The global option <c>--colours</c> (or <c>--colors</c>), accepted anywhere on the command line, and turning colours off.</summary>
 internal static class Colours
 {
+    /// <summary>One value of --colours: its spellings, what it means (null: decide from the terminal and NO_COLOR), and how messages show it.</summary>
+    private sealed record Mode(string[] Spellings, bool? Colours, string Shown);
+
+    /// <summary>The values --colours takes: the one table the parser and its message read.</summary>
+    private static readonly Mode[] Modes =
+    [
+        new(["0", "no", "never", "off", "false"], false, "0 (no colours)"),
+        new(["1", "yes", "always", "on", "true"], true, "1"),
+        new(["auto"], null, "auto"),
+    ];
+
     /// <summary>Removes <c>--colours VALUE</c> (or <c>--colours=VALUE</c>) from the command line and returns what it said: false (0, no, never, off, false), true (1, yes, always, on, true) or null (absent, or auto).</summary>
     public static (string[] Args, bool? Colours) Take(string[] args)
     {
@@ -26,13 +37,9 @@ internal static class Colours
                 rest.Add(a);
                 continue;
             }
-            colours = value.ToLowerInvariant() switch
-            {
-                "0" or "no" or "never" or "off" or "false" => false,
-                "1" or "yes" or "always" or "on" or "true" => true,
-                "auto" => null,
-                _ => throw new UsageException($"--colours: '{value}' is not one of 0 (no colours), 1, auto."),
-            };
+            var mode = Modes.FirstOrDefault(m => m.Spellings.Contains(value.ToLowerInvariant()))
+                ?? throw new UsageException($"--colours: '{value}' is not one of {string.Join(", ", Modes.Select(m => m.Shown))}.");
+            colours = mode.Colours;
         }
         return ([.. rest], colours);
     }

@@ -224,7 +224,7 @@ module Activation =
         m
 
     /// a[o + j] ← e^(z[o + j] − m) over one row, m its max; returns Σ_j e^(z_j − m), the shared first
-    /// half of softmax and log-softmax.
+    /// half of softmax and log-softmax. Course: S04, S22.
     let inline expShifted (z: 'T[]) (a: 'T[]) (o: int) (cols: int) (m: 'T) : 'T =
         let mutable s = zero
         for j in 0 .. cols - 1 do

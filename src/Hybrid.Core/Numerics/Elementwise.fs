@@ -126,14 +126,14 @@ module ActivationKernels =
         with :? ArgumentException as e ->
             invalidOp (sprintf "%s must implement its interface at float32 as well as at float: %s" op.Name e.Message)
 
-    /// The loops of an element-wise function.
+    /// The loops of an element-wise function: a = g(z), dz = da·g′ entry by entry (S04).
     let elementwise<'Op when 'Op: struct and 'Op :> IElementwise<float>> () : ActivationKernels =
         { Double = ElementwiseKernel<'Op, float>(); Single = single typeof<ElementwiseKernel<'Op, float>> typeof<'Op> }
 
-    /// The loops of an element-wise function with a lane-wise form.
+    /// The loops of an element-wise function with a lane-wise form (S04: the ReLU family's select).
     let lanes<'Op when 'Op: struct and 'Op :> IElementwiseLanes<float>> () : ActivationKernels =
         { Double = LanesKernel<'Op, float>(); Single = single typeof<LanesKernel<'Op, float>> typeof<'Op> }
 
-    /// The loops of a row-wise function.
+    /// The loops of a row-wise function (S04, S22: softmax and log-softmax, their Jᵀ·da per row).
     let rowwise<'Op when 'Op: struct and 'Op :> IRowwise<float>> () : ActivationKernels =
         { Double = RowwiseKernel<'Op, float>(); Single = single typeof<RowwiseKernel<'Op, float>> typeof<'Op> }

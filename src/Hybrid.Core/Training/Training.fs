@@ -579,7 +579,8 @@ module Training =
            Restored = restored
            State = resumable } : TrainingOutcome)
 
-    /// The no-op epoch-end callback: continue, same learning rate.
+    /// The no-op epoch-end callback: continue, same learning rate (η_e = Schedule.rate schedule η0 e
+    /// with the configuration's η0). Course: S28.
     let keepGoing (_: EpochEnd) : EpochDecision = { Stop = false; BaseRate = None }
 
     /// The epoch loop of `run` and `resume` with an epoch-end callback (Keras's callbacks): from a
