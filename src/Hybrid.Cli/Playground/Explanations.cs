@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hybrid.Core.Interop;
 
 namespace Hybrid.Cli.Playground;
@@ -68,7 +69,10 @@ public static class Explanations
         list.Add(Optimizers[s.Optimizer]);
         list.Add(Initializers[s.Init]);
         list.Add(Preprocessings[s.Preprocess]);
-        list.Add(new("Gradient check (S26)", "error = max |a − n| / max(|a|, |n|, 1e-8), n = (J(θ + h) − J(θ − h)) / 2h, h = 1e-5", "docs/numerical.md"));
+        list.Add(new("Gradient check (S26)",
+            string.Create(CultureInfo.InvariantCulture,
+                $"error = max |a − n| / max(|a|, |n|, {GradientCheckReport.Floor:G}), n = (J(θ + h) − J(θ − h)) / 2h, h = 1e-5; steps that cross a kink are left out and counted"),
+            "docs/numerical.md"));
         return list;
     }
 }
