@@ -157,6 +157,7 @@ let private scalarPair (g: Activation) : (float -> float) * (float -> float) =
     | SoftPlus -> Activation.softplus, Activation.softplus'
     | Swish -> Activation.swish, Activation.swish'
     | Softmax | LogSoftmax -> invalidArg "g" "not element-wise"
+    | UserActivation c -> invalidArg "g" (sprintf "%s is a user's: its laws are Verification's." c.Name)
 
 let private law12 =
     // Rows of up to 40 entries: longer than Vector<float>.Count, so the lane-wise select of the ReLU

@@ -30,6 +30,7 @@ let facadeActivation (g: Activation) : FActivation =
     | Swish -> FActivation.Swish
     | Softmax -> FActivation.Softmax
     | LogSoftmax -> FActivation.LogSoftmax
+    | UserActivation c -> invalidArg "g" (sprintf "the generators draw built-in activations, not %s." c.Name)
 
 /// The façade's optimiser for a core rule and η.
 let facadeOptimizer (rule: UpdateRule) (eta: float) : Hybrid.Optimizer =
@@ -355,8 +356,36 @@ let private checkpointLaw =
         finally
             Directory.Delete(dir, true))
 
+/// Swish written by a user in F#, as docs/extending.md shows: a struct implementing the façade's interface.
+[<Struct>]
+type FsSwish =
+    interface Hybrid.IActivationFunction with
+        member _.Value z = z / (1.0 + exp -z)
+        member _.Derivative(z, _) = let s = 1.0 / (1.0 + exp -z) in s * (1.0 + z * (1.0 - s))
+
+let private fsSwish = lazy (Hybrid.ActivationDefinition.Create<FsSwish>("fsSwish", Hybrid.ActivationOptions(SaturatesBelow = true)))
+
+let private userStructVerifies =
+    Spec.example "S04 / extending / a user's F# struct Swish passes every law of Verification" (fun () ->
+        let report = Hybrid.Verification.Check(fsSwish.Force())
+        if not report.Passed then failwith (report.ToString())
+        if report.Laws.Count <> 3 then failwithf "expected the derivative, finite and saturates-below laws, got %d" report.Laws.Count)
+
+let private userStructAgrees =
+    // The user's z/(1 + e^−z) and the built-in z·σ(z) (σ by its two-branch form) differ only by rounding: a few ulps,
+    // 1e-14 relative with margin; their derivatives, written alike, the same.
+    Spec.property "S04 / extending / a user's F# struct Swish computes the built-in Swish's g and g′ to rounding" (Gen.arrayOf (floatIn -30.0 30.0)) (fun z ->
+        let d = fsSwish.Force()
+        let mine, theirs = d.Apply z, FActivation.Swish.Apply z
+        let mine', theirs' = d.Derivative z, FActivation.Swish.Derivative z
+        for i in 0 .. z.Length - 1 do
+            if not (Tolerance.close 1e-14 theirs.[i] mine.[i]) then failwithf "g(%g): %.17g against %.17g" z.[i] mine.[i] theirs.[i]
+            if not (Tolerance.close 1e-14 theirs'.[i] mine'.[i]) then failwithf "g′(%g): %.17g against %.17g" z.[i] mine'.[i] theirs'.[i])
+
 let laws : Spec.Law list =
-    [ layerKindsLaw
+    [ userStructVerifies
+      userStructAgrees
+      layerKindsLaw
       law1
       law2
       law3

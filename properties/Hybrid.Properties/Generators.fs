@@ -116,6 +116,7 @@ let lossCase : Gen<Loss * Matrix<float> * Matrix<float>> =
             let! Y = signs n m
             let! Fs = matrix 5.0 n m
             return loss, Fs, Y
+        | UserLoss c -> return invalidArg "loss" (sprintf "anyLoss draws built-in losses, not %s." c.Name)
     }
 
 /// Targets for n rows and m outputs that suit the loss: BCE in [0, 1], CE and multiclass hinge

@@ -129,7 +129,12 @@ internal static class OnnxExporter
         OnnxFormSpec FormOf(OnnxLayerStepView step)
         {
             var entry = Activations.Of(step.Activation);
-            return precision == OnnxPrecision.Single ? entry.OnnxSingle : entry.OnnxDouble;
+            var form = precision == OnnxPrecision.Single ? entry.OnnxSingle : entry.OnnxDouble;
+            if (form.Kind == nameof(Hybrid.Core.OnnxForm.Unavailable))
+                throw new NotSupportedException(
+                    $"layer {l}'s activation {entry.CaseName} is your own, defined without an ONNX expression, so it has no ONNX form; " +
+                    "export a network without it, or save it with Save (the model file names it, and Load finds it once it is registered).");
+            return form;
         }
         bool WritesNode(OnnxLayerStepView step) =>
             step.Kind == nameof(Hybrid.Core.OnnxLayerStep.Node) || FormOf(step).Kind != nameof(Hybrid.Core.OnnxForm.NoNode);

@@ -68,6 +68,29 @@ public sealed class Activation : IEquatable<Activation>
     /// <exception cref="ArgumentException">α is negative, NaN or infinite.</exception>
     public static Activation ELU(double alpha = 1.0) => Of(nameof(ELU), alpha, nameof(alpha));
 
+    /// <summary>
+    /// Registers your own activation so that networks train with it and model files name it (docs/extending.md). By default
+    /// it first runs <see cref="Verification"/>'s laws on 30 cases and refuses a definition that fails one; pass
+    /// <c>verify: false</c> to skip them (for a definition you have checked in your own tests). Registering the same
+    /// definition again returns the same activation. Registration lasts for the process: register your activations at
+    /// start-up, before loading a model file that names them.
+    /// </summary>
+    /// <param name="definition">The activation.</param>
+    /// <param name="verify">Whether to run the laws first (default true).</param>
+    /// <returns>The activation, to pass to a layer.</returns>
+    /// <exception cref="VerificationException">A law failed (the message is the report with the counterexample).</exception>
+    /// <exception cref="ArgumentException">The definition is null, or another definition is registered under its name.</exception>
+    public static Activation Register(ActivationDefinition definition, bool verify = true)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (verify) Verification.Check(definition, VerificationOptions.Fast).ThrowIfFailed();
+        Extending.Register(definition.Core);
+        return new(definition.Core);
+    }
+
+    /// <summary>Whether this is one of your own activations (<see cref="Register"/>) rather than a built-in.</summary>
+    public bool IsUserDefined => Extending.IsUserDefined(Core);
+
     // The registry's entry named like the member that calls this (nameof), so a member and its entry cannot drift apart.
     private static Activation Of(string caseName, double parameter = 0, string paramName = "activation") =>
         new(Activations.Create(caseName, parameter, paramName));

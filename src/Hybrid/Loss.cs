@@ -63,6 +63,25 @@ public sealed class Loss : IEquatable<Loss>
     /// <exception cref="ArgumentException"><paramref name="delta"/> is not a finite number &gt; 0.</exception>
     public static Loss Huber(double delta = 1.0) => new(Losses.OfCaseName(nameof(Huber), delta, nameof(delta)));
 
+    /// <summary>
+    /// Makes your own loss ready to train with (docs/extending.md). By default it first runs <see cref="Verification"/>'s laws
+    /// on 30 cases and refuses a definition that fails one; pass <c>verify: false</c> to skip them.
+    /// </summary>
+    /// <param name="definition">The loss.</param>
+    /// <param name="verify">Whether to run the laws first (default true).</param>
+    /// <returns>The loss, to pass to a trainer.</returns>
+    /// <exception cref="VerificationException">A law failed (the message is the report with the counterexample).</exception>
+    /// <exception cref="ArgumentException">The definition is null.</exception>
+    public static Loss Register(LossDefinition definition, bool verify = true)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (verify) Verification.Check(definition, VerificationOptions.Fast).ThrowIfFailed();
+        return new(definition.Core);
+    }
+
+    /// <summary>Whether this is one of your own losses (<see cref="Register"/>) rather than a built-in.</summary>
+    public bool IsUserDefined => Extending.IsUserDefined(Core);
+
     /// <summary>A readable name.</summary>
     public string Name => Losses.Name(Core);
 

@@ -10,7 +10,9 @@ open Microsoft.FSharp.Reflection
 open Xunit
 open Hybrid.Core
 
-let private unionCases = FSharpType.GetUnionCases typeof<Activation> |> Array.map (fun c -> c.Name) |> List.ofArray
+/// The built-in cases: every case but UserActivation, whose entries are the users' own (Activation.register).
+let private unionCases =
+    FSharpType.GetUnionCases typeof<Activation> |> Array.map (fun c -> c.Name) |> Array.filter ((<>) (nameof UserActivation)) |> List.ofArray
 
 /// A value of the entry's case, with its default hyper-parameter.
 let private made (e: ActivationEntry) = e.Make (e.Parameter |> Option.map (fun p -> p.Default) |> Option.defaultValue 0.0)

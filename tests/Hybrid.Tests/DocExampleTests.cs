@@ -87,6 +87,28 @@ public sealed class DocExampleTests : IDisposable
         Assert.Contains("OnnxModel.ImportModel", Assert.Throws<InvalidDataException>(() => OnnxModel.ImportNetwork(path)).Message);
     }
 
+    [Fact]
+    public void Extending_example_verifies_trains_saves_and_loads_a_users_activation_and_loss()
+    {
+        var (report, result, loaded) = ExtendingExample.DefineVerifyTrain(Path.Combine(_dir, "swish.json"));
+        Assert.True(report.Passed, report.ToString());
+        Assert.Equal(300, result.EpochsCompleted);
+        // sin 2x on [−2, 2] from a start near 0.4 (the mean of sin² is about ½, halved by Huber): well below a tenth of it.
+        Assert.True(result.History[^1].TrainingLoss < 0.1 * result.History[0].TrainingLoss, $"{result.History[0].TrainingLoss} -> {result.History[^1].TrainingLoss}");
+        Assert.Equal("docsSwish", loaded.Layers[0].Activation!.Name);
+        Assert.Equal(result.Network.Predict([0.3]), loaded.Predict([0.3]));
+    }
+
+    [Fact]
+    public void Extending_page_shows_the_report_Hybrid_prints_on_the_slipped_derivative()
+    {
+        var report = ExtendingExample.Slip();
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "extending.md")).Replace("\r\n", "\n");
+        var shown = "```text\n" + report + "\n```";
+        Assert.True(doc.Contains(shown), $"docs/extending.md does not show the report verbatim:\n{shown}");
+        Assert.False(report.Passed);
+    }
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -100,6 +122,7 @@ public sealed class DocExampleTests : IDisposable
     [InlineData("DataExample.cs", "data.md")]
     [InlineData("InitializerExample.cs", "facade-initializer.md")]
     [InlineData("OnnxExample.cs", "onnx.md")]
+    [InlineData("ExtendingExample.cs", "extending.md")]
     public void Each_docs_page_shows_its_compiled_examples_verbatim(string source, string page)
     {
         var root = RepositoryRoot();

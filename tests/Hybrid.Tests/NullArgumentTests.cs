@@ -45,6 +45,15 @@ public class NullArgumentTests
         _ when t == typeof(EpochReport) => new EpochReport(1, 0.1, 0.5, 0.5),
         _ when t == typeof(Func<Network>) => (Func<Network>)(() => NetworkTests.Small()),
         _ when t == typeof(Func<TrainingState>) => null,
+        _ when t == typeof(Func<double, double>) => (Func<double, double>)(z => z),
+        _ when t == typeof(Func<double, double, double>) => (Func<double, double, double>)((z, a) => 1),
+        _ when t == typeof(Func<double[], double[], int, int, double>) => (Func<double[], double[], int, int, double>)((p, y, r, c) => 0),
+        _ when t == typeof(Func<double[], double[], int, int, double[]>) => (Func<double[], double[], int, int, double[]>)((p, y, r, c) => new double[p.Length]),
+        _ when t == typeof(ActivationOptions) => new ActivationOptions(),
+        _ when t == typeof(LossOptions) => new LossOptions(),
+        _ when t == typeof(VerificationOptions) => new VerificationOptions { Cases = 1 },
+        _ when t == typeof(ActivationDefinition) => ActivationDefinition.Create<MySwish>("nullSweepSwish"),
+        _ when t == typeof(LossDefinition) => LossDefinition.Create<MyHuber>("nullSweepHuber"),
         _ => throw new InvalidOperationException($"no sample for {t}"),
     };
 
@@ -68,6 +77,8 @@ public class NullArgumentTests
         _ when t == typeof(TrainingCheckpoint) => new TrainingCheckpoint("unused.json"),
         _ when t == typeof(TrainingState) => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 }
             .Fit(Network.Create(3).Dense(2, Activation.Softmax).Build(Initializer.He(1)), (Features)new[] { new[] { 0.1, 0.2, 0.3 } }, (Targets)new[] { 1 }).State,
+        _ when t == typeof(ActivationDefinition) => ActivationDefinition.Create<MySwish>("nullSweepSwish"),
+        _ when t == typeof(VerificationReport) => Verification.Check(ActivationDefinition.Create<MySwish>("nullSweepSwish"), new() { Cases = 1 }),
         _ when t == typeof(NamedGradient) => Network.Create(2).Dense(2, Activation.Tanh).LayerNorm().Build(Initializer.He(1))
             .ComputeGradients(Loss.MeanSquaredError, (Features)new[] { new[] { 0.1, 0.2 } }, (Targets)new[] { new[] { 0.0, 1.0 } }).Layers[1],
         _ => null,
@@ -109,6 +120,10 @@ public class NullArgumentTests
     public void A_null_argument_raises_an_ArgumentException(string call)
     {
         var (_, method, nullAt) = Enumerate().Single(c => c.Name == call);
+        // A generic method (a user's op as a type argument) runs with a sample struct of the constraint's kind.
+        if (method is MethodInfo { IsGenericMethodDefinition: true } generic)
+            method = generic.MakeGenericMethod(generic.GetGenericArguments()
+                .Select(a => a.GetGenericParameterConstraints().Contains(typeof(IActivationFunction)) ? typeof(MySwish) : typeof(MyHuber)).ToArray());
         var args = method.GetParameters().Select((p, i) => i == nullAt ? null : Sample(p.ParameterType)).ToArray();
         var target = method.IsStatic || method is ConstructorInfo ? null : Instance(method.DeclaringType!);
         var e = Assert.ThrowsAny<Exception>(() =>

@@ -93,16 +93,17 @@ type OnnxNodeSpec internal (expr: OnnxExpr) =
 type OnnxFormSpec internal (form: OnnxForm) =
     let body =
         match form with
-        | OnnxForm.NoNode -> null
+        | OnnxForm.NoNode | OnnxForm.Unavailable -> null
         | OnnxForm.Standard(op, readsParameter, attributes) ->
             OnnxNodeSpec(OnnxExpr.Op(op, OnnxExpr.Input :: (if readsParameter then [ OnnxExpr.Parameter ] else []), attributes))
         | OnnxForm.Function e -> OnnxNodeSpec e
 
-    /// No node, a standard node or a function: the name of the core's OnnxForm case ("NoNode",
-    /// "Standard", "Function"), which Hybrid.Onnx matches as nameof(OnnxForm.Function).
+    /// No node, a standard node, a function, or none known (a user's activation without an ONNX
+    /// expression): the name of the core's OnnxForm case ("NoNode", "Standard", "Function",
+    /// "Unavailable"), which Hybrid.Onnx matches as nameof(OnnxForm.Function).
     member _.Kind : string = CaseName.ofValue form
 
-    /// The node (Standard) or the function's body (Function); null for NoNode.
+    /// The node (Standard) or the function's body (Function); null for NoNode and Unavailable.
     member _.Body : OnnxNodeSpec = body
 
     /// Whether a standard node reads the hyper-parameter as a tensor [1] after Z (PRelu's slope).
@@ -196,11 +197,18 @@ type Activations =
     /// The activation whose case name is `caseName` ("LeakyReLU"), or null.
     static member OfCaseName(caseName: string) : ActivationCase = ActivationCases.find (fun c -> c.CaseName) caseName
 
-    /// The activation whose model-file name is `fileName` ("leakyRelu"; exact spelling), or null.
-    static member OfFileName(fileName: string) : ActivationCase = ActivationCases.find (fun c -> c.FileName) fileName
+    /// The activation whose model-file name is `fileName` ("leakyRelu"; exact spelling), built in or
+    /// a user's registered one, or null.
+    static member OfFileName(fileName: string) : ActivationCase =
+        match ActivationCases.find (fun c -> c.FileName) fileName with
+        | null -> Activation.ofFileName fileName |> Option.map ActivationCase |> Option.toObj
+        | c -> c
 
     /// The registry entry of g.
-    static member Of(g: Activation) : ActivationCase = Activations.OfCaseName(Activation.caseName g)
+    static member Of(g: Activation) : ActivationCase =
+        match g with
+        | UserActivation c -> ActivationCase c.Entry
+        | _ -> Activations.OfCaseName(Activation.caseName g)
 
     /// The activation of case `caseName` with parameter `parameter` (LeakyReLU's slope, PReLU's and
     /// ELU's α; ignored otherwise), validated: ArgumentException naming `paramName` when the

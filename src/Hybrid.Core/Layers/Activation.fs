@@ -33,12 +33,14 @@ type Activation =
     /// Row-wise log-softmax l_j = z_j − log Σ_k e^(z_k) = log p_j (the log of Softmax), computed as
     /// (z_j − max z) − log Σ_k e^(z_k − max z).
     | LogSoftmax
+    /// A user's own element-wise activation (docs/extending.md), made by Activation.define and
+    /// entered in the registry by Activation.register.
+    | UserActivation of CustomActivation
 
 /// How an activation is written in ONNX, as data the exporter and importer read (so neither names
 /// an activation): an expression of the layer's pre-activation Z and the activation's
 /// hyper-parameter, in ONNX's standard ops.
-[<RequireQualifiedAccess>]
-type OnnxExpr =
+and [<RequireQualifiedAccess>] OnnxExpr =
     /// The activation's input Z.
     | Input
     /// The activation's hyper-parameter (slope, α) as a scalar tensor, named by the parameter.
@@ -60,8 +62,7 @@ and [<RequireQualifiedAccess>] OnnxAttribute =
     | Parameter of name: string * onnxDefault: float
 
 /// The ONNX form of an activation for one element type.
-[<RequireQualifiedAccess>]
-type OnnxForm =
+and [<RequireQualifiedAccess>] OnnxForm =
     /// No node: the layer's output is Z itself (the identity).
     | NoNode
     /// One standard node: the op reads Z and, when readsParameter, the hyper-parameter as a tensor
@@ -71,10 +72,13 @@ type OnnxForm =
     /// the expression (input "Z", then the parameter's name if the activation has one). A runtime
     /// that knows no local functions runs the body inlined.
     | Function of OnnxExpr
+    /// No ONNX form: a user's activation defined without an ONNX expression. Export refuses a
+    /// network that holds it, naming the activation.
+    | Unavailable
 
 /// A hyper-parameter of an activation (a slope, α) or a loss (Huber's δ): its name, its default in
 /// the façade and the CLI, the range its laws draw it from, and its check.
-type ParameterSpec =
+and ParameterSpec =
     { /// "slope" (leaky ReLU) or "alpha" (PReLU, ELU): the façade's parameter and ONNX's tensor name.
       Name: string
       /// The value the façade and the CLI use when none is given.
@@ -90,7 +94,7 @@ type ParameterSpec =
 /// table of names (the interop, the façade, both model-file maps, the JSON intern list, ONNX export
 /// and import, the CLI, the playground, the property generators) is read from `Activation.all`;
 /// ActivationRegistryTests walk it and prove each entry reachable everywhere.
-type ActivationEntry =
+and ActivationEntry =
     { /// The core's case name and the façade's property: "LeakyReLU".
       Case: string
       /// The model file's name: "leakyRelu" (docs/model-format.md).
@@ -118,6 +122,57 @@ type ActivationEntry =
       OnnxDouble: OnnxForm
       /// The fast path's loops over buffers, specialised to this activation, at float and at float32
       /// (one struct, the same scalar definitions at each type).
+      Kernels: ActivationKernels }
+
+/// A user's own element-wise activation (course item S04, extended by the user; docs/extending.md):
+/// what the user declared (its spec) and its entry in the registry, made from it. Two are equal
+/// when their names are (a registered name is unique in the process).
+and [<Sealed>] CustomActivation internal (spec: CustomActivationSpec) as self =
+    let onnx = match spec.Onnx with Some e -> OnnxForm.Function e | None -> OnnxForm.Unavailable
+    let entry =
+        lazy
+            { Case = spec.Name; File = spec.Name; Cli = spec.Name; Display = spec.Name
+              Formula = (if String.IsNullOrWhiteSpace spec.Formula then spec.Name + " (user-defined)" else spec.Formula)
+              Course = "S04"; Parameter = None; Make = (fun _ -> UserActivation self); Kinks = (fun _ -> spec.Kinks)
+              LawDomain = spec.LawRange; Elementwise = true; OnnxSingle = onnx; OnnxDouble = onnx; Kernels = spec.Kernels }
+    /// The name it is registered and saved under.
+    member _.Name : string = spec.Name
+    /// What the user declared.
+    member _.Spec : CustomActivationSpec = spec
+    /// Its registry entry (names, formula, kinks, law range, loops, ONNX form).
+    member _.Entry : ActivationEntry = entry.Force()
+    override _.Equals(other: obj) =
+        match other with
+        | :? CustomActivation as c -> String.Equals(c.Name, spec.Name, StringComparison.Ordinal)
+        | _ -> false
+    override _.GetHashCode() = StringComparer.Ordinal.GetHashCode spec.Name
+    override _.ToString() = spec.Name
+    interface IComparable with
+        member _.CompareTo(other: obj) =
+            match other with
+            | :? CustomActivation as c -> String.CompareOrdinal(spec.Name, c.Name)
+            | _ -> invalidArg "other" "a CustomActivation compares only with another."
+
+/// What a user declares about an element-wise activation of their own besides its loops
+/// (Activation.define): where it is defined, where its laws draw from, its kinks and its saturation.
+and CustomActivationSpec =
+    { /// The name it is registered and saved under: letters, digits, '-', '_' and '.', not a built-in's name.
+      Name: string
+      /// g and g′ in one line, for messages and docs ("" when not given).
+      Formula: string
+      /// The points where g′ is not defined; the derivative law keeps its steps away from them.
+      Kinks: float list
+      /// The interval where g is defined ((−∞, +∞) by default): every law draws inside it.
+      Domain: float * float
+      /// The derivative law draws z from [−r, r] ∩ Domain (10 by default).
+      LawRange: float
+      /// Whether g′(z) → 0 and g flattens as z → −∞ (sigmoid, tanh, softplus) …
+      SaturatesBelow: bool
+      /// … and as z → +∞ (sigmoid, tanh).
+      SaturatesAbove: bool
+      /// The ONNX expression of g in Z (OnnxExpr.Input) and standard ops, when the user gives one.
+      Onnx: OnnxExpr option
+      /// The loops at float and float32.
       Kernels: ActivationKernels }
 
 /// Activation functions and their derivatives (course item S04; the collapse of stacked
@@ -484,9 +539,77 @@ module Activation =
         | Identity -> "Identity" | BinaryStep -> "BinaryStep" | Sigmoid -> "Sigmoid" | Tanh -> "Tanh"
         | Arctan -> "Arctan" | ReLU -> "ReLU" | LeakyReLU _ -> "LeakyReLU" | PReLU _ -> "PReLU"
         | ELU _ -> "ELU" | SoftPlus -> "SoftPlus" | Swish -> "Swish" | Softmax -> "Softmax" | LogSoftmax -> "LogSoftmax"
+        | UserActivation c -> c.Name
 
-    /// The registry entry of g. ActivationRegistryTests prove every case has exactly one.
-    let entry (g: Activation) : ActivationEntry = byCase.[caseName g]
+    /// The registry entry of g (a user's activation carries its own). ActivationRegistryTests prove
+    /// every built-in case has exactly one.
+    let entry (g: Activation) : ActivationEntry =
+        match g with
+        | UserActivation c -> c.Entry
+        | _ -> byCase.[caseName g]
+
+    // ---------------------------------------------------------------- users' own activations (docs/extending.md)
+
+    let private registeredCustoms = ResizeArray<CustomActivation>()
+
+    /// Whether `name` is taken by a built-in activation under any of its names (case-insensitive,
+    /// so a saved "Relu" can never mean two things).
+    let private isBuiltInName (name: string) =
+        all |> List.exists (fun e ->
+            [ e.Case; e.File; e.Cli ] |> List.exists (fun n -> String.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+
+    /// A user's own element-wise activation from its spec (S04), not yet registered: it can be
+    /// verified (Verification.activation) before Activation.register enters it for training and
+    /// saving. ArgumentException (naming "name") for a name that is empty, longer than 64 characters,
+    /// holds characters other than letters, digits, '-', '_' and '.', or is a built-in's; (naming "options") for a
+    /// domain that is not an interval lo &lt; hi; for a law range that is not finite and &gt; 0; for a
+    /// kink that is not finite.
+    let define (spec: CustomActivationSpec) : Activation =
+        let name = spec.Name
+        if String.IsNullOrWhiteSpace name then Shape.fail "name" "an activation's name must not be empty."
+        if name.Length > 64 then Shape.fail "name" (sprintf "an activation's name has at most 64 characters, but \"%s…\" has %d." (name.Substring(0, 32)) name.Length)
+        if not (name |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.')) then
+            Shape.fail "name" (sprintf "an activation's name holds only ASCII letters, digits, '-', '_' and '.', but is \"%s\"." name)
+        if isBuiltInName name then Shape.fail "name" (sprintf "\"%s\" is the name of a built-in activation; choose another." name)
+        let lo, hi = spec.Domain
+        if Double.IsNaN lo || Double.IsNaN hi || not (lo < hi) then
+            Shape.fail "options" (sprintf "the domain of %s must be an interval lo < hi, but is (%g, %g)." name lo hi)
+        if not (Double.IsFinite spec.LawRange && spec.LawRange > 0.0) then
+            Shape.fail "options" (sprintf "the law range of %s must be a finite number > 0, but is %g." name spec.LawRange)
+        match spec.Kinks |> List.tryFind (fun k -> not (Double.IsFinite k)) with
+        | Some k -> Shape.fail "options" (sprintf "the kinks of %s must be finite, but one is %g." name k)
+        | None -> ()
+        if isNull (box spec.Kernels.Double) || isNull (box spec.Kernels.Single) then Shape.fail "options" (sprintf "%s has no loops." name)
+        UserActivation(CustomActivation spec)
+
+    /// Enters a user's activation in the registry, so that model files name it and loading finds it
+    /// (registeredEntries, ofFileName). Registering the same definition again does nothing; a second
+    /// definition under a registered name is an ArgumentException (naming "g"), as is a built-in.
+    let register (g: Activation) : unit =
+        match g with
+        | UserActivation c ->
+            lock registeredCustoms (fun () ->
+                match registeredCustoms |> Seq.tryFind (fun r -> String.Equals(r.Name, c.Name, StringComparison.OrdinalIgnoreCase)) with
+                | Some r when obj.ReferenceEquals(r, c) -> ()
+                | Some r -> Shape.fail "g" (sprintf "an activation named \"%s\" is already registered by another definition; give this one another name." r.Name)
+                | None -> registeredCustoms.Add c)
+        | _ -> Shape.fail "g" (sprintf "%s is built in; only a user's activation (Activation.define) is registered." (caseName g))
+
+    /// Whether g may train and be saved: a built-in, or a user's activation that is registered
+    /// (that very definition).
+    let isRegistered (g: Activation) : bool =
+        match g with
+        | UserActivation c -> lock registeredCustoms (fun () -> registeredCustoms |> Seq.exists (fun r -> obj.ReferenceEquals(r, c)))
+        | _ -> true
+
+    /// Every entry a model file may name: the built-ins (`all`), then the users' registered
+    /// activations in the order they were registered.
+    let registeredEntries () : ActivationEntry list =
+        all @ lock registeredCustoms (fun () -> registeredCustoms |> Seq.map (fun c -> c.Entry) |> List.ofSeq)
+
+    /// The entry a model file names `name` by (exact spelling), built in or registered, or None.
+    let ofFileName (name: string) : ActivationEntry option =
+        registeredEntries () |> List.tryFind (fun e -> String.Equals(e.File, name, StringComparison.Ordinal))
 
     /// g's hyper-parameter (the leaky slope, PReLU's α, ELU's α), or None.
     let parameter (g: Activation) : float option =

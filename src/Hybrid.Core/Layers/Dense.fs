@@ -221,9 +221,9 @@ module DenseLayerCase =
           Read = fun fields _ ->
             let name = fields.Text "activation"
             let entry =
-                match Activation.all |> List.tryFind (fun e -> e.File = name) with
+                match Activation.ofFileName name with
                 | Some e -> e
-                | None -> fields.Fail(sprintf "has unknown activation %s." (fields.Quote name))
+                | None -> fields.Fail(sprintf "has unknown activation %s: it is not built in, and no activation of yours is registered under that name (register it before loading)." (fields.Quote name))
             let parameter =
                 match entry.Parameter, fields.TryNumber "parameter" with
                 | None, _ -> 0.0

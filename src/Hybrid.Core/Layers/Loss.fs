@@ -25,12 +25,65 @@ type Loss =
     | Logistic
     /// J = 1/N Σ h_δ(ŷ − y): quadratic d²/2 for |d| ≤ δ, linear δ(|d| − δ/2) beyond (Huber 1964).
     | Huber of delta: float
+    /// A user's own loss (docs/extending.md), made by Loss.define.
+    | UserLoss of CustomLoss
+
+/// What targets a loss takes (course items S21-S24): any finite number, a probability in [0, 1],
+/// a sign −1 or 1, or one-hot rows.
+and [<RequireQualifiedAccess>] TargetKind =
+    /// Any finite value (regression: MSE, MAE, Huber).
+    | Real
+    /// Values in [0, 1] (cross-entropies).
+    | Probability
+    /// −1 or 1 (hinge, logistic); class labels are encoded as signs.
+    | Sign
+    /// Rows of zeros with exactly one 1 (the multiclass hinge).
+    | OneHot
+
+/// What predictions a loss is defined for: any real number, or a probability in (0, 1) (the output
+/// of a sigmoid or softmax layer). The laws of a user's loss draw its predictions from it.
+and [<RequireQualifiedAccess>] PredictionKind =
+    /// Any real number (scores, regression outputs).
+    | Real
+    /// A probability in (0, 1).
+    | Probability
+
+/// What a user declares about a loss of their own besides its loop (Loss.define).
+and CustomLossSpec =
+    { /// The name it is registered under (the rules of an activation's name).
+      Name: string
+      /// J and ∂J/∂Ŷ in one line, for messages and docs ("" when not given).
+      Formula: string
+      /// The targets it takes (checked before training, like a built-in's).
+      Targets: TargetKind
+      /// The predictions it is defined for (where its laws draw Ŷ).
+      Predictions: PredictionKind
+      /// The fast path's loop: J and ∂J/∂Ŷ of one batch.
+      Kernel: LossKernel }
+
+/// A user's own loss (course items S18-S23, extended by the user; docs/extending.md). Equal by name.
+and [<Sealed>] CustomLoss internal (spec: CustomLossSpec) =
+    /// The name it is registered under.
+    member _.Name : string = spec.Name
+    /// What the user declared.
+    member _.Spec : CustomLossSpec = spec
+    override _.Equals(other: obj) =
+        match other with
+        | :? CustomLoss as c -> String.Equals(c.Name, spec.Name, StringComparison.Ordinal)
+        | _ -> false
+    override _.GetHashCode() = StringComparer.Ordinal.GetHashCode spec.Name
+    override _.ToString() = spec.Name
+    interface IComparable with
+        member _.CompareTo(other: obj) =
+            match other with
+            | :? CustomLoss as c -> String.CompareOrdinal(spec.Name, c.Name)
+            | _ -> invalidArg "other" "a CustomLoss compares only with another."
 
 /// One entry's cost and its derivative, as a value the JIT can specialise (a struct passed as a type
 /// argument to LossKernel, so the loop has the definitions inlined). The math is written once, as
 /// the scalar definitions of module Loss these members call; `n` is the batch size N and `p` the
 /// loss's hyper-parameter (ignored by the losses without one).
-type ILossTerm =
+and ILossTerm =
     /// The entry's share of the sum the loss averages, term(ŷ, y).
     abstract Term: p: float * yhat: float * y: float -> float
     /// ∂J/∂ŷ for the entry, N the batch size.
@@ -40,8 +93,7 @@ type ILossTerm =
 
 /// How the fast path computes a loss and its gradient on row-major buffers (one virtual call per
 /// batch; the loop inside is specialised to the loss). Returns J and writes ∂J/∂Ŷ into grad.
-[<AbstractClass>]
-type LossKernel() =
+and [<AbstractClass>] LossKernel() =
     abstract ValueAndGradient: p: float * yhat: float[] * y: float[] * grad: float[] * rows: int * cols: int -> float
 
 /// The loop of an entry-wise loss: term and gradient entry by entry, rows in order.
@@ -111,6 +163,16 @@ module Loss =
         | Hinge | Logistic -> true
         | MeanAbsoluteError | MeanSquaredError | SumOfSquares | BinaryCrossEntropy | CategoricalCrossEntropy
         | MulticlassHinge | Huber _ -> false
+        | UserLoss c -> c.Spec.Targets = TargetKind.Sign
+
+    /// The targets a loss takes: an exhaustive match, so a new loss must say. Course: S21-S24.
+    let targetKind (loss: Loss) : TargetKind =
+        match loss with
+        | BinaryCrossEntropy | CategoricalCrossEntropy -> TargetKind.Probability
+        | Hinge | Logistic -> TargetKind.Sign
+        | MulticlassHinge -> TargetKind.OneHot
+        | MeanAbsoluteError | MeanSquaredError | SumOfSquares | Huber _ -> TargetKind.Real
+        | UserLoss c -> c.Spec.Targets
 
     /// The threshold that makes a one-column output a class, [m ≥ t]: 0 for a loss with sign
     /// targets (takesSigns), 0.5 otherwise. Course: S32.
@@ -125,27 +187,35 @@ module Loss =
     /// "Invalid_target_values_are_rejected_up_front_naming_the_callers_parameter_row_and_column",
     /// "Evaluate_ComputeLoss_and_ComputeGradients_reject_invalid_target_values"; BadInputProperties.
     let checkTargets (paramName: string) (loss: Loss) (Y: Matrix<float>) : unit =
-        match loss with
-        | BinaryCrossEntropy | CategoricalCrossEntropy | Hinge | Logistic | MulticlassHinge ->
+        // Who the rule belongs to, in the messages: the built-ins' family, or a user's loss by name.
+        let whose =
+            match loss with
+            | BinaryCrossEntropy | CategoricalCrossEntropy -> "cross-entropy"
+            | Hinge | Logistic -> "hinge and logistic"
+            | MulticlassHinge -> "multiclass hinge"
+            | UserLoss c -> c.Name
+            | MeanAbsoluteError | MeanSquaredError | SumOfSquares | Huber _ -> ""
+        match targetKind loss with
+        | TargetKind.Real -> ()
+        | kind ->
             Mat.toRows Y |> Array.iteri (fun i row ->
                 let bad j (rule: string) =
                     Shape.fail paramName (sprintf "%s has an invalid target %g at row %d, column %d: %s" paramName row.[j] i j rule)
                 let mutable ones = 0
                 for j in 0 .. row.Length - 1 do
                     let v = row.[j]
-                    match loss with
-                    | BinaryCrossEntropy | CategoricalCrossEntropy ->
-                        if not (v >= 0.0 && v <= 1.0) then bad j "cross-entropy targets must lie in [0, 1]."
-                    | Hinge | Logistic ->
-                        if v <> 1.0 && v <> -1.0 then bad j "hinge and logistic targets must be -1 or 1 (class labels given as int[] are encoded so)."
+                    match kind with
+                    | TargetKind.Probability ->
+                        if not (v >= 0.0 && v <= 1.0) then bad j (sprintf "%s targets must lie in [0, 1]." whose)
+                    | TargetKind.Sign ->
+                        if v <> 1.0 && v <> -1.0 then bad j (sprintf "%s targets must be -1 or 1 (class labels given as int[] are encoded so)." whose)
                     | _ ->
-                        if v <> 0.0 && v <> 1.0 then bad j "multiclass hinge targets must be one-hot rows (one 1, zeros elsewhere)."
+                        if v <> 0.0 && v <> 1.0 then bad j (sprintf "%s targets must be one-hot rows (one 1, zeros elsewhere)." whose)
                         if v = 1.0 then
                             ones <- ones + 1
-                            if ones > 1 then bad j "multiclass hinge targets must be one-hot rows, but this row has a second 1."
-                if loss = MulticlassHinge && ones = 0 then
-                    Shape.fail paramName (sprintf "%s has an invalid target row %d: multiclass hinge targets must be one-hot rows, but every column of row %d is 0." paramName i i))
-        | MeanAbsoluteError | MeanSquaredError | SumOfSquares | Huber _ -> ()
+                            if ones > 1 then bad j (sprintf "%s targets must be one-hot rows, but this row has a second 1." whose)
+                if kind = TargetKind.OneHot && ones = 0 then
+                    Shape.fail paramName (sprintf "%s has an invalid target row %d: %s targets must be one-hot rows, but every column of row %d is 0." paramName i whose i))
 
     /// sign(d): +1 for d > 0, −1 for d < 0, 0 at d = 0 (the kink's subgradient), and NaN for NaN, so
     /// a NaN prediction reaches the training loop's non-finite stop (F#'s `sign` throws on NaN).
@@ -343,11 +413,35 @@ module Loss =
         | MeanAbsoluteError -> "MeanAbsoluteError" | MeanSquaredError -> "MeanSquaredError" | SumOfSquares -> "SumOfSquares"
         | BinaryCrossEntropy -> "BinaryCrossEntropy" | CategoricalCrossEntropy -> "CategoricalCrossEntropy"
         | Hinge -> "Hinge" | MulticlassHinge -> "MulticlassHinge" | Logistic -> "Logistic" | Huber _ -> "Huber"
+        | UserLoss c -> c.Name
 
     let private byCase = all |> List.map (fun e -> e.Case, e) |> dict
 
-    /// The registry entry of a loss. LossRegistryTests proves every case has exactly one.
-    let entry (loss: Loss) : LossEntry = byCase.[caseName loss]
+    /// The registry entry of a built-in loss, or a user's loss's entry made from its spec.
+    /// LossRegistryTests proves every built-in case has exactly one.
+    let entry (loss: Loss) : LossEntry =
+        match loss with
+        | UserLoss c ->
+            let spec = c.Spec
+            { Case = spec.Name; Cli = spec.Name; Display = spec.Name
+              Formula = (if String.IsNullOrWhiteSpace spec.Formula then spec.Name + " (user-defined)" else spec.Formula)
+              Course = "S18"; Parameter = None; Make = (fun _ -> loss); Kernel = spec.Kernel }
+        | _ -> byCase.[caseName loss]
+
+    /// A user's own loss from its spec (S18-S23; docs/extending.md), to verify
+    /// (Verification.loss) and train with. ArgumentException (naming "name") for a name that is
+    /// empty, longer than 64 characters, holds characters other than ASCII letters, digits, '-',
+    /// '_' and '.', or is a built-in's (any of its names, case-insensitive), or for a missing kernel.
+    let define (spec: CustomLossSpec) : Loss =
+        let name = spec.Name
+        if String.IsNullOrWhiteSpace name then Shape.fail "name" "a loss's name must not be empty."
+        if name.Length > 64 then Shape.fail "name" (sprintf "a loss's name has at most 64 characters, but \"%s…\" has %d." (name.Substring(0, 32)) name.Length)
+        if not (name |> Seq.forall (fun c -> Char.IsAsciiLetterOrDigit c || c = '-' || c = '_' || c = '.')) then
+            Shape.fail "name" (sprintf "a loss's name holds only ASCII letters, digits, '-', '_' and '.', but is \"%s\"." name)
+        if all |> List.exists (fun e -> [ e.Case; e.Cli ] |> List.exists (fun n -> String.Equals(n, name, StringComparison.OrdinalIgnoreCase))) then
+            Shape.fail "name" (sprintf "\"%s\" is the name of a built-in loss; choose another." name)
+        if isNull (box spec.Kernel) then Shape.fail "options" (sprintf "%s has no kernel." name)
+        UserLoss(CustomLoss spec)
 
     /// The loss's hyper-parameter, or None.
     let parameter (loss: Loss) : float option =
@@ -498,6 +592,9 @@ module Loss =
         | MulticlassHinge -> multiclassHinge Yhat Y
         | Logistic -> logistic Yhat Y
         | Huber delta -> huber delta Yhat Y
+        | UserLoss _ ->
+            check Yhat Y |> ignore
+            fst (byKernel loss Yhat Y)
 
     /// ∂J/∂Ŷ for any case of Loss; the shape of Ŷ. Course: S18-S23.
     let gradient (loss: Loss) (Yhat: Matrix<float>) (Y: Matrix<float>) : Matrix<float> =
@@ -511,6 +608,9 @@ module Loss =
         | MulticlassHinge -> multiclassHinge' Yhat Y
         | Logistic -> logistic' Yhat Y
         | Huber delta -> huber' delta Yhat Y
+        | UserLoss _ ->
+            check Yhat Y |> ignore
+            snd (byKernel loss Yhat Y)
 
     /// Sigmoid + binary cross-entropy fused, from logits Z: ŷ = σ(z) and
     /// J = 1/N Σ [softplus(z) − y·z] (the same J, with no log of 0 and no overflow for any z),

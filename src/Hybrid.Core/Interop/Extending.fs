@@ -1,0 +1,118 @@
+namespace Hybrid.Core.Interop
+
+open System
+open Hybrid.Core
+
+/// One law's outcome for C# (the core's LawResult): the counterexample's fields flattened, NaN and
+/// empty when the law held. Course: S26.
+[<Sealed; AllowNullLiteral>]
+type LawOutcome internal (law: LawResult) =
+    let example = law.Counterexample
+    /// Short name ("derivative").
+    member _.Law : string = law.Law
+    /// What the law states, with its tolerance.
+    member _.Statement : string = law.Statement
+    /// Whether every case held.
+    member _.Passed : bool = law.Passed
+    /// Cases run.
+    member _.Cases : int = law.Cases
+    /// Shrinking steps taken.
+    member _.Shrinks : int = law.Shrinks
+    /// Whether a counterexample is known (a failed law).
+    member _.HasCounterexample : bool = example.IsSome
+    /// The shrunk inputs, one "name = value" per entry.
+    member _.Inputs : string[] = match example with Some c -> Array.ofList c.Inputs | None -> [||]
+    /// The op's value there, else NaN.
+    member _.Analytic : float = match example with Some c -> c.Analytic | None -> nan
+    /// The independent value, else NaN.
+    member _.Numerical : float = match example with Some c -> c.Numerical | None -> nan
+    /// Their relative error, else NaN.
+    member _.Error : float = match example with Some c -> c.Error | None -> nan
+    /// What went wrong, else "".
+    member _.Message : string = match example with Some c -> c.Message | None -> ""
+
+/// A verification report for C# (the core's VerificationReport). Course: S26.
+[<Sealed; AllowNullLiteral>]
+type VerificationOutcome internal (report: VerificationReport) =
+    let laws = report.Laws |> List.map LawOutcome |> Array.ofList
+    /// "activation mySwish".
+    member _.Subject : string = report.Subject
+    /// The seed of the generated cases.
+    member _.Seed : uint64 = report.Seed
+    /// Whether every law held.
+    member _.Passed : bool = report.Passed
+    /// Each law's outcome.
+    member _.Laws : LawOutcome[] = Array.copy laws
+    /// The report as text of at most maxLength characters (Verification.describe).
+    member _.Describe(maxLength: int) : string = Verification.describe maxLength report
+
+/// Users' own activations and losses, and the laws run on them, for C# (docs/extending.md). Course:
+/// S04, S18-S23, S26.
+[<AbstractClass; Sealed>]
+type Extending =
+    static member private Spec(name, formula: string, kinks: float[], domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, kernels) : CustomActivationSpec =
+        { Name = name; Formula = (if isNull formula then "" else formula); Kinks = (if isNull kinks then [] else List.ofArray kinks)
+          Domain = (domainMin, domainMax); LawRange = lawRange; SaturatesBelow = saturatesBelow; SaturatesAbove = saturatesAbove
+          Onnx = None; Kernels = kernels }
+
+    /// A user's activation from a struct 'F (Activation.define; not registered). ArgumentException
+    /// naming "spec" for a bad name, domain, law range or kink.
+    static member DefineActivation<'F when 'F: struct and 'F :> IScalarActivation>
+        (name: string, formula: string, kinks: float[], domainMin: float, domainMax: float, lawRange: float, saturatesBelow: bool, saturatesAbove: bool) : Activation =
+        Activation.define (Extending.Spec(name, formula, kinks, domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, UserFunctions.activationKernels<'F> ()))
+
+    /// A user's activation from g and g′(z, a) as delegates (a call per entry).
+    static member DefineActivation
+        (name: string, value: Func<float, float>, derivative: Func<float, float, float>, formula: string, kinks: float[], domainMin: float, domainMax: float,
+         lawRange: float, saturatesBelow: bool, saturatesAbove: bool) : Activation =
+        Activation.define (Extending.Spec(name, formula, kinks, domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, UserFunctions.activationKernelsOf value derivative))
+
+    /// Activation.register: enters a user's activation in the registry (ArgumentException naming
+    /// "g" for a built-in or a name taken by another definition).
+    static member Register(g: Activation) : unit = Activation.register g
+
+    /// Whether g is a user's activation.
+    static member IsUserDefined(g: Activation) : bool = match g with UserActivation _ -> true | _ -> false
+
+    /// Whether g may train and be saved (built in, or registered).
+    static member IsRegistered(g: Activation) : bool = Activation.isRegistered g
+
+    static member private TargetKindOf(targets: int) : TargetKind =
+        match targets with
+        | 0 -> TargetKind.Real
+        | 1 -> TargetKind.Probability
+        | 2 -> TargetKind.Sign
+        | 3 -> TargetKind.OneHot
+        | _ -> raise (ArgumentException(sprintf "targets must be 0 (real), 1 (probability), 2 (sign) or 3 (one-hot), not %d." targets, "targets"))
+
+    static member private LossSpec(name, formula: string, targets: int, probabilities: bool, kernel) : CustomLossSpec =
+        { Name = name; Formula = (if isNull formula then "" else formula); Targets = Extending.TargetKindOf targets
+          Predictions = (if probabilities then PredictionKind.Probability else PredictionKind.Real); Kernel = kernel }
+
+    /// A user's loss from a struct 'F (Loss.define). targets: 0 real, 1 probability, 2 sign, 3 one-hot;
+    /// probabilities: whether predictions are probabilities in (0, 1).
+    static member DefineLoss<'F when 'F: struct and 'F :> IBatchLoss>(name: string, formula: string, targets: int, probabilities: bool) : Loss =
+        Loss.define (Extending.LossSpec(name, formula, targets, probabilities, UserFunctions.lossKernel<'F> ()))
+
+    /// A user's loss from J and ∂J/∂Ŷ as delegates over arrays (a copy of the batch per call).
+    static member DefineLoss(name: string, value: Func<float[], float[], int, int, float>, gradient: Func<float[], float[], int, int, float[]>,
+                             formula: string, targets: int, probabilities: bool) : Loss =
+        Loss.define (Extending.LossSpec(name, formula, targets, probabilities, UserFunctions.lossKernelOf value gradient))
+
+    /// Whether the loss is a user's.
+    static member IsUserDefined(loss: Loss) : bool = match loss with UserLoss _ -> true | _ -> false
+
+    /// The laws of an element-wise activation on `cases` cases from `seed` (Verification.activation).
+    static member Verify(g: Activation, cases: int, seed: uint64) : VerificationOutcome =
+        VerificationOutcome(Verification.activation { Cases = cases; Seed = seed } g)
+
+    /// The laws of a loss on `cases` cases from `seed` (Verification.loss).
+    static member Verify(loss: Loss, cases: int, seed: uint64) : VerificationOutcome =
+        VerificationOutcome(Verification.loss { Cases = cases; Seed = seed } loss)
+
+    /// Registration's case count (Verification.fast) and the default seed.
+    static member FastCases : int = Verification.fast.Cases
+    /// Verification.Check's case count (Verification.defaults).
+    static member DefaultCases : int = Verification.defaults.Cases
+    /// The default seed.
+    static member DefaultSeed : uint64 = Verification.defaults.Seed
