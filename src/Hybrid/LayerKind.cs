@@ -1,3 +1,4 @@
+using Hybrid.Core.Interop;
 using Hybrid.Core;
 using MathNet.Numerics.LinearAlgebra;
 using CoreActivation = Hybrid.Core.Activation;
@@ -16,6 +17,9 @@ public enum LayerKind
     Dropout,
     /// <summary>Layer normalisation A = γ ⊙ (x − μ)/√(σ² + ε) + β, per example.</summary>
     LayerNorm,
+
+    /// <summary>A layer of your own (<see cref="LayerDefinition"/>; docs/extending.md).</summary>
+    Custom,
 }
 
 /// <summary>
@@ -29,7 +33,8 @@ internal static class LayerKinds
     /// <summary>The public kind of the core layer kind named <paramref name="coreKind"/> ("dense", "maxout", "dropout").</summary>
     /// <exception cref="InvalidOperationException">The core has a kind this enum does not name.</exception>
     internal static LayerKind FromCore(string coreKind) =>
-        Enum.TryParse<LayerKind>(coreKind, ignoreCase: true, out var kind) && string.Equals(kind.ToString(), coreKind, StringComparison.OrdinalIgnoreCase)
+        Networks.IsUserLayerKind(coreKind) ? LayerKind.Custom
+        : Enum.TryParse<LayerKind>(coreKind, ignoreCase: true, out var kind) && kind != LayerKind.Custom && string.Equals(kind.ToString(), coreKind, StringComparison.OrdinalIgnoreCase)
             ? kind
             : throw new InvalidOperationException($"the core's layer kind {coreKind} has no public LayerKind.");
 }

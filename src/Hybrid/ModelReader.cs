@@ -112,7 +112,7 @@ internal static partial class ModelFormat
                 {
                     type = ReadString($"layer {l} \"type\"");
                     if (!Networks.IsLayerKind(type))
-                        throw json.Fail($"layer {l} has unknown type {json.Quoted()} (expected {string.Join(", ", Networks.LayerKindNames)}).");
+                        throw json.Fail($"layer {l} has unknown type {json.Quoted()} (expected {string.Join(", ", Networks.LayerKindNames)}, or a layer of yours registered before loading).");
                 }
                 else if (LayerKeys.Contains(key)) fields.Add(ReadField(key, l, -1, width, ref units));
                 else { json.Next(); json.SkipValue(); }

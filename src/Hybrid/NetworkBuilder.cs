@@ -188,6 +188,27 @@ public sealed class NetworkBuilder
         return Made("layerNorm", LayerFieldView.OfNumber("epsilon", epsilon));
     }
 
+    /// <summary>
+    /// Adds a layer of your own with these parameter values (docs/extending.md). By default its laws run first (30 cases, on
+    /// parameters of these shapes) and a layer that fails one is refused; <c>verify: false</c> skips them. Adding it registers
+    /// its definition, so the network's model file can be loaded in this process.
+    /// </summary>
+    /// <param name="definition">The layer.</param>
+    /// <param name="parameters">Its starting parameters, in the order of its parameter names.</param>
+    /// <param name="verify">Whether to run the laws first (default true).</param>
+    /// <returns>A new builder with the layer appended.</returns>
+    /// <exception cref="VerificationException">A law failed (the message is the report with the counterexample).</exception>
+    /// <exception cref="ArgumentException">An argument is null, the parameters do not fit the layer or the width before it, or hold a value that is not finite.</exception>
+    public NetworkBuilder Layer(LayerDefinition definition, IReadOnlyList<Matrix<double>> parameters, bool verify = true)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var ps = LayerDefinition.Checked(parameters);
+        var layer = ExtendingLayers.Create(definition.Core, _width, ps);
+        if (verify) Verification.Check(definition, _width, ps, VerificationOptions.Fast).ThrowIfFailed();
+        definition.Register();
+        return With(new MadeSpec(layer), layer.OutputWidth(_width), layer.ParameterCount, nameof(parameters));
+    }
+
     // A layer its kind makes from settings (Networks.Make), counted by the core.
     private NetworkBuilder Made(string kind, params LayerFieldView[] settings)
     {
@@ -233,8 +254,8 @@ public sealed class NetworkBuilder
     private Network BuildCore(Initializer? shared)
     {
         var specs = Specs();
-        if (!specs.Any(s => s is DenseSpec or MaxoutSpec))
-            throw new InvalidOperationException("A network needs at least one dense or maxout layer: call Dense(...) before Build.");
+        if (!specs.Any(s => s is DenseSpec or MaxoutSpec || (s is MadeSpec m && m.Layer.ParameterCount > 0 && LayerKinds.FromCore(m.Layer.Kind) == LayerKind.Custom)))
+            throw new InvalidOperationException("A network needs at least one dense or maxout layer (or a layer of your own with parameters): call Dense(...) before Build.");
         var layers = new List<LayerParts>(specs.Length);
         int fanIn = _inputs;
         for (int l = 0; l < specs.Length; l++)

@@ -2,6 +2,7 @@ namespace Hybrid.Core.Interop
 
 open System
 open Hybrid.Core
+open MathNet.Numerics.LinearAlgebra
 
 /// One law's outcome for C# (the core's LawResult): the counterexample's fields flattened, NaN and
 /// empty when the law held. Course: S26.
@@ -116,3 +117,40 @@ type Extending =
     static member DefaultCases : int = Verification.defaults.Cases
     /// The default seed.
     static member DefaultSeed : uint64 = Verification.defaults.Seed
+
+/// A user's layer kind for C# (the core's UserLayerKind, opaque): made by Layers.Define, then
+/// registered, verified and instantiated through Extending. Course: S14-S17.
+[<Sealed; AllowNullLiteral>]
+type UserLayerDefinition internal (kind: UserLayerKind) =
+    member internal _.Core = kind
+    /// The model file's "type".
+    member _.Name : string = kind.Kind
+    /// The parameters' names, in order.
+    member _.ParameterNames : string[] = Array.ofList kind.Names
+
+/// Users' own layers for C# (docs/extending.md). Course: S14-S17, S26.
+[<AbstractClass; Sealed>]
+type ExtendingLayers =
+    /// UserLayers.kind: a user's layer kind (ArgumentException naming "name" or "parameters").
+    static member Define(name: string, math: ILayerMath, parameterNames: string[], weights: string[]) : UserLayerDefinition =
+        if isNull parameterNames then nullArg "parameterNames"
+        UserLayerDefinition(UserLayers.kind name math (List.ofArray parameterNames) (if isNull weights then [] else List.ofArray weights))
+
+    /// UserLayers.register: enters the kind in the layer registry, so model files name it.
+    static member Register(definition: UserLayerDefinition) : unit = UserLayers.register definition.Core
+
+    /// UserLayers.create: the layer after an input of `inputWidth` columns with these parameters.
+    static member Create(definition: UserLayerDefinition, inputWidth: int, parameters: Matrix<float>[]) : LayerParts =
+        if isNull parameters then nullArg "parameters"
+        LayerParts(UserLayers.create definition.Core inputWidth (List.ofArray parameters))
+
+    /// The laws of the layer made from the definition with parameters of these shapes
+    /// (Verification.layer).
+    static member Verify(definition: UserLayerDefinition, inputWidth: int, parameters: Matrix<float>[], cases: int, seed: uint64) : VerificationOutcome =
+        if isNull parameters then nullArg "parameters"
+        let layer = UserLayers.create definition.Core inputWidth (List.ofArray parameters)
+        VerificationOutcome(Verification.layer { Cases = cases; Seed = seed } inputWidth layer)
+
+    /// The laws of a layer of a network (built in or a user's), after an input of `inputWidth` columns.
+    static member Verify(layer: LayerParts, inputWidth: int, cases: int, seed: uint64) : VerificationOutcome =
+        VerificationOutcome(Verification.layer { Cases = cases; Seed = seed } inputWidth layer.Core)

@@ -248,7 +248,9 @@ type Networks =
     /// The layer kinds' model-file names, in the registry's order (Layers.all).
     static member LayerKindNames : string[] = Layers.all |> List.map (fun k -> k.Kind) |> Array.ofList
     /// Every key a layer kind's entry may hold, each once (the model file's layer keys).
-    static member LayerFieldKeys : string[] = Layers.all |> List.collect (fun k -> k.Keys) |> List.distinct |> Array.ofList
+    static member LayerFieldKeys : string[] = (Layers.all |> List.collect (fun k -> k.Keys)) @ UserLayers.fieldKeys |> List.distinct |> Array.ofList
+    /// Whether `kind` names a user's registered layer kind (UserLayers.register).
+    static member IsUserLayerKind(kind: string) : bool = UserLayers.registered () |> List.exists (fun k -> k.Kind = kind)
     /// Whether `kind` names a layer kind (exact spelling).
     static member IsLayerKind(kind: string) : bool = (Layers.tryFind kind).IsSome
     /// The layer of kind `kind` from its model-file fields, after a layer of width `width`

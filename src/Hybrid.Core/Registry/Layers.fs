@@ -8,5 +8,9 @@ module Layers =
     /// Every layer kind, in the order the docs list them.
     let all : LayerKind list = [ denseKind; maxoutKind; dropoutKind; layerNormKind ]
 
-    /// The kind with this model-file name (exact spelling), or None.
-    let tryFind (kind: string) : LayerKind option = all |> List.tryFind (fun k -> k.Kind = kind)
+    /// The kind with this model-file name (exact spelling), built in or a user's registered one
+    /// (UserLayers.register), or None.
+    let tryFind (kind: string) : LayerKind option =
+        match all |> List.tryFind (fun k -> k.Kind = kind) with
+        | Some k -> Some k
+        | None -> UserLayers.registered () |> List.tryFind (fun k -> k.Kind = kind)

@@ -89,7 +89,10 @@ module Verification =
     /// The law's check, with any exception of the user's code turned into a counterexample.
     let private safely (check: 'c -> Counterexample option) (describe: 'c -> string list) (c: 'c) : Counterexample option =
         try check c
-        with e ->
+        with
+        | :? LayerContractException as e ->
+            Some { Inputs = describe c; Analytic = nan; Numerical = nan; Error = nan; Message = e.Message }
+        | e ->
             Some { Inputs = describe c; Analytic = nan; Numerical = nan; Error = nan
                    Message = sprintf "the op threw %s: %s" (e.GetType().Name) e.Message }
 
@@ -202,7 +205,14 @@ module Verification =
         // derivative
         let r = entry.LawDomain
         let dlo, dhi = max (-r) lo, min r hi
-        let derivativeArb = Arb.fromGenShrink (uniform dlo dhi, fun z -> shrinkToward (min dhi (max dlo target)) z |> Seq.filter (fun y -> y >= dlo && y <= dhi))
+        // Round numbers only (the target, truncation, 1-4 decimals, whole steps toward the target): a
+        // derivative wrong on a region shrinks to a short number inside it, not to where its error
+        // fades to the tolerance.
+        let dtarget = min dhi (max dlo target)
+        let stepsToward (x: float) =
+            seq { if abs (x - dtarget) >= 1.0 && x = Math.Truncate x then yield x - float (sign (x - dtarget)) }
+        let derivativeArb =
+            Arb.fromGenShrink (uniform dlo dhi, fun z -> Seq.append (simplerThan dtarget z) (stepsToward z) |> Seq.filter (fun y -> y >= dlo && y <= dhi))
         let derivative =
             run config "derivative"
                 (sprintf "g′(z) equals the central difference (g(z + h) − g(z − h))/2h, h = %g·max(1, |z|), within relative error %g, for z in [%g, %g]%s"
@@ -216,7 +226,7 @@ module Verification =
                         let e = relativeError a n
                         if Double.IsFinite a && Double.IsFinite n && e <= tolerance then None
                         else Some { Inputs = describe z; Analytic = a; Numerical = n; Error = e
-                                    Message = sprintf "g′(z) = %s but the central difference is %s (relative error %.3g > %g)." (number a) (number n) e tolerance })
+                                    Message = sprintf "g′(z) = %s but the central difference is %s (relative error %.4g > %g)." (number a) (number n) e tolerance })
 
         // finite
         let magnitudes =
@@ -290,7 +300,10 @@ module Verification =
         let dropCol (c: LossCase) =
             let keep (xs: float[]) = [| for r in 0 .. c.Rows - 1 do for j in 0 .. c.Cols - 2 -> xs.[r * c.Cols + j] |]
             { c with Cols = c.Cols - 1; Predictions = keep c.Predictions; Targets = keep c.Targets }
+        let firstRow (c: LossCase) =
+            { c with Rows = 1; Predictions = Array.sub c.Predictions 0 c.Cols; Targets = Array.sub c.Targets 0 c.Cols }
         seq {
+            if c.Rows > 2 then yield firstRow c
             if c.Rows > 1 then yield dropRow c
             // A one-hot row needs its 1: a column is dropped only when every row stays one-hot.
             if c.Cols > 1 then
@@ -355,7 +368,7 @@ module Verification =
                     let i, a, n, e = worst
                     if e <= tolerance && Double.IsFinite a then None
                     else Some { Inputs = describeBatch c; Analytic = a; Numerical = n; Error = e
-                                Message = sprintf "∂J/∂ŷ at row %d, column %d is %s but the central difference is %s (relative error %.3g > %g)." (i / c.Cols) (i % c.Cols) (number a) (number n) e tolerance })
+                                Message = sprintf "∂J/∂ŷ at row %d, column %d is %s but the central difference is %s (relative error %.4g > %g)." (i / c.Cols) (i % c.Cols) (number a) (number n) e tolerance })
         let extremes (count: int) =
             match predictions with
             | PredictionKind.Real ->
@@ -378,6 +391,123 @@ module Verification =
                                Message = sprintf "∂J/∂ŷ at row %d, column %d is %s, not finite." (i / c.Cols) (i % c.Cols) (number grad.[i]) }
                     | None -> None)
         { Subject = sprintf "loss %s" entry.Case; Seed = config.Seed; Laws = [ gradient; finite ] }
+
+    // ---------------------------------------------------------------- layers (S14-S17)
+
+    /// A case for a layer's laws: n rows of input X, the upstream gradient R = ∂L/∂A (so the scalar
+    /// checked is L = Σ A ⊙ R), and a value for each parameter, all row-major.
+    type LayerCase = { Rows: int; X: float[]; R: float[]; Parameters: float[][] }
+
+    /// The laws of a layer under the layer contract, built in or a user's, after an input of
+    /// `inputWidth` columns (S14-S17, S26), with L = Σ A ⊙ R for a random R:
+    /// - shapes: Forward gives n×d_out, Backward a gradient of each parameter's shape and dX of X's;
+    /// - parameter gradients: every entry of each parameter's gradient equals the central difference
+    ///   of L in that entry within `tolerance`;
+    /// - input gradient: every entry of dX equals the central difference of L in that entry.
+    /// Cases: 1 to 4 rows, X in [−2, 2], R in [−1, 1], parameters drawn in [−1.5, 1.5] with the shapes
+    /// the layer has.
+    let layer (config: VerificationConfig) (inputWidth: int) (layer: Layer) : VerificationReport =
+        let names = layer.Parameters |> List.map (fun p -> p.Name) |> Array.ofList
+        let shapes = layer.Parameters |> List.map (fun p -> p.Value.RowCount, p.Value.ColumnCount) |> Array.ofList
+        let dIn = match layer.Widths with Some(i, _) -> i | None -> inputWidth
+        let dOut = match layer.Widths with Some(_, o) -> o | None -> inputWidth
+        let at (c: LayerCase) = layer.WithParameters [ for k in 0 .. shapes.Length - 1 -> Mat.ofRowMajor (fst shapes.[k]) (snd shapes.[k]) c.Parameters.[k] ]
+        let loss (c: LayerCase) =
+            let A, _ = (at c).Forward(None, Mat.ofRowMajor c.Rows dIn c.X)
+            let a = Mat.toRowMajor A
+            let mutable s = 0.0
+            for i in 0 .. a.Length - 1 do s <- s + a.[i] * c.R.[i]
+            s
+        let analytic (c: LayerCase) =
+            let l = at c
+            let A, cache = l.Forward(None, Mat.ofRowMajor c.Rows dIn c.X)
+            if A.RowCount <> c.Rows || A.ColumnCount <> dOut then
+                failwithf "Forward gave %d×%d for %d rows; expected %d×%d." A.RowCount A.ColumnCount c.Rows c.Rows dOut
+            let gs, dX = l.Backward(cache, Mat.ofRowMajor c.Rows dOut c.R)
+            gs, dX
+        let describe (c: LayerCase) =
+            let row (xs: float[]) (cols: int) =
+                String.Join("; ", [ for r in 0 .. xs.Length / cols - 1 -> String.Join(", ", [ for j in 0 .. cols - 1 -> number xs.[r * cols + j] ]) ])
+            [ yield sprintf "n = %d row%s of %d input%s" c.Rows (if c.Rows = 1 then "" else "s") dIn (if dIn = 1 then "" else "s")
+              yield sprintf "X = [%s]" (row c.X dIn)
+              yield sprintf "∂L/∂A = [%s]" (row c.R dOut)
+              for k in 0 .. names.Length - 1 -> sprintf "%s = [%s]" names.[k] (row c.Parameters.[k] (snd shapes.[k])) ]
+        let gen =
+            gen {
+                let! rows = Gen.choose (1, 4)
+                let! x = Gen.arrayOfLength (rows * dIn) (uniform -2.0 2.0)
+                let! r = Gen.arrayOfLength (rows * dOut) (uniform -1.0 1.0)
+                let! ps = shapes |> Array.map (fun (a, b) -> Gen.arrayOfLength (a * b) (uniform -1.5 1.5)) |> List.ofArray |> Gen.sequenceToList
+                return { Rows = rows; X = x; R = r; Parameters = Array.ofList ps } }
+        let shrink (c: LayerCase) =
+            let simpler (xs: float[]) (set: float[] -> LayerCase) =
+                seq { for i in 0 .. xs.Length - 1 do
+                        for y in simplerThan 0.0 xs.[i] do
+                            let ys = Array.copy xs
+                            ys.[i] <- y
+                            yield set ys }
+            let firstRows n = { c with Rows = n; X = Array.sub c.X 0 (n * dIn); R = Array.sub c.R 0 (n * dOut) }
+            seq {
+                if c.Rows > 2 then yield firstRows 1
+                if c.Rows > 1 then yield firstRows (c.Rows - 1)
+                yield! simpler c.X (fun x -> { c with X = x })
+                yield! simpler c.R (fun r -> { c with R = r })
+                for k in 0 .. c.Parameters.Length - 1 do
+                    yield! simpler c.Parameters.[k] (fun p -> { c with Parameters = Array.updateAt k p c.Parameters }) }
+        let arb = Arb.fromGenShrink (gen, shrink)
+        let shapeLaw =
+            run config "shapes" "Forward gives n×d_out; Backward gives each parameter's gradient in its shape and dX in X's"
+                arb describe (fun c ->
+                    let gs, dX = analytic c
+                    let wrong =
+                        [ if isNull (box gs) || gs.Length <> shapes.Length then
+                              yield sprintf "Backward gave %d parameter gradients for %d parameters." (if isNull (box gs) then 0 else gs.Length) shapes.Length
+                          else
+                              for k in 0 .. shapes.Length - 1 do
+                                  let g = List.item k gs
+                                  if g.RowCount <> fst shapes.[k] || g.ColumnCount <> snd shapes.[k] then
+                                      yield sprintf "the gradient of %s is %d×%d, but %s is %d×%d." names.[k] g.RowCount g.ColumnCount names.[k] (fst shapes.[k]) (snd shapes.[k])
+                          if dX.RowCount <> c.Rows || dX.ColumnCount <> dIn then
+                              yield sprintf "dX is %d×%d, but X is %d×%d." dX.RowCount dX.ColumnCount c.Rows dIn ]
+                    match wrong with
+                    | [] -> None
+                    | w :: _ -> Some { Inputs = describe c; Analytic = nan; Numerical = nan; Error = nan; Message = w })
+        /// The worst entry of an analytic gradient against central differences of L in `values`.
+        let compare (what: string) (cols: int) (values: float[]) (set: float[] -> LayerCase) (g: float[]) (c: LayerCase) =
+            let worst =
+                [ for i in 0 .. values.Length - 1 ->
+                    let x = values.[i]
+                    let h = step * max 1.0 (abs x)
+                    let moved v = let ys = Array.copy values in ys.[i] <- v; loss (set ys)
+                    let n = (moved (x + h) - moved (x - h)) / (2.0 * h)
+                    let e = relativeError g.[i] n
+                    i, g.[i], n, (if Double.IsNaN e then infinity else e) ]
+                |> List.maxBy (fun (_, _, _, e) -> e)
+            let i, a, n, e = worst
+            if e <= tolerance then None
+            else Some { Inputs = describe c; Analytic = a; Numerical = n; Error = e
+                        Message = sprintf "∂L/∂%s at (%d, %d) is %s but the central difference is %s (relative error %.4g > %g)." what (i / cols) (i % cols) (number a) (number n) e tolerance }
+        let parameterLaw =
+            run config "parameter gradients"
+                (sprintf "every entry of each parameter's gradient equals the central difference of L = Σ A ⊙ ∂L/∂A, h = %g·max(1, |θ|), within relative error %g" step tolerance)
+                arb describe (fun c ->
+                    let gs, _ = analytic c
+                    [ 0 .. shapes.Length - 1 ]
+                    |> List.tryPick (fun k ->
+                        let g = List.item k gs
+                        if g.RowCount <> fst shapes.[k] || g.ColumnCount <> snd shapes.[k] then
+                            Some { Inputs = describe c; Analytic = nan; Numerical = nan; Error = nan; Message = sprintf "the gradient of %s has the wrong shape (law \"shapes\")." names.[k] }
+                        else compare names.[k] (snd shapes.[k]) c.Parameters.[k] (fun p -> { c with Parameters = Array.updateAt k p c.Parameters }) (Mat.toRowMajor g) c))
+        let inputLaw =
+            run config "input gradient"
+                (sprintf "every entry of dX equals the central difference of L = Σ A ⊙ ∂L/∂A, h = %g·max(1, |x|), within relative error %g" step tolerance)
+                arb describe (fun c ->
+                    let _, dX = analytic c
+                    if dX.RowCount <> c.Rows || dX.ColumnCount <> dIn then
+                        Some { Inputs = describe c; Analytic = nan; Numerical = nan; Error = nan; Message = "dX has the wrong shape (law \"shapes\")." }
+                    else compare "X" dIn c.X (fun x -> { c with X = x }) (Mat.toRowMajor dX) c)
+        { Subject = sprintf "layer %s" layer.Kind; Seed = config.Seed
+          Laws = [ yield shapeLaw; if shapes.Length > 0 then yield parameterLaw; yield inputLaw ] }
 
     // ---------------------------------------------------------------- the report as text
 

@@ -60,6 +60,35 @@ public static class Verification
         return new(Extending.Verify(loss.Core, o.CheckedCases(), o.Seed));
     }
 
+    /// <summary>
+    /// The laws of your layer with parameters of these shapes, after an input of <paramref name="inputWidth"/> columns: the
+    /// shapes of what Forward and Backward return, every parameter's gradient and the input's gradient against central
+    /// differences of L = Σ A ⊙ ∂L/∂A, on 1–4 rows with X in [−2, 2], ∂L/∂A in [−1, 1] and parameters drawn in [−1.5, 1.5].
+    /// </summary>
+    /// <param name="definition">The layer.</param>
+    /// <param name="inputWidth">The width of its input.</param>
+    /// <param name="parameters">Parameters of the shapes to check (their values are only an example).</param>
+    /// <param name="options">Cases and seed (100 cases from a fixed seed when null).</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException">An argument is null, the case count is out of range, or the parameters do not fit the layer.</exception>
+    public static VerificationReport Check(LayerDefinition definition, int inputWidth, IReadOnlyList<MathNet.Numerics.LinearAlgebra.Matrix<double>> parameters, VerificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var ps = LayerDefinition.Checked(parameters);
+        if (inputWidth < 1) throw new ArgumentException($"inputWidth must be at least 1, but is {inputWidth}.", nameof(inputWidth));
+        var o = options ?? new VerificationOptions();
+        return new(ExtendingLayers.Verify(definition.Core, inputWidth, ps, o.CheckedCases(), o.Seed));
+    }
+
+    /// <summary>For your own test suite: <see cref="Check(LayerDefinition, int, IReadOnlyList{MathNet.Numerics.LinearAlgebra.Matrix{double}}, VerificationOptions?)"/>, throwing when a law fails.</summary>
+    /// <param name="definition">The layer.</param>
+    /// <param name="inputWidth">The width of its input.</param>
+    /// <param name="parameters">Parameters of the shapes to check.</param>
+    /// <param name="options">Cases and seed (defaults when null).</param>
+    /// <exception cref="VerificationException">A law failed; the message is the report with the counterexample.</exception>
+    public static void Assert(LayerDefinition definition, int inputWidth, IReadOnlyList<MathNet.Numerics.LinearAlgebra.Matrix<double>> parameters, VerificationOptions? options = null) =>
+        Check(definition, inputWidth, parameters, options).ThrowIfFailed();
+
     /// <summary>For your own test suite: <see cref="Check(ActivationDefinition, VerificationOptions?)"/>, throwing when a law fails.</summary>
     /// <param name="definition">The activation.</param>
     /// <param name="options">Cases and seed (defaults when null).</param>
