@@ -42,6 +42,7 @@ let private law3 =
             | XavierNormal | XavierUniform -> 2.0 / (fi + fo)
             | HeNormal | HeUniform -> 2.0 / fi
             | LeCunNormal | LeCunUniform -> 1.0 / fi
+            | UserInit c -> invalidArg "init" (sprintf "the generators draw built-in initialisers, not %s." c.Name)
         if not (Tolerance.close 1e-12 v (Init.variance init r c)) then
             failwithf "%A: Init.variance %g differs from the closed form %g" init (Init.variance init r c) v
         let ok =

@@ -451,4 +451,43 @@ public class ExtendingTests : IDisposable
         Assert.Contains($"activation {activation.Name} is your own", e.Message);
         Assert.Contains("layer 0", e.Message);
     }
+
+    // ------------------------------------------------------------------ initialisers
+
+    [Fact]
+    public void A_users_he_and_glorot_initialisers_pass_and_build_the_built_in_networks_bit_for_bit()
+    {
+        var he = InitializerDefinition.Normal("myHe", (fanIn, fanOut) => Math.Sqrt(2.0 / fanIn));
+        var glorot = InitializerDefinition.Uniform("myGlorotUniform", (fanIn, fanOut) => Math.Sqrt(6.0 / (fanIn + fanOut)));
+        foreach (var d in new[] { he, glorot })
+        {
+            var report = Verification.Check(d);
+            Assert.True(report.Passed, report.ToString());
+            Assert.Equal(["spread", "draws"], report.Laws.Select(l => l.Law));
+        }
+        // The same distributions as the built-in He normal and Glorot uniform, drawn from the same seeds: the same weights.
+        foreach (var (mine, builtIn) in new[] { (Initializer.Register(he, seed: 9), Initializer.HeNormal(9)), (Initializer.Register(glorot, seed: 9), Initializer.XavierUniform(9)) })
+        {
+            var a = Network.Create(5).Dense(7, Activation.ReLU).Dense(3, Activation.Softmax).Build(mine);
+            var b = Network.Create(5).Dense(7, Activation.ReLU).Dense(3, Activation.Softmax).Build(builtIn);
+            Assert.Equal(b.ToJson(), a.ToJson());
+        }
+        Assert.Equal("myHe(seed=9)", Initializer.Register(he, seed: 9).Name);
+    }
+
+    [Fact]
+    public void An_initialiser_whose_spread_divides_by_fan_in_minus_1_is_caught_at_fan_in_1()
+    {
+        // A slip: √(2/(fan_in − 1)) is infinite at fan_in = 1 (a layer after a one-feature input).
+        var slip = InitializerDefinition.Normal("slippedHe", (fanIn, fanOut) => Math.Sqrt(2.0 / (fanIn - 1)));
+        var report = Verification.Check(slip);
+        var c = Failed(report, "spread").Counterexample!;
+        Assert.Equal(["fan_in = 1, fan_out = 1"], c.Inputs);
+        Assert.True(double.IsPositiveInfinity(c.Analytic));
+        var e = Assert.Throws<VerificationException>(() => Initializer.Register(slip, seed: 1));
+        Assert.Contains("fan_in = 1", e.Message);
+        // Opted out, it fails where it is used, naming itself.
+        var unchecked_ = Initializer.Register(slip, seed: 1, verify: false);
+        Assert.Contains("slippedHe", Assert.Throws<ArgumentException>(() => Network.Create(1).Dense(2, Activation.Tanh).Build(unchecked_)).Message);
+    }
 }

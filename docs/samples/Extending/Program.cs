@@ -1,8 +1,9 @@
 using Hybrid;
+using MathNet.Numerics.LinearAlgebra;
 
-// Your own activation and loss (docs/extending.md): define each as a struct, let Verification.Check
-// run Hybrid's laws on it, register it, then train, save and load with it. Each op has a section of
-// its own below, and the structs are at the end of the file, in the same order.
+// Your own activation, loss and layer (docs/extending.md): define each, let Verification.Check run
+// Hybrid's laws on it, register it, then train, save and load with it. Each op has a section of its
+// own below, and their types are at the end of the file, in the same order.
 bool sane = true;
 void Expect(bool holds, string what)
 {
@@ -39,7 +40,16 @@ try { Loss.Register(slipDefinition); refused = false; }
 catch (VerificationException) { refused = true; }
 Expect(refused, "registering the slipped log-cosh is refused");
 
-// --- Train with them: a 2-16-16-1 Mish network fits y = sin(2·x0) + x1²/2 on [−1.5, 1.5]² --------
+// --- A layer: residual tanh, A = X + tanh(X·W + 1·b), which keeps the width ----------------------
+var residualDefinition = LayerDefinition.Create("sampleResidualTanh", new ResidualTanh(), ["W", "b"], weights: ["W"]);
+var start = new Random(2);
+Matrix<double> w = Matrix<double>.Build.Dense(16, 16, (_, _) => 0.1 * (start.NextDouble() * 2 - 1));
+Matrix<double> b = Matrix<double>.Build.Dense(1, 16);
+VerificationReport residualReport = Verification.Check(residualDefinition, inputWidth: 16, [w, b]);
+Console.WriteLine(residualReport);
+Expect(residualReport.Passed, "the residual tanh layer obeys the laws");
+
+// --- Train with them: a 2-16-(16)-16-1 network fits y = sin(2·x0) + x1²/2 on [−1.5, 1.5]² ---------
 var random = new Random(1);
 double[][] x = new double[256][];
 double[][] y = new double[256][];
@@ -50,6 +60,7 @@ for (int i = 0; i < x.Length; i++)
 }
 Network network = Network.Create(inputs: 2)
     .Dense(16, mish)
+    .Layer(residualDefinition, [w, b])   // runs the layer laws again (30 cases) and registers the layer
     .Dense(16, mish)
     .Dense(1, Activation.Identity)
     .Build(Initializer.XavierNormal(seed: 1));
@@ -59,13 +70,14 @@ double before = network.Evaluate(x, y, logCosh).Loss, after = result.Network.Eva
 Console.WriteLine($"{result.EpochsCompleted} epochs: log-cosh loss {before:F4} -> {after:F4}");
 Expect(after < before / 20, "training cut the loss at least twentyfold");
 
-// --- Save and load: the file names the activation "sampleMish", registered above -----------------
+// --- Save and load: the file names the activation "sampleMish" and the layer "sampleResidualTanh" ---
 string path = Path.Combine(Path.GetTempPath(), "extending-sample.model.json");
 result.Network.Save(path);
 Network loaded = Network.Load(path);
 File.Delete(path);
 static long[] Bits(double[] row) => Array.ConvertAll(row, BitConverter.DoubleToInt64Bits);
-Expect(loaded.Layers.Take(2).All(layer => layer.Activation?.Name == "sampleMish"), "the loaded network's hidden layers use sampleMish");
+Expect(loaded.Layers[0].Activation?.Name == "sampleMish" && loaded.Layers[2].Activation?.Name == "sampleMish", "the loaded network's dense hidden layers use sampleMish");
+Expect(loaded.Layers[1].Kind == LayerKind.Custom, "the loaded network's second layer is the residual tanh layer");
 Expect(loaded.Predict(x).Zip(result.Network.Predict(x)).All(pair => Bits(pair.First).SequenceEqual(Bits(pair.Second))),
        "the loaded network predicts the same outputs, bit for bit");
 
@@ -106,6 +118,34 @@ public readonly struct LogCosh : ILossFunction
     {
         for (int i = 0; i < p.Length; i++)
             gradient[i] = Math.Tanh(p[i] - y[i]) / rows;   // the 1/N of the mean, in the gradient too
+    }
+}
+
+/// <summary>
+/// A residual layer A = X + tanh(Z), Z = X·W + 1·b (W square). Backward, by the chain rule: dZ = dA ⊙ (1 − tanh² Z),
+/// dW = Xᵀ·dZ, db = the column sums of dZ, and dX = dA + dZ·Wᵀ (the identity path adds dA itself).
+/// </summary>
+public sealed class ResidualTanh : ILayerFunction
+{
+    public int OutputWidth(int inputWidth, IReadOnlyList<Matrix<double>> p) =>
+        p[0].RowCount == inputWidth && p[0].ColumnCount == inputWidth && p[1].RowCount == 1 && p[1].ColumnCount == inputWidth
+            ? inputWidth
+            : throw new ArgumentException($"W must be {inputWidth}×{inputWidth} and b 1×{inputWidth}.");
+
+    private static Matrix<double> Tanh(Matrix<double> x, IReadOnlyList<Matrix<double>> p)
+    {
+        var z = x * p[0];
+        return z.MapIndexed((i, j, v) => Math.Tanh(v + p[1][0, j]));
+    }
+
+    public Matrix<double> Forward(Matrix<double> x, IReadOnlyList<Matrix<double>> p) => x + Tanh(x, p);
+
+    public LayerGradients Backward(Matrix<double> x, Matrix<double> a, IReadOnlyList<Matrix<double>> p, Matrix<double> dA)
+    {
+        var t = a - x;                                          // tanh(Z), from the output
+        var dZ = dA.PointwiseMultiply(t.Map(v => 1 - v * v));
+        var db = Matrix<double>.Build.DenseOfRowVectors(dZ.ColumnSums());
+        return new([x.Transpose() * dZ, db], dA + dZ * p[0].Transpose());
     }
 }
 

@@ -154,3 +154,18 @@ type ExtendingLayers =
     /// The laws of a layer of a network (built in or a user's), after an input of `inputWidth` columns.
     static member Verify(layer: LayerParts, inputWidth: int, cases: int, seed: uint64) : VerificationOutcome =
         VerificationOutcome(Verification.layer { Cases = cases; Seed = seed } inputWidth layer.Core)
+
+/// Users' own initialisers for C# (docs/extending.md). Course: S31.
+[<AbstractClass; Sealed>]
+type ExtendingInitializers =
+    /// A user's initialiser: N(0, s²) or, when `uniform`, U(−s, s), with s = spread(fan_in, fan_out).
+    /// ArgumentException naming "name" for a name that is empty or longer than 64 characters.
+    static member Define(name: string, spread: Func<int, int, float>, uniform: bool) : Initializer =
+        if String.IsNullOrWhiteSpace name then raise (ArgumentException("an initialiser's name must not be empty.", "name"))
+        if name.Length > 64 then raise (ArgumentException(sprintf "an initialiser's name has at most 64 characters, but this one has %d." name.Length, "name"))
+        if isNull spread then nullArg "spread"
+        UserInit(CustomInitializer(name, uniform, spread))
+
+    /// The laws of an initialiser on `cases` cases from `seed` (Verification.initializer).
+    static member Verify(init: Initializer, cases: int, seed: uint64) : VerificationOutcome =
+        VerificationOutcome(Verification.initializer { Cases = cases; Seed = seed } init)

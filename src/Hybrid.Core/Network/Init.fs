@@ -28,6 +28,27 @@ type Initializer =
     | LeCunNormal
     /// LeCun uniform: limit = √(3/fan_in).
     | LeCunUniform
+    /// A user's own distribution (docs/extending.md): a normal or a symmetric uniform whose spread
+    /// comes from fan_in and fan_out.
+    | UserInit of CustomInitializer
+
+/// A user's initialiser (S31, extended by the user): its name, its family (a normal N(0, s²) or a
+/// uniform U(−s, s)) and its spread s(fan_in, fan_out). Equal by name.
+and [<Sealed>] CustomInitializer(name: string, uniform: bool, spread: Func<int, int, float>) =
+    /// The name reports and messages use.
+    member _.Name = name
+    /// Whether it draws U(−s, s) rather than N(0, s²).
+    member _.IsUniform = uniform
+    /// s(fan_in, fan_out).
+    member _.Spread(fanIn: int, fanOut: int) : float = spread.Invoke(fanIn, fanOut)
+    override _.Equals(other: obj) = match other with :? CustomInitializer as c -> c.Name = name | _ -> false
+    override _.GetHashCode() = hash name
+    override _.ToString() = name
+    interface IComparable with
+        member _.CompareTo(other: obj) =
+            match other with
+            | :? CustomInitializer as c -> String.CompareOrdinal(name, c.Name)
+            | _ -> invalidArg "other" "a CustomInitializer compares only with another."
 
 /// Seeded weight initialisation (S31): the same seed gives the same numbers on every machine
 /// (the core's generator Rng is a fixed algorithm; normals by Box–Muller on it).
@@ -57,6 +78,7 @@ module Init =
         | HeUniform -> Math.Sqrt(6.0 / fi)
         | LeCunNormal -> Math.Sqrt(1.0 / fi)
         | LeCunUniform -> Math.Sqrt(3.0 / fi)
+        | UserInit c -> c.Spread(fanIn, fanOut)
 
     /// The closed-form variance of each entry: std² for normals, limit²/3 for U(−limit, limit),
     /// 0 for constants. Glorot: 2/(fan_in + fan_out); He: 2/fan_in; LeCun: 1/fan_in. Course: S31.
@@ -65,6 +87,7 @@ module Init =
         let s = spread init fanIn fanOut
         match init with
         | Uniform _ | XavierUniform | HeUniform | LeCunUniform -> s * s / 3.0
+        | UserInit c when c.IsUniform -> s * s / 3.0
         | _ -> s * s
 
     /// The mean of each entry: c for Constant, 0 otherwise. Course: S31.
@@ -87,11 +110,14 @@ module Init =
         validate "init" init
         let rng = Rng(seed)
         let s = spread init fanIn fanOut
+        if not (Double.IsFinite s && s >= 0.0) then
+            Shape.fail "init" (sprintf "%A gives the spread %g for fan_in %d and fan_out %d; it must be a finite number >= 0." init s fanIn fanOut)
         let draw () =
             match init with
             | Zeros -> 0.0
             | Constant c -> c
             | Uniform _ | XavierUniform | HeUniform | LeCunUniform -> s * (2.0 * rng.NextDouble() - 1.0)
+            | UserInit c when c.IsUniform -> s * (2.0 * rng.NextDouble() - 1.0)
             | _ -> s * standardNormal rng
         let values = Array.init (fanIn * fanOut) (fun _ -> draw ())
         Mat.init fanIn fanOut (fun i j -> values.[i * fanOut + j])

@@ -509,6 +509,45 @@ module Verification =
         { Subject = sprintf "layer %s" layer.Kind; Seed = config.Seed
           Laws = [ yield shapeLaw; if shapes.Length > 0 then yield parameterLaw; yield inputLaw ] }
 
+    // ---------------------------------------------------------------- initialisers (S31)
+
+    /// The laws of an initialiser, built in or a user's (S31):
+    /// - spread: its spread s(fan_in, fan_out) (the standard deviation of a normal, the limit of a
+    ///   uniform) is finite and ≥ 0 for fan_in and fan_out from 1 to 4096;
+    /// - draws: a fan_in×fan_out matrix (fan_in and fan_out from 8 to 64) drawn with a seed has sample
+    ///   mean and variance within 6 standard errors of the closed form (Init.mean, Init.variance; the
+    ///   standard error of a variance taken as v·√(2/n), a normal's, which bounds a uniform's).
+    let initializer (config: VerificationConfig) (init: Initializer) : VerificationReport =
+        let name = match init with UserInit c -> c.Name | other -> sprintf "%A" other
+        let shrinkInt (n: int) = seq { if n > 1 then yield 1; if n > 2 then yield n / 2; if n > 1 then yield n - 1 }
+        let shrinkPair (a: int, b: int) = Seq.append (shrinkInt a |> Seq.map (fun x -> x, b)) (shrinkInt b |> Seq.map (fun y -> a, y))
+        let fans lo hi = Gen.choose (0, 1000) |> Gen.map (fun k -> int (Math.Round(Math.Exp(Math.Log(float lo) + (Math.Log(float hi) - Math.Log(float lo)) * float k / 1000.0))))
+        let describe (fi: int, fo: int) = [ sprintf "fan_in = %d, fan_out = %d" fi fo ]
+        let spreadLaw =
+            run config "spread" "the spread s(fan_in, fan_out) is finite and ≥ 0 for fan_in and fan_out from 1 to 4096"
+                (Arb.fromGenShrink (Gen.zip (fans 1 4096) (fans 1 4096), shrinkPair)) describe (fun (fi, fo) ->
+                    let sp = Init.spread init fi fo
+                    if Double.IsFinite sp && sp >= 0.0 then None
+                    else Some { Inputs = describe (fi, fo); Analytic = sp; Numerical = nan; Error = nan; Message = sprintf "the spread is %s." (number sp) })
+        let drawsLaw =
+            run config "draws" "a fan_in×fan_out draw has sample mean and variance within 6 standard errors of the closed form"
+                (Arb.fromGenShrink (Gen.zip3 (fans 8 64) (fans 8 64) (Gen.choose (0, 1_000_000)) , fun (fi, fo, seed) -> shrinkPair (fi, fo) |> Seq.filter (fun (a, b) -> a >= 8 && b >= 8) |> Seq.map (fun (a, b) -> a, b, seed)))
+                (fun (fi, fo, seed) -> describe (fi, fo) @ [ sprintf "seed = %d" seed ]) (fun (fi, fo, seed) ->
+                    let sp = Init.spread init fi fo
+                    if not (Double.IsFinite sp && sp >= 0.0) then None // the spread law's finding
+                    else
+                        let w = Mat.toRowMajor (Init.matrix init seed fi fo)
+                        let n = float w.Length
+                        let m = Array.average w
+                        let v = (w |> Array.sumBy (fun x -> (x - m) * (x - m))) / (n - 1.0)
+                        let mu, var = Init.mean init, Init.variance init fi fo
+                        let meanOk = abs (m - mu) <= 6.0 * sqrt (var / n)
+                        let varOk = abs (v - var) <= 6.0 * var * sqrt (2.0 / (n - 1.0))
+                        if meanOk && varOk then None
+                        else Some { Inputs = describe (fi, fo) @ [ sprintf "seed = %d" seed ]; Analytic = v; Numerical = var; Error = nan
+                                    Message = sprintf "the sample mean is %s (expected %s) and the sample variance %s (expected %s)." (number m) (number mu) (number v) (number var) })
+        { Subject = sprintf "initialiser %s" name; Seed = config.Seed; Laws = [ spreadLaw; drawsLaw ] }
+
     // ---------------------------------------------------------------- the report as text
 
     /// The report as text: a headline, then each law (✓ or ✗) with its statement, and under a

@@ -89,6 +89,18 @@ public static class Verification
     public static void Assert(LayerDefinition definition, int inputWidth, IReadOnlyList<MathNet.Numerics.LinearAlgebra.Matrix<double>> parameters, VerificationOptions? options = null) =>
         Check(definition, inputWidth, parameters, options).ThrowIfFailed();
 
+    /// <summary>The laws of your initialiser: its spread is finite and ≥ 0 for fan-in and fan-out from 1 to 4096, and a draw has the distribution's mean and variance within 6 standard errors.</summary>
+    /// <param name="definition">The initialiser.</param>
+    /// <param name="options">Cases and seed (100 cases from a fixed seed when null).</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException">An argument is null, or the case count is out of range.</exception>
+    public static VerificationReport Check(InitializerDefinition definition, VerificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var o = options ?? new VerificationOptions();
+        return new(ExtendingInitializers.Verify(definition.Core, o.CheckedCases(), o.Seed));
+    }
+
     /// <summary>For your own test suite: <see cref="Check(ActivationDefinition, VerificationOptions?)"/>, throwing when a law fails.</summary>
     /// <param name="definition">The activation.</param>
     /// <param name="options">Cases and seed (defaults when null).</param>
