@@ -188,6 +188,10 @@ type Activations =
     /// Every activation, in the registry's order (the order the façade, the CLI and the docs list them).
     static member All : ActivationCase[] = Array.copy ActivationCases.cases
 
+    /// Every activation a model may name: the built-ins (All), then the users' activations registered
+    /// in this process (Activation.registeredEntries), in the order they were registered.
+    static member Registered : ActivationCase[] = Activation.registeredEntries () |> List.map ActivationCase |> Array.ofList
+
     /// The case names Create accepts, in the registry's order.
     static member CaseNames : string[] = ActivationCases.cases |> Array.map (fun c -> c.CaseName)
 
