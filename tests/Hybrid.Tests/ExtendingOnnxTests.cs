@@ -172,14 +172,54 @@ public sealed class ExtendingOnnxTests
     }
 
     [Fact]
-    public void A_wrong_expression_exports_but_ONNX_Runtime_then_disagrees_with_Predict()
+    public void A_wrong_expression_is_refused_at_export_naming_the_activation_the_point_and_both_values()
     {
         // Swish's expression with tanh where σ belongs: z·tanh z is not z·σ(z) (at z = 1: 0.762 against 0.731).
         var g = Registered("swish", onnx: "Mul(Z, Tanh(Z))");
         var net = NetworkWith(g, seed: 11);
+        var e = Assert.Throws<InvalidOperationException>(() => net.ToOnnx());
+        // The first point checked is −r = −10: there z·tanh z = 10·tanh 10 ≈ 9.9999999588 while z·σ(z) ≈ −4.54e-4.
+        Assert.Contains($"layer 0's activation: the ONNX expression of {g.Name} does not compute it: at z = -10 the expression gives 9.99999", e.Message);
+        Assert.Contains($"but {g.Name} gives -0.000453", e.Message);
+        Assert.Contains("Fix its ActivationOptions.Onnx", e.Message);
+        Assert.Throws<InvalidOperationException>(() => net.ToOnnx(OnnxPrecision.Single));
+    }
+
+    [Fact]
+    public void A_wrong_body_makes_ONNX_Runtime_disagree_with_Predict_so_the_comparison_is_real()
+    {
+        // The export check refuses a wrong expression, so the wrong body is written into a right export: Sigmoid → Tanh.
+        var g = Registered("swish");
+        var net = NetworkWith(g, seed: 11);
         var x = Inputs(3);
-        double e = RelativeError(net.Predict(x), Run(net.ToOnnx(), [x], OnnxPrecision.Double)[0], floor: 1);
-        Assert.True(e > 1e-3, $"relative error {e:E3}: the comparison does not see a wrong expression");
+        var model = ModelProto.Parser.ParseFrom(net.ToOnnx());
+        var sigmoid = Assert.Single(Assert.Single(model.Functions).Node, n => n.OpType == "Sigmoid");
+        sigmoid.OpType = "Tanh";
+        double e = RelativeError(net.Predict(x), Run(model.ToByteArray(), [x], OnnxPrecision.Double)[0], floor: 1);
+        Assert.True(e > 1e-3, $"relative error {e:E3}: the comparison does not see a wrong body");
+    }
+
+    [Fact]
+    public void An_expression_with_an_op_the_evaluator_does_not_know_is_exported_unchecked()
+    {
+        // HardSwish is a standard op (opset 14) that OnnxExpression.evaluate does not compute: the check is skipped.
+        var g = Registered("swish", onnx: "Mul(Z, HardSwish(Z))");
+        Assert.Null(Registry.OnnxMismatch(g.Core));
+        var model = ModelProto.Parser.ParseFrom(NetworkWith(g, seed: 11).ToOnnx());
+        Assert.Contains(Assert.Single(model.Functions).Node, n => n.OpType == "HardSwish");
+    }
+
+    [Theory]
+    [InlineData("Mul(Z, Sigmoid(Z))", null)]
+    [InlineData("Div(Z, Add(1, Exp(Neg(Z))))", null)]                 // another form of z·σ(z), a few ulps apart
+    [InlineData("Mul(Z, Sigmoid(Mul(Z, 1.000001)))", "at z = -10")]   // off by 1e-6·z·σ′: just above the tolerance 1e-9
+    [InlineData("Where(Greater(Z, 0), Z, Mul(Z, Sigmoid(Z)))", "at z = 0.3333333333333333")]
+    public void The_export_check_compares_the_expression_with_g_at_its_points(string onnx, string? where)
+    {
+        var g = Registered("swish", onnx);
+        string? mismatch = Registry.OnnxMismatch(g.Core);
+        if (where is null) Assert.Null(mismatch);
+        else Assert.Contains(where, mismatch);
     }
 
     [Theory]

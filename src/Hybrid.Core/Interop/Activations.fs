@@ -192,6 +192,11 @@ type Activations =
     /// in this process (Activation.registeredEntries), in the order they were registered.
     static member Registered : ActivationCase[] = Activation.registeredEntries () |> List.map ActivationCase |> Array.ofList
 
+    /// For a user's activation with an ONNX expression, a sentence naming the first of a few points where
+    /// the expression, evaluated without ONNX, differs from g (OnnxExpression.mismatch); null when they
+    /// agree, when the expression holds an op the evaluator does not know, or for any other activation.
+    static member OnnxMismatch(g: Activation) : string = OnnxExpression.mismatch g |> Option.toObj
+
     /// The case names Create accepts, in the registry's order.
     static member CaseNames : string[] = ActivationCases.cases |> Array.map (fun c -> c.CaseName)
 

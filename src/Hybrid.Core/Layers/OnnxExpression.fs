@@ -121,3 +121,106 @@ module OnnxExpression =
         if not (readsInput e) then
             Shape.fail "options" (sprintf "the ONNX expression \"%s\" never reads Z, the activation's input: it would be a constant." (excerpt text))
         e
+
+    /// 1 for true, 0 for false: ONNX's booleans as numbers (Where reads any non-zero as true).
+    let private ofBool (b: bool) = if b then 1.0 else 0.0
+
+    /// One op of ONNX's default domain on its inputs' values, by ONNX's definition, or None for an op
+    /// (or a number of inputs) this evaluator does not know.
+    let private apply (op: string) (xs: float list) : float option =
+        match op, xs with
+        | "Add", [ a; b ] -> Some(a + b)
+        | "Sub", [ a; b ] -> Some(a - b)
+        | "Mul", [ a; b ] -> Some(a * b)
+        | "Div", [ a; b ] -> Some(a / b)
+        | "Pow", [ a; b ] -> Some(Math.Pow(a, b))
+        | "Max", (_ :: _) -> Some(List.reduce max xs)
+        | "Min", (_ :: _) -> Some(List.reduce min xs)
+        | "Sum", (_ :: _) -> Some(List.sum xs)
+        | "Mean", (_ :: _) -> Some(List.sum xs / float xs.Length)
+        | "Neg", [ a ] -> Some(-a)
+        | "Abs", [ a ] -> Some(abs a)
+        | "Exp", [ a ] -> Some(exp a)
+        | "Log", [ a ] -> Some(log a)
+        | "Sqrt", [ a ] -> Some(sqrt a)
+        | "Reciprocal", [ a ] -> Some(1.0 / a)
+        | "Sigmoid", [ a ] -> Some(Activation.sigmoid a)
+        | "Tanh", [ a ] -> Some(Math.Tanh a)
+        | "Softplus", [ a ] -> Some(Activation.softplus a)
+        | "Relu", [ a ] -> Some(if a > 0.0 then a else 0.0)
+        | "Erf", [ a ] -> Some(MathNet.Numerics.SpecialFunctions.Erf a)
+        | "Sin", [ a ] -> Some(sin a)
+        | "Cos", [ a ] -> Some(cos a)
+        | "Atan", [ a ] -> Some(atan a)
+        | "Sinh", [ a ] -> Some(sinh a)
+        | "Cosh", [ a ] -> Some(cosh a)
+        | "Floor", [ a ] -> Some(floor a)
+        | "Ceil", [ a ] -> Some(ceil a)
+        | "Sign", [ a ] -> Some(if Double.IsNaN a then a else float (sign a))
+        | "Identity", [ a ] -> Some a
+        | "Greater", [ a; b ] -> Some(ofBool (a > b))
+        | "Less", [ a; b ] -> Some(ofBool (a < b))
+        | "Equal", [ a; b ] -> Some(ofBool (a = b))
+        | "GreaterOrEqual", [ a; b ] -> Some(ofBool (a >= b))
+        | "LessOrEqual", [ a; b ] -> Some(ofBool (a <= b))
+        | "Not", [ a ] -> Some(ofBool (a = 0.0))
+        | "And", [ a; b ] -> Some(ofBool (a <> 0.0 && b <> 0.0))
+        | "Or", [ a; b ] -> Some(ofBool (a <> 0.0 || b <> 0.0))
+        | "Where", [ c; a; b ] -> Some(if c <> 0.0 then a else b)
+        | _ -> None
+
+    /// The expression's value at z in double, computed here without ONNX from ONNX's definitions of its
+    /// ops (Add, Sub, Mul, Div, Pow, Max, Min, Sum, Mean, Neg, Abs, Exp, Log, Sqrt, Reciprocal, Sigmoid,
+    /// Tanh, Softplus, Relu, Erf, Sin, Cos, Atan, Sinh, Cosh, Floor, Ceil, Sign, Identity, the comparisons,
+    /// Not, And, Or and Where, booleans as 1 and 0), or None when it holds another op, a parameter or a
+    /// library body.
+    let rec evaluate (e: OnnxExpr) (z: float) : float option =
+        match e with
+        | OnnxExpr.Input -> Some z
+        | OnnxExpr.Constant x -> Some x
+        | OnnxExpr.Parameter | OnnxExpr.Library _ -> None
+        | OnnxExpr.Op(op, inputs, []) ->
+            let values = inputs |> List.map (fun i -> evaluate i z)
+            if values |> List.forall Option.isSome then apply op (List.map Option.get values) else None
+        | OnnxExpr.Op _ -> None
+
+    /// The relative error above which the expression and g are said to differ at a point:
+    /// |e − g| / max(|e|, |g|, 1). Both compute in double, the same formula up to the order of the
+    /// operations and the last bits of exp, log and tanh: a few ulps; a wrong expression (a factor, an
+    /// op, a sign) is off by 1e-3 to 1 at some of the points.
+    [<Literal>]
+    let Tolerance = 1e-9
+
+    /// The points a user's expression is checked at: −r, −r/3, −1/7, 0, 1/3, 1, r/2 and r for the law
+    /// range r, those inside the domain.
+    let private points (spec: CustomActivationSpec) =
+        let r = spec.LawRange
+        let lo, hi = spec.Domain
+        [ -r; -r / 3.0; -1.0 / 7.0; 0.0; 1.0 / 3.0; 1.0; r / 2.0; r ] |> List.filter (fun z -> lo <= z && z <= hi)
+
+    /// For a user's activation with an ONNX expression, the first point where the expression (evaluate)
+    /// differs from g (its loops) by more than Tolerance, as a sentence naming the activation, z and both
+    /// values; None when they agree at every point inside the domain, or when the expression holds an op
+    /// evaluate does not know (then nothing is checked), or for any other activation. A value that is not
+    /// finite on one side only is a difference.
+    let mismatch (g: Activation) : string option =
+        match g with
+        | UserActivation c ->
+            match c.Spec.Onnx with
+            | None -> None
+            | Some e ->
+                let pts = points c.Spec
+                let mine = pts |> List.map (evaluate e)
+                if pts.IsEmpty || mine |> List.exists Option.isNone then None
+                else
+                    let theirs = Activation.forward g (MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.DenseOfRowArrays [| Array.ofList pts |])
+                    List.zip pts (List.map Option.get mine)
+                    |> List.mapi (fun k (z, x) -> z, x, theirs.[0, k])
+                    |> List.tryFind (fun (_, x, y) ->
+                        if Double.IsFinite x && Double.IsFinite y then abs (x - y) > Tolerance * max (max (abs x) (abs y)) 1.0
+                        else not (x = y || (Double.IsNaN x && Double.IsNaN y)))
+                    |> Option.map (fun (z, x, y) ->
+                        let n (v: float) = v.ToString("R", CultureInfo.InvariantCulture)
+                        sprintf "the ONNX expression of %s does not compute it: at z = %s the expression gives %s but %s gives %s (relative error above %g)."
+                            c.Name (n z) (n x) c.Name (n y) Tolerance)
+        | _ -> None

@@ -35,8 +35,9 @@ public sealed class ActivationOptions
     /// standard ONNX op of the exporter's opset, as in <c>Mul(Z, Sigmoid(Z))</c> for Swish. Attributes (<c>axis=-1</c>)
     /// cannot be written. The model holds it as a function of domain <c>hybrid</c> named by the activation, used in float32
     /// and float64 alike, so pick ops that ONNX Runtime runs in double (it has no double Softplus: write
-    /// <c>Add(Max(Z, 0), Log(Add(1, Exp(Neg(Abs(Z))))))</c>). Hybrid does not check that the expression computes g: test the
-    /// export against <c>Predict</c>. The text is read when the definition is made: a malformed expression (with the position
+    /// <c>Add(Max(Z, 0), Log(Add(1, Exp(Neg(Abs(Z))))))</c>). Export evaluates the expression without ONNX at a few points and
+    /// refuses it where it differs from g (an expression with an op the evaluator does not know goes unchecked); test the
+    /// export against <c>Predict</c> too. The text is read when the definition is made: a malformed expression (with the position
     /// and what was expected there), or one that never reads Z, is an <see cref="ArgumentException"/> naming <c>options</c>.
     /// </summary>
     public string? Onnx { get; init; }
