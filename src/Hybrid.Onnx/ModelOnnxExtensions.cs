@@ -20,6 +20,8 @@ public static class ModelOnnxExtensions
     /// <returns>The serialised ModelProto.</returns>
     /// <exception cref="ArgumentNullException">model is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">precision is not a defined value.</exception>
+    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
+    /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
     public static byte[] ToOnnx(this Model model, OnnxPrecision precision = OnnxPrecision.Double)
     {
         ArgumentNullException.ThrowIfNull(model);

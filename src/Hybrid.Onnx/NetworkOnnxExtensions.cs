@@ -18,7 +18,8 @@ public static class NetworkOnnxExtensions
     /// <param name="network">The network to write.</param>
     /// <returns>The serialised ModelProto.</returns>
     /// <exception cref="ArgumentNullException">network is null.</exception>
-    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation).</exception>
+    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
+    /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
     public static byte[] ToOnnx(this Network network) => network.ToOnnx(OnnxPrecision.Double);
 
     /// <summary>The network as an ONNX model in the given precision (docs/onnx.md).</summary>
@@ -26,7 +27,8 @@ public static class NetworkOnnxExtensions
     /// <param name="precision">Double (weights bit for bit) or Single (weights rounded to float32, standard ops).</param>
     /// <returns>The serialised ModelProto.</returns>
     /// <exception cref="ArgumentNullException">network is null.</exception>
-    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation).</exception>
+    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
+    /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
     /// <exception cref="ArgumentOutOfRangeException">precision is not a defined value.</exception>
     public static byte[] ToOnnx(this Network network, OnnxPrecision precision)
     {
@@ -46,7 +48,8 @@ public static class NetworkOnnxExtensions
     /// <param name="precision">Double or Single.</param>
     /// <returns>The serialised ModelProto.</returns>
     /// <exception cref="ArgumentNullException">network or preprocessor is null.</exception>
-    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation).</exception>
+    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
+    /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
     /// <exception cref="ArgumentException">The preprocessor's output width is not the network's input width, or precision is not a defined value.</exception>
     public static byte[] ToOnnx(this Network network, Data.Preprocessor preprocessor, OnnxPrecision precision)
     {
@@ -64,7 +67,8 @@ public static class NetworkOnnxExtensions
     /// <param name="preprocessor">The transform fitted on the training data.</param>
     /// <param name="precision">Double or Single.</param>
     /// <exception cref="ArgumentNullException">network or preprocessor is null.</exception>
-    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation).</exception>
+    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
+    /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
     /// <exception cref="ArgumentException">path is null, empty, whitespace or a directory; the preprocessor does not fit the network; precision is not a defined value.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
@@ -76,7 +80,8 @@ public static class NetworkOnnxExtensions
     /// <param name="network">The network to write.</param>
     /// <param name="path">The file to write, e.g. "model.onnx".</param>
     /// <exception cref="ArgumentNullException">network is null.</exception>
-    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation).</exception>
+    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
+    /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
     /// <exception cref="ArgumentException">path is null, empty or whitespace, or names an existing directory.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
@@ -88,7 +93,8 @@ public static class NetworkOnnxExtensions
     /// <param name="path">The file to write.</param>
     /// <param name="precision">Double or Single.</param>
     /// <exception cref="ArgumentNullException">network is null.</exception>
-    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation).</exception>
+    /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
+    /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
     /// <exception cref="ArgumentException">path is null, empty or whitespace, or names an existing directory; precision is not a defined value.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>

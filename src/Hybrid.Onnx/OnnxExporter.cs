@@ -134,6 +134,8 @@ internal static class OnnxExporter
                 throw new NotSupportedException(
                     $"layer {l}'s activation {entry.CaseName} is your own, defined without an ONNX expression, so it has no ONNX form; " +
                     "export a network without it, or save it with Save (the model file names it, and Load finds it once it is registered).");
+            if (Activations.OnnxMismatch(step.Activation) is { } mismatch)
+                throw new InvalidOperationException($"layer {l}'s activation: {mismatch} Fix its ActivationOptions.Onnx (docs/extending.md).");
             return form;
         }
         bool WritesNode(OnnxLayerStepView step) =>

@@ -106,9 +106,11 @@ internal static class OnnxImporter
             _functions = new(StringComparer.Ordinal);
             foreach (var f in model.Functions.Where(f => f.Domain == Domain))
             {
-                // A function of Hybrid's domain is the activation of its name, whose body it must be.
-                if (Activations.OfCaseName(f.Name) is not { } entry || OnnxFunctions.FunctionBody(entry, _elementType) is null)
-                    throw Bad($"the model defines a function {Q(Domain + "." + f.Name)} that Hybrid does not know.");
+                // A function of Hybrid's domain is the activation of its name, built in or registered by the user in this process, whose body it must be.
+                if (Activations.Registered.FirstOrDefault(e => e.CaseName == f.Name) is not { } entry)
+                    throw Bad($"the model defines a function {Q(Domain + "." + f.Name)} that Hybrid does not know: if it is an activation of yours, register it (Activation.Register, with its ONNX expression) before importing.");
+                if (OnnxFunctions.FunctionBody(entry, _elementType) is null)
+                    throw Bad($"the model defines a function {Q(Domain + "." + f.Name)}, but Hybrid's activation of that name has no ONNX function (an activation of yours registered without an ONNX expression?).");
                 if (!f.Equals(OnnxFunctions.Build(entry, _elementType)) && !OnnxFunctions.IsEarlierBody(f, _elementType))
                     throw Bad($"the body of the function {Q(Domain + "." + f.Name)} is not Hybrid's (docs/onnx.md): it was changed after export.");
                 _functions[f.Name] = entry;
@@ -574,7 +576,7 @@ internal static class OnnxImporter
         /// <summary>The activation whose float32 or float64 form is the standard op, and that form's node (registry order; float32's form first).</summary>
         private static (ActivationCase?, OnnxNodeSpec?) Standard(string op)
         {
-            foreach (var entry in Activations.All)
+            foreach (var entry in Activations.Registered)
                 foreach (var form in new[] { entry.OnnxSingle, entry.OnnxDouble })
                     if (form.Kind == nameof(Hybrid.Core.OnnxForm.Standard) && form.Body.Op == op) return (entry, form.Body);
             return (null, null);

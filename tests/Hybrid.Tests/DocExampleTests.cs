@@ -100,6 +100,17 @@ public sealed class DocExampleTests : IDisposable
     }
 
     [Fact]
+    public void Extending_example_exports_a_users_activation_that_ONNX_Runtime_runs_and_imports_it_back()
+    {
+        var (network, onnx, back) = ExtendingExample.ExportAndImport();
+        var x = new double[,] { { 0.5, -1 }, { 2, 3 }, { -4, 0.25 } };
+        double e = OnnxTestSupport.RelativeError(network.Predict(x), OnnxTestSupport.Run(onnx, [x], OnnxPrecision.Double)[0], floor: 1);
+        Assert.True(e <= OnnxExportTests.DoubleTolerance, $"relative error {e:E3}");
+        Assert.Equal(network.ToJson(), back.ToJson());
+        Assert.Equal("docsOnnxSwish", back.Layers[0].Activation!.Name);
+    }
+
+    [Fact]
     public void Extending_page_shows_the_report_Hybrid_prints_on_the_slipped_derivative()
     {
         var report = ExtendingExample.Slip();

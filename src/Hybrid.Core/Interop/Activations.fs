@@ -188,6 +188,15 @@ type Activations =
     /// Every activation, in the registry's order (the order the façade, the CLI and the docs list them).
     static member All : ActivationCase[] = Array.copy ActivationCases.cases
 
+    /// Every activation a model may name: the built-ins (All), then the users' activations registered
+    /// in this process (Activation.registeredEntries), in the order they were registered.
+    static member Registered : ActivationCase[] = Activation.registeredEntries () |> List.map ActivationCase |> Array.ofList
+
+    /// For a user's activation with an ONNX expression, a sentence naming the first of a few points where
+    /// the expression, evaluated without ONNX, differs from g (OnnxExpression.mismatch); null when they
+    /// agree, when the expression holds an op the evaluator does not know, or for any other activation.
+    static member OnnxMismatch(g: Activation) : string = OnnxExpression.mismatch g |> Option.toObj
+
     /// The case names Create accepts, in the registry's order.
     static member CaseNames : string[] = ActivationCases.cases |> Array.map (fun c -> c.CaseName)
 

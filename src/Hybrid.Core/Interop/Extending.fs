@@ -51,22 +51,24 @@ type VerificationOutcome internal (report: VerificationReport) =
 /// S04, S18-S23, S26.
 [<AbstractClass; Sealed>]
 type Extending =
-    static member private Spec(name, formula: string, kinks: float[], domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, kernels) : CustomActivationSpec =
+    static member private Spec(name, formula: string, kinks: float[], domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, onnx: string, kernels) : CustomActivationSpec =
         { Name = name; Formula = (if isNull formula then "" else formula); Kinks = (if isNull kinks then [] else List.ofArray kinks)
           Domain = (domainMin, domainMax); LawRange = lawRange; SaturatesBelow = saturatesBelow; SaturatesAbove = saturatesAbove
-          Onnx = None; Kernels = kernels }
+          Onnx = (if isNull onnx then None else Some(OnnxExpression.parse onnx)); Kernels = kernels }
 
-    /// A user's activation from a struct 'F (Activation.define; not registered). ArgumentException
-    /// naming "spec" for a bad name, domain, law range or kink.
+    /// A user's activation from a struct 'F (Activation.define; not registered). onnx: its ONNX
+    /// expression (OnnxExpression.parse), or null for none. ArgumentException naming "name" for a bad
+    /// name, naming "options" for a bad domain, law range, kink or ONNX expression.
     static member DefineActivation<'F when 'F: struct and 'F :> IScalarActivation>
-        (name: string, formula: string, kinks: float[], domainMin: float, domainMax: float, lawRange: float, saturatesBelow: bool, saturatesAbove: bool) : Activation =
-        Activation.define (Extending.Spec(name, formula, kinks, domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, UserFunctions.activationKernels<'F> ()))
+        (name: string, formula: string, kinks: float[], domainMin: float, domainMax: float, lawRange: float, saturatesBelow: bool, saturatesAbove: bool,
+         onnx: string) : Activation =
+        Activation.define (Extending.Spec(name, formula, kinks, domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, onnx, UserFunctions.activationKernels<'F> ()))
 
-    /// A user's activation from g and g′(z, a) as delegates (a call per entry).
+    /// A user's activation from g and g′(z, a) as delegates (a call per entry); onnx as above.
     static member DefineActivation
         (name: string, value: Func<float, float>, derivative: Func<float, float, float>, formula: string, kinks: float[], domainMin: float, domainMax: float,
-         lawRange: float, saturatesBelow: bool, saturatesAbove: bool) : Activation =
-        Activation.define (Extending.Spec(name, formula, kinks, domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, UserFunctions.activationKernelsOf value derivative))
+         lawRange: float, saturatesBelow: bool, saturatesAbove: bool, onnx: string) : Activation =
+        Activation.define (Extending.Spec(name, formula, kinks, domainMin, domainMax, lawRange, saturatesBelow, saturatesAbove, onnx, UserFunctions.activationKernelsOf value derivative))
 
     /// Activation.register: enters a user's activation in the registry (ArgumentException naming
     /// "g" for a built-in or a name taken by another definition).

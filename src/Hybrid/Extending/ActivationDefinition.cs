@@ -23,15 +23,18 @@ public sealed class ActivationDefinition
     /// The name it is registered and saved under: ASCII letters, digits, '-', '_' and '.', at most 64 characters, not the
     /// name of a built-in activation.
     /// </param>
-    /// <param name="options">Its formula, kinks, domain and saturation (defaults when null).</param>
+    /// <param name="options">Its formula, kinks, domain, saturation and ONNX expression (defaults when null).</param>
     /// <returns>The definition.</returns>
-    /// <exception cref="ArgumentException">The name is not valid, or the options are not (an empty domain, a law range that is not a finite number &gt; 0, a kink that is not finite).</exception>
+    /// <exception cref="ArgumentException">
+    /// The name is not valid, or the options are not (an empty domain, a law range that is not a finite number &gt; 0, a kink that
+    /// is not finite, an <see cref="ActivationOptions.Onnx"/> expression that is malformed or never reads Z).
+    /// </exception>
     public static ActivationDefinition Create<TFunction>(string name, ActivationOptions? options = null) where TFunction : struct, IActivationFunction
     {
         ArgumentNullException.ThrowIfNull(name);
         var o = options ?? new ActivationOptions();
         return new(Extending.DefineActivation<ActivationAdapter<TFunction>>(
-            name, o.Formula, Kinks(o), o.DomainMin, o.DomainMax, o.LawRange, o.SaturatesBelow, o.SaturatesAbove));
+            name, o.Formula, Kinks(o), o.DomainMin, o.DomainMax, o.LawRange, o.SaturatesBelow, o.SaturatesAbove, o.Onnx));
     }
 
     /// <summary>
@@ -42,7 +45,7 @@ public sealed class ActivationDefinition
     /// <param name="name">The name it is registered and saved under (the rules of <see cref="Create{TFunction}"/>).</param>
     /// <param name="value">g(z).</param>
     /// <param name="derivative">g′(z, a), a = g(z).</param>
-    /// <param name="options">Its formula, kinks, domain and saturation (defaults when null).</param>
+    /// <param name="options">Its formula, kinks, domain, saturation and ONNX expression (defaults when null).</param>
     /// <returns>The definition.</returns>
     /// <exception cref="ArgumentException">A function is null, the name is not valid, or the options are not.</exception>
     public static ActivationDefinition Create(string name, Func<double, double> value, Func<double, double, double> derivative, ActivationOptions? options = null)
@@ -52,7 +55,7 @@ public sealed class ActivationDefinition
         ArgumentNullException.ThrowIfNull(derivative);
         var o = options ?? new ActivationOptions();
         return new(Extending.DefineActivation(
-            name, value, derivative, o.Formula, Kinks(o), o.DomainMin, o.DomainMax, o.LawRange, o.SaturatesBelow, o.SaturatesAbove));
+            name, value, derivative, o.Formula, Kinks(o), o.DomainMin, o.DomainMax, o.LawRange, o.SaturatesBelow, o.SaturatesAbove, o.Onnx));
     }
 
     private static double[] Kinks(ActivationOptions o) =>

@@ -72,6 +72,23 @@ public static class ExtendingExample
         return (report, result, loaded);
     }
 
+    /// <summary>A user's activation with an ONNX expression: exported, and imported back.</summary>
+    public static (Network Network, byte[] Onnx, Network Back) ExportAndImport()
+    {
+        // begin-doc: onnx
+        var swish = ActivationDefinition.Create<Swish>("docsOnnxSwish", new() { Onnx = "Mul(Z, Sigmoid(Z))" });
+        Activation activation = Activation.Register(swish);
+        var network = Network.Create(inputs: 2)
+            .Dense(8, activation)
+            .Dense(1, Activation.Identity)
+            .Build(Initializer.XavierNormal(seed: 1));
+
+        byte[] onnx = network.ToOnnx();              // float64; ToOnnx(OnnxPrecision.Single) for float32
+        Network back = OnnxModel.ReadNetwork(onnx);  // finds "docsOnnxSwish" because it is registered
+        // end-doc: onnx
+        return (network, onnx, back);
+    }
+
     /// <summary>The report on the slipped derivative, as the docs show it.</summary>
     public static VerificationReport Slip()
     {
