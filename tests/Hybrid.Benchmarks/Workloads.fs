@@ -52,9 +52,26 @@ let mnistLike (seed: int) (n: int) : double[][] * int[] =
     let r = Random(seed)
     Array.init n (fun _ -> Array.init 784 (fun _ -> r.NextDouble())), Array.init n (fun _ -> r.Next 10)
 
+/// The MLP 784-256-128-10 with hidden activation g, softmax (HeNormal, seed 1).
+let mlpWith (g: Activation) : Network =
+    Network.Create(784).Dense(256, g).Dense(128, g).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(1))
+
 /// The MLP 784-256-128-10, ReLU, softmax (HeNormal, seed 1).
-let mlp () : Network =
-    Network.Create(784).Dense(256, Activation.ReLU).Dense(128, Activation.ReLU).Dense(10, Activation.Softmax).Build(Initializer.HeNormal(1))
+let mlp () : Network = mlpWith Activation.ReLU
+
+/// ReLU written by a user as a struct (docs/extending.md): the loops are specialised to it.
+[<Struct>]
+type UserReLU =
+    interface IActivationFunction with
+        member _.Value z = if z > 0.0 then z else 0.0
+        member _.Derivative(z, _) = if z > 0.0 then 1.0 else 0.0
+
+/// The user's ReLU, registered, as a struct or as two lambdas.
+let userReLU (asLambdas: bool) : Activation =
+    let options = ActivationOptions(Kinks = [| 0.0 |])
+    if asLambdas then
+        Activation.Register(ActivationDefinition.Create("benchReluLambda", Func<float, float>(fun z -> if z > 0.0 then z else 0.0), Func<float, float, float>(fun z _ -> if z > 0.0 then 1.0 else 0.0), options))
+    else Activation.Register(ActivationDefinition.Create<UserReLU>("benchReluStruct", options))
 
 /// One epoch of SGD (lr 0.01) with softmax cross-entropy at the given batch size, through
 /// Trainer.Fit on the fast path (default) or the reference path.

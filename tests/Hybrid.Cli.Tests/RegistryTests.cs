@@ -81,8 +81,9 @@ public class RegistryTests
                      Registries.UpdateRules.Select(e => CaseOf(e.Default)).Distinct().Order());
         Assert.Equal(FSharpType.GetUnionCases(typeof(CoreSchedule), null).Select(c => c.Name).Order(),
                      Registries.Schedules.Select(e => CaseOf(e.Default)).Distinct().Order());
-        // Constant(value) and Uniform(limit) take a number of the user's: the façade offers them, the tables do not.
-        Assert.Equal(FSharpType.GetUnionCases(typeof(CoreInit), null).Select(c => c.Name).Except(["Constant", "Uniform"]).Order(),
+        // Constant(value) and Uniform(limit) take a number of the user's, UserInit a distribution of the user's: the
+        // façade offers them, the tables do not.
+        Assert.Equal(FSharpType.GetUnionCases(typeof(CoreInit), null).Select(c => c.Name).Except(["Constant", "Uniform", "UserInit"]).Order(),
                      Registries.Initializers.Where(e => e.Default is not null).Select(e => CaseOf(e.Default)).Distinct().Order());
     }
 

@@ -29,8 +29,8 @@ public class LayerKindTests
     [Fact]
     public void S13_the_public_layer_kinds_keep_their_names_and_values()
     {
-        Assert.Equal(["Dense", "Maxout", "Dropout", "LayerNorm"], Enum.GetNames<LayerKind>());
-        Assert.Equal([0, 1, 2, 3], Enum.GetValues<LayerKind>().Select(k => (int)k));
+        Assert.Equal(["Dense", "Maxout", "Dropout", "LayerNorm", "Custom"], Enum.GetNames<LayerKind>());
+        Assert.Equal([0, 1, 2, 3, 4], Enum.GetValues<LayerKind>().Select(k => (int)k));
     }
 
     [Fact]

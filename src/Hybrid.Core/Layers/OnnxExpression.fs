@@ -213,9 +213,9 @@ module OnnxExpression =
                 let mine = pts |> List.map (evaluate e)
                 if pts.IsEmpty || mine |> List.exists Option.isNone then None
                 else
-                    let theirs = Activation.forward g (MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.DenseOfRowArrays [| Array.ofList pts |])
+                    let theirs = Mat.toRowMajor (Activation.forward g (Mat.row (Array.ofList pts)))
                     List.zip pts (List.map Option.get mine)
-                    |> List.mapi (fun k (z, x) -> z, x, theirs.[0, k])
+                    |> List.mapi (fun k (z, x) -> z, x, theirs.[k])
                     |> List.tryFind (fun (_, x, y) ->
                         if Double.IsFinite x && Double.IsFinite y then abs (x - y) > Tolerance * max (max (abs x) (abs y)) 1.0
                         else not (x = y || (Double.IsNaN x && Double.IsNaN y)))

@@ -46,13 +46,7 @@ type UserLayerCache internal (x: Matrix<float>, a: Matrix<float>) =
     /// The forward's output A.
     member _.A = a
     interface ILayerCache with
-        member _.FirstNonFinite() =
-            let rec find i j =
-                if i >= a.RowCount then None
-                elif j >= a.ColumnCount then find (i + 1) 0
-                elif not (Double.IsFinite a.[i, j]) then Some(i, j)
-                else find i (j + 1)
-            find 0 0
+        member _.FirstNonFinite() = Mat.firstNonFinite a
 
 /// A user's layer on the fast path (S28): the batch's rows copied into matrices, the user's passes
 /// called on them, the results copied into the plan's buffers. It allocates per batch (the user's
@@ -126,9 +120,10 @@ type UserLayer internal (kind: UserLayerKind, dIn: int, parameters: Matrix<float
         [ "parameters",
           LayerField.Records
               [ for n, p in List.zip kind.Names parameters ->
+                  let values = Mat.row (Mat.toRowMajor p)   // the entries row by row, as one row
                   [ "name", LayerField.Text n
                     "rows", LayerField.Number(float p.RowCount)
-                    "values", LayerField.Row(Mat.ofRowMajor 1 (p.RowCount * p.ColumnCount) (Mat.toRowMajor p)) ] ] ]
+                    "values", LayerField.Row values ] ] ]
     override _.Onnx = None
     override _.Equals(other) =
         match other with
@@ -155,7 +150,7 @@ module UserLayers =
             Shape.fail "parameters" (sprintf "the %s layer has %d parameters (%s), but %d were given." kind.Kind kind.Names.Length (String.Join(", ", kind.Names)) parameters.Length)
         List.iter2 (fun (n: string) (p: Matrix<float>) ->
             if isNull p then Shape.fail "parameters" (sprintf "the %s layer's %s is null." kind.Kind n)
-            if p.Enumerate() |> Seq.exists (Double.IsFinite >> not) then Shape.fail "parameters" (sprintf "the %s layer's %s holds a value that is not finite." kind.Kind n)) kind.Names parameters
+            if (Mat.firstNonFinite p).IsSome then Shape.fail "parameters" (sprintf "the %s layer's %s holds a value that is not finite." kind.Kind n)) kind.Names parameters
         let dOut = kind.Math.OutputWidth(inputWidth, Array.ofList parameters)
         if dOut < 1 then Shape.fail "parameters" (sprintf "the %s layer's OutputWidth is %d; it must be at least 1." kind.Kind dOut)
         UserLayer(kind, inputWidth, parameters) :> Layer

@@ -33,6 +33,23 @@ public interface ILayerFunction
 }
 
 /// <summary>What <see cref="ILayerFunction.Backward"/> returns: each parameter's gradient, and the input's.</summary>
-/// <param name="ParameterGradients">∂L/∂θ for each parameter θ, in the parameters' order and shapes.</param>
-/// <param name="InputGradient">dX = ∂L/∂X, X's shape.</param>
-public sealed record LayerGradients(IReadOnlyList<Matrix<double>> ParameterGradients, Matrix<double> InputGradient);
+public sealed class LayerGradients
+{
+    /// <summary>The gradients.</summary>
+    /// <param name="parameterGradients">∂L/∂θ for each parameter θ, in the parameters' order and shapes.</param>
+    /// <param name="inputGradient">dX = ∂L/∂X, X's shape.</param>
+    /// <exception cref="ArgumentException">An argument is null.</exception>
+    public LayerGradients(IReadOnlyList<Matrix<double>> parameterGradients, Matrix<double> inputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(parameterGradients);
+        ArgumentNullException.ThrowIfNull(inputGradient);
+        ParameterGradients = parameterGradients;
+        InputGradient = inputGradient;
+    }
+
+    /// <summary>∂L/∂θ for each parameter θ, in the parameters' order and shapes.</summary>
+    public IReadOnlyList<Matrix<double>> ParameterGradients { get; }
+
+    /// <summary>dX = ∂L/∂X, X's shape.</summary>
+    public Matrix<double> InputGradient { get; }
+}

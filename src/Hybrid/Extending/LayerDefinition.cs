@@ -67,6 +67,6 @@ internal sealed class LayerMathAdapter(ILayerFunction function) : ILayerMath
     {
         var g = function.Backward(x, output, parameters, outputGradient)
                 ?? throw new InvalidOperationException("the layer's Backward returned null.");
-        return Tuple.Create(g.ParameterGradients?.ToArray()!, g.InputGradient);
+        return Tuple.Create(g.ParameterGradients.ToArray(), g.InputGradient);
     }
 }
