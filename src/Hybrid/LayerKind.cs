@@ -33,8 +33,8 @@ internal static class LayerKinds
     /// <summary>The public kind of the core layer kind named <paramref name="coreKind"/> ("dense", "maxout", "dropout").</summary>
     /// <exception cref="InvalidOperationException">The core has a kind this enum does not name.</exception>
     internal static LayerKind FromCore(string coreKind) =>
-        Networks.IsUserLayerKind(coreKind) ? LayerKind.Custom
-        : Enum.TryParse<LayerKind>(coreKind, ignoreCase: true, out var kind) && kind != LayerKind.Custom && string.Equals(kind.ToString(), coreKind, StringComparison.OrdinalIgnoreCase)
+        Enum.TryParse<LayerKind>(coreKind, ignoreCase: true, out var kind) && kind != LayerKind.Custom && string.Equals(kind.ToString(), coreKind, StringComparison.OrdinalIgnoreCase)
             ? kind
+            : Networks.IsUserLayerKind(coreKind) ? LayerKind.Custom
             : throw new InvalidOperationException($"the core's layer kind {coreKind} has no public LayerKind.");
 }

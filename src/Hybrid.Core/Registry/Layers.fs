@@ -12,5 +12,5 @@ module Layers =
     /// (UserLayers.register), or None.
     let tryFind (kind: string) : LayerKind option =
         match all |> List.tryFind (fun k -> k.Kind = kind) with
-        | Some k -> Some k
         | None -> UserLayers.registered () |> List.tryFind (fun k -> k.Kind = kind)
+        | found -> found   // as found: reading a layer allocates nothing here (HostileFileProperties bounds it)
