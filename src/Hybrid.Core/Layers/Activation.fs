@@ -585,6 +585,7 @@ module Activation =
     /// Enters a user's activation in the registry, so that model files name it and loading finds it
     /// (registeredEntries, ofFileName). Registering the same definition again does nothing; a second
     /// definition under a registered name is an ArgumentException (naming "g"), as is a built-in.
+    /// Course: S04.
     let register (g: Activation) : unit =
         match g with
         | UserActivation c ->
@@ -596,18 +597,18 @@ module Activation =
         | _ -> Shape.fail "g" (sprintf "%s is built in; only a user's activation (Activation.define) is registered." (caseName g))
 
     /// Whether g may train and be saved: a built-in, or a user's activation that is registered
-    /// (that very definition).
+    /// (that very definition). Course: S04.
     let isRegistered (g: Activation) : bool =
         match g with
         | UserActivation c -> lock registeredCustoms (fun () -> registeredCustoms |> Seq.exists (fun r -> obj.ReferenceEquals(r, c)))
         | _ -> true
 
     /// Every entry a model file may name: the built-ins (`all`), then the users' registered
-    /// activations in the order they were registered.
+    /// activations in the order they were registered. Course: S04.
     let registeredEntries () : ActivationEntry list =
         all @ lock registeredCustoms (fun () -> registeredCustoms |> Seq.map (fun c -> c.Entry) |> List.ofSeq)
 
-    /// The entry a model file names `name` by (exact spelling), built in or registered, or None.
+    /// The entry a model file names `name` by (exact spelling), built in or registered, or None. Course: S04.
     let ofFileName (name: string) : ActivationEntry option =
         registeredEntries () |> List.tryFind (fun e -> String.Equals(e.File, name, StringComparison.Ordinal))
 

@@ -84,22 +84,22 @@ type private DelegateLossKernel(value: Func<float[], float[], int, int, float>, 
 /// Makes the loops of users' activations and losses (docs/extending.md). Course: S04, S18-S23.
 module UserFunctions =
 
-    /// The loops of a user's activation struct at float and float32: the JIT specialises both to 'F.
+    /// The loops of a user's activation struct at float and float32: the JIT specialises both to 'F. Course: S04.
     let activationKernels<'F when 'F: struct and 'F :> IScalarActivation> () : ActivationKernels =
         { Double = ElementwiseKernel<UserActivationOp<'F>, float>(); Single = ElementwiseKernel<UserActivationOpSingle<'F>, float32>() }
 
-    /// The loops of a user's activation given as g and g′(z, a): a delegate call per entry.
+    /// The loops of a user's activation given as g and g′(z, a): a delegate call per entry. Course: S04.
     let activationKernelsOf (value: Func<float, float>) (derivative: Func<float, float, float>) : ActivationKernels =
         if isNull value then nullArg "value"
         if isNull derivative then nullArg "derivative"
         { Double = DelegateActivationKernel<float>(value, derivative, (fun (x: float) -> x), (fun (x: float) -> x))
           Single = DelegateActivationKernel<float32>(value, derivative, (fun (x: float32) -> float x), (fun (x: float) -> float32 x)) }
 
-    /// The fast path's loop of a user's loss struct.
+    /// The fast path's loop of a user's loss struct. Course: S18-S23.
     let lossKernel<'F when 'F: struct and 'F :> IBatchLoss> () : LossKernel = UserLossKernel<'F>()
 
     /// The fast path's loop of a user's loss given as J(Ŷ, Y) and ∂J/∂Ŷ over arrays (one copy of the
-    /// batch per call).
+    /// batch per call). Course: S18-S23.
     let lossKernelOf (value: Func<float[], float[], int, int, float>) (gradient: Func<float[], float[], int, int, float[]>) : LossKernel =
         if isNull value then nullArg "value"
         if isNull gradient then nullArg "gradient"

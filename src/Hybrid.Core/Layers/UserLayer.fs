@@ -139,7 +139,7 @@ module UserLayers =
     let private kinds = ResizeArray<UserLayerKind>()
 
     /// The keys a user's layer writes in the model file: its "parameters" records, each a "name",
-    /// "rows" and "values".
+    /// "rows" and "values". Course: S14.
     let fieldKeys = [ "parameters"; "name"; "rows"; "values" ]
 
     /// A user's layer of `kind` after a layer of width `inputWidth`, with these parameter values
@@ -158,7 +158,7 @@ module UserLayers =
     /// A user's layer kind from its name, math and parameter names (the weights among them).
     /// ArgumentException (naming "name") for a name with characters other than ASCII letters,
     /// digits, '-', '_' and '.', longer than 64, or a built-in kind's; (naming "parameters") for
-    /// duplicate or empty parameter names, or a weight name that is not a parameter.
+    /// duplicate or empty parameter names, or a weight name that is not a parameter. Course: S14, S23.
     let kind (name: string) (math: ILayerMath) (names: string list) (weights: string list) : UserLayerKind =
         if String.IsNullOrWhiteSpace name then Shape.fail "name" "a layer's name must not be empty."
         if name.Length > 64 then Shape.fail "name" (sprintf "a layer's name has at most 64 characters, but this one has %d." name.Length)
@@ -199,7 +199,7 @@ module UserLayers =
 
     /// Registers a user's kind, so that model files name it and loading finds it. The same kind
     /// (same name and math) again does nothing; another under a registered name is an
-    /// ArgumentException naming "kind".
+    /// ArgumentException naming "kind". Course: S14.
     let register (kind: UserLayerKind) : unit =
         lock kinds (fun () ->
             match kinds |> Seq.tryFind (fun k -> String.Equals(k.Kind, kind.Kind, StringComparison.OrdinalIgnoreCase)) with
@@ -207,5 +207,5 @@ module UserLayers =
             | Some k -> Shape.fail "kind" (sprintf "a layer named \"%s\" is already registered with other math or parameters; give this one another name." k.Kind)
             | None -> kinds.Add kind)
 
-    /// The registered users' kinds as the layer registry sees them.
+    /// The registered users' kinds as the layer registry sees them. Course: S14.
     let registered () : LayerKind list = lock kinds (fun () -> kinds |> Seq.map layerKind |> List.ofSeq)

@@ -76,10 +76,10 @@ module Verification =
     let relativeError (a: float) (n: float) : float =
         if Double.IsNaN a || Double.IsNaN n then nan else abs (a - n) / max (max (abs a) (abs n)) tiny
 
-    /// The configuration of Verification.Check: 100 cases per law from a fixed seed.
+    /// The configuration of Verification.Check: 100 cases per law from a fixed seed. Course: S26.
     let defaults = { Cases = 100; Seed = 0x48796272_69640001UL }
 
-    /// The configuration of registration's laws: the same laws on 30 cases.
+    /// The configuration of registration's laws: the same laws on 30 cases. Course: S26.
     let fast = { defaults with Cases = 30 }
 
     // ---------------------------------------------------------------- running one law
@@ -552,7 +552,7 @@ module Verification =
 
     /// The report as text: a headline, then each law (✓ or ✗) with its statement, and under a
     /// failure its shrunk inputs and values. At most `maxLength` characters (the rest is cut with
-    /// "…"), so an exception's message stays readable.
+    /// "…"), so an exception's message stays readable. Course: S26.
     let describe (maxLength: int) (report: VerificationReport) : string =
         let failed = report.Laws |> List.filter (fun l -> not l.Passed) |> List.length
         let lines =
