@@ -130,7 +130,7 @@ let private pureLaw =
 
 /// Bytes allocated by the batch steps of a steady-state epoch, after a warm-up epoch, on a network
 /// with the given layers.
-let private allocationOfStep (rule: UpdateRule) (loss: Loss) (layers: (int -> Layer) list) : int64 =
+let private allocationOfStep (precision: Precision) (rule: UpdateRule) (loss: Loss) (layers: (int -> Layer) list) : int64 =
     let n, inputs = 50, 12
     let built, _ = layers |> List.fold (fun (acc, width) make -> let l = make width in (acc @ [ l ]), (match l.Widths with Some(_, o) -> o | None -> width)) ([], inputs)
     let net = Network.create built
@@ -138,7 +138,7 @@ let private allocationOfStep (rule: UpdateRule) (loss: Loss) (layers: (int -> La
     let Y = Data.oneHot (Network.outputSize net) (Array.init n (fun i -> i % Network.outputSize net))
     let config = { Loss = loss; Rule = rule; LearningRate = 0.01; Schedule = ConstantRate; L2 = 1e-3; BatchSize = 16; Epochs = 1; Seed = 3; Patience = 0; MinDelta = 0.0; RestoreBest = false
                    Monitor = MonitorLoss; DivergenceFactor = Training.defaultDivergenceFactor }
-    let engine = FastTraining.engine config net (FastTraining.ofMatrices X Y) None
+    let engine = FastTraining.engineIn precision config net (FastTraining.ofMatrices X Y) None
     let batches = Optimizer.minibatches 7 n 16
     for b in 0 .. batches.Length - 1 do engine.Step(0, b, batches.[b], 0.01) |> ignore
     let before = GC.GetAllocatedBytesForCurrentThread()
@@ -147,7 +147,7 @@ let private allocationOfStep (rule: UpdateRule) (loss: Loss) (layers: (int -> La
     GC.GetAllocatedBytesForCurrentThread() - before
 
 let private allocationLaw =
-    Spec.example "S28 / fast path / a fast batch step allocates nothing in steady state" (fun () ->
+    Spec.example "S28 / fast path / a fast batch step allocates nothing in steady state, in float64 and in float32" (fun () ->
         let dense units g = fun (width: int) -> DenseLayer(Dense.create (Init.matrix HeNormal width width units) (Mat.zeros 1 units) g)
         let maxout units = fun (width: int) -> MaxoutLayer(Maxout.create (Array.init 2 (fun j -> Init.matrix HeNormal j width units)) (Array.init 2 (fun _ -> Mat.zeros 1 units)))
         let dropout rate = fun (_: int) -> DropoutLayer rate
@@ -162,8 +162,19 @@ let private allocationLaw =
               PlainSgd, MeanSquaredError, [ dense 16 Arctan; dense 8 LogSoftmax; dense 4 LogSoftmax ]
               Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 ReLU; layerNorm; dense 8 Tanh; layerNorm; dense 4 Softmax ] ]
         for rule, loss, layers in cases do
-            let bytes = allocationOfStep rule loss layers
-            if bytes <> 0L then failwithf "%A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes)
+            let bytes = allocationOfStep Precision.Double rule loss layers
+            if bytes <> 0L then failwithf "%A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes
+        // float32: the layers with a float32 version (dense with every activation, dropout), every rule and loss.
+        let single =
+            [ PlainSgd, CategoricalCrossEntropy, [ dense 16 ReLU; dense 8 Tanh; dense 4 Softmax ]
+              Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 (PReLU 0.1); dropout 0.3; dense 4 Softmax ]
+              Momentum 0.9, MeanSquaredError, [ dense 16 Sigmoid; dropout 0.5; dense 4 Identity ]
+              RmsProp(0.9, 1e-8), BinaryCrossEntropy, [ dense 16 (ELU 1.0); dense 4 Sigmoid ]
+              Nesterov 0.5, MulticlassHinge, [ dense 16 SoftPlus; dense 4 Identity ]
+              AdaGrad 1e-8, MeanAbsoluteError, [ dense 16 (LeakyReLU 0.1); dense 4 Softmax ] ]
+        for rule, loss, layers in single do
+            let bytes = allocationOfStep Precision.Single rule loss layers
+            if bytes <> 0L then failwithf "float32, %A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes)
 
 /// The laws of this file, for the specification tree (Program.fs).
 /// predictRow on each row of X against Network.forward on that row as a 1×d matrix: the same bits

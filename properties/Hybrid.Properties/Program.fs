@@ -31,6 +31,7 @@ let specification : Test =
         @ BadInputProperties.laws
         @ FastPathProperties.laws
         @ ResumeProperties.laws
+        @ PrecisionProperties.laws
         @ HostileFileProperties.laws)
 
 [<EntryPoint>]

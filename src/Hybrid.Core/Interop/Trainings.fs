@@ -189,15 +189,17 @@ type Trainings =
 
     /// Training.run on the fast path's row sets (FastTraining.engine), or Training.resume when state
     /// is not null (FastTraining.engineFrom), with an epoch-end callback; validation null for none.
+    /// `single` trains in float32 (FastTraining.engineIn Precision.Single).
     static member RunFast(config: TrainingConfig, net: Network, state: TrainingState, train: RowSet, validation: RowSet,
-                          report: Action<EpochView>, shouldStop: Func<bool>, decide: Func<EpochEndView, EpochDecision>) : TrainingRun =
+                          report: Action<EpochView>, shouldStop: Func<bool>, decide: Func<EpochEndView, EpochDecision>, single: bool) : TrainingRun =
         let validation = if obj.ReferenceEquals(validation, null) then None else Some validation
         let report (r: EpochRecord) = report.Invoke(EpochView r)
         let start = if isNull (box state) then None else Some state
+        let precision = if single then Precision.Single else Precision.Double
         let engine =
             match start with
-            | None -> FastTraining.engine config net train validation
-            | Some s -> Training.checkState config s; FastTraining.engineFrom config s train validation
+            | None -> FastTraining.engineIn precision config net train validation
+            | Some s -> Training.checkState config s; FastTraining.engineFromIn precision config s train validation
         TrainingRun(Training.runWith config train.Rows.Length engine start (fun e -> decide.Invoke(EpochEndView e)) report shouldStop.Invoke)
 
     /// An epoch-end decision: stop after this epoch, and the new base learning rate (NaN keeps the one in force).

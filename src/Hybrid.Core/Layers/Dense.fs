@@ -177,6 +177,7 @@ type private DenseLayerOf(layer: Dense) =
         let g = Dense.backward layer (Layer.cacheOf<DenseCache> cache) dA
         [ yield g.dW; yield g.dB; match layer.Activation with PReLU _ -> yield Mat.constant 1 1 g.dAlpha | _ -> () ], g.dX
     override _.Plan slot = DensePlan<float>(layer, slot)
+    override _.PlanSingle slot = DensePlan<float32>(layer, slot)
     override _.Regions cache =
         match (Activation.entry layer.Activation).Kinks (Activation.loopParameter layer.Activation) with
         | [] -> Array.empty

@@ -44,16 +44,18 @@ type DropoutCache =
     interface ILayerCache with
         member _.FirstNonFinite() = None
 
-/// The dropout layer's buffer version (the fast path): the mask drawn in place with the same
-/// draws in the same order as Dropout.mask, A = X ⊙ M and dX = dA ⊙ M; the identity (its input
+/// The dropout layer's buffer version (the fast path) at element type 'T (float, or float32 as a
+/// second instantiation): the mask drawn in place with the same draws in the same order as
+/// Dropout.mask (each entry rounded to 'T), A = X ⊙ M and dX = dA ⊙ M; the identity (its input
 /// buffer returned as is) at inference or with rate 0. Course: S34.
 [<Sealed>]
-type DropoutPlan internal (rate: float, slot: PlanSlot) =
-    inherit LayerPlan<float>()
+type DropoutPlan<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> Numerics.IFloatingPointIeee754<'T>>
+        internal (rate: float, slot: PlanSlot) =
+    inherit LayerPlan<'T>()
     let width = slot.Inputs
-    let mask = Array.zeroCreate<float> (slot.Capacity * width)
-    let a = Array.zeroCreate<float> (slot.Capacity * width)
-    let dx = Array.zeroCreate<float> (slot.Capacity * width)
+    let mask = Array.zeroCreate<'T> (slot.Capacity * width)
+    let a = Array.zeroCreate<'T> (slot.Capacity * width)
+    let dx = Array.zeroCreate<'T> (slot.Capacity * width)
     let rng = Rng(0)
     [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Forward(x, rows, _, seed) =
@@ -62,15 +64,15 @@ type DropoutPlan internal (rate: float, slot: PlanSlot) =
             rng.Reseed seed
             let count = rows * width
             for e in 0 .. count - 1 do
-                mask.[e] <- Dropout.maskEntry rate (rng.NextDouble())
-            Numerics.Tensors.TensorPrimitives.Multiply(ReadOnlySpan<float>(x, 0, count), ReadOnlySpan<float>(mask, 0, count), Span<float>(a, 0, count))
+                mask.[e] <- 'T.CreateTruncating(Dropout.maskEntry rate (rng.NextDouble()))
+            Numerics.Tensors.TensorPrimitives.Multiply(ReadOnlySpan<'T>(x, 0, count), ReadOnlySpan<'T>(mask, 0, count), Span<'T>(a, 0, count))
             a
     [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Backward(_, up, rows, _, _, training) =
         if not training || rate = 0.0 then up
         else
             let count = rows * width
-            Numerics.Tensors.TensorPrimitives.Multiply(ReadOnlySpan<float>(up, 0, count), ReadOnlySpan<float>(mask, 0, count), Span<float>(dx, 0, count))
+            Numerics.Tensors.TensorPrimitives.Multiply(ReadOnlySpan<'T>(up, 0, count), ReadOnlySpan<'T>(mask, 0, count), Span<'T>(dx, 0, count))
             dx
     override _.FirstNonFinite() = -1
 
@@ -95,7 +97,8 @@ type private DropoutLayerOf(rate: float) =
         match (Layer.cacheOf<DropoutCache> cache).Mask with
         | Some mask -> [], Dropout.backward mask dA
         | None -> [], dA
-    override _.Plan slot = DropoutPlan(rate, slot)
+    override _.Plan slot = DropoutPlan<float>(rate, slot)
+    override _.PlanSingle slot = DropoutPlan<float32>(rate, slot)
     override _.Fields = [ "rate", LayerField.Number rate ]
     override _.Onnx = Some [ OnnxLayerStep.Node("Dropout", "dropout", "dropout", [ OnnxLayerValue.Input; OnnxLayerValue.Scalar("ratio", rate) ], []) ]
     override _.Equals(other) = match other with :? DropoutLayerOf as d -> d.Rate = rate | _ -> false

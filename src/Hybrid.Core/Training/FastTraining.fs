@@ -18,6 +18,15 @@ type RowSet =
       /// The rows of the arrays that make up this set, in order.
       Rows: int[] }
 
+/// The element type the fast path trains in (S28): float64 (the default, and the reference path's),
+/// or float32, the peers' default, at about twice the speed of the products.
+[<RequireQualifiedAccess>]
+type Precision =
+    /// float64 throughout.
+    | Double
+    /// float32 for the layers, L2 and the update; the loss in float64 on the widened outputs.
+    | Single
+
 /// The fast training path: for a network and a batch size, a plan owns every buffer
 /// (the batch, activations, caches, gradients, optimiser state; row-major float[]) and updates
 /// the parameters in place. Each layer runs as its own buffer version (Layer.Plan, in the layer's
@@ -40,37 +49,125 @@ module FastTraining =
     let ofMatrices (X: Matrix<float>) (Y: Matrix<float>) : RowSet =
         rowSet (X.ToRowMajorArray()) (Y.ToRowMajorArray()) X.ColumnCount Y.ColumnCount
 
-    /// The buffers and the in-place batch step of one training run.
-    type private Plan(config: TrainingConfig, net: Network, optimizer: UpdateState option, capacity: int) =
+    /// What a plan does at its element type (float, or float32), each once per batch: one virtual
+    /// call, the loops inside at that type. The float instance calls the kernels directly.
+    [<AbstractClass>]
+    type private PlanOps<'T>() =
+        /// target[targetIndex ..] ← source[sourceIndex ..], `count` entries (the gather of a batch).
+        abstract Load: source: float[] * sourceIndex: int * target: 'T[] * targetIndex: int * count: int -> unit
+        /// The values as float (a new array, or the array itself at float).
+        abstract ToDoubles: values: 'T[] -> float[]
+        /// The values at 'T (a new array).
+        abstract OfDoubles: values: float[] -> 'T[]
+        /// J and ∂J/∂Ŷ (Kernels.lossAndGradient).
+        abstract Loss: loss: Loss * yhat: 'T[] * y: 'T[] * grad: 'T[] * rows: int * cols: int -> float
+        /// Sigmoid + BCE from the logits (Kernels.sigmoidCrossEntropy).
+        abstract SigmoidCrossEntropy: z: 'T[] * a: 'T[] * y: 'T[] * dz: 'T[] * rows: int * cols: int -> float
+        /// Softmax + CE from the logits (Kernels.softmaxCrossEntropy).
+        abstract SoftmaxCrossEntropy: z: 'T[] * a: 'T[] * y: 'T[] * dz: 'T[] * rows: int * cols: int -> float
+        /// g ← g + 2λW, returning λΣW² (Kernels.addL2).
+        abstract AddL2: lambda: float * w: 'T[] * g: 'T[] -> float
+        /// One step of the rule in place (UpdateInPlace).
+        abstract Update: rule: UpdateRule * eta: float * t: int * theta: 'T[] * g: 'T[] * f: 'T[] * s: 'T[] -> unit
+        /// The correct count (Kernels.correct).
+        abstract Correct: loss: Loss * yhat: 'T[] * y: 'T[] * rows: int * cols: int -> int
+        /// Whether the first `count` entries are finite.
+        abstract AllFinite: values: 'T[] * count: int -> bool
+        /// The layer's buffer version at 'T.
+        abstract Plan: layer: Layer * slot: PlanSlot -> LayerPlan<'T>
+
+    /// The plan's operations at float: the kernels themselves.
+    [<Sealed>]
+    type private DoubleOps() =
+        inherit PlanOps<float>()
+        override _.Load(source, i, target, j, count) = Array.Copy(source, i, target, j, count)
+        override _.ToDoubles values = values
+        override _.OfDoubles values = Array.copy values
+        override _.Loss(loss, yhat, y, grad, rows, cols) = Kernels.lossAndGradient loss yhat y grad rows cols
+        override _.SigmoidCrossEntropy(z, a, y, dz, rows, cols) = Kernels.sigmoidCrossEntropy z a y dz rows cols
+        override _.SoftmaxCrossEntropy(z, a, y, dz, rows, cols) = Kernels.softmaxCrossEntropy z a y dz rows cols
+        override _.AddL2(lambda, w, g) = Kernels.addL2 lambda w g
+        override _.Update(rule, eta, t, theta, g, f, s) = Kernels.update rule eta t theta g f s
+        override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
+        override _.AllFinite(values, count) = RowMajor.allFinite values count
+        override _.Plan(layer, slot) = layer.Plan slot
+
+    /// The plan's operations at float32 (Precision Single): products, activations, dropout, L2 and
+    /// the update rules in float32; the loss and its gradient, O(batch × outputs), computed by the
+    /// float kernels on the outputs widened to float and rounded back once (so the cross-entropies
+    /// keep their ε = 1e-12, which float32 cannot hold next to 1). `capacity`×`outputs` scratch.
+    [<Sealed>]
+    type private SingleOps(capacity: int, outputs: int) =
+        inherit PlanOps<float32>()
+        let n = capacity * outputs
+        let p64, y64, g64, a64 = Array.zeroCreate<float> n, Array.zeroCreate<float> n, Array.zeroCreate<float> n, Array.zeroCreate<float> n
+        let widen (source: float32[]) (target: float[]) (count: int) =
+            for i in 0 .. count - 1 do target.[i] <- float source.[i]
+        let narrow (source: float[]) (target: float32[]) (count: int) =
+            for i in 0 .. count - 1 do target.[i] <- float32 source.[i]
+        override _.Load(source, i, target, j, count) =
+            for k in 0 .. count - 1 do target.[j + k] <- float32 source.[i + k]
+        override _.ToDoubles values = Array.map float values
+        override _.OfDoubles values = Array.map float32 values
+        override _.Loss(loss, yhat, y, grad, rows, cols) =
+            widen yhat p64 (rows * cols)
+            widen y y64 (rows * cols)
+            let J = Kernels.lossAndGradient loss p64 y64 g64 rows cols
+            narrow g64 grad (rows * cols)
+            J
+        override _.SigmoidCrossEntropy(z, a, y, dz, rows, cols) =
+            widen z p64 (rows * cols)
+            widen a a64 (rows * cols)
+            widen y y64 (rows * cols)
+            let J = Kernels.sigmoidCrossEntropy p64 a64 y64 g64 rows cols
+            narrow g64 dz (rows * cols)
+            J
+        override _.SoftmaxCrossEntropy(z, a, y, dz, rows, cols) =
+            widen z p64 (rows * cols)
+            widen a a64 (rows * cols)
+            widen y y64 (rows * cols)
+            let J = Kernels.softmaxCrossEntropy p64 a64 y64 g64 rows cols
+            narrow g64 dz (rows * cols)
+            J
+        override _.AddL2(lambda, w, g) = float (Kernels.addL2 (float32 lambda) w g)
+        override _.Update(rule, eta, t, theta, g, f, s) = UpdateInPlace.stepSingle rule eta t theta g f s
+        override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
+        override _.AllFinite(values, count) = RowMajor.allFinite values count
+        override _.Plan(layer, slot) = layer.PlanSingle slot
+
+    /// The buffers and the in-place batch step of one training run, at element type 'T.
+    type private Plan<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T: comparison
+                           and 'T :> Numerics.IFloatingPointIeee754<'T>>
+            (config: TrainingConfig, net: Network, optimizer: UpdateState option, capacity: int, ops: PlanOps<'T>) =
         let layers = Array.ofList net.Layers
-        let parameters = Network.parameters net |> List.map (fun p -> p.ToRowMajorArray()) |> Array.ofList
+        let parameters = Network.parameters net |> List.map (fun p -> ops.OfDoubles(p.ToRowMajorArray())) |> Array.ofList
         let shapes = Network.parameters net |> List.map (fun p -> p.RowCount, p.ColumnCount) |> Array.ofList
         let isWeight = Network.isWeight net |> Array.ofList
-        let grads = parameters |> Array.map (fun p -> Array.zeroCreate<float> p.Length)
+        let grads = parameters |> Array.map (fun p -> Array.zeroCreate<'T> p.Length)
         let needsFirst, needsSecond = Update.moments config.Rule
         /// A moment's buffers, from the state to continue from (or zeros), only if the rule has it.
         let moment (needed: bool) (of': UpdateState -> Matrix<float> list) =
             match optimizer with
             | _ when not needed -> parameters |> Array.map (fun _ -> null)
-            | Some state -> of' state |> List.map (fun m -> m.ToRowMajorArray()) |> Array.ofList
-            | None -> parameters |> Array.map (fun p -> Array.zeroCreate<float> p.Length)
+            | Some state -> of' state |> List.map (fun m -> ops.OfDoubles(m.ToRowMajorArray())) |> Array.ofList
+            | None -> parameters |> Array.map (fun p -> Array.zeroCreate<'T> p.Length)
         let first = moment needsFirst (fun s -> s.First)
         let second = moment needsSecond (fun s -> s.Second)
-        let epochStart = parameters |> Array.map (fun p -> Array.zeroCreate<float> p.Length)
-        let epochFirst = first |> Array.map (fun m -> if isNull m then null else Array.zeroCreate<float> m.Length)
-        let epochSecond = second |> Array.map (fun m -> if isNull m then null else Array.zeroCreate<float> m.Length)
+        let epochStart = parameters |> Array.map (fun p -> Array.zeroCreate<'T> p.Length)
+        let epochFirst = first |> Array.map (fun m -> if isNull m then null else Array.zeroCreate<'T> m.Length)
+        let epochSecond = second |> Array.map (fun m -> if isNull m then null else Array.zeroCreate<'T> m.Length)
         let inputs = Network.inputSize net
         let outputs = Network.outputSize net
         let firstTrainable = layers |> Array.findIndex (fun layer -> not (List.isEmpty layer.Parameters))
         let fused = Network.fuses config.Loss net
-        let xb = Array.zeroCreate<float> (capacity * inputs)
-        let yb = Array.zeroCreate<float> (capacity * outputs)
-        let dOut = Array.zeroCreate<float> (capacity * outputs)
+        let xb = Array.zeroCreate<'T> (capacity * inputs)
+        let yb = Array.zeroCreate<'T> (capacity * outputs)
+        let dOut = Array.zeroCreate<'T> (capacity * outputs)
         let plans =
             let mutable p = 0
             let mutable width = inputs
             layers |> Array.mapi (fun l layer ->
-                let plan = layer.Plan { Capacity = capacity; Inputs = width; First = p; NeedsInputGradient = l > firstTrainable }
+                let plan = ops.Plan(layer, { Capacity = capacity; Inputs = width; First = p; NeedsInputGradient = l > firstTrainable })
                 p <- p + List.length layer.Parameters
                 width <- (match layer.Widths with Some(_, o) -> o | None -> width)
                 plan)
@@ -78,12 +175,12 @@ module FastTraining =
         let fusedLast =
             if fused then
                 match plans.[plans.Length - 1] with
-                | :? DensePlan<float> as d -> d.StartsFromZ <- true; d
+                | :? DensePlan<'T> as d -> d.StartsFromZ <- true; d
                 | _ -> invalidOp "unreachable: only a dense last layer fuses."
-            else Unchecked.defaultof<DensePlan<float>>
+            else Unchecked.defaultof<DensePlan<'T>>
         let stochastic = layers |> Array.exists (fun layer -> layer.Stochastic)
         /// The input buffer each layer read in the last forward pass (for dW = Xᵀ·dZ).
-        let layerInput = Array.zeroCreate<float[]> plans.Length
+        let layerInput = Array.zeroCreate<'T[]> plans.Length
         let mutable step = match optimizer with Some state -> state.Step | None -> 0
         let mutable epochStep = step
         let mutable lastLoss = 0.0
@@ -95,12 +192,12 @@ module FastTraining =
         member _.Gather(set: RowSet, order: int[], start: int, rows: int) =
             for i in 0 .. rows - 1 do
                 let r = set.Rows.[if isNull order then start + i else order.[start + i]]
-                Array.Copy(set.X, r * inputs, xb, i * inputs, inputs)
-                Array.Copy(set.Y, r * outputs, yb, i * outputs, outputs)
+                ops.Load(set.X, r * inputs, xb, i * inputs, inputs)
+                ops.Load(set.Y, r * outputs, yb, i * outputs, outputs)
 
         /// The forward pass on the first `rows` rows of Xb; `maskSeed` ≥ 0 turns dropout on (layer l
         /// masked as Dropout.mask (Init.derive maskSeed l)). Returns the output buffer.
-        member _.Forward(rows: int, maskSeed: int) : float[] =
+        member _.Forward(rows: int, maskSeed: int) : 'T[] =
             let mutable x = xb
             for l in 0 .. plans.Length - 1 do
                 layerInput.[l] <- x
@@ -109,12 +206,12 @@ module FastTraining =
 
         /// The data loss of the forward's output against Yb (fused from the logits when the last
         /// layer and the loss fuse), its gradient written where the backward starts. Returns J.
-        member _.Loss(output: float[], rows: int) : float =
+        member _.Loss(output: 'T[], rows: int) : float =
             if fused then
                 let d = fusedLast
-                if d.Activation = Sigmoid then Kernels.sigmoidCrossEntropy d.Z d.A yb d.DZ rows outputs
-                else Kernels.softmaxCrossEntropy d.Z d.A yb d.DZ rows outputs
-            else Kernels.lossAndGradient config.Loss output yb dOut rows outputs
+                if d.Activation = Sigmoid then ops.SigmoidCrossEntropy(d.Z, d.A, yb, d.DZ, rows, outputs)
+                else ops.SoftmaxCrossEntropy(d.Z, d.A, yb, d.DZ, rows, outputs)
+            else ops.Loss(config.Loss, output, yb, dOut, rows, outputs)
 
         /// The backward pass from the loss gradient into grads: the layers' backward in reverse
         /// (S16's BP1-BP4 in place). Layers before the first trainable one need no gradient.
@@ -144,19 +241,19 @@ module FastTraining =
             let mutable penalty = 0.0
             if config.L2 > 0.0 then
                 for p in 0 .. parameters.Length - 1 do
-                    if isWeight.[p] then penalty <- penalty + Kernels.addL2 config.L2 parameters.[p] grads.[p]
+                    if isWeight.[p] then penalty <- penalty + ops.AddL2(config.L2, parameters.[p], grads.[p])
             let total = J + penalty
             lastTotal <- total
             let mutable finite = Double.IsFinite total
             for p in 0 .. grads.Length - 1 do
-                if finite && not (RowMajor.allFinite grads.[p] grads.[p].Length) then finite <- false
+                if finite && not (ops.AllFinite(grads.[p], grads.[p].Length)) then finite <- false
             if not finite then Some(Training.nonFiniteStep total epoch batch)
             else
                 for p in 0 .. parameters.Length - 1 do
-                    Kernels.update config.Rule eta (step + 1) parameters.[p] grads.[p] first.[p] second.[p]
+                    ops.Update(config.Rule, eta, step + 1, parameters.[p], grads.[p], first.[p], second.[p])
                 let mutable ok = true
                 for p in 0 .. grads.Length - 1 do
-                    if ok && not (RowMajor.allFinite grads.[p] grads.[p].Length) then ok <- false
+                    if ok && not (ops.AllFinite(grads.[p], grads.[p].Length)) then ok <- false
                 if not ok then Some(Training.nonFiniteParameter epoch batch)
                 else
                     // θ′ was written over the gradient buffers: swap them in.
@@ -166,7 +263,7 @@ module FastTraining =
                         grads.[p] <- t
                     step <- step + 1
                     lastLoss <- J
-                    lastCorrect <- Kernels.correct config.Loss output yb rows outputs
+                    lastCorrect <- ops.Correct(config.Loss, output, yb, rows, outputs)
                     None
 
         /// (Σ_chunks J_c·n_c (a plain Σ J_c for SumOfSquares), correct count) over the whole set at
@@ -182,7 +279,7 @@ module FastTraining =
                 let output = this.Forward(rows, -1)
                 let J = this.Loss(output, rows)
                 sum <- sum + (if config.Loss = SumOfSquares then J else J * float rows)
-                hits <- hits + Kernels.correct config.Loss output yb rows outputs
+                hits <- hits + ops.Correct(config.Loss, output, yb, rows, outputs)
                 start <- start + rows
             struct (sum, hits)
 
@@ -198,9 +295,9 @@ module FastTraining =
 
         /// Parameters (or moments: null for a moment the rule lacks, which is zeros) as matrices shaped as the parameters
         /// (copies: DenseOfRowMajor copies the values into its own column-major storage).
-        member private _.Matrices(values: float[][]) : Matrix<float> list =
+        member private _.Matrices(values: 'T[][]) : Matrix<float> list =
             values
-            |> Array.mapi (fun p v -> let r, c = shapes.[p] in if isNull v then Mat.zeros r c else Matrix<float>.Build.DenseOfRowMajor(r, c, v))
+            |> Array.mapi (fun p v -> let r, c = shapes.[p] in if isNull v then Mat.zeros r c else Matrix<float>.Build.DenseOfRowMajor(r, c, ops.ToDoubles v))
             |> List.ofArray
 
         /// The current parameters as a new immutable network (copies).
@@ -262,11 +359,9 @@ module FastTraining =
             Array.Copy(input, result, plan.Outputs)
             Ok result
 
-    /// The fast engine from the network's weights and an optimiser state (None: fresh).
-    let private engineWith (config: TrainingConfig) (net: Network) (optimizer: UpdateState option) (train: RowSet) (validation: RowSet option) : TrainingEngine =
-        let n = train.Rows.Length
-        let largest = max n (validation |> Option.map (fun v -> v.Rows.Length) |> Option.defaultValue 0)
-        let plan = Plan(config, net, optimizer, max 1 (min config.BatchSize largest))
+    /// The fast engine at element type 'T from the network's weights and an optimiser state (None: fresh).
+    let private engineOf (config: TrainingConfig) (net: Network) (optimizer: UpdateState option) (train: RowSet) (validation: RowSet option)
+                         (plan: Plan<'T>) : TrainingEngine =
         let sums = EpochSums()
         { new TrainingEngine with
             member _.LastLoss = plan.LastTotal
@@ -286,18 +381,40 @@ module FastTraining =
                     let nv = float v.Rows.Length
                     (if config.Loss = SumOfSquares then sum else sum / nv), float hits / nv) }
 
+    /// The fast engine in `precision` from the network's weights and an optimiser state (None: fresh).
+    let private engineWith (precision: Precision) (config: TrainingConfig) (net: Network) (optimizer: UpdateState option) (train: RowSet) (validation: RowSet option) : TrainingEngine =
+        let n = train.Rows.Length
+        let largest = max n (validation |> Option.map (fun v -> v.Rows.Length) |> Option.defaultValue 0)
+        let capacity = max 1 (min config.BatchSize largest)
+        match precision with
+        | Precision.Double -> engineOf config net optimizer train validation (Plan<float>(config, net, optimizer, capacity, DoubleOps()))
+        | Precision.Single ->
+            engineOf config net optimizer train validation (Plan<float32>(config, net, optimizer, capacity, SingleOps(capacity, Network.outputSize net)))
+
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the
     /// epoch loop Training.run drives it), from the network's weights and a fresh optimiser. The data
     /// is not checked here: the caller checks it once at the boundary (fit, fitRows, Trainer.Fit).
     /// Each step is θ ← update(θ, ∇J(θ; X_b, Y_b)) on preallocated buffers; batch steps allocate
     /// nothing after the first. Course: S28.
-    /// Checked by: FastPathProperties "S28 / fast path / a fast batch step allocates nothing in steady state".
+    /// Checked by: FastPathProperties "S28 / fast path / a fast batch step allocates nothing in steady state, in float64 and in float32".
     let engine (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) : TrainingEngine =
-        engineWith config net None train validation
+        engineWith Precision.Double config net None train validation
+
+    /// The fast engine in a precision: Double is `engine`; Single runs every layer's buffer version,
+    /// L2 and the update rule in float32 (the same definitions instantiated at float32), the loss in
+    /// float on the outputs widened, and keeps the weights and optimiser state in float32 between
+    /// steps (snapshots widen them exactly to float). NotSupportedException names a layer kind with
+    /// no float32 version. Course: S28.
+    let engineIn (precision: Precision) (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) : TrainingEngine =
+        engineWith precision config net None train validation
 
     /// The fast engine from a saved state's weights and optimiser state (Training.resume drives it). Course: S28.
     let engineFrom (config: TrainingConfig) (state: TrainingState) (train: RowSet) (validation: RowSet option) : TrainingEngine =
-        engineWith config state.Network (Some state.Optimizer) train validation
+        engineWith Precision.Double config state.Network (Some state.Optimizer) train validation
+
+    /// engineFrom in a precision (engineIn). Course: S28.
+    let engineFromIn (precision: Precision) (config: TrainingConfig) (state: TrainingState) (train: RowSet) (validation: RowSet option) : TrainingEngine =
+        engineWith precision config state.Network (Some state.Optimizer) train validation
 
     /// Checks a row set at the boundary, once: sizes against the network (X n×d_in, Y n×d_out),
     /// every value finite (naming the row and column), targets suiting the loss (as

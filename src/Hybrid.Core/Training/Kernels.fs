@@ -46,7 +46,7 @@ module internal Kernels =
 
     /// #{rows whose class matches} with Training.classesOf's rule: argmax (first on ties) for
     /// ≥ 2 columns, [v ≥ t] for one column (t = 0 for hinge and logistic, else 0.5).
-    let correct (loss: Loss) (yhat: float[]) (y: float[]) (rows: int) (cols: int) : int =
+    let inline correct<'T when 'T :> IFloatingPointIeee754<'T> and 'T: comparison> (loss: Loss) (yhat: 'T[]) (y: 'T[]) (rows: int) (cols: int) : int =
         let mutable hits = 0
         if cols > 1 then
             for r in 0 .. rows - 1 do
@@ -58,7 +58,7 @@ module internal Kernels =
                     if y.[o + j] > y.[o + t] then t <- j
                 if p = t then hits <- hits + 1
         else
-            let threshold = Loss.classThreshold loss
+            let threshold = 'T.CreateTruncating(Loss.classThreshold loss)
             for r in 0 .. rows - 1 do
                 if (yhat.[r] >= threshold) = (y.[r] >= threshold) then hits <- hits + 1
         hits
@@ -69,10 +69,10 @@ module internal Kernels =
     /// Checked by: FastPathProperties "S23 / fast path / the step loss the divergence rule reads is
     /// J + λ·ΣW², as on the reference path" (the returned penalty), "S28 / fast path / the fast
     /// path's parameters and epoch records equal the reference path's" (the gradient).
-    let addL2 (lambda: float) (w: float[]) (g: float[]) : float =
-        let twoLambda = 2.0 * lambda
-        TensorPrimitives.MultiplyAdd(ReadOnlySpan<float>(w), twoLambda, ReadOnlySpan<float>(g), Span<float>(g))
-        lambda * TensorPrimitives.SumOfSquares(ReadOnlySpan<float>(w))
+    let inline addL2<'T when 'T :> IFloatingPointIeee754<'T>> (lambda: 'T) (w: 'T[]) (g: 'T[]) : 'T =
+        let twoLambda = lambda + lambda   // 2λ exactly
+        TensorPrimitives.MultiplyAdd(ReadOnlySpan<'T>(w), twoLambda, ReadOnlySpan<'T>(g), Span<'T>(g))
+        lambda * TensorPrimitives.SumOfSquares(ReadOnlySpan<'T>(w))
 
     /// One step of `rule` (Update.step's formulas entry by entry) on θ with gradient g, state f
     /// (velocity / m) and s (Σg² / s / v), step t ≥ 1: UpdateInPlace.step, where the loop over the

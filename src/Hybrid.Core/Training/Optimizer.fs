@@ -81,6 +81,10 @@ type Root =
     static member inline Of(x: float, _: Root) : float = Math.Sqrt x
     /// √x in every lane (the second argument only picks this overload).
     static member inline Of(x: System.Numerics.Vector<float>, _: Root) : System.Numerics.Vector<float> = System.Numerics.Vector.SquareRoot x
+    /// √x in float32 (MathF.Sqrt, correctly rounded).
+    static member inline Of(x: float32, _: Root) : float32 = MathF.Sqrt x
+    /// √x in every float32 lane.
+    static member inline Of(x: System.Numerics.Vector<float32>, _: Root) : System.Numerics.Vector<float32> = System.Numerics.Vector.SquareRoot x
 
 /// The optimisers of gradient-based training (S27, S28 and their standard refinements), each a
 /// pure function (θ, g, state) -> (θ′, state′) on one entry, written once here and applied to
@@ -144,16 +148,22 @@ module Update =
     /// AdaGrad on one entry: G′ = G + g·g; θ′ = θ − η·g / (√G′ + ε). Returns (θ′, G′).
     /// Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
     /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
-    let inline adagrad (eta: ^T) (eps: ^T) (theta: ^T) (g: ^T) (G: ^T) : struct (^T * ^T) =
+    let inline adagradWith ([<InlineIfLambda>] sqrt: ^T -> ^T) (eta: ^T) (eps: ^T) (theta: ^T) (g: ^T) (G: ^T) : struct (^T * ^T) =
         let G' = G + g * g
-        struct (theta - eta * g / (root G' + eps), G')
+        struct (theta - eta * g / (sqrt G' + eps), G')
+
+    /// AdaGrad on one entry (adagradWith the correctly rounded square root). Course: S27, S28.
+    let inline adagrad (eta: ^T) (eps: ^T) (theta: ^T) (g: ^T) (G: ^T) : struct (^T * ^T) = adagradWith root eta eps theta g G
 
     /// RMSProp on one entry: s′ = ρ·s + (1 − ρ)·g·g; θ′ = θ − η·g / (√s′ + ε), with
     /// `rest` = 1 − ρ. Returns (θ′, s′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
     /// "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
-    let inline rmsprop (eta: ^T) (rho: ^T) (rest: ^T) (eps: ^T) (theta: ^T) (g: ^T) (s: ^T) : struct (^T * ^T) =
+    let inline rmspropWith ([<InlineIfLambda>] sqrt: ^T -> ^T) (eta: ^T) (rho: ^T) (rest: ^T) (eps: ^T) (theta: ^T) (g: ^T) (s: ^T) : struct (^T * ^T) =
         let s' = rho * s + rest * (g * g)
-        struct (theta - eta * g / (root s' + eps), s')
+        struct (theta - eta * g / (sqrt s' + eps), s')
+
+    /// RMSProp on one entry (rmspropWith the correctly rounded square root). Course: S27, S28.
+    let inline rmsprop (eta: ^T) (rho: ^T) (rest: ^T) (eps: ^T) (theta: ^T) (g: ^T) (s: ^T) : struct (^T * ^T) = rmspropWith root eta rho rest eps theta g s
 
     /// Adam on one entry at step t ≥ 1 (t counts this step): m′ = β1·m + (1 − β1)·g;
     /// v′ = β2·v + (1 − β2)·g·g; θ′ = θ − η·(m′/c1) / (√(v′/c2) + ε), with r1 = 1 − β1,
@@ -161,11 +171,15 @@ module Update =
     /// On the first step m̂ = g and v̂ = g·g, so the entry moves by η·|g|/(|g| + ε) ≈ η.
     /// Returns (θ′, m′, v′). Course: S27, S28 (refinement). Checked by: UpdateRuleProperties
     /// "S28 / update rules / Adam's first step moves every entry by about η, against the gradient", "S27 / update rules / every optimiser equals its formula entry by entry over several steps (S27, S28)".
-    let inline adam (eta: ^T) (beta1: ^T) (r1: ^T) (beta2: ^T) (r2: ^T) (c1: ^T) (c2: ^T) (eps: ^T)
-                    (theta: ^T) (g: ^T) (m: ^T) (v: ^T) : struct (^T * ^T * ^T) =
+    let inline adamWith ([<InlineIfLambda>] sqrt: ^T -> ^T) (eta: ^T) (beta1: ^T) (r1: ^T) (beta2: ^T) (r2: ^T) (c1: ^T) (c2: ^T) (eps: ^T)
+                        (theta: ^T) (g: ^T) (m: ^T) (v: ^T) : struct (^T * ^T * ^T) =
         let m' = beta1 * m + r1 * g
         let v' = beta2 * v + r2 * (g * g)
-        struct (theta - eta * (m' / c1) / (root (v' / c2) + eps), m', v')
+        struct (theta - eta * (m' / c1) / (sqrt (v' / c2) + eps), m', v')
+
+    /// Adam on one entry (adamWith the correctly rounded square root). Course: S28 (refinement).
+    let inline adam (eta: ^T) (beta1: ^T) (r1: ^T) (beta2: ^T) (r2: ^T) (c1: ^T) (c2: ^T) (eps: ^T)
+                    (theta: ^T) (g: ^T) (m: ^T) (v: ^T) : struct (^T * ^T * ^T) = adamWith root eta beta1 r1 beta2 r2 c1 c2 eps theta g m v
 
     /// Adam's bias corrections at step t ≥ 1: (1 − β1^t, 1 − β2^t). Course: S28 (refinement).
     let corrections (beta1: float) (beta2: float) (t: int) : struct (float * float) =

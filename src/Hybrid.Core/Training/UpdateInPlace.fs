@@ -3,92 +3,108 @@ namespace Hybrid.Core
 open System
 open System.Numerics
 
-/// The update rules of Update (S27, S28) on the fast path's row-major float[] buffers, in place
-/// and without allocating: each loop calls the rule's one-entry definition (Update.sgd,
-/// Update.momentum, ..., Update.adam) on a Vector&lt;float&gt; of entries at a time, then on the
-/// scalar tail. The definitions are inline, so no delegate is called per entry, and they use no
+/// The update rules of Update (S27, S28) on the fast path's row-major buffers (float, and float32
+/// as a second instantiation), in place and without allocating: each loop calls the rule's
+/// one-entry definition (Update.sgd, Update.momentum, ..., Update.adam) on a Vector of entries at a
+/// time, then on the scalar tail. The definitions are inline, so no delegate is called per entry, and they use no
 /// operation whose vector form rounds differently (add, multiply, divide, square root; no
 /// multiply-add contraction), so every entry gets the bits Update.step gives it.
 /// Checked by: FastPathProperties (properties/Hybrid.Properties).
 module internal UpdateInPlace =
 
-    type private VF = Vector<float>
+    /// The loop of `step` at element type ^T (float, or float32 as a second instantiation of the
+    /// same text): the rule's hyper-parameters rounded to ^T once by `ofFloat`, then the entry
+    /// definitions on Vector<^T> lanes and on the scalar tail.
+    let inline private stepOf ([<InlineIfLambda>] ofFloat: float -> ^T) ([<InlineIfLambda>] sqrt: ^T -> ^T) ([<InlineIfLambda>] vsqrt: Vector< ^T> -> Vector< ^T>) (rule: UpdateRule) (eta: float) (t: int) (theta: ^T[]) (g: ^T[]) (f: ^T[]) (s: ^T[]) : unit =
+        let n = theta.Length
+        // Whole vectors of Vector<^T>.Count entries up to `tail`, then one entry at a time.
+        let width = Vector< ^T>.Count
+        let tail = n - n % width
+        let eta = ofFloat eta
+        let veta = Vector< ^T> eta
+        let mutable i = 0
+        match rule with
+        | PlainSgd ->
+            while i < tail do
+                (Update.sgd veta (Vector< ^T>(theta, i)) (Vector< ^T>(g, i))).CopyTo(g, i)
+                i <- i + width
+            for j in tail .. n - 1 do
+                g.[j] <- Update.sgd eta theta.[j] g.[j]
+        | Momentum mu ->
+            let mu = ofFloat mu
+            let vmu = Vector< ^T> mu
+            while i < tail do
+                let struct (th, v) = Update.momentum veta vmu (Vector< ^T>(theta, i)) (Vector< ^T>(g, i)) (Vector< ^T>(f, i))
+                v.CopyTo(f, i)
+                th.CopyTo(g, i)
+                i <- i + width
+            for j in tail .. n - 1 do
+                let struct (th, v) = Update.momentum eta mu theta.[j] g.[j] f.[j]
+                f.[j] <- v
+                g.[j] <- th
+        | Nesterov mu ->
+            let mu = ofFloat mu
+            let vmu = Vector< ^T> mu
+            while i < tail do
+                let struct (th, v) = Update.nesterov veta vmu (Vector< ^T>(theta, i)) (Vector< ^T>(g, i)) (Vector< ^T>(f, i))
+                v.CopyTo(f, i)
+                th.CopyTo(g, i)
+                i <- i + width
+            for j in tail .. n - 1 do
+                let struct (th, v) = Update.nesterov eta mu theta.[j] g.[j] f.[j]
+                f.[j] <- v
+                g.[j] <- th
+        | AdaGrad eps ->
+            let eps = ofFloat eps
+            let veps = Vector< ^T> eps
+            while i < tail do
+                let struct (th, G) = Update.adagradWith vsqrt veta veps (Vector< ^T>(theta, i)) (Vector< ^T>(g, i)) (Vector< ^T>(s, i))
+                G.CopyTo(s, i)
+                th.CopyTo(g, i)
+                i <- i + width
+            for j in tail .. n - 1 do
+                let struct (th, G) = Update.adagradWith sqrt eta eps theta.[j] g.[j] s.[j]
+                s.[j] <- G
+                g.[j] <- th
+        | RmsProp(rho, eps) ->
+            let rho, rest, eps = ofFloat rho, ofFloat (1.0 - rho), ofFloat eps
+            let vrho, vrest, veps = Vector< ^T> rho, Vector< ^T> rest, Vector< ^T> eps
+            while i < tail do
+                let struct (th, s') = Update.rmspropWith vsqrt veta vrho vrest veps (Vector< ^T>(theta, i)) (Vector< ^T>(g, i)) (Vector< ^T>(s, i))
+                s'.CopyTo(s, i)
+                th.CopyTo(g, i)
+                i <- i + width
+            for j in tail .. n - 1 do
+                let struct (th, s') = Update.rmspropWith sqrt eta rho rest eps theta.[j] g.[j] s.[j]
+                s.[j] <- s'
+                g.[j] <- th
+        | Adam(b1, b2, eps) ->
+            let struct (c1, c2) = Update.corrections b1 b2 t
+            let r1, r2 = ofFloat (1.0 - b1), ofFloat (1.0 - b2)
+            let b1, b2, c1, c2, eps = ofFloat b1, ofFloat b2, ofFloat c1, ofFloat c2, ofFloat eps
+            let vb1, vr1, vb2, vr2 = Vector< ^T> b1, Vector< ^T> r1, Vector< ^T> b2, Vector< ^T> r2
+            let vc1, vc2, veps = Vector< ^T> c1, Vector< ^T> c2, Vector< ^T> eps
+            while i < tail do
+                let struct (th, m, v) = Update.adamWith vsqrt veta vb1 vr1 vb2 vr2 vc1 vc2 veps (Vector< ^T>(theta, i)) (Vector< ^T>(g, i)) (Vector< ^T>(f, i)) (Vector< ^T>(s, i))
+                m.CopyTo(f, i)
+                v.CopyTo(s, i)
+                th.CopyTo(g, i)
+                i <- i + width
+            for j in tail .. n - 1 do
+                let struct (th, m, v) = Update.adamWith sqrt eta b1 r1 b2 r2 c1 c2 eps theta.[j] g.[j] f.[j] s.[j]
+                f.[j] <- m
+                s.[j] <- v
+                g.[j] <- th
 
     /// One step of `rule` with learning rate η at step t ≥ 1 on θ with gradient g, state f
     /// (velocity / m) and s (Σg² / s / v): Update.step's formulas entry by entry. θ′ is written
     /// over g (θ is left as it was, so the caller can keep it if θ′ is not finite); f and s are
     /// updated in place. Course: S27, S28.
     let step (rule: UpdateRule) (eta: float) (t: int) (theta: float[]) (g: float[]) (f: float[]) (s: float[]) : unit =
-        let n = theta.Length
-        // Whole vectors of VF.Count entries up to `tail`, then one entry at a time.
-        let tail = n - n % VF.Count
-        let veta = VF eta
-        let mutable i = 0
-        match rule with
-        | PlainSgd ->
-            while i < tail do
-                (Update.sgd veta (VF(theta, i)) (VF(g, i))).CopyTo(g, i)
-                i <- i + VF.Count
-            for j in tail .. n - 1 do
-                g.[j] <- Update.sgd eta theta.[j] g.[j]
-        | Momentum mu ->
-            let vmu = VF mu
-            while i < tail do
-                let struct (th, v) = Update.momentum veta vmu (VF(theta, i)) (VF(g, i)) (VF(f, i))
-                v.CopyTo(f, i)
-                th.CopyTo(g, i)
-                i <- i + VF.Count
-            for j in tail .. n - 1 do
-                let struct (th, v) = Update.momentum eta mu theta.[j] g.[j] f.[j]
-                f.[j] <- v
-                g.[j] <- th
-        | Nesterov mu ->
-            let vmu = VF mu
-            while i < tail do
-                let struct (th, v) = Update.nesterov veta vmu (VF(theta, i)) (VF(g, i)) (VF(f, i))
-                v.CopyTo(f, i)
-                th.CopyTo(g, i)
-                i <- i + VF.Count
-            for j in tail .. n - 1 do
-                let struct (th, v) = Update.nesterov eta mu theta.[j] g.[j] f.[j]
-                f.[j] <- v
-                g.[j] <- th
-        | AdaGrad eps ->
-            let veps = VF eps
-            while i < tail do
-                let struct (th, G) = Update.adagrad veta veps (VF(theta, i)) (VF(g, i)) (VF(s, i))
-                G.CopyTo(s, i)
-                th.CopyTo(g, i)
-                i <- i + VF.Count
-            for j in tail .. n - 1 do
-                let struct (th, G) = Update.adagrad eta eps theta.[j] g.[j] s.[j]
-                s.[j] <- G
-                g.[j] <- th
-        | RmsProp(rho, eps) ->
-            let rest = 1.0 - rho
-            let vrho, vrest, veps = VF rho, VF rest, VF eps
-            while i < tail do
-                let struct (th, s') = Update.rmsprop veta vrho vrest veps (VF(theta, i)) (VF(g, i)) (VF(s, i))
-                s'.CopyTo(s, i)
-                th.CopyTo(g, i)
-                i <- i + VF.Count
-            for j in tail .. n - 1 do
-                let struct (th, s') = Update.rmsprop eta rho rest eps theta.[j] g.[j] s.[j]
-                s.[j] <- s'
-                g.[j] <- th
-        | Adam(b1, b2, eps) ->
-            let struct (c1, c2) = Update.corrections b1 b2 t
-            let r1, r2 = 1.0 - b1, 1.0 - b2
-            let vb1, vr1, vb2, vr2 = VF b1, VF r1, VF b2, VF r2
-            let vc1, vc2, veps = VF c1, VF c2, VF eps
-            while i < tail do
-                let struct (th, m, v) = Update.adam veta vb1 vr1 vb2 vr2 vc1 vc2 veps (VF(theta, i)) (VF(g, i)) (VF(f, i)) (VF(s, i))
-                m.CopyTo(f, i)
-                v.CopyTo(s, i)
-                th.CopyTo(g, i)
-                i <- i + VF.Count
-            for j in tail .. n - 1 do
-                let struct (th, m, v) = Update.adam eta b1 r1 b2 r2 c1 c2 eps theta.[j] g.[j] f.[j] s.[j]
-                f.[j] <- m
-                s.[j] <- v
-                g.[j] <- th
+        stepOf id Math.Sqrt Vector.SquareRoot rule eta t theta g f s
+
+    /// The same step in float32: the rule's hyper-parameters (η, μ, ρ, ε, β, Adam's corrections,
+    /// each computed in float64) rounded to float32 once, every entry's arithmetic in float32.
+    /// Course: S27, S28.
+    let stepSingle (rule: UpdateRule) (eta: float) (t: int) (theta: float32[]) (g: float32[]) (f: float32[]) (s: float32[]) : unit =
+        stepOf float32 MathF.Sqrt Vector.SquareRoot rule eta t theta g f s

@@ -1,0 +1,74 @@
+using Hybrid.Data;
+
+namespace Hybrid.Tests;
+
+/// <summary>
+/// Training in float32 (<see cref="Trainer.Precision"/>, docs/performance.md "Choosing an element type"). The per-step
+/// drift against float64 is bounded and checked by PrecisionProperties; these tests check the façade's side: that a run
+/// really computes in float32, trains as float64 does, resumes bit for bit, and refuses what it cannot do.
+/// </summary>
+public class PrecisionTests
+{
+    private static Network Mlp(int inputs, int outputs) =>
+        Network.Create(inputs).Dense(32, Activation.ReLU).Dropout(0.1).Dense(16, Activation.Tanh).Dense(outputs, Activation.Softmax).Build(Initializer.HeNormal(seed: 3));
+
+    private static Trainer Trainer(Precision precision, int epochs) =>
+        new(Loss.CrossEntropy, Optimizer.Adam(0.01)) { Epochs = epochs, BatchSize = 32, Seed = 5, WeightDecay = 1e-4, Precision = precision };
+
+    private static IEnumerable<double> Weights(Network network) => network.GetParameters().SelectMany(p => p.Values.Cast<double>());
+
+    [Fact]
+    public void A_single_precision_run_keeps_float32_weights_and_trains_the_digits_as_double_does()
+    {
+        var (train, test) = DataSets.Digits().TrainTestSplit(0.2, seed: 1);
+        var network = Mlp(train.FeatureCount, 10);
+        var single = Trainer(Precision.Single, 15).Fit(network, train.Features, train.Targets);
+        var @double = Trainer(Precision.Double, 15).Fit(network, train.Features, train.Targets);
+
+        // Every weight of the single-precision run is a float32 widened to double (it was stored and updated in float32);
+        // the double-precision run's are not.
+        Assert.All(Weights(single.Network), w => Assert.Equal(w, (double)(float)w));
+        Assert.Contains(Weights(@double.Network), w => w != (double)(float)w);
+
+        // The two runs part only by float32's rounding (about 6e-8 of each value per operation, bounded per step by
+        // PrecisionProperties); over 15 epochs of Adam that stays far below what separates a trained network from an
+        // untrained one: the loss curves agree to 2% and the test accuracies to 2 points.
+        for (int e = 0; e < single.History.Count; e++)
+            Assert.True(Math.Abs(single.History[e].TrainingLoss - @double.History[e].TrainingLoss) <= 0.02 * @double.History[e].TrainingLoss,
+                $"epoch {e + 1}: {single.History[e].TrainingLoss} against {@double.History[e].TrainingLoss}");
+        double a = single.Network.Evaluate(test.Features, test.Targets).Accuracy, b = @double.Network.Evaluate(test.Features, test.Targets).Accuracy;
+        Assert.True(a >= 0.9, $"{a}");
+        Assert.True(Math.Abs(a - b) <= 0.02, $"{a} against {b}");
+    }
+
+    [Fact]
+    public void A_single_precision_run_resumed_equals_the_uninterrupted_run_bit_for_bit()
+    {
+        // The state holds the float32 weights and moments widened exactly, so resuming rounds them back to the same float32s.
+        var (train, _) = DataSets.Iris().TrainTestSplit(0.2, seed: 2);
+        var network = Mlp(train.FeatureCount, 3);
+        var whole = Trainer(Precision.Single, 5).Fit(network, train.Features, train.Targets);
+        var first = Trainer(Precision.Single, 3).Fit(network, train.Features, train.Targets);
+        var rest = Trainer(Precision.Single, 2).Resume(first.State, train.Features, train.Targets);
+        Assert.Equal(whole.Network.ToJson(), rest.Network.ToJson());
+        Assert.Equal(whole.History.Select(h => h.TrainingLoss), first.History.Concat(rest.History).Select(h => h.TrainingLoss));
+    }
+
+    [Fact]
+    public void Single_precision_refuses_layers_without_a_float32_version_the_reference_path_and_unknown_values()
+    {
+        var maxout = Network.Create(4).Maxout(3, pieces: 2).Dense(3, Activation.Softmax).Build(Initializer.HeNormal(seed: 1));
+        var iris = DataSets.Iris();
+        var e = Assert.Throws<NotSupportedException>(() => Trainer(Precision.Single, 1).Fit(maxout, iris.Features, iris.Targets));
+        Assert.Contains("maxout", e.Message);
+        Assert.Contains("Precision.Double", e.Message);
+        // The same network trains in double.
+        Assert.Equal(1, Trainer(Precision.Double, 1).Fit(maxout, iris.Features, iris.Targets).EpochsCompleted);
+
+        var reference = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1, Precision = Precision.Single, UseReferencePath = true };
+        var r = Assert.Throws<ArgumentException>(() => reference.Fit(Mlp(4, 3), iris.Features, iris.Targets));
+        Assert.Equal("Precision", r.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Precision = (Precision)7 });
+        Assert.Equal(Precision.Double, new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)).Precision);
+    }
+}
