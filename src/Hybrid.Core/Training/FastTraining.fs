@@ -101,12 +101,13 @@ module FastTraining =
         inherit PlanOps<float32>()
         let n = capacity * outputs
         let p64, y64, g64, a64 = Array.zeroCreate<float> n, Array.zeroCreate<float> n, Array.zeroCreate<float> n, Array.zeroCreate<float> n
+        // Conversions on whole spans (TensorPrimitives vectorises them); each entry rounds as `float32 x` does.
         let widen (source: float32[]) (target: float[]) (count: int) =
-            for i in 0 .. count - 1 do target.[i] <- float source.[i]
+            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float32, float>(ReadOnlySpan<float32>(source, 0, count), Span<float>(target, 0, count))
         let narrow (source: float[]) (target: float32[]) (count: int) =
-            for i in 0 .. count - 1 do target.[i] <- float32 source.[i]
+            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, float32>(ReadOnlySpan<float>(source, 0, count), Span<float32>(target, 0, count))
         override _.Load(source, i, target, j, count) =
-            for k in 0 .. count - 1 do target.[j + k] <- float32 source.[i + k]
+            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, float32>(ReadOnlySpan<float>(source, i, count), Span<float32>(target, j, count))
         override _.ToDoubles values = Array.map float values
         override _.OfDoubles values = Array.map float32 values
         override _.Loss(loss, yhat, y, grad, rows, cols) =
