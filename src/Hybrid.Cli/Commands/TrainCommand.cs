@@ -60,6 +60,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             Patience = stopping is null ? 0 : settings.Patience,
             Monitor = stopping ?? EarlyStoppingMetric.Loss,
             RestoreBestWeights = stopping is not null,
+            Precision = settings.PrecisionValue ?? Precision.Double,
             // Every N epochs (numbered on from a resumed checkpoint's), the state after the epoch, saved atomically.
             AfterEpoch = settings.Checkpoints
                 ? state => { if (state.EpochsCompleted % (settings.CheckpointEvery ?? 1) == 0) state.Save(checkpointPath, checkpointModel); }
@@ -152,7 +153,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
               .Setting("initialiser", settings.Init).Setting("loss", loss.Name).Setting("optimiser", trainer.Optimizer.Name)
               .Setting("schedule", trainer.Schedule.Name).Setting("batch size", settings.BatchSize).Setting("max epochs", settings.Epochs)
               .Setting("L2", settings.L2).Setting("dropout", settings.Dropout).Setting("early stopping", $"{settings.EarlyStopping}, patience {settings.Patience}")
-              .Setting("preprocessing", preprocessor.ToString()).Setting("seed", settings.Seed)
+              .Setting("preprocessing", preprocessor.ToString()).Setting("precision", trainer.Precision.ToString().ToLowerInvariant()).Setting("seed", settings.Seed)
               .Setting("epochs run", epochs).Setting("best epoch", result.BestEpoch).Setting("stop", result.Message)
               .Setting("samples/s", Math.Round(samplesPerSecond));
         if (testFile is not null) report.Setting("test set", $"{testFile.Name} ({testFile.RowCount} rows)");

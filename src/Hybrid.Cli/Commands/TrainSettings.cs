@@ -113,6 +113,16 @@ public sealed class TrainSettings : NetworkSettings
     [Description("Continue the run saved in this checkpoint for --epochs more epochs (additional epochs, numbered on from the checkpoint's, as Trainer.Resume does). Give the same data and settings as the first run: the result is then the model one uninterrupted run would have saved, bit for bit. A different --optimizer or a network that does not match is refused.")]
     public string? Resume { get; init; }
 
+    /// <summary>The element type training computes in (the façade's <see cref="Hybrid.Precision"/>, by its member names).</summary>
+    [CommandOption("--precision <PRECISION>")]
+    [Description("The element type training computes in: double (float64, the default) or single (float32, as PyTorch and Keras train; about 1.4x the speed on an MLP). The model file holds the float32 weights widened to float64. Maxout and layer normalisation train in double only.")]
+    [DefaultValue("double")]
+    public string Precision { get; init; } = "double";
+
+    /// <summary>--precision as the façade's value, read from the enum's own names (case-insensitive).</summary>
+    public Hybrid.Precision? PrecisionValue =>
+        Enum.GetValues<Hybrid.Precision>().Select(p => (Hybrid.Precision?)p).FirstOrDefault(p => string.Equals(p.ToString(), Precision, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Whether checkpoints are written after epochs (and at the end).</summary>
     public bool Checkpoints => Checkpoint is not null || CheckpointEvery is not null;
 
@@ -131,6 +141,8 @@ public sealed class TrainSettings : NetworkSettings
         if (TestLabels is not null && TestFile is null) return ValidationResult.Error("--test-labels: give it with --test-file (the IDX image file it labels).");
         if (!(ValidationSplit >= 0 && ValidationSplit < 1)) return ValidationResult.Error($"--validation-split: must lie in [0, 1), got {ValidationSplit}.");
         if (!(Dropout >= 0 && Dropout < 1)) return ValidationResult.Error($"--dropout: must lie in [0, 1), got {Dropout}.");
+        if (PrecisionValue is null)
+            return ValidationResult.Error($"--precision: '{Precision}' is not one of {string.Join(", ", Enum.GetNames<Hybrid.Precision>().Select(n => n.ToLowerInvariant()))}.");
         return ValidationResult.Success();
     }
 }
