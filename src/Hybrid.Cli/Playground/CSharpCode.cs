@@ -62,7 +62,8 @@ public static class CSharpCode
         {
             b.AppendLine("// One run: the playground's epoch-by-epoch steps (Fit, then Resume from its State) equal one Fit of as many epochs, bit for bit.");
             b.AppendLine($"var trainer = new Trainer(loss, {string.Format(c, Choices.Optimizers[s.Optimizer].Code, N(s.LearningRate))})");
-            b.AppendLine($"    {{ BatchSize = {s.BatchSize}, WeightDecay = {N(s.L2)}, Epochs = {epochs}, Seed = {s.Seed} }};");
+            string precision = Choices.PrecisionOf(s.Precision) == Precision.Double ? "" : $", Precision = Precision.{Choices.PrecisionOf(s.Precision)}";
+            b.AppendLine($"    {{ BatchSize = {s.BatchSize}, WeightDecay = {N(s.L2)}, Epochs = {epochs}, Seed = {s.Seed}{precision} }};");
             b.AppendLine("network = trainer.Fit(network, train.Features, train.Targets).Network;");
             b.AppendLine();
         }

@@ -28,6 +28,12 @@ public static class Choices
     /// <summary>The preprocessings of <see cref="Hybrid.Data.Preprocessor"/> (S30) fitted on the training rows.</summary>
     public static readonly IReadOnlyList<string> Preprocessings = ["none", "standardize", "whiten"];
 
+    /// <summary>The precisions training may run in: the façade's <see cref="Hybrid.Precision"/> members, in lower case ("double", "single").</summary>
+    public static readonly IReadOnlyList<string> Precisions = Array.ConvertAll(Enum.GetNames<Precision>(), n => n.ToLowerInvariant());
+
+    /// <summary>The façade's precision of a name of <see cref="Precisions"/>.</summary>
+    public static Precision PrecisionOf(string name) => Enum.GetValues<Precision>()[Array.IndexOf(Precisions.ToArray(), name)];
+
     /// <summary>
     /// Hidden-layer activations (S04): the registry's hidden ones (<see cref="Names.IsHidden"/>) under their command-line names,
     /// each made with its default hyper-parameter and spelled in C# as its <see cref="Activation"/> member.

@@ -40,6 +40,7 @@ internal static class Endpoints
             outputs = Choices.Outputs.Keys,
             initializers = Choices.Initializers.Keys,
             optimizers = Choices.Optimizers.Keys,
+            precisions = Choices.Precisions,
             defaults = new PlaygroundSettings(),
             presets = Presets.All,
             limits = sessions.Limits,

@@ -83,6 +83,7 @@ internal sealed class Experiment
             WeightDecay = s.L2,
             Epochs = 1,
             Seed = s.Seed,
+            Precision = Choices.PrecisionOf(s.Precision),
         };
 
     /// <summary>

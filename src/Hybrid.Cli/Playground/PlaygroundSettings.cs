@@ -51,6 +51,9 @@ public sealed record PlaygroundSettings
     /// <summary>Minibatch size, 1..<see cref="PlaygroundLimits.MaxPoints"/>.</summary>
     public int BatchSize { get; init; } = 16;
 
+    /// <summary>The element type training computes in: a name of <see cref="Choices.Precisions"/> ("double" or "single").</summary>
+    public string Precision { get; init; } = "double";
+
     /// <summary>L2 weight decay λ in [0, 1].</summary>
     public double L2 { get; init; }
 
@@ -98,6 +101,7 @@ public sealed record PlaygroundSettings
         Require(Optimizer is not null && Choices.Optimizers.ContainsKey(Optimizer), $"optimizer: unknown {Q(Optimizer)}; use one of {string.Join(", ", Choices.Optimizers.Keys)}.");
         Require(double.IsFinite(LearningRate) && LearningRate > 0 && LearningRate <= 10, $"learningRate: {LearningRate} is outside (0, 10].");
         Require(BatchSize >= 1 && BatchSize <= limits.MaxPoints, $"batchSize: {BatchSize} is outside [1, {limits.MaxPoints}].");
+        Require(Precision is not null && Choices.Precisions.Contains(Precision), $"precision: unknown {Q(Precision)}; use one of {string.Join(", ", Choices.Precisions)}.");
         Require(double.IsFinite(L2) && L2 >= 0 && L2 <= 1, $"l2: {L2} is outside [0, 1].");
         Require(double.IsFinite(Dropout) && Dropout >= 0 && Dropout <= 0.9, $"dropout: {Dropout} is outside [0, 0.9].");
         ValidatePace(Pace, limits);

@@ -167,6 +167,31 @@ public class PlaygroundBrowserTests(PlaygroundBrowser browser) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Choosing_single_precision_trains_in_float32_and_Copy_as_CSharp_says_so()
+    {
+        var (page, problems) = await browser.OpenAsync();
+        Assert.Equal(["double", "single"], await page.Locator("#precision option").AllTextContentsAsync());
+        Assert.Equal("double", await page.InputValueAsync("#precision"));
+        // A change restarts the session (debounced): wait for the new session's answer, then for its first frame.
+        await page.RunAndWaitForResponseAsync(() => page.SelectOptionAsync("#precision", "single"),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/api/sessions", StringComparison.Ordinal) && (r.Request.PostData ?? "").Contains("\"precision\":\"single\"", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync("body[data-epoch='0']");
+        for (int i = 1; i <= 3; i++)
+        {
+            await page.ClickAsync("#step");
+            await page.WaitForSelectorAsync($"body[data-epoch='{i}']");
+        }
+        await page.ClickAsync("#copy");
+        await page.WaitForFunctionAsync("() => document.getElementById('code').value.includes('Epochs = 3,')");
+        Assert.Contains("Precision = Precision.Single", await page.InputValueAsync("#code"));
+        // The session's network holds float32 weights widened to float64.
+        var weights = browser.SessionOf(page).Current.Network.GetParameters().SelectMany(p => p.Values.Cast<double>());
+        Assert.All(weights, w => Assert.Equal(w, (double)(float)w));
+        Assert.Empty(problems);
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_bad_setting_shows_the_servers_message_on_the_page()
     {
         var (page, _) = await browser.OpenAsync();

@@ -6,10 +6,10 @@ using Hybrid.Cli.Playground;
 namespace Hybrid.Cli.Tests.Playground;
 
 /// <summary>
-/// "Copy as C#" reproduces the run: for three settings (a ReLU net with dropout and L2 on the
+/// "Copy as C#" reproduces the run: for four settings (a ReLU net with dropout and L2 on the
 /// standardised spiral; a tanh net with the multiclass hinge on whitened moons; a linear layer on
-/// the XOR gate), the server trains a few epochs, the code it hands out is compiled as console
-/// programs against the built Hybrid assemblies (one <c>dotnet build</c> for all three) and run,
+/// the XOR gate; the first trained in float32), the server trains a few epochs, the code it hands out is compiled as console
+/// programs against the built Hybrid assemblies (one <c>dotnet build</c> for all four) and run,
 /// and the losses they print equal the server's to the last digit.
 /// </summary>
 public class PlaygroundCodeTests
@@ -20,6 +20,7 @@ public class PlaygroundCodeTests
         (new PlaygroundSettings { Dataset = "moons", Points = 150, Noise = 0.2, DataSeed = 7, TestShare = 0.3, Preprocess = "whiten", Layers = [new(8, "tanh")],
                                   Output = "identity-multiclass-hinge", Init = "xavier", Seed = 5, Optimizer = "momentum", LearningRate = 0.1, BatchSize = 7 }, 3),
         (new PlaygroundSettings { Dataset = "xor", Preprocess = "none", Layers = [], Init = "small", Optimizer = "sgd", LearningRate = 0.5, BatchSize = 4 }, 6),
+        (new PlaygroundSettings { Dropout = 0.1, L2 = 0.001, BatchSize = 20, Precision = "single" }, 4),
     ];
 
     [Fact]
@@ -41,6 +42,7 @@ public class PlaygroundCodeTests
             await Guard.Until(session.Pauses.WhenAsync(() => session.Idle, CancellationToken.None), Guard.Time, $"run {i}: the session to take its {epochs} steps");
             var code = await client.Http.GetStringAsync($"api/sessions/{id}/code");
             Assert.Contains($"Epochs = {epochs},", code);
+            Assert.Equal(settings.Precision == "single", code.Contains("Precision = Precision.Single"));
             var frame = await client.ReadFramesAsync(id, f => f["epoch"]!.GetValue<int>() == epochs, Guard.Time);
             expected.Add(Lines(frame));
             projects.Add(WriteProject(root, "run" + i, code));

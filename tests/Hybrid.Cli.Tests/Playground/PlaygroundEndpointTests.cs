@@ -55,6 +55,7 @@ public class PlaygroundEndpointTests
     [InlineData("""{"dropout": 0.95}""", "dropout: 0.95 is outside [0, 0.9].")]
     [InlineData("""{"testShare": 1}""", "testShare: 1 is outside [0.05, 0.9].")]
     [InlineData("""{"optimizer": "lbfgs"}""", "optimizer: unknown \"lbfgs\"")]
+    [InlineData("""{"precision": "half"}""", "precision: unknown \"half\"; use one of double, single.")]
     [InlineData("""{"init": "orthogonal"}""", "init: unknown \"orthogonal\"")]
     [InlineData("""{"output": "sigmoid"}""", "output: unknown \"sigmoid\"")]
     [InlineData("""{"seed": -1}""", "seed: -1 is outside [0, 1000000].")]

@@ -4,7 +4,7 @@
 (() => {
   const $ = id => document.getElementById(id);
   const palette = [[224, 123, 36], [47, 111, 214], [40, 160, 90], [170, 60, 190], [200, 50, 60]];
-  const fields = ["dataset", "points", "noise", "dataSeed", "testShare", "preprocess", "output", "init", "seed", "optimizer", "learningRate", "batchSize", "l2", "dropout"];
+  const fields = ["dataset", "points", "noise", "dataSeed", "testShare", "preprocess", "output", "init", "seed", "optimizer", "learningRate", "batchSize", "precision", "l2", "dropout"];
   const numeric = new Set(["points", "noise", "dataSeed", "testShare", "seed", "learningRate", "batchSize", "l2", "dropout"]);
   const paces = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
   const paceText = p => p === 0 ? "max (as fast as it trains)" : p + (p === 1 ? " epoch/s" : " epochs/s");
@@ -221,7 +221,7 @@
     options = await (await fetch("/api/options")).json();
     activations = options.activations;
     fill($("dataset"), options.dataSets); fill($("preprocess"), options.preprocessings); fill($("output"), options.outputs);
-    fill($("init"), options.initializers); fill($("optimizer"), options.optimizers);
+    fill($("init"), options.initializers); fill($("optimizer"), options.optimizers); fill($("precision"), options.precisions);
     setForm(options.defaults);
     $("pace").replaceChildren(...paces.filter(p => p <= options.limits.maxPace).concat([0]).map(p => {
       const o = document.createElement("option"); o.value = p; o.textContent = p === 0 ? "max" : String(p); return o;
