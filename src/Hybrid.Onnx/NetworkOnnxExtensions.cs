@@ -10,7 +10,8 @@ namespace Hybrid;
 public static class NetworkOnnxExtensions
 {
     /// <summary>
-    /// The network as an ONNX model (opset 17, IR version 8) in float64: dense layers as Gemm, maxout as
+    /// The network as an ONNX model (opset 17, IR version 8) in the precision it was trained in
+    /// (<see cref="Network.Precision"/>: float64, or float32 for a network trained in single precision): dense layers as Gemm, maxout as
     /// Gemms and a Max, dropout as Dropout (identity at inference), each activation as its op or a
     /// model-local function of ops ONNX Runtime runs in double (docs/onnx.md). ONNX Runtime's outputs
     /// agree with <see cref="Network.Predict(double[][])"/> to 1e-12 relative.
@@ -20,7 +21,14 @@ public static class NetworkOnnxExtensions
     /// <exception cref="ArgumentNullException">network is null.</exception>
     /// <exception cref="NotSupportedException">The network has a layer kind without an ONNX form (layer normalisation), or an activation of yours defined without an ONNX expression.</exception>
     /// <exception cref="InvalidOperationException">An activation of yours has an ONNX expression that, evaluated at a few points, does not compute it.</exception>
-    public static byte[] ToOnnx(this Network network) => network.ToOnnx(OnnxPrecision.Double);
+    public static byte[] ToOnnx(this Network network) => network.ToOnnx(PrecisionOf(network));
+
+    // The ONNX element type a network exports in by default: the one it was trained in.
+    internal static OnnxPrecision PrecisionOf(Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Precision == Precision.Single ? OnnxPrecision.Single : OnnxPrecision.Double;
+    }
 
     /// <summary>The network as an ONNX model in the given precision (docs/onnx.md).</summary>
     /// <param name="network">The network to write.</param>
@@ -86,7 +94,7 @@ public static class NetworkOnnxExtensions
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write the file or its directory.</exception>
-    public static void ExportOnnx(this Network network, string path) => network.ExportOnnx(path, OnnxPrecision.Double);
+    public static void ExportOnnx(this Network network, string path) => network.ExportOnnx(path, PrecisionOf(network));
 
     /// <summary>Writes the network as an ONNX model file in the given precision, atomically as <see cref="Network.Save"/> does.</summary>
     /// <param name="network">The network to write.</param>

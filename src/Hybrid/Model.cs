@@ -92,7 +92,7 @@ public sealed class Model
 
     /// <summary>The model file's text (version 2 JSON, one line).</summary>
     /// <returns>The JSON.</returns>
-    public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Network.Model, Extras));
+    public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Network.Model, Extras, precision: Network.Precision));
 
     /// <summary>Reads a model from its JSON text (any version: a version-1 network has no preprocessing and no class names).</summary>
     /// <param name="json">The text.</param>
@@ -109,7 +109,7 @@ public sealed class Model
     /// <exception cref="ArgumentException">The path is empty or a directory.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="IOException">Writing failed.</exception>
-    public void Save(string path) => ModelFormat.Save(Network.Model, path, Extras);
+    public void Save(string path) => ModelFormat.Save(Network.Model, path, Extras, precision: Network.Precision);
 
     /// <summary>Loads a model file with the default limits: version 2 with its preprocessing and class names, or a version-1 network file (no preprocessing, no class names).</summary>
     /// <param name="path">The file.</param>
@@ -132,7 +132,7 @@ public sealed class Model
 
     private static Model From(ModelContents contents)
     {
-        var network = new Network(contents.Network);
+        var network = new Network(contents.Network, contents.Precision);
         return new Model(network, contents.Extras?.Preprocessing, contents.Extras?.ClassNames);
     }
 

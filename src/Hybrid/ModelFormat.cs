@@ -20,10 +20,10 @@ internal static partial class ModelFormat
 
     // ------------------------------------------------------------------ saving
 
-    internal static void Save(CoreNetwork net, string path, ModelExtras? extras = null, Hybrid.Core.TrainingState? state = null)
+    internal static void Save(CoreNetwork net, string path, ModelExtras? extras = null, Hybrid.Core.TrainingState? state = null, Precision precision = Precision.Double)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("path must name a file.", nameof(path));
-        AtomicFile.Save(path, file => WriteTo(file, net, extras, state));
+        AtomicFile.Save(path, file => WriteTo(file, net, extras, state, precision));
     }
 
     // ------------------------------------------------------------------ reading

@@ -51,7 +51,7 @@ internal sealed record ModelExtras(Preprocessor? Preprocessing, string[]? ClassN
 }
 
 /// <summary>A model file's contents: the network, the extras of version 2 (null when there are none) and the training state of a checkpoint (version 3; null when there is none).</summary>
-internal sealed record ModelContents(CoreNetwork Network, ModelExtras? Extras, Hybrid.Core.TrainingState? State = null);
+internal sealed record ModelContents(CoreNetwork Network, ModelExtras? Extras, Hybrid.Core.TrainingState? State = null, Precision Precision = Precision.Double);
 
 internal static partial class ModelFormat
 {

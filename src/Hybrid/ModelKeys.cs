@@ -10,7 +10,7 @@ internal static partial class ModelFormat
     {
         // The format's own keys: the model's, every layer kind's (from the registry) and the extras'.
         private static readonly string[] Known = OneBitEach(
-            ["format", "version", "inputs", "layers", "type", .. Networks.LayerFieldKeys,
+            ["format", "version", "inputs", "precision", "layers", "type", .. Networks.LayerFieldKeys,
              "preprocessing", "classNames", "kind", "epsilon", "mean", "std", "variances", "components",
              "training", "epochs", "optimizer", "name", "step", "firstMoments", "secondMoments", "bestEpoch", "bestValue",
              "bestWeights", "sinceBest", "firstLoss", "baseRate", "momentum", "decay", "beta1", "beta2"]);

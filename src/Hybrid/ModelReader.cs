@@ -32,6 +32,7 @@ internal static partial class ModelFormat
             List<LayerParts>? layers = null;
             Hybrid.Core.Network? network = null;
             Hybrid.Core.TrainingState? state = null;
+            var precision = Precision.Double;
             while (NextKey(keys, out var key))
             {
                 switch (key)
@@ -55,6 +56,13 @@ internal static partial class ModelFormat
                         layers = ReadLayers(inputs);
                         network = Networks.Create(layers);
                         break;
+                    case "precision":
+                        // The precision the network was trained in (docs/model-format.md); absent in older files and for float64.
+                        var name = ReadString("\"precision\"");
+                        precision = Enum.GetValues<Precision>().FirstOrDefault(p => PrecisionName(p) == name, (Precision)(-1));
+                        if (precision == (Precision)(-1))
+                            throw json.Fail($"\"precision\" is {json.Quoted()} but must be {string.Join(" or ", Enum.GetValues<Precision>().Select(p => $"\"{PrecisionName(p)}\""))}.");
+                        break;
                     case "training":
                         // Its moments are checked against the parameters, so it comes after the layers (the order Save writes).
                         if (network is null) throw json.Fail("\"training\" must come after \"layers\" (the order Save writes).");
@@ -76,7 +84,7 @@ internal static partial class ModelFormat
             if (json.TryNext()) throw json.Fail($"the model is followed by more text at byte {json.TokenPosition}.");
             if (state is not null && version < CheckpointVersion)
                 throw json.Fail($"\"training\" belongs to format version {CheckpointVersion}, but the file says version {version}.");
-            return new ModelContents(network, Extras(version, network), state);
+            return new ModelContents(network, Extras(version, network), state, precision);
         }
 
         private List<LayerParts> ReadLayers(int inputs)

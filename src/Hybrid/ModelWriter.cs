@@ -9,16 +9,20 @@ namespace Hybrid;
 // The model file's writer: the network's layers, each as its kind and the fields its own file defines.
 internal static partial class ModelFormat
 {
-    internal static byte[] Write(CoreNetwork net, ModelExtras? extras = null, CoreState? state = null)
+    internal static byte[] Write(CoreNetwork net, ModelExtras? extras = null, CoreState? state = null, Precision precision = Precision.Double)
     {
         using var stream = new MemoryStream();
-        WriteTo(stream, net, extras, state);
+        WriteTo(stream, net, extras, state, precision);
         return stream.ToArray();
     }
 
     /// <summary>Writes the model to a stream (the writer flushes in pieces, so a large model is never held whole in memory).</summary>
-    /// <remarks>With a training state the file is a checkpoint (version 3, its "training" section last; net must be the state's network); with extras only, version 2; else version 1.</remarks>
-    internal static void WriteTo(Stream stream, CoreNetwork net, ModelExtras? extras = null, CoreState? state = null)
+    /// <remarks>
+    /// With a training state the file is a checkpoint (version 3, its "training" section last; net must be the state's network); with extras only,
+    /// version 2; else version 1. A network trained in float32 says so ("precision": "single", after "inputs"); a float64 one writes no key, as
+    /// before, so its file is unchanged.
+    /// </remarks>
+    internal static void WriteTo(Stream stream, CoreNetwork net, ModelExtras? extras = null, CoreState? state = null, Precision precision = Precision.Double)
     {
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
         {
@@ -26,6 +30,7 @@ internal static partial class ModelFormat
             w.WriteString("format", FormatName);
             w.WriteNumber("version", state is not null ? CheckpointVersion : extras is null ? 1 : 2);
             w.WriteNumber("inputs", Networks.InputSize(net));
+            if (precision != Precision.Double) w.WriteString("precision", PrecisionName(precision));
             w.WriteStartArray("layers");
             foreach (var layer in Networks.Layers(net))
             {
@@ -43,6 +48,9 @@ internal static partial class ModelFormat
     }
 
     private static void WriteField(Utf8JsonWriter w, LayerFieldView field) => field.WriteTo(new FieldWriter(w));
+
+    /// <summary>The model file's spelling of a precision: its member name in lower case ("single").</summary>
+    internal static string PrecisionName(Precision precision) => precision.ToString().ToLowerInvariant();
 
     /// <summary>The model file's JSON for each shape of a layer field (LayerFieldView.WriteTo picks the member).</summary>
     private sealed class FieldWriter(Utf8JsonWriter w) : ILayerFieldWriter

@@ -16,9 +16,10 @@ public sealed class Network
 {
     internal CoreNetwork Model { get; }
 
-    internal Network(CoreNetwork model)
+    internal Network(CoreNetwork model, Precision precision = Precision.Double)
     {
         Model = model;
+        Precision = precision;
         // Computed once (the core's inputSize allocates an option): Predict on one row reads it.
         InputCount = Networks.InputSize(model);
     }
@@ -304,7 +305,7 @@ public sealed class Network
 
     /// <summary>The network in the versioned JSON format of docs/model-format.md (UTF-8 text).</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Model));
+    public string ToJson() => System.Text.Encoding.UTF8.GetString(ModelFormat.Write(Model, precision: Precision));
 
     /// <summary>Reads a network from the JSON format of docs/model-format.md (a leading byte order mark U+FEFF is accepted), with the default <see cref="ModelLimits"/>.</summary>
     /// <param name="json">The JSON text.</param>
@@ -323,7 +324,7 @@ public sealed class Network
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(limits);
-        return new Network(ModelFormat.Read(json, limits));
+        return Of(ModelFormat.ReadContents(json, limits));
     }
 
     /// <summary>
@@ -338,7 +339,7 @@ public sealed class Network
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="IOException">The file cannot be written (an I/O error).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write the file or its directory.</exception>
-    public void Save(string path) => ModelFormat.Save(Model, path);
+    public void Save(string path) => ModelFormat.Save(Model, path, precision: Precision);
 
     /// <summary>Loads a network saved by <see cref="Save"/>, with the default <see cref="ModelLimits"/> (1 GiB, 100,000 layers). A leading UTF-8 byte order mark is accepted.</summary>
     /// <param name="path">The file to read.</param>
@@ -364,7 +365,17 @@ public sealed class Network
     /// <exception cref="IOException">The file cannot be read (an I/O error).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid model: truncated, corrupted, inconsistent, of a newer version, or beyond a limit (the message names it).</exception>
-    public static Network Load(string path, ModelLimits limits) => new(ModelFormat.Load(path, limits));
+    public static Network Load(string path, ModelLimits limits) => Of(ModelFormat.LoadContents(path, limits));
+
+    private static Network Of(ModelContents contents) => new(contents.Network, contents.Precision);
+
+    /// <summary>
+    /// The precision the network was trained in: <see cref="Precision.Single"/> when a <see cref="Trainer"/> with
+    /// <c>Precision = Precision.Single</c> made it (its weights are float32 values widened to double), else
+    /// <see cref="Precision.Double"/>. The model file records it; <c>ToOnnx()</c> exports in it by default. Inference
+    /// (<see cref="Predict(double[])"/>) computes in float64 on the weights either way.
+    /// </summary>
+    public Precision Precision { get; }
 
     /// <inheritdoc />
     public override string ToString() =>

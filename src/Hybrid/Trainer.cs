@@ -188,7 +188,7 @@ public sealed class Trainer
         double rate = double.NaN;
         if (_callbacks.Count > 0)
         {
-            var context = new EpochEndContext(EpochReport.FromCore(e.Record), e.BaseRate, () => new Network(e.Network()), () => new TrainingState(e.State()));
+            var context = new EpochEndContext(EpochReport.FromCore(e.Record), e.BaseRate, () => new Network(e.Network(), Precision), () => new TrainingState(e.State()));
             foreach (var callback in _callbacks) callback.OnEpochEnd(context);
             stop = context.StopTraining;
             if (context.LearningRateChanged) rate = context.LearningRate;
@@ -378,10 +378,10 @@ public sealed class Trainer
         return Result(Trainings.Fit(config, network.Model, state?.Core!, X, Y, validation?.Item1!, validation?.Item2!, report, stop, Decide), cancellationToken);
     }
 
-    private static TrainingResult Result(TrainingRun outcome, CancellationToken cancellationToken)
+    private TrainingResult Result(TrainingRun outcome, CancellationToken cancellationToken)
     {
         var reason = StopReasons.FromCore(outcome.Detail.Reason);
-        var result = new TrainingResult(new Network(outcome.Network), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
+        var result = new TrainingResult(new Network(outcome.Network, UseReferencePath ? Precision.Double : Precision), outcome.History.Select(EpochReport.FromCore).ToList().AsReadOnly(),
                                         reason, TrainingMessages.Describe(outcome.Detail, outcome.Restored, outcome.BestEpoch), outcome.BestEpoch, outcome.Restored,
                                         new TrainingState(outcome.State));
         if (reason == StopReason.Cancelled)

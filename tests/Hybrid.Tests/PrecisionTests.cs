@@ -1,4 +1,6 @@
 using Hybrid.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Hybrid.Tests;
 
@@ -70,5 +72,37 @@ public class PrecisionTests
         Assert.Equal("Precision", r.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Precision = (Precision)7 });
         Assert.Equal(Precision.Double, new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)).Precision);
+    }
+
+    [Fact]
+    public void The_model_file_records_single_precision_and_onnx_exports_in_it_by_default()
+    {
+        var iris = DataSets.Iris();
+        var single = Trainer(Precision.Single, 2).Fit(Mlp(4, 3), iris.Features, iris.Targets).Network;
+        var @double = Trainer(Precision.Double, 2).Fit(Mlp(4, 3), iris.Features, iris.Targets).Network;
+        Assert.Equal(Precision.Single, single.Precision);
+        Assert.Equal(Precision.Double, @double.Precision);
+        Assert.Equal(Precision.Double, Mlp(4, 3).Precision);
+
+        // Single says so in the file and comes back as Single; Double writes no key, so its files are as before.
+        Assert.Contains("\"precision\":\"single\"", single.ToJson());
+        Assert.DoesNotContain("precision", @double.ToJson());
+        var back = Network.FromJson(single.ToJson());
+        Assert.Equal(Precision.Single, back.Precision);
+        Assert.Equal(single.ToJson(), back.ToJson());
+        Assert.Equal(Precision.Single, Model.FromJson(new Model(single).ToJson()).Network.Precision);
+        var e = Assert.Throws<InvalidDataException>(() => Network.FromJson(single.ToJson().Replace("\"single\"", "\"half\"")));
+        Assert.Contains("\"precision\" is \"half\" but must be \"double\" or \"single\"", e.Message);
+
+        // ONNX: a network trained in float32 exports a float32 graph unless asked otherwise.
+        static TensorElementType InputType(byte[] onnx)
+        {
+            using var session = new InferenceSession(onnx);
+            return session.InputMetadata.Values.Single().ElementDataType;
+        }
+        Assert.Equal(TensorElementType.Float, InputType(single.ToOnnx()));
+        Assert.Equal(TensorElementType.Double, InputType(@double.ToOnnx()));
+        Assert.Equal(TensorElementType.Double, InputType(single.ToOnnx(OnnxPrecision.Double)));
+        Assert.Equal(TensorElementType.Float, InputType(new Model(single).ToOnnx()));
     }
 }
