@@ -33,13 +33,13 @@ internal static class OnnxImporter
     /// <summary>A name, op type or other text of the file quoted for a message (bounded, control characters escaped).</summary>
     private static string Q(string text) => Excerpt.Quote(text);
 
-    /// <summary>The network of a model without a preprocessing prefix; a model with one is refused, pointing to OnnxModel.ImportModel.</summary>
-    internal static CoreNetwork Read(byte[] bytes)
+    /// <summary>The network of a model without a preprocessing prefix, and the precision of its element type (FLOAT: single); a model with a prefix is refused, pointing to OnnxModel.ImportModel.</summary>
+    internal static (CoreNetwork Network, Precision Precision) Read(byte[] bytes)
     {
-        var (preprocessor, network) = ReadModel(bytes);
+        var (preprocessor, network, precision) = ReadModel(bytes);
         if (preprocessor is not null)
             throw Bad($"the model starts with a {preprocessor.Kind} preprocessing prefix ({Prefix(preprocessor)}) in front of its layers; a Network holds no preprocessing: read it with OnnxModel.ImportModel (or OnnxModel.ReadModel), which keeps it.");
-        return network;
+        return (network, precision);
     }
 
     private static string Prefix(Data.Preprocessor p) => p.Kind switch
@@ -49,8 +49,8 @@ internal static class OnnxImporter
         _ => "Sub, MatMul, Mul",
     };
 
-    /// <summary>The preprocessing prefix (null if the graph starts with a layer) and the network after it.</summary>
-    internal static (Data.Preprocessor? Preprocessor, CoreNetwork Network) ReadModel(byte[] bytes)
+    /// <summary>The preprocessing prefix (null if the graph starts with a layer), the network after it, and the precision of the model's element type.</summary>
+    internal static (Data.Preprocessor? Preprocessor, CoreNetwork Network, Precision Precision) ReadModel(byte[] bytes)
     {
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(bytes); }
@@ -151,13 +151,14 @@ internal static class OnnxImporter
         private static bool IsAffine(NodeProto n) => n.Domain is "" or "ai.onnx" && n.OpType is "Gemm" or "MatMul";
 
         /// <summary>The preprocessing prefix, if the graph starts with one, and the chain of layers after it.</summary>
-        internal (Data.Preprocessor?, CoreNetwork) Model()
+        internal (Data.Preprocessor?, CoreNetwork, Precision) Model()
         {
             int i = 0;
             string current = _input;
             long? width = _inputWidth;
             var preprocessor = Prefix(ref i, ref current, ref width);
-            return (preprocessor, Network(i, current, width));
+            // A FLOAT model's weights are float32 values: the network is marked as trained in single precision.
+            return (preprocessor, Network(i, current, width), _elementType == FloatType ? Precision.Single : Precision.Double);
         }
 
         private static bool IsStandard(NodeProto n, string op) => n.OpType == op && n.Domain is "" or "ai.onnx";

@@ -30,7 +30,8 @@ public static class OnnxModel
     public static Network ReadNetwork(byte[] model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new Network(OnnxImporter.Read(model));
+        var (network, precision) = OnnxImporter.Read(model);
+        return new Network(network, precision);
     }
 
     /// <summary>Reads an ONNX model file into a network (see <see cref="ReadNetwork"/>).</summary>
@@ -44,7 +45,11 @@ public static class OnnxModel
     public static Network ImportNetwork(string path)
     {
         var bytes = OnnxFile.Read(path);
-        try { return new Network(OnnxImporter.Read(bytes)); }
+        try
+        {
+            var (network, precision) = OnnxImporter.Read(bytes);
+            return new Network(network, precision);
+        }
         catch (InvalidDataException e) { throw new InvalidDataException($"'{path}' is not an ONNX model Hybrid can read: {e.Message}", e); }
     }
 
@@ -62,9 +67,9 @@ public static class OnnxModel
     public static Model ReadModel(byte[] model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var (preprocessor, network) = OnnxImporter.ReadModel(model);
+        var (preprocessor, network, precision) = OnnxImporter.ReadModel(model);
         // The importer already checks that the prefix's output width is the first layer's input width.
-        try { return new Model(new Network(network), preprocessor); }
+        try { return new Model(new Network(network, precision), preprocessor); }
         catch (ArgumentException e) { throw new InvalidDataException($"the preprocessing prefix does not fit the network after it: {e.Message}", e); }
     }
 

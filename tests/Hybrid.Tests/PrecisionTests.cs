@@ -104,5 +104,10 @@ public class PrecisionTests
         Assert.Equal(TensorElementType.Double, InputType(@double.ToOnnx()));
         Assert.Equal(TensorElementType.Double, InputType(single.ToOnnx(OnnxPrecision.Double)));
         Assert.Equal(TensorElementType.Float, InputType(new Model(single).ToOnnx()));
+        // Its weights are float32 values, so the float32 graph holds them exactly: importing it gives the same network back.
+        var imported = OnnxModel.ReadNetwork(single.ToOnnx());
+        Assert.Equal(Precision.Single, imported.Precision);
+        Assert.Equal(Weights(single), Weights(imported));   // bit for bit (the dropout rate comes back as the float32 nearest 0.1)
+        Assert.Equal(Precision.Double, OnnxModel.ReadNetwork(@double.ToOnnx()).Precision);
     }
 }
