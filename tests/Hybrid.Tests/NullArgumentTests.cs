@@ -26,6 +26,7 @@ public class NullArgumentTests
         _ when t == typeof(double[]) => new[] { 0.1, 0.2, 0.3 },
         _ when t == typeof(byte[]) => new byte[] { 8, 8 },
         _ when t == typeof(OnnxPrecision) => OnnxPrecision.Double,
+        _ when t == typeof(OnnxPrecision?) => OnnxPrecision.Double,
         _ when t == typeof(Hybrid.Data.Preprocessor) => Hybrid.Data.Preprocessor.None(3),
         _ when t == typeof(int[]) => new[] { 1 },
         _ when t == typeof(double[][]) => new[] { new[] { 0.1, 0.2, 0.3 } },
