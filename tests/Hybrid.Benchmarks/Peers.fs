@@ -1,7 +1,7 @@
 /// Hybrid's side of the peer comparison (peers.sh): one workload of the peer-comparison table per call,
 /// warmed up, then timed; prints one line "workload value unit" for peers.sh to collect.
 /// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <workload> [managed|openblas]
-/// with workload mlp | mlp-single | mlp-user-relu | mlp-user-relu-lambda | s29 | s29-reference | mnist1 | mnist1-cold | gemm | gemm32.
+/// with workload mlp | mlp32 | mlp-user-relu | mlp-user-relu-lambda | s29 | s29-reference | mnist1 | mnist1-cold | gemm | gemm32.
 module Hybrid.Benchmarks.Peers
 
 open System
@@ -27,15 +27,15 @@ let run (workload: string) : int =
         let t = seconds (fun () -> fitEpoch network x y 128 |> ignore)
         printfn "mlp %.1f samples/s" (60_000.0 / t)
         0
-    | "mlp-single" ->
-        // The mlp workload trained in float32 (Trainer.Precision = Single).
+    | "mlp32" ->
+        // The mlp workload trained in float32 (Trainer.Precision = Single), as peers.py's mlp32.
         let x, y = mnistLike 1 60_000
         let network = mlp ()
         let fit (x: double[][]) (y: int[]) =
             Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.01), BatchSize = 128, Epochs = 1, Precision = Precision.Single).Fit(network, Features.FromRows x, Targets.FromLabels y) |> ignore
         for _ in 1 .. 2 do fit (Array.sub x 0 12_800) (Array.sub y 0 12_800)
         let t = seconds (fun () -> fit x y)
-        printfn "mlp-single %.1f samples/s" (60_000.0 / t)
+        printfn "mlp32 %.1f samples/s" (60_000.0 / t)
         0
     | "mlp-user-relu" | "mlp-user-relu-lambda" ->
         // The mlp workload with ReLU written by a user (docs/extending.md): as a struct, or as two lambdas.

@@ -46,8 +46,7 @@ for ((r = 1; r <= rounds; r++)); do
       results[$w,$lib]+="$v "
     done
     for kernel in managed openblas; do
-      # Hybrid has no float32 training yet: mlp32 is the peers' side only.
-      if [ "$w" = mlp32 ]; then results[$w,hybrid-$kernel]+="nan "; else results[$w,hybrid-$kernel]+="$(run $hybrid "$w" "$kernel") "; fi
+      results[$w,hybrid-$kernel]+="$(run $hybrid "$w" "$kernel") "
     done
     echo "round $r/$rounds: $w done" >&2
   done
