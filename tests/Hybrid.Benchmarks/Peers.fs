@@ -1,7 +1,7 @@
 /// Hybrid's side of the peer comparison (peers.sh): one workload of the peer-comparison table per call,
 /// warmed up, then timed; prints one line "workload value unit" for peers.sh to collect.
 /// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <workload> [managed|openblas]
-/// with workload mlp | mlp32 | mlp-user-relu | mlp-user-relu-lambda | s29 | s29-reference | mnist1 | mnist1-cold | gemm | gemm32.
+/// with workload mlp | mlp-cold | mlp32 | mlp-user-relu | mlp-user-relu-lambda | s29 | s29-reference | mnist1 | mnist1-cold | gemm | gemm32.
 module Hybrid.Benchmarks.Peers
 
 open System
@@ -36,6 +36,16 @@ let run (workload: string) : int =
         for _ in 1 .. 2 do fit (Array.sub x 0 12_800) (Array.sub y 0 12_800)
         let t = seconds (fun () -> fit x y)
         printfn "mlp32 %.1f samples/s" (60_000.0 / t)
+        0
+    | "mlp-cold" ->
+        // The mlp workload's first epoch in a fresh process: the network and the data are built
+        // (not timed), then ONE epoch of the 60,000 rows is timed with no warm-up, so the figure
+        // includes .NET's tiered JIT (tier 0, on-stack replacement, promotion). Compare with `mlp`
+        // in separate processes (docs/benchmarks/2026-12-06-first-epoch.md).
+        let x, y = mnistLike 1 60_000
+        let network = mlp ()
+        let t = seconds (fun () -> fitEpoch network x y 128 |> ignore)
+        printfn "mlp-cold %.1f samples/s" (60_000.0 / t)
         0
     | "mlp-user-relu" | "mlp-user-relu-lambda" ->
         // The mlp workload with ReLU written by a user (docs/extending.md): as a struct, or as two lambdas.
@@ -98,7 +108,7 @@ let run (workload: string) : int =
         printfn "gemm32 %.1f GFLOP/s" (2.0 * float n * float n * float n / best / 1e9)
         0
     | other ->
-        eprintfn "peers: unknown workload \"%s\": the workloads are mlp, s29, s29-reference, mnist1, mnist1-cold, gemm, gemm32." other
+        eprintfn "peers: unknown workload \"%s\": the workloads are mlp, mlp-cold, mlp-user-relu, mlp-user-relu-lambda, s29, s29-reference, mnist1, mnist1-cold, gemm, gemm32." other
         2
 
 /// Interleaved GFLOP/s of the products: baseline (the kernel before packing), managed and openblas,
