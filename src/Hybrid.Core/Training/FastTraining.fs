@@ -106,6 +106,14 @@ module FastTraining =
             Numerics.Tensors.TensorPrimitives.ConvertTruncating<float32, float>(ReadOnlySpan<float32>(source, 0, count), Span<float>(target, 0, count))
         let narrow (source: float[]) (target: float32[]) (count: int) =
             Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, float32>(ReadOnlySpan<float>(source, 0, count), Span<float32>(target, 0, count))
+        // A fused loss from the logits (sigmoid + BCE, or softmax + CE): z, a = g(z) and y widened, dZ rounded back.
+        let fused (sigmoid: bool) (z: float32[]) (a: float32[]) (y: float32[]) (dz: float32[]) (rows: int) (cols: int) =
+            widen z p64 (rows * cols)
+            widen a a64 (rows * cols)
+            widen y y64 (rows * cols)
+            let J = if sigmoid then Kernels.sigmoidCrossEntropy p64 a64 y64 g64 rows cols else Kernels.softmaxCrossEntropy p64 a64 y64 g64 rows cols
+            narrow g64 dz (rows * cols)
+            J
         override _.Load(source, i, target, j, count) =
             Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, float32>(ReadOnlySpan<float>(source, i, count), Span<float32>(target, j, count))
         override _.ToDoubles values = Array.map float values
@@ -116,20 +124,8 @@ module FastTraining =
             let J = Kernels.lossAndGradient loss p64 y64 g64 rows cols
             narrow g64 grad (rows * cols)
             J
-        override _.SigmoidCrossEntropy(z, a, y, dz, rows, cols) =
-            widen z p64 (rows * cols)
-            widen a a64 (rows * cols)
-            widen y y64 (rows * cols)
-            let J = Kernels.sigmoidCrossEntropy p64 a64 y64 g64 rows cols
-            narrow g64 dz (rows * cols)
-            J
-        override _.SoftmaxCrossEntropy(z, a, y, dz, rows, cols) =
-            widen z p64 (rows * cols)
-            widen a a64 (rows * cols)
-            widen y y64 (rows * cols)
-            let J = Kernels.softmaxCrossEntropy p64 a64 y64 g64 rows cols
-            narrow g64 dz (rows * cols)
-            J
+        override _.SigmoidCrossEntropy(z, a, y, dz, rows, cols) = fused true z a y dz rows cols
+        override _.SoftmaxCrossEntropy(z, a, y, dz, rows, cols) = fused false z a y dz rows cols
         override _.AddL2(lambda, w, g) = float (Kernels.addL2 (float32 lambda) w g)
         override _.Update(rule, eta, t, theta, g, f, s) = UpdateInPlace.stepSingle rule eta t theta g f s
         override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols

@@ -138,26 +138,9 @@ module Verification =
     let private uniform (lo: float) (hi: float) : Gen<float> =
         Gen.choose (0, 1_000_000) |> Gen.map (fun k -> lo + (hi - lo) * float k / 1e6)
 
-    /// Candidates closer to `target` than x, the boldest first: the target, x truncated, x rounded to
-    /// 1 to 4 decimals, then x moved 1/2, 1/4, … 1/1024 of the way (FsCheck keeps the first that still
-    /// fails and shrinks again from it, so a failure shrinks to a short number near its edge).
-    let private shrinkToward (target: float) (x: float) : seq<float> =
-        let closer y = abs (y - target) < abs (x - target)
-        seq {
-            if Double.IsFinite x && x <> target then
-                yield target
-                let t = Math.Truncate x
-                if closer t then yield t
-                for digits in 1 .. 4 do
-                    let r = Math.Round(x, digits)
-                    if closer r && r <> t then yield r
-                for k in 1 .. 10 do
-                    let y = x - (x - target) / Math.Pow(2.0, float k)
-                    if closer y then yield y }
-
-    /// Only the simpler numbers among those candidates: the target, x truncated, x rounded to 1 to 4
-    /// decimals (for a batch's entries, where moving part of the way would chase two entries toward
-    /// each other until their difference sits at the tolerance).
+    /// The simpler numbers than x toward `target`, the boldest first: the target, x truncated, x
+    /// rounded to 1 to 4 decimals (alone for a batch's entries, where moving part of the way would
+    /// chase two entries toward each other until their difference sits at the tolerance).
     let private simplerThan (target: float) (x: float) : seq<float> =
         let closer y = abs (y - target) < abs (x - target)
         seq {
@@ -168,6 +151,16 @@ module Verification =
                 for digits in 1 .. 4 do
                     let r = Math.Round(x, digits)
                     if closer r && r <> t then yield r }
+
+    /// The simpler numbers, then x moved 1/2, 1/4, … 1/1024 of the way to `target` (FsCheck keeps
+    /// the first that still fails and shrinks again from it, so a failure shrinks to its edge).
+    let private shrinkToward (target: float) (x: float) : seq<float> =
+        let closer y = abs (y - target) < abs (x - target)
+        Seq.append (simplerThan target x)
+            (seq { if Double.IsFinite x then
+                       for k in 1 .. 10 do
+                           let y = x - (x - target) / Math.Pow(2.0, float k)
+                           if closer y then yield y })
 
     // ---------------------------------------------------------------- activations (S04)
 
