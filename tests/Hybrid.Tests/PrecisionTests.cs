@@ -44,6 +44,21 @@ public class PrecisionTests
     }
 
     [Fact]
+    public void Layer_normalisation_trains_in_float32_as_in_float64()
+    {
+        var (train, _) = DataSets.Digits().TrainTestSplit(0.2, seed: 3);
+        var network = Network.Create(train.FeatureCount).Dense(32, Activation.ReLU).LayerNorm().Dense(10, Activation.Softmax).Build(Initializer.HeNormal(seed: 4));
+        var single = Trainer(Precision.Single, 8).Fit(network, train.Features, train.Targets);
+        var @double = Trainer(Precision.Double, 8).Fit(network, train.Features, train.Targets);
+        Assert.All(Weights(single.Network), w => Assert.Equal(w, (double)(float)w));
+        // γ and β moved from 1 and 0, and the curves agree as for the dense network (2%).
+        Assert.Contains(single.Network.GetParameters().Single(p => p.Name.EndsWith("gamma", StringComparison.Ordinal)).Values.Cast<double>(), g => g != 1.0);
+        for (int e = 0; e < single.History.Count; e++)
+            Assert.True(Math.Abs(single.History[e].TrainingLoss - @double.History[e].TrainingLoss) <= 0.02 * @double.History[e].TrainingLoss,
+                $"epoch {e + 1}: {single.History[e].TrainingLoss} against {@double.History[e].TrainingLoss}");
+    }
+
+    [Fact]
     public void A_single_precision_run_resumed_equals_the_uninterrupted_run_bit_for_bit()
     {
         // The state holds the float32 weights and moments widened exactly, so resuming rounds them back to the same float32s.

@@ -115,7 +115,7 @@ public sealed class TrainSettings : NetworkSettings
 
     /// <summary>The element type training computes in (the façade's <see cref="Hybrid.Precision"/>, by its member names).</summary>
     [CommandOption("--precision <PRECISION>")]
-    [Description("The element type training computes in: double (float64, the default) or single (float32, as PyTorch and Keras train; about 1.4x the speed on an MLP). The model file holds the float32 weights widened to float64. Maxout and layer normalisation train in double only.")]
+    [Description("The element type training computes in: double (float64, the default) or single (float32, as PyTorch and Keras train; about 1.4x the speed on an MLP). The model file holds the float32 weights widened to float64. Maxout trains in double only.")]
     [DefaultValue("double")]
     public string Precision { get; init; } = "double";
 

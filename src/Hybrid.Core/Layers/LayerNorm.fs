@@ -33,41 +33,46 @@ module LayerNorm =
     /// ε when none is given (PyTorch's default).
     let defaultEpsilon = 1e-5
 
+    // The row functions are inline over the element type: the reference and the float64 plan run
+    // them at float, the float32 plan at float32 (the same text; `num` rounds a count once).
+
     /// One row of d features at offset o: μ = 1/d Σ_j x_j, σ² = 1/d Σ_j (x_j − μ)²,
     /// x̂_j = (x_j − μ)/√(σ² + ε), written to xhat at the same offset. Returns 1/√(σ² + ε).
     /// Course: S30 (standardising), per example.
-    let normalizeRow (x: float[]) (xhat: float[]) (o: int) (d: int) (epsilon: float) : float =
-        let mutable mean = 0.0
+    let inline normalizeRow (x: 'T[]) (xhat: 'T[]) (o: int) (d: int) (epsilon: 'T) : 'T =
+        let count = num (float d)
+        let mutable mean = zero
         for j in 0 .. d - 1 do mean <- mean + x.[o + j]
-        mean <- mean / float d
-        let mutable variance = 0.0
+        mean <- mean / count
+        let mutable variance = zero
         for j in 0 .. d - 1 do
             let c = x.[o + j] - mean
             variance <- variance + c * c
-        variance <- variance / float d
-        let invStd = 1.0 / sqrt (variance + epsilon)
+        variance <- variance / count
+        let invStd = one / sqrt (variance + epsilon)
         for j in 0 .. d - 1 do xhat.[o + j] <- (x.[o + j] - mean) * invStd
         invStd
 
-    /// One row of the output: a_j = γ_j·x̂_j + β_j.
-    let scaleRow (xhat: float[]) (gamma: float[]) (beta: float[]) (a: float[]) (o: int) (d: int) : unit =
+    /// One row of the output: a_j = γ_j·x̂_j + β_j. Course: S30.
+    let inline scaleRow (xhat: 'T[]) (gamma: 'T[]) (beta: 'T[]) (a: 'T[]) (o: int) (d: int) : unit =
         for j in 0 .. d - 1 do a.[o + j] <- gamma.[j] * xhat.[o + j] + beta.[j]
 
     /// One row of the backward pass (the chain rule through x̂, S16): with g_j = dA_j·γ_j,
     /// dX_j = (1/√(σ² + ε))/d · (d·g_j − Σ_k g_k − x̂_j·Σ_k g_k·x̂_k), written to dx at offset o.
-    let backwardRow (da: float[]) (xhat: float[]) (gamma: float[]) (invStd: float) (dx: float[]) (o: int) (d: int) : unit =
-        let mutable sumG = 0.0
-        let mutable sumGX = 0.0
+    let inline backwardRow (da: 'T[]) (xhat: 'T[]) (gamma: 'T[]) (invStd: 'T) (dx: 'T[]) (o: int) (d: int) : unit =
+        let count = num (float d)
+        let mutable sumG = zero
+        let mutable sumGX = zero
         for j in 0 .. d - 1 do
             let g = da.[o + j] * gamma.[j]
             sumG <- sumG + g
             sumGX <- sumGX + g * xhat.[o + j]
-        let k = invStd / float d
+        let k = invStd / count
         for j in 0 .. d - 1 do
-            dx.[o + j] <- k * (float d * (da.[o + j] * gamma.[j]) - sumG - xhat.[o + j] * sumGX)
+            dx.[o + j] <- k * (count * (da.[o + j] * gamma.[j]) - sumG - xhat.[o + j] * sumGX)
 
-    /// One row's share of the parameter gradients, added in: dγ_j += dA_j·x̂_j, dβ_j += dA_j.
-    let accumulateRow (da: float[]) (xhat: float[]) (dgamma: float[]) (dbeta: float[]) (o: int) (d: int) : unit =
+    /// One row's share of the parameter gradients, added in: dγ_j += dA_j·x̂_j, dβ_j += dA_j. Course: S16, S30.
+    let inline accumulateRow (da: 'T[]) (xhat: 'T[]) (dgamma: 'T[]) (dbeta: 'T[]) (o: int) (d: int) : unit =
         for j in 0 .. d - 1 do
             dgamma.[j] <- dgamma.[j] + da.[o + j] * xhat.[o + j]
             dbeta.[j] <- dbeta.[j] + da.[o + j]
@@ -115,30 +120,62 @@ module LayerNorm =
             backwardRow da xhat gamma cache.InvStd.[r] dx (r * d) d
         Mat.ofRowMajor 1 d dgamma, Mat.ofRowMajor 1 d dbeta, Mat.ofRowMajor n d dx
 
-/// Layer normalisation's buffer version (the fast path): the same row functions over the batch's
-/// rows in place. Parameters: γ at slot.First, β next.
+/// The row functions of module LayerNorm at one element type, for the generic plan below (one
+/// virtual call per row; the loops inside are the inline definitions at that type). Course: S30.
+[<AbstractClass>]
+type LayerNormRows<'T>() =
+    /// LayerNorm.normalizeRow.
+    abstract Normalize: x: 'T[] * xhat: 'T[] * o: int * d: int * epsilon: 'T -> 'T
+    /// LayerNorm.scaleRow.
+    abstract Scale: xhat: 'T[] * gamma: 'T[] * beta: 'T[] * a: 'T[] * o: int * d: int -> unit
+    /// LayerNorm.backwardRow.
+    abstract Backward: da: 'T[] * xhat: 'T[] * gamma: 'T[] * invStd: 'T * dx: 'T[] * o: int * d: int -> unit
+    /// LayerNorm.accumulateRow.
+    abstract Accumulate: da: 'T[] * xhat: 'T[] * dgamma: 'T[] * dbeta: 'T[] * o: int * d: int -> unit
+
 [<Sealed>]
-type LayerNormPlan internal (layer: LayerNorm, slot: PlanSlot) =
-    inherit LayerPlan<float>()
+type private LayerNormRowsDouble() =
+    inherit LayerNormRows<float>()
+    override _.Normalize(x, xhat, o, d, epsilon) = LayerNorm.normalizeRow x xhat o d epsilon
+    override _.Scale(xhat, gamma, beta, a, o, d) = LayerNorm.scaleRow xhat gamma beta a o d
+    override _.Backward(da, xhat, gamma, invStd, dx, o, d) = LayerNorm.backwardRow da xhat gamma invStd dx o d
+    override _.Accumulate(da, xhat, dgamma, dbeta, o, d) = LayerNorm.accumulateRow da xhat dgamma dbeta o d
+
+[<Sealed>]
+type private LayerNormRowsSingle() =
+    inherit LayerNormRows<float32>()
+    override _.Normalize(x, xhat, o, d, epsilon) = LayerNorm.normalizeRow x xhat o d epsilon
+    override _.Scale(xhat, gamma, beta, a, o, d) = LayerNorm.scaleRow xhat gamma beta a o d
+    override _.Backward(da, xhat, gamma, invStd, dx, o, d) = LayerNorm.backwardRow da xhat gamma invStd dx o d
+    override _.Accumulate(da, xhat, dgamma, dbeta, o, d) = LayerNorm.accumulateRow da xhat dgamma dbeta o d
+
+/// Layer normalisation's buffer version (the fast path) at element type 'T (float, or float32 as a
+/// second instantiation): the same row functions over the batch's rows in place. Parameters: γ at
+/// slot.First, β next. Course: S30.
+[<Sealed>]
+type LayerNormPlan<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> System.ValueType and 'T :> System.Numerics.IFloatingPointIeee754<'T>>
+        internal (layer: LayerNorm, slot: PlanSlot, rows: LayerNormRows<'T>) =
+    inherit LayerPlan<'T>()
     let d = layer.Gamma.ColumnCount
+    let epsilon = 'T.CreateTruncating layer.Epsilon
     let gamma, beta = slot.First, slot.First + 1
-    let xhat = Array.zeroCreate<float> (slot.Capacity * d)
-    let invStd = Array.zeroCreate<float> slot.Capacity
-    let a = Array.zeroCreate<float> (slot.Capacity * d)
-    let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * d) else null
+    let xhat = Array.zeroCreate<'T> (slot.Capacity * d)
+    let invStd = Array.zeroCreate<'T> slot.Capacity
+    let a = Array.zeroCreate<'T> (slot.Capacity * d)
+    let dx = if slot.NeedsInputGradient then Array.zeroCreate<'T> (slot.Capacity * d) else null
     [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
-    override _.Forward(x, rows, parameters, _) =
-        for r in 0 .. rows - 1 do
-            invStd.[r] <- LayerNorm.normalizeRow x xhat (r * d) d layer.Epsilon
-            LayerNorm.scaleRow xhat parameters.[gamma] parameters.[beta] a (r * d) d
+    override _.Forward(x, n, parameters, _) =
+        for r in 0 .. n - 1 do
+            invStd.[r] <- rows.Normalize(x, xhat, r * d, d, epsilon)
+            rows.Scale(xhat, parameters.[gamma], parameters.[beta], a, r * d, d)
         a
     [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
-    override _.Backward(_, up, rows, parameters, grads, _) =
+    override _.Backward(_, up, n, parameters, grads, _) =
         System.Array.Clear(grads.[gamma], 0, d)
         System.Array.Clear(grads.[beta], 0, d)
-        for r in 0 .. rows - 1 do
-            LayerNorm.accumulateRow up xhat grads.[gamma] grads.[beta] (r * d) d
-            if not (isNull dx) then LayerNorm.backwardRow up xhat parameters.[gamma] invStd.[r] dx (r * d) d
+        for r in 0 .. n - 1 do
+            rows.Accumulate(up, xhat, grads.[gamma], grads.[beta], r * d, d)
+            if not (isNull dx) then rows.Backward(up, xhat, parameters.[gamma], invStd.[r], dx, r * d, d)
         dx
     override _.FirstNonFinite() =
         let bad = RowMajor.firstNonFinite xhat d
@@ -164,7 +201,8 @@ type private LayerNormLayerOf(layer: LayerNorm) =
     override _.Backward(cache, dA) =
         let dGamma, dBeta, dX = LayerNorm.backward layer (Layer.cacheOf<LayerNormCache> cache) dA
         [ dGamma; dBeta ], dX
-    override _.Plan slot = LayerNormPlan(layer, slot)
+    override _.Plan slot = LayerNormPlan<float>(layer, slot, LayerNormRowsDouble())
+    override _.PlanSingle slot = LayerNormPlan<float32>(layer, slot, LayerNormRowsSingle())
     override _.Fields =
         [ "epsilon", LayerField.Number layer.Epsilon
           "gamma", LayerField.Row layer.Gamma
