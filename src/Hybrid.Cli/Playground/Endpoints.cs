@@ -96,7 +96,9 @@ internal static class Endpoints
 
         app.MapDelete("/api/sessions/{id}", async (string id) =>
         {
-            if (sessions.Find(id) is null) return Error(404, $"No session {Excerpt.Quote(id)} (it ended or never existed).");
+            if (sessions.Find(id) is null)
+                // Ending a session that has just ended (its page closed the event stream first) is done: 204, as a DELETE may repeat.
+                return sessions.EndedRecently(id) ? Results.NoContent() : Error(404, $"No session {Excerpt.Quote(id)} (it ended or never existed).");
             await sessions.EndAsync(id);
             return Results.NoContent();
         });

@@ -56,10 +56,26 @@ internal sealed class SessionRegistry : IAsyncDisposable
     /// <summary>The session with this id, or null.</summary>
     public Session? Find(string id) => _sessions.TryGetValue(id, out var s) ? s : null;
 
+    // The ids of the last sessions that ended, oldest first (at most RecentlyEndedKept): a DELETE that arrives
+    // after the session ended by itself (its page closed the event stream first) is then answered 204, not 404.
+    private const int RecentlyEndedKept = 256;
+    private readonly Queue<string> _recentlyEnded = new();
+
+    /// <summary>Whether a session with this id ended recently (one of the last 256 to end).</summary>
+    public bool EndedRecently(string id)
+    {
+        lock (_recentlyEnded) return _recentlyEnded.Contains(id);
+    }
+
     /// <summary>Ends a session: cancels its training and waits for the task.</summary>
     public async Task EndAsync(string id)
     {
         if (!_sessions.TryRemove(id, out var session)) return;
+        lock (_recentlyEnded)
+        {
+            _recentlyEnded.Enqueue(id);
+            if (_recentlyEnded.Count > RecentlyEndedKept) _recentlyEnded.Dequeue();
+        }
         await session.DisposeAsync();
         if (session.Completion.IsFaulted) Interlocked.Increment(ref _faulted);
         EndedSessions.Add();

@@ -101,6 +101,11 @@ public class PlaygroundEndpointTests
         Assert.Equal(HttpStatusCode.NoContent, end.StatusCode);
         await client.StartAsync(Small);
         Assert.Equal(2, server.SessionCount);
+        // A DELETE that repeats (or comes after the session ended by itself) is done, not an error; an id never given is a 404.
+        using var again = await client.Http.DeleteAsync($"api/sessions/{first}");
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        using var never = await client.Http.DeleteAsync("api/sessions/nope");
+        Assert.Equal(HttpStatusCode.NotFound, never.StatusCode);
     }
 
     [Fact]

@@ -53,9 +53,11 @@
     return r.status === 204 ? {} : r.json();
   }
 
+  // Ends the session: the DELETE goes out before the event stream closes, because the server also ends a
+  // session whose stream closed, and a DELETE that arrived second would find no session (a 404 in the console).
   function stop() {
-    if (source) { source.close(); source = null; }
     if (session) { fetch("/api/sessions/" + session.id, { method: "DELETE" }).catch(() => {}); session = null; }
+    if (source) { source.close(); source = null; }
   }
 
   async function start() {
