@@ -250,6 +250,24 @@ public class ExtendingTests : IDisposable
     }
 
     [Fact]
+    public void Every_target_kind_reaches_the_cores_check_by_its_name()
+    {
+        // Each member of the façade's TargetKind names a case of the core's; the loss then checks targets as that kind does.
+        double[,] predictions = { { 0.5 } };
+        var expectations = new Dictionary<TargetKind, (double Accepted, double Refused)>
+        {
+            [TargetKind.Probability] = (0.3, 1.5), [TargetKind.Sign] = (-1, 0.5), [TargetKind.OneHot] = (1, 0.5),
+        };
+        foreach (var kind in Enum.GetValues<TargetKind>())
+        {
+            var loss = Loss.Register(LossDefinition.Create<MyHuber>(Fresh("kind" + kind), new() { Targets = kind }), verify: false);
+            if (!expectations.TryGetValue(kind, out var e)) { loss.Value(predictions, new[,] { { 123.0 } }); continue; }
+            loss.Value(predictions, new[,] { { e.Accepted } });
+            Assert.Throws<ArgumentException>(() => loss.Value(predictions, new[,] { { e.Refused } }));
+        }
+    }
+
+    [Fact]
     public void The_struct_and_the_lambda_forms_of_one_definition_agree_bit_for_bit()
     {
         var viaStruct = ActivationDefinition.Create<MyMish>(Fresh("mishS"));

@@ -80,26 +80,26 @@ type Extending =
     /// Whether g may train and be saved (built in, or registered).
     static member IsRegistered(g: Activation) : bool = Activation.isRegistered g
 
-    static member private TargetKindOf(targets: int) : TargetKind =
-        match targets with
-        | 0 -> TargetKind.Real
-        | 1 -> TargetKind.Probability
-        | 2 -> TargetKind.Sign
-        | 3 -> TargetKind.OneHot
-        | _ -> raise (ArgumentException(sprintf "targets must be 0 (real), 1 (probability), 2 (sign) or 3 (one-hot), not %d." targets, "targets"))
+    /// The target kind named `targets` ("Real", "Probability", "Sign", "OneHot"): a case of the core's
+    /// TargetKind, read from the union's own metadata (no table of its cases here).
+    static member private TargetKindOf(targets: string) : TargetKind =
+        let cases = Reflection.FSharpType.GetUnionCases typeof<TargetKind>
+        match cases |> Array.tryFind (fun c -> c.Name = targets) with
+        | Some c -> Reflection.FSharpValue.MakeUnion(c, [||]) :?> TargetKind
+        | None -> raise (ArgumentException(sprintf "targets must be one of %s, not %s." (String.Join(", ", cases |> Array.map (fun c -> c.Name))) targets, "targets"))
 
-    static member private LossSpec(name, formula: string, targets: int, probabilities: bool, kernel) : CustomLossSpec =
+    static member private LossSpec(name, formula: string, targets: string, probabilities: bool, kernel) : CustomLossSpec =
         { Name = name; Formula = (if isNull formula then "" else formula); Targets = Extending.TargetKindOf targets
           Predictions = (if probabilities then PredictionKind.Probability else PredictionKind.Real); Kernel = kernel }
 
-    /// A user's loss from a struct 'F (Loss.define). targets: 0 real, 1 probability, 2 sign, 3 one-hot;
-    /// probabilities: whether predictions are probabilities in (0, 1).
-    static member DefineLoss<'F when 'F: struct and 'F :> IBatchLoss>(name: string, formula: string, targets: int, probabilities: bool) : Loss =
+    /// A user's loss from a struct 'F (Loss.define). targets: a TargetKind case's name ("Real",
+    /// "Probability", "Sign", "OneHot"); probabilities: whether predictions are probabilities in (0, 1).
+    static member DefineLoss<'F when 'F: struct and 'F :> IBatchLoss>(name: string, formula: string, targets: string, probabilities: bool) : Loss =
         Loss.define (Extending.LossSpec(name, formula, targets, probabilities, UserFunctions.lossKernel<'F> ()))
 
     /// A user's loss from J and ∂J/∂Ŷ as delegates over arrays (a copy of the batch per call).
     static member DefineLoss(name: string, value: Func<float[], float[], int, int, float>, gradient: Func<float[], float[], int, int, float[]>,
-                             formula: string, targets: int, probabilities: bool) : Loss =
+                             formula: string, targets: string, probabilities: bool) : Loss =
         Loss.define (Extending.LossSpec(name, formula, targets, probabilities, UserFunctions.lossKernelOf value gradient))
 
     /// Whether the loss is a user's.

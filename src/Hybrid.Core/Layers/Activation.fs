@@ -128,6 +128,7 @@ and ActivationEntry =
 /// what the user declared (its spec) and its entry in the registry, made from it. Two are equal
 /// when their names are (a registered name is unique in the process).
 and [<Sealed>] CustomActivation internal (spec: CustomActivationSpec) as self =
+    inherit UserDefined(spec.Name)
     let onnx = match spec.Onnx with Some e -> OnnxForm.Function e | None -> OnnxForm.Unavailable
     let entry =
         lazy
@@ -135,23 +136,10 @@ and [<Sealed>] CustomActivation internal (spec: CustomActivationSpec) as self =
               Formula = (if String.IsNullOrWhiteSpace spec.Formula then spec.Name + " (user-defined)" else spec.Formula)
               Course = "S04"; Parameter = None; Make = (fun _ -> UserActivation self); Kinks = (fun _ -> spec.Kinks)
               LawDomain = spec.LawRange; Elementwise = true; OnnxSingle = onnx; OnnxDouble = onnx; Kernels = spec.Kernels }
-    /// The name it is registered and saved under.
-    member _.Name : string = spec.Name
     /// What the user declared.
     member _.Spec : CustomActivationSpec = spec
     /// Its registry entry (names, formula, kinks, law range, loops, ONNX form).
     member _.Entry : ActivationEntry = entry.Force()
-    override _.Equals(other: obj) =
-        match other with
-        | :? CustomActivation as c -> String.Equals(c.Name, spec.Name, StringComparison.Ordinal)
-        | _ -> false
-    override _.GetHashCode() = StringComparer.Ordinal.GetHashCode spec.Name
-    override _.ToString() = spec.Name
-    interface IComparable with
-        member _.CompareTo(other: obj) =
-            match other with
-            | :? CustomActivation as c -> String.CompareOrdinal(spec.Name, c.Name)
-            | _ -> invalidArg "other" "a CustomActivation compares only with another."
 
 /// What a user declares about an element-wise activation of their own besides its loops
 /// (Activation.define): where it is defined, where its laws draw from, its kinks and its saturation.

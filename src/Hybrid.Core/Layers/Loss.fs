@@ -63,21 +63,9 @@ and CustomLossSpec =
 
 /// A user's own loss (course items S18-S23, extended by the user; docs/extending.md). Equal by name.
 and [<Sealed>] CustomLoss internal (spec: CustomLossSpec) =
-    /// The name it is registered under.
-    member _.Name : string = spec.Name
+    inherit UserDefined(spec.Name)
     /// What the user declared.
     member _.Spec : CustomLossSpec = spec
-    override _.Equals(other: obj) =
-        match other with
-        | :? CustomLoss as c -> String.Equals(c.Name, spec.Name, StringComparison.Ordinal)
-        | _ -> false
-    override _.GetHashCode() = StringComparer.Ordinal.GetHashCode spec.Name
-    override _.ToString() = spec.Name
-    interface IComparable with
-        member _.CompareTo(other: obj) =
-            match other with
-            | :? CustomLoss as c -> String.CompareOrdinal(spec.Name, c.Name)
-            | _ -> invalidArg "other" "a CustomLoss compares only with another."
 
 /// One entry's cost and its derivative, as a value the JIT can specialise (a struct passed as a type
 /// argument to LossKernel, so the loop has the definitions inlined). The math is written once, as
@@ -594,6 +582,7 @@ module Loss =
         | Huber delta -> huber delta Yhat Y
         | UserLoss _ ->
             check Yhat Y |> ignore
+            checkTargets "Y" loss Y
             fst (byKernel loss Yhat Y)
 
     /// ∂J/∂Ŷ for any case of Loss; the shape of Ŷ. Course: S18-S23.
@@ -610,6 +599,7 @@ module Loss =
         | Huber delta -> huber' delta Yhat Y
         | UserLoss _ ->
             check Yhat Y |> ignore
+            checkTargets "Y" loss Y
             snd (byKernel loss Yhat Y)
 
     /// Sigmoid + binary cross-entropy fused, from logits Z: ŷ = σ(z) and

@@ -35,20 +35,11 @@ type Initializer =
 /// A user's initialiser (S31, extended by the user): its name, its family (a normal N(0, s²) or a
 /// uniform U(−s, s)) and its spread s(fan_in, fan_out). Equal by name.
 and [<Sealed>] CustomInitializer(name: string, uniform: bool, spread: Func<int, int, float>) =
-    /// The name reports and messages use.
-    member _.Name = name
+    inherit UserDefined(name)
     /// Whether it draws U(−s, s) rather than N(0, s²).
     member _.IsUniform = uniform
     /// s(fan_in, fan_out).
     member _.Spread(fanIn: int, fanOut: int) : float = spread.Invoke(fanIn, fanOut)
-    override _.Equals(other: obj) = match other with :? CustomInitializer as c -> c.Name = name | _ -> false
-    override _.GetHashCode() = hash name
-    override _.ToString() = name
-    interface IComparable with
-        member _.CompareTo(other: obj) =
-            match other with
-            | :? CustomInitializer as c -> String.CompareOrdinal(name, c.Name)
-            | _ -> invalidArg "other" "a CustomInitializer compares only with another."
 
 /// Seeded weight initialisation (S31): the same seed gives the same numbers on every machine
 /// (the core's generator Rng is a fixed algorithm; normals by Box–Muller on it).

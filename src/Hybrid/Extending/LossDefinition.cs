@@ -24,7 +24,7 @@ public sealed class LossDefinition
     {
         ArgumentNullException.ThrowIfNull(name);
         var o = Checked(options);
-        return new(Extending.DefineLoss<LossAdapter<TFunction>>(name, o.Formula, (int)o.Targets, o.Predictions == PredictionKind.Probability));
+        return new(Extending.DefineLoss<LossAdapter<TFunction>>(name, o.Formula, o.Targets.ToString(), o.Predictions == PredictionKind.Probability));
     }
 
     /// <summary>
@@ -43,7 +43,7 @@ public sealed class LossDefinition
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(gradient);
         var o = Checked(options);
-        return new(Extending.DefineLoss(name, value, gradient, o.Formula, (int)o.Targets, o.Predictions == PredictionKind.Probability));
+        return new(Extending.DefineLoss(name, value, gradient, o.Formula, o.Targets.ToString(), o.Predictions == PredictionKind.Probability));
     }
 
     private static LossOptions Checked(LossOptions? options)

@@ -1,6 +1,7 @@
 namespace Hybrid;
 
-/// <summary>What targets a loss takes (checked before training, as for the built-in losses).</summary>
+/// <summary>What targets a loss takes (checked before training, as for the built-in losses). Each member is named like the
+/// core's target kind it stands for, and reaches it by that name.</summary>
 public enum TargetKind
 {
     /// <summary>Any finite number (regression).</summary>
