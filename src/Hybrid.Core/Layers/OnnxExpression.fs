@@ -15,11 +15,11 @@ open System.Globalization
 ///     number := [ "-" ] digits [ "." digits ] [ ("e" | "E") [ "+" | "-" ] digits ]   (also ".5", "5.")
 module OnnxExpression =
 
-    /// The longest expression read, in characters (a bound on what a message and the parser's work hold).
+    /// The longest expression read, in characters (a bound on what a message and the parser's work hold). Course: S04.
     [<Literal>]
     let MaxLength = 4096
 
-    /// The deepest nesting of ops read (a bound on the parser's recursion).
+    /// The deepest nesting of ops read (a bound on the parser's recursion). Course: S04.
     [<Literal>]
     let MaxDepth = 64
 
@@ -38,7 +38,7 @@ module OnnxExpression =
     let private isIdentifierStart (c: char) = Char.IsAsciiLetter c
     let private isIdentifierPart (c: char) = Char.IsAsciiLetterOrDigit c || c = '_'
 
-    /// Whether the expression reads the activation's input Z somewhere.
+    /// Whether the expression reads the activation's input Z somewhere. Course: S04.
     let rec readsInput (e: OnnxExpr) : bool =
         match e with
         | OnnxExpr.Input -> true
@@ -50,7 +50,7 @@ module OnnxExpression =
     /// attributes. ArgumentException naming "options" for text that is null or blank, longer than MaxLength,
     /// nested deeper than MaxDepth, malformed (the message names the position, counting from 1, what was
     /// expected there and what was found: an unbalanced parenthesis, a bad number, trailing text), or that
-    /// never reads Z (a constant is no activation).
+    /// never reads Z (a constant is no activation). Course: S04.
     let parse (text: string) : OnnxExpr =
         if String.IsNullOrWhiteSpace text then Shape.fail "options" "an ONNX expression must not be empty: write g in Z, such as \"Mul(Z, Sigmoid(Z))\"."
         if text.Length > MaxLength then
@@ -173,7 +173,7 @@ module OnnxExpression =
     /// ops (Add, Sub, Mul, Div, Pow, Max, Min, Sum, Mean, Neg, Abs, Exp, Log, Sqrt, Reciprocal, Sigmoid,
     /// Tanh, Softplus, Relu, Erf, Sin, Cos, Atan, Sinh, Cosh, Floor, Ceil, Sign, Identity, the comparisons,
     /// Not, And, Or and Where, booleans as 1 and 0), or None when it holds another op, a parameter or a
-    /// library body.
+    /// library body. Course: S04.
     let rec evaluate (e: OnnxExpr) (z: float) : float option =
         match e with
         | OnnxExpr.Input -> Some z
@@ -187,7 +187,7 @@ module OnnxExpression =
     /// The relative error above which the expression and g are said to differ at a point:
     /// |e − g| / max(|e|, |g|, 1). Both compute in double, the same formula up to the order of the
     /// operations and the last bits of exp, log and tanh: a few ulps; a wrong expression (a factor, an
-    /// op, a sign) is off by 1e-3 to 1 at some of the points.
+    /// op, a sign) is off by 1e-3 to 1 at some of the points. Course: S04.
     [<Literal>]
     let Tolerance = 1e-9
 
@@ -202,7 +202,7 @@ module OnnxExpression =
     /// differs from g (its loops) by more than Tolerance, as a sentence naming the activation, z and both
     /// values; None when they agree at every point inside the domain, or when the expression holds an op
     /// evaluate does not know (then nothing is checked), or for any other activation. A value that is not
-    /// finite on one side only is a difference.
+    /// finite on one side only is a difference. Course: S04.
     let mismatch (g: Activation) : string option =
         match g with
         | UserActivation c ->
