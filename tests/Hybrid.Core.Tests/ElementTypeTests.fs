@@ -117,7 +117,7 @@ let ``S13 the managed float32 product is the sequential float32 fused multiply-a
                             for p in 0 .. k - 1 do
                                 s <- MathF.FusedMultiplyAdd(op transA a lda i p, op transB b ldb p j, s)
                             expected.[i * n + j] <- s
-                    // Every micro-kernel (AVX-512 4×48, AVX2 6×16, scalar 4×4; emulated where the
+                    // Every micro-kernel (AVX-512 8×32, AVX2 6×16, scalar 4×4; emulated where the
                     // machine lacks the instructions) on 1 to 3 threads, and the entry the library uses.
                     let runs =
                         [ for isa in [ Gemm.V512; Gemm.V256; Gemm.Scalar ] do

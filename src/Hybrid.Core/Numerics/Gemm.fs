@@ -27,7 +27,8 @@ open Microsoft.FSharp.NativeInterop
 module internal Gemm =
 
     /// Depth of a packed block (the p range summed per visit of a C tile): a KC×NR panel of B
-    /// (16 KiB for NR = 8) stays in the 32 KiB L1 while A's MR×KC panels stream past it.
+    /// (32 KiB for the AVX-512 tiles: 16 float64 or 32 float32 columns) stays in a 48 KiB L1 while
+    /// A's MR×KC panels stream past it.
     let KC = 256
     /// Rows of op(A) packed at a time: an MC×KC block of A (MC = 96: 192 KiB) sits in L2 (512 KiB).
     let MC = 96
@@ -36,7 +37,10 @@ module internal Gemm =
 
     /// Which micro-kernel runs: an MR×NR tile of C held in registers.
     type Isa =
-        /// 4 × 24: 12 Vector512 accumulators (AVX-512 FMA).
+        /// 8 × 2 vectors (8×16 at float64, 8×32 at float32): 16 Vector512 accumulators (AVX-512 FMA).
+        /// Measured against the 4 × 3-vector tile it replaced (12 accumulators, a 48 KiB panel of B that
+        /// filled L1): 1.1–1.7× at the MLP's product shapes, 1.1× at 1000³
+        /// (docs/benchmarks/2026-12-06-kernel-8x2.md).
         | V512
         /// 6 × 8: 12 Vector256 accumulators (the 16 AVX2 registers: 12 + 2 of B + 1 of A).
         | V256
@@ -49,11 +53,11 @@ module internal Gemm =
         elif Vector256.IsHardwareAccelerated then V256
         else Scalar
 
-    /// Rows and columns of one micro-tile at element type 'T: 4 rows of 3 Vector512s (4×24 for float,
-    /// 4×48 for float32), 6 rows of 2 Vector256s (6×8, 6×16), or 4×4 scalars.
+    /// Rows and columns of one micro-tile at element type 'T: 8 rows of 2 Vector512s (8×16 for float,
+    /// 8×32 for float32), 6 rows of 2 Vector256s (6×8, 6×16), or 4×4 scalars.
     let inline tileOf<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (isa: Isa) : int * int =
         match isa with
-        | V512 -> 4, 3 * Vector512<'T>.Count
+        | V512 -> 8, 2 * Vector512<'T>.Count
         | V256 -> 6, 2 * Vector256<'T>.Count
         | Scalar -> 4, 4
 
@@ -140,73 +144,92 @@ module internal Gemm =
         c50.Store(at c (5 * ldc))
         c51.Store(at c (5 * ldc + Vector256<'T>.Count))
 
-    /// 4×3w tile with Vector512 (w = Vector512&lt;'T&gt;.Count: 4×24 for float, 4×48 for float32; 3
-    /// vectors per row), packed panels as in micro256.
+    /// 8×2w tile with Vector512 (w = Vector512&lt;'T&gt;.Count: 8×16 for float, 8×32 for float32; 2
+    /// vectors per row, 16 accumulators), packed panels as in micro256: a_p are the 8 values at a + 8p.
     let inline private micro512<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> ([<InlineIfLambda>] fma: Vector512<'T> -> Vector512<'T> -> Vector512<'T> -> Vector512<'T>) (kc: int) (a: nativeptr<'T>) (b: nativeptr<'T>) (c: nativeptr<'T>) (ldc: int) (load: bool) =
         // The width is written as Vector512<'T>.Count at each use, not bound to a local: on-stack
         // replacement (which runs the first products) takes locals live from the unoptimised frame,
         // so a local width is a variable there, while the property is a constant.
-        let mutable c00 = Vector512<'T>.Zero
-        let mutable c01 = Vector512<'T>.Zero
-        let mutable c02 = Vector512<'T>.Zero
-        let mutable c10 = Vector512<'T>.Zero
-        let mutable c11 = Vector512<'T>.Zero
-        let mutable c12 = Vector512<'T>.Zero
-        let mutable c20 = Vector512<'T>.Zero
-        let mutable c21 = Vector512<'T>.Zero
-        let mutable c22 = Vector512<'T>.Zero
-        let mutable c30 = Vector512<'T>.Zero
-        let mutable c31 = Vector512<'T>.Zero
-        let mutable c32 = Vector512<'T>.Zero
+        let mutable c0_0 = Vector512<'T>.Zero
+        let mutable c0_1 = Vector512<'T>.Zero
+        let mutable c1_0 = Vector512<'T>.Zero
+        let mutable c1_1 = Vector512<'T>.Zero
+        let mutable c2_0 = Vector512<'T>.Zero
+        let mutable c2_1 = Vector512<'T>.Zero
+        let mutable c3_0 = Vector512<'T>.Zero
+        let mutable c3_1 = Vector512<'T>.Zero
+        let mutable c4_0 = Vector512<'T>.Zero
+        let mutable c4_1 = Vector512<'T>.Zero
+        let mutable c5_0 = Vector512<'T>.Zero
+        let mutable c5_1 = Vector512<'T>.Zero
+        let mutable c6_0 = Vector512<'T>.Zero
+        let mutable c6_1 = Vector512<'T>.Zero
+        let mutable c7_0 = Vector512<'T>.Zero
+        let mutable c7_1 = Vector512<'T>.Zero
         if load then
-            c00 <- Vector512.Load(c)
-            c01 <- Vector512.Load(at c Vector512<'T>.Count)
-            c02 <- Vector512.Load(at c (2 * Vector512<'T>.Count))
-            c10 <- Vector512.Load(at c ldc)
-            c11 <- Vector512.Load(at c (ldc + Vector512<'T>.Count))
-            c12 <- Vector512.Load(at c (ldc + 2 * Vector512<'T>.Count))
-            c20 <- Vector512.Load(at c (2 * ldc))
-            c21 <- Vector512.Load(at c (2 * ldc + Vector512<'T>.Count))
-            c22 <- Vector512.Load(at c (2 * ldc + 2 * Vector512<'T>.Count))
-            c30 <- Vector512.Load(at c (3 * ldc))
-            c31 <- Vector512.Load(at c (3 * ldc + Vector512<'T>.Count))
-            c32 <- Vector512.Load(at c (3 * ldc + 2 * Vector512<'T>.Count))
+            c0_0 <- Vector512.Load(c)
+            c0_1 <- Vector512.Load(at c (Vector512<'T>.Count))
+            c1_0 <- Vector512.Load(at c ldc)
+            c1_1 <- Vector512.Load(at c (ldc + Vector512<'T>.Count))
+            c2_0 <- Vector512.Load(at c (2 * ldc))
+            c2_1 <- Vector512.Load(at c (2 * ldc + Vector512<'T>.Count))
+            c3_0 <- Vector512.Load(at c (3 * ldc))
+            c3_1 <- Vector512.Load(at c (3 * ldc + Vector512<'T>.Count))
+            c4_0 <- Vector512.Load(at c (4 * ldc))
+            c4_1 <- Vector512.Load(at c (4 * ldc + Vector512<'T>.Count))
+            c5_0 <- Vector512.Load(at c (5 * ldc))
+            c5_1 <- Vector512.Load(at c (5 * ldc + Vector512<'T>.Count))
+            c6_0 <- Vector512.Load(at c (6 * ldc))
+            c6_1 <- Vector512.Load(at c (6 * ldc + Vector512<'T>.Count))
+            c7_0 <- Vector512.Load(at c (7 * ldc))
+            c7_1 <- Vector512.Load(at c (7 * ldc + Vector512<'T>.Count))
         let mutable pa = a
         let mutable pb = b
         for _ in 1 .. kc do
             let b0 = Vector512.Load(pb)
             let b1 = Vector512.Load(at pb Vector512<'T>.Count)
-            let b2 = Vector512.Load(at pb (2 * Vector512<'T>.Count))
             let a0 = Vector512.Create(NativePtr.read pa)
-            c00 <- fma a0 b0 c00
-            c01 <- fma a0 b1 c01
-            c02 <- fma a0 b2 c02
+            c0_0 <- fma a0 b0 c0_0
+            c0_1 <- fma a0 b1 c0_1
             let a1 = Vector512.Create(NativePtr.get pa 1)
-            c10 <- fma a1 b0 c10
-            c11 <- fma a1 b1 c11
-            c12 <- fma a1 b2 c12
+            c1_0 <- fma a1 b0 c1_0
+            c1_1 <- fma a1 b1 c1_1
             let a2 = Vector512.Create(NativePtr.get pa 2)
-            c20 <- fma a2 b0 c20
-            c21 <- fma a2 b1 c21
-            c22 <- fma a2 b2 c22
+            c2_0 <- fma a2 b0 c2_0
+            c2_1 <- fma a2 b1 c2_1
             let a3 = Vector512.Create(NativePtr.get pa 3)
-            c30 <- fma a3 b0 c30
-            c31 <- fma a3 b1 c31
-            c32 <- fma a3 b2 c32
-            pa <- at pa 4
-            pb <- at pb (3 * Vector512<'T>.Count)
-        c00.Store(c)
-        c01.Store(at c Vector512<'T>.Count)
-        c02.Store(at c (2 * Vector512<'T>.Count))
-        c10.Store(at c ldc)
-        c11.Store(at c (ldc + Vector512<'T>.Count))
-        c12.Store(at c (ldc + 2 * Vector512<'T>.Count))
-        c20.Store(at c (2 * ldc))
-        c21.Store(at c (2 * ldc + Vector512<'T>.Count))
-        c22.Store(at c (2 * ldc + 2 * Vector512<'T>.Count))
-        c30.Store(at c (3 * ldc))
-        c31.Store(at c (3 * ldc + Vector512<'T>.Count))
-        c32.Store(at c (3 * ldc + 2 * Vector512<'T>.Count))
+            c3_0 <- fma a3 b0 c3_0
+            c3_1 <- fma a3 b1 c3_1
+            let a4 = Vector512.Create(NativePtr.get pa 4)
+            c4_0 <- fma a4 b0 c4_0
+            c4_1 <- fma a4 b1 c4_1
+            let a5 = Vector512.Create(NativePtr.get pa 5)
+            c5_0 <- fma a5 b0 c5_0
+            c5_1 <- fma a5 b1 c5_1
+            let a6 = Vector512.Create(NativePtr.get pa 6)
+            c6_0 <- fma a6 b0 c6_0
+            c6_1 <- fma a6 b1 c6_1
+            let a7 = Vector512.Create(NativePtr.get pa 7)
+            c7_0 <- fma a7 b0 c7_0
+            c7_1 <- fma a7 b1 c7_1
+            pa <- at pa 8
+            pb <- at pb (2 * Vector512<'T>.Count)
+        c0_0.Store(c)
+        c0_1.Store(at c (Vector512<'T>.Count))
+        c1_0.Store(at c ldc)
+        c1_1.Store(at c (ldc + Vector512<'T>.Count))
+        c2_0.Store(at c (2 * ldc))
+        c2_1.Store(at c (2 * ldc + Vector512<'T>.Count))
+        c3_0.Store(at c (3 * ldc))
+        c3_1.Store(at c (3 * ldc + Vector512<'T>.Count))
+        c4_0.Store(at c (4 * ldc))
+        c4_1.Store(at c (4 * ldc + Vector512<'T>.Count))
+        c5_0.Store(at c (5 * ldc))
+        c5_1.Store(at c (5 * ldc + Vector512<'T>.Count))
+        c6_0.Store(at c (6 * ldc))
+        c6_1.Store(at c (6 * ldc + Vector512<'T>.Count))
+        c7_0.Store(at c (7 * ldc))
+        c7_1.Store(at c (7 * ldc + Vector512<'T>.Count))
 
     /// One step of an entry's chain, s ← fma(x, y, s) = x·y + s rounded once, at element type 'T
     /// (Math.FusedMultiplyAdd for float, MathF's for float32: .NET's generic math).
@@ -347,9 +370,9 @@ module internal Gemm =
     let private macro256S kc mc nc (pA: nativeptr<float32>) pB pT pC ldc ic jc load =
         macro (micro256 (fun (a: Vector256<float32>) b c -> Vector256.FusedMultiplyAdd(a, b, c))) 6 16 kc mc nc pA pB pT pC ldc ic jc load
     let private macro512D kc mc nc (pA: nativeptr<float>) pB pT pC ldc ic jc load =
-        macro (micro512 (fun (a: Vector512<float>) b c -> Vector512.FusedMultiplyAdd(a, b, c))) 4 24 kc mc nc pA pB pT pC ldc ic jc load
+        macro (micro512 (fun (a: Vector512<float>) b c -> Vector512.FusedMultiplyAdd(a, b, c))) 8 16 kc mc nc pA pB pT pC ldc ic jc load
     let private macro512S kc mc nc (pA: nativeptr<float32>) pB pT pC ldc ic jc load =
-        macro (micro512 (fun (a: Vector512<float32>) b c -> Vector512.FusedMultiplyAdd(a, b, c))) 4 48 kc mc nc pA pB pT pC ldc ic jc load
+        macro (micro512 (fun (a: Vector512<float32>) b c -> Vector512.FusedMultiplyAdd(a, b, c))) 8 32 kc mc nc pA pB pT pC ldc ic jc load
     let private macroScalar<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> kc mc nc (pA: nativeptr<'T>) pB pT pC ldc ic jc load =
         macro microScalar 4 4 kc mc nc pA pB pT pC ldc ic jc load
 
@@ -487,6 +510,33 @@ module internal Gemm =
     /// whole once, together (Job.RunShared), instead of each part packing all of it.
     let mutable sharePacking = true
 
+    /// Split products with fewer multiply-adds than this pack on their own (sharing costs a barrier per
+    /// block and moves the packed block between the cores' caches): at the MLP's 4,200,000 (128×128×256
+    /// class) the parts ran 1.15–1.4× faster each packing alone; from 25,700,000 (784-wide layers) and
+    /// at 1000³ sharing was 3–8% faster (interleaved medians, docs/benchmarks/2026-12-06-kernel-8x2.md).
+    let mutable shareThreshold = 16_000_000L
+
+    /// How long (in Stopwatch ticks) a resident worker that finished its part, or a caller waiting for
+    /// its workers, keeps polling before it blocks: 0.5 ms. A training step runs a product every few
+    /// tens of microseconds, and waking a blocked thread costs about as much as a small product takes,
+    /// so the worker of a split product used to arrive late and the caller spun at the first shared
+    /// block for it (45% of a float32 MLP step on the calling thread, measured with dotnet-trace). A
+    /// worker idle for longer than this blocks again and costs nothing.
+    let mutable idleSpinTicks = Diagnostics.Stopwatch.Frequency / 2000L
+
+    /// Takes one count of the semaphore, polling it for up to idleSpinTicks before blocking (the
+    /// semaphore's own Wait spins only a few microseconds).
+    let private waitHot (s: Threading.SemaphoreSlim) =
+        if not (s.Wait 0) then
+            let deadline = Diagnostics.Stopwatch.GetTimestamp() + idleSpinTicks
+            let mutable taken = false
+            // SpinOnce(-1): pauses, then yields to other ready threads (more threads than cores), never sleeps.
+            let mutable spin = Threading.SpinWait()
+            while not taken && Diagnostics.Stopwatch.GetTimestamp() < deadline do
+                if s.CurrentCount > 0 && s.Wait 0 then taken <- true
+                else spin.SpinOnce(-1)
+            if not taken then s.Wait()
+
     /// Raised by a part that stopped waiting because another part failed (the pool reports that one).
     type private OtherPartFailed() = inherit Exception("Gemm: another part of this product failed.")
 
@@ -532,7 +582,7 @@ module internal Gemm =
         member j.Share() =
             let mr, nr = tileOf<'T> j.Isa
             // Split by columns, every part must visit the same blocks of op(A): one column block each.
-            if sharePacking && not j.Direct && j.K > 0 && (j.ByRows || j.N <= NC) then
+            if sharePacking && int64 j.M * int64 j.N * int64 j.K >= shareThreshold && not j.Direct && j.K > 0 && (j.ByRows || j.N <= NC) then
                 let size = if j.ByRows then ((min NC j.N + nr - 1) / nr) * nr * KC else ((min MC j.M + mr - 1) / mr) * mr * KC
                 if isNull j.Packed0 || j.Packed0.Length < size then
                     j.Packed0 <- Array.zeroCreate size
@@ -646,7 +696,7 @@ module internal Gemm =
         static let mutable workers = 0
         static let work () =
             while true do
-                start.Wait()
+                waitHot start
                 try
                     try job.Run(Threading.Interlocked.Increment(&next.[0]))
                     with e -> failure <- e
@@ -668,7 +718,7 @@ module internal Gemm =
                     start.Release(helpers) |> ignore
                     let mutable mine : exn = null
                     try job.Run 0 with e -> mine <- e
-                    for _ in 1 .. helpers do finished.Wait()
+                    for _ in 1 .. helpers do waitHot finished
                     job.Clear()
                     let first = if isNull mine || (mine :? OtherPartFailed && not (isNull failure)) then failure else mine
                     if not (isNull first) then raise first
