@@ -5,10 +5,16 @@ namespace Hybrid;
 
 /// <summary>
 /// Input data, one example per row: converts implicitly from <c>double[][]</c> (rows),
-/// <c>double[,]</c> and MathNet <c>Matrix&lt;double&gt;</c>. The data is copied and checked when a
-/// method uses it (the named factories FromRows, FromArray and FromMatrix reject null at once): not null, not empty, rows of equal length, every value finite (an error names
-/// the row and column).
+/// <c>double[,]</c> and MathNet <c>Matrix&lt;double&gt;</c>. The data is checked when a method uses
+/// it (the named factories FromRows, FromArray and FromMatrix reject null at once): not null, not
+/// empty, rows of equal length, every value finite (an error names the row and column).
 /// </summary>
+/// <remarks>
+/// <see cref="Trainer.Fit(Network, Features, Targets, IProgress{EpochReport}?, CancellationToken)"/> on
+/// its default (fast) path reads the rows of a <c>double[][]</c> in place, batch by batch, without
+/// copying them (training memory is then the data once); do not change them while it runs. Every
+/// other use, and every other source, works on a copy.
+/// </remarks>
 public readonly struct Features
 {
     private readonly object? _source;
@@ -43,6 +49,8 @@ public readonly struct Features
     public static Features FromMatrix(Matrix<double> matrix) => new(matrix ?? throw new ArgumentNullException(nameof(matrix)));
 
     internal Matrix<double> ToMatrix(string paramName) => DataConvert.ToMatrix(_source, paramName);
+
+    internal double[][]? CheckedRows(string paramName) => DataConvert.CheckedRows(_source, paramName);
 
     internal (double[] Values, int Rows, int Columns) ToRowMajor(string paramName) => DataConvert.ToRowMajor(_source, paramName);
 }

@@ -128,10 +128,30 @@ internal static class DataConvert
         };
         if (rows == 0 || cols == 0)
             throw new ArgumentException($"{paramName} is empty ({rows}×{cols}): give at least one row and one column.", paramName);
-        for (int e = 0; e < values.Length; e++)
-            if (!double.IsFinite(values[e]))
-                throw new ArgumentException($"{paramName} has a non-finite value {values[e]:G} at row {e / cols}, column {e % cols}.", paramName);
+        int e = Rules.FirstNonFinite(values);
+        if (e >= 0)
+            throw new ArgumentException($"{paramName} has a non-finite value {values[e]:G} at row {e / cols}, column {e % cols}.", paramName);
         return (values, rows, cols);
+    }
+
+    /// <summary>
+    /// The rows of a <c>double[][]</c> source, checked as <see cref="ToRowMajor"/> checks them (same
+    /// messages) but not copied (the fast training path reads them in place); null for other sources.
+    /// </summary>
+    internal static double[][]? CheckedRows(object? source, string paramName)
+    {
+        if (source is not double[][] rows) return null;
+        if (rows.Length > 0) CheckRows(rows, paramName);
+        int cols = rows.Length == 0 ? 0 : rows[0].Length;
+        if (rows.Length == 0 || cols == 0)
+            throw new ArgumentException($"{paramName} is empty ({rows.Length}×{cols}): give at least one row and one column.", paramName);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int j = Rules.FirstNonFinite(rows[i]);
+            if (j >= 0)
+                throw new ArgumentException($"{paramName} has a non-finite value {rows[i][j]:G} at row {i}, column {j}.", paramName);
+        }
+        return rows;
     }
 
     private static (double[], int, int) RowMajorOfArray(double[,] v)

@@ -330,19 +330,24 @@ public sealed class Trainer
         return (X, Y);
     }
 
-    /// <summary>The data as a row set for the fast path: one row-major conversion of x, checked once here.</summary>
+    /// <summary>
+    /// The data as a row set for the fast path, checked once here: the caller's rows read in place
+    /// when x holds a <c>double[][]</c>, else one row-major conversion of x.
+    /// </summary>
     private RowSet PrepareRows(Network network, Features x, Targets y, string xName, string yName)
     {
         // Whether the loss fits the last layer comes first: it does not depend on the data.
         TrainingMessages.CheckLossFits(Loss.Core, network.Model);
-        var (values, rows, cols) = x.ToRowMajor(xName);
+        var inPlace = x.CheckedRows(xName);
+        var (values, rows, cols) = inPlace is null ? x.ToRowMajor(xName) : (Array.Empty<double>(), inPlace.Length, inPlace[0].Length);
         if (cols != network.InputCount)
             throw new ArgumentException($"{xName} has {cols} columns but the network takes {network.InputCount} inputs.", xName);
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != rows)
             throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
         Rules.CheckTargets(yName, Loss.Core, Y);
-        return Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
+        return inPlace is null ? Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount)
+                               : Rules.RowSetOfRows(inPlace, Y.ToRowMajorArray(), cols, Y.ColumnCount);
     }
 
     // The reference path computes in float64 (it is what verification compares against).

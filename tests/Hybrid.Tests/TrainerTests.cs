@@ -382,4 +382,41 @@ public class TrainerTests
         var decayed = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.3)) { Epochs = 20, WeightDecay = 0.05 }.Fit(Net(), X, Y);
         Assert.True(Norm(decayed.Network) < Norm(plain.Network));
     }
+
+    [Theory]
+    [InlineData(Precision.Double)]
+    [InlineData(Precision.Single)]
+    public void Fit_reads_rows_in_place_and_trains_exactly_as_on_a_copy(Precision precision)
+    {
+        // The same data as double[][] (read in place) and as double[,] (copied): the same weights, bit for bit.
+        var rng = new Random(3);
+        const int n = 3000, d = 200;
+        var rows = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d).Select(_ => rng.NextDouble() - 0.5).ToArray()).ToArray();
+        var grid = new double[n, d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) grid[i, j] = rows[i][j];
+        var labels = rows.Select(r => r[0] + r[1] > 0 ? 1 : 0).ToArray();
+        var net = Network.Create(d).Dense(2, Activation.Softmax).Build(Initializer.XavierNormal(4));
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { BatchSize = 100, Epochs = 2, Precision = precision };
+        trainer.Fit(net, rows, labels); // warm-up: the plan's code and buffers
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var inPlace = trainer.Fit(net, rows, labels);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var copied = trainer.Fit(net, grid, labels);
+        Assert.Equal(Flatten(copied.Network), Flatten(inPlace.Network));
+        // A copy of x alone is n·d·8 = 4.8 MB; without it, Fit allocates the targets, the shuffles and the model's buffers.
+        Assert.True(allocated < n * d * sizeof(double) / 4, $"Fit on double[][] allocated {allocated} bytes: a copy of x is {n * d * sizeof(double)}.");
+    }
+
+    [Fact]
+    public void Rows_read_in_place_are_checked_as_a_copy_is()
+    {
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 };
+        string Message(double[][] x) => Assert.Throws<ArgumentException>(() => trainer.Fit(Net(), x, x.Select(_ => 0).ToArray())).Message;
+        Assert.StartsWith("x has a non-finite value NaN at row 2, column 1.", Message([[1, 2, 3], [4, 5, 6], [7, double.NaN, 9]]));
+        Assert.StartsWith("x has a non-finite value ∞ at row 0, column 2.", Message([[1, 2, double.PositiveInfinity]]).Replace("Infinity", "∞"));
+        Assert.StartsWith("x is ragged: row 1 has 2 values but row 0 has 3.", Message([[1, 2, 3], [4, 5]]));
+        Assert.StartsWith("x[1] is null.", Message([[1, 2, 3], null!]));
+        Assert.StartsWith("x is empty (0×0)", Message([]));
+        Assert.StartsWith("x has 2 columns but the network takes 3 inputs.", Message([[1, 2]]));
+    }
 }

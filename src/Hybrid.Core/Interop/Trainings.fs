@@ -306,6 +306,10 @@ type Rules =
     static member StratifiedSplit(seed: int, fraction: float, labels: int[]) : RowSplit = Split.stratified seed fraction labels |> RowSplit
     /// The fast path's row set of row-major X and Y (FastTraining.rowSet).
     static member RowSet(X: float[], Y: float[], inputs: int, outputs: int) : RowSet = FastTraining.rowSet X Y inputs outputs
+    /// The fast path's row set over the caller's rows, read in place (FastTraining.rowSetOfRows).
+    static member RowSetOfRows(X: float[][], Y: float[], inputs: int, outputs: int) : RowSet = FastTraining.rowSetOfRows X Y inputs outputs
+    /// The index of the first value of `values` that is NaN or ±∞, or −1 (RowMajor.firstNonFinite: vectorised).
+    static member FirstNonFinite(values: float[]) : int = RowMajor.firstNonFinite values values.Length
     /// The same data restricted to `rows`.
     static member Rows(set: RowSet, rows: int[]) : RowSet = { set with Rows = rows }
     /// Init.validate.

@@ -7,8 +7,11 @@ open MathNet.Numerics.LinearAlgebra
 /// (X n×Inputs, Y n×Outputs, one example per row), so a validation split or a shuffle is a list
 /// of indices, never a copy of the data. Course: S28 (minibatches drawn by index).
 type RowSet =
-    { /// Inputs, row-major: entry (i, j) at i·Inputs + j.
+    { /// Inputs, row-major: entry (i, j) at i·Inputs + j; empty when XRows holds them.
       X: float[]
+      /// Inputs as the caller's own rows (row i is XRows.[i], Inputs values, read in place: never
+      /// copied), or null when X holds them.
+      XRows: float[][]
       /// Targets, row-major: entry (i, k) at i·Outputs + k.
       Y: float[]
       /// Columns of X.
@@ -43,7 +46,13 @@ module FastTraining =
     /// A row set over all rows of row-major arrays: X n×inputs, Y n×outputs, Rows = [0, 1, …, n−1]
     /// with n = |X| / inputs. Course: S28.
     let rowSet (X: float[]) (Y: float[]) (inputs: int) (outputs: int) : RowSet =
-        { X = X; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init (X.Length / inputs) id }
+        { X = X; XRows = null; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init (X.Length / inputs) id }
+
+    /// A row set over the caller's rows, read in place (no copy of X: training memory is the data
+    /// once, not twice): row i of X is X.[i], each of `inputs` values; Y row-major n×outputs, Rows =
+    /// [0, 1, …, n−1]. Course: S28.
+    let rowSetOfRows (X: float[][]) (Y: float[]) (inputs: int) (outputs: int) : RowSet =
+        { X = Array.empty; XRows = X; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init X.Length id }
 
     /// The matrices (X n×d, Y n×m) as a row set (one row-major copy of each). Course: S28.
     let ofMatrices (X: Matrix<float>) (Y: Matrix<float>) : RowSet =
@@ -189,7 +198,8 @@ module FastTraining =
         member _.Gather(set: RowSet, order: int[], start: int, rows: int) =
             for i in 0 .. rows - 1 do
                 let r = set.Rows.[if isNull order then start + i else order.[start + i]]
-                ops.Load(set.X, r * inputs, xb, i * inputs, inputs)
+                if isNull set.XRows then ops.Load(set.X, r * inputs, xb, i * inputs, inputs)
+                else ops.Load(set.XRows.[r], 0, xb, i * inputs, inputs)
                 ops.Load(set.Y, r * outputs, yb, i * outputs, outputs)
 
         /// The forward pass on the first `rows` rows of Xb; `maskSeed` ≥ 0 turns dropout on (layer l
@@ -417,22 +427,27 @@ module FastTraining =
     /// every value finite (naming the row and column), targets suiting the loss (as
     /// Loss.checkTargets). Course: S28.
     let checkRows (xName: string) (yName: string) (config: TrainingConfig) (net: Network) (set: RowSet) : unit =
-        if isNull (box set.X) || isNull set.Rows then nullArg xName
+        if (isNull (box set.X) && isNull set.XRows) || isNull set.Rows then nullArg xName
         if isNull (box set.Y) then nullArg yName
         if set.Inputs <> Network.inputSize net then Shape.fail xName (sprintf "%s has %d columns but the network takes %d inputs." xName set.Inputs (Network.inputSize net))
         if set.Outputs <> Network.outputSize net then Shape.fail yName (sprintf "%s has %d columns but the network has %d outputs." yName set.Outputs (Network.outputSize net))
         if set.Rows.Length = 0 then Shape.fail xName (sprintf "%s has no rows." xName)
-        let n = set.X.Length / max 1 set.Inputs
-        if set.X.Length <> n * set.Inputs || set.Y.Length <> n * set.Outputs then
+        let n = if isNull set.XRows then set.X.Length / max 1 set.Inputs else set.XRows.Length
+        if (isNull set.XRows && set.X.Length <> n * set.Inputs) || set.Y.Length <> n * set.Outputs then
             Shape.fail yName (sprintf "%s has %d rows but %s has %d: give one target per example." xName n yName (set.Y.Length / max 1 set.Outputs))
         for r in set.Rows do
             if r < 0 || r >= n then Shape.fail xName (sprintf "row index %d is outside 0..%d." r (n - 1))
-        let finite (name: string) (values: float[]) (cols: int) =
-            for e in 0 .. values.Length - 1 do
-                if not (Double.IsFinite values.[e]) then
-                    Shape.fail name (sprintf "%s has a non-finite value %g at row %d, column %d." name values.[e] (e / cols) (e % cols))
-        finite xName set.X set.Inputs
-        finite yName set.Y set.Outputs
+        let finite (name: string) (row: int) (values: float[]) (cols: int) =
+            let e = RowMajor.firstNonFinite values values.Length
+            if e >= 0 then
+                Shape.fail name (sprintf "%s has a non-finite value %g at row %d, column %d." name values.[e] (row + e / cols) (e % cols))
+        if isNull set.XRows then finite xName 0 set.X set.Inputs
+        else
+            set.XRows |> Array.iteri (fun i row ->
+                if isNull row then Shape.fail xName (sprintf "%s[%d] is null." xName i)
+                if row.Length <> set.Inputs then Shape.fail xName (sprintf "%s is ragged: row %d has %d values but the network takes %d inputs." xName i row.Length set.Inputs)
+                finite xName i row set.Inputs)
+        finite yName 0 set.Y set.Outputs
         Loss.checkTargets yName config.Loss (Matrix<float>.Build.DenseOfRowMajor(n, set.Outputs, set.Y))
 
     /// Minibatch training on the fast path over row sets: the same epoch loop, batches, seeds,
