@@ -9,6 +9,9 @@
 # environment sets them to force an older kernel: numpy runs twice, "numpy" with both unset (OpenBLAS
 # picks its own kernel) and "numpy-env" as the environment sets them; Hybrid is compared with the
 # faster. Hybrid's own runs and PyTorch's have both unset.
+# OpenBLAS's own choice can be a fallback: 0.3.21 does not know CPUs newer than it (family 6 model
+# 207 gets "Prescott", SSE3 kernels). PEERS_NUMPY_CORETYPE=SkylakeX (any OPENBLAS_CORETYPE value) adds
+# a third numpy, "numpy-SkylakeX", with that kernel forced: compare with the fastest numpy.
 # PyTorch gets OPENBLAS_NUM_THREADS=1 (its own 2 threads on top of OpenBLAS's oversubscribe the
 # 2 cores). Run on a quiet machine: the numbers are only as good as the machine is idle.
 set -euo pipefail
@@ -27,10 +30,13 @@ echo "SIMD flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(a
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE dotnet $here/bin/Release/net10.0/Hybrid.Benchmarks.dll peak
 echo "numpy's BLAS, own choice: $(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $py $here/peers.py kernel)"
 echo "numpy's BLAS, as the environment sets it: $($py $here/peers.py kernel)"
+forced=${PEERS_NUMPY_CORETYPE:-}
+[ -z "$forced" ] || echo "numpy's BLAS, forced: $(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=$forced $py $here/peers.py kernel)"
 declare -A results
 peers_of() {
   case $1 in
-    mlp|s29|gemm|mlp32|gemm32) echo "numpy numpy-env torch" ;;
+    mlp|s29|gemm|mlp32|gemm32) echo "numpy numpy-env ${forced:+numpy-$forced} torch" ;;
+    mlp-cold) echo "numpy numpy-env ${forced:+numpy-$forced}" ;;
     s29-reference) echo "" ;;
     mnist1|mnist1-cold) echo "sklearn" ;;
   esac
@@ -41,6 +47,7 @@ for ((r = 1; r <= rounds; r++)); do
       # A peer whose library is not installed reports nan (and the table says so) instead of ending the run.
       if [ "$lib" = torch ]; then v=$(run env OPENBLAS_NUM_THREADS=1 $py "$here/peers.py" torch "$w" 2>/dev/null) || v=nan
       elif [ "$lib" = numpy-env ]; then v=$(run_env $py "$here/peers.py" numpy "$w") || v=nan
+      elif [ "$lib" = "numpy-$forced" ]; then v=$(run env OPENBLAS_CORETYPE=$forced $py "$here/peers.py" numpy "$w") || v=nan
       else v=$(run $py "$here/peers.py" "$lib" "$w" 2>/dev/null) || v=nan; fi
       [ -n "$v" ] || v=nan
       results[$w,$lib]+="$v "
@@ -52,7 +59,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-unit() { case $1 in mlp|mlp32) echo "samples/s";; s29|s29-reference) echo "steps/s";; mnist1|mnist1-cold) echo "s/epoch";; gemm|gemm32) echo "GFLOP/s";; esac; }
+unit() { case $1 in mlp|mlp32|mlp-cold) echo "samples/s";; s29|s29-reference) echo "steps/s";; mnist1|mnist1-cold) echo "s/epoch";; gemm|gemm32) echo "GFLOP/s";; esac; }
 printf "\n%-8s %-10s %-16s %12s %12s %s\n" workload unit library median ratio "(Hybrid ÷ peer; > 1 means Hybrid is faster)"
 for w in $workloads; do
   for kernel in managed openblas; do
