@@ -74,17 +74,21 @@ public sealed class Network
     private Matrix<double> Input(Features x) => DataConvert.Checked(x.ToMatrix(nameof(x)), InputCount, nameof(x));
 
     /// <summary>The forward pass with the overflow check of docs/facade-network.md "Overflow policy".</summary>
-    private Matrix<double> Forward(Matrix<double> X)
+    // A float32 network predicts in float32 (the fast path's layers at float32), a float64 one on the
+    // reference path; the loss and gradients (verification) always take the float64 reference path.
+    private Matrix<double> Forward(Matrix<double> X, bool reference = false)
     {
-        var forward = Networks.Forward(Model, X);
+        bool single = Precision == Precision.Single && !reference;
+        var forward = single ? Networks.ForwardSingle(Model, X) : Networks.Forward(Model, X);
         if (forward.NonFiniteLayer >= 0)
-        {
-            var (layer, row, column) = (forward.NonFiniteLayer, forward.NonFiniteRow, forward.NonFiniteColumn);
-            throw new OverflowException($"The forward pass overflowed: layer {layer} has a non-finite value at row {row}, column {column} "
-                + "(inputs or weights too large in magnitude: a product or sum passed ±1.8e308). No result is returned rather than one computed from NaN.");
-        }
+            throw Overflow(forward.NonFiniteLayer, forward.NonFiniteRow, forward.NonFiniteColumn, single);
         return forward.Output;
     }
+
+    private static OverflowException Overflow(int layer, int row, int column, bool single) =>
+        new($"The forward pass overflowed: layer {layer} has a non-finite value at row {row}, column {column} "
+            + $"(inputs or weights too large in magnitude: a product or sum passed {(single ? "±3.4e38, float32's largest value" : "±1.8e308")}). "
+            + "No result is returned rather than one computed from NaN.");
 
     /// <summary>Throws OverflowException unless the loss (and every gradient) is finite.</summary>
     private static double Checked(double loss, IEnumerable<Matrix<double>>? gradients = null)
@@ -136,12 +140,10 @@ public sealed class Network
         foreach (double v in example) finite &= double.IsFinite(v);
         if (example.Length != InputCount || !finite)
             DataConvert.Checked(((Features)new[] { example }).ToMatrix(nameof(example)), InputCount, nameof(example));
+        // A float32 network's one row takes the float32 batch path (its buffers are made per call).
+        if (Precision == Precision.Single) return Forward(Matrix<double>.Build.DenseOfRowArrays(example)).Row(0).ToArray();
         var result = Networks.PredictRow(Model, example, out int layer, out int column);
-        if (result is null)
-        {
-            throw new OverflowException($"The forward pass overflowed: layer {layer} has a non-finite value at row 0, column {column} "
-                + "(inputs or weights too large in magnitude: a product or sum passed ±1.8e308). No result is returned rather than one computed from NaN.");
-        }
+        if (result is null) throw Overflow(layer, 0, column, single: false);
         return result;
     }
 
@@ -209,7 +211,8 @@ public sealed class Network
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
         var Yhat = Forward(X);
-        double J = Checked(Networks.Loss(loss.Core, Model, X, Y));
+        // A float32 network's loss is that of its float32 predictions, as its accuracy is.
+        double J = Checked(Precision == Precision.Single ? Rules.LossOf(loss.Core, Yhat, Y) : Networks.Loss(loss.Core, Model, X, Y));
         return new Evaluation(J, Rules.Accuracy(loss.Core, Yhat, Y), Rules.Confusion(loss.Core, Yhat, Y), X.RowCount);
     }
 
@@ -224,7 +227,7 @@ public sealed class Network
     {
         ArgumentNullException.ThrowIfNull(loss);
         var (X, Y) = Batch(x, y, loss);
-        Forward(X);
+        Forward(X, reference: true);
         return Checked(Networks.Loss(loss.Core, Model, X, Y));
     }
 
@@ -245,7 +248,7 @@ public sealed class Network
         ArgumentNullException.ThrowIfNull(loss);
         if (!double.IsFinite(l2) || l2 < 0) throw new ArgumentOutOfRangeException(nameof(l2), l2, "l2 must be a finite number >= 0.");
         var (X, Y) = Batch(x, y, loss);
-        Forward(X);
+        Forward(X, reference: true);
         var r = Networks.Gradients(l2, loss.Core, Model, X, Y);
         return new LossGradient(Checked(r.Loss, r.Flat), Describe(r.Flat), r.Layers.Select(LayerGradient.FromCore).ToList().AsReadOnly());
     }
@@ -373,7 +376,10 @@ public sealed class Network
     /// The precision the network was trained in: <see cref="Precision.Single"/> when a <see cref="Trainer"/> with
     /// <c>Precision = Precision.Single</c> made it (its weights are float32 values widened to double), else
     /// <see cref="Precision.Double"/>. The model file records it; <c>ToOnnx()</c> exports in it by default. Inference
-    /// (<see cref="Predict(double[])"/>) computes in float64 on the weights either way.
+    /// (<c>Predict</c>, <c>PredictClasses</c>, <c>Evaluate</c>) computes in this precision: a float32 network's
+    /// outputs are float32 values (widened), as ONNX Runtime gives for its float32 export; one-row
+    /// <see cref="Predict(double[])"/> then builds its float32 buffers per call (predict rows in batches), and a layer
+    /// kind without a float32 version (maxout, users' layers) computes in float64.
     /// </summary>
     public Precision Precision { get; }
 

@@ -125,4 +125,81 @@ public class PrecisionTests
         Assert.Equal(Weights(single), Weights(imported));   // bit for bit (the dropout rate comes back as the float32 nearest 0.1)
         Assert.Equal(Precision.Double, OnnxModel.ReadNetwork(@double.ToOnnx()).Precision);
     }
+
+    [Fact]
+    public void Predict_of_a_float32_network_computes_in_float32()
+    {
+        var (train, test) = DataSets.Digits().TrainTestSplit(0.2, seed: 2);
+        var start = Network.Create(train.FeatureCount).Dense(16, Activation.Tanh).Dense(10, Activation.Softmax).Build(Initializer.XavierNormal(seed: 6));
+        var network = Trainer(Precision.Single, 2).Fit(start, train.Features, train.Targets).Network;
+        double[][] x = test.GetFeatures()[..40];
+        double[][] predicted = network.Predict(x);
+
+        // Every output is a float32 value widened (computed in float32), and each row is what float32 arithmetic
+        // written out here gives: z_k = fma chain over the inputs plus b_k, tanh, then softmax, each rounded to float32.
+        // The library's float32 tanh and exp may differ from MathF's by an ulp or two, and 64 terms carry up to 64u of
+        // rounding (u = 2⁻²⁴ ≈ 6e-8, 4e-6 relative): 1e-5 on probabilities in [0, 1] is a few times that, and far below
+        // the difference between two rows.
+        var p = network.GetParameters();
+        float[,] w1 = Single(p[0].Values), w2 = Single(p[2].Values);
+        float[] b1 = Single(p[1].Values).Cast<float>().ToArray(), b2 = Single(p[3].Values).Cast<float>().ToArray();
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.All(predicted[i], v => Assert.Equal(v, (double)(float)v));
+            float[] h = Layer(x[i].Select(v => (float)v).ToArray(), w1, b1).Select(MathF.Tanh).ToArray();
+            float[] z = Layer(h, w2, b2);
+            float m = z.Max();
+            float[] e = z.Select(v => MathF.Exp(v - m)).ToArray();
+            float sum = 0f;
+            foreach (float v in e) sum += v;
+            for (int k = 0; k < 10; k++)
+                Assert.True(Math.Abs(predicted[i][k] - e[k] / sum) <= 1e-5, $"row {i}, output {k}: {predicted[i][k]} against {e[k] / sum}");
+            // One row alone gives the same bits as the batch.
+            Assert.Equal(predicted[i], network.Predict(x[i]));
+        }
+        // The same weights as a float64 network predict in float64: not float32 values, within float32's rounding.
+        var asDouble = Network.FromJson(network.ToJson().Replace("\"precision\":\"single\",", ""));
+        Assert.Equal(Precision.Double, asDouble.Precision);
+        double[][] wide = asDouble.Predict(x);
+        Assert.Contains(wide.SelectMany(r => r), v => v != (double)(float)v);
+        for (int i = 0; i < x.Length; i++)
+            for (int k = 0; k < 10; k++)
+                Assert.True(Math.Abs(predicted[i][k] - wide[i][k]) <= 1e-5, $"row {i}, output {k}: {predicted[i][k]} against {wide[i][k]}");
+        // Evaluate reports the float32 predictions' accuracy and loss.
+        var evaluation = network.Evaluate(test.Features, test.Targets);
+        Assert.Equal(network.PredictClasses(test.Features).Zip(test.GetLabels(), (a, b) => a == b ? 1.0 : 0.0).Average(), evaluation.Accuracy, 12);
+    }
+
+    [Fact]
+    public void A_float32_network_overflows_where_float32_does()
+    {
+        // 1e20 · 1e20 = 1e40: beyond float32's 3.4e38, well inside float64's range.
+        const string json = "{\"format\":\"hybrid-network\",\"version\":1,\"inputs\":1,\"precision\":\"single\",\"layers\":[" +
+                            "{\"type\":\"dense\",\"activation\":\"identity\",\"weights\":[[1E+20]],\"biases\":[0]}]}";
+        var single = Network.FromJson(json);
+        var e = Assert.Throws<OverflowException>(() => single.Predict(new[] { 1e20 }));
+        Assert.Contains("layer 0 has a non-finite value at row 0, column 0", e.Message);
+        Assert.Contains("3.4e38", e.Message);
+        Assert.Equal(1e40, Network.FromJson(json.Replace("\"precision\":\"single\",", "")).Predict(new[] { 1e20 })[0], 1e26);
+    }
+
+    private static float[,] Single(double[,] v)
+    {
+        var f = new float[v.GetLength(0), v.GetLength(1)];
+        for (int i = 0; i < v.GetLength(0); i++) for (int j = 0; j < v.GetLength(1); j++) f[i, j] = (float)v[i, j];
+        return f;
+    }
+
+    // z_k = Σ_p x_p·W_pk + b_k in float32: the product as one fused multiply-add chain from 0 (the kernel's order), then b_k.
+    private static float[] Layer(float[] x, float[,] w, float[] b)
+    {
+        var z = new float[b.Length];
+        for (int k = 0; k < b.Length; k++)
+        {
+            float s = 0f;
+            for (int q = 0; q < x.Length; q++) s = MathF.FusedMultiplyAdd(x[q], w[q, k], s);
+            z[k] = s + b[k];
+        }
+        return z;
+    }
 }

@@ -321,6 +321,13 @@ type Networks =
         match Network.firstNonFinite caches with
         | Some(l, i, j) -> ForwardResult(A, l, i, j)
         | None -> ForwardResult(A, -1, -1, -1)
+    /// The forward pass of a float32 network (FastTraining.predictIn Single): float32 arithmetic on the
+    /// float32 weights, the outputs widened; the first layer whose output is NaN or ±∞, or -1.
+    static member ForwardSingle(net: Network, X: Matrix<float>) : ForwardResult =
+        let n, outputs = X.RowCount, Network.outputSize net
+        match FastTraining.predictIn Precision.Single net (Mat.toRowMajor X) with
+        | Ok values -> ForwardResult(Mat.ofRowMajor n outputs values, -1, -1, -1)
+        | Error(l, i, j) -> ForwardResult(Mat.constant n outputs nan, l, i, j)
     /// J (dropout off, no L2).
     static member Loss(loss: Loss, net: Network, X: Matrix<float>, Y: Matrix<float>) : float = Network.loss loss net X Y
     /// The parameters in the core's order: per dense layer W, b (and α as 1×1 for PReLU); per maxout layer W_1..W_k, b_1..b_k.

@@ -296,6 +296,8 @@ type Rules =
     static member ClassesOf(loss: Loss, M: Matrix<float>) : int[] = Training.classesOf loss M
     /// Training.accuracy.
     static member Accuracy(loss: Loss, Yhat: Matrix<float>, Y: Matrix<float>) : float = Training.accuracy loss Yhat Y
+    /// J(Ŷ, Y) of given predictions (Loss.value).
+    static member LossOf(loss: Loss, Yhat: Matrix<float>, Y: Matrix<float>) : float = Loss.value loss Yhat Y
     /// Training.confusion: C[actual, predicted].
     static member Confusion(loss: Loss, Yhat: Matrix<float>, Y: Matrix<float>) : int[,] = Training.confusion loss Yhat Y
     /// Training.split: a seeded random validation split of n rows.

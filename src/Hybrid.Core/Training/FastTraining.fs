@@ -82,6 +82,8 @@ module FastTraining =
         abstract Correct: loss: Loss * yhat: 'T[] * y: 'T[] * rows: int * cols: int -> int
         /// Whether the first `count` entries are finite.
         abstract AllFinite: values: 'T[] * count: int -> bool
+        /// The index of the first of the first `count` entries that is NaN or ±∞, or −1.
+        abstract FirstNonFinite: values: 'T[] * count: int -> int
         /// The layer's buffer version at 'T.
         abstract Plan: layer: Layer * slot: PlanSlot -> LayerPlan<'T>
 
@@ -99,6 +101,7 @@ module FastTraining =
         override _.Update(rule, eta, t, theta, g, f, s) = Kernels.update rule eta t theta g f s
         override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
         override _.AllFinite(values, count) = RowMajor.allFinite values count
+        override _.FirstNonFinite(values, count) = RowMajor.firstNonFinite values count
         override _.Plan(layer, slot) = layer.Plan slot
 
     /// The plan's operations at float32 (Precision Single): products, activations, dropout, L2 and
@@ -139,6 +142,7 @@ module FastTraining =
         override _.Update(rule, eta, t, theta, g, f, s) = UpdateInPlace.stepSingle rule eta t theta g f s
         override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
         override _.AllFinite(values, count) = RowMajor.allFinite values count
+        override _.FirstNonFinite(values, count) = RowMajor.firstNonFinite values count
         override _.Plan(layer, slot) = layer.PlanSingle slot
 
     /// The buffers and the in-place batch step of one training run, at element type 'T.
@@ -273,6 +277,34 @@ module FastTraining =
                     lastCorrect <- ops.Correct(config.Loss, output, yb, rows, outputs)
                     None
 
+        /// Inference on every row of the set, in chunks of the plan's capacity, dropout off: the
+        /// outputs widened to float (row-major, rows × outputs), or the first (layer, row, column)
+        /// whose output holds NaN or ±∞ (at 'T: past ±3.4e38 in float32).
+        member this.Predict(set: RowSet) : Result<float[], int * int * int> =
+            let n = set.Rows.Length
+            let result = Array.zeroCreate<float> (n * outputs)
+            let widths = Array.zeroCreate<int> layers.Length
+            let mutable width = inputs
+            for l in 0 .. layers.Length - 1 do
+                width <- (match layers.[l].Widths with Some(_, o) -> o | None -> width)
+                widths.[l] <- width
+            let mutable bad = None
+            let mutable start = 0
+            while start < n && bad.IsNone do
+                let rows = min capacity (n - start)
+                this.Gather(set, null, start, rows)
+                let output = this.Forward(rows, -1)
+                for l in 0 .. layers.Length - 1 do
+                    if bad.IsNone then
+                        let a = if l + 1 < layers.Length then layerInput.[l + 1] else output
+                        let e = ops.FirstNonFinite(a, rows * widths.[l])
+                        if e >= 0 then bad <- Some(l, start + e / widths.[l], e % widths.[l])
+                if bad.IsNone then Array.Copy(ops.ToDoubles output, 0, result, start * outputs, rows * outputs)
+                start <- start + rows
+            match bad with
+            | Some at -> Error at
+            | None -> Ok result
+
         /// (Σ_chunks J_c·n_c (a plain Σ J_c for SumOfSquares), correct count) over the whole set at
         /// inference, in chunks of the plan's capacity.
         member this.Evaluate(set: RowSet) : struct (float * int) =
@@ -397,6 +429,33 @@ module FastTraining =
         | Precision.Double -> engineOf config net optimizer train validation (Plan<float>(config, net, optimizer, capacity, DoubleOps()))
         | Precision.Single ->
             engineOf config net optimizer train validation (Plan<float32>(config, net, optimizer, capacity, SingleOps(capacity, Network.outputSize net)))
+
+    /// Inference in a precision, a = g^L(… g^1(x·W^1 + b^1) …) with dropout off, for the rows of X
+    /// (row-major, n×d_in; not checked: the caller's boundary does it) through the layers' buffer
+    /// versions at that element type, 256 rows at a time: Single computes in float32 on the weights
+    /// rounded to float32 (exact for a network trained in float32) and widens the outputs; a network
+    /// with a layer kind that has no float32 version runs in float64. Returns the n×d_out outputs
+    /// row-major, or the first (layer, row, column) whose output is NaN or ±∞. Course: S15, S28.
+    /// Checked by: PrecisionTests "Predict_of_a_float32_network_computes_in_float32".
+    let predictIn (precision: Precision) (net: Network) (X: float[]) : Result<float[], int * int * int> =
+        let inputs, outputs = Network.inputSize net, Network.outputSize net
+        let n = X.Length / inputs
+        // The targets are never read: MeanSquaredError does not fuse with any last layer, so the
+        // forward pass computes every layer's output itself.
+        let set = rowSet X (Array.zeroCreate (n * outputs)) inputs outputs
+        let capacity = max 1 (min n 256)
+        let config =
+            { Loss = MeanSquaredError; Rule = PlainSgd; LearningRate = 0.0; Schedule = ConstantRate; L2 = 0.0; BatchSize = capacity
+              Epochs = 1; Seed = 0; Patience = 0; MinDelta = 0.0; RestoreBest = false; Monitor = MonitorLoss
+              DivergenceFactor = Training.defaultDivergenceFactor }
+        let single =
+            if precision = Precision.Double then None
+            else
+                try Some(Plan<float32>(config, net, None, capacity, SingleOps(capacity, outputs)))
+                with :? NotSupportedException -> None
+        match single with
+        | Some plan -> plan.Predict set
+        | None -> Plan<float>(config, net, None, capacity, DoubleOps()).Predict set
 
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the
     /// epoch loop Training.run drives it), from the network's weights and a fresh optimiser. The data
