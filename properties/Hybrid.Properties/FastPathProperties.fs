@@ -164,10 +164,10 @@ let private allocationLaw =
         for rule, loss, layers in cases do
             let bytes = allocationOfStep Precision.Double rule loss layers
             if bytes <> 0L then failwithf "%A with %A: a steady-state epoch of batch steps allocated %d bytes." rule loss bytes
-        // float32: the layers with a float32 version (dense with every activation, dropout, layer norm), every rule and loss.
+        // float32: every built-in layer (dense with every activation, dropout, maxout, layer norm), every rule and loss.
         let single =
             [ PlainSgd, CategoricalCrossEntropy, [ dense 16 ReLU; dense 8 Tanh; dense 4 Softmax ]
-              Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 (PReLU 0.1); dropout 0.3; dense 4 Softmax ]
+              Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 (PReLU 0.1); dropout 0.3; maxout 8; dense 4 Softmax ]
               Momentum 0.9, MeanSquaredError, [ dense 16 Sigmoid; dropout 0.5; dense 4 Identity ]
               RmsProp(0.9, 1e-8), BinaryCrossEntropy, [ dense 16 (ELU 1.0); dense 4 Sigmoid ]
               Nesterov 0.5, MulticlassHinge, [ dense 16 SoftPlus; dense 4 Identity ]

@@ -379,7 +379,7 @@ public sealed class Network
     /// (<c>Predict</c>, <c>PredictClasses</c>, <c>Evaluate</c>) computes in this precision: a float32 network's
     /// outputs are float32 values (widened), as ONNX Runtime gives for its float32 export; one-row
     /// <see cref="Predict(double[])"/> then builds its float32 buffers per call (predict rows in batches), and a layer
-    /// kind without a float32 version (maxout, users' layers) computes in float64.
+    /// kind without a float32 version (layers of your own) computes in float64.
     /// </summary>
     public Precision Precision { get; }
 

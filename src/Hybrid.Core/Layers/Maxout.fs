@@ -1,5 +1,6 @@
 namespace Hybrid.Core
 
+open System.Numerics
 open MathNet.Numerics.LinearAlgebra
 
 /// A maxout layer: A = max_j (X·W_j + 1·b_j) over k linear pieces, entry by entry.
@@ -38,14 +39,16 @@ module Maxout =
 
     /// The piece that wins an entry: the first j of the k pieces with the largest z_j (ties go to
     /// the first). Course: S04.
-    let inline winner (pieces: int) ([<InlineIfLambda>] z: int -> float) : int =
+    /// At any element type (float, float32): the comparison is the type's own operator, so the
+    /// fast path's generic plan compares without boxing.
+    let inline winner<'T when 'T :> IFloatingPointIeee754<'T>> (pieces: int) ([<InlineIfLambda>] z: int -> 'T) : int =
         let mutable best = 0
         for j in 1 .. pieces - 1 do
-            if z j > z best then best <- j
+            if 'T.op_GreaterThan(z j, z best) then best <- j
         best
 
     /// The gradient piece j receives at an entry: dA where j won, else 0 (the max routes, S10).
-    let inline routed (won: int) (j: int) (dA: float) : float = if won = j then dA else 0.0
+    let inline routed<'T when 'T :> IFloatingPointIeee754<'T>> (won: int) (j: int) (dA: 'T) : 'T = if won = j then dA else 'T.Zero
 
     /// A_ik = max_j Z_j,ik with Z_j = X·W_j + 1·b_j. Shapes: X n×d_in -> A n×d_out. Course: S04.
     let forward (layer: Maxout) (X: Matrix<float>) : Matrix<float> * MaxoutCache =
@@ -80,20 +83,22 @@ module Maxout =
 /// db_j = 1ᵀ·dZ_j, dX = Σ_j dZ_j·W_jᵀ in place. Parameters: W_0..W_(k−1) from slot.First, then
 /// b_0..b_(k−1). Course: S04, S10.
 [<Sealed>]
-type MaxoutPlan internal (layer: Maxout, slot: PlanSlot) =
-    inherit LayerPlan<float>()
+type MaxoutPlan<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> System.ValueType and 'T: comparison
+                   and 'T :> IFloatingPointIeee754<'T>>
+        internal (layer: Maxout, slot: PlanSlot) =
+    inherit LayerPlan<'T>()
     let k, i, o = layer.W.Length, layer.W.[0].RowCount, layer.W.[0].ColumnCount
-    let z = Array.init k (fun _ -> Array.zeroCreate<float> (slot.Capacity * o))
-    let a = Array.zeroCreate<float> (slot.Capacity * o)
+    let z = Array.init k (fun _ -> Array.zeroCreate<'T> (slot.Capacity * o))
+    let a = Array.zeroCreate<'T> (slot.Capacity * o)
     let won = Array.zeroCreate<int> (slot.Capacity * o)
-    let dz = Array.zeroCreate<float> (slot.Capacity * o)
-    let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * i) else null
+    let dz = Array.zeroCreate<'T> (slot.Capacity * o)
+    let dx = if slot.NeedsInputGradient then Array.zeroCreate<'T> (slot.Capacity * i) else null
     let w j = slot.First + j
     let b j = slot.First + k + j
     [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     override _.Forward(x, rows, parameters, _) =
         for j in 0 .. k - 1 do
-            Backend.Gemm(false, false, rows, o, i, x, i, parameters.[w j], o, z.[j], o, false)
+            Backend.GemmOf(false, false, rows, o, i, x, i, parameters.[w j], o, z.[j], o, false)
             RowMajor.addRow z.[j] rows o parameters.[b j]
         for e in 0 .. rows * o - 1 do
             let best = Maxout.winner k (fun j -> z.[j].[e])
@@ -105,9 +110,9 @@ type MaxoutPlan internal (layer: Maxout, slot: PlanSlot) =
         for j in 0 .. k - 1 do
             for e in 0 .. rows * o - 1 do
                 dz.[e] <- Maxout.routed won.[e] j up.[e]
-            Backend.Gemm(true, false, i, o, rows, x, i, dz, o, grads.[w j], o, false)
+            Backend.GemmOf(true, false, i, o, rows, x, i, dz, o, grads.[w j], o, false)
             RowMajor.columnSums dz rows o grads.[b j]
-            if not (isNull dx) then Backend.Gemm(false, true, rows, i, o, dz, o, parameters.[w j], o, dx, i, j > 0)
+            if not (isNull dx) then Backend.GemmOf(false, true, rows, i, o, dz, o, parameters.[w j], o, dx, i, j > 0)
         dx
     override _.FirstNonFinite() =
         let mutable bad = -1
@@ -138,7 +143,8 @@ type private MaxoutLayerOf(layer: Maxout) =
     override _.Backward(cache, dA) =
         let dW, dB, dX = Maxout.backward layer (Layer.cacheOf<MaxoutCache> cache) dA
         List.ofArray dW @ List.ofArray dB, dX
-    override _.Plan slot = MaxoutPlan(layer, slot)
+    override _.Plan slot = MaxoutPlan<float>(layer, slot)
+    override _.PlanSingle slot = MaxoutPlan<float32>(layer, slot)
     override _.Regions cache =
         // The winning piece of each output entry: maxout's kinks are where the winner changes.
         let w = (Layer.cacheOf<MaxoutCache> cache).Winner
