@@ -378,8 +378,7 @@ public sealed class Network
     /// <see cref="Precision.Double"/>. The model file records it; <c>ToOnnx()</c> exports in it by default. Inference
     /// (<c>Predict</c>, <c>PredictClasses</c>, <c>Evaluate</c>) computes in this precision: a float32 network's
     /// outputs are float32 values (widened), as ONNX Runtime gives for its float32 export; one-row
-    /// <see cref="Predict(double[])"/> then builds its float32 buffers per call (predict rows in batches), and a layer
-    /// kind without a float32 version (layers of your own) computes in float64.
+    /// <see cref="Predict(double[])"/> then builds its float32 buffers per call (predict rows in batches).
     /// </summary>
     public Precision Precision { get; }
 

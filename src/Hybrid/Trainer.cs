@@ -140,8 +140,8 @@ public sealed class Trainer
     /// (default) or <see cref="Precision.Single"/>, float32 as PyTorch and Keras train by default, about twice as fast
     /// in the matrix products. In single precision the layers, L2 and the update run in float32 (the same definitions
     /// instantiated at float32) and the loss is computed in float64 on the outputs; the trained network holds the float32
-    /// weights widened exactly to float64. Dense, maxout, dropout and layer-normalisation layers train in float32; layers of your own refuse it
-    /// (<see cref="NotSupportedException"/>). The reference path (<see cref="UseReferencePath"/>) is float64 only.
+    /// weights widened exactly to float64. Every layer trains in float32 (a layer of your own computes in float64 on the values widened, its results rounded
+    /// to float32). The reference path (<see cref="UseReferencePath"/>) is float64 only.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A value that is not a member of <see cref="Hybrid.Precision"/>.</exception>
     public Precision Precision

@@ -214,10 +214,8 @@ type Layer() =
     /// The buffer version for a fast-path plan. Course: S28.
     abstract Plan : PlanSlot -> LayerPlan<float>
     /// The buffer version at float32 (the same definitions instantiated at float32), for training
-    /// in single precision; a layer kind without one says so (NotSupportedException). Course: S28.
+    /// and inference in single precision: every layer kind has one. Course: S28.
     abstract PlanSingle : PlanSlot -> LayerPlan<float32>
-    default this.PlanSingle _ =
-        raise (NotSupportedException(sprintf "a %s layer does not train in float32 yet: train this network in float64 (Precision.Double)." this.Kind))
     /// The layer's entry in the model file, after its "type": its settings and parameters as named
     /// fields (the kind's Read makes the same layer from them).
     abstract Fields : (string * LayerField) list

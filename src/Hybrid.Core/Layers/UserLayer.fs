@@ -50,31 +50,41 @@ type UserLayerCache internal (x: Matrix<float>, a: Matrix<float>) =
 
 /// A user's layer on the fast path (S28): the batch's rows copied into matrices, the user's passes
 /// called on them, the results copied into the plan's buffers. It allocates per batch (the user's
-/// math works on matrices); the built-in layers' plans do not.
+/// math works on matrices); the built-in layers' plans do not. At float32 the user's math (float64
+/// matrices) sees the plan's values widened, exactly, and its results are rounded to float32 once.
 [<Sealed>]
-type UserLayerPlan internal (kind: UserLayerKind, shapes: (int * int) list, dIn: int, dOut: int, slot: PlanSlot) =
-    inherit LayerPlan<float>()
+type UserLayerPlan<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType
+                      and 'T :> Numerics.IFloatingPointIeee754<'T>>
+        internal (kind: UserLayerKind, shapes: (int * int) list, dIn: int, dOut: int, slot: PlanSlot) =
+    inherit LayerPlan<'T>()
     let count = shapes.Length
-    let a = Array.zeroCreate<float> (slot.Capacity * dOut)
-    let dx = if slot.NeedsInputGradient then Array.zeroCreate<float> (slot.Capacity * dIn) else null
+    let a = Array.zeroCreate<'T> (slot.Capacity * dOut)
+    let dx = if slot.NeedsInputGradient then Array.zeroCreate<'T> (slot.Capacity * dIn) else null
     let mutable lastX : Matrix<float> = null
     let mutable lastA : Matrix<float> = null
-    let parametersOf (parameters: float[][]) =
-        shapes |> List.mapi (fun k (r, c) -> Mat.ofRowMajor r c parameters.[slot.First + k]) |> Array.ofList
-    let rowsOf (buffer: float[]) (rows: int) (cols: int) = Mat.ofRowMajor rows cols (Array.sub buffer 0 (rows * cols))
+    /// The first `length` values at float (a copy; exact from float32).
+    let widen (values: 'T[]) (length: int) : float[] =
+        let wide = Array.zeroCreate<float> length
+        Numerics.Tensors.TensorPrimitives.ConvertTruncating<'T, float>(ReadOnlySpan<'T>(values, 0, length), Span<float>(wide))
+        wide
+    /// target[0 ..] ← the values at 'T (rounded once at float32).
+    let narrow (values: float[]) (target: 'T[]) =
+        Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, 'T>(ReadOnlySpan<float>(values), Span<'T>(target, 0, values.Length))
+    let parametersOf (parameters: 'T[][]) =
+        shapes |> List.mapi (fun k (r, c) -> Mat.ofRowMajor r c (widen parameters.[slot.First + k] (r * c))) |> Array.ofList
+    let rowsOf (buffer: 'T[]) (rows: int) (cols: int) = Mat.ofRowMajor rows cols (widen buffer (rows * cols))
     override _.Forward(x, rows, parameters, _) =
         lastX <- rowsOf x rows dIn
         lastA <- kind.Math.Forward(lastX, parametersOf parameters)
-        Array.blit (Mat.toRowMajor lastA) 0 a 0 (rows * dOut)
+        narrow (Mat.toRowMajor lastA) a
         a
     override _.Backward(_, up, rows, parameters, grads, _) =
         let gs, gx = kind.Math.Backward(lastX, lastA, parametersOf parameters, rowsOf up rows dOut)
         for k in 0 .. count - 1 do
-            let g = Mat.toRowMajor gs.[k]
-            Array.blit g 0 grads.[slot.First + k] 0 g.Length
-        if not (isNull dx) then Array.blit (Mat.toRowMajor gx) 0 dx 0 (rows * dIn)
+            narrow (Mat.toRowMajor gs.[k]) grads.[slot.First + k]
+        if not (isNull dx) then narrow (Mat.toRowMajor gx) dx
         dx
-    override _.FirstNonFinite() = if isNull lastA then -1 else RowMajor.firstNonFinite (Mat.toRowMajor lastA) dOut
+    override _.FirstNonFinite() = if isNull lastA then -1 else RowMajor.firstNonFinite a dOut
 
 /// A user's layer under the layer contract (S14-S17): the user's passes, with their results'
 /// shapes checked, so a slip in the user's code is an error naming the layer and the parameter
@@ -115,7 +125,8 @@ type UserLayer internal (kind: UserLayerKind, dIn: int, parameters: Matrix<float
         if isNull dX || dX.RowCount <> c.X.RowCount || dX.ColumnCount <> dIn then
             fail (sprintf "input gradient is %s, but the input is %d×%d." (if isNull dX then "null" else sprintf "%d×%d" dX.RowCount dX.ColumnCount) c.X.RowCount dIn)
         List.ofArray gs, dX
-    override _.Plan slot = UserLayerPlan(kind, shapes, dIn, dOut, slot)
+    override _.Plan slot = UserLayerPlan<float>(kind, shapes, dIn, dOut, slot)
+    override _.PlanSingle slot = UserLayerPlan<float32>(kind, shapes, dIn, dOut, slot)
     override _.Fields =
         [ "parameters",
           LayerField.Records

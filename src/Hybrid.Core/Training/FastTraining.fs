@@ -433,8 +433,7 @@ module FastTraining =
     /// Inference in a precision, a = g^L(… g^1(x·W^1 + b^1) …) with dropout off, for the rows of X
     /// (row-major, n×d_in; not checked: the caller's boundary does it) through the layers' buffer
     /// versions at that element type, 256 rows at a time: Single computes in float32 on the weights
-    /// rounded to float32 (exact for a network trained in float32) and widens the outputs; a network
-    /// with a layer kind that has no float32 version runs in float64. Returns the n×d_out outputs
+    /// rounded to float32 (exact for a network trained in float32) and widens the outputs. Returns the n×d_out outputs
     /// row-major, or the first (layer, row, column) whose output is NaN or ±∞. Course: S15, S28.
     /// Checked by: PrecisionTests "Predict_of_a_float32_network_computes_in_float32".
     let predictIn (precision: Precision) (net: Network) (X: float[]) : Result<float[], int * int * int> =
@@ -448,14 +447,9 @@ module FastTraining =
             { Loss = MeanSquaredError; Rule = PlainSgd; LearningRate = 0.0; Schedule = ConstantRate; L2 = 0.0; BatchSize = capacity
               Epochs = 1; Seed = 0; Patience = 0; MinDelta = 0.0; RestoreBest = false; Monitor = MonitorLoss
               DivergenceFactor = Training.defaultDivergenceFactor }
-        let single =
-            if precision = Precision.Double then None
-            else
-                try Some(Plan<float32>(config, net, None, capacity, SingleOps(capacity, outputs)))
-                with :? NotSupportedException -> None
-        match single with
-        | Some plan -> plan.Predict set
-        | None -> Plan<float>(config, net, None, capacity, DoubleOps()).Predict set
+        match precision with
+        | Precision.Single -> Plan<float32>(config, net, None, capacity, SingleOps(capacity, outputs)).Predict set
+        | Precision.Double -> Plan<float>(config, net, None, capacity, DoubleOps()).Predict set
 
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the
     /// epoch loop Training.run drives it), from the network's weights and a fresh optimiser. The data
@@ -469,8 +463,7 @@ module FastTraining =
     /// The fast engine in a precision: Double is `engine`; Single runs every layer's buffer version,
     /// L2 and the update rule in float32 (the same definitions instantiated at float32), the loss in
     /// float on the outputs widened, and keeps the weights and optimiser state in float32 between
-    /// steps (snapshots widen them exactly to float). NotSupportedException names a layer kind with
-    /// no float32 version. Course: S28.
+    /// steps (snapshots widen them exactly to float). Every layer kind has a float32 version. Course: S28.
     let engineIn (precision: Precision) (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) : TrainingEngine =
         engineWith precision config net None train validation
 
