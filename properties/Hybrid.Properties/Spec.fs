@@ -37,33 +37,54 @@ let private replay : (uint64 * uint64) option =
         | [| a; b |] -> Some(UInt64.Parse(a.Trim()), UInt64.Parse(b.Trim()))
         | _ -> failwithf "HYBRID_PROPERTY_REPLAY must be 'seed,gamma' but is '%s'." s
 
+/// Whether laws draw fresh random seeds (HYBRID_PROPERTY_SEED=random: exploring, e.g. a soak run)
+/// instead of their fixed ones.
+let private randomSeeds : bool =
+    match Environment.GetEnvironmentVariable "HYBRID_PROPERTY_SEED" with
+    | null | "" -> false
+    | "random" -> true
+    | s -> failwithf "HYBRID_PROPERTY_SEED must be 'random' (or unset, for each law's fixed seed) but is '%s'." s
+
+/// A law's own seed, fixed by its path (FNV-1a of the path; the gamma of FsCheck's SplitMix
+/// generator must be odd): the default run is deterministic, every run of the suite checks the same
+/// cases, and a failure reproduces by running the law again.
+let private seedOf (path: string) : uint64 * uint64 =
+    let mutable h = 14695981039346656037UL
+    for c in path do h <- (h ^^^ uint64 c) * 1099511628211UL
+    h, (h * 0x9E3779B97F4A7C15UL) ||| 1UL
+
 /// Rewrites the FsCheck configuration Expecto hands to a property (built from the command line):
-/// `fraction` of its case count (at least 10) and the replay seed if one is set.
-let rec private withCases (fraction: float) (test: Test) : Test =
+/// `fraction` of its case count (at least 10), and its seed: the replay seed if one is set, else the
+/// law's own (`seed`) unless HYBRID_PROPERTY_SEED=random.
+let rec private withCases (seed: (uint64 * uint64) option) (fraction: float) (test: Test) : Test =
     let configure (c: FsCheckConfig) =
         { c with
             maxTest = if fraction = 1.0 then c.maxTest else max 10 (int (float c.maxTest * fraction))
-            replay = match replay with Some(seed, gamma) -> Some(seed, gamma, None) | None -> c.replay }
+            replay =
+                match replay, seed with
+                | Some(s, gamma), _ -> Some(s, gamma, None)
+                | None, Some(s, gamma) when not randomSeeds -> Some(s, gamma, None)
+                | None, _ -> c.replay }
     match test with
-    | TestLabel(name, t, state) -> TestLabel(name, withCases fraction t, state)
-    | TestList(ts, state) -> TestList(List.map (withCases fraction) ts, state)
+    | TestLabel(name, t, state) -> TestLabel(name, withCases seed fraction t, state)
+    | TestList(ts, state) -> TestList(List.map (withCases seed fraction) ts, state)
     | TestCase(AsyncFsCheck(None, None, run), state) -> TestCase(AsyncFsCheck(None, None, configure >> run), state)
     | TestCase _ -> test
-    | Test.Sequenced(m, t) -> Test.Sequenced(m, withCases fraction t)
+    | Test.Sequenced(m, t) -> Test.Sequenced(m, withCases seed fraction t)
 
 /// A law over generated cases: `body` holds for every value of `gen` (shrinking as gen does). The
 /// body returns bool (false fails) or unit (an exception fails).
 let property (path: string) (gen: Gen<'a>) (body: 'a -> 'b) : Law =
     let parts = split path
-    { Path = parts; Test = withCases 1.0 (testProperty (List.last parts) (Prop.forAll (Arb.fromGen gen) body)) }
+    { Path = parts; Test = withCases (Some(seedOf path)) 1.0 (testProperty (List.last parts) (Prop.forAll (Arb.fromGen gen) body)) }
 
 /// Like property, with an explicit arbitrary (a generator and its shrinker).
 let propertyArb (path: string) (arb: Arbitrary<'a>) (body: 'a -> 'b) : Law =
     let parts = split path
-    { Path = parts; Test = withCases 1.0 (testProperty (List.last parts) (Prop.forAll arb body)) }
+    { Path = parts; Test = withCases (Some(seedOf path)) 1.0 (testProperty (List.last parts) (Prop.forAll arb body)) }
 
 /// An expensive law runs `fraction` of the command line's case count (at least 10 cases).
-let scaled (fraction: float) (law: Law) : Law = { law with Test = withCases fraction law.Test }
+let scaled (fraction: float) (law: Law) : Law = { law with Test = withCases None fraction law.Test }
 
 /// A worked example or a single stated value: a plain test that throws to fail.
 let example (path: string) (body: unit -> unit) : Law =
