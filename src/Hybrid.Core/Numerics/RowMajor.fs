@@ -26,19 +26,12 @@ module internal RowMajor =
         for i in 0 .. rows - 1 do
             TensorPrimitives.Add(Span<'T>.op_Implicit acc, ReadOnlySpan<'T>(dz, i * cols, cols), acc)
 
-    /// Whether the first `count` entries are all finite: Σ x·0 is 0 exactly when no entry is NaN or ±∞.
+    /// Whether the first `count` entries are all finite (none NaN or ±∞): TensorPrimitives.IsFiniteAll,
+    /// vectorised at the widest width, with no chain between the vectors. It replaced Σ x·0 = 0 on one
+    /// Vector<'T> accumulator, whose chain of dependent additions made the two checks of every
+    /// gradient and parameter 9% of a float32 MLP step (journal 2026-12-06-peers).
     let allFinite<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (count: int) : bool =
-        let w = Vector<'T>.Count
-        let mutable acc = Vector<'T>.Zero
-        let mutable i = 0
-        while i + w <= count do
-            acc <- acc + Vector<'T>(x, i) * Vector<'T>.Zero
-            i <- i + w
-        let mutable s = 'T.Zero
-        while i < count do
-            s <- s + x.[i] * 'T.Zero
-            i <- i + 1
-        'T.IsZero s && Vector.EqualsAll(acc, Vector<'T>.Zero)
+        TensorPrimitives.IsFiniteAll(ReadOnlySpan<'T>(x, 0, count))
 
     /// The index of the first non-finite entry among the first `count` of v, or −1.
     let firstNonFinite<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (v: 'T[]) (count: int) : int =
