@@ -20,6 +20,15 @@ public class PrecisionTests
 
     private static IEnumerable<double> Weights(Network network) => network.GetParameters().SelectMany(p => p.Values.Cast<double>());
 
+    /// <summary>Every epoch's training loss of <paramref name="run"/> within <paramref name="relative"/> of <paramref name="reference"/>'s.</summary>
+    private static void CurvesAgree(TrainingResult run, TrainingResult reference, double relative)
+    {
+        Assert.Equal(reference.History.Count, run.History.Count);
+        for (int e = 0; e < run.History.Count; e++)
+            Assert.True(Math.Abs(run.History[e].TrainingLoss - reference.History[e].TrainingLoss) <= relative * reference.History[e].TrainingLoss,
+                $"epoch {e + 1}: {run.History[e].TrainingLoss} against {reference.History[e].TrainingLoss}");
+    }
+
     [Fact]
     public void A_single_precision_run_keeps_float32_weights_and_trains_the_digits_as_double_does()
     {
@@ -36,9 +45,7 @@ public class PrecisionTests
         // The two runs part only by float32's rounding (about 6e-8 of each value per operation, bounded per step by
         // PrecisionProperties); over 15 epochs of Adam that stays far below what separates a trained network from an
         // untrained one: the loss curves agree to 2% and the test accuracies to 2 points.
-        for (int e = 0; e < single.History.Count; e++)
-            Assert.True(Math.Abs(single.History[e].TrainingLoss - @double.History[e].TrainingLoss) <= 0.02 * @double.History[e].TrainingLoss,
-                $"epoch {e + 1}: {single.History[e].TrainingLoss} against {@double.History[e].TrainingLoss}");
+        CurvesAgree(single, @double, 0.02);
         double a = single.Network.Evaluate(test.Features, test.Targets).Accuracy, b = @double.Network.Evaluate(test.Features, test.Targets).Accuracy;
         Assert.True(a >= 0.9, $"{a}");
         Assert.True(Math.Abs(a - b) <= 0.02, $"{a} against {b}");
@@ -54,9 +61,7 @@ public class PrecisionTests
         Assert.All(Weights(single.Network), w => Assert.Equal(w, (double)(float)w));
         // A float32 rounding can hand an entry to the other piece where two pieces nearly tie (the max's kink), so the
         // runs part a little faster than dense ones; the curves still agree as for the dense network (2%).
-        for (int e = 0; e < single.History.Count; e++)
-            Assert.True(Math.Abs(single.History[e].TrainingLoss - @double.History[e].TrainingLoss) <= 0.02 * @double.History[e].TrainingLoss,
-                $"epoch {e + 1}: {single.History[e].TrainingLoss} against {@double.History[e].TrainingLoss}");
+        CurvesAgree(single, @double, 0.02);
         // And the float32 network predicts in float32 through its maxout layer.
         Assert.All(single.Network.Predict(train.GetFeatures()[..20]).SelectMany(r => r), v => Assert.Equal(v, (double)(float)v));
     }
@@ -84,9 +89,7 @@ public class PrecisionTests
         for (int e = 0; e < p.Length; e++) Assert.True(Math.Abs(p[e] - q[e]) <= 1e-4, $"parameter entry {e}: {p[e]} against {q[e]}");
         // The weights moved: the comparison is not of two untrained networks.
         Assert.Contains(Enumerable.Range(0, 32), e => Math.Abs(p[e] - w[e / 8, e % 8]) > 1e-2);
-        for (int e = 0; e < a.History.Count; e++)
-            Assert.True(Math.Abs(a.History[e].TrainingLoss - b.History[e].TrainingLoss) <= 1e-3 * b.History[e].TrainingLoss,
-                $"epoch {e + 1}: {a.History[e].TrainingLoss} against {b.History[e].TrainingLoss}");
+        CurvesAgree(a, b, 1e-3);
         Assert.All(a.Network.Predict(iris.GetFeatures()[..10]).SelectMany(r => r), v => Assert.Equal(v, (double)(float)v));
     }
 
@@ -100,9 +103,7 @@ public class PrecisionTests
         Assert.All(Weights(single.Network), w => Assert.Equal(w, (double)(float)w));
         // γ and β moved from 1 and 0, and the curves agree as for the dense network (2%).
         Assert.Contains(single.Network.GetParameters().Single(p => p.Name.EndsWith("gamma", StringComparison.Ordinal)).Values.Cast<double>(), g => g != 1.0);
-        for (int e = 0; e < single.History.Count; e++)
-            Assert.True(Math.Abs(single.History[e].TrainingLoss - @double.History[e].TrainingLoss) <= 0.02 * @double.History[e].TrainingLoss,
-                $"epoch {e + 1}: {single.History[e].TrainingLoss} against {@double.History[e].TrainingLoss}");
+        CurvesAgree(single, @double, 0.02);
     }
 
     [Fact]
