@@ -107,7 +107,7 @@ internal static class DataConvert
             _ => throw new ArgumentException("Unsupported data type.", paramName),
         };
         if (m.RowCount == 0 || m.ColumnCount == 0)
-            throw new ArgumentException($"{paramName} is empty ({m.RowCount}×{m.ColumnCount}): give at least one row and one column.", paramName);
+            throw Empty(paramName, m.RowCount, m.ColumnCount);
         Matrices.CheckFinite(paramName, m);
         return m;
     }
@@ -127,10 +127,10 @@ internal static class DataConvert
             _ => throw new ArgumentException("Unsupported data type.", paramName),
         };
         if (rows == 0 || cols == 0)
-            throw new ArgumentException($"{paramName} is empty ({rows}×{cols}): give at least one row and one column.", paramName);
+            throw Empty(paramName, rows, cols);
         int e = Rules.FirstNonFinite(values);
         if (e >= 0)
-            throw new ArgumentException($"{paramName} has a non-finite value {values[e]:G} at row {e / cols}, column {e % cols}.", paramName);
+            throw NonFinite(paramName, values[e], e / cols, e % cols);
         return (values, rows, cols);
     }
 
@@ -144,15 +144,21 @@ internal static class DataConvert
         if (rows.Length > 0) CheckRows(rows, paramName);
         int cols = rows.Length == 0 ? 0 : rows[0].Length;
         if (rows.Length == 0 || cols == 0)
-            throw new ArgumentException($"{paramName} is empty ({rows.Length}×{cols}): give at least one row and one column.", paramName);
+            throw Empty(paramName, rows.Length, cols);
         for (int i = 0; i < rows.Length; i++)
         {
             int j = Rules.FirstNonFinite(rows[i]);
             if (j >= 0)
-                throw new ArgumentException($"{paramName} has a non-finite value {rows[i][j]:G} at row {i}, column {j}.", paramName);
+                throw NonFinite(paramName, rows[i][j], i, j);
         }
         return rows;
     }
+
+    private static ArgumentException Empty(string paramName, int rows, int cols) =>
+        new($"{paramName} is empty ({rows}×{cols}): give at least one row and one column.", paramName);
+
+    private static ArgumentException NonFinite(string paramName, double value, int row, int column) =>
+        new($"{paramName} has a non-finite value {value:G} at row {row}, column {column}.", paramName);
 
     private static (double[], int, int) RowMajorOfArray(double[,] v)
     {
