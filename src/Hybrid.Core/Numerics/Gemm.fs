@@ -264,15 +264,14 @@ module internal Gemm =
             v <- v + w
 
     /// Packs rows i0 .. i0+mc−1, columns p0 .. p0+kc−1 of op(A) into panels of mr rows:
-    /// dst[(r / mr)·kc·mr + p·mr + r % mr] = op(A)(i0 + r, p0 + p), zero past row mc.
+    /// pd[(r / mr)·kc·mr + p·mr + r % mr] = op(A)(i0 + r, p0 + p), zero past row mc.
     /// Through pointers (no bounds checks; Backend checked the sizes): at the training shapes
     /// packing is a fifth of a product's work, and bounds-checked indexing doubled it.
-    let private packA<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transA: bool) (a: 'T[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (dst: 'T[]) (off: int) =
+    let private packA<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transA: bool) (a: 'T[]) (lda: int) (i0: int) (mc: int) (p0: int) (kc: int) (mr: int) (pd: nativeptr<'T>) =
         let panels = (mc + mr - 1) / mr
         use pa = fixed a
-        use pd = fixed dst
         for q in 0 .. panels - 1 do
-            let d0 = at pd (off + q * kc * mr)
+            let d0 = at pd (q * kc * mr)
             let rows = min mr (mc - q * mr)
             if transA then
                 // op(A)(i, p) = a[p·lda + i]: each p gives `rows` contiguous values.
@@ -291,14 +290,13 @@ module internal Gemm =
                     for p in 0 .. kc - 1 do NativePtr.set d0 (p * mr + r) Unchecked.defaultof<'T>
 
     /// Packs rows p0 .. p0+kc−1, columns j0 .. j0+nc−1 of op(B) into panels of nr columns:
-    /// dst[(j / nr)·kc·nr + p·nr + j % nr] = op(B)(p0 + p, j0 + j), zero past column nc.
+    /// pd[(j / nr)·kc·nr + p·nr + j % nr] = op(B)(p0 + p, j0 + j), zero past column nc.
     /// Through pointers as packA; a full panel of B (nr a multiple of the vector width) copies a vector at a time.
-    let private packB<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transB: bool) (b: 'T[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (dst: 'T[]) (off: int) =
+    let private packB<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (transB: bool) (b: 'T[]) (ldb: int) (p0: int) (kc: int) (j0: int) (nc: int) (nr: int) (pd: nativeptr<'T>) =
         let panels = (nc + nr - 1) / nr
         use pb = fixed b
-        use pd = fixed dst
         for q in 0 .. panels - 1 do
-            let d0 = at pd (off + q * kc * nr)
+            let d0 = at pd (q * kc * nr)
             let cols = min nr (nc - q * nr)
             if transB then
                 // op(B)(p, j) = b[j·ldb + p]: each column of op(B) is a row of b, read in order.
@@ -319,22 +317,39 @@ module internal Gemm =
                     for j in 0 .. cols - 1 do NativePtr.set d j (NativePtr.get src j)
                     for j in cols .. nr - 1 do NativePtr.set d j Unchecked.defaultof<'T>
 
+    /// A packing buffer: an array on the pinned object heap (it never moves) and the first element of
+    /// it on a 64-byte boundary. Unaligned, every 64-byte load of the micro-kernel from a packed panel
+    /// straddles two cache lines.
+    [<Struct>]
+    type private Packed<'T when 'T: unmanaged> =
+        { Array: 'T[]; Start: nativeptr<'T> }
+
+    /// A pinned array with room for `size` elements from a 64-byte boundary.
+    let private pinnedAligned<'T when 'T: unmanaged> (size: int) : Packed<'T> =
+        let arr = GC.AllocateArray<'T>(size + 64 / sizeof<'T>, pinned = true)
+        // On the pinned object heap the address outlives this `fixed`.
+        let address = (use p = fixed arr in NativePtr.toNativeInt p)
+        let skip = int ((64n - address % 64n) % 64n) / sizeof<'T>
+        { Array = arr; Start = NativePtr.add (NativePtr.ofNativeInt<'T> address) skip }
+
     /// Per-thread packing buffers of element type 'T, grown on demand and reused (no allocation in
     /// steady state).
-    type private Buffers<'T>() =
-        [<ThreadStatic; DefaultValue>] static val mutable private a: 'T[]
-        [<ThreadStatic; DefaultValue>] static val mutable private b: 'T[]
-        [<ThreadStatic; DefaultValue>] static val mutable private t: 'T[]
+    type private Buffers<'T when 'T: unmanaged>() =
+        [<ThreadStatic; DefaultValue>] static val mutable private a: Packed<'T>
+        [<ThreadStatic; DefaultValue>] static val mutable private b: Packed<'T>
+        [<ThreadStatic; DefaultValue>] static val mutable private t: Packed<'T>
+        static member private Grow(buffer: Packed<'T>, size: int) =
+            if isNull buffer.Array || buffer.Array.Length - 64 / sizeof<'T> < size then pinnedAligned size else buffer
         static member A(size: int) =
-            if isNull Buffers<'T>.a || Buffers<'T>.a.Length < size then Buffers<'T>.a <- Array.zeroCreate size
-            Buffers<'T>.a
+            Buffers<'T>.a <- Buffers<'T>.Grow(Buffers<'T>.a, size)
+            Buffers<'T>.a.Start
         static member B(size: int) =
-            if isNull Buffers<'T>.b || Buffers<'T>.b.Length < size then Buffers<'T>.b <- Array.zeroCreate size
-            Buffers<'T>.b
+            Buffers<'T>.b <- Buffers<'T>.Grow(Buffers<'T>.b, size)
+            Buffers<'T>.b.Start
         /// A scratch tile for the ragged edges of C.
         static member Tile(size: int) =
-            if isNull Buffers<'T>.t || Buffers<'T>.t.Length < size then Buffers<'T>.t <- Array.zeroCreate size
-            Buffers<'T>.t
+            Buffers<'T>.t <- Buffers<'T>.Grow(Buffers<'T>.t, size)
+            Buffers<'T>.t.Start
 
     /// The macro-kernel: every mr×nr tile of one packed block (Ã: mc rows, B̃: nc columns, depth kc)
     /// into C at (ic, jc), columns of tiles outer (a B̃ panel stays in L1 while Ã's panels pass).
@@ -401,12 +416,9 @@ module internal Gemm =
                         (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int)
                         (c: 'T[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
         let mr, nr = tileOf<'T> isa
-        let bufA = Buffers<'T>.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
-        let bufB = Buffers<'T>.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
-        let scratch = Buffers<'T>.Tile(mr * nr)
-        use pA = fixed bufA
-        use pB = fixed bufB
-        use pT = fixed scratch
+        let pA = Buffers<'T>.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
+        let pB = Buffers<'T>.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
+        let pT = Buffers<'T>.Tile(mr * nr)
         use pC = fixed c
         let kcStep = depthStep k
         let mutable jc = j0
@@ -416,11 +428,11 @@ module internal Gemm =
             while pc < k do
                 let kc = min kcStep (k - pc)
                 let load = accumulate || pc > 0
-                packB transB b ldb pc kc jc nc nr bufB 0
+                packB transB b ldb pc kc jc nc nr pB
                 let mutable ic = i0
                 while ic < i1 do
                     let mc = min MC (i1 - ic)
-                    packA transA a lda ic mc pc kc mr bufA 0
+                    packA transA a lda ic mc pc kc mr pA
                     macroFor isa kc mc nc pA pB pT pC ldc ic jc load
                     ic <- ic + mc
                 pc <- pc + kc
@@ -565,8 +577,8 @@ module internal Gemm =
         /// Whether the parts pack the operand they all read whole (op(B) when split by rows, op(A)
         /// by columns) together into Packed0/Packed1 (only when all parts run at once: the pool).
         [<DefaultValue>] val mutable Shared: bool
-        [<DefaultValue>] val mutable Packed0: 'T[]
-        [<DefaultValue>] val mutable Packed1: 'T[]
+        [<DefaultValue>] val mutable Packed0: Packed<'T>
+        [<DefaultValue>] val mutable Packed1: Packed<'T>
         [<DefaultValue>] val mutable Arrived: int
         [<DefaultValue>] val mutable Generation: int
         /// Set when a part failed: the others stop waiting for it at the barrier.
@@ -584,9 +596,9 @@ module internal Gemm =
             // Split by columns, every part must visit the same blocks of op(A): one column block each.
             if sharePacking && int64 j.M * int64 j.N * int64 j.K >= shareThreshold && not j.Direct && j.K > 0 && (j.ByRows || j.N <= NC) then
                 let size = if j.ByRows then ((min NC j.N + nr - 1) / nr) * nr * KC else ((min MC j.M + mr - 1) / mr) * mr * KC
-                if isNull j.Packed0 || j.Packed0.Length < size then
-                    j.Packed0 <- Array.zeroCreate size
-                    j.Packed1 <- Array.zeroCreate size
+                if isNull j.Packed0.Array || j.Packed0.Array.Length - 64 / sizeof<'T> < size then
+                    j.Packed0 <- pinnedAligned size
+                    j.Packed1 <- pinnedAligned size
                 j.Arrived <- 0
                 j.Failed <- false
                 j.Shared <- true
@@ -613,15 +625,12 @@ module internal Gemm =
             let mr, nr = tileOf<'T> j.Isa
             let k = j.K
             let kcStep = depthStep k
-            let scratch = Buffers<'T>.Tile(mr * nr)
-            use pT = fixed scratch
+            let pT = Buffers<'T>.Tile(mr * nr)
             use pC = fixed j.C
-            use p0 = fixed j.Packed0
-            use p1 = fixed j.Packed1
+            let p0, p1 = j.Packed0.Start, j.Packed1.Start
             let mutable block = 0
             if j.ByRows then
-                let own = Buffers<'T>.A(((min MC (max 1 (i1 - i0)) + mr - 1) / mr) * mr * KC)
-                use pA = fixed own
+                let pA = Buffers<'T>.A(((min MC (max 1 (i1 - i0)) + mr - 1) / mr) * mr * KC)
                 let mutable jc = 0
                 while jc < j.N do
                     let nc = min NC (j.N - jc)
@@ -631,13 +640,13 @@ module internal Gemm =
                     while pc < k do
                         let kc = min kcStep (k - pc)
                         let load = j.Accumulate || pc > 0
-                        let shared, pB = if block % 2 = 0 then j.Packed0, p0 else j.Packed1, p1
-                        if s1 > s0 then packB j.TransB j.B j.Ldb pc kc (jc + s0 * nr) (min nc (s1 * nr) - s0 * nr) nr shared (s0 * kc * nr)
+                        let pB = if block % 2 = 0 then p0 else p1
+                        if s1 > s0 then packB j.TransB j.B j.Ldb pc kc (jc + s0 * nr) (min nc (s1 * nr) - s0 * nr) nr (at pB (s0 * kc * nr))
                         j.Arrive()
                         let mutable ic = i0
                         while ic < i1 do
                             let mc = min MC (i1 - ic)
-                            packA j.TransA j.A j.Lda ic mc pc kc mr own 0
+                            packA j.TransA j.A j.Lda ic mc pc kc mr pA
                             macroFor j.Isa kc mc nc pA pB pT pC j.Ldc ic jc load
                             ic <- ic + mc
                         block <- block + 1
@@ -645,20 +654,19 @@ module internal Gemm =
                     jc <- jc + nc
             else
                 let nc = j1 - j0
-                let own = Buffers<'T>.B(((max 1 nc + nr - 1) / nr) * nr * KC)
-                use pB = fixed own
+                let pB = Buffers<'T>.B(((max 1 nc + nr - 1) / nr) * nr * KC)
                 let mutable pc = 0
                 while pc < k do
                     let kc = min kcStep (k - pc)
                     let load = j.Accumulate || pc > 0
-                    if nc > 0 then packB j.TransB j.B j.Ldb pc kc j0 nc nr own 0
+                    if nc > 0 then packB j.TransB j.B j.Ldb pc kc j0 nc nr pB
                     let mutable ic = 0
                     while ic < j.M do
                         let mc = min MC (j.M - ic)
                         let panels = (mc + mr - 1) / mr
                         let s0, s1 = q * panels / j.Parts, (q + 1) * panels / j.Parts
-                        let shared, pA = if block % 2 = 0 then j.Packed0, p0 else j.Packed1, p1
-                        if s1 > s0 then packA j.TransA j.A j.Lda (ic + s0 * mr) (min mc (s1 * mr) - s0 * mr) pc kc mr shared (s0 * kc * mr)
+                        let pA = if block % 2 = 0 then p0 else p1
+                        if s1 > s0 then packA j.TransA j.A j.Lda (ic + s0 * mr) (min mc (s1 * mr) - s0 * mr) pc kc mr (at pA (s0 * kc * mr))
                         j.Arrive()
                         if nc > 0 then macroFor j.Isa kc mc nc pA pB pT pC j.Ldc ic j0 load
                         block <- block + 1
