@@ -128,21 +128,29 @@ let private law5 =
             eta <- Schedule.next s e eta)
 
 /// θ of r×c entries with r, c in 1..9, so the row-major buffer has whole vectors of
-/// Vector<float>.Count entries and a scalar tail; 1..6 gradients; η.
+/// Vector<float>.Count entries and a scalar tail; 1..6 gradients, about one in four with one entry
+/// NaN or ±∞ (a lane or the tail, for the update's own checks); η.
 let private longTrajectory =
     gen {
         let! r = Gen.choose (1, 9)
         let! c = Gen.choose (1, 9)
         let! theta = matrix 2.0 r c
         let! steps = Gen.choose (1, 6)
-        let! grads = Gen.listOfLength steps (matrix 3.0 r c)
+        let poison = Gen.map2 (fun k v -> Some(k, v)) (Gen.choose (0, r * c - 1)) (Gen.elements [ nan; infinity; -infinity ])
+        let gradient =
+            Gen.map2 (fun (g: Matrix<float>) p ->
+                match p with
+                | Some(k, v) -> g.[k / c, k % c] <- v; g
+                | None -> g) (matrix 3.0 r c) (Gen.frequency [ 3, Gen.constant None; 1, poison ])
+        let! grads = Gen.listOfLength steps gradient
         let! eta = floatIn 1e-4 0.5
         return theta, grads, eta
     }
 
 let private law6 =
-    Spec.property "S28 / update rules / the fast path's in-place update gives every entry Update.step's bits, vector lanes and scalar tail alike, for every rule" (Gen.zip rule longTrajectory) (fun (rule, (theta, grads, eta)) ->
-        let bits (m: float[]) = m |> Array.map BitConverter.DoubleToInt64Bits
+    Spec.property "S28 / update rules / the fast path's in-place update gives every entry Update.step's bits, vector lanes and scalar tail alike, for every rule, and reports whether g and θ′ are finite" (Gen.zip rule longTrajectory) (fun (rule, (theta, grads, eta)) ->
+        // Every NaN counts as one value: a NaN's payload is not part of the contract.
+        let bits (m: float[]) = m |> Array.map (fun x -> if Double.IsNaN x then 0x7FF8000000000000L else BitConverter.DoubleToInt64Bits x)
         let th = Mat.toRowMajor theta
         let f = Array.zeroCreate th.Length
         let s = Array.zeroCreate th.Length
@@ -152,7 +160,12 @@ let private law6 =
             state <- state'
             thetas <- thetas'
             let buffer = Mat.toRowMajor g
-            UpdateInPlace.step rule eta (i + 1) th buffer f s
+            let struct (gFinite, thetaFinite) = UpdateInPlace.step rule eta (i + 1) th buffer f s
+            let expectFinite name (flag: bool) (values: float[]) =
+                if flag <> Array.forall Double.IsFinite values then
+                    failwithf "%A step %d: the update reports %s finite = %b for %A" rule (i + 1) name flag values
+            expectFinite "g" gFinite (Mat.toRowMajor g)
+            expectFinite "θ′" thetaFinite buffer
             Array.blit buffer 0 th 0 th.Length
             let expect name (reference: Matrix<float>) (fast: float[]) =
                 if bits (Mat.toRowMajor reference) <> bits fast then

@@ -50,3 +50,42 @@ let ``S28 every stop detail maps to its stop reason`` () =
           StopDetail.Cancelled(1, 1), Cancelled ]
     for detail, reason in cases do
         Assert.Equal(reason, Training.stopReason detail)
+
+[<Fact>]
+let ``S28 the in-place update reports a non-finite gradient and an overflowing θ′ from its own pass, in the vector lanes and the tail, at float and float32`` () =
+    // θ = 1, g = 1/2, η = 1: θ′ = 1 − 1/2 = 1/2 everywhere, both finite. Then one entry at a time:
+    // g = NaN makes g and θ′ non-finite; θ = 10³⁰⁸ (3·10³⁸ at float32) with g = −θ makes
+    // θ′ = 2θ, past the largest finite value, with g finite. Entry 0 is in the first vector; the
+    // last entry (the array is one longer than a vector) is in the scalar tail.
+    let n = System.Numerics.Vector<float>.Count + 1
+    for position in [ 0; n - 1 ] do
+        let run (theta: float[]) (g: float[]) =
+            let struct (gFinite, thetaFinite) = UpdateInPlace.step PlainSgd 1.0 1 theta g null null
+            gFinite, thetaFinite, g
+        let ok, okTheta, fresh = run (Array.create n 1.0) (Array.create n 0.5)
+        Assert.True(ok && okTheta)
+        Assert.All(fresh, fun v -> Assert.Equal(0.5, v))
+        let g = Array.create n 0.5
+        g.[position] <- nan
+        let ok, okTheta, _ = run (Array.create n 1.0) g
+        Assert.False(ok || okTheta)
+        let theta, g = Array.create n 1.0, Array.create n 0.5
+        theta.[position] <- 1e308
+        g.[position] <- -1e308
+        let ok, okTheta, result = run theta g
+        Assert.True(ok)
+        Assert.False(okTheta)
+        Assert.Equal(infinity, result.[position])
+        Assert.Equal(1e308, theta.[position])
+    let n32 = System.Numerics.Vector<float32>.Count + 1
+    for position in [ 0; n32 - 1 ] do
+        let theta, g = Array.create n32 1.0f, Array.create n32 0.5f
+        theta.[position] <- 3e38f
+        g.[position] <- -3e38f
+        let struct (ok, okTheta) = UpdateInPlace.stepSingle PlainSgd 1.0 1 theta g null null
+        Assert.True(ok)
+        Assert.False(okTheta)
+        let g = Array.create n32 0.5f
+        g.[position] <- -infinityf
+        let struct (ok, okTheta) = UpdateInPlace.stepSingle PlainSgd 1.0 1 (Array.create n32 1.0f) g null null
+        Assert.False(ok || okTheta)

@@ -225,6 +225,36 @@ public class PrecisionTests
         Assert.Equal(1e40, Network.FromJson(json.Replace("\"precision\":\"single\",", "")).Predict(new[] { 1e20 })[0], 1e26);
     }
 
+    // One identity unit ŷ = w·x + b on one row (y = 0), w starting at c; MSE; one SGD step of
+    // rate η. The gradient case: J = (c·x)²/2 stays finite while ∂J/∂w = c·x² overflows (c = 1e-50,
+    // x = 1e200: J ≈ 5e299, ∂J/∂w ≈ 1e350; float32: c = 1e-20, x = 1e30: J ≈ 5e19, computed in
+    // float64, ∂J/∂w ≈ 1e40 > 3.4e38). The parameter case: every gradient is finite and w − η·∂J/∂w
+    // overflows (c = 1, x = 1e150, η = 1e10: ∂J/∂w ≈ 1e300, η·∂J/∂w ≈ 1e310; float32: x = 1e15:
+    // ∂J/∂w ≈ 1e30, η·∂J/∂w ≈ 1e40). Either way the step is refused, the reason names the right
+    // check, and the weights are those before it. (Initializer.Constant sets the weights; b starts at 0.)
+    [Theory]
+    [InlineData(Precision.Double, false, true)]
+    [InlineData(Precision.Double, true, true)]
+    [InlineData(Precision.Single, false, true)]
+    [InlineData(Precision.Double, false, false)]
+    [InlineData(Precision.Double, true, false)]
+    [InlineData(Precision.Single, false, false)]
+    public void A_non_finite_gradient_and_an_overflowing_parameter_stop_with_their_own_reasons(Precision precision, bool reference, bool gradientCase)
+    {
+        bool single = precision == Precision.Single;
+        double c = gradientCase ? (single ? 1e-20 : 1e-50) : 1.0;
+        double x = gradientCase ? (single ? 1e30 : 1e200) : (single ? 1e15 : 1e150);
+        var net = Network.Create(1).Dense(1, Activation.Identity).Build(Initializer.Constant(c));
+        var before = Weights(net).ToArray();
+        var result = new Trainer(Loss.MeanSquaredError, Optimizer.Sgd(gradientCase ? 0.1 : 1e10))
+            { Epochs = 1, BatchSize = 1, Precision = precision, UseReferencePath = reference, DivergenceFactor = double.PositiveInfinity }
+            .Fit(net, new[] { new[] { x } }, new[] { new[] { 0.0 } });
+        Assert.Equal(StopReason.NonFiniteLoss, result.StopReason);
+        Assert.Contains(gradientCase ? "the loss or its gradient became non-finite" : "a parameter became non-finite", result.Message);
+        // A float32 run holds the weights rounded to float32 from its start.
+        Assert.Equal(single ? before.Select(v => (double)(float)v) : before, Weights(result.Network));
+    }
+
     private static float[,] Single(double[,] v)
     {
         var f = new float[v.GetLength(0), v.GetLength(1)];

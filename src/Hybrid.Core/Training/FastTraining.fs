@@ -76,12 +76,10 @@ module FastTraining =
         abstract SoftmaxCrossEntropy: z: 'T[] * a: 'T[] * y: 'T[] * dz: 'T[] * rows: int * cols: int -> float
         /// g ← g + 2λW, returning λΣW² (Kernels.addL2).
         abstract AddL2: lambda: float * w: 'T[] * g: 'T[] -> float
-        /// One step of the rule in place (UpdateInPlace).
-        abstract Update: rule: UpdateRule * eta: float * t: int * theta: 'T[] * g: 'T[] * f: 'T[] * s: 'T[] -> unit
+        /// One step of the rule in place (UpdateInPlace): (every g finite, every θ′ finite).
+        abstract Update: rule: UpdateRule * eta: float * t: int * theta: 'T[] * g: 'T[] * f: 'T[] * s: 'T[] -> struct (bool * bool)
         /// The correct count (Kernels.correct).
         abstract Correct: loss: Loss * yhat: 'T[] * y: 'T[] * rows: int * cols: int -> int
-        /// Whether the first `count` entries are finite.
-        abstract AllFinite: values: 'T[] * count: int -> bool
         /// The index of the first of the first `count` entries that is NaN or ±∞, or −1.
         abstract FirstNonFinite: values: 'T[] * count: int -> int
         /// The layer's buffer version at 'T.
@@ -100,7 +98,6 @@ module FastTraining =
         override _.AddL2(lambda, w, g) = Kernels.addL2 lambda w g
         override _.Update(rule, eta, t, theta, g, f, s) = Kernels.update rule eta t theta g f s
         override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
-        override _.AllFinite(values, count) = RowMajor.allFinite values count
         override _.FirstNonFinite(values, count) = RowMajor.firstNonFinite values count
         override _.Plan(layer, slot) = layer.Plan slot
 
@@ -141,7 +138,6 @@ module FastTraining =
         override _.AddL2(lambda, w, g) = float (Kernels.addL2 (float32 lambda) w g)
         override _.Update(rule, eta, t, theta, g, f, s) = UpdateInPlace.stepSingle rule eta t theta g f s
         override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
-        override _.AllFinite(values, count) = RowMajor.allFinite values count
         override _.FirstNonFinite(values, count) = RowMajor.firstNonFinite values count
         override _.Plan(layer, slot) = layer.PlanSingle slot
 
@@ -255,17 +251,20 @@ module FastTraining =
                     if isWeight.[p] then penalty <- penalty + ops.AddL2(config.L2, parameters.[p], grads.[p])
             let total = J + penalty
             lastTotal <- total
-            let mutable finite = Double.IsFinite total
-            for p in 0 .. grads.Length - 1 do
-                if finite && not (ops.AllFinite(grads.[p], grads.[p].Length)) then finite <- false
-            if not finite then Some(Training.nonFiniteStep total epoch batch)
+            if not (Double.IsFinite total) then Some(Training.nonFiniteStep total epoch batch)
             else
+                // The update checks its gradient and its result in the same pass (one read of each
+                // buffer instead of three). θ′ goes into the gradient buffers, so θ is unchanged if either
+                // check fails; the moments may then hold the failed step, but a NaN stop never reads them
+                // (the resumable state is the epoch's start: Training.outcome).
+                let mutable gradientsFinite = true
+                let mutable parametersFinite = true
                 for p in 0 .. parameters.Length - 1 do
-                    ops.Update(config.Rule, eta, step + 1, parameters.[p], grads.[p], first.[p], second.[p])
-                let mutable ok = true
-                for p in 0 .. grads.Length - 1 do
-                    if ok && not (ops.AllFinite(grads.[p], grads.[p].Length)) then ok <- false
-                if not ok then Some(Training.nonFiniteParameter epoch batch)
+                    let struct (g, t) = ops.Update(config.Rule, eta, step + 1, parameters.[p], grads.[p], first.[p], second.[p])
+                    gradientsFinite <- gradientsFinite && g
+                    parametersFinite <- parametersFinite && t
+                if not gradientsFinite then Some(Training.nonFiniteStep total epoch batch)
+                elif not parametersFinite then Some(Training.nonFiniteParameter epoch batch)
                 else
                     // θ′ was written over the gradient buffers: swap them in.
                     for p in 0 .. parameters.Length - 1 do
