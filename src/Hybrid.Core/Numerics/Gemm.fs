@@ -255,6 +255,74 @@ module internal Gemm =
             NativePtr.set ci 2 s2
             NativePtr.set ci 3 s3
 
+    /// The same address as a pointer to another element type (the packing transposes and the
+    /// macro-kernels below are written per element type).
+    let inline private retyped<'T, 'U when 'T: unmanaged and 'U: unmanaged> (p: nativeptr<'T>) : nativeptr<'U> = NativePtr.ofNativeInt (NativePtr.toNativeInt p)
+
+    /// The 8×8 block of float32 at s (row stride lds) transposed into d (row stride ldd):
+    /// d[p·ldd + r] = s[r·lds + p], in registers (AVX unpack, shuffle and 128-bit permute).
+    let inline private transpose8x8 (s: nativeptr<float32>) (lds: int) (d: nativeptr<float32>) (ldd: int) =
+        let r0, r1 = Vector256.Load(s), Vector256.Load(at s lds)
+        let r2, r3 = Vector256.Load(at s (2 * lds)), Vector256.Load(at s (3 * lds))
+        let r4, r5 = Vector256.Load(at s (4 * lds)), Vector256.Load(at s (5 * lds))
+        let r6, r7 = Vector256.Load(at s (6 * lds)), Vector256.Load(at s (7 * lds))
+        // Pairs of rows interleaved: t0 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], …
+        let t0, t1 = X86.Avx.UnpackLow(r0, r1), X86.Avx.UnpackHigh(r0, r1)
+        let t2, t3 = X86.Avx.UnpackLow(r2, r3), X86.Avx.UnpackHigh(r2, r3)
+        let t4, t5 = X86.Avx.UnpackLow(r4, r5), X86.Avx.UnpackHigh(r4, r5)
+        let t6, t7 = X86.Avx.UnpackLow(r6, r7), X86.Avx.UnpackHigh(r6, r7)
+        // Four rows' column p in each half: u0 = column 0 | column 4 of rows 0–3, …
+        let u0, u1 = X86.Avx.Shuffle(t0, t2, 0x44uy), X86.Avx.Shuffle(t0, t2, 0xEEuy)
+        let u2, u3 = X86.Avx.Shuffle(t1, t3, 0x44uy), X86.Avx.Shuffle(t1, t3, 0xEEuy)
+        let u4, u5 = X86.Avx.Shuffle(t4, t6, 0x44uy), X86.Avx.Shuffle(t4, t6, 0xEEuy)
+        let u6, u7 = X86.Avx.Shuffle(t5, t7, 0x44uy), X86.Avx.Shuffle(t5, t7, 0xEEuy)
+        // Rows 0–3 and 4–7 of one column joined.
+        X86.Avx.Permute2x128(u0, u4, 0x20uy).Store(d)
+        X86.Avx.Permute2x128(u1, u5, 0x20uy).Store(at d ldd)
+        X86.Avx.Permute2x128(u2, u6, 0x20uy).Store(at d (2 * ldd))
+        X86.Avx.Permute2x128(u3, u7, 0x20uy).Store(at d (3 * ldd))
+        X86.Avx.Permute2x128(u0, u4, 0x31uy).Store(at d (4 * ldd))
+        X86.Avx.Permute2x128(u1, u5, 0x31uy).Store(at d (5 * ldd))
+        X86.Avx.Permute2x128(u2, u6, 0x31uy).Store(at d (6 * ldd))
+        X86.Avx.Permute2x128(u3, u7, 0x31uy).Store(at d (7 * ldd))
+
+    /// The 4×4 block of float64 at s (row stride lds) transposed into d (row stride ldd), as transpose8x8.
+    let inline private transpose4x4 (s: nativeptr<float>) (lds: int) (d: nativeptr<float>) (ldd: int) =
+        let r0, r1 = Vector256.Load(s), Vector256.Load(at s lds)
+        let r2, r3 = Vector256.Load(at s (2 * lds)), Vector256.Load(at s (3 * lds))
+        // t0 = r0[0] r1[0] | r0[2] r1[2], t1 = r0[1] r1[1] | r0[3] r1[3], …
+        let t0, t1 = X86.Avx.UnpackLow(r0, r1), X86.Avx.UnpackHigh(r0, r1)
+        let t2, t3 = X86.Avx.UnpackLow(r2, r3), X86.Avx.UnpackHigh(r2, r3)
+        X86.Avx.Permute2x128(t0, t2, 0x20uy).Store(d)
+        X86.Avx.Permute2x128(t1, t3, 0x20uy).Store(at d ldd)
+        X86.Avx.Permute2x128(t0, t2, 0x31uy).Store(at d (2 * ldd))
+        X86.Avx.Permute2x128(t1, t3, 0x31uy).Store(at d (3 * ldd))
+
+    /// dst[p·ldd + r] = src[r·lds + p] for r < lines, p < depth: the packing of a panel whose lines
+    /// (rows of op(A), columns of op(B)) are rows of the stored matrix. With AVX, 8×8 (float32) or
+    /// 4×4 (float64) blocks are transposed in registers while `lines` is a multiple of the block;
+    /// the rest one value at a time (three times slower per value: packing was a third of the
+    /// kernel's time at the MLP's shapes, measured with dotnet-trace). Only moves values.
+    let private transposeInto<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+                              (src: nativeptr<'T>) (lds: int) (lines: int) (depth: int) (dst: nativeptr<'T>) (ldd: int) =
+        let mutable done' = 0
+        if X86.Avx.IsSupported then
+            let block = if Type.op_Equality(typeof<'T>, typeof<float32>) then 8 elif Type.op_Equality(typeof<'T>, typeof<float>) then 4 else 0
+            if block > 0 && lines % block = 0 then
+                // Each block of lines along the whole depth: `block` streams of the source at a time.
+                let whole = depth - depth % block
+                let mutable r = 0
+                while r < lines do
+                    let mutable p = 0
+                    while p < whole do
+                        if block = 8 then transpose8x8 (retyped (at src (r * lds + p))) lds (retyped (at dst (p * ldd + r))) ldd
+                        else transpose4x4 (retyped (at src (r * lds + p))) lds (retyped (at dst (p * ldd + r))) ldd
+                        p <- p + block
+                    r <- r + block
+                done' <- whole
+        for r in 0 .. lines - 1 do
+            for p in done' .. depth - 1 do NativePtr.set dst (p * ldd + r) (NativePtr.get src (r * lds + p))
+
     /// Copies `count` entries (a multiple of Vector256&lt;'T&gt;.Count) from src to dst, a vector at a time.
     let inline private copyVectors<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (src: nativeptr<'T>) (dst: nativeptr<'T>) (count: int) =
         let w = Vector256<'T>.Count
@@ -273,19 +341,19 @@ module internal Gemm =
         for q in 0 .. panels - 1 do
             let d0 = at pd (q * kc * mr)
             let rows = min mr (mc - q * mr)
-            if transA then
-                // op(A)(i, p) = a[p·lda + i]: each p gives `rows` contiguous values.
+            if transA && rows = mr && mr % Vector256<'T>.Count = 0 then
+                // op(A)(i, p) = a[p·lda + i]: each p gives mr contiguous values, whole vectors.
+                for p in 0 .. kc - 1 do copyVectors (at pa ((p0 + p) * lda + i0 + q * mr)) (at d0 (p * mr)) mr
+            elif transA then
+                // The same, `rows` values and zeros past them.
                 for p in 0 .. kc - 1 do
                     let src = at pa ((p0 + p) * lda + i0 + q * mr)
                     let d = at d0 (p * mr)
                     for r in 0 .. rows - 1 do NativePtr.set d r (NativePtr.get src r)
                     for r in rows .. mr - 1 do NativePtr.set d r Unchecked.defaultof<'T>
             else
-                // op(A)(i, p) = a[i·lda + p]: each row is read in order, written with stride mr.
-                for r in 0 .. rows - 1 do
-                    let src = at pa ((i0 + q * mr + r) * lda + p0)
-                    let d = at d0 r
-                    for p in 0 .. kc - 1 do NativePtr.set d (p * mr) (NativePtr.get src p)
+                // op(A)(i, p) = a[i·lda + p]: the panel's rows are rows of a, transposed into it.
+                transposeInto (at pa ((i0 + q * mr) * lda + p0)) lda rows kc d0 mr
                 for r in rows .. mr - 1 do
                     for p in 0 .. kc - 1 do NativePtr.set d0 (p * mr + r) Unchecked.defaultof<'T>
 
@@ -299,11 +367,8 @@ module internal Gemm =
             let d0 = at pd (q * kc * nr)
             let cols = min nr (nc - q * nr)
             if transB then
-                // op(B)(p, j) = b[j·ldb + p]: each column of op(B) is a row of b, read in order.
-                for j in 0 .. cols - 1 do
-                    let src = at pb ((j0 + q * nr + j) * ldb + p0)
-                    let d = at d0 j
-                    for p in 0 .. kc - 1 do NativePtr.set d (p * nr) (NativePtr.get src p)
+                // op(B)(p, j) = b[j·ldb + p]: the panel's columns are rows of b, transposed into it.
+                transposeInto (at pb ((j0 + q * nr) * ldb + p0)) ldb cols kc d0 nr
                 for j in cols .. nr - 1 do
                     for p in 0 .. kc - 1 do NativePtr.set d0 (p * nr + j) Unchecked.defaultof<'T>
             elif cols = nr && nr % Vector256<'T>.Count = 0 then
@@ -394,10 +459,6 @@ module internal Gemm =
     /// The depth of the k blocks: k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16):
     /// a short last block would load and store every C tile for a few steps.
     let private depthStep (k: int) = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
-
-    /// The same address as a pointer to another element type (the concrete macro-kernels below
-    /// are instantiated per element type).
-    let inline private retyped<'T, 'U when 'T: unmanaged and 'U: unmanaged> (p: nativeptr<'T>) : nativeptr<'U> = NativePtr.ofNativeInt (NativePtr.toNativeInt p)
 
     /// One packed block through the micro-kernel chosen by isa (see macro), at element type 'T
     /// (float or float32): one generic micro-kernel, made concrete per element type with that type's
