@@ -298,38 +298,70 @@ module internal Gemm =
         X86.Avx.Permute2x128(t0, t2, 0x31uy).Store(at d (2 * ldd))
         X86.Avx.Permute2x128(t1, t3, 0x31uy).Store(at d (3 * ldd))
 
+    /// The 4×4 block of float32 at s (row stride lds) transposed into d (row stride ldd), as
+    /// transpose8x8 with 128-bit vectors (SSE unpack and half moves).
+    let inline private transpose4x4Single (s: nativeptr<float32>) (lds: int) (d: nativeptr<float32>) (ldd: int) =
+        let r0, r1 = Vector128.Load(s), Vector128.Load(at s lds)
+        let r2, r3 = Vector128.Load(at s (2 * lds)), Vector128.Load(at s (3 * lds))
+        // t0 = r0[0] r1[0] r0[1] r1[1], t1 = r2[0] r3[0] r2[1] r3[1]; t2, t3 the same for columns 2 and 3.
+        let t0, t1 = X86.Sse.UnpackLow(r0, r1), X86.Sse.UnpackLow(r2, r3)
+        let t2, t3 = X86.Sse.UnpackHigh(r0, r1), X86.Sse.UnpackHigh(r2, r3)
+        X86.Sse.MoveLowToHigh(t0, t1).Store(d)
+        X86.Sse.MoveHighToLow(t1, t0).Store(at d ldd)
+        X86.Sse.MoveLowToHigh(t2, t3).Store(at d (2 * ldd))
+        X86.Sse.MoveHighToLow(t3, t2).Store(at d (3 * ldd))
+
     /// dst[p·ldd + r] = src[r·lds + p] for r < lines, p < depth: the packing of a panel whose lines
-    /// (rows of op(A), columns of op(B)) are rows of the stored matrix. With AVX, 8×8 (float32) or
-    /// 4×4 (float64) blocks are transposed in registers while `lines` is a multiple of the block;
-    /// the rest one value at a time (three times slower per value: packing was a third of the
-    /// kernel's time at the MLP's shapes, measured with dotnet-trace). Only moves values.
+    /// (rows of op(A), columns of op(B)) are rows of the stored matrix. With AVX, blocks of lines are
+    /// transposed in registers (float32: 8×8, then 4×4; float64: 4×4), each along the whole depth in
+    /// steps of 8 (float32) or 4 (float64); the last columns and the lines left over (2 of the AVX2
+    /// tile's 6) one value at a time, about three times slower per value. At the MLP's shapes packing
+    /// one value at a time was a third of the kernel's time (dotnet-trace). Only moves values.
     let private transposeInto<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
                               (src: nativeptr<'T>) (lds: int) (lines: int) (depth: int) (dst: nativeptr<'T>) (ldd: int) =
-        let mutable done' = 0
+        // Lines 0 .. blocked−1 are done for columns 0 .. whole−1.
+        let mutable blocked = 0
+        let mutable whole = 0
         if X86.Avx.IsSupported then
-            let block = if Type.op_Equality(typeof<'T>, typeof<float32>) then 8 elif Type.op_Equality(typeof<'T>, typeof<float>) then 4 else 0
-            if block > 0 && lines % block = 0 then
-                // Each block of lines along the whole depth: `block` streams of the source at a time.
-                let whole = depth - depth % block
-                let mutable r = 0
-                while r < lines do
+            if Type.op_Equality(typeof<'T>, typeof<float32>) then
+                let s, d : nativeptr<float32> * nativeptr<float32> = retyped src, retyped dst
+                whole <- depth - depth % 8
+                while blocked + 8 <= lines do
                     let mutable p = 0
                     while p < whole do
-                        if block = 8 then transpose8x8 (retyped (at src (r * lds + p))) lds (retyped (at dst (p * ldd + r))) ldd
-                        else transpose4x4 (retyped (at src (r * lds + p))) lds (retyped (at dst (p * ldd + r))) ldd
-                        p <- p + block
-                    r <- r + block
-                done' <- whole
+                        transpose8x8 (at s (blocked * lds + p)) lds (at d (p * ldd + blocked)) ldd
+                        p <- p + 8
+                    blocked <- blocked + 8
+                while blocked + 4 <= lines do
+                    let mutable p = 0
+                    while p < whole do
+                        transpose4x4Single (at s (blocked * lds + p)) lds (at d (p * ldd + blocked)) ldd
+                        p <- p + 4
+                    blocked <- blocked + 4
+            elif Type.op_Equality(typeof<'T>, typeof<float>) then
+                let s, d : nativeptr<float> * nativeptr<float> = retyped src, retyped dst
+                whole <- depth - depth % 4
+                while blocked + 4 <= lines do
+                    let mutable p = 0
+                    while p < whole do
+                        transpose4x4 (at s (blocked * lds + p)) lds (at d (p * ldd + blocked)) ldd
+                        p <- p + 4
+                    blocked <- blocked + 4
         for r in 0 .. lines - 1 do
-            for p in done' .. depth - 1 do NativePtr.set dst (p * ldd + r) (NativePtr.get src (r * lds + p))
+            for p in (if r < blocked then whole else 0) .. depth - 1 do NativePtr.set dst (p * ldd + r) (NativePtr.get src (r * lds + p))
 
-    /// Copies `count` entries (a multiple of Vector256&lt;'T&gt;.Count) from src to dst, a vector at a time.
-    let inline private copyVectors<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (src: nativeptr<'T>) (dst: nativeptr<'T>) (count: int) =
-        let w = Vector256<'T>.Count
+    /// Copies `count` entries from src to dst: 256-bit vectors, then a 128-bit one, then one at a time.
+    let inline private copyValues<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (src: nativeptr<'T>) (dst: nativeptr<'T>) (count: int) =
         let mutable v = 0
-        while v < count do
+        while v + Vector256<'T>.Count <= count do
             Vector256.Store(Vector256.Load(at src v), at dst v)
-            v <- v + w
+            v <- v + Vector256<'T>.Count
+        if v + Vector128<'T>.Count <= count then
+            Vector128.Store(Vector128.Load(at src v), at dst v)
+            v <- v + Vector128<'T>.Count
+        while v < count do
+            NativePtr.set dst v (NativePtr.get src v)
+            v <- v + 1
 
     /// Packs rows i0 .. i0+mc−1, columns p0 .. p0+kc−1 of op(A) into panels of mr rows:
     /// pd[(r / mr)·kc·mr + p·mr + r % mr] = op(A)(i0 + r, p0 + p), zero past row mc.
@@ -341,9 +373,9 @@ module internal Gemm =
         for q in 0 .. panels - 1 do
             let d0 = at pd (q * kc * mr)
             let rows = min mr (mc - q * mr)
-            if transA && rows = mr && mr % Vector256<'T>.Count = 0 then
-                // op(A)(i, p) = a[p·lda + i]: each p gives mr contiguous values, whole vectors.
-                for p in 0 .. kc - 1 do copyVectors (at pa ((p0 + p) * lda + i0 + q * mr)) (at d0 (p * mr)) mr
+            if transA && rows = mr then
+                // op(A)(i, p) = a[p·lda + i]: each p gives mr contiguous values.
+                for p in 0 .. kc - 1 do copyValues (at pa ((p0 + p) * lda + i0 + q * mr)) (at d0 (p * mr)) mr
             elif transA then
                 // The same, `rows` values and zeros past them.
                 for p in 0 .. kc - 1 do
@@ -371,10 +403,10 @@ module internal Gemm =
                 transposeInto (at pb ((j0 + q * nr) * ldb + p0)) ldb cols kc d0 nr
                 for j in cols .. nr - 1 do
                     for p in 0 .. kc - 1 do NativePtr.set d0 (p * nr + j) Unchecked.defaultof<'T>
-            elif cols = nr && nr % Vector256<'T>.Count = 0 then
+            elif cols = nr then
                 // op(B)(p, j) = b[p·ldb + j]: nr contiguous values per p.
                 for p in 0 .. kc - 1 do
-                    copyVectors (at pb ((p0 + p) * ldb + j0 + q * nr)) (at d0 (p * nr)) nr
+                    copyValues (at pb ((p0 + p) * ldb + j0 + q * nr)) (at d0 (p * nr)) nr
             else
                 for p in 0 .. kc - 1 do
                     let src = at pb ((p0 + p) * ldb + j0 + q * nr)
