@@ -145,13 +145,44 @@ internal static class DataConvert
         int cols = rows.Length == 0 ? 0 : rows[0].Length;
         if (rows.Length == 0 || cols == 0)
             throw Empty(paramName, rows.Length, cols);
-        for (int i = 0; i < rows.Length; i++)
+        int bad = FirstNonFiniteRow(rows);
+        if (bad >= 0)
         {
-            int j = Rules.FirstNonFinite(rows[i]);
-            if (j >= 0)
-                throw NonFinite(paramName, rows[i][j], i, j);
+            int j = Rules.FirstNonFinite(rows[bad]);
+            throw NonFinite(paramName, rows[bad][j], bad, j);
         }
         return rows;
+    }
+
+    /// <summary>
+    /// The lowest index of a row holding NaN or ±∞, or −1. From 2048 rows up the rows are read on
+    /// <see cref="Backend.Threads"/> threads in equal runs, each stopping at its first bad row or once a
+    /// lower one is known: reading the data is memory-bound, and one core reads memory at a fraction of
+    /// the machine's bandwidth (a one-epoch <c>Fit</c> on 60,000×784 spent about a tenth of its time here).
+    /// </summary>
+    private static int FirstNonFiniteRow(double[][] rows)
+    {
+        int parts = Math.Min(Backend.Threads, rows.Length / 1024);
+        if (parts <= 1)
+        {
+            for (int i = 0; i < rows.Length; i++)
+                if (Rules.FirstNonFinite(rows[i]) >= 0) return i;
+            return -1;
+        }
+        int first = int.MaxValue;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, q =>
+        {
+            int end = (int)((long)rows.Length * (q + 1) / parts);
+            for (int i = (int)((long)rows.Length * q / parts); i < end && i < Volatile.Read(ref first); i++)
+            {
+                if (Rules.FirstNonFinite(rows[i]) < 0) continue;
+                // first ← min(first, i)
+                int seen = Volatile.Read(ref first);
+                while (i < seen && Interlocked.CompareExchange(ref first, i, seen) != seen) seen = Volatile.Read(ref first);
+                return;
+            }
+        });
+        return first == int.MaxValue ? -1 : first;
     }
 
     private static ArgumentException Empty(string paramName, int rows, int cols) =>

@@ -419,4 +419,23 @@ public class TrainerTests
         Assert.StartsWith("x is empty (0×0)", Message([]));
         Assert.StartsWith("x has 2 columns but the network takes 3 inputs.", Message([[1, 2]]));
     }
+
+    [Theory]
+    [InlineData(3000, 4000, 3000)] // both in the second half of the rows
+    [InlineData(4900, 10, 10)]     // one in each half, the first half's lower
+    [InlineData(2600, 2400, 2400)] // one each side of the middle (2500)
+    [InlineData(2500, 2499, 2499)] // the last row of the first half and the first of the second
+    [InlineData(4999, -1, 4999)]   // only the last row
+    [InlineData(2500, -1, 2500)]   // only the first row of the second half
+    public void Many_rows_read_in_place_report_the_lowest_bad_row(int bad, int alsoBad, int reported)
+    {
+        // 5,000 rows are checked on two threads in halves (with Backend.Threads ≥ 2); the message
+        // still names the lowest bad row, as one thread reading from the top would.
+        var x = Enumerable.Range(0, 5000).Select(i => new[] { i * 1e-3, 1.0, -1.0 }).ToArray();
+        x[bad][1] = double.NaN;
+        if (alsoBad >= 0) x[alsoBad][2] = double.PositiveInfinity;
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 };
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(Net(), x, new int[5000]));
+        Assert.StartsWith($"x has a non-finite value {x[reported].First(v => !double.IsFinite(v)):G} at row {reported}, column {(reported == bad ? 1 : 2)}.", e.Message);
+    }
 }
