@@ -311,6 +311,19 @@ module internal Gemm =
         X86.Sse.MoveLowToHigh(t2, t3).Store(at d (2 * ldd))
         X86.Sse.MoveHighToLow(t3, t2).Store(at d (3 * ldd))
 
+    /// The lines from .. of src (whole runs of `block`) through `transpose`, block×block at a time
+    /// along columns 0 .. whole−1 (a multiple of block); returns the first line not done.
+    let inline private transposeBlocks ([<InlineIfLambda>] transpose: nativeptr<'U> -> int -> nativeptr<'U> -> int -> unit) (block: int)
+                                       (src: nativeptr<'U>) (lds: int) (lines: int) (whole: int) (dst: nativeptr<'U>) (ldd: int) (from: int) : int =
+        let mutable r = from
+        while r + block <= lines do
+            let mutable p = 0
+            while p < whole do
+                transpose (at src (r * lds + p)) lds (at dst (p * ldd + r)) ldd
+                p <- p + block
+            r <- r + block
+        r
+
     /// dst[p·ldd + r] = src[r·lds + p] for r < lines, p < depth: the packing of a panel whose lines
     /// (rows of op(A), columns of op(B)) are rows of the stored matrix. With AVX, blocks of lines are
     /// transposed in registers (float32: 8×8, then 4×4; float64: 4×4), each along the whole depth in
@@ -326,27 +339,12 @@ module internal Gemm =
             if Type.op_Equality(typeof<'T>, typeof<float32>) then
                 let s, d : nativeptr<float32> * nativeptr<float32> = retyped src, retyped dst
                 whole <- depth - depth % 8
-                while blocked + 8 <= lines do
-                    let mutable p = 0
-                    while p < whole do
-                        transpose8x8 (at s (blocked * lds + p)) lds (at d (p * ldd + blocked)) ldd
-                        p <- p + 8
-                    blocked <- blocked + 8
-                while blocked + 4 <= lines do
-                    let mutable p = 0
-                    while p < whole do
-                        transpose4x4Single (at s (blocked * lds + p)) lds (at d (p * ldd + blocked)) ldd
-                        p <- p + 4
-                    blocked <- blocked + 4
+                blocked <- transposeBlocks transpose8x8 8 s lds lines whole d ldd 0
+                blocked <- transposeBlocks transpose4x4Single 4 s lds lines whole d ldd blocked
             elif Type.op_Equality(typeof<'T>, typeof<float>) then
                 let s, d : nativeptr<float> * nativeptr<float> = retyped src, retyped dst
                 whole <- depth - depth % 4
-                while blocked + 4 <= lines do
-                    let mutable p = 0
-                    while p < whole do
-                        transpose4x4 (at s (blocked * lds + p)) lds (at d (p * ldd + blocked)) ldd
-                        p <- p + 4
-                    blocked <- blocked + 4
+                blocked <- transposeBlocks transpose4x4 4 s lds lines whole d ldd 0
         for r in 0 .. lines - 1 do
             for p in (if r < blocked then whole else 0) .. depth - 1 do NativePtr.set dst (p * ldd + r) (NativePtr.get src (r * lds + p))
 
