@@ -119,7 +119,8 @@ let run (workload: string) : int =
         2
 
 /// Interleaved GFLOP/s of the products: baseline (the kernel before packing), managed and openblas,
-/// best of `rounds` short rounds each (for a loaded machine: the best round is the least disturbed).
+/// each warmed up for a second (`warm`), then the best of `rounds` short rounds each (for a loaded
+/// machine: the best round is the least disturbed).
 let gflops (rounds: int) : int =
     printfn "%-32s %10s %10s %10s   GFLOP/s, best of %d interleaved rounds, %d threads" "product" "baseline" "managed" "openblas" rounds Backend.Threads
     for p in products do
@@ -129,7 +130,7 @@ let gflops (rounds: int) : int =
             [| (fun () -> baseline p)
                (fun () -> Backend.Use "managed"; gemm p)
                (fun () -> if Backend.OpenBlasAvailable then (Backend.Use "openblas"; gemm p)) |]
-        for f in kernels do for _ in 1 .. 2 * reps + 20 do f ()
+        for f in kernels do warm f
         let best = Array.create 3 infinity
         for _ in 1 .. rounds do
             for i in 0 .. 2 do best.[i] <- min best.[i] (time kernels.[i])
