@@ -615,9 +615,11 @@ module internal Gemm =
 
     /// Split products with fewer multiply-adds than this pack on their own (sharing costs a barrier per
     /// block and moves the packed block between the cores' caches): at the MLP's 4,200,000 (128×128×256
-    /// class) the parts ran 1.15–1.4× faster each packing alone; from 25,700,000 (784-wide layers) and
-    /// at 1000³ sharing was 3–8% faster (interleaved medians, docs/benchmarks/2026-12-06-kernel-8x2.md).
-    let mutable shareThreshold = 16_000_000L
+    /// class) the parts ran 1.15–1.4× faster each packing alone (docs/benchmarks/2026-12-06-kernel-8x2.md).
+    /// At 25,700,000 (the 784-wide layers) sharing was 3–8% faster in isolation, but in training, where
+    /// the calling thread has just written the operand, packing alone made whole epochs 4–5% faster
+    /// (docs/benchmarks/2026-12-06-packing.md); 1000³ still shares.
+    let mutable shareThreshold = 32_000_000L
 
     /// How long (in Stopwatch ticks) a resident worker that finished its part, or a caller waiting for
     /// its workers, keeps polling before it blocks: 0.5 ms. A training step runs a product every few
