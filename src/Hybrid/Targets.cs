@@ -102,6 +102,7 @@ internal static class DataConvert
         {
             null => throw new ArgumentNullException(paramName),
             double[][] rows => FromRows(rows, paramName),
+            float[][] rows => FromRows(Widened(rows, paramName), paramName),
             double[,] values => Matrix<double>.Build.DenseOfArray(values),
             Matrix<double> matrix => matrix.Clone(),
             _ => throw new ArgumentException("Unsupported data type.", paramName),
@@ -122,6 +123,7 @@ internal static class DataConvert
         {
             null => throw new ArgumentNullException(paramName),
             double[][] r => RowMajorOfRows(r, paramName),
+            float[][] r => RowMajorOfRows(Widened(r, paramName), paramName),
             double[,] v => RowMajorOfArray(v),
             Matrix<double> m => (m.ToRowMajorArray(), m.RowCount, m.ColumnCount),
             _ => throw new ArgumentException("Unsupported data type.", paramName),
@@ -145,7 +147,7 @@ internal static class DataConvert
         int cols = rows.Length == 0 ? 0 : rows[0].Length;
         if (rows.Length == 0 || cols == 0)
             throw Empty(paramName, rows.Length, cols);
-        int bad = FirstNonFiniteRow(rows);
+        int bad = FirstBadRow(rows.Length, i => Rules.FirstNonFinite(rows[i]) >= 0);
         if (bad >= 0)
         {
             int j = Rules.FirstNonFinite(rows[bad]);
@@ -155,27 +157,54 @@ internal static class DataConvert
     }
 
     /// <summary>
-    /// The lowest index of a row holding NaN or ±∞, or −1. From 2048 rows up the rows are read on
+    /// The rows of a <c>float[][]</c> source, checked as <see cref="CheckedRows"/> checks a <c>double[][]</c>
+    /// (same messages) and not copied: a float32 run reads them as they are; null for other sources.
+    /// </summary>
+    internal static float[][]? CheckedSingleRows(object? source, string paramName)
+    {
+        if (source is not float[][] rows) return null;
+        if (rows.Length > 0) CheckRows(rows, paramName);
+        int cols = rows.Length == 0 ? 0 : rows[0].Length;
+        if (rows.Length == 0 || cols == 0)
+            throw Empty(paramName, rows.Length, cols);
+        int bad = FirstBadRow(rows.Length, i => Rules.FirstNonFinite(rows[i]) >= 0);
+        if (bad >= 0)
+        {
+            int j = Rules.FirstNonFinite(rows[bad]);
+            throw NonFinite(paramName, rows[bad][j], bad, j);
+        }
+        return rows;
+    }
+
+    // float32 rows widened (exactly) for the paths that work on a float64 copy.
+    private static double[][] Widened(float[][] rows, string paramName)
+    {
+        if (rows.Length > 0) CheckRows(rows, paramName);
+        return Array.ConvertAll(rows, r => Array.ConvertAll(r, v => (double)v));
+    }
+
+    /// <summary>
+    /// The lowest i &lt; count with bad(i) (a row holding NaN or ±∞), or −1. From 2048 rows up the rows are read on
     /// <see cref="Backend.Threads"/> threads in equal runs, each stopping at its first bad row or once a
     /// lower one is known: reading the data is memory-bound, and one core reads memory at a fraction of
     /// the machine's bandwidth (a one-epoch <c>Fit</c> on 60,000×784 spent about a tenth of its time here).
     /// </summary>
-    private static int FirstNonFiniteRow(double[][] rows)
+    private static int FirstBadRow(int count, Func<int, bool> bad)
     {
-        int parts = Math.Min(Backend.Threads, rows.Length / 1024);
+        int parts = Math.Min(Backend.Threads, count / 1024);
         if (parts <= 1)
         {
-            for (int i = 0; i < rows.Length; i++)
-                if (Rules.FirstNonFinite(rows[i]) >= 0) return i;
+            for (int i = 0; i < count; i++)
+                if (bad(i)) return i;
             return -1;
         }
         int first = int.MaxValue;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, q =>
         {
-            int end = (int)((long)rows.Length * (q + 1) / parts);
-            for (int i = (int)((long)rows.Length * q / parts); i < end && i < Volatile.Read(ref first); i++)
+            int end = (int)((long)count * (q + 1) / parts);
+            for (int i = (int)((long)count * q / parts); i < end && i < Volatile.Read(ref first); i++)
             {
-                if (Rules.FirstNonFinite(rows[i]) < 0) continue;
+                if (!bad(i)) continue;
                 // first ← min(first, i)
                 int seen = Volatile.Read(ref first);
                 while (i < seen && Interlocked.CompareExchange(ref first, i, seen) != seen) seen = Volatile.Read(ref first);
@@ -208,7 +237,7 @@ internal static class DataConvert
         return (values, rows.Length, cols);
     }
 
-    private static void CheckRows(double[][] rows, string paramName)
+    private static void CheckRows<T>(T[][] rows, string paramName)
     {
         for (int i = 0; i < rows.Length; i++)
         {

@@ -339,15 +339,19 @@ public sealed class Trainer
         // Whether the loss fits the last layer comes first: it does not depend on the data.
         TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         var inPlace = x.CheckedRows(xName);
-        var (values, rows, cols) = inPlace is null ? x.ToRowMajor(xName) : (Array.Empty<double>(), inPlace.Length, inPlace[0].Length);
+        var inPlaceSingle = inPlace is null ? x.CheckedSingleRows(xName) : null;
+        var (values, rows, cols) = inPlace is not null ? (Array.Empty<double>(), inPlace.Length, inPlace[0].Length)
+                                 : inPlaceSingle is not null ? (Array.Empty<double>(), inPlaceSingle.Length, inPlaceSingle[0].Length)
+                                 : x.ToRowMajor(xName);
         if (cols != network.InputCount)
             throw new ArgumentException($"{xName} has {cols} columns but the network takes {network.InputCount} inputs.", xName);
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != rows)
             throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
         Rules.CheckTargets(yName, Loss.Core, Y);
-        return inPlace is null ? Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount)
-                               : Rules.RowSetOfRows(inPlace, Y.ToRowMajorArray(), cols, Y.ColumnCount);
+        return inPlace is not null ? Rules.RowSetOfRows(inPlace, Y.ToRowMajorArray(), cols, Y.ColumnCount)
+             : inPlaceSingle is not null ? Rules.RowSetOfSingleRows(inPlaceSingle, Y.ToRowMajorArray(), cols, Y.ColumnCount)
+             : Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
     }
 
     // The reference path computes in float64 (it is what verification compares against).

@@ -66,7 +66,7 @@ let ``S28 the fast path's boundary check names the missing targets, not the inpu
         { Loss = MeanSquaredError; Rule = PlainSgd; LearningRate = 0.1; Schedule = ConstantRate; L2 = 0.0; BatchSize = 1
           Epochs = 1; Seed = 0; Patience = 0; MinDelta = 0.0; RestoreBest = false; Monitor = MonitorLoss
           DivergenceFactor = Training.defaultDivergenceFactor }
-    let set (y: float[]) = { X = [| 1.0; 2.0 |]; XRows = null; Y = y; Inputs = 2; Outputs = 1; Rows = [| 0 |] }
+    let set (y: float[]) = { X = [| 1.0; 2.0 |]; XRows = null; XRowsSingle = null; Y = y; Inputs = 2; Outputs = 1; Rows = [| 0 |] }
     let e = Assert.ThrowsAny<ArgumentNullException>(fun () -> FastTraining.checkRows "X" "Y" config net (set null))
     Assert.Equal("Y", e.ParamName)
     FastTraining.checkRows "X" "Y" config net (set [| 0.5 |]) // a whole set passes
@@ -84,3 +84,10 @@ let ``S28 the fast path's boundary check of rows read in place names the null ro
     Assert.StartsWith("X is ragged: row 1 has 1 values but the network takes 2 inputs.", message [| [| 1.0; 2.0 |]; [| 1.0 |] |])
     Assert.StartsWith("X has a non-finite value NaN at row 2, column 1.", message [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |]; [| 5.0; nan |] |])
     check [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |] |] // a whole set passes
+    // float32 rows read in place: the same checks and messages.
+    let checkSingle (rows: float32[][]) = FastTraining.checkRows "X" "Y" config net (FastTraining.rowSetOfSingleRows rows (Array.zeroCreate rows.Length) 2 1)
+    let messageSingle (rows: float32[][]) = (Assert.ThrowsAny<ArgumentException>(fun () -> checkSingle rows)).Message
+    Assert.StartsWith("X[1] is null.", messageSingle [| [| 1.0f; 2.0f |]; null |])
+    Assert.StartsWith("X is ragged: row 1 has 1 values but the network takes 2 inputs.", messageSingle [| [| 1.0f; 2.0f |]; [| 1.0f |] |])
+    Assert.StartsWith("X has a non-finite value -Infinity at row 1, column 0.", messageSingle [| [| 1.0f; 2.0f |]; [| -infinityf; 4.0f |] |])
+    checkSingle [| [| 1.0f; 2.0f |]; [| 3.0f; 4.0f |] |]

@@ -421,6 +421,55 @@ public class TrainerTests
     }
 
     [Theory]
+    [InlineData(Precision.Single)]
+    [InlineData(Precision.Double)]
+    public void Float32_rows_train_in_place_exactly_as_the_same_values_in_float64_rows(Precision precision)
+    {
+        // Values that float32 holds exactly (multiples of 2^-10 below 8), so float[][] and double[][]
+        // hold the same numbers: a float32 run copies its batches from either without rounding, a
+        // float64 run widens the float32 rows exactly. The runs must agree bit for bit, without
+        // Fit copying the float32 rows (a copy would be n·d·4 bytes).
+        const int n = 4000, d = 200;
+        var rng = new Random(11);
+        var single = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d).Select(_ => rng.Next(-8192, 8192) / 1024f).ToArray()).ToArray();
+        var wide = single.Select(r => r.Select(v => (double)v).ToArray()).ToArray();
+        var labels = wide.Select(r => r[0] + r[1] > 0 ? 1 : 0).ToArray();
+        var net = Network.Create(d).Dense(8, Activation.ReLU).Dense(2, Activation.Softmax).Build(Initializer.HeNormal(2));
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.05)) { BatchSize = 64, Epochs = 2, Seed = 3, Precision = precision };
+        trainer.Fit(net, single, labels); // warm-up: the plan's code and buffers
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var fromSingle = trainer.Fit(net, single, labels);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var fromDouble = trainer.Fit(net, wide, labels);
+        Assert.Equal(Flatten(fromDouble.Network), Flatten(fromSingle.Network));
+        Assert.Equal(fromDouble.History.Select(h => h.TrainingLoss), fromSingle.History.Select(h => h.TrainingLoss));
+        Assert.True(allocated < n * d * sizeof(float) / 4, $"Fit on float[][] allocated {allocated} bytes: a copy of x is {n * d * sizeof(float)}.");
+    }
+
+    [Fact]
+    public void Float32_rows_are_checked_and_work_on_the_reference_path_and_as_validation_data()
+    {
+        var trainer = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 1 };
+        string Message(float[][] x) => Assert.Throws<ArgumentException>(() => trainer.Fit(Net(), x, x.Select(_ => 0).ToArray())).Message;
+        Assert.StartsWith("x has a non-finite value NaN at row 2, column 1.", Message([[1, 2, 3], [4, 5, 6], [7, float.NaN, 9]]));
+        Assert.StartsWith("x is ragged: row 1 has 2 values but row 0 has 3.", Message([[1, 2, 3], [4, 5]]));
+        Assert.StartsWith("x[1] is null.", Message([[1, 2, 3], null!]));
+        Assert.StartsWith("x is empty (0×0)", Message([]));
+        Assert.StartsWith("x has 2 columns but the network takes 3 inputs.", Message([[1, 2]]));
+        Assert.Throws<ArgumentNullException>(() => Features.FromRows((float[][])null!));
+        // The reference path and validation data take float32 rows as a widened copy: the same
+        // results as the float64 rows of the same values.
+        float[][] x = [[0.5f, -1, 2], [1, 0.25f, -2], [-0.75f, 1, 0], [2, -0.5f, 1]];
+        double[][] wide = x.Select(r => r.Select(v => (double)v).ToArray()).ToArray();
+        int[] y = [0, 1, 1, 0];
+        var reference = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 3, BatchSize = 2, UseReferencePath = true };
+        Assert.Equal(Flatten(reference.Fit(Net(), wide, y).Network), Flatten(reference.Fit(Net(), x, y).Network));
+        var fast = new Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.1)) { Epochs = 3, BatchSize = 2 };
+        Assert.Equal(fast.Fit(Net(), wide, y, wide, y).History.Select(h => h.ValidationLoss),
+                     fast.Fit(Net(), x, y, x, y).History.Select(h => h.ValidationLoss));
+    }
+
+    [Theory]
     [InlineData(3000, 4000, 3000)] // both in the second half of the rows
     [InlineData(4900, 10, 10)]     // one in each half, the first half's lower
     [InlineData(2600, 2400, 2400)] // one each side of the middle (2500)

@@ -312,6 +312,10 @@ type Rules =
     static member RowSetOfRows(X: float[][], Y: float[], inputs: int, outputs: int) : RowSet = FastTraining.rowSetOfRows X Y inputs outputs
     /// The index of the first value of `values` that is NaN or ±∞, or −1 (RowMajor.firstNonFinite: vectorised).
     static member FirstNonFinite(values: float[]) : int = RowMajor.firstNonFinite values values.Length
+    /// The same for float32 values.
+    static member FirstNonFinite(values: float32[]) : int = RowMajor.firstNonFinite values values.Length
+    /// FastTraining.rowSetOfSingleRows: float32 rows read in place.
+    static member RowSetOfSingleRows(X: float32[][], Y: float[], inputs: int, outputs: int) : RowSet = FastTraining.rowSetOfSingleRows X Y inputs outputs
     /// The same data restricted to `rows`.
     static member Rows(set: RowSet, rows: int[]) : RowSet = { set with Rows = rows }
     /// Init.validate.

@@ -12,6 +12,9 @@ type RowSet =
       /// Inputs as the caller's own rows (row i is XRows.[i], Inputs values, read in place: never
       /// copied), or null when X holds them.
       XRows: float[][]
+      /// Inputs as the caller's own float32 rows, read in place like XRows (a float32 run copies them
+      /// into its batch buffer as they are; a float64 run widens them, exactly), or null.
+      XRowsSingle: float32[][]
       /// Targets, row-major: entry (i, k) at i·Outputs + k.
       Y: float[]
       /// Columns of X.
@@ -46,13 +49,18 @@ module FastTraining =
     /// A row set over all rows of row-major arrays: X n×inputs, Y n×outputs, Rows = [0, 1, …, n−1]
     /// with n = |X| / inputs. Course: S28.
     let rowSet (X: float[]) (Y: float[]) (inputs: int) (outputs: int) : RowSet =
-        { X = X; XRows = null; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init (X.Length / inputs) id }
+        { X = X; XRows = null; XRowsSingle = null; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init (X.Length / inputs) id }
 
     /// A row set over the caller's rows, read in place (no copy of X: training memory is the data
     /// once, not twice): row i of X is X.[i], each of `inputs` values; Y row-major n×outputs, Rows =
     /// [0, 1, …, n−1]. Course: S28.
     let rowSetOfRows (X: float[][]) (Y: float[]) (inputs: int) (outputs: int) : RowSet =
-        { X = Array.empty; XRows = X; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init X.Length id }
+        { X = Array.empty; XRows = X; XRowsSingle = null; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init X.Length id }
+
+    /// A row set over the caller's float32 rows, read in place as rowSetOfRows reads float rows
+    /// (float32 data trains a float32 run with no conversion at all). Course: S28.
+    let rowSetOfSingleRows (X: float32[][]) (Y: float[]) (inputs: int) (outputs: int) : RowSet =
+        { X = Array.empty; XRows = null; XRowsSingle = X; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init X.Length id }
 
     /// The matrices (X n×d, Y n×m) as a row set (one row-major copy of each). Course: S28.
     let ofMatrices (X: Matrix<float>) (Y: Matrix<float>) : RowSet =
@@ -64,6 +72,8 @@ module FastTraining =
     type private PlanOps<'T>() =
         /// target[targetIndex ..] ← source[sourceIndex ..], `count` entries (the gather of a batch).
         abstract Load: source: float[] * sourceIndex: int * target: 'T[] * targetIndex: int * count: int -> unit
+        /// The same from float32 values (float32 rows read in place).
+        abstract LoadSingle: source: float32[] * sourceIndex: int * target: 'T[] * targetIndex: int * count: int -> unit
         /// The values as float (a new array, or the array itself at float).
         abstract ToDoubles: values: 'T[] -> float[]
         /// The values at 'T (a new array).
@@ -90,6 +100,9 @@ module FastTraining =
     type private DoubleOps() =
         inherit PlanOps<float>()
         override _.Load(source, i, target, j, count) = Array.Copy(source, i, target, j, count)
+        // Widening is exact.
+        override _.LoadSingle(source, i, target, j, count) =
+            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float32, float>(ReadOnlySpan<float32>(source, i, count), Span<float>(target, j, count))
         override _.ToDoubles values = values
         override _.OfDoubles values = Array.copy values
         override _.Loss(loss, yhat, y, grad, rows, cols) = Kernels.lossAndGradient loss yhat y grad rows cols
@@ -125,6 +138,7 @@ module FastTraining =
             J
         override _.Load(source, i, target, j, count) =
             Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, float32>(ReadOnlySpan<float>(source, i, count), Span<float32>(target, j, count))
+        override _.LoadSingle(source, i, target, j, count) = Array.Copy(source, i, target, j, count)
         override _.ToDoubles values = Array.map float values
         override _.OfDoubles values = Array.map float32 values
         override _.Loss(loss, yhat, y, grad, rows, cols) =
@@ -198,8 +212,9 @@ module FastTraining =
         member _.Gather(set: RowSet, order: int[], start: int, rows: int) =
             for i in 0 .. rows - 1 do
                 let r = set.Rows.[if isNull order then start + i else order.[start + i]]
-                if isNull set.XRows then ops.Load(set.X, r * inputs, xb, i * inputs, inputs)
-                else ops.Load(set.XRows.[r], 0, xb, i * inputs, inputs)
+                if not (isNull set.XRows) then ops.Load(set.XRows.[r], 0, xb, i * inputs, inputs)
+                elif not (isNull set.XRowsSingle) then ops.LoadSingle(set.XRowsSingle.[r], 0, xb, i * inputs, inputs)
+                else ops.Load(set.X, r * inputs, xb, i * inputs, inputs)
                 ops.Load(set.Y, r * outputs, yb, i * outputs, outputs)
 
         /// The forward pass on the first `rows` rows of Xb; `maskSeed` ≥ 0 turns dropout on (layer l
@@ -478,27 +493,38 @@ module FastTraining =
     /// every value finite (naming the row and column), targets suiting the loss (as
     /// Loss.checkTargets). Course: S28.
     let checkRows (xName: string) (yName: string) (config: TrainingConfig) (net: Network) (set: RowSet) : unit =
-        if (isNull (box set.X) && isNull set.XRows) || isNull set.Rows then nullArg xName
+        if (isNull (box set.X) && isNull set.XRows && isNull set.XRowsSingle) || isNull set.Rows then nullArg xName
         if isNull (box set.Y) then nullArg yName
         if set.Inputs <> Network.inputSize net then Shape.fail xName (sprintf "%s has %d columns but the network takes %d inputs." xName set.Inputs (Network.inputSize net))
         if set.Outputs <> Network.outputSize net then Shape.fail yName (sprintf "%s has %d columns but the network has %d outputs." yName set.Outputs (Network.outputSize net))
         if set.Rows.Length = 0 then Shape.fail xName (sprintf "%s has no rows." xName)
-        let n = if isNull set.XRows then set.X.Length / max 1 set.Inputs else set.XRows.Length
-        if (isNull set.XRows && set.X.Length <> n * set.Inputs) || set.Y.Length <> n * set.Outputs then
+        let inRows = not (isNull set.XRows) || not (isNull set.XRowsSingle)
+        let n = if not (isNull set.XRows) then set.XRows.Length elif not (isNull set.XRowsSingle) then set.XRowsSingle.Length else set.X.Length / max 1 set.Inputs
+        if (not inRows && set.X.Length <> n * set.Inputs) || set.Y.Length <> n * set.Outputs then
             Shape.fail yName (sprintf "%s has %d rows but %s has %d: give one target per example." xName n yName (set.Y.Length / max 1 set.Outputs))
         for r in set.Rows do
             if r < 0 || r >= n then Shape.fail xName (sprintf "row index %d is outside 0..%d." r (n - 1))
-        let finite (name: string) (row: int) (values: float[]) (cols: int) =
-            let e = RowMajor.firstNonFinite values values.Length
-            if e >= 0 then
-                Shape.fail name (sprintf "%s has a non-finite value %g at row %d, column %d." name values.[e] (row + e / cols) (e % cols))
-        if isNull set.XRows then finite xName 0 set.X set.Inputs
-        else
+        // The first NaN or ±∞ (index e into values, whose first entry is row `row`), as a message.
+        let nonFinite (name: string) (row: int) (e: int) (value: float) (cols: int) =
+            Shape.fail name (sprintf "%s has a non-finite value %g at row %d, column %d." name value (row + e / cols) (e % cols))
+        let shaped (i: int) (isNullRow: bool) (length: int) =
+            if isNullRow then Shape.fail xName (sprintf "%s[%d] is null." xName i)
+            if length <> set.Inputs then Shape.fail xName (sprintf "%s is ragged: row %d has %d values but the network takes %d inputs." xName i length set.Inputs)
+        if not (isNull set.XRows) then
             set.XRows |> Array.iteri (fun i row ->
-                if isNull row then Shape.fail xName (sprintf "%s[%d] is null." xName i)
-                if row.Length <> set.Inputs then Shape.fail xName (sprintf "%s is ragged: row %d has %d values but the network takes %d inputs." xName i row.Length set.Inputs)
-                finite xName i row set.Inputs)
-        finite yName 0 set.Y set.Outputs
+                shaped i (isNull row) (if isNull row then 0 else row.Length)
+                let e = RowMajor.firstNonFinite row row.Length
+                if e >= 0 then nonFinite xName i e row.[e] set.Inputs)
+        elif not (isNull set.XRowsSingle) then
+            set.XRowsSingle |> Array.iteri (fun i row ->
+                shaped i (isNull row) (if isNull row then 0 else row.Length)
+                let e = RowMajor.firstNonFinite row row.Length
+                if e >= 0 then nonFinite xName i e (float row.[e]) set.Inputs)
+        else
+            let e = RowMajor.firstNonFinite set.X set.X.Length
+            if e >= 0 then nonFinite xName 0 e set.X.[e] set.Inputs
+        let e = RowMajor.firstNonFinite set.Y set.Y.Length
+        if e >= 0 then nonFinite yName 0 e set.Y.[e] set.Outputs
         Loss.checkTargets yName config.Loss (Matrix<float>.Build.DenseOfRowMajor(n, set.Outputs, set.Y))
 
     /// Minibatch training on the fast path over row sets: the same epoch loop, batches, seeds,
