@@ -140,38 +140,28 @@ internal static class DataConvert
     /// The rows of a <c>double[][]</c> source, checked as <see cref="ToRowMajor"/> checks them (same
     /// messages) but not copied (the fast training path reads them in place); null for other sources.
     /// </summary>
-    internal static double[][]? CheckedRows(object? source, string paramName)
-    {
-        if (source is not double[][] rows) return null;
-        if (rows.Length > 0) CheckRows(rows, paramName);
-        int cols = rows.Length == 0 ? 0 : rows[0].Length;
-        if (rows.Length == 0 || cols == 0)
-            throw Empty(paramName, rows.Length, cols);
-        int bad = FirstBadRow(rows.Length, i => Rules.FirstNonFinite(rows[i]) >= 0);
-        if (bad >= 0)
-        {
-            int j = Rules.FirstNonFinite(rows[bad]);
-            throw NonFinite(paramName, rows[bad][j], bad, j);
-        }
-        return rows;
-    }
+    internal static double[][]? CheckedRows(object? source, string paramName) =>
+        source is double[][] rows ? CheckedInPlace(rows, paramName, Rules.FirstNonFinite, v => v) : null;
 
     /// <summary>
     /// The rows of a <c>float[][]</c> source, checked as <see cref="CheckedRows"/> checks a <c>double[][]</c>
     /// (same messages) and not copied: a float32 run reads them as they are; null for other sources.
     /// </summary>
-    internal static float[][]? CheckedSingleRows(object? source, string paramName)
+    internal static float[][]? CheckedSingleRows(object? source, string paramName) =>
+        source is float[][] rows ? CheckedInPlace(rows, paramName, Rules.FirstNonFinite, v => v) : null;
+
+    // Not null, not ragged, not empty, every value finite (firstNonFinite: the index of a row's first NaN or ±∞, or −1).
+    private static T[][] CheckedInPlace<T>(T[][] rows, string paramName, Func<T[], int> firstNonFinite, Func<T, double> widen)
     {
-        if (source is not float[][] rows) return null;
         if (rows.Length > 0) CheckRows(rows, paramName);
         int cols = rows.Length == 0 ? 0 : rows[0].Length;
         if (rows.Length == 0 || cols == 0)
             throw Empty(paramName, rows.Length, cols);
-        int bad = FirstBadRow(rows.Length, i => Rules.FirstNonFinite(rows[i]) >= 0);
+        int bad = FirstBadRow(rows.Length, i => firstNonFinite(rows[i]) >= 0);
         if (bad >= 0)
         {
-            int j = Rules.FirstNonFinite(rows[bad]);
-            throw NonFinite(paramName, rows[bad][j], bad, j);
+            int j = firstNonFinite(rows[bad]);
+            throw NonFinite(paramName, widen(rows[bad][j]), bad, j);
         }
         return rows;
     }
