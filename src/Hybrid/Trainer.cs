@@ -332,7 +332,7 @@ public sealed class Trainer
 
     /// <summary>
     /// The data as a row set for the fast path, checked once here: the caller's rows read in place
-    /// when x holds a <c>double[][]</c>, else one row-major conversion of x.
+    /// when x holds a <c>double[][]</c> or a <c>float[][]</c>, else one row-major conversion of x.
     /// </summary>
     private RowSet PrepareRows(Network network, Features x, Targets y, string xName, string yName)
     {

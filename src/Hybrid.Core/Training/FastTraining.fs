@@ -7,10 +7,10 @@ open MathNet.Numerics.LinearAlgebra
 /// (X n×Inputs, Y n×Outputs, one example per row), so a validation split or a shuffle is a list
 /// of indices, never a copy of the data. Course: S28 (minibatches drawn by index).
 type RowSet =
-    { /// Inputs, row-major: entry (i, j) at i·Inputs + j; empty when XRows holds them.
+    { /// Inputs, row-major: entry (i, j) at i·Inputs + j; empty when XRows or XRowsSingle holds them.
       X: float[]
       /// Inputs as the caller's own rows (row i is XRows.[i], Inputs values, read in place: never
-      /// copied), or null when X holds them.
+      /// copied), or null when X or XRowsSingle holds them.
       XRows: float[][]
       /// Inputs as the caller's own float32 rows, read in place like XRows (a float32 run copies them
       /// into its batch buffer as they are; a float64 run widens them, exactly), or null.
