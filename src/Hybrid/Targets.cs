@@ -102,7 +102,7 @@ internal static class DataConvert
         {
             null => throw new ArgumentNullException(paramName),
             double[][] rows => FromRows(rows, paramName),
-            float[][] rows => FromRows(Widened(rows, paramName), paramName),
+            float[][] rows => FromRows(Widened(rows), paramName),
             double[,] values => Matrix<double>.Build.DenseOfArray(values),
             Matrix<double> matrix => matrix.Clone(),
             _ => throw new ArgumentException("Unsupported data type.", paramName),
@@ -123,7 +123,7 @@ internal static class DataConvert
         {
             null => throw new ArgumentNullException(paramName),
             double[][] r => RowMajorOfRows(r, paramName),
-            float[][] r => RowMajorOfRows(Widened(r, paramName), paramName),
+            float[][] r => RowMajorOfRows(Widened(r), paramName),
             double[,] v => RowMajorOfArray(v),
             Matrix<double> m => (m.ToRowMajorArray(), m.RowCount, m.ColumnCount),
             _ => throw new ArgumentException("Unsupported data type.", paramName),
@@ -166,12 +166,10 @@ internal static class DataConvert
         return rows;
     }
 
-    // float32 rows widened (exactly) for the paths that work on a float64 copy.
-    private static double[][] Widened(float[][] rows, string paramName)
-    {
-        if (rows.Length > 0) CheckRows(rows, paramName);
-        return Array.ConvertAll(rows, r => Array.ConvertAll(r, v => (double)v));
-    }
+    // float32 rows widened (exactly) for the paths that work on a float64 copy; a null row stays null,
+    // for the copy's own row checks to name it.
+    private static double[][] Widened(float[][] rows) =>
+        Array.ConvertAll(rows, r => r is null ? null! : Array.ConvertAll(r, v => (double)v));
 
     /// <summary>
     /// The lowest i &lt; count with bad(i) (a row holding NaN or ±∞), or −1. From 2048 rows up the rows are read on
