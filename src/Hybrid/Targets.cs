@@ -137,32 +137,28 @@ internal static class DataConvert
     }
 
     /// <summary>
-    /// The rows of a <c>double[][]</c> source, checked as <see cref="ToRowMajor"/> checks them (same
-    /// messages) but not copied (the fast training path reads them in place); null for other sources.
+    /// The rows of a <c>double[][]</c> source, not copied (the fast training path reads them in place);
+    /// null for other sources. Checked here as <see cref="ToRowMajor"/> checks them (same messages) for
+    /// null, ragged and empty rows; their values are checked by training as it gathers each batch
+    /// (the same message, naming the lowest bad row), which saves a pass over all of the data.
     /// </summary>
     internal static double[][]? CheckedRows(object? source, string paramName) =>
-        source is double[][] rows ? CheckedInPlace(rows, paramName, Rules.FirstNonFinite, v => v) : null;
+        source is double[][] rows ? CheckedInPlace(rows, paramName) : null;
 
     /// <summary>
     /// The rows of a <c>float[][]</c> source, checked as <see cref="CheckedRows"/> checks a <c>double[][]</c>
-    /// (same messages) and not copied: a float32 run reads them as they are; null for other sources.
+    /// and not copied: a float32 run reads them as they are; null for other sources.
     /// </summary>
     internal static float[][]? CheckedSingleRows(object? source, string paramName) =>
-        source is float[][] rows ? CheckedInPlace(rows, paramName, Rules.FirstNonFinite, v => v) : null;
+        source is float[][] rows ? CheckedInPlace(rows, paramName) : null;
 
-    // Not null, not ragged, not empty, every value finite (firstNonFinite: the index of a row's first NaN or ±∞, or −1).
-    private static T[][] CheckedInPlace<T>(T[][] rows, string paramName, Func<T[], int> firstNonFinite, Func<T, double> widen)
+    // Not null, not ragged, not empty.
+    private static T[][] CheckedInPlace<T>(T[][] rows, string paramName)
     {
         if (rows.Length > 0) CheckRows(rows, paramName);
         int cols = rows.Length == 0 ? 0 : rows[0].Length;
         if (rows.Length == 0 || cols == 0)
             throw Empty(paramName, rows.Length, cols);
-        int bad = FirstBadRow(rows.Length, i => firstNonFinite(rows[i]) >= 0);
-        if (bad >= 0)
-        {
-            int j = firstNonFinite(rows[bad]);
-            throw NonFinite(paramName, widen(rows[bad][j]), bad, j);
-        }
         return rows;
     }
 
@@ -170,37 +166,6 @@ internal static class DataConvert
     // for the copy's own row checks to name it.
     private static double[][] Widened(float[][] rows) =>
         Array.ConvertAll(rows, r => r is null ? null! : Array.ConvertAll(r, v => (double)v));
-
-    /// <summary>
-    /// The lowest i &lt; count with bad(i) (a row holding NaN or ±∞), or −1. From 2048 rows up the rows are read on
-    /// <see cref="Backend.Threads"/> threads in equal runs, each stopping at its first bad row or once a
-    /// lower one is known: reading the data is memory-bound, and one core reads memory at a fraction of
-    /// the machine's bandwidth (a one-epoch <c>Fit</c> on 60,000×784 spent about a tenth of its time here).
-    /// </summary>
-    private static int FirstBadRow(int count, Func<int, bool> bad)
-    {
-        int parts = Math.Min(Backend.Threads, count / 1024);
-        if (parts <= 1)
-        {
-            for (int i = 0; i < count; i++)
-                if (bad(i)) return i;
-            return -1;
-        }
-        int first = int.MaxValue;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, q =>
-        {
-            int end = (int)((long)count * (q + 1) / parts);
-            for (int i = (int)((long)count * q / parts); i < end && i < Volatile.Read(ref first); i++)
-            {
-                if (!bad(i)) continue;
-                // first ← min(first, i)
-                int seen = Volatile.Read(ref first);
-                while (i < seen && Interlocked.CompareExchange(ref first, i, seen) != seen) seen = Volatile.Read(ref first);
-                return;
-            }
-        });
-        return first == int.MaxValue ? -1 : first;
-    }
 
     private static ArgumentException Empty(string paramName, int rows, int cols) =>
         new($"{paramName} is empty ({rows}×{cols}): give at least one row and one column.", paramName);

@@ -261,10 +261,11 @@ public sealed class Trainer
         if (!UseReferencePath)
         {
             var train = PrepareRows(network, x, y, nameof(x), nameof(y));
-            if (ValidationSplit == 0) return RunFast(network, state, train, null, progress, cancellationToken);
+            if (ValidationSplit == 0) return RunFast(network, state, train, null, nameof(x), nameof(x), progress, cancellationToken);
             var (trainRows, validRows) = ValidationRows(y.Labels, train.Rows.Length);
+            // Both parts are rows of x: an input either holds is named as x's.
             return RunFast(network, state, Rules.Rows(train, trainRows),
-                           Rules.Rows(train, validRows), progress, cancellationToken);
+                           Rules.Rows(train, validRows), nameof(x), nameof(x), progress, cancellationToken);
         }
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         if (ValidationSplit > 0)
@@ -300,7 +301,7 @@ public sealed class Trainer
             throw new ArgumentException("Give either ValidationSplit > 0 or an explicit validation set, not both.", nameof(validationX));
         if (!UseReferencePath)
             return RunFast(network, state, PrepareRows(network, x, y, nameof(x), nameof(y)),
-                           PrepareRows(network, validationX, validationY, nameof(validationX), nameof(validationY)), progress, cancellationToken);
+                           PrepareRows(network, validationX, validationY, nameof(validationX), nameof(validationY)), nameof(x), nameof(validationX), progress, cancellationToken);
         var (X, Y) = Prepare(network, x, y, nameof(x), nameof(y));
         var (Xv, Yv) = Prepare(network, validationX, validationY, nameof(validationX), nameof(validationY));
         return Run(network, state, X, Y, Tuple.Create(Xv, Yv), progress, cancellationToken);
@@ -326,8 +327,16 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != X.RowCount)
             throw new ArgumentException($"{xName} has {X.RowCount} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Rules.CheckTargets(yName, Loss.Core, Y);
+        CheckTargets(y, Y, yName);
         return (X, Y);
+    }
+
+    // The targets suit the loss (Loss.checkTargets). Labels for more than one output are encoded to
+    // suit it (a one-hot row, or +1 at the label and −1 elsewhere for a sign loss) once their range is
+    // checked, so only given targets and one-output labels (0/1 read as the loss takes them) are read.
+    private void CheckTargets(Targets y, Matrix<double> Y, string yName)
+    {
+        if (y.Labels is null || Y.ColumnCount == 1) Rules.CheckTargets(yName, Loss.Core, Y);
     }
 
     /// <summary>
@@ -348,7 +357,7 @@ public sealed class Trainer
         var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
         if (Y.RowCount != rows)
             throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
-        Rules.CheckTargets(yName, Loss.Core, Y);
+        CheckTargets(y, Y, yName);
         return inPlace is not null ? Rules.RowSetOfRows(inPlace, Y.ToRowMajorArray(), cols, Y.ColumnCount)
              : inPlaceSingle is not null ? Rules.RowSetOfSingleRows(inPlaceSingle, Y.ToRowMajorArray(), cols, Y.ColumnCount)
              : Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
@@ -365,7 +374,7 @@ public sealed class Trainer
         Trainings.Config(Loss.Core, Optimizer.Rule, Optimizer.LearningRate, Schedule.Core, WeightDecay, BatchSize, Epochs, Seed, Patience, MinDelta, RestoreBestWeights,
             Monitor == EarlyStoppingMetric.Accuracy, DivergenceFactor);
 
-    private TrainingResult RunFast(Network network, TrainingState? state, RowSet train, RowSet? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    private TrainingResult RunFast(Network network, TrainingState? state, RowSet train, RowSet? validation, string xName, string validationXName, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         TrainingMessages.CheckLossFits(Loss.Core, network.Model);
         if (train.Rows.Length < 1) throw new ArgumentException("There are no training rows.", "x");
@@ -373,7 +382,7 @@ public sealed class Trainer
         Rules.Validate(config);
         Action<EpochView> report = r => progress?.Report(EpochReport.FromCore(r));
         Func<bool> stop = () => cancellationToken.IsCancellationRequested;
-        return Result(Trainings.RunFast(config, network.Model, state?.Core!, train, validation!, report, stop, Decide, Precision == Precision.Single), cancellationToken);
+        return Result(Trainings.RunFast(config, network.Model, state?.Core!, train, validation!, report, stop, Decide, Precision == Precision.Single, xName, validationXName), cancellationToken);
     }
 
     private TrainingResult Run(Network network, TrainingState? state, Matrix<double> X, Matrix<double> Y, Tuple<Matrix<double>, Matrix<double>>? validation,

@@ -72,7 +72,7 @@ let ``S28 the fast path's boundary check names the missing targets, not the inpu
     FastTraining.checkRows "X" "Y" config net (set [| 0.5 |]) // a whole set passes
 
 [<Fact>]
-let ``S28 the fast path's boundary check of rows read in place names the null row, the ragged row and the non-finite value`` () =
+let ``S28 the fast path's boundary check of rows read in place names the null row and the ragged row, training names the lowest non-finite value`` () =
     let net = Network.dense 1 HeNormal 2 [ 1, Sigmoid ]
     let config =
         { Loss = MeanSquaredError; Rule = PlainSgd; LearningRate = 0.1; Schedule = ConstantRate; L2 = 0.0; BatchSize = 1
@@ -82,12 +82,21 @@ let ``S28 the fast path's boundary check of rows read in place names the null ro
     let message (rows: float[][]) = (Assert.ThrowsAny<ArgumentException>(fun () -> check rows)).Message
     Assert.StartsWith("X[1] is null.", message [| [| 1.0; 2.0 |]; null |])
     Assert.StartsWith("X is ragged: row 1 has 1 values but the network takes 2 inputs.", message [| [| 1.0; 2.0 |]; [| 1.0 |] |])
-    Assert.StartsWith("X has a non-finite value NaN at row 2, column 1.", message [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |]; [| 5.0; nan |] |])
     check [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |] |] // a whole set passes
+    // The values are checked as training gathers each batch (batches of 1, shuffled): the message
+    // names the lowest bad row of the data, as a check before training would, and the set it is in.
+    let fitMessage (rows: float[][]) (validation: float[][]) =
+        let set (rows: float[][]) = FastTraining.rowSetOfRows rows (Array.zeroCreate rows.Length) 2 1
+        let e = Assert.Throws<ArgumentException>(fun () ->
+                    FastTraining.fitRows config net (set rows) (if isNull validation then None else Some(set validation)) ignore (fun () -> false) |> ignore)
+        e.Message
+    let good = [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |] |]
+    Assert.StartsWith("X has a non-finite value NaN at row 2, column 1.", fitMessage [| [| 1.0; 2.0 |]; [| 3.0; 4.0 |]; [| 5.0; nan |]; [| 6.0; 7.0 |] |] null)
+    Assert.StartsWith("X has a non-finite value -Infinity at row 1, column 0.", fitMessage [| [| 1.0; 2.0 |]; [| -infinity; 4.0 |]; [| 5.0; nan |]; [| infinity; 7.0 |] |] null)
+    Assert.StartsWith("validationX has a non-finite value Infinity at row 1, column 1.", fitMessage good [| [| 1.0; 2.0 |]; [| 3.0; infinity |] |])
     // float32 rows read in place: the same checks and messages.
     let checkSingle (rows: float32[][]) = FastTraining.checkRows "X" "Y" config net (FastTraining.rowSetOfSingleRows rows (Array.zeroCreate rows.Length) 2 1)
     let messageSingle (rows: float32[][]) = (Assert.ThrowsAny<ArgumentException>(fun () -> checkSingle rows)).Message
     Assert.StartsWith("X[1] is null.", messageSingle [| [| 1.0f; 2.0f |]; null |])
     Assert.StartsWith("X is ragged: row 1 has 1 values but the network takes 2 inputs.", messageSingle [| [| 1.0f; 2.0f |]; [| 1.0f |] |])
-    Assert.StartsWith("X has a non-finite value -Infinity at row 1, column 0.", messageSingle [| [| 1.0f; 2.0f |]; [| -infinityf; 4.0f |] |])
     checkSingle [| [| 1.0f; 2.0f |]; [| 3.0f; 4.0f |] |]

@@ -213,6 +213,40 @@ public class PrecisionTests
     }
 
     [Fact]
+    public void Inputs_that_float32_cannot_hold_are_named_before_a_float32_run_reports_anything()
+    {
+        // Rows read in place are checked as training gathers each batch, at the precision trained in:
+        // 1e39 is a finite float64 but past float32's ±3.4e38, so a float32 run must refuse it, naming
+        // the lowest such row (three of the 200 rows hold one), while a float64 run takes it.
+        var rng = new Random(4);
+        double[][] x = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 4).Select(_ => rng.NextDouble()).ToArray()).ToArray();
+        int[] y = x.Select(r => r[0] > 0.5 ? 1 : 0).ToArray();
+        x[150][3] = -1e39;
+        x[70][2] = 1e39;
+        x[120][1] = 2e39;
+        var reports = new List<EpochReport>();
+        var single = Trainer(Precision.Single, 3);
+        string Message(Action fit) => Assert.Throws<ArgumentException>(fit).Message;
+        Assert.StartsWith("x has the value 1E+39 at row 70, column 2, past float32's largest value ±3.4e38",
+                          Message(() => single.Fit(Mlp(4, 2), x, y, new Progress(reports))).Replace("1e+39", "1E+39"));
+        Assert.Empty(reports);
+        Trainer(Precision.Double, 1).Fit(Mlp(4, 2), x, y); // a float64 run takes them: no exception
+        // float32 rows, as explicit validation data and as a validation split of x.
+        float[][] clean = x.Select(r => r.Select(v => Math.Clamp((float)v, 0f, 1f)).ToArray()).ToArray();
+        float[][] bad = clean.Select(r => r.ToArray()).ToArray();
+        bad[33][0] = float.NaN;
+        Assert.StartsWith("validationX has a non-finite value NaN at row 33, column 0.", Message(() => single.Fit(Mlp(4, 2), clean, y, bad, y)));
+        var split = new Trainer(Loss.CrossEntropy, Optimizer.Adam(0.01)) { Epochs = 1, BatchSize = 32, Seed = 5, Precision = Precision.Single, ValidationSplit = 0.25 };
+        Assert.StartsWith("x has a non-finite value NaN at row 33, column 0.", Message(() => split.Fit(Mlp(4, 2), bad, y)));
+        single.Fit(Mlp(4, 2), clean, y, clean, y); // the clean rows train
+    }
+
+    private sealed class Progress(List<EpochReport> reports) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => reports.Add(value);
+    }
+
+    [Fact]
     public void A_float32_network_overflows_where_float32_does()
     {
         // 1e20 · 1e20 = 1e40: beyond float32's 3.4e38, well inside float64's range.

@@ -108,6 +108,24 @@ public class TargetTests
         Assert.Empty(recorder.Reports);
     }
 
+    [Fact]
+    public void Labels_for_one_output_are_checked_as_the_loss_reads_them()
+    {
+        // Labels for several outputs are encoded to suit any loss (one-hot rows; ±1 for a sign loss),
+        // so Fit does not read them again; labels for one output are 0/1 values, which a loss taking
+        // one-hot rows cannot read (label 0 is a row with no 1): a user's loss may take one output.
+        var oneHot = Loss.Register(LossDefinition.Create<Hybrid.Tests.DocExamples.Huber>("oneHotHuber" + Guid.NewGuid().ToString("N"), new() { Targets = TargetKind.OneHot }), verify: false);
+        var net = Network.Create(3).Dense(1, Activation.Identity).Build(Initializer.XavierNormal(1));
+        int[] labels = [.. Enumerable.Range(0, X.Length).Select(i => i < 4 ? 1 : i % 2)];
+        foreach (var reference in new[] { false, true })
+        {
+            var trainer = new Trainer(oneHot, Optimizer.Sgd(0.1)) { Epochs = 1, UseReferencePath = reference };
+            var e = Assert.Throws<ArgumentException>(() => trainer.Fit(net, X, labels));
+            Assert.StartsWith("y has an invalid target row 4:", e.Message);
+            Assert.Contains("every column of row 4 is 0", e.Message);
+        }
+    }
+
     [Theory]
     [InlineData("bce")]
     [InlineData("ce")]

@@ -478,8 +478,9 @@ public class TrainerTests
     [InlineData(2500, -1, 2500)]   // only the first row of the second half
     public void Many_rows_read_in_place_report_the_lowest_bad_row(int bad, int alsoBad, int reported)
     {
-        // 5,000 rows are checked on two threads in halves (with Backend.Threads ≥ 2); the message
-        // still names the lowest bad row, as one thread reading from the top would.
+        // The values are checked as training gathers each batch of shuffled rows, so the first bad
+        // batch need not hold the lowest bad row; the message still names it, as a check of every
+        // row from the top would.
         var x = Enumerable.Range(0, 5000).Select(i => new[] { i * 1e-3, 1.0, -1.0 }).ToArray();
         x[bad][1] = double.NaN;
         if (alsoBad >= 0) x[alsoBad][2] = double.PositiveInfinity;

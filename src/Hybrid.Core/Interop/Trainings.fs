@@ -189,9 +189,12 @@ type Trainings =
 
     /// Training.run on the fast path's row sets (FastTraining.engine), or Training.resume when state
     /// is not null (FastTraining.engineFrom), with an epoch-end callback; validation null for none.
-    /// `single` trains in float32 (FastTraining.engineIn Precision.Single).
+    /// `single` trains in float32 (FastTraining.engineIn Precision.Single). An input that is not finite
+    /// (checked as the batches are gathered) is reported as an ArgumentException naming xName or
+    /// validationXName (FastTraining.namingInputs).
     static member RunFast(config: TrainingConfig, net: Network, state: TrainingState, train: RowSet, validation: RowSet,
-                          report: Action<EpochView>, shouldStop: Func<bool>, decide: Func<EpochEndView, EpochDecision>, single: bool) : TrainingRun =
+                          report: Action<EpochView>, shouldStop: Func<bool>, decide: Func<EpochEndView, EpochDecision>, single: bool,
+                          xName: string, validationXName: string) : TrainingRun =
         let validation = if obj.ReferenceEquals(validation, null) then None else Some validation
         let report (r: EpochRecord) = report.Invoke(EpochView r)
         let start = if isNull (box state) then None else Some state
@@ -200,7 +203,8 @@ type Trainings =
             match start with
             | None -> FastTraining.engineIn precision config net train validation
             | Some s -> Training.checkState config s; FastTraining.engineFromIn precision config s train validation
-        TrainingRun(Training.runWith config train.Rows.Length engine start (fun e -> decide.Invoke(EpochEndView e)) report shouldStop.Invoke)
+        FastTraining.namingInputs train xName validationXName (fun () ->
+            TrainingRun(Training.runWith config train.Rows.Length engine start (fun e -> decide.Invoke(EpochEndView e)) report shouldStop.Invoke))
 
     /// An epoch-end decision: stop after this epoch, and the new base learning rate (NaN keeps the one in force).
     static member Decision(stop: bool, baseRate: float) : EpochDecision =
@@ -312,8 +316,6 @@ type Rules =
     static member RowSetOfRows(X: float[][], Y: float[], inputs: int, outputs: int) : RowSet = FastTraining.rowSetOfRows X Y inputs outputs
     /// The index of the first value of `values` that is NaN or ±∞, or −1 (RowMajor.firstNonFinite: vectorised).
     static member FirstNonFinite(values: float[]) : int = RowMajor.firstNonFinite values values.Length
-    /// The same for float32 values.
-    static member FirstNonFinite(values: float32[]) : int = RowMajor.firstNonFinite values values.Length
     /// FastTraining.rowSetOfSingleRows: float32 rows read in place.
     static member RowSetOfSingleRows(X: float32[][], Y: float[], inputs: int, outputs: int) : RowSet = FastTraining.rowSetOfSingleRows X Y inputs outputs
     /// The same data restricted to `rows`.

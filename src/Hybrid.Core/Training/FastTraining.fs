@@ -24,6 +24,30 @@ type RowSet =
       /// The rows of the arrays that make up this set, in order.
       Rows: int[] }
 
+/// A batch the fast path gathered for training or validation held an input that is NaN or ±∞ at
+/// the precision being trained (the inputs are checked as each batch is copied, not in a pass of
+/// their own). Row and Column locate the lowest such input of the set's data, Value is it as
+/// given: finite when it only overflows float32 (past ±3.4e38). A boundary that knows the
+/// caller's parameter names raises `Named`. Course: S28.
+type NonFiniteInputException(set: RowSet, row: int, column: int, value: float) =
+    inherit ArgumentException(sprintf "The inputs have the value %g at row %d, column %d." value row column)
+    /// The row set whose data holds the value.
+    member _.Set = set
+    /// The lowest row of the set's data holding such a value.
+    member _.Row = row
+    /// Its first such column.
+    member _.Column = column
+    /// The value as given.
+    member _.Value = value
+    /// The caller's ArgumentException, naming its parameter: a non-finite value as the boundary
+    /// checks of copied data name it, a finite one as past float32's range.
+    member _.Named(name: string) : ArgumentException =
+        let message =
+            if Double.IsFinite value then
+                sprintf "%s has the value %g at row %d, column %d, past float32's largest value ±3.4e38: scale the inputs, or train in float64 (Precision.Double)." name value row column
+            else sprintf "%s has a non-finite value %g at row %d, column %d." name value row column
+        ArgumentException(message, name)
+
 /// The element type the fast path trains in (S28): float64 (the default, and the reference path's),
 /// or float32, the peers' default, at about twice the speed of the products.
 [<RequireQualifiedAccess>]
@@ -61,6 +85,35 @@ module FastTraining =
     /// (float32 data trains a float32 run with no conversion at all). Course: S28.
     let rowSetOfSingleRows (X: float32[][]) (Y: float[]) (inputs: int) (outputs: int) : RowSet =
         { X = Array.empty; XRows = null; XRowsSingle = X; Y = Y; Inputs = inputs; Outputs = outputs; Rows = Array.init X.Length id }
+
+    /// The lowest row of the set's data (all its arrays' rows, as a boundary check reads them)
+    /// holding an input that is NaN or ±∞ at 'T, with its first such column and the value as
+    /// given; row −1 when there is none. At float32 a float64 input past ±3.4e38 is ∞.
+    let private firstNonFiniteAt<'T when 'T :> Numerics.IFloatingPointIeee754<'T>> (set: RowSet) : struct (int * int * float) =
+        let n = if not (isNull set.XRows) then set.XRows.Length elif not (isNull set.XRowsSingle) then set.XRowsSingle.Length else set.X.Length / set.Inputs
+        let value i j =
+            if not (isNull set.XRows) then set.XRows.[i].[j]
+            elif not (isNull set.XRowsSingle) then float set.XRowsSingle.[i].[j]
+            else set.X.[i * set.Inputs + j]
+        let mutable found = struct (-1, -1, nan)
+        let mutable i = 0
+        while i < n do
+            let mutable j = 0
+            while j < set.Inputs do
+                let v = value i j
+                if not ('T.IsFinite('T.CreateTruncating v)) then
+                    found <- struct (i, j, v)
+                    i <- n
+                    j <- set.Inputs
+                j <- j + 1
+            i <- i + 1
+        found
+
+    /// Runs f (a fit over `train` and a validation set), naming the set of a NonFiniteInputException
+    /// it raises: xName for the training set, validationName for the other. Course: S28.
+    let namingInputs (train: RowSet) (xName: string) (validationName: string) (f: unit -> 'a) : 'a =
+        try f ()
+        with :? NonFiniteInputException as e -> raise (e.Named(if obj.ReferenceEquals(e.Set, train) then xName else validationName))
 
     /// The matrices (X n×d, Y n×m) as a row set (one row-major copy of each). Course: S28.
     let ofMatrices (X: Matrix<float>) (Y: Matrix<float>) : RowSet =
@@ -217,6 +270,16 @@ module FastTraining =
                 else ops.Load(set.X, r * inputs, xb, i * inputs, inputs)
                 ops.Load(set.Y, r * outputs, yb, i * outputs, outputs)
 
+        /// Gather, then the check of the inputs that training and validation rely on: every value of
+        /// Xb finite at 'T, read while the batch is still in cache (a pass over all the data before
+        /// training read it from memory once more, about a tenth of a one-epoch fit). Raises
+        /// NonFiniteInputException naming the set's lowest bad row, as a check before training would.
+        member this.GatherChecked(set: RowSet, order: int[], start: int, rows: int) =
+            this.Gather(set, order, start, rows)
+            if not (RowMajor.allFinite xb (rows * inputs)) then
+                let struct (row, column, value) = firstNonFiniteAt<'T> set
+                raise (NonFiniteInputException(set, row, column, value))
+
         /// The forward pass on the first `rows` rows of Xb; `maskSeed` ≥ 0 turns dropout on (layer l
         /// masked as Dropout.mask (Init.derive maskSeed l)). Returns the output buffer.
         member _.Forward(rows: int, maskSeed: int) : 'T[] =
@@ -255,7 +318,7 @@ module FastTraining =
         /// None (LastLoss and LastCorrect then hold the batch's data loss and correct count), or the
         /// NaN stop (Training.nonFiniteStep, Training.nonFiniteParameter) with the weights unchanged.
         member this.Step(set: RowSet, order: int[], rows: int, epoch: int, batch: int, eta: float) : StopDetail option =
-            this.Gather(set, order, 0, rows)
+            this.GatherChecked(set, order, 0, rows)
             let maskSeed = if stochastic then Training.dropoutSeed config.Seed epoch batch else -1
             let output = this.Forward(rows, maskSeed)
             let J = this.Loss(output, rows)
@@ -328,7 +391,7 @@ module FastTraining =
             let mutable start = 0
             while start < n do
                 let rows = min capacity (n - start)
-                this.Gather(set, null, start, rows)
+                this.GatherChecked(set, null, start, rows)
                 let output = this.Forward(rows, -1)
                 let J = this.Loss(output, rows)
                 sum <- sum + (if config.Loss = SumOfSquares then J else J * float rows)
@@ -466,8 +529,9 @@ module FastTraining =
         | Precision.Double -> Plan<float>(config, net, None, capacity, DoubleOps()).Predict set
 
     /// The fast engine over a training set and an optional validation set (TrainingEngine: the
-    /// epoch loop Training.run drives it), from the network's weights and a fresh optimiser. The data
-    /// is not checked here: the caller checks it once at the boundary (fit, fitRows, Trainer.Fit).
+    /// epoch loop Training.run drives it), from the network's weights and a fresh optimiser. The data's
+    /// sizes and targets are the caller's to check (fit, fitRows, Trainer.Fit); its inputs are checked
+    /// as each batch is gathered (NonFiniteInputException).
     /// Each step is θ ← update(θ, ∇J(θ; X_b, Y_b)) on preallocated buffers; batch steps allocate
     /// nothing after the first. Course: S28.
     /// Checked by: FastPathProperties "S28 / fast path / a fast batch step allocates nothing in steady state, in float64 and in float32".
@@ -489,9 +553,11 @@ module FastTraining =
     let engineFromIn (precision: Precision) (config: TrainingConfig) (state: TrainingState) (train: RowSet) (validation: RowSet option) : TrainingEngine =
         engineWith precision config state.Network (Some state.Optimizer) train validation
 
-    /// Checks a row set at the boundary, once: sizes against the network (X n×d_in, Y n×d_out),
-    /// every value finite (naming the row and column), targets suiting the loss (as
-    /// Loss.checkTargets). Course: S28.
+    /// Checks a row set at the boundary, once: sizes against the network (X n×d_in, Y n×d_out), no
+    /// null or ragged row, every target finite and suiting the loss (as Loss.checkTargets), naming
+    /// the row and column. The inputs' values are checked as the batches are gathered
+    /// (NonFiniteInputException, named by namingInputs): training reads every row in its first
+    /// epoch. Course: S28.
     let checkRows (xName: string) (yName: string) (config: TrainingConfig) (net: Network) (set: RowSet) : unit =
         if (isNull (box set.X) && isNull set.XRows && isNull set.XRowsSingle) || isNull set.Rows then nullArg xName
         if isNull (box set.Y) then nullArg yName
@@ -511,25 +577,16 @@ module FastTraining =
             if isNullRow then Shape.fail xName (sprintf "%s[%d] is null." xName i)
             if length <> set.Inputs then Shape.fail xName (sprintf "%s is ragged: row %d has %d values but the network takes %d inputs." xName i length set.Inputs)
         if not (isNull set.XRows) then
-            set.XRows |> Array.iteri (fun i row ->
-                shaped i (isNull row) (if isNull row then 0 else row.Length)
-                let e = RowMajor.firstNonFinite row row.Length
-                if e >= 0 then nonFinite xName i e row.[e] set.Inputs)
+            set.XRows |> Array.iteri (fun i row -> shaped i (isNull row) (if isNull row then 0 else row.Length))
         elif not (isNull set.XRowsSingle) then
-            set.XRowsSingle |> Array.iteri (fun i row ->
-                shaped i (isNull row) (if isNull row then 0 else row.Length)
-                let e = RowMajor.firstNonFinite row row.Length
-                if e >= 0 then nonFinite xName i e (float row.[e]) set.Inputs)
-        else
-            let e = RowMajor.firstNonFinite set.X set.X.Length
-            if e >= 0 then nonFinite xName 0 e set.X.[e] set.Inputs
+            set.XRowsSingle |> Array.iteri (fun i row -> shaped i (isNull row) (if isNull row then 0 else row.Length))
         let e = RowMajor.firstNonFinite set.Y set.Y.Length
         if e >= 0 then nonFinite yName 0 e set.Y.[e] set.Outputs
         Loss.checkTargets yName config.Loss (Matrix<float>.Build.DenseOfRowMajor(n, set.Outputs, set.Y))
 
     /// Minibatch training on the fast path over row sets: the same epoch loop, batches, seeds,
     /// metrics and stopping rules as Training.fit (Training.run), each batch computed in place in
-    /// preallocated buffers. The data is checked once here; the input network is never changed
+    /// preallocated buffers. The data is checked here (checkRows; the inputs as each batch is gathered); the input network is never changed
     /// and a new one is returned. Course: S28. Checked by: FastPathProperties "S28 / fast path / the fast path's
     /// parameters and epoch records equal the reference path's".
     let fitRows (config: TrainingConfig) (net: Network) (train: RowSet) (validation: RowSet option) (report: EpochRecord -> unit) (shouldStop: unit -> bool) : TrainingOutcome =
@@ -537,7 +594,7 @@ module FastTraining =
         Training.checkLossFits config.Loss net
         checkRows "X" "Y" config net train
         validation |> Option.iter (checkRows "validationX" "validationY" config net)
-        Training.run config train.Rows.Length (engine config net train validation) report shouldStop
+        namingInputs train "X" "validationX" (fun () -> Training.run config train.Rows.Length (engine config net train validation) report shouldStop)
 
     /// Training.fit's signature on the fast path: the matrices are checked as Training.fit checks
     /// them, copied once to row-major arrays, and trained by fitRows. Course: S28.
@@ -557,7 +614,7 @@ module FastTraining =
         Training.checkLossFits config.Loss state.Network
         checkRows "X" "Y" config state.Network train
         validation |> Option.iter (checkRows "validationX" "validationY" config state.Network)
-        Training.resume config train.Rows.Length (engineFrom config state train validation) state report shouldStop
+        namingInputs train "X" "validationX" (fun () -> Training.resume config train.Rows.Length (engineFrom config state train validation) state report shouldStop)
 
     /// Training.fitFrom's signature on the fast path. Course: S28.
     let fitFrom (config: TrainingConfig) (state: TrainingState) (X: Matrix<float>) (Y: Matrix<float>) (validation: (Matrix<float> * Matrix<float>) option)
