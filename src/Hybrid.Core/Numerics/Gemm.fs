@@ -645,6 +645,15 @@ module internal Gemm =
     /// Raised by a part that stopped waiting because another part failed (the pool reports that one).
     type private OtherPartFailed() = inherit Exception("Gemm: another part of this product failed.")
 
+    /// Work split into parts that run at once, one per thread (Pool.TryRun): a split product, or any
+    /// other pass that is worth a second core (the fast path's gather).
+    [<AllowNullLiteral>]
+    type IParts =
+        /// How many parts.
+        abstract Parts: int
+        /// Runs part q (0 ≤ q < Parts).
+        abstract Run: q: int -> unit
+
     /// One product and its split into parts: part q of `parts` covers the q-th equal run of whole
     /// micro-tiles along C's rows (byRows) or columns. Mutable so that the resident workers below
     /// can be handed a product without allocating.
@@ -783,10 +792,14 @@ module internal Gemm =
                     reraise ()
             else blocked j.Isa j.TransA j.TransB j.K j.A j.Lda j.B j.Ldb j.C j.Ldc j.Accumulate i0 i1 j0 j1
 
-    /// Resident worker threads for split products: the caller runs part 0 and the workers the
-    /// others, signalled through semaphores, so a split product allocates nothing (Parallel.For
-    /// allocates on every call). One product at a time: a caller that finds the pool busy (another
-    /// thread's product) runs its parts with Parallel.For instead.
+        interface IParts with
+            member j.Parts = j.Parts
+            member j.Run q = j.Run q
+
+    /// Resident worker threads for split products (and other IParts work, runParts): the caller runs
+    /// part 0 and the workers the others, signalled through semaphores, so a split product allocates
+    /// nothing (Parallel.For allocates on every call). One product at a time: a caller that finds the
+    /// pool busy (another thread's product) runs its parts with Parallel.For instead.
     type private Pool<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> private () =
         static let gate = obj ()
         static let job = Job<'T>()
@@ -795,13 +808,32 @@ module internal Gemm =
         static let next = [| 0 |]
         static let mutable failure : exn = null
         static let mutable workers = 0
+        /// The work the workers run: the product job, or the caller's own IParts.
+        static let mutable current : IParts = null
         static let work () =
             while true do
                 waitHot start
                 try
-                    try job.Run(Threading.Interlocked.Increment(&next.[0]))
+                    try current.Run(Threading.Interlocked.Increment(&next.[0]))
                     with e -> failure <- e
                 finally finished.Release() |> ignore
+
+        /// Runs every part of `current` (inside the gate): part 0 on the caller, the others on the
+        /// workers (started on first need); re-raises the first failure.
+        static let runCurrent () =
+            let helpers = current.Parts - 1
+            while workers < helpers do
+                Threading.Thread(work, IsBackground = true, Name = "Hybrid.Gemm worker").Start()
+                workers <- workers + 1
+            next.[0] <- 0
+            failure <- null
+            start.Release(helpers) |> ignore
+            let mutable mine : exn = null
+            try current.Run 0 with e -> mine <- e
+            for _ in 1 .. helpers do waitHot finished
+            current <- null
+            let first = if isNull mine || (mine :? OtherPartFailed && not (isNull failure)) then failure else mine
+            if not (isNull first) then raise first
 
         /// Runs all parts of the product; false (nothing run) when the pool is busy.
         static member TryRun(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts) : bool =
@@ -810,21 +842,27 @@ module internal Gemm =
                 try
                     job.Set(isa, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, direct, byRows, units, parts)
                     job.Share()
-                    let helpers = job.Parts - 1
-                    while workers < helpers do
-                        Threading.Thread(work, IsBackground = true, Name = "Hybrid.Gemm worker").Start()
-                        workers <- workers + 1
-                    next.[0] <- 0
-                    failure <- null
-                    start.Release(helpers) |> ignore
-                    let mutable mine : exn = null
-                    try job.Run 0 with e -> mine <- e
-                    for _ in 1 .. helpers do waitHot finished
-                    job.Clear()
-                    let first = if isNull mine || (mine :? OtherPartFailed && not (isNull failure)) then failure else mine
-                    if not (isNull first) then raise first
+                    current <- job
+                    try runCurrent () finally job.Clear()
                     true
                 finally Threading.Monitor.Exit gate
+
+        /// Runs all parts of `parts` on the same threads; false (nothing run) when the pool is busy.
+        static member TryRun(parts: IParts) : bool =
+            if not (Threading.Monitor.TryEnter gate) then false
+            else
+                try
+                    current <- parts
+                    runCurrent ()
+                    true
+                finally Threading.Monitor.Exit gate
+
+    /// Runs the parts of `parts` at once: on the resident workers of element type 'T (the threads of
+    /// the split products, so they are awake during training), or with Parallel.For when another
+    /// thread holds them.
+    let runParts<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (parts: IParts) : unit =
+        if parts.Parts <= 1 then parts.Run 0
+        elif not (Pool<'T>.TryRun parts) then Parallel.For(0, parts.Parts, fun q -> parts.Run q) |> ignore
 
     /// C ← op(A)·op(B) (+ C) on row-major arrays (arguments already checked by Backend), with the
     /// given micro-kernel and at most `threads` threads (whatever the product's size: `multiply`
