@@ -42,6 +42,36 @@ public class BackendTests
         finally { Backend.Use(before); }
     }
 
+    [Theory]
+    [InlineData(Precision.Double)]
+    [InlineData(Precision.Single)]
+    public void Batches_gathered_in_parts_on_two_threads_train_as_on_one(Precision precision)
+    {
+        // Batches of 128 rows × 600 inputs (76,800 values) are gathered in two parts when Threads ≥ 2,
+        // each part checking its own rows; the products' split never changes a sum's order, so one
+        // thread and two give the same bits.
+        var rng = new Random(9);
+        double[][] x = [.. Enumerable.Range(0, 640).Select(_ => Enumerable.Range(0, 600).Select(_ => rng.NextDouble() - 0.5).ToArray())];
+        int[] y = [.. x.Select(r => r[0] + r[1] > 0 ? 1 : 0)];
+        var net = Network.Create(600).Dense(16, Activation.ReLU).Dense(2, Activation.Softmax).Build(Initializer.HeNormal(2));
+        Trainer Trainer(int seed) => new(Loss.CrossEntropy, Optimizer.Sgd(0.05)) { BatchSize = 128, Epochs = 2, Seed = seed, Precision = precision };
+        int before = Backend.Threads;
+        try
+        {
+            Backend.Threads = 1;
+            var one = Trainer(3).Fit(net, x, y);
+            Backend.Threads = 2;
+            var two = Trainer(3).Fit(net, x, y);
+            Assert.Equal(one.Network.GetParameters().SelectMany(p => p.Values.Cast<double>()), two.Network.GetParameters().SelectMany(p => p.Values.Cast<double>()));
+            Assert.Equal(one.History.Select(h => h.TrainingLoss), two.History.Select(h => h.TrainingLoss));
+            // One bad row: under each seed's shuffle it lands in either part of its batch, and is found.
+            x[450][7] = double.NaN;
+            foreach (var seed in Enumerable.Range(1, 8))
+                Assert.StartsWith("x has a non-finite value NaN at row 450, column 7.", Assert.Throws<ArgumentException>(() => Trainer(seed).Fit(net, x, y)).Message);
+        }
+        finally { Backend.Threads = before; }
+    }
+
     [Fact]
     public void Threads_below_one_are_rejected()
     {

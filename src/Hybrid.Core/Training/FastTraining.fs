@@ -269,7 +269,7 @@ module FastTraining =
         let mutable gatherStart = 0
         let mutable gatherRows = 0
         let mutable gatherParts = 1
-        let gatherFinite = Array.zeroCreate<bool> (max 1 Environment.ProcessorCount)
+        let gatherFinite = Array.zeroCreate<bool> (max 2 Environment.ProcessorCount)
 
         /// Xb, Yb ← rows of the set: positions order[start + i] (or start + i when order is null),
         /// i = 0 .. rows−1, through the set's row list.
