@@ -29,7 +29,7 @@ let private stepPhases (flat: float[]) : (string * (unit -> unit)) list =
       "x40 relu backward 200x100", times (fun () -> (Hybrid.Core.Activation.entry Hybrid.Core.ReLU).Kernels.Double.Backward(0.0, z1, a1, da1, dz1, 200, 100))
       "x40 Xt.dZ1 784x100 k200", times (fun () -> Hybrid.Core.Backend.Gemm(true, false, 784, 100, 200, x, 784, dz1, 100, dw1, 100, false))
       "x40 columnSums 200x100", times (fun () -> Hybrid.Core.RowMajor.columnSums dz1 200 100 b1)
-      "x40 Adam update 78400", times (fun () -> Hybrid.Core.Kernels.update (Hybrid.Core.Adam(0.9, 0.999, 1e-8)) 1e-3 3 w1 g m v |> ignore; Array.Copy(w1, g, g.Length))
+      "x40 Adam update 78400", times (fun () -> Hybrid.Core.Kernels.update (Hybrid.Core.Adam(0.9, 0.999, 1e-8)) 1e-3 3 w1 g m v 0 w1.Length |> ignore; Array.Copy(w1, g, g.Length))
       "x40 allFinite x2 78400", times (fun () -> Hybrid.Core.RowMajor.allFinite g g.Length |> ignore; Hybrid.Core.RowMajor.allFinite g g.Length |> ignore) ]
 
 let run (rounds: int) : int =

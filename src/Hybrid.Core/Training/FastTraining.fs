@@ -90,6 +90,10 @@ module FastTraining =
     /// 25 µs of copying, several times what waking the second thread costs.
     let private gatherPart = 32_768
 
+    /// The fewest parameter entries a part of a parallel update steps: 32,768, tens of microseconds
+    /// of its memory-bound loop.
+    let private updatePart = 32_768
+
     /// The lowest row of the set's data (all its arrays' rows, as a boundary check reads them)
     /// holding an input that is NaN or ±∞ at 'T, with its first such column and the value as
     /// given; row −1 when there is none. At float32 a float64 input past ±3.4e38 is ∞.
@@ -144,7 +148,7 @@ module FastTraining =
         /// g ← g + 2λW, returning λΣW² (Kernels.addL2).
         abstract AddL2: lambda: float * w: 'T[] * g: 'T[] -> float
         /// One step of the rule in place (UpdateInPlace): (every g finite, every θ′ finite).
-        abstract Update: rule: UpdateRule * eta: float * t: int * theta: 'T[] * g: 'T[] * f: 'T[] * s: 'T[] -> struct (bool * bool)
+        abstract Update: rule: UpdateRule * eta: float * t: int * theta: 'T[] * g: 'T[] * f: 'T[] * s: 'T[] * start: int * count: int -> struct (bool * bool)
         /// The correct count (Kernels.correct).
         abstract Correct: loss: Loss * yhat: 'T[] * y: 'T[] * rows: int * cols: int -> int
         /// The index of the first of the first `count` entries that is NaN or ±∞, or −1.
@@ -166,7 +170,7 @@ module FastTraining =
         override _.SigmoidCrossEntropy(z, a, y, dz, rows, cols) = Kernels.sigmoidCrossEntropy z a y dz rows cols
         override _.SoftmaxCrossEntropy(z, a, y, dz, rows, cols) = Kernels.softmaxCrossEntropy z a y dz rows cols
         override _.AddL2(lambda, w, g) = Kernels.addL2 lambda w g
-        override _.Update(rule, eta, t, theta, g, f, s) = Kernels.update rule eta t theta g f s
+        override _.Update(rule, eta, t, theta, g, f, s, start, count) = Kernels.update rule eta t theta g f s start count
         override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
         override _.FirstNonFinite(values, count) = RowMajor.firstNonFinite values count
         override _.Plan(layer, slot) = layer.Plan slot
@@ -207,10 +211,18 @@ module FastTraining =
         override _.SigmoidCrossEntropy(z, a, y, dz, rows, cols) = fused true z a y dz rows cols
         override _.SoftmaxCrossEntropy(z, a, y, dz, rows, cols) = fused false z a y dz rows cols
         override _.AddL2(lambda, w, g) = float (Kernels.addL2 (float32 lambda) w g)
-        override _.Update(rule, eta, t, theta, g, f, s) = UpdateInPlace.stepSingle rule eta t theta g f s
+        override _.Update(rule, eta, t, theta, g, f, s, start, count) = UpdateInPlace.stepSingleIn rule eta t theta g f s start count
         override _.Correct(loss, yhat, y, rows, cols) = Kernels.correct loss yhat y rows cols
         override _.FirstNonFinite(values, count) = RowMajor.firstNonFinite values count
         override _.Plan(layer, slot) = layer.PlanSingle slot
+
+    /// A pass of a plan split into parts run at once on the product threads (Gemm.runParts):
+    /// `run q count` runs part q of `count`; Count is set before each run.
+    type private Parts(run: int -> int -> unit) =
+        member val Count = 1 with get, set
+        interface Gemm.IParts with
+            member p.Parts = p.Count
+            member p.Run q = run q p.Count
 
     /// The buffers and the in-place batch step of one training run, at element type 'T.
     type private Plan<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T: comparison
@@ -263,26 +275,51 @@ module FastTraining =
         let mutable lastLoss = 0.0
         let mutable lastTotal = nan
         let mutable lastCorrect = 0
-        /// GatherChecked's batch, for its parts (Gemm.IParts), and each part's finiteness.
-        let mutable gatherSet = Unchecked.defaultof<RowSet>
-        let mutable gatherOrder : int[] = null
-        let mutable gatherStart = 0
-        let mutable gatherRows = 0
-        let mutable gatherParts = 1
-        let gatherFinite = Array.zeroCreate<bool> (max 2 Environment.ProcessorCount)
-
-        /// Xb, Yb ← rows of the set: positions order[start + i] (or start + i when order is null),
-        /// i = 0 .. rows−1, through the set's row list.
-        member this.Gather(set: RowSet, order: int[], start: int, rows: int) = this.GatherRows(set, order, start, 0, rows)
-
-        /// Rows i0 .. i1−1 of Gather.
-        member _.GatherRows(set: RowSet, order: int[], start: int, i0: int, i1: int) =
+        /// Xb, Yb rows i0 .. i1−1 ← rows of the set (Gather).
+        let gatherRows (set: RowSet) (order: int[]) (start: int) (i0: int) (i1: int) =
             for i in i0 .. i1 - 1 do
                 let r = set.Rows.[if isNull order then start + i else order.[start + i]]
                 if not (isNull set.XRows) then ops.Load(set.XRows.[r], 0, xb, i * inputs, inputs)
                 elif not (isNull set.XRowsSingle) then ops.LoadSingle(set.XRowsSingle.[r], 0, xb, i * inputs, inputs)
                 else ops.Load(set.X, r * inputs, xb, i * inputs, inputs)
                 ops.Load(set.Y, r * outputs, yb, i * outputs, outputs)
+        /// At most this many parts per pass (a flag per part below).
+        let maxParts = max 2 Environment.ProcessorCount
+        /// GatherChecked's batch, for its parts, and each part's finiteness.
+        let mutable gatherSet = Unchecked.defaultof<RowSet>
+        let mutable gatherOrder : int[] = null
+        let mutable gatherStart = 0
+        let mutable gatherCount = 0
+        let gatherFinite = Array.zeroCreate<bool> maxParts
+        /// Part q of GatherChecked's batch: its share of the rows, gathered and checked.
+        let gathering = Parts(fun q parts ->
+            let i0, i1 = q * gatherCount / parts, (q + 1) * gatherCount / parts
+            gatherRows gatherSet gatherOrder gatherStart i0 i1
+            gatherFinite.[q] <- RowMajor.allFiniteIn xb (i0 * inputs) ((i1 - i0) * inputs))
+        /// The update's η, and each part's (every g finite, every θ′ finite).
+        let mutable updateEta = 0.0
+        let updateGradientFinite = Array.zeroCreate<bool> maxParts
+        let updateParameterFinite = Array.zeroCreate<bool> maxParts
+        let parameterCount = parameters |> Array.sumBy (fun p -> p.Length)
+        /// Part q of the update: its share of every parameter's entries, cut at multiples of 16
+        /// entries (whole 64-byte lines at float32) so no two parts write one cache line.
+        let updating = Parts(fun q parts ->
+            let mutable gOk = true
+            let mutable tOk = true
+            for p in 0 .. parameters.Length - 1 do
+                let n = parameters.[p].Length
+                let cut k = if k >= parts then n else int (int64 n * int64 k / int64 parts) / 16 * 16
+                let i0, i1 = cut q, cut (q + 1)
+                if i1 > i0 then
+                    let struct (g, t) = ops.Update(config.Rule, updateEta, step + 1, parameters.[p], grads.[p], first.[p], second.[p], i0, i1 - i0)
+                    gOk <- gOk && g
+                    tOk <- tOk && t
+            updateGradientFinite.[q] <- gOk
+            updateParameterFinite.[q] <- tOk)
+
+        /// Xb, Yb ← rows of the set: positions order[start + i] (or start + i when order is null),
+        /// i = 0 .. rows−1, through the set's row list.
+        member _.Gather(set: RowSet, order: int[], start: int, rows: int) = gatherRows set order start 0 rows
 
         /// Gather, then the check of the inputs that training and validation rely on: every value of
         /// Xb finite at 'T, read while the batch is still in cache (a pass over all the data before
@@ -290,28 +327,20 @@ module FastTraining =
         /// NonFiniteInputException naming the set's lowest bad row, as a check before training would.
         /// A batch of at least 2·gatherPart values is gathered and checked in parts on the product
         /// threads (Gemm.runParts): one core's reads of rows scattered in memory are latency-bound.
-        member this.GatherChecked(set: RowSet, order: int[], start: int, rows: int) =
-            gatherParts <- max 1 (min (min Gemm.threads gatherFinite.Length) (rows * inputs / gatherPart))
+        member _.GatherChecked(set: RowSet, order: int[], start: int, rows: int) =
+            gathering.Count <- max 1 (min (min Gemm.threads maxParts) (rows * inputs / gatherPart))
             gatherSet <- set
             gatherOrder <- order
             gatherStart <- start
-            gatherRows <- rows
-            Gemm.runParts<'T> this
+            gatherCount <- rows
+            Gemm.runParts<'T> gathering
             gatherSet <- Unchecked.defaultof<RowSet>
             gatherOrder <- null
             let mutable finite = true
-            for q in 0 .. gatherParts - 1 do finite <- finite && gatherFinite.[q]
+            for q in 0 .. gathering.Count - 1 do finite <- finite && gatherFinite.[q]
             if not finite then
                 let struct (row, column, value) = firstNonFiniteAt<'T> set
                 raise (NonFiniteInputException(set, row, column, value))
-
-        /// Part q of GatherChecked's batch: its share of the rows, gathered and checked.
-        interface Gemm.IParts with
-            member _.Parts = gatherParts
-            member this.Run q =
-                let i0, i1 = q * gatherRows / gatherParts, (q + 1) * gatherRows / gatherParts
-                this.GatherRows(gatherSet, gatherOrder, gatherStart, i0, i1)
-                gatherFinite.[q] <- RowMajor.allFiniteIn xb (i0 * inputs) ((i1 - i0) * inputs)
 
         /// The forward pass on the first `rows` rows of Xb; `maskSeed` ≥ 0 turns dropout on (layer l
         /// masked as Dropout.mask (Init.derive maskSeed l)). Returns the output buffer.
@@ -368,12 +397,16 @@ module FastTraining =
                 // buffer instead of three). θ′ goes into the gradient buffers, so θ is unchanged if either
                 // check fails; the moments may then hold the failed step, but a NaN stop never reads them
                 // (the resumable state is the epoch's start: Training.outcome).
+                // A large update runs in parts on the product threads, each on its share of every
+                // parameter (for dW = Xᵀ·dZ split by rows, about the rows that thread has just written).
+                updateEta <- eta
+                updating.Count <- max 1 (min (min Gemm.threads maxParts) (parameterCount / updatePart))
+                Gemm.runParts<'T> updating
                 let mutable gradientsFinite = true
                 let mutable parametersFinite = true
-                for p in 0 .. parameters.Length - 1 do
-                    let struct (g, t) = ops.Update(config.Rule, eta, step + 1, parameters.[p], grads.[p], first.[p], second.[p])
-                    gradientsFinite <- gradientsFinite && g
-                    parametersFinite <- parametersFinite && t
+                for q in 0 .. updating.Count - 1 do
+                    gradientsFinite <- gradientsFinite && updateGradientFinite.[q]
+                    parametersFinite <- parametersFinite && updateParameterFinite.[q]
                 if not gradientsFinite then Some(Training.nonFiniteStep total epoch batch)
                 elif not parametersFinite then Some(Training.nonFiniteParameter epoch batch)
                 else

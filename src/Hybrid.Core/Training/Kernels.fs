@@ -77,6 +77,7 @@ module internal Kernels =
     /// One step of `rule` (Update.step's formulas entry by entry) on θ with gradient g, state f
     /// (velocity / m) and s (Σg² / s / v), step t ≥ 1: UpdateInPlace.step, where the loop over the
     /// rules' one-entry definitions lives. θ′ is written over g; f and s are updated in place.
-    /// Returns (every entry of g finite, every entry of θ′ finite), checked in the same pass.
-    let update (rule: UpdateRule) (eta: float) (t: int) (theta: float[]) (g: float[]) (f: float[]) (s: float[]) : struct (bool * bool) =
-        UpdateInPlace.step rule eta t theta g f s
+    /// Returns (every entry of g finite, every entry of θ′ finite), checked in the same pass. Only
+    /// the `count` entries from `start` (the fast path splits a large update over the product threads).
+    let update (rule: UpdateRule) (eta: float) (t: int) (theta: float[]) (g: float[]) (f: float[]) (s: float[]) (start: int) (count: int) : struct (bool * bool) =
+        UpdateInPlace.stepIn rule eta t theta g f s start count

@@ -22,14 +22,14 @@ module internal UpdateInPlace =
     /// same text): the rule's hyper-parameters rounded to ^T once by `ofFloat`, then the entry
     /// definitions on Vector<^T> lanes and on the scalar tail. Returns (every g finite, every θ′
     /// finite), gathered in the same pass (finiteSoFar on the lanes, isFinite on the tail).
-    let inline private stepOf ([<InlineIfLambda>] ofFloat: float -> ^T) ([<InlineIfLambda>] sqrt: ^T -> ^T) ([<InlineIfLambda>] vsqrt: Vector< ^T> -> Vector< ^T>) ([<InlineIfLambda>] isFinite: ^T -> bool) (rule: UpdateRule) (eta: float) (t: int) (theta: ^T[]) (g: ^T[]) (f: ^T[]) (s: ^T[]) : struct (bool * bool) =
-        let n = theta.Length
+    let inline private stepOf ([<InlineIfLambda>] ofFloat: float -> ^T) ([<InlineIfLambda>] sqrt: ^T -> ^T) ([<InlineIfLambda>] vsqrt: Vector< ^T> -> Vector< ^T>) ([<InlineIfLambda>] isFinite: ^T -> bool) (rule: UpdateRule) (eta: float) (t: int) (theta: ^T[]) (g: ^T[]) (f: ^T[]) (s: ^T[]) (start: int) (count: int) : struct (bool * bool) =
+        let n = start + count
         // Whole vectors of Vector<^T>.Count entries up to `tail`, then one entry at a time.
         let width = Vector< ^T>.Count
-        let tail = n - n % width
+        let tail = n - count % width
         let eta = ofFloat eta
         let veta = Vector< ^T> eta
-        let mutable i = 0
+        let mutable i = start
         let mutable gOk = Vector< ^T>.AllBitsSet
         let mutable thOk = Vector< ^T>.AllBitsSet
         let mutable gTail = true
@@ -146,10 +146,20 @@ module internal UpdateInPlace =
     /// updated in place. Returns (every entry of g finite, every entry of θ′ finite): the step's two
     /// NaN checks, made in the same pass. Course: S27, S28.
     let step (rule: UpdateRule) (eta: float) (t: int) (theta: float[]) (g: float[]) (f: float[]) (s: float[]) : struct (bool * bool) =
-        stepOf id Math.Sqrt Vector.SquareRoot Double.IsFinite rule eta t theta g f s
+        stepOf id Math.Sqrt Vector.SquareRoot Double.IsFinite rule eta t theta g f s 0 theta.Length
+
+    /// `step` on the `count` entries from `start` only (each entry's step depends on that entry
+    /// alone, so steps over ranges that cover the array give the whole step's bits): the checks
+    /// are those of the range. Course: S27, S28.
+    let stepIn (rule: UpdateRule) (eta: float) (t: int) (theta: float[]) (g: float[]) (f: float[]) (s: float[]) (start: int) (count: int) : struct (bool * bool) =
+        stepOf id Math.Sqrt Vector.SquareRoot Double.IsFinite rule eta t theta g f s start count
 
     /// The same step in float32: the rule's hyper-parameters (η, μ, ρ, ε, β, Adam's corrections,
     /// each computed in float64) rounded to float32 once, every entry's arithmetic in float32.
     /// Returns the same two checks as `step`. Course: S27, S28.
     let stepSingle (rule: UpdateRule) (eta: float) (t: int) (theta: float32[]) (g: float32[]) (f: float32[]) (s: float32[]) : struct (bool * bool) =
-        stepOf float32 MathF.Sqrt Vector.SquareRoot Single.IsFinite rule eta t theta g f s
+        stepOf float32 MathF.Sqrt Vector.SquareRoot Single.IsFinite rule eta t theta g f s 0 theta.Length
+
+    /// `stepSingle` on the `count` entries from `start` only (as stepIn). Course: S27, S28.
+    let stepSingleIn (rule: UpdateRule) (eta: float) (t: int) (theta: float32[]) (g: float32[]) (f: float32[]) (s: float32[]) (start: int) (count: int) : struct (bool * bool) =
+        stepOf float32 MathF.Sqrt Vector.SquareRoot Single.IsFinite rule eta t theta g f s start count
