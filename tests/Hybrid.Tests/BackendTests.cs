@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Hybrid.Tests;
 
 /// <summary>Tests that switch the process-wide backend run alone, so no other test sees a switch
@@ -48,13 +49,14 @@ public class BackendTests
     public void Batches_gathered_in_parts_on_two_threads_train_as_on_one(Precision precision)
     {
         // Batches of 128 rows × 600 inputs (76,800 values) are gathered in two parts when Threads ≥ 2,
-        // each part checking its own rows; the products' split never changes a sum's order, so one
-        // thread and two give the same bits.
+        // each part checking its own rows, and the 77,106 parameters are updated in two parts; the
+        // products' split never changes a sum's order, so one thread and two give the same bits.
         var rng = new Random(9);
         double[][] x = [.. Enumerable.Range(0, 640).Select(_ => Enumerable.Range(0, 600).Select(_ => rng.NextDouble() - 0.5).ToArray())];
         int[] y = [.. x.Select(r => r[0] + r[1] > 0 ? 1 : 0)];
-        var net = Network.Create(600).Dense(16, Activation.ReLU).Dense(2, Activation.Softmax).Build(Initializer.HeNormal(2));
-        Trainer Trainer(int seed) => new(Loss.CrossEntropy, Optimizer.Sgd(0.05)) { BatchSize = 128, Epochs = 2, Seed = seed, Precision = precision };
+        var net = Network.Create(600).Dense(128, Activation.ReLU).Dense(2, Activation.Softmax).Build(Initializer.HeNormal(2));
+        Trainer Trainer(int seed, double rate = 0.05) =>
+            new(Loss.CrossEntropy, Optimizer.Momentum(rate, 0.9)) { BatchSize = 128, Epochs = 2, Seed = seed, Precision = precision, DivergenceFactor = double.PositiveInfinity };
         int before = Backend.Threads;
         try
         {
@@ -64,10 +66,50 @@ public class BackendTests
             var two = Trainer(3).Fit(net, x, y);
             Assert.Equal(one.Network.GetParameters().SelectMany(p => p.Values.Cast<double>()), two.Network.GetParameters().SelectMany(p => p.Values.Cast<double>()));
             Assert.Equal(one.History.Select(h => h.TrainingLoss), two.History.Select(h => h.TrainingLoss));
+            // A rate that overflows the weights: both stop at the same batch for the same reason,
+            // whichever part of the update the first non-finite value falls in.
+            Backend.Threads = 1;
+            var blowUpOne = Trainer(3, 1e30).Fit(net, x, y);
+            Backend.Threads = 2;
+            var blowUpTwo = Trainer(3, 1e30).Fit(net, x, y);
+            Assert.Equal(StopReason.NonFiniteLoss, blowUpTwo.StopReason);
+            Assert.Equal(blowUpOne.Message, blowUpTwo.Message);
             // One bad row: under each seed's shuffle it lands in either part of its batch, and is found.
             x[450][7] = double.NaN;
             foreach (var seed in Enumerable.Range(1, 8))
                 Assert.StartsWith("x has a non-finite value NaN at row 450, column 7.", Assert.Throws<ArgumentException>(() => Trainer(seed).Fit(net, x, y)).Message);
+        }
+        finally { Backend.Threads = before; }
+    }
+
+    [Theory]
+    [InlineData(Precision.Double, 1e200, 1e-50)]
+    [InlineData(Precision.Single, 1e35, 1e-25)]
+    public void A_gradient_that_overflows_in_either_part_of_a_split_update_stops_training(Precision precision, double big, double tiny)
+    {
+        // One identity layer 600 → 128 (76,928 parameters: the update runs in two parts with Threads ≥ 2,
+        // the second holding rows 300..599 of W). Input 599 is `big` and its weights `tiny`, so every
+        // output and the loss stay finite while ∂J/∂W for row 599 (big · dz, summed over the batch)
+        // overflows: only the second part sees it. One thread and two must stop at the same batch
+        // with the same message.
+        var rng = new Random(5);
+        double[][] x = [.. Enumerable.Range(0, 256).Select(_ => Enumerable.Range(0, 600).Select(j => j == 599 ? big : rng.NextDouble()).ToArray())];
+        double[][] targets = [.. x.Select(_ => new double[128])];
+        var weights = string.Join(",", Enumerable.Range(0, 600).Select(j =>
+            "[" + string.Join(",", Enumerable.Range(0, 128).Select(k => (j == 599 ? tiny : 1e-3 * Math.Sin(j + 0.1 * k)).ToString("R", CultureInfo.InvariantCulture))) + "]"));
+        var net = Network.FromJson("{\"format\":\"hybrid-network\",\"version\":1,\"inputs\":600,\"layers\":[{\"type\":\"dense\",\"activation\":\"identity\",\"weights\":[" +
+                                   weights + "],\"biases\":[" + string.Join(",", Enumerable.Repeat("0", 128)) + "]}]}");
+        var trainer = new Trainer(Loss.MeanSquaredError, Optimizer.Sgd(0.01)) { BatchSize = 128, Epochs = 1, Precision = precision, DivergenceFactor = double.PositiveInfinity };
+        int before = Backend.Threads;
+        try
+        {
+            Backend.Threads = 1;
+            var one = trainer.Fit(net, x, Targets.FromRows(targets));
+            Backend.Threads = 2;
+            var two = trainer.Fit(net, x, Targets.FromRows(targets));
+            Assert.Equal(StopReason.NonFiniteLoss, one.StopReason);
+            Assert.Contains("batch 1", one.Message);
+            Assert.Equal(one.Message, two.Message);
         }
         finally { Backend.Threads = before; }
     }
