@@ -74,3 +74,9 @@ for w in $workloads; do
   done
 done
 echo "($rounds interleaved rounds, medians; $(nproc) cores; $(date -u +%FT%TZ))"
+echo "Every round's value, in round order:"
+for w in $workloads; do
+  for lib in $(peers_of "$w") hybrid-managed hybrid-openblas; do
+    printf "  %-8s %-16s %s\n" "$w" "$lib" "${results[$w,$lib]}"
+  done
+done
