@@ -60,37 +60,46 @@ public readonly struct Targets
 
     internal Matrix<double> ToMatrix(string paramName, int outputs, Hybrid.Core.Loss loss)
     {
-        if (_source is int[] labels)
+        if (_source is int[])
         {
-            if (labels.Length == 0) throw new ArgumentException($"{paramName} is empty: give at least one label.", paramName);
-            if (outputs == 1)
-            {
-                bool signs = Hybrid.Core.Interop.Losses.TakesSigns(loss);
-                var y = Matrix<double>.Build.Dense(labels.Length, 1);
-                for (int i = 0; i < labels.Length; i++)
-                {
-                    if (labels[i] is not (0 or 1))
-                        throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but a network with one output takes class labels 0 or 1.");
-                    y[i, 0] = signs ? 2 * labels[i] - 1 : labels[i];
-                }
-                return y;
-            }
-            for (int i = 0; i < labels.Length; i++)
-                if (labels[i] < 0 || labels[i] >= outputs)
-                    throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but the network has {outputs} outputs, so labels must lie in 0..{outputs - 1}.");
-            if (Hybrid.Core.Interop.Losses.TakesSigns(loss))
-            {
-                // One-vs-rest signs: +1 at the label, −1 elsewhere.
-                var signs = Matrix<double>.Build.Dense(labels.Length, outputs, -1.0);
-                for (int i = 0; i < labels.Length; i++) signs[i, labels[i]] = 1.0;
-                return signs;
-            }
-            return DataPrep.OneHot(outputs, labels);
+            var (values, rows, cols) = LabelRows(paramName, outputs, loss);
+            return Matrix<double>.Build.DenseOfRowMajor(rows, cols, values);
         }
         var m = DataConvert.ToMatrix(_source, paramName);
         if (m.ColumnCount != outputs)
             throw new ArgumentException($"{paramName} has {m.ColumnCount} columns but the network has {outputs} outputs: give one target column per output, or class labels as int[].", paramName);
         return m;
+    }
+
+    /// <summary>
+    /// Labels encoded for a network with <paramref name="outputs"/> outputs and the loss, row-major:
+    /// one output takes 0/1 (±1 for a loss that takes signs), several take one-hot rows (+1 at the
+    /// label and −1 elsewhere for a sign loss). Checked: not empty, every label in range.
+    /// </summary>
+    internal (double[] Values, int Rows, int Columns) LabelRows(string paramName, int outputs, Hybrid.Core.Loss loss)
+    {
+        var labels = _source as int[] ?? throw new InvalidOperationException("These targets are not labels.");
+        if (labels.Length == 0) throw new ArgumentException($"{paramName} is empty: give at least one label.", paramName);
+        bool signs = Hybrid.Core.Interop.Losses.TakesSigns(loss);
+        if (outputs == 1)
+        {
+            var y = new double[labels.Length];
+            for (int i = 0; i < labels.Length; i++)
+            {
+                if (labels[i] is not (0 or 1))
+                    throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but a network with one output takes class labels 0 or 1.");
+                y[i] = signs ? 2 * labels[i] - 1 : labels[i];
+            }
+            return (y, labels.Length, 1);
+        }
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] < 0 || labels[i] >= outputs)
+                throw new ArgumentOutOfRangeException(paramName, $"{paramName}[{i}] = {labels[i]}, but the network has {outputs} outputs, so labels must lie in 0..{outputs - 1}.");
+        var rows = DataPrep.OneHotRows(outputs, labels);
+        // One-vs-rest signs: +1 at the label, −1 elsewhere (2·onehot − 1).
+        if (signs)
+            for (int i = 0; i < rows.Length; i++) rows[i] = 2 * rows[i] - 1;
+        return (rows, labels.Length, outputs);
     }
 }
 

@@ -354,13 +354,22 @@ public sealed class Trainer
                                  : x.ToRowMajor(xName);
         if (cols != network.InputCount)
             throw new ArgumentException($"{xName} has {cols} columns but the network takes {network.InputCount} inputs.", xName);
-        var Y = y.ToMatrix(yName, network.OutputCount, Loss.Core);
-        if (Y.RowCount != rows)
-            throw new ArgumentException($"{xName} has {rows} rows but {yName} has {Y.RowCount}: give one target per example.", yName);
+        var (yValues, yRows, yCols) = TargetRows(y, network.OutputCount, yName);
+        if (yRows != rows)
+            throw new ArgumentException($"{xName} has {rows} rows but {yName} has {yRows}: give one target per example.", yName);
+        return inPlace is not null ? Rules.RowSetOfRows(inPlace, yValues, cols, yCols)
+             : inPlaceSingle is not null ? Rules.RowSetOfSingleRows(inPlaceSingle, yValues, cols, yCols)
+             : Rules.RowSet(values, yValues, cols, yCols);
+    }
+
+    // The targets row-major for the fast path, checked as CheckTargets checks them: labels for several
+    // outputs are encoded straight into rows (no matrix), the rest go through the matrix and its check.
+    private (double[] Values, int Rows, int Columns) TargetRows(Targets y, int outputs, string yName)
+    {
+        if (y.Labels is not null && outputs > 1) return y.LabelRows(yName, outputs, Loss.Core);
+        var Y = y.ToMatrix(yName, outputs, Loss.Core);
         CheckTargets(y, Y, yName);
-        return inPlace is not null ? Rules.RowSetOfRows(inPlace, Y.ToRowMajorArray(), cols, Y.ColumnCount)
-             : inPlaceSingle is not null ? Rules.RowSetOfSingleRows(inPlaceSingle, Y.ToRowMajorArray(), cols, Y.ColumnCount)
-             : Rules.RowSet(values, Y.ToRowMajorArray(), cols, Y.ColumnCount);
+        return (Y.ToRowMajorArray(), Y.RowCount, Y.ColumnCount);
     }
 
     // The reference path computes in float64 (it is what verification compares against).

@@ -13,14 +13,21 @@ type Standardizer =
 /// Data helpers (S24, S30, S32): one-hot labels, preprocessing, accuracy.
 module Data =
 
-    /// One-hot encoding: row i has a 1 in column labels[i] and 0 elsewhere. Shapes: n labels ->
-    /// n×classes. Course: S24.
-    let oneHot (classes: int) (labels: int[]) : Matrix<float> =
+    /// One-hot encoding, row-major: row i (entries i·classes … i·classes + classes − 1) has a 1 in
+    /// column labels[i] and 0 elsewhere. Shapes: n labels -> n·classes values. Course: S24.
+    let oneHotRows (classes: int) (labels: int[]) : float[] =
         Shape.positiveInt "classes" classes
         if isNull labels then nullArg "labels"
         labels |> Array.iteri (fun i k ->
             if k < 0 || k >= classes then Shape.fail "labels" (sprintf "label %d at index %d is outside 0..%d." k i (classes - 1)))
-        Mat.init labels.Length classes (fun i j -> if labels.[i] = j then 1.0 else 0.0)
+        let rows = Array.zeroCreate (labels.Length * classes)
+        labels |> Array.iteri (fun i k -> rows.[i * classes + k] <- 1.0)
+        rows
+
+    /// One-hot encoding: row i has a 1 in column labels[i] and 0 elsewhere (oneHotRows as a
+    /// matrix). Shapes: n labels -> n×classes. Course: S24.
+    let oneHot (classes: int) (labels: int[]) : Matrix<float> =
+        Mat.ofRowMajor (if isNull labels then 0 else labels.Length) classes (oneHotRows classes labels)
 
     /// Fits the column means and (population) standard deviations of X, 1×d each; a column
     /// with std 0 gets 1, so applying leaves it centred instead of dividing by zero. Course: S30.

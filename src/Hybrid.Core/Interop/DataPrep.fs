@@ -10,6 +10,8 @@ open Hybrid.Core
 type DataPrep =
     /// Data.oneHot: row i has a 1 in column labels[i], n labels -> n×classes. Course: S24.
     static member OneHot(classes: int, labels: int[]) : Matrix<float> = Data.oneHot classes labels
+    /// Data.oneHotRows: the same rows, row-major (n·classes values). Course: S24.
+    static member OneHotRows(classes: int, labels: int[]) : float[] = Data.oneHotRows classes labels
     /// Data.fit: column means and population standard deviations of X, 1×d each (std 0 -> 1). Course: S30.
     static member FitStandardizer(X: Matrix<float>) : Standardizer = Data.fit X
     /// Data.standardize: Z = (X − 1·μ) ./ σ. Course: S30.
