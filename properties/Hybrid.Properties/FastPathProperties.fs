@@ -130,16 +130,15 @@ let private pureLaw =
 
 /// Bytes allocated by the batch steps of a steady-state epoch, after a warm-up epoch, on a network
 /// with the given layers.
-let private allocationOfStep (precision: Precision) (rule: UpdateRule) (loss: Loss) (layers: (int -> Layer) list) : int64 =
-    let n, inputs = 50, 12
+let private allocationOfStep (precision: Precision) (rule: UpdateRule) (loss: Loss) (layers: (int -> Layer) list) (n: int, inputs: int, batch: int) : int64 =
     let built, _ = layers |> List.fold (fun (acc, width) make -> let l = make width in (acc @ [ l ]), (match l.Widths with Some(_, o) -> o | None -> width)) ([], inputs)
     let net = Network.create built
     let X = Init.matrix (Normal 1.0) 1 n inputs
     let Y = Data.oneHot (Network.outputSize net) (Array.init n (fun i -> i % Network.outputSize net))
-    let config = { Loss = loss; Rule = rule; LearningRate = 0.01; Schedule = ConstantRate; L2 = 1e-3; BatchSize = 16; Epochs = 1; Seed = 3; Patience = 0; MinDelta = 0.0; RestoreBest = false
+    let config = { Loss = loss; Rule = rule; LearningRate = 0.01; Schedule = ConstantRate; L2 = 1e-3; BatchSize = batch; Epochs = 1; Seed = 3; Patience = 0; MinDelta = 0.0; RestoreBest = false
                    Monitor = MonitorLoss; DivergenceFactor = Training.defaultDivergenceFactor }
     let engine = FastTraining.engineIn precision config net (FastTraining.ofMatrices X Y) None
-    let batches = Optimizer.minibatches 7 n 16
+    let batches = Optimizer.minibatches 7 n batch
     for b in 0 .. batches.Length - 1 do engine.Step(0, b, batches.[b], 0.01) |> ignore
     let before = GC.GetAllocatedBytesForCurrentThread()
     for b in 0 .. batches.Length - 1 do
@@ -161,10 +160,14 @@ let private allocationLaw =
               AdaGrad 1e-8, MeanAbsoluteError, [ dense 16 (LeakyReLU 0.1); dense 4 Softmax ]
               PlainSgd, MeanSquaredError, [ dense 16 Arctan; dense 8 LogSoftmax; dense 4 LogSoftmax ]
               Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 16 ReLU; layerNorm; dense 8 Tanh; layerNorm; dense 4 Softmax ] ]
-        // Every built-in layer kind has a float32 version: the same cases in both precisions.
+        // Every built-in layer kind has a float32 version: the same cases in both precisions. The
+        // last case is large enough for the products, the gather (128 × 600 inputs) and the update
+        // (77,316 entries) to run in parts on the product threads.
+        let small = 50, 12, 16
+        let large = [ Adam(0.9, 0.999, 1e-8), CategoricalCrossEntropy, [ dense 128 ReLU; dense 4 Softmax ] ]
         for precision in [ Precision.Double; Precision.Single ] do
-            for rule, loss, layers in cases do
-                let bytes = allocationOfStep precision rule loss layers
+            for (rule, loss, layers), size in List.map (fun c -> c, small) cases @ List.map (fun c -> c, (256, 600, 128)) large do
+                let bytes = allocationOfStep precision rule loss layers size
                 if bytes <> 0L then failwithf "%A, %A with %A: a steady-state epoch of batch steps allocated %d bytes." precision rule loss bytes)
 
 /// The laws of this file, for the specification tree (Program.fs).
