@@ -322,8 +322,8 @@ module FastTraining =
         member _.Gather(set: RowSet, order: int[], start: int, rows: int) = gatherRows set order start 0 rows
 
         /// Gather, then the check of the inputs that training and validation rely on: every value of
-        /// Xb finite at 'T, read while the batch is still in cache (a pass over all the data before
-        /// training read it from memory once more, about a tenth of a one-epoch fit). Raises
+        /// Xb finite at 'T, read while the batch is still in cache (a pass of its own before training
+        /// read all the data once more, and, entered once per fit, ran largely as unoptimised code). Raises
         /// NonFiniteInputException naming the set's lowest bad row, as a check before training would.
         /// A batch of at least 2·gatherPart values is gathered and checked in parts on the product
         /// threads (Gemm.runParts): one core's reads of rows scattered in memory are latency-bound.
