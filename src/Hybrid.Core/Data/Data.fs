@@ -27,7 +27,8 @@ module Data =
     /// One-hot encoding: row i has a 1 in column labels[i] and 0 elsewhere (oneHotRows as a
     /// matrix). Shapes: n labels -> n×classes. Course: S24.
     let oneHot (classes: int) (labels: int[]) : Matrix<float> =
-        Mat.ofRowMajor (if isNull labels then 0 else labels.Length) classes (oneHotRows classes labels)
+        let rows = oneHotRows classes labels
+        Mat.ofRowMajor labels.Length classes rows
 
     /// Fits the column means and (population) standard deviations of X, 1×d each; a column
     /// with std 0 gets 1, so applying leaves it centred instead of dividing by zero. Course: S30.
