@@ -1,7 +1,7 @@
 /// Hybrid's side of the peer comparison (peers.sh): one workload of the peer-comparison table per call,
 /// warmed up, then timed; prints one line "workload value unit" for peers.sh to collect.
 /// Run: dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <workload> [managed|openblas]
-/// with workload mlp | mlp-cold | mlp32 | mlp32-wide | mlp-user-relu | mlp-user-relu-lambda | s29 | s29-reference | mnist1 | mnist1-cold | gemm | gemm32.
+/// with workload mlp | mlp-cold | mlp-epochs | mlp32-epochs | mlp32 | mlp32-wide | mlp-user-relu | mlp-user-relu-lambda | s29 | s29-reference | mnist1 | mnist1-cold | gemm | gemm32.
 module Hybrid.Benchmarks.Peers
 
 open System
@@ -22,6 +22,20 @@ let warm (f: unit -> unit) =
     let sw = Stopwatch.StartNew()
     while sw.Elapsed.TotalSeconds < 1.0 do f ()
 
+/// Repeats f (a whole fit on a slice of the data) for three seconds: the steady state of a fit.
+/// .NET's tiered JIT promotes a method after its 30th call, so the code a fit runs once (checks,
+/// encodings, the plan's construction, the result) is promoted only after 30 fits, and each
+/// promotion compiles on the second core, which the products share. After two fits of 12,800 rows
+/// (the warm-up until 2026-12-06) the timed fit met the promotion of about 340 methods (87 ms of
+/// compiling): in one interleaved run, 2 fits gave mlp 105–109K samples/s and mlp32 176–180K,
+/// 1 s of fits 103–109K and 202–207K, 3 s 111–113K and 203–205K, 5 s 112–115K and 195–201K
+/// (docs/benchmarks/2026-12-06-steady-state.md).
+let warmFits (f: unit -> unit) =
+    f ()
+    f ()
+    let sw = Stopwatch.StartNew()
+    while sw.Elapsed.TotalSeconds < 3.0 do f ()
+
 /// Runs one workload and prints its figure; returns the exit code.
 let run (workload: string) : int =
     match workload with
@@ -29,8 +43,9 @@ let run (workload: string) : int =
         // MLP 784-256-128-10, ReLU, softmax CE, SGD, batch 128, one epoch of 60,000 random rows.
         let x, y = mnistLike 1 60_000
         let network = mlp ()
-        // Warm-up: 200 batches (the JIT's tiers: see mnist1).
-        for _ in 1 .. 2 do fitEpoch network (Array.sub x 0 12_800) (Array.sub y 0 12_800) 128 |> ignore
+        // Warm-up: fits of 12,800 rows for three seconds (the JIT's tiers: warmFits).
+        let wx, wy = Array.sub x 0 12_800, Array.sub y 0 12_800
+        warmFits (fun () -> fitEpoch network wx wy 128 |> ignore)
         let t = seconds (fun () -> fitEpoch network x y 128 |> ignore)
         printfn "mlp %.1f samples/s" (60_000.0 / t)
         0
@@ -44,7 +59,8 @@ let run (workload: string) : int =
         let fit (x: Features) (y: int[]) =
             Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.01), BatchSize = 128, Epochs = 1, Precision = Precision.Single).Fit(network, x, Targets.FromLabels y) |> ignore
         let warmX, allX = features (Array.sub x 0 12_800), features x
-        for _ in 1 .. 2 do fit warmX (Array.sub y 0 12_800)
+        let warmY = Array.sub y 0 12_800
+        warmFits (fun () -> fit warmX warmY)
         let t = seconds (fun () -> fit allX y)
         printfn "%s %.1f samples/s" workload (60_000.0 / t)
         0
@@ -58,11 +74,29 @@ let run (workload: string) : int =
         let t = seconds (fun () -> fitEpoch network x y 128 |> ignore)
         printfn "mlp-cold %.1f samples/s" (60_000.0 / t)
         0
+    | "mlp-epochs" | "mlp32-epochs" ->
+        // The first epoch against the later ones inside one fit of a fresh process, as
+        // `hybrid train` reports them: one fit of 4 epochs of the mlp workload (float32 for
+        // mlp32-epochs), each epoch's rate from its report (its steps and its end-of-epoch
+        // metrics; the fit's setup before the first epoch is not in it). Prints both rates, then
+        // first ÷ median of the later three (1 = the first epoch runs at the steady speed).
+        let x, y = mnistLike 1 60_000
+        let single = workload = "mlp32-epochs"
+        let features = if single then Features.FromRows(x |> Array.map (Array.map float32)) else Features.FromRows x
+        let result =
+            Trainer(Loss.CrossEntropy, Optimizer.Sgd(0.01), BatchSize = 128, Epochs = 4,
+                    Precision = (if single then Precision.Single else Precision.Double)).Fit(mlp (), features, Targets.FromLabels y)
+        let rates = result.History |> Seq.map (fun r -> r.SamplesPerSecond) |> Array.ofSeq
+        let later = Array.sort rates.[1..]
+        printfn "%s first epoch %.1f samples/s, later epochs %.1f (median of %d)" workload rates.[0] later.[later.Length / 2] later.Length
+        printfn "%s %.3f first÷later" workload (rates.[0] / later.[later.Length / 2])
+        0
     | "mlp-user-relu" | "mlp-user-relu-lambda" ->
         // The mlp workload with ReLU written by a user (docs/extending.md): as a struct, or as two lambdas.
         let x, y = mnistLike 1 60_000
         let network = mlpWith (userReLU (workload = "mlp-user-relu-lambda"))
-        for _ in 1 .. 2 do fitEpoch network (Array.sub x 0 12_800) (Array.sub y 0 12_800) 128 |> ignore
+        let wx, wy = Array.sub x 0 12_800, Array.sub y 0 12_800
+        warmFits (fun () -> fitEpoch network wx wy 128 |> ignore)
         let t = seconds (fun () -> fitEpoch network x y 128 |> ignore)
         printfn "%s %.1f samples/s" workload (60_000.0 / t)
         0
@@ -119,7 +153,7 @@ let run (workload: string) : int =
         printfn "gemm32 %.1f GFLOP/s" (2.0 * float n * float n * float n / best / 1e9)
         0
     | other ->
-        eprintfn "peers: unknown workload \"%s\": the workloads are mlp, mlp-cold, mlp32, mlp32-wide, mlp-user-relu, mlp-user-relu-lambda, s29, s29-reference, mnist1, mnist1-cold, gemm, gemm32." other
+        eprintfn "peers: unknown workload \"%s\": the workloads are mlp, mlp-cold, mlp-epochs, mlp32-epochs, mlp32, mlp32-wide, mlp-user-relu, mlp-user-relu-lambda, s29, s29-reference, mnist1, mnist1-cold, gemm, gemm32." other
         2
 
 /// Interleaved GFLOP/s of the products: baseline (the kernel before packing), managed and openblas,

@@ -3,7 +3,7 @@
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- gflops [rounds [managed threads]]
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- memory   (peak memory of one training epoch)
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- profile [rounds]   (where the time of the mnist1 epoch goes)
-///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <mlp|mlp-cold|mlp32|s29|mnist1|mnist1-cold|gemm|gemm32> [managed|openblas [threads]]
+///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- peers <mlp|mlp-cold|mlp-epochs|mlp32-epochs|mlp32|s29|mnist1|mnist1-cold|gemm|gemm32> [managed|openblas [threads]]
 ///   dotnet run -c Release --project tests/Hybrid.Benchmarks -- peak   (register-only FMA peak, float64 and float32)
 module Hybrid.Benchmarks.Program
 

@@ -37,7 +37,7 @@ peers_of() {
   case $1 in
     mlp|s29|gemm|mlp32|gemm32) echo "numpy numpy-env ${forced:+numpy-$forced} torch" ;;
     mlp-cold) echo "numpy numpy-env ${forced:+numpy-$forced}" ;;
-    s29-reference) echo "" ;;
+    s29-reference|mlp-epochs|mlp32-epochs) echo "" ;;
     mnist1|mnist1-cold) echo "sklearn" ;;
   esac
 }
@@ -59,7 +59,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-unit() { case $1 in mlp|mlp32|mlp-cold) echo "samples/s";; s29|s29-reference) echo "steps/s";; mnist1|mnist1-cold) echo "s/epoch";; gemm|gemm32) echo "GFLOP/s";; esac; }
+unit() { case $1 in mlp|mlp32|mlp-cold) echo "samples/s";; s29|s29-reference) echo "steps/s";; mnist1|mnist1-cold) echo "s/epoch";; gemm|gemm32) echo "GFLOP/s";; mlp-epochs|mlp32-epochs) echo "first÷later";; esac; }
 printf "\n%-8s %-10s %-16s %12s %12s %s\n" workload unit library median ratio "(Hybrid ÷ peer; > 1 means Hybrid is faster)"
 for w in $workloads; do
   for kernel in managed openblas; do
