@@ -48,3 +48,28 @@ let ``Backend.Gemm rejects bad sizes, strides, lengths and aliasing, naming the 
     let c = Array.zeroCreate<float> 4
     Backend.Gemm(false, false, 2, 2, 3, [| 1.; 2.; 3.; 4.; 5.; 6. |], 3, [| 1.; 0.; 0.; 1.; 1.; 1. |], 2, c, 2, false)
     Assert.Equal<float[]>([| 4.; 5.; 10.; 11. |], c)
+
+/// The packing buffers are per thread and kept for the thread's life, so they are as deep as the
+/// product's k blocks, not KC: a product with k = 2 and 3,000 columns (the shape of a
+/// decision-boundary grid through a first layer) packs B̃ into 2,048 × 2 entries (32 KiB), where a
+/// KC-deep buffer pinned 4 MiB on every thread that ever ran one. Run on a thread of its own, whose
+/// buffers start empty; below the parallel threshold, so on that thread alone. The product itself
+/// is the fused multiply-add chain fma(a_i1, b_1j, a_i0·b_0j).
+[<Fact>]
+let ``A product with a shallow k packs into buffers as deep as its k`` () =
+    let m, n, k = 64, 3000, 2
+    let a = Array.init (m * k) (fun e -> float (e % 7) - 3.0)
+    let b = Array.init (k * n) (fun e -> 0.25 * float (e % 11))
+    let c = Array.zeroCreate<float> (m * n)
+    let mutable bytes = -1L
+    let worker = Threading.Thread(fun () ->
+        let before = GC.GetAllocatedBytesForCurrentThread()
+        Gemm.multiply false false m n k a k b n c n false
+        bytes <- GC.GetAllocatedBytesForCurrentThread() - before)
+    worker.Start()
+    worker.Join()
+    for i in 0 .. m - 1 do
+        for j in 0 .. n - 1 do
+            let expected = Math.FusedMultiplyAdd(a.[i * k + 1], b.[n + j], a.[i * k] * b.[j])
+            if c.[i * n + j] <> expected then failwithf "C(%d, %d) = %g, expected %g" i j c.[i * n + j] expected
+    Assert.True(bytes > 0L && bytes < 256L * 1024L, sprintf "the product allocated %d bytes on its thread (B̃ 32 KiB, Ã and the tile less)" bytes)

@@ -490,6 +490,12 @@ module internal Gemm =
     /// a short last block would load and store every C tile for a few steps.
     let private depthStep (k: int) = if k = 0 then KC else (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC)
 
+    /// The depth the packing buffers are sized for: the depth of k's blocks (at least 1). Sized by
+    /// KC instead, every thread that once ran a product with N ≥ NC kept a 4 MiB pinned buffer for
+    /// B̃ even at k = 2 (the playground's decision-boundary grids, on every thread-pool thread that
+    /// drew one).
+    let private bufferDepth (k: int) = min (depthStep k) (max 1 k)
+
     /// One packed block through the micro-kernel chosen by isa (see macro), at element type 'T
     /// (float or float32): one generic micro-kernel, made concrete per element type with that type's
     /// FMA (macro256D/S, macro512D/S), chosen here once per block.
@@ -507,8 +513,8 @@ module internal Gemm =
                         (isa: Isa) (transA: bool) (transB: bool) (k: int) (a: 'T[]) (lda: int) (b: 'T[]) (ldb: int)
                         (c: 'T[]) (ldc: int) (accumulate: bool) (i0: int) (i1: int) (j0: int) (j1: int) : unit =
         let mr, nr = tileOf<'T> isa
-        let pA = Buffers<'T>.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * KC)
-        let pB = Buffers<'T>.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * KC)
+        let pA = Buffers<'T>.A(((min MC (i1 - i0) + mr - 1) / mr) * mr * bufferDepth k)
+        let pB = Buffers<'T>.B(((min NC (j1 - j0) + nr - 1) / nr) * nr * bufferDepth k)
         let pT = Buffers<'T>.Tile(mr * nr)
         use pC = fixed c
         let kcStep = depthStep k
@@ -697,7 +703,7 @@ module internal Gemm =
             let mr, nr = tileOf<'T> j.Isa
             // Split by columns, every part must visit the same blocks of op(A): one column block each.
             if sharePacking && int64 j.M * int64 j.N * int64 j.K >= shareThreshold && not j.Direct && j.K > 0 && (j.ByRows || j.N <= NC) then
-                let size = if j.ByRows then ((min NC j.N + nr - 1) / nr) * nr * KC else ((min MC j.M + mr - 1) / mr) * mr * KC
+                let size = (if j.ByRows then ((min NC j.N + nr - 1) / nr) * nr else ((min MC j.M + mr - 1) / mr) * mr) * bufferDepth j.K
                 if isNull j.Packed0.Array || j.Packed0.Array.Length - 64 / sizeof<'T> < size then
                     j.Packed0 <- pinnedAligned size
                     j.Packed1 <- pinnedAligned size
@@ -732,7 +738,7 @@ module internal Gemm =
             let p0, p1 = j.Packed0.Start, j.Packed1.Start
             let mutable block = 0
             if j.ByRows then
-                let pA = Buffers<'T>.A(((min MC (max 1 (i1 - i0)) + mr - 1) / mr) * mr * KC)
+                let pA = Buffers<'T>.A(((min MC (max 1 (i1 - i0)) + mr - 1) / mr) * mr * bufferDepth k)
                 let mutable jc = 0
                 while jc < j.N do
                     let nc = min NC (j.N - jc)
@@ -756,7 +762,7 @@ module internal Gemm =
                     jc <- jc + nc
             else
                 let nc = j1 - j0
-                let pB = Buffers<'T>.B(((max 1 nc + nr - 1) / nr) * nr * KC)
+                let pB = Buffers<'T>.B(((max 1 nc + nr - 1) / nr) * nr * bufferDepth k)
                 let mutable pc = 0
                 while pc < k do
                     let kc = min kcStep (k - pc)
