@@ -170,6 +170,59 @@ let private allocationLaw =
                 let bytes = allocationOfStep precision rule loss layers size
                 if bytes <> 0L then failwithf "%A, %A with %A: a steady-state epoch of batch steps allocated %d bytes." precision rule loss bytes)
 
+/// The buffer helpers the fast path runs on row-major buffers (RowMajor, vectorised: Vector512
+/// where the cores run it, else Vector<'T>, then a scalar tail) against their definitions entry by
+/// entry, bit for bit, at float and float32, on lengths that cover the vector bodies and the tails
+/// (0..150 entries, from offsets 0..20) with NaN and ±∞ placed anywhere: allFiniteIn is "every
+/// entry finite", addRow one addition per entry, columnSums the rows added in order from 0, widen
+/// `float x`, narrow `float32 x` (to nearest; past ±3.4e38 it is ±∞).
+let private bufferLaw =
+    let special = Gen.elements [ nan; infinity; -infinity; 3.5e38; -1e300; 1e-320 ]
+    let entry = Gen.frequency [ 12, floatIn -3.0 3.0; 1, special ]
+    let case = gen {
+        let! start = Gen.choose (0, 20)
+        let! count = Gen.choose (0, 150)
+        let! values = Gen.arrayOfLength (start + count + 3) entry
+        let! cols = Gen.choose (1, 40)
+        let! rows = Gen.choose (1, 5)
+        let! z = Gen.arrayOfLength (rows * cols) (floatIn -3.0 3.0)
+        let! b = Gen.arrayOfLength cols (floatIn -3.0 3.0)
+        return start, count, values, rows, cols, z, b }
+    let same (x: float) (y: float) = BitConverter.DoubleToInt64Bits x = BitConverter.DoubleToInt64Bits y
+    let same32 (x: float32) (y: float32) = BitConverter.SingleToInt32Bits x = BitConverter.SingleToInt32Bits y
+    Spec.property "S28 / fast path / the buffer helpers equal their definitions entry by entry, bit for bit, in float64 and float32" case (fun (start, count, values, rows, cols, z, b) ->
+        let values32 = Array.map float32 values
+        let finite = Array.sub values start count |> Array.forall Double.IsFinite
+        let finite32 = Array.sub values32 start count |> Array.forall Single.IsFinite
+        if RowMajor.allFiniteIn values start count <> finite then failwithf "allFiniteIn (float) of %d entries from %d: %b" count start (not finite)
+        if RowMajor.allFiniteIn values32 start count <> finite32 then failwithf "allFiniteIn (float32) of %d entries from %d: %b" count start (not finite32)
+        let wide = Array.create (count + 2) 7.0
+        RowMajor.widen values32 start wide 1 count
+        for j in 0 .. count - 1 do
+            if not (same wide.[1 + j] (float values32.[start + j])) then failwithf "widen, entry %d: %g, expected %g" j wide.[1 + j] (float values32.[start + j])
+        if wide.[0] <> 7.0 || wide.[count + 1] <> 7.0 then failwith "widen wrote outside its range"
+        let narrow = Array.create (count + 2) 7.0f
+        RowMajor.narrow values start narrow 1 count
+        for j in 0 .. count - 1 do
+            if not (same32 narrow.[1 + j] (float32 values.[start + j])) then failwithf "narrow, entry %d: %g, expected %g" j narrow.[1 + j] (float32 values.[start + j])
+        if narrow.[0] <> 7.0f || narrow.[count + 1] <> 7.0f then failwith "narrow wrote outside its range"
+        let check (name: string) (actual: 'T[]) (expected: 'T[]) (bits: 'T -> 'T -> bool) =
+            for e in 0 .. expected.Length - 1 do
+                if not (bits actual.[e] expected.[e]) then failwithf "%s, entry %d: %A, expected %A" name e actual.[e] expected.[e]
+        let z32, b32 = Array.map float32 z, Array.map float32 b
+        let added = Array.copy z
+        RowMajor.addRow added rows cols b
+        check "addRow (float)" added (Array.init (rows * cols) (fun e -> z.[e] + b.[e % cols])) same
+        let added32 = Array.copy z32
+        RowMajor.addRow added32 rows cols b32
+        check "addRow (float32)" added32 (Array.init (rows * cols) (fun e -> z32.[e] + b32.[e % cols])) same32
+        let sums = Array.create (cols + 1) 9.0
+        RowMajor.columnSums z rows cols sums
+        check "columnSums (float)" sums (Array.append (Array.init cols (fun j -> Seq.fold (fun s i -> s + z.[i * cols + j]) 0.0 [ 0 .. rows - 1 ])) [| 9.0 |]) same
+        let sums32 = Array.create (cols + 1) 9.0f
+        RowMajor.columnSums z32 rows cols sums32
+        check "columnSums (float32)" sums32 (Array.append (Array.init cols (fun j -> Seq.fold (fun s i -> s + z32.[i * cols + j]) 0.0f [ 0 .. rows - 1 ])) [| 9.0f |]) same32)
+
 /// The laws of this file, for the specification tree (Program.fs).
 /// predictRow on each row of X against Network.forward on that row as a 1×d matrix: the same bits
 /// with the managed kernel (the products' fused multiply-add chains run in the same order), within
@@ -216,4 +269,4 @@ let private stepLossLaw =
         if Double.IsFinite expected && not (Tolerance.close Tolerance.rounding expected engine.LastLoss) then
             failwithf "step loss: fast %.17g, reference J + λ·ΣW² = %.17g + %g·%.17g = %.17g" engine.LastLoss J config.L2 sumOfSquares expected)
 
-let laws : Spec.Law list = [ equalLaw; pureLaw; allocationLaw; predictRowLaw; stepLossLaw ]
+let laws : Spec.Law list = [ equalLaw; pureLaw; allocationLaw; predictRowLaw; stepLossLaw; bufferLaw ]

@@ -2,7 +2,7 @@ namespace Hybrid.Core
 
 open System
 open System.Numerics
-open System.Numerics.Tensors
+open System.Runtime.Intrinsics
 
 /// The broadcast, sums and checks that the layers' buffer versions (the fast path) run on row-major
 /// buffers in place, at element type 'T (float; float32 as a second instantiation): the bias
@@ -11,27 +11,84 @@ open System.Numerics.Tensors
 /// Checked by: FastPathProperties (properties/Hybrid.Properties).
 module internal RowMajor =
 
+    /// x[xo + j] ← x[xo + j] + y[yo + j] for j < n: one addition per entry (so the same bits at any
+    /// width), a Vector512 (where the cores run it) or a Vector<'T> at a time, the tail one by one.
+    /// A plain loop rather than TensorPrimitives.Add: the same additions, in a method the JIT
+    /// compiles in a fraction of the time (the first training step of a process compiles every
+    /// method it runs: journal 2026-12-06-steady-state).
+    let private addInto<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (xo: int) (y: 'T[]) (yo: int) (n: int) : unit =
+        let mutable j = 0
+        if Vector512.IsHardwareAccelerated then
+            while j + Vector512<'T>.Count <= n do
+                let target = Span<'T>(x, xo + j, Vector512<'T>.Count)
+                Vector512.CopyTo(Vector512.Create(values = Span<'T>.op_Implicit target) + Vector512.Create(values = ReadOnlySpan<'T>(y, yo + j, Vector512<'T>.Count)), target)
+                j <- j + Vector512<'T>.Count
+        while j + Vector<'T>.Count <= n do
+            (Vector<'T>(x, xo + j) + Vector<'T>(y, yo + j)).CopyTo(x, xo + j)
+            j <- j + Vector<'T>.Count
+        while j < n do
+            x.[xo + j] <- x.[xo + j] + y.[yo + j]
+            j <- j + 1
+
     /// Z ← Z + 1·b: adds the row b (length cols) to each of the first `rows` rows of Z
     /// (Mat.addRow, S14).
     let addRow<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (z: 'T[]) (rows: int) (cols: int) (b: 'T[]) : unit =
-        let bs = ReadOnlySpan<'T>(b, 0, cols)
         for i in 0 .. rows - 1 do
-            let r = Span<'T>(z, i * cols, cols)
-            TensorPrimitives.Add(Span<'T>.op_Implicit r, bs, r)
+            addInto z (i * cols) b 0 cols
 
     /// db ← 1ᵀ·dZ: the column sums of the first `rows` rows (Mat.sumRows, S15), rows added in order.
     let columnSums<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (dz: 'T[]) (rows: int) (cols: int) (db: 'T[]) : unit =
-        let acc = Span<'T>(db, 0, cols)
-        acc.Clear()
+        Array.Clear(db, 0, cols)
         for i in 0 .. rows - 1 do
-            TensorPrimitives.Add(Span<'T>.op_Implicit acc, ReadOnlySpan<'T>(dz, i * cols, cols), acc)
+            addInto db 0 dz (i * cols) cols
 
-    /// Whether the `count` entries from `start` are all finite (none NaN or ±∞): TensorPrimitives.IsFiniteAll,
-    /// vectorised at the widest width, with no chain between the vectors. It replaced Σ x·0 = 0 on one
-    /// Vector<'T> accumulator, whose chain of dependent additions made the two checks of every
-    /// gradient and parameter 9% of a float32 MLP step (journal 2026-12-06-peers).
+    /// Whether the `count` entries from `start` are all finite (none NaN or ±∞): IsFinite on a vector
+    /// at a time (Vector512 where the cores run it, else Vector<'T>), the masks and-ed together (a
+    /// one-cycle chain, where the Σ x·0 on one accumulator it once replaced had a chain of dependent
+    /// additions that made the checks 9% of a float32 MLP step: journal 2026-12-06-peers), the tail
+    /// by 'T.IsFinite. A plain loop rather than TensorPrimitives.IsFiniteAll: the same test, in a
+    /// method the JIT compiles in a fraction of the time (journal 2026-12-06-steady-state).
     let allFiniteIn<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (start: int) (count: int) : bool =
-        TensorPrimitives.IsFiniteAll(ReadOnlySpan<'T>(x, start, count))
+        let mutable j = 0
+        let mutable ok = true
+        if Vector512.IsHardwareAccelerated then
+            let mutable all = Vector512<'T>.AllBitsSet
+            while j + Vector512<'T>.Count <= count do
+                all <- Vector512.BitwiseAnd(all, Vector512.IsFinite(Vector512.Create(values = ReadOnlySpan<'T>(x, start + j, Vector512<'T>.Count))))
+                j <- j + Vector512<'T>.Count
+            ok <- Vector512.AllWhereAllBitsSet all
+        let mutable all = Vector<'T>.AllBitsSet
+        while j + Vector<'T>.Count <= count do
+            all <- Vector.BitwiseAnd(all, Vector.IsFinite(Vector<'T>(x, start + j)))
+            j <- j + Vector<'T>.Count
+        ok <- ok && Vector.AllWhereAllBitsSet all
+        while ok && j < count do
+            ok <- 'T.IsFinite x.[start + j]
+            j <- j + 1
+        ok
+
+    /// target[to + j] ← source[so + j] widened to float, j < count (exact). Like the two below, a plain
+    /// loop rather than TensorPrimitives.ConvertTruncating (the same values; compiled faster).
+    let widen (source: float32[]) (so: int) (target: float[]) (``to``: int) (count: int) : unit =
+        let mutable j = 0
+        while j + Vector<float32>.Count <= count do
+            let v = Vector<float32>(source, so + j)
+            Vector.WidenLower(v).CopyTo(target, ``to`` + j)
+            Vector.WidenUpper(v).CopyTo(target, ``to`` + j + Vector<float>.Count)
+            j <- j + Vector<float32>.Count
+        while j < count do
+            target.[``to`` + j] <- float source.[so + j]
+            j <- j + 1
+
+    /// target[to + j] ← source[so + j] rounded to float32 (to nearest, as `float32 x`), j < count.
+    let narrow (source: float[]) (so: int) (target: float32[]) (``to``: int) (count: int) : unit =
+        let mutable j = 0
+        while j + Vector<float32>.Count <= count do
+            Vector.Narrow(Vector<float>(source, so + j), Vector<float>(source, so + j + Vector<float>.Count)).CopyTo(target, ``to`` + j)
+            j <- j + Vector<float32>.Count
+        while j < count do
+            target.[``to`` + j] <- float32 source.[so + j]
+            j <- j + 1
 
     /// allFiniteIn from the first entry.
     let allFinite<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (count: int) : bool =

@@ -162,8 +162,7 @@ module FastTraining =
         inherit PlanOps<float>()
         override _.Load(source, i, target, j, count) = Array.Copy(source, i, target, j, count)
         // Widening is exact.
-        override _.LoadSingle(source, i, target, j, count) =
-            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float32, float>(ReadOnlySpan<float32>(source, i, count), Span<float>(target, j, count))
+        override _.LoadSingle(source, i, target, j, count) = RowMajor.widen source i target j count
         override _.ToDoubles values = values
         override _.OfDoubles values = Array.copy values
         override _.Loss(loss, yhat, y, grad, rows, cols) = Kernels.lossAndGradient loss yhat y grad rows cols
@@ -184,11 +183,9 @@ module FastTraining =
         inherit PlanOps<float32>()
         let n = capacity * outputs
         let p64, y64, g64, a64 = Array.zeroCreate<float> n, Array.zeroCreate<float> n, Array.zeroCreate<float> n, Array.zeroCreate<float> n
-        // Conversions on whole spans (TensorPrimitives vectorises them); each entry rounds as `float32 x` does.
-        let widen (source: float32[]) (target: float[]) (count: int) =
-            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float32, float>(ReadOnlySpan<float32>(source, 0, count), Span<float>(target, 0, count))
-        let narrow (source: float[]) (target: float32[]) (count: int) =
-            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, float32>(ReadOnlySpan<float>(source, 0, count), Span<float32>(target, 0, count))
+        // Conversions on whole buffers (RowMajor, vectorised); each entry rounds as `float32 x` does.
+        let widen (source: float32[]) (target: float[]) (count: int) = RowMajor.widen source 0 target 0 count
+        let narrow (source: float[]) (target: float32[]) (count: int) = RowMajor.narrow source 0 target 0 count
         // A fused loss from the logits (sigmoid + BCE, or softmax + CE): z, a = g(z) and y widened, dZ rounded back.
         let fused (sigmoid: bool) (z: float32[]) (a: float32[]) (y: float32[]) (dz: float32[]) (rows: int) (cols: int) =
             widen z p64 (rows * cols)
@@ -197,8 +194,7 @@ module FastTraining =
             let J = if sigmoid then Kernels.sigmoidCrossEntropy p64 a64 y64 g64 rows cols else Kernels.softmaxCrossEntropy p64 a64 y64 g64 rows cols
             narrow g64 dz (rows * cols)
             J
-        override _.Load(source, i, target, j, count) =
-            Numerics.Tensors.TensorPrimitives.ConvertTruncating<float, float32>(ReadOnlySpan<float>(source, i, count), Span<float32>(target, j, count))
+        override _.Load(source, i, target, j, count) = RowMajor.narrow source i target j count
         override _.LoadSingle(source, i, target, j, count) = Array.Copy(source, i, target, j, count)
         override _.ToDoubles values = Array.map float values
         override _.OfDoubles values = Array.map float32 values
