@@ -1,8 +1,11 @@
 namespace Hybrid.Core
 
+#nowarn "9" // native pointers: the vector loops below read pinned arrays without a span per vector.
+
 open System
 open System.Numerics
 open System.Runtime.Intrinsics
+open Microsoft.FSharp.NativeInterop
 
 /// The broadcast, sums and checks that the layers' buffer versions (the fast path) run on row-major
 /// buffers in place, at element type 'T (float; float32 as a second instantiation): the bias
@@ -17,18 +20,22 @@ module internal RowMajor =
     /// compiles in a fraction of the time (the first training step of a process compiles every
     /// method it runs: journal 2026-12-06-steady-state).
     let private addInto<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (xo: int) (y: 'T[]) (yo: int) (n: int) : unit =
-        let mutable j = 0
-        if Vector512.IsHardwareAccelerated then
-            while j + Vector512<'T>.Count <= n do
-                let target = Span<'T>(x, xo + j, Vector512<'T>.Count)
-                Vector512.CopyTo(Vector512.Create(values = Span<'T>.op_Implicit target) + Vector512.Create(values = ReadOnlySpan<'T>(y, yo + j, Vector512<'T>.Count)), target)
-                j <- j + Vector512<'T>.Count
-        while j + Vector<'T>.Count <= n do
-            (Vector<'T>(x, xo + j) + Vector<'T>(y, yo + j)).CopyTo(x, xo + j)
-            j <- j + Vector<'T>.Count
-        while j < n do
-            x.[xo + j] <- x.[xo + j] + y.[yo + j]
-            j <- j + 1
+        if n > 0 then
+            use px = fixed &x.[xo]
+            use py = fixed &y.[yo]
+            // Both ranges inside their arrays: the pointers below stay there.
+            if xo + n > x.Length || yo + n > y.Length then raise (IndexOutOfRangeException())
+            let mutable j = 0
+            if Vector512.IsHardwareAccelerated then
+                while j + Vector512<'T>.Count <= n do
+                    (Vector512.Load(NativePtr.add px j) + Vector512.Load(NativePtr.add py j)).Store(NativePtr.add px j)
+                    j <- j + Vector512<'T>.Count
+            while j + Vector<'T>.Count <= n do
+                (Vector.Load(NativePtr.add px j) + Vector.Load(NativePtr.add py j)).Store(NativePtr.add px j)
+                j <- j + Vector<'T>.Count
+            while j < n do
+                x.[xo + j] <- x.[xo + j] + y.[yo + j]
+                j <- j + 1
 
     /// Z ← Z + 1·b: adds the row b (length cols) to each of the first `rows` rows of Z
     /// (Mat.addRow, S14).
@@ -49,23 +56,30 @@ module internal RowMajor =
     /// by 'T.IsFinite. A plain loop rather than TensorPrimitives.IsFiniteAll: the same test, in a
     /// method the JIT compiles in a fraction of the time (journal 2026-12-06-steady-state).
     let allFiniteIn<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> (x: 'T[]) (start: int) (count: int) : bool =
-        let mutable j = 0
-        let mutable ok = true
-        if Vector512.IsHardwareAccelerated then
-            let mutable all = Vector512<'T>.AllBitsSet
-            while j + Vector512<'T>.Count <= count do
-                all <- Vector512.BitwiseAnd(all, Vector512.IsFinite(Vector512.Create(values = ReadOnlySpan<'T>(x, start + j, Vector512<'T>.Count))))
-                j <- j + Vector512<'T>.Count
-            ok <- Vector512.AllWhereAllBitsSet all
-        let mutable all = Vector<'T>.AllBitsSet
-        while j + Vector<'T>.Count <= count do
-            all <- Vector.BitwiseAnd(all, Vector.IsFinite(Vector<'T>(x, start + j)))
-            j <- j + Vector<'T>.Count
-        ok <- ok && Vector.AllWhereAllBitsSet all
-        while ok && j < count do
-            ok <- 'T.IsFinite x.[start + j]
-            j <- j + 1
-        ok
+        if count <= 0 then true
+        else
+            use p = fixed &x.[start]
+            if start + count > x.Length then raise (IndexOutOfRangeException()) // the pointers stay inside x
+            let mutable j = 0
+            let mutable ok = true
+            if Vector512.IsHardwareAccelerated then
+                // Two masks, so that two vectors are tested per iteration.
+                let mutable all0 = Vector512<'T>.AllBitsSet
+                let mutable all1 = Vector512<'T>.AllBitsSet
+                while j + 2 * Vector512<'T>.Count <= count do
+                    all0 <- Vector512.BitwiseAnd(all0, Vector512.IsFinite(Vector512.Load(NativePtr.add p j)))
+                    all1 <- Vector512.BitwiseAnd(all1, Vector512.IsFinite(Vector512.Load(NativePtr.add p (j + Vector512<'T>.Count))))
+                    j <- j + 2 * Vector512<'T>.Count
+                ok <- Vector512.AllWhereAllBitsSet(Vector512.BitwiseAnd(all0, all1))
+            let mutable all = Vector<'T>.AllBitsSet
+            while j + Vector<'T>.Count <= count do
+                all <- Vector.BitwiseAnd(all, Vector.IsFinite(Vector.Load(NativePtr.add p j)))
+                j <- j + Vector<'T>.Count
+            ok <- ok && Vector.AllWhereAllBitsSet all
+            while ok && j < count do
+                ok <- 'T.IsFinite x.[start + j]
+                j <- j + 1
+            ok
 
     /// target[to + j] ← source[so + j] widened to float, j < count (exact). Like the two below, a plain
     /// loop rather than TensorPrimitives.ConvertTruncating (the same values; compiled faster).
