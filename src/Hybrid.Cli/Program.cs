@@ -33,9 +33,13 @@ public static class Program
     /// <summary>The console width when the output is redirected: wide enough that no line wraps.</summary>
     public const int UnwrappedWidth = 1 << 15;
 
-    /// <summary>Entry point: Ctrl+C cancels the running command (training stops after the current minibatch and keeps the best model so far).</summary>
+    /// <summary>
+    /// Entry point: Ctrl+C cancels the running command (training stops after the current minibatch and keeps the best
+    /// model so far). The multicore JIT's profile of the command starts first (<see cref="JitProfile"/>).
+    /// </summary>
     public static int Main(string[] args)
     {
+        JitProfile.Start(args, Environment.GetEnvironmentVariable);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

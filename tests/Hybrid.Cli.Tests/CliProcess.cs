@@ -23,6 +23,8 @@ public static class CliProcess
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        // No multicore JIT profile in the user's cache from a test run (JitProfileTests turns it on in a directory of its own).
+        info.Environment["HYBRID_JIT_PROFILE"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         return Process.Start(info)!;
     }
