@@ -40,6 +40,23 @@ public class JitProfileTests
     }
 
     [Fact]
+    public void Profiles_of_other_versions_of_the_command_are_deleted_and_nothing_else()
+    {
+        string root = Directory.CreateTempSubdirectory("hybrid-jit-").FullName;
+        try
+        {
+            string[] kept = ["train-2.0.jitprofile", "predict-1.0.jitprofile", "train-stats-1.0.jitprofile", "train-notes.txt"];
+            foreach (string file in kept.Append("train-1.0_abc.jitprofile").Append("train-1.9.jitprofile")) File.WriteAllText(Path.Combine(root, file), "x");
+            JitProfile.RemoveOtherVersions(root, "train-2.0.jitprofile");
+            Assert.Equal(kept.Order(), Directory.EnumerateFiles(root).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_program_records_its_profile_and_HYBRID_JIT_PROFILE_0_turns_it_off()
     {
         string root = Directory.CreateTempSubdirectory("hybrid-jit-").FullName;

@@ -9,8 +9,8 @@ namespace Hybrid.Cli.Infrastructure;
 /// directory; the next run of that command compiles them on a spare core from its start, ahead of
 /// their first call. The first epoch of <c>hybrid train</c> then runs at nearly the speed of the
 /// later ones instead of waiting for the JIT (docs/performance.md, "The first epoch"). The first
-/// run of a command, and a run after an upgrade, records only. <c>HYBRID_JIT_PROFILE=0</c> turns it
-/// off; so does a cache directory that cannot be created.
+/// run of a command, and a run after an upgrade, records only (and deletes the older version's
+/// profile). <c>HYBRID_JIT_PROFILE=0</c> turns it off; so does a cache directory that cannot be created.
 /// </summary>
 internal static partial class JitProfile
 {
@@ -25,9 +25,28 @@ internal static partial class JitProfile
         try { Directory.CreateDirectory(directory); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException) { return null; }
         string name = NameFor(args, Program.Version);
+        RemoveOtherVersions(directory, name);
         ProfileOptimization.SetProfileRoot(directory);
         ProfileOptimization.StartProfile(name);
         return Path.Combine(directory, name);
+    }
+
+    /// <summary>
+    /// Deletes the command's profiles of other versions (they cannot serve this one), so the cache
+    /// holds one profile per command however often the tool is upgraded. Best effort: a file that
+    /// cannot be deleted stays.
+    /// </summary>
+    internal static void RemoveOtherVersions(string directory, string name)
+    {
+        string command = name[..(name.IndexOf('-') + 1)];
+        foreach (string path in Directory.EnumerateFiles(directory, command + "*.jitprofile"))
+        {
+            string file = Path.GetFileName(path);
+            // "train-" also begins "train-stats-…": only this command's own names, a version after its dash.
+            if (file == name || !char.IsAsciiDigit(file[command.Length])) continue;
+            try { File.Delete(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>
